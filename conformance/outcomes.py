@@ -1,0 +1,85 @@
+"""Verdicts and the exceptions that decide them.
+
+A case's verdict is decided by what ends it:
+
+* :class:`CheckFailed` (and its kinds: the SUT stayed silent, answered with a CALLERROR,
+  disconnected) -> FAIL. It names the check, the requirement, expected and actual.
+* :class:`Inconclusive` (an action could not be performed, a precondition was not reached)
+  -> INCONCLUSIVE: we cannot judge the SUT.
+* :class:`NotApplicable` -> NOT APPLICABLE, with the condition that excluded the case.
+* :class:`HarnessError` or any other exception -> ERROR: a fault of the harness or setup.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any, Sequence
+
+
+class Verdict(str, Enum):
+    PASS = "PASS"
+    FAIL = "FAIL"
+    INCONCLUSIVE = "INCONCLUSIVE"
+    NOT_APPLICABLE = "NOT APPLICABLE"
+    ERROR = "ERROR"
+    SKIPPED = "SKIPPED"
+
+
+# Combination rule: fail wins, then error, then inconclusive (TTCN-3 style sticky verdicts).
+_PRECEDENCE = [Verdict.FAIL, Verdict.ERROR, Verdict.INCONCLUSIVE, Verdict.PASS, Verdict.NOT_APPLICABLE,
+               Verdict.SKIPPED]
+
+
+def combine(verdicts: Sequence[Verdict]) -> Verdict:
+    for verdict in _PRECEDENCE:
+        if verdict in verdicts:
+            return verdict
+    return Verdict.PASS
+
+
+def _short(value: Any, limit: int = 400) -> str:
+    text = repr(value) if not isinstance(value, str) else value
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class CheckFailed(AssertionError):
+    """A requirement the SUT must meet was not met."""
+
+    def __init__(self, check: str, *, expected: Any = None, actual: Any = None,
+                 requirements: Sequence[str] = (), detail: str = "") -> None:
+        self.check = check
+        self.expected = expected
+        self.actual = actual
+        self.requirements = tuple(requirements)
+        self.detail = detail
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        reqs = f" [{', '.join(self.requirements)}]" if self.requirements else ""
+        lines = [f"{self.check}{reqs}"]
+        if self.detail:
+            lines.append(self.detail)
+        if self.expected is not None or self.actual is not None:
+            lines.append(f"expected: {_short(self.expected)}")
+            lines.append(f"actual:   {_short(self.actual)}")
+        return "\n".join(lines)
+
+
+class SutTimeout(CheckFailed):
+    """The SUT did not send what it had to within the configured time."""
+
+
+class SutDisconnected(CheckFailed):
+    """The SUT closed or lost the connection while the harness waited on it."""
+
+
+class Inconclusive(Exception):
+    """The case cannot be judged: a precondition or an action could not be reached."""
+
+
+class NotApplicable(Exception):
+    """The case does not apply to this SUT; the message names the condition."""
+
+
+class HarnessError(Exception):
+    """A fault in the harness or its environment, not in the SUT."""
