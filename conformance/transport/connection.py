@@ -1,0 +1,493 @@
+"""One OCPP-J connection, for either side, over a `websockets` connection.
+
+The protocol decisions are made by the sans-I/O core (:mod:`conformance.protocol`); this
+class moves frames, records each one, and gives test code three verbs:
+
+* ``await conn.call(action, payload)``: send a CALL, return the CALLRESULT or CALLERROR.
+* ``await conn.expect_call(action, **match)``: wait for the peer's CALL whose payload
+  matches partially; returns an :class:`IncomingCall`.
+* ``conn.on(action, handler)`` / ``conn.hold(action)``: decide how CALLs are answered.
+  Unheld CALLs are answered at once by the handler (or the default handler); held CALLs
+  wait for the test to ``await incoming.reply(...)``, and are answered by the handler when
+  the hold ends, so the peer never waits forever.
+
+Every wait is bounded by a timeout and ends with a clear :class:`~conformance.outcomes`
+failure that names what was expected.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable, Iterator, Mapping
+
+from websockets.exceptions import ConnectionClosed
+
+from ..outcomes import CheckFailed, HarnessError, SutDisconnected, SutTimeout
+from ..protocol.frames import Call, CallError, CallResult, ErrorCode, Frame, FrameError, check_action, encode, \
+    new_message_id, parse_frame
+from ..protocol.rpc import OutstandingCallError, RpcState
+from ..protocol.schemas import Violation, callerror_for, get_registry
+from ..recording import EventLog
+
+HandlerResult = dict[str, Any] | CallError
+Handler = Callable[["IncomingCall"], HandlerResult | Awaitable[HandlerResult]]
+
+
+def matches(payload: Any, pattern: Any) -> bool:
+    """Partial match: every key of a dict pattern must be present and match; a callable is
+    a predicate; lists match element-wise; anything else by equality."""
+    if callable(pattern):
+        try:
+            return bool(pattern(payload))
+        except Exception:
+            return False
+    if isinstance(pattern, Mapping):
+        return isinstance(payload, Mapping) and all(k in payload and matches(payload[k], v)
+                                                    for k, v in pattern.items())
+    if isinstance(pattern, (list, tuple)):
+        return (isinstance(payload, list) and len(payload) == len(pattern)
+                and all(matches(p, q) for p, q in zip(payload, pattern)))
+    if isinstance(pattern, bool) or isinstance(payload, bool):
+        return payload is pattern
+    return payload == pattern
+
+
+def describe_pattern(action: str, pattern: Mapping[str, Any]) -> str:
+    if not pattern:
+        return action
+    fields = ", ".join(f"{k}={'<predicate>' if callable(v) else repr(v)}" for k, v in pattern.items())
+    return f"{action}({fields})"
+
+
+@dataclass(eq=False)
+class IncomingCall:
+    """A CALL received from the peer."""
+
+    connection: "Connection"
+    call: Call
+    received_mono: float
+    received_wall: float
+    violations: tuple[Violation, ...] = ()
+    response: HandlerResult | None = None
+    claimed: bool = False
+    held: bool = False
+    answered: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @property
+    def action(self) -> str:
+        return self.call.action
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        return self.call.payload
+
+    @property
+    def message_id(self) -> str:
+        return self.call.message_id
+
+    async def reply(self, payload: dict[str, Any]) -> None:
+        await self.connection._answer(self, payload)
+
+    async def reply_error(self, code: str, description: str = "", details: dict[str, Any] | None = None) -> None:
+        await self.connection._answer(self, CallError(self.message_id, code, description, details or {}))
+
+
+@dataclass(frozen=True)
+class Response:
+    """What came back for a CALL we sent."""
+
+    call: Call
+    frame: CallResult | CallError | None
+    sent_mono: float
+    received_mono: float
+    violations: tuple[Violation, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return isinstance(self.frame, CallResult)
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        if isinstance(self.frame, CallResult):
+            return self.frame.payload
+        raise CheckFailed(f"{self.call.action} answered with a CALLRESULT", expected="CALLRESULT",
+                          actual=self.describe())
+
+    @property
+    def error_code(self) -> str | None:
+        return self.frame.error_code if isinstance(self.frame, CallError) else None
+
+    def describe(self) -> str:
+        if isinstance(self.frame, CallError):
+            return f"CALLERROR {self.frame.error_code} {self.frame.error_description!r}"
+        return "CALLRESULT"
+
+
+class Connection:
+    """An OCPP-J connection seen from the harness (or from a reference SUT)."""
+
+    def __init__(self, ws: Any, *, identity: str, local_role: str, log: EventLog | None,
+                 message_timeout: float, handled_actions: frozenset[str] | None = None,
+                 default_handler: Handler | None = None, name: str = "") -> None:
+        self.ws = ws
+        self.identity = identity
+        self.local_role = local_role  # "CSMS" or "ChargingStation"
+        self.log = log
+        self.message_timeout = message_timeout
+        self.registry = get_registry()
+        self.handled_actions = handled_actions
+        self.default_handler = default_handler
+        self.name = name or identity
+        self.rpc = RpcState()
+        self.handlers: dict[str, Handler] = {}
+        self._held: dict[str, int] = {}
+        self.mailbox: list[IncomingCall] = []
+        self.protocol_issues: list[str] = []
+        self._arrived = asyncio.Condition()
+        self._pending: asyncio.Future[tuple[Frame, float, tuple[Violation, ...]]] | None = None
+        self._send_lock = asyncio.Lock()
+        self._reader: asyncio.Task[None] | None = None
+        self.closed = asyncio.Event()
+        self.close_reason = ""
+        self.remote_address = self._peer(ws)
+
+    @staticmethod
+    def _peer(ws: Any) -> str:
+        with contextlib.suppress(Exception):
+            host, port = ws.remote_address[:2]
+            return f"{host}:{port}"
+        return "?"
+
+    # ------------------------------------------------------------------ lifecycle
+    def start(self) -> "Connection":
+        self._reader = asyncio.create_task(self._read_loop(), name=f"ocpp-reader-{self.name}")
+        return self
+
+    async def run_until_closed(self) -> None:
+        if self._reader is None:
+            self.start()
+        assert self._reader is not None
+        await asyncio.shield(self._reader)
+
+    async def close(self, code: int = 1000, reason: str = "") -> None:
+        with contextlib.suppress(Exception):
+            await self.ws.close(code, reason)
+        if self._reader is not None:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await asyncio.wait_for(asyncio.shield(self._reader), 2)
+        self._mark_closed(reason or "closed by this side")
+
+    def _mark_closed(self, reason: str) -> None:
+        if not self.closed.is_set():
+            self.close_reason = reason
+            self.closed.set()
+            self._emit("connection", event="closed", reason=reason)
+        if self._pending is not None and not self._pending.done():
+            self._pending.set_exception(SutDisconnected(
+                "the connection stayed open until the response arrived", expected="a response",
+                actual=f"connection closed: {reason}"))
+
+    @property
+    def is_open(self) -> bool:
+        return not self.closed.is_set()
+
+    # ------------------------------------------------------------------ recording
+    def _emit(self, kind: str, **data: Any) -> None:
+        if self.log is not None:
+            self.log.emit(kind, connection=self.identity, local_role=self.local_role, **data)
+
+    def _record_frame(self, direction: str, raw: str, frame: Frame | None, *, action: str | None = None,
+                      violations: tuple[Violation, ...] = (), error: str | None = None,
+                      issues: list[str] | None = None) -> None:
+        if self.log is None:
+            return
+        data: dict[str, Any] = {"direction": direction, "raw": raw}
+        if frame is not None:
+            data["message_type"] = frame.message_type.name
+            data["message_id"] = frame.message_id
+            if isinstance(frame, Call):
+                data["action"] = frame.action
+                data["payload"] = frame.payload
+            elif isinstance(frame, CallResult):
+                data["action"] = action
+                data["payload"] = frame.payload
+            else:
+                data["action"] = action
+                data["error_code"] = frame.error_code
+                data["error_description"] = frame.error_description
+                data["payload"] = frame.error_details
+        data["valid"] = not violations and error is None and not issues
+        if violations:
+            data["violations"] = [{"path": v.path, "keyword": v.keyword, "message": v.message} for v in violations]
+        if error:
+            data["error"] = error
+        if issues:
+            data["rpc_issues"] = issues
+        self._emit("frame", **data)
+
+    # ------------------------------------------------------------------ sending
+    async def _send_text(self, text: str) -> None:
+        try:
+            await self.ws.send(text)
+        except ConnectionClosed as exc:
+            self._mark_closed(f"{exc}")
+            raise SutDisconnected("the connection was open to send a message", expected="open connection",
+                                  actual=f"closed: {exc}") from None
+
+    async def send_raw(self, text: str, *, note: str = "") -> None:
+        """Send arbitrary text (for deliberately malformed frames); recorded as is."""
+        self._record_frame("out", text, None, error=f"deliberately malformed frame{': ' + note if note else ''}")
+        async with self._send_lock:
+            await self._send_text(text)
+
+    async def call(self, action: str, payload: dict[str, Any], *, timeout: float | None = None,
+                   allow_invalid: bool = False, message_id: str | None = None) -> Response:
+        """Send a CALL and wait for its CALLRESULT / CALLERROR (bounded by the message timeout)."""
+        call = Call(message_id or new_message_id(), action, payload)
+        violations = tuple(self.registry.validate(action, "request", payload)) if self.registry.is_known(action) else ()
+        if violations and not allow_invalid:
+            raise HarnessError(f"the harness was about to send an invalid {action}Request: "
+                               + "; ".join(f"{v.path}: {v.message}" for v in violations))
+        timeout = self.message_timeout if timeout is None else timeout
+        loop = asyncio.get_running_loop()
+        try:
+            self.rpc.sending_call(call)
+        except OutstandingCallError as exc:
+            raise HarnessError(str(exc)) from None
+        self._pending = loop.create_future()
+        text = encode(call)
+        sent = time.monotonic()
+        self._record_frame("out", text, call, violations=violations)
+        try:
+            async with self._send_lock:
+                await self._send_text(text)
+            try:
+                frame, received, resp_violations = await asyncio.wait_for(asyncio.shield(self._pending), timeout)
+            except asyncio.TimeoutError:
+                self.rpc.call_timed_out(call)
+                raise SutTimeout(f"the SUT answers {action}Request within the message timeout",
+                                 expected=f"CALLRESULT or CALLERROR for {action} ({call.message_id}) "
+                                          f"within {timeout:g}s",
+                                 actual="no response", requirements=("FR.02",)) from None
+        finally:
+            self._pending = None
+        return Response(call, frame, sent, received, resp_violations)
+
+    async def _answer(self, incoming: IncomingCall, result: HandlerResult) -> None:
+        if incoming.answered.is_set():
+            raise HarnessError(f"{incoming.action} ({incoming.message_id}) was already answered")
+        incoming.answered.set()
+        incoming.response = result
+        self.rpc.answering(incoming.message_id)
+        if isinstance(result, CallError):
+            frame: Frame = result
+            violations: tuple[Violation, ...] = ()
+        else:
+            frame = CallResult(incoming.message_id, result)
+            violations = tuple(self.registry.validate(incoming.action, "response", result))
+            if violations:
+                raise HarnessError(f"the harness was about to send an invalid {incoming.action}Response: "
+                                   + "; ".join(f"{v.path}: {v.message}" for v in violations))
+        text = encode(frame)
+        self._record_frame("out", text, frame, action=incoming.action)
+        if self.closed.is_set():
+            return
+        async with self._send_lock:
+            with contextlib.suppress(SutDisconnected):
+                await self._send_text(text)
+
+    # ------------------------------------------------------------------ receiving
+    async def _read_loop(self) -> None:
+        reason = "closed by peer"
+        try:
+            async for message in self.ws:
+                await self._on_message(message)
+        except ConnectionClosed as exc:
+            reason = f"{exc}"
+        except Exception as exc:  # never let the reader die silently
+            reason = f"reader error: {exc!r}"
+            self._emit("note", level="error", message=f"connection reader failed: {exc!r}")
+        else:
+            rcvd = getattr(self.ws, "close_rcvd", None)
+            reason = f"closed by peer (code {rcvd.code} {rcvd.reason!r})" if rcvd else "connection closed"
+        finally:
+            self._mark_closed(reason)
+            async with self._arrived:
+                self._arrived.notify_all()
+
+    async def _on_message(self, message: str | bytes) -> None:
+        received = time.monotonic()
+        binary_issue = None
+        if isinstance(message, bytes):
+            binary_issue = "binary WebSocket frame: OCPP-J messages are text frames (Part 4 §4.1.2)"
+        raw = message if isinstance(message, str) else message.decode("utf-8", "replace")
+        try:
+            frame = parse_frame(message)
+            if isinstance(frame, Call):
+                check_action(frame, self.registry.actions, self.handled_actions)
+        except FrameError as err:
+            self.protocol_issues.append(str(err))
+            self._record_frame("in", raw, None, error=str(err), issues=[binary_issue] if binary_issue else None)
+            if err.respond:
+                reply = err.to_call_error()
+                text = encode(reply)
+                self._record_frame("out", text, reply)
+                async with self._send_lock:
+                    with contextlib.suppress(SutDisconnected):
+                        await self._send_text(text)
+            if self._pending is not None and not self._pending.done() and not err.respond:
+                # A malformed response to our CALL: the caller learns it now rather than at timeout.
+                self._pending.set_exception(CheckFailed(
+                    "the SUT answers with a well-formed CALLRESULT/CALLERROR (Part 4 §4.2)",
+                    expected="a well-formed response", actual=f"{err.reason}: {raw[:200]}"))
+            return
+        issues = [binary_issue] if binary_issue else []
+        if isinstance(frame, Call):
+            violations = tuple(self.registry.validate(frame.action, "request", frame.payload))
+            issues += [f"{i.rule}: {i.message}" for i in self.rpc.received_call(frame)]
+            self._record_frame("in", raw, frame, violations=violations, issues=issues or None)
+            self.protocol_issues.extend(issues)
+            incoming = IncomingCall(self, frame, received, time.time(), violations)
+            if violations:
+                code = callerror_for(violations)
+                first = next(v for v in violations if v.error_code == code)
+                await self._answer(incoming, CallError(frame.message_id, code,
+                                                       f"{first.path}: {first.message}"[:255], {}))
+            self.mailbox.append(incoming)
+            async with self._arrived:
+                self._arrived.notify_all()
+            if not violations and not self._is_held(frame.action):
+                await self._answer_with_handler(incoming)
+            return
+        call, rpc_issues = self.rpc.received_response(frame)
+        issues += [f"{i.rule}: {i.message}" for i in rpc_issues]
+        violations = ()
+        if call is not None and isinstance(frame, CallResult) and self.registry.is_known(call.action):
+            violations = tuple(self.registry.validate(call.action, "response", frame.payload))
+        self._record_frame("in", raw, frame, action=call.action if call else None, violations=violations,
+                           issues=issues or None)
+        self.protocol_issues.extend(issues)
+        if call is not None and self._pending is not None and not self._pending.done():
+            self._pending.set_result((frame, received, violations))
+
+    def _is_held(self, action: str) -> bool:
+        return self._held.get(action, 0) > 0 or self._held.get("*", 0) > 0
+
+    async def _answer_with_handler(self, incoming: IncomingCall) -> None:
+        handler = self.handlers.get(incoming.action) or self.default_handler
+        if handler is None:
+            result: HandlerResult = CallError(incoming.message_id, ErrorCode.NOT_SUPPORTED,
+                                              f"{incoming.action} is not supported here", {})
+        else:
+            try:
+                result = handler(incoming)
+                if asyncio.iscoroutine(result):
+                    result = await result
+            except Exception as exc:
+                self._emit("note", level="error", message=f"handler for {incoming.action} failed: {exc!r}")
+                result = CallError(incoming.message_id, ErrorCode.INTERNAL_ERROR, f"handler failed: {exc}"[:255], {})
+        if isinstance(result, CallError) and result.message_id != incoming.message_id:
+            result = CallError(incoming.message_id, result.error_code, result.error_description, result.error_details)
+        await self._answer(incoming, result)
+
+    # ------------------------------------------------------------------ test verbs
+    def on(self, action: str, handler: Handler | dict[str, Any] | None) -> None:
+        """Answer every future ``action`` CALL with ``handler`` (a payload dict, a callable, or None to reset)."""
+        if handler is None:
+            self.handlers.pop(action, None)
+        elif isinstance(handler, dict):
+            payload = handler
+            self.handlers[action] = lambda _incoming: payload
+        else:
+            self.handlers[action] = handler
+
+    @contextlib.contextmanager
+    def hold(self, action: str = "*") -> Iterator[None]:
+        """CALLs of ``action`` that arrive inside the block wait for the test's reply."""
+        self._held[action] = self._held.get(action, 0) + 1
+        try:
+            yield
+        finally:
+            self._held[action] -= 1
+            for incoming in self.mailbox:
+                if not incoming.answered.is_set() and not self._is_held(incoming.action):
+                    asyncio.get_running_loop().create_task(self._answer_with_handler(incoming))
+
+    def mark(self) -> int:
+        """A position in the mailbox: ``expect_call(since=mark)`` only sees CALLs after it."""
+        return len(self.mailbox)
+
+    def _find(self, alternatives: list[tuple[str, Mapping[str, Any]]], since: int) -> IncomingCall | None:
+        for incoming in self.mailbox[since:]:
+            if incoming.claimed:
+                continue
+            for action, pattern in alternatives:
+                if incoming.action == action and matches(incoming.payload, pattern):
+                    incoming.claimed = True
+                    return incoming
+        return None
+
+    async def expect_call(self, action: str, *, timeout: float | None = None, since: int = 0,
+                          requirements: tuple[str, ...] = (), **pattern: Any) -> IncomingCall:
+        """Wait for the peer's ``action`` CALL whose payload matches ``pattern`` partially.
+
+        CALLs that already arrived (after ``since``) and were not claimed count too, so a CALL
+        that raced ahead of the test is not lost.
+        """
+        return await self.expect_one_of([(action, pattern)], timeout=timeout, since=since,
+                                        requirements=requirements)
+
+    async def expect_one_of(self, alternatives: list[tuple[str, Mapping[str, Any]]], *, timeout: float | None = None,
+                            since: int = 0, requirements: tuple[str, ...] = ()) -> IncomingCall:
+        """Wait for the first CALL that matches any of ``(action, pattern)`` alternatives."""
+        timeout = self.message_timeout if timeout is None else timeout
+        deadline = time.monotonic() + timeout
+        what = " or ".join(describe_pattern(a, p) for a, p in alternatives)
+        async with self._arrived:
+            while True:
+                found = self._find(alternatives, since)
+                if found is not None:
+                    if found.violations:
+                        v = found.violations[0]
+                        raise CheckFailed(f"{found.action}Request conforms to its JSON schema",
+                                          expected="a schema-valid payload", actual=f"{v.path}: {v.message}",
+                                          requirements=("FR.03",) + requirements)
+                    return found
+                if self.closed.is_set():
+                    raise SutDisconnected(f"the SUT sends {what}", expected=what,
+                                          actual=f"connection closed ({self.close_reason}) before it arrived; "
+                                                 f"received meanwhile: {self.summary_since(since)}",
+                                          requirements=requirements)
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise SutTimeout(f"the SUT sends {what} within {timeout:g}s", expected=what,
+                                     actual=f"not received; received meanwhile: {self.summary_since(since)}",
+                                     requirements=requirements)
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(self._arrived.wait(), remaining)
+
+    async def expect_no_call(self, action: str, *, within: float, since: int | None = None,
+                             requirements: tuple[str, ...] = (), **pattern: Any) -> None:
+        """Check that no matching CALL arrives for ``within`` seconds (a protocol-required wait)."""
+        since = self.mark() if since is None else since
+        self._emit("wait", reason=f"no {describe_pattern(action, pattern)} expected", seconds=within)
+        try:
+            found = await self.expect_call(action, timeout=within, since=since, **pattern)
+        except SutTimeout:
+            return
+        except SutDisconnected:
+            return
+        raise CheckFailed(f"the SUT does not send {describe_pattern(action, pattern)}", expected="no such CALL",
+                          actual=f"{found.action} {found.payload}", requirements=requirements)
+
+    def summary_since(self, since: int = 0) -> str:
+        seen = [i.action for i in self.mailbox[since:]]
+        return ", ".join(seen) if seen else "nothing"
+
+    async def wait_closed(self, timeout: float) -> bool:
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self.closed.wait(), timeout)
+        return self.closed.is_set()

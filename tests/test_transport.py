@@ -1,0 +1,273 @@
+"""The asyncio/websockets layer: both roles, recording, and peers that misbehave.
+
+Every test runs on loopback and is bounded by short timeouts: nothing may hang.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+from typing import Any, AsyncIterator
+
+import pytest
+from websockets.asyncio.client import connect
+
+from conformance.outcomes import CheckFailed, HarnessError, SutDisconnected, SutTimeout
+from conformance.protocol.frames import CallError
+from conformance.recording import EventLog
+from conformance.reference.station import actions_handled_by
+from conformance.transport.client import open_station_connection
+from conformance.transport.connection import Connection, IncomingCall, matches
+from conformance.transport.server import CsmsServer
+
+TIMEOUT = 1.0
+
+
+def heartbeat_handler(identity: str):
+    def handle(incoming: IncomingCall) -> dict[str, Any]:
+        return {"currentTime": "2025-01-01T00:00:00Z"}
+    return handle
+
+
+@contextlib.asynccontextmanager
+async def harness_csms(log: EventLog, **kwargs: Any) -> AsyncIterator[CsmsServer]:
+    server = CsmsServer(host="127.0.0.1", port=0, path="/ocpp", log=log, message_timeout=TIMEOUT,
+                        handled_actions=actions_handled_by("CSMS"), default_handler_for=heartbeat_handler, **kwargs)
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+async def raw_station(server: CsmsServer, identity: str = "CS001", *, password: str | None = None,
+                      subprotocols: list[str] | None = None):
+    headers = {}
+    if password is not None:
+        headers["Authorization"] = "Basic " + base64.b64encode(f"{identity}:{password}".encode()).decode()
+    return await connect(f"{server.url}/{identity}", subprotocols=subprotocols or ["ocpp2.0.1"],
+                         additional_headers=headers, open_timeout=TIMEOUT)
+
+
+async def test_station_and_csms_exchange_and_every_frame_is_recorded() -> None:
+    log = EventLog()
+    async with harness_csms(log, security_profile=0) as server:
+        station = await open_station_connection(server.url, "CS001", password=None, log=None, message_timeout=TIMEOUT,
+                                                connect_timeout=TIMEOUT)
+        conn = await server.wait_for_connection("CS001", timeout=TIMEOUT)
+        response = await station.call("Heartbeat", {})
+        assert response.ok and response.payload == {"currentTime": "2025-01-01T00:00:00Z"}
+        incoming = await conn.expect_call("Heartbeat")
+        assert incoming.response == {"currentTime": "2025-01-01T00:00:00Z"}
+        await station.close()
+    frames = log.events("frame")
+    assert [(f.data["direction"], f.data["message_type"]) for f in frames] == [("in", "CALL"), ("out", "CALLRESULT")]
+    assert all(f.data["valid"] for f in frames)
+    assert frames[0].data["action"] == "Heartbeat" and frames[1].data["action"] == "Heartbeat"
+
+
+async def test_identity_is_percent_decoded_from_the_path() -> None:
+    async with harness_csms(EventLog(), security_profile=0) as server:
+        station = await open_station_connection(server.url, "RDAM 123", password=None, log=None,
+                                                message_timeout=TIMEOUT, connect_timeout=TIMEOUT)
+        conn = await server.wait_for_connection("RDAM 123", timeout=TIMEOUT)
+        assert conn.identity == "RDAM 123"
+        await station.close()
+
+
+async def test_client_without_the_subprotocol_is_accepted_then_closed() -> None:
+    """Part 4 §3.2: finish the handshake without Sec-WebSocket-Protocol, then close at once."""
+    async with harness_csms(EventLog(), security_profile=0) as server:
+        ws = await connect(f"{server.url}/CS001", subprotocols=["ocpp1.6"], open_timeout=TIMEOUT)
+        assert ws.subprotocol is None
+        with pytest.raises(Exception):
+            await asyncio.wait_for(ws.recv(), TIMEOUT)
+        assert ws.close_code == 1002
+
+
+async def test_basic_auth_is_checked_for_security_profile_1() -> None:
+    async with harness_csms(EventLog(), security_profile=1, passwords={"CS001": "s3cret-password-123"}) as server:
+        with pytest.raises(CheckFailed, match="HTTP 401"):
+            await open_station_connection(server.url, "CS001", password="wrong-password-1234", log=None,
+                                          message_timeout=TIMEOUT, connect_timeout=TIMEOUT)
+        with pytest.raises(CheckFailed, match="HTTP 401"):
+            await open_station_connection(server.url, "CS001", password=None, log=None,
+                                          message_timeout=TIMEOUT, connect_timeout=TIMEOUT)
+        ok = await open_station_connection(server.url, "CS001", password="s3cret-password-123", log=None,
+                                           message_timeout=TIMEOUT, connect_timeout=TIMEOUT)
+        assert (await ok.call("Heartbeat", {})).ok
+        assert [h.auth_ok for h in server.handshakes] == [False, False, True]
+        await ok.close()
+
+
+async def test_several_stations_at_once() -> None:
+    async with harness_csms(EventLog(), security_profile=0) as server:
+        stations = [await open_station_connection(server.url, f"CS{i:03}", password=None, log=None,
+                                                  message_timeout=TIMEOUT, connect_timeout=TIMEOUT)
+                    for i in range(5)]
+        results = await asyncio.gather(*(s.call("Heartbeat", {}) for s in stations))
+        assert all(r.ok for r in results)
+        assert set(server.connections) == {f"CS{i:03}" for i in range(5)}
+        for s in stations:
+            await s.close()
+
+
+async def test_peer_sending_garbage_gets_rpc_framework_error_and_is_recorded() -> None:
+    log = EventLog()
+    async with harness_csms(log, security_profile=0) as server:
+        ws = await raw_station(server)
+        conn = await server.wait_for_connection("CS001", timeout=TIMEOUT)
+        await ws.send("this is not json")
+        reply = await asyncio.wait_for(ws.recv(), TIMEOUT)
+        assert reply.startswith('[4,"-1","RpcFrameworkError","message is not valid JSON') and reply.endswith(',{}]')
+        await ws.send('[2,"x1","Reset",{"type":"Immediate"}]')  # a CSMS-to-station message sent to the CSMS
+        reply = await asyncio.wait_for(ws.recv(), TIMEOUT)
+        assert '"NotSupported"' in reply and '"x1"' in reply
+        with pytest.raises(SutTimeout, match="BootNotification"):
+            await conn.expect_call("BootNotification", timeout=0.2)
+        await ws.close()
+    errors = [e for e in log.events("frame") if e.data["direction"] == "in" and not e.data["valid"]]
+    assert len(errors) == 2 and "not valid JSON" in errors[0].data["error"]
+
+
+async def test_schema_invalid_call_is_answered_with_the_mapped_error_and_fails_the_expectation() -> None:
+    async with harness_csms(EventLog(), security_profile=0) as server:
+        ws = await raw_station(server)
+        conn = await server.wait_for_connection("CS001", timeout=TIMEOUT)
+        await ws.send('[2,"b1","BootNotification",{"chargingStation":{"model":"M","vendorName":"V"}}]')
+        reply = await asyncio.wait_for(ws.recv(), TIMEOUT)
+        assert reply.startswith('[4,"b1","OccurrenceConstraintViolation"')
+        with pytest.raises(CheckFailed, match="conforms to its JSON schema"):
+            await conn.expect_call("BootNotification")
+        await ws.close()
+
+
+async def test_silent_peer_makes_call_time_out_with_a_clear_failure() -> None:
+    async with harness_csms(EventLog(), security_profile=0) as server:
+        ws = await raw_station(server)  # connected, but never answers
+        conn = await server.wait_for_connection("CS001", timeout=TIMEOUT)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        with pytest.raises(SutTimeout) as info:
+            await conn.call("GetVariables", {"getVariableData": [
+                {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "OfflineThreshold"}}]}, timeout=0.3)
+        assert loop.time() - started < 0.3 + 0.5
+        assert "GetVariables" in str(info.value) and "no response" in str(info.value)
+        # the outstanding CALL timed out, so the next one may be sent
+        with pytest.raises(SutTimeout):
+            await conn.call("GetVariables", {"getVariableData": [
+                {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "OfflineThreshold"}}]}, timeout=0.1)
+        await ws.close()
+
+
+async def test_peer_disconnecting_mid_call_fails_promptly() -> None:
+    async with harness_csms(EventLog(), security_profile=0) as server:
+        ws = await raw_station(server)
+        conn = await server.wait_for_connection("CS001", timeout=TIMEOUT)
+
+        async def drop_on_request() -> None:
+            await ws.recv()
+            await ws.close()
+        dropper = asyncio.create_task(drop_on_request())
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        with pytest.raises(SutDisconnected, match="connection closed"):
+            await conn.call("Reset", {"type": "Immediate"}, timeout=5)
+        assert loop.time() - started < 2
+        await dropper
+        with pytest.raises(SutDisconnected):
+            await conn.expect_call("BootNotification", timeout=5)
+
+
+async def test_peer_sending_a_malformed_response_fails_the_call_at_once() -> None:
+    async with harness_csms(EventLog(), security_profile=0) as server:
+        ws = await raw_station(server)
+        conn = await server.wait_for_connection("CS001", timeout=TIMEOUT)
+
+        async def reply_badly() -> None:
+            call = await ws.recv()
+            message_id = call.split('"')[1]
+            await ws.send(f'[3,"{message_id}"]')
+        task = asyncio.create_task(reply_badly())
+        with pytest.raises(CheckFailed, match="well-formed"):
+            await conn.call("Reset", {"type": "Immediate"}, timeout=5)
+        await task
+        await ws.close()
+
+
+async def test_a_call_that_raced_ahead_is_found_and_held_calls_wait_for_the_test() -> None:
+    async with harness_csms(EventLog(), security_profile=0) as server:
+        station = await open_station_connection(server.url, "CS001", password=None, log=None,
+                                                message_timeout=TIMEOUT, connect_timeout=TIMEOUT)
+        conn = await server.wait_for_connection("CS001", timeout=TIMEOUT)
+        await station.call("Heartbeat", {})  # arrives before anyone expects it
+        assert (await conn.expect_call("Heartbeat")).answered.is_set()
+        with conn.hold("Heartbeat"):
+            pending = asyncio.create_task(station.call("Heartbeat", {}))
+            held = await conn.expect_call("Heartbeat")
+            assert not held.answered.is_set()
+            await held.reply({"currentTime": "2030-01-01T00:00:00Z"})
+        assert (await pending).payload["currentTime"] == "2030-01-01T00:00:00Z"
+        with conn.hold("Heartbeat"):
+            pending = asyncio.create_task(station.call("Heartbeat", {}))
+            await conn.expect_call("Heartbeat")
+        # not answered by the test: the default handler answers when the hold ends
+        assert (await asyncio.wait_for(pending, TIMEOUT)).payload["currentTime"] == "2025-01-01T00:00:00Z"
+        await station.close()
+
+
+async def test_peer_breaking_one_outstanding_call_rule_is_recorded() -> None:
+    log = EventLog()
+    async with harness_csms(log, security_profile=0) as server:
+        ws = await raw_station(server)
+        conn = await server.wait_for_connection("CS001", timeout=TIMEOUT)
+        with conn.hold("Heartbeat"):
+            await ws.send('[2,"h1","Heartbeat",{}]')
+            await conn.expect_call("Heartbeat")
+            await ws.send('[2,"h2","Heartbeat",{}]')
+            await conn.expect_call("Heartbeat")
+        await asyncio.wait_for(ws.recv(), TIMEOUT)
+        await asyncio.wait_for(ws.recv(), TIMEOUT)
+        assert any("one-outstanding-call" in issue for issue in conn.protocol_issues)
+        await ws.close()
+
+
+async def test_harness_refuses_to_send_an_invalid_request() -> None:
+    async with harness_csms(EventLog(), security_profile=0) as server:
+        ws = await raw_station(server)
+        conn = await server.wait_for_connection("CS001", timeout=TIMEOUT)
+        with pytest.raises(HarnessError, match="invalid ResetRequest"):
+            await conn.call("Reset", {"type": "Sometime"})
+        await ws.close()
+
+
+async def test_expect_no_call_passes_when_silent_and_fails_when_the_call_comes() -> None:
+    async with harness_csms(EventLog(), security_profile=0) as server:
+        station = await open_station_connection(server.url, "CS001", password=None, log=None,
+                                                message_timeout=TIMEOUT, connect_timeout=TIMEOUT)
+        conn: Connection = await server.wait_for_connection("CS001", timeout=TIMEOUT)
+        await conn.expect_no_call("Heartbeat", within=0.1)
+        mark = conn.mark()
+        task = asyncio.create_task(station.call("Heartbeat", {}))
+        with pytest.raises(CheckFailed, match="does not send Heartbeat"):
+            await conn.expect_no_call("Heartbeat", within=1, since=mark)
+        await task
+        await station.close()
+
+
+def test_partial_matching() -> None:
+    payload = {"a": 1, "b": {"c": "x", "d": [1, 2]}, "e": True}
+    assert matches(payload, {"a": 1, "b": {"c": "x"}})
+    assert not matches(payload, {"a": 2})
+    assert not matches(payload, {"z": 1})
+    assert matches(payload, {"b": {"d": [1, 2]}})
+    assert not matches(payload, {"b": {"d": [1]}})
+    assert matches(payload, {"a": lambda v: v > 0})
+    assert not matches(payload, {"e": 1})  # True is not 1 in OCPP
+    assert matches(payload, {"a": 1.0})
+
+
+def test_call_error_handler_results_keep_the_incoming_id() -> None:
+    error = CallError("other", "NotSupported")
+    assert error.message_id == "other"
