@@ -1,0 +1,13 @@
+"""What test cases are written with: case metadata, checks, the SUT's two faces, reusable states."""
+
+from . import reusable_states as reusable_state
+from .case import CaseMeta as CaseMeta
+from .case import case as case
+from .checks import ABSENT as ABSENT
+from .checks import OneOf as OneOf
+from .checks import Satisfies as Satisfies
+from .sides import ChargingStationUnderTest as ChargingStationUnderTest
+from .sides import CsmsUnderTest as CsmsUnderTest
+
+__all__ = ["ABSENT", "CaseMeta", "ChargingStationUnderTest", "CsmsUnderTest", "OneOf", "Satisfies", "case",
+           "reusable_state"]

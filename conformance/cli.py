@@ -1,0 +1,303 @@
+"""``ocpp-conformance``: run | list | validate | build | serve.
+
+Exit codes (all commands): 0 success; 1 the SUT (or the input) failed - a case did not pass,
+or a frame violated the protocol; 2 usage, configuration or harness error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+from . import __version__
+
+EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+
+
+def _testcases_dir() -> Path:
+    import testcases
+
+    return Path(testcases.__file__).resolve().parent
+
+
+# --------------------------------------------------------------------------- run
+def _run_role(role: str, args: argparse.Namespace, run_dir: Path) -> dict[str, Any]:
+    role_dir = run_dir / role
+    role_dir.mkdir(parents=True, exist_ok=True)
+    target = _testcases_dir() / role
+    cmd = [sys.executable, "-m", "pytest", str(target), "--ocpp-role", role, "--ocpp-run-dir", str(role_dir),
+           f"--junitxml={role_dir / 'junit.xml'}", "-p", "no:cacheprovider", "--rootdir", str(target.parent),
+           "-o", "asyncio_default_fixture_loop_scope=session", "-o", "asyncio_default_test_loop_scope=session",
+           "-o", "asyncio_mode=auto", "-q" if not args.verbose else "-v", "-rfEs"]
+    if args.config:
+        cmd += ["--ocpp-config", str(Path(args.config).resolve())]
+    for item in args.set or []:
+        cmd += ["--ocpp-set", item]
+    for fault in args.fault or []:
+        cmd += ["--ocpp-fault", fault]
+    if args.strict:
+        cmd.append("--ocpp-strict")
+    selectors = []
+    if args.case:
+        selectors.append(" or ".join(f"test_{c.lower()}" for c in args.case))
+    if args.block:
+        selectors.append(" or ".join(f"test_tc_{b.lower()}_" for b in args.block))
+    if selectors:
+        cmd += ["-k", " and ".join(f"({s})" for s in selectors)]
+    if args.profile:
+        cmd += ["-m", " or ".join(f'ocpp_profile("{p}")' for p in args.profile)]
+    print(f"== {role}: {' '.join(cmd[2:4])} (results in {role_dir})", flush=True)
+    proc = subprocess.run(cmd, cwd=os.getcwd())
+    results_file = role_dir / "results.json"
+    results = json.loads(results_file.read_text()) if results_file.exists() else {}
+    return {"role": role, "pytest_exit": proc.returncode, "results": results}
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .harness.context import new_run_id
+
+    run_dir = Path(args.run_dir or Path("reports") / new_run_id())
+    run_dir.mkdir(parents=True, exist_ok=True)
+    if args.config:
+        from .config import ConfigError, load_config
+
+        try:
+            cfg = load_config(args.config, overrides=args.set or [])
+        except ConfigError as exc:
+            print(f"invalid configuration:\n{exc}", file=sys.stderr)
+            return EXIT_ERROR
+        roles = [cfg.role]
+    else:
+        roles = ["station", "csms"] if args.role in (None, "both") else [args.role]
+    outcomes = [_run_role(role, args, run_dir) for role in roles]
+    return _summarise(outcomes, run_dir)
+
+
+def _summarise(outcomes: list[dict[str, Any]], run_dir: Path) -> int:
+    counts: dict[str, int] = {}
+    deciding: list[str] = []
+    harness_problem = False
+    for outcome in outcomes:
+        if outcome["pytest_exit"] in (2, 3, 4) or (outcome["pytest_exit"] == 1 and not outcome["results"]):
+            harness_problem = True
+        for case_id, result in sorted(outcome["results"].items()):
+            verdict = result["verdict"]
+            counts[verdict] = counts.get(verdict, 0) + 1
+            if verdict not in ("PASS", "NOT APPLICABLE", "SKIPPED"):
+                deciding.append(f"  {case_id}: {verdict}: {result['message'].splitlines()[0] if result['message'] else ''}")
+    summary = {"run_dir": str(run_dir), "counts": counts, "roles": outcomes}
+    (run_dir / "summary.json").write_text(json.dumps(summary, indent=2))
+    print("\n== summary: " + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())) + f"  (results: {run_dir})")
+    for line in deciding:
+        print(line)
+    if harness_problem:
+        print("harness or configuration error: see the output above", file=sys.stderr)
+        return EXIT_ERROR
+    if not counts:
+        print("no test case ran", file=sys.stderr)
+        return EXIT_ERROR
+    return EXIT_FAILED if deciding else EXIT_OK
+
+
+# --------------------------------------------------------------------------- list
+def cmd_list(args: argparse.Namespace) -> int:
+    from .catalog import load_catalog
+    from .harness.case import discover
+
+    catalog = load_catalog()
+    implemented = discover()
+    rows = []
+    for tc in catalog.test_cases.values():
+        if args.role and tc.role != {"station": "CS", "csms": "CSMS"}.get(args.role, args.role):
+            continue
+        if args.block and tc.block not in [b.upper() for b in args.block]:
+            continue
+        if args.implemented and tc.id not in implemented:
+            continue
+        row = tc.to_json() if hasattr(tc, "to_json") else dict(tc.__dict__)
+        row["implemented"] = tc.id in implemented
+        if tc.id in implemented:
+            row["negative_controls"] = list(implemented[tc.id].faults)
+        rows.append(row)
+    beyond = [m.to_json() | {"implemented": True} for m in implemented.values() if m.beyond_catalog]
+    if args.json:
+        print(json.dumps({"catalog_version": _catalog_version(), "test_cases": rows + beyond,
+                          "count": len(rows) + len(beyond), "implemented": sum(r["implemented"] for r in rows)},
+                         indent=2, default=list))
+        return EXIT_OK
+    for row in rows + beyond:
+        mark = "*" if row["implemented"] else " "
+        print(f"{mark} {row['id']:<16} {row['title']}")
+    print(f"\n{len(rows) + len(beyond)} test cases, {sum(r['implemented'] for r in rows + beyond)} implemented (*)")
+    return EXIT_OK
+
+
+def _catalog_version() -> str:
+    from .catalog import CATALOG_VERSION
+
+    return CATALOG_VERSION
+
+
+# --------------------------------------------------------------------------- validate
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .validate import validate_stream
+
+    try:
+        if args.input in (None, "-"):
+            text = sys.stdin.read()
+            source = "<stdin>"
+        else:
+            text = Path(args.input).read_text(encoding="utf-8")
+            source = args.input
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"cannot read {args.input}: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    report = validate_stream(text)
+    for finding in report.findings:
+        print(f"{source}:{finding}")
+    print(f"{report.frames} frame(s) checked, {len(report.findings)} violation(s)", file=sys.stderr)
+    if report.unreadable:
+        return EXIT_ERROR
+    return EXIT_FAILED if report.findings else EXIT_OK
+
+
+# --------------------------------------------------------------------------- build
+def cmd_build(args: argparse.Namespace) -> int:
+    from .protocol.examples import build_example
+    from .protocol.schemas import get_registry
+
+    registry = get_registry()
+    action = args.action.removesuffix("Request")
+    kind = "request"
+    if action.endswith("Response"):
+        action, kind = action.removesuffix("Response"), "response"
+    if args.response:
+        kind = "response"
+    if not registry.is_known(action):
+        print(f"unknown message {args.action!r}; known: {', '.join(sorted(registry.actions))}", file=sys.stderr)
+        return EXIT_ERROR
+    payload = build_example(action, kind, full=args.full)
+    if args.frame:
+        from .protocol.frames import Call, CallResult, new_message_id
+
+        frame = Call(new_message_id(), action, payload) if kind == "request" else CallResult(new_message_id(), payload)
+        print(json.dumps(frame.to_list(), indent=2))
+    else:
+        print(json.dumps(payload, indent=2))
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- serve
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .reference.faults import FaultSet
+
+    try:
+        faults = FaultSet(args.fault or [], sut=args.what)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_ERROR
+
+    async def serve() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        if args.what == "station":
+            from .reference.station import ReferenceStation
+
+            evses = [(i + 1, (1,)) for i in range(args.evses)]
+            sut: Any = ReferenceStation(csms_url=args.csms_url, identity=args.identity, password=args.password,
+                                        evses=evses, faults=faults)
+            await sut.start()
+            print(f"reference station {args.identity} connecting to {args.csms_url}", flush=True)
+        else:
+            from .reference.csms import ReferenceCsms
+
+            passwords = {}
+            for spec in args.station or ["CS001"]:
+                identity, _, password = spec.partition(":")
+                passwords[identity] = password or None
+            sut = ReferenceCsms(host=args.host, port=args.port, path=args.path, passwords=passwords,
+                                security_profile=1 if any(passwords.values()) else 0, faults=faults)
+            await sut.start()
+            print(f"reference CSMS listening on {sut.url}/<identity>", flush=True)
+        await stop.wait()
+        await sut.stop()
+
+    asyncio.run(serve())
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- main
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ocpp-conformance", description="OCPP 2.0.1 conformance test suite")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run the test cases (no --config: against the built-in reference SUTs)")
+    run.add_argument("--config", help="SUT configuration (TOML); without it the reference SUTs are tested")
+    run.add_argument("--role", choices=["station", "csms", "both"], help="which role to test (no --config only)")
+    run.add_argument("--block", action="append", help="functional block letter (repeatable)")
+    run.add_argument("--profile", action="append", help="certification profile (repeatable)")
+    run.add_argument("--case", action="append", help="test case id, e.g. TC_B_01_CS (repeatable)")
+    run.add_argument("--fault", action="append", help="switch on a reference SUT fault (negative control)")
+    run.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a configuration key")
+    run.add_argument("--strict", action="store_true", help="accept only preferred CALLERROR codes")
+    run.add_argument("--run-dir", help="output folder (default reports/<run-id>)")
+    run.add_argument("-v", "--verbose", action="store_true")
+    run.set_defaults(func=cmd_run)
+
+    lst = sub.add_parser("list", help="list the catalog of test cases")
+    lst.add_argument("--json", action="store_true")
+    lst.add_argument("--role", choices=["station", "csms", "CS", "CSMS"])
+    lst.add_argument("--block", action="append")
+    lst.add_argument("--implemented", action="store_true", help="only implemented cases")
+    lst.set_defaults(func=cmd_list)
+
+    val = sub.add_parser("validate", help="validate a frame or a JSON-lines log of frames (exit 1 on violations)")
+    val.add_argument("input", nargs="?", help="file, or - / nothing for stdin")
+    val.set_defaults(func=cmd_validate)
+
+    bld = sub.add_parser("build", help="print a schema-valid example payload")
+    bld.add_argument("action", help="e.g. BootNotification, BootNotificationResponse")
+    bld.add_argument("--response", action="store_true", help="the response payload")
+    bld.add_argument("--full", action="store_true", help="every optional field too")
+    bld.add_argument("--frame", action="store_true", help="wrap it in a CALL / CALLRESULT frame")
+    bld.set_defaults(func=cmd_build)
+
+    srv = sub.add_parser("serve", help="run a reference SUT standalone")
+    srv_sub = srv.add_subparsers(dest="what", required=True)
+    st = srv_sub.add_parser("station", help="the reference Charging Station")
+    st.add_argument("--csms-url", required=True, help="the CSMS's OCPP-J endpoint, e.g. ws://127.0.0.1:9000/ocpp")
+    st.add_argument("--identity", default="CS001")
+    st.add_argument("--password")
+    st.add_argument("--evses", type=int, default=1)
+    st.add_argument("--fault", action="append")
+    cs = srv_sub.add_parser("csms", help="the reference CSMS")
+    cs.add_argument("--host", default="127.0.0.1")
+    cs.add_argument("--port", type=int, default=9000)
+    cs.add_argument("--path", default="/ocpp")
+    cs.add_argument("--station", action="append", metavar="IDENTITY[:PASSWORD]", help="a registered station")
+    cs.add_argument("--fault", action="append")
+    srv.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,113 @@
+"""Test case metadata: data that can be listed without running anything.
+
+``@case("TC_B_01_CS")`` looks the case up in the catalog (role, block, title, use cases,
+requirements, Part 5 profiles) and attaches it to the test function. Cases beyond the
+certification catalog (use cases Part 6 does not test) are declared with ``beyond_catalog``
+and our own id (``X_G_02_CS``).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, TypeVar
+
+from ..catalog import ProfileApplicability, load_catalog
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+CASE_ATTRIBUTE = "__ocpp_case__"
+_REGISTRY: dict[str, "CaseMeta"] = {}
+
+
+@dataclass(frozen=True)
+class CaseMeta:
+    id: str
+    role: str  # "CS" (the SUT is a Charging Station) or "CSMS"
+    block: str
+    title: str
+    summary: str
+    use_cases: tuple[str, ...]
+    requirements: tuple[str, ...]
+    profiles: tuple[ProfileApplicability, ...]
+    beyond_catalog: bool = False
+    faults: tuple[str, ...] = field(default=())  # negative controls: faults that must make it FAIL
+
+    @property
+    def harness_role(self) -> str:
+        return "csms" if self.role == "CS" else "station"
+
+    @property
+    def sut_role(self) -> str:
+        """Config role: "station" when the SUT is a Charging Station, else "csms"."""
+        return "station" if self.role == "CS" else "csms"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "role": self.role, "block": self.block, "title": self.title, "summary": self.summary,
+                "use_cases": list(self.use_cases), "requirements": list(self.requirements),
+                "profiles": [{"profile": p.profile, "level": p.level, "features": p.features_expr}
+                             for p in self.profiles],
+                "beyond_catalog": self.beyond_catalog, "negative_controls": list(self.faults)}
+
+
+_OWN_ID = re.compile(r"^X_([A-P])_\d{2,3}_(CS|CSMS)$")
+
+
+def case(case_id: str, *, title: str | None = None, summary: str | None = None,
+         use_cases: tuple[str, ...] = (), requirements: tuple[str, ...] = ()) -> Callable[[F], F]:
+    """Attach catalog metadata to a test function; the id must be in the catalog or be our own X_ id."""
+    catalog = load_catalog()
+    if case_id in catalog.test_cases:
+        tc = catalog.test_cases[case_id]
+        meta = CaseMeta(tc.id, tc.role, tc.block, tc.title, summary or tc.summary, tc.use_cases,
+                        tc.requirements + tuple(r for r in requirements if r not in tc.requirements), tc.profiles)
+    else:
+        own = _OWN_ID.match(case_id)
+        if own is None or title is None or not use_cases:
+            raise ValueError(f"{case_id} is not a Part 6 test case; cases beyond the catalog need an id "
+                             f"X_<block>_<nn>_<CS|CSMS>, a title and use cases")
+        meta = CaseMeta(case_id, own.group(2), own.group(1), title, summary or title, use_cases, requirements, (),
+                        beyond_catalog=True)
+    from ..reference.faults import FAULTS
+    meta = CaseMeta(**{**meta.__dict__, "faults": tuple(f.name for f in FAULTS.values() if case_id in f.fails)})
+
+    def decorate(func: F) -> F:
+        if case_id in _REGISTRY and _REGISTRY[case_id] is not getattr(func, CASE_ATTRIBUTE, None):
+            existing = _REGISTRY[case_id]
+            if existing != meta:
+                raise ValueError(f"test case {case_id} is declared twice")
+        _REGISTRY[case_id] = meta
+        setattr(func, CASE_ATTRIBUTE, meta)
+        return func
+
+    return decorate
+
+
+def case_of(func: Callable[..., Any]) -> CaseMeta | None:
+    func = getattr(func, "__func__", func)
+    while func is not None:
+        meta = getattr(func, CASE_ATTRIBUTE, None)
+        if meta is not None:
+            return meta
+        func = getattr(func, "__wrapped__", None)
+    return None
+
+
+def implemented_cases() -> dict[str, CaseMeta]:
+    """Every case declared so far (import the test case modules first: see :func:`discover`)."""
+    return dict(_REGISTRY)
+
+
+@functools.cache
+def discover() -> dict[str, CaseMeta]:
+    """Import every test case module (without running anything) and return the declared cases."""
+    import importlib
+    import pkgutil
+
+    import testcases
+
+    for info in pkgutil.walk_packages(testcases.__path__, prefix="testcases."):
+        if info.name.rsplit(".", 1)[-1].startswith("test_"):
+            importlib.import_module(info.name)
+    return implemented_cases()

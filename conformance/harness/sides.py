@@ -1,0 +1,250 @@
+"""The system under test as a test case sees it.
+
+* :class:`ChargingStationUnderTest`: the SUT is a Charging Station; the harness is its CSMS.
+* :class:`CsmsUnderTest`: the SUT is a CSMS; the harness is one or more Charging Stations.
+
+Both offer the same verbs (``expect_call``, ``call``, ``actions``, ``check``) so cases of
+both roles read alike. Physical and operator steps go through ``actions`` only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import datetime, timezone
+from typing import Any, AsyncIterator, Iterator
+
+from ..actions.port import ActionPort
+from ..outcomes import Inconclusive, SutTimeout
+from ..protocol.examples import build_example
+from ..protocol.frames import CallError, ErrorCode
+from ..reference.device_model import DeviceModel
+from ..reference.station import actions_handled_by
+from ..transport.client import open_station_connection
+from ..transport.connection import Connection, IncomingCall, Response
+from .checks import Checker
+from .context import RunContext
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def connectors_of(ctx: RunContext) -> list[tuple[int, int]]:
+    return [(evse.id, connector) for evse in ctx.config.evses for connector in evse.connectors]
+
+
+class _Side:
+    def __init__(self, ctx: RunContext) -> None:
+        self.ctx = ctx
+        self.config = ctx.config
+        self.check = Checker(ctx.log)
+        self.actions: ActionPort = ctx.actions
+        self.message_timeout = ctx.message_timeout
+        self.tolerance = ctx.config.timing.max_time_deviation
+
+    def note(self, message: str, **data: Any) -> None:
+        self.ctx.log.emit("note", level="info", message=message, **data)
+
+    @property
+    def connectors(self) -> list[tuple[int, int]]:
+        return connectors_of(self.ctx)
+
+
+# --------------------------------------------------------------------------- harness = CSMS
+def csms_default_handler(ctx: RunContext):
+    """How the harness, acting as CSMS, answers a station's CALLs unless a case says otherwise."""
+    valid = {ctx.config.id_tokens.valid.id_token}
+    statuses = {}
+    for name, status in (("blocked", "Blocked"), ("expired", "Expired"), ("invalid", "Invalid")):
+        spec = getattr(ctx.config.id_tokens, name)
+        if spec is not None:
+            statuses[spec.id_token] = status
+
+    def token_info(token: dict[str, Any]) -> dict[str, Any]:
+        if token.get("type") == "NoAuthorization" or token.get("idToken") in valid:
+            return {"status": "Accepted"}
+        return {"status": statuses.get(token.get("idToken"), "Unknown")}
+
+    def handle(incoming: IncomingCall) -> dict[str, Any] | CallError:
+        action, payload = incoming.action, incoming.payload
+        override = ctx.response_overrides.get(action)
+        if override is not None:
+            return override(incoming) if callable(override) else override
+        if action == "BootNotification":
+            return {"currentTime": utc_now(), "interval": ctx.config.timing.heartbeat_interval, "status": "Accepted"}
+        if action == "Heartbeat":
+            return {"currentTime": utc_now()}
+        if action == "Authorize":
+            return {"idTokenInfo": token_info(payload["idToken"])}
+        if action == "TransactionEvent":
+            return {"idTokenInfo": token_info(payload["idToken"])} if "idToken" in payload else {}
+        if action == "DataTransfer":
+            return {"status": "UnknownVendorId"}
+        if action in ("Get15118EVCertificate", "GetCertificateStatus", "SignCertificate"):
+            return CallError(incoming.message_id, ErrorCode.NOT_SUPPORTED, f"{action}: not configured", {})
+        return build_example(action, "response")
+
+    return handle
+
+
+class ChargingStationUnderTest(_Side):
+    """The SUT is a Charging Station connected to the harness CSMS."""
+
+    def __init__(self, ctx: RunContext) -> None:
+        super().__init__(ctx)
+        self.server = ctx.server
+        self.identity = ctx.config.connection.identity
+        self._since: dict[int, int] = {}
+
+    @property
+    def connection(self) -> Connection:
+        conn = self.server.connections.get(self.identity)
+        if conn is None or not conn.is_open:
+            raise Inconclusive(f"the station {self.identity!r} is not connected to the harness CSMS")
+        return conn
+
+    def connection_count(self) -> int:
+        return self.server.connection_count(self.identity)
+
+    async def wait_for_connection(self, *, after: int) -> Connection:
+        conn = await self.server.wait_for_connection(self.identity, timeout=self.ctx.scaled(
+            self.config.timing.connect_timeout), after=after)
+        self._since.setdefault(id(conn), 0)
+        return conn
+
+    async def ensure_ready(self) -> Connection:
+        """General precondition (Part 6 §2.1): connected, and accepted by the harness CSMS.
+
+        A station that connects without booting (it was accepted before this run started)
+        is given one message timeout to send BootNotification, then taken as accepted.
+        """
+        conn = await self.server.wait_for_connection(self.identity, timeout=self.ctx.scaled(
+            self.config.timing.connect_timeout))
+        if not self.ctx.station_booted:
+            try:
+                await conn.expect_call("BootNotification")
+            except SutTimeout:
+                self.note("the station connected without a BootNotification; taken as accepted earlier")
+            self.ctx.station_booted = True
+        return conn
+
+    def start_case(self) -> None:
+        """Only CALLs that arrive from now on count for this case."""
+        for conn in self.server.connections.values():
+            self._since[id(conn)] = conn.mark()
+
+    def since(self, conn: Connection) -> int:
+        return self._since.get(id(conn), 0)
+
+    async def expect_call(self, action: str, *, connection: Connection | None = None, timeout: float | None = None,
+                          requirements: tuple[str, ...] = (), **pattern: Any) -> IncomingCall:
+        conn = connection or self.connection
+        return await conn.expect_call(action, timeout=timeout, since=self.since(conn), requirements=requirements,
+                                      **pattern)
+
+    async def call(self, action: str, payload: dict[str, Any], **kwargs: Any) -> Response:
+        return await self.connection.call(action, payload, **kwargs)
+
+    @contextlib.asynccontextmanager
+    async def configured(self, variable: dict[str, Any], value: str) -> AsyncIterator[None]:
+        """Part 6 "Configuration State": set a variable for the case, restore it afterwards.
+
+        ``variable`` is ``{"component": {...}, "variable": {...}}``. Not reaching the state
+        makes the case INCONCLUSIVE, not FAIL: this is a precondition, not the check.
+        """
+        name = f"{variable['component']['name']}.{variable['variable']['name']}"
+        got = await self.call("GetVariables", {"getVariableData": [variable]})
+        result = got.payload.get("getVariableResult", [{}])[0] if got.ok else {}
+        original = result.get("attributeValue") if result.get("attributeStatus") == "Accepted" else None
+        await self._set(variable, value, name)
+        try:
+            yield
+        finally:
+            if original is not None and original != value and self.connection.is_open:
+                await self._set(variable, original, name)
+
+    async def _set(self, variable: dict[str, Any], value: str, name: str) -> None:
+        response = await self.call("SetVariables", {"setVariableData": [dict(variable, attributeValue=value)]})
+        status = response.payload["setVariableResult"][0]["attributeStatus"] if response.ok else response.describe()
+        if status != "Accepted":
+            raise Inconclusive(f"could not set {name} to {value!r} for the case: {status}")
+        self.note(f"configuration state: {name} = {value!r}")
+
+    @contextlib.contextmanager
+    def answering(self, action: str, handler: Any) -> Iterator[None]:
+        """Inside the block, answer the station's ``action`` CALLs with ``handler``
+        (a payload, or a callable taking the :class:`IncomingCall`), on any connection."""
+        previous = self.ctx.response_overrides.get(action)
+        self.ctx.response_overrides[action] = handler
+        try:
+            yield
+        finally:
+            if previous is None:
+                self.ctx.response_overrides.pop(action, None)
+            else:
+                self.ctx.response_overrides[action] = previous
+
+
+# --------------------------------------------------------------------------- harness = station(s)
+class HarnessStation:
+    """One Charging Station played by the harness against the CSMS under test."""
+
+    vendor_name = "OpenConformance"
+    model = "HarnessStation"
+
+    def __init__(self, ctx: RunContext, identity: str, password: str | None) -> None:
+        self.ctx = ctx
+        self.identity = identity
+        self.password = password
+        self.device_model = DeviceModel([(e.id, e.connectors) for e in ctx.config.evses])
+        self.connection: Connection | None = None
+
+    def handle(self, incoming: IncomingCall) -> dict[str, Any] | CallError:
+        if incoming.action == "GetVariables":
+            return {"getVariableResult": self.device_model.get_variables(incoming.payload["getVariableData"])}
+        if incoming.action == "SetVariables":
+            return {"setVariableResult": self.device_model.set_variables(incoming.payload["setVariableData"])}
+        return build_example(incoming.action, "response")
+
+    async def connect(self) -> Connection:
+        timing = self.ctx.config.timing
+        self.connection = await open_station_connection(
+            self.ctx.config.connection.csms_url or "", self.identity, password=self.password, log=self.ctx.log,
+            message_timeout=self.ctx.message_timeout, connect_timeout=self.ctx.scaled(timing.connect_timeout),
+            handled_actions=actions_handled_by("ChargingStation"), default_handler=self.handle)
+        return self.connection
+
+
+class CsmsUnderTest(_Side):
+    """The SUT is a CSMS; the harness plays the configured station(s)."""
+
+    def __init__(self, ctx: RunContext) -> None:
+        super().__init__(ctx)
+        conn = ctx.config.connection
+        self.stations = {conn.identity: HarnessStation(ctx, conn.identity, conn.password)}
+        for extra in conn.extra_stations:
+            self.stations[extra.identity] = HarnessStation(ctx, extra.identity, extra.password)
+        self.station = self.stations[conn.identity]
+        self.identity = conn.identity
+
+    @property
+    def connection(self) -> Connection:
+        if self.station.connection is None or not self.station.connection.is_open:
+            raise Inconclusive(f"harness station {self.identity!r} is not connected to the CSMS")
+        return self.station.connection
+
+    async def connect(self, identity: str | None = None) -> Connection:
+        return await self.stations[identity or self.identity].connect()
+
+    async def call(self, action: str, payload: dict[str, Any], **kwargs: Any) -> Response:
+        return await self.connection.call(action, payload, **kwargs)
+
+    async def expect_call(self, action: str, *, timeout: float | None = None, requirements: tuple[str, ...] = (),
+                          **pattern: Any) -> IncomingCall:
+        return await self.connection.expect_call(action, timeout=timeout, requirements=requirements, **pattern)
+
+    async def close_all(self) -> None:
+        for station in self.stations.values():
+            if station.connection is not None:
+                await station.connection.close(1000, "test case finished")
+                station.connection = None

@@ -1,0 +1,341 @@
+"""The pytest plugin (registered through the ``pytest11`` entry point).
+
+It is inert unless a run is configured (``--ocpp-role`` or ``--ocpp-config``): the project's
+own tests load it too. When active it
+
+* loads and validates the SUT configuration before anything runs (a bad config is a usage
+  error with the key and the reason, never a traceback);
+* starts the transport for the run: the harness CSMS server when the SUT is a Charging
+  Station, and the built-in reference SUT when ``reference = true``;
+* gives cases their fixtures: ``station`` (:class:`ChargingStationUnderTest`) and ``csms``
+  (:class:`CsmsUnderTest`);
+* marks cases by case id, block, use case, profile and requirement, deselects cases of the
+  other role, and skips those the PICS excludes with "not applicable: <condition>";
+* bounds each case by ``timing.case_time_limit`` and maps what ended it to a verdict
+  (PASS, FAIL, INCONCLUSIVE, NOT APPLICABLE, ERROR), recorded in the event log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import inspect
+import json
+import platform
+from pathlib import Path
+from typing import Any, AsyncIterator
+
+import pytest
+import pytest_asyncio
+
+from . import SPEC_EDITION, __version__
+from .actions.port import ActionFailed, ActionPort
+from .actions import make_backend
+from .catalog import CATALOG_VERSION
+from .config import Config, ConfigError, load_config
+from .harness.applicability import applicability
+from .harness.case import CaseMeta, case_of
+from .harness.context import RunContext, current, new_run_id, set_current
+from .harness.sides import ChargingStationUnderTest, CsmsUnderTest, csms_default_handler
+from .outcomes import CheckFailed, HarnessError, Inconclusive, NotApplicable, Verdict
+from .recording import EventLog
+
+_CONFIG_KEY = pytest.StashKey[Config]()
+_VERDICT_KEY = pytest.StashKey[dict]()
+_RUN_DIR_KEY = pytest.StashKey[Path]()
+_RESULTS_KEY = pytest.StashKey[dict]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("ocpp-conformance")
+    group.addoption("--ocpp-config", help="SUT configuration file (TOML)")
+    group.addoption("--ocpp-role", choices=["station", "csms"],
+                    help="the SUT's role: station (a Charging Station) or csms")
+    group.addoption("--ocpp-set", action="append", default=[], metavar="KEY=VALUE",
+                    help="override a configuration key, e.g. timing.message_timeout=5 (repeatable)")
+    group.addoption("--ocpp-fault", action="append", default=[], metavar="NAME",
+                    help="switch on a named fault in the reference SUT (negative control; repeatable)")
+    group.addoption("--ocpp-run-dir", help="where the run's event log and results go (default reports/<run-id>)")
+    group.addoption("--ocpp-strict", action="store_true", help="accept only the preferred CALLERROR codes")
+
+
+def _active(config: pytest.Config) -> bool:
+    return bool(config.getoption("--ocpp-role") or config.getoption("--ocpp-config"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for name, doc in (("ocpp_case(id)", "OCPP Part 6 test case id"), ("ocpp_block(letter)", "functional block"),
+                      ("ocpp_use_case(id)", "use case id"), ("ocpp_profile(name)", "certification profile"),
+                      ("ocpp_requirement(id)", "requirement id")):
+        config.addinivalue_line("markers", f"{name}: {doc}")
+    if not _active(config):
+        return
+    overrides = list(config.getoption("--ocpp-set"))
+    faults = config.getoption("--ocpp-fault")
+    if faults:
+        overrides.append("faults=[" + ",".join(f'"{f}"' for f in faults) + "]")
+    if config.getoption("--ocpp-strict"):
+        overrides.append("strict=true")
+    try:
+        cfg = load_config(config.getoption("--ocpp-config"), overrides=overrides,
+                          role=config.getoption("--ocpp-role"))
+        if cfg.reference and faults:
+            from .reference.faults import FaultSet
+            FaultSet(cfg.faults, sut=cfg.role)
+    except (ConfigError, ValueError) as exc:
+        raise pytest.UsageError(f"invalid ocpp-conformance configuration:\n{exc}") from None
+    unsupported = cfg.unsupported()
+    if unsupported:
+        raise pytest.UsageError("not supported yet:\n" + "\n".join(unsupported))
+    config.stash[_CONFIG_KEY] = cfg
+    config.stash[_RUN_DIR_KEY] = Path(config.getoption("--ocpp-run-dir") or Path("reports") / new_run_id())
+    config.stash[_RESULTS_KEY] = {}
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    cfg = config.stash.get(_CONFIG_KEY, None)
+    keep, drop = [], []
+    for item in items:
+        meta = case_of(getattr(item, "function", None))
+        if meta is None:
+            keep.append(item)
+            continue
+        item.add_marker(pytest.mark.ocpp_case(meta.id))
+        item.add_marker(pytest.mark.ocpp_block(meta.block))
+        for uc in meta.use_cases:
+            item.add_marker(pytest.mark.ocpp_use_case(uc))
+        for p in meta.profiles:
+            item.add_marker(pytest.mark.ocpp_profile(p.profile))
+        for r in meta.requirements:
+            item.add_marker(pytest.mark.ocpp_requirement(r))
+        if cfg is None or meta.sut_role != cfg.role:
+            drop.append(item)  # a case for the other role, or no run configured
+        else:
+            if inspect.iscoroutinefunction(item.obj):
+                item.obj = _bounded(item.obj, meta)
+            keep.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+# --------------------------------------------------------------------------- the run
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def ocpp_run(request: pytest.FixtureRequest) -> AsyncIterator[RunContext]:
+    """Everything a run shares; started once, torn down at the end."""
+    cfg = request.config.stash.get(_CONFIG_KEY, None)
+    if cfg is None:
+        pytest.skip("no ocpp-conformance run configured (--ocpp-role / --ocpp-config)")
+    run_dir = request.config.stash[_RUN_DIR_KEY]
+    log = EventLog(run_dir / "events.jsonl")
+    log.emit("run_start", suite_version=__version__, spec=SPEC_EDITION, catalog_version=CATALOG_VERSION,
+             host=platform.node(), python=platform.python_version(), config=cfg.to_dict(redact=True))
+    ctx_holder: dict[str, Any] = {}
+    reference = None
+    backend_target = None
+    server = None
+    try:
+        if cfg.role == "station":
+            from .transport.server import CsmsServer
+            from .reference.station import actions_handled_by
+            conn = cfg.connection
+            server = CsmsServer(host=conn.listen_host, port=conn.listen_port, path=conn.path, log=log,
+                                message_timeout=cfg.timing.scaled(cfg.timing.message_timeout),
+                                passwords={conn.identity: conn.password}, security_profile=conn.security_profile,
+                                handled_actions=actions_handled_by("CSMS"),
+                                default_handler_for=lambda identity: csms_default_handler(ctx_holder["ctx"]))
+            await server.start()
+            if cfg.reference:
+                from .reference.faults import FaultSet
+                from .reference.station import ReferenceStation
+                reference = ReferenceStation(
+                    csms_url=server.url, identity=conn.identity, password=conn.password,
+                    evses=[(e.id, e.connectors) for e in cfg.evses], faults=FaultSet(cfg.faults, sut="station"),
+                    message_timeout=cfg.timing.scaled(cfg.timing.message_timeout),
+                    connect_timeout=cfg.timing.scaled(cfg.timing.connect_timeout))
+                backend_target = reference
+        elif cfg.reference:
+            from .reference.csms import ReferenceCsms
+            from .reference.faults import FaultSet
+            conn = cfg.connection
+            passwords = {conn.identity: conn.password, **{s.identity: s.password for s in conn.extra_stations}}
+            tokens = {cfg.id_tokens.valid.id_token: "Accepted"}
+            for name, status in (("blocked", "Blocked"), ("expired", "Expired"), ("invalid", "Invalid")):
+                spec = getattr(cfg.id_tokens, name)
+                if spec is not None:
+                    tokens[spec.id_token] = status
+            reference = ReferenceCsms(host="127.0.0.1", port=0, path="/ocpp", passwords=passwords,
+                                      security_profile=conn.security_profile,
+                                      faults=FaultSet(cfg.faults, sut="csms"), tokens=tokens,
+                                      heartbeat_interval=cfg.timing.heartbeat_interval,
+                                      boot_retry_interval=cfg.timing.boot_retry_interval,
+                                      message_timeout=cfg.timing.scaled(cfg.timing.message_timeout))
+            await reference.start()
+            cfg = cfg.with_csms_url(reference.url)
+            backend_target = reference
+        backend = make_backend(cfg.actions.backend, command=cfg.actions.command, url=cfg.actions.url,
+                               headers=dict(cfg.actions.headers), target=backend_target)
+        actions = ActionPort(backend, log, timeout=cfg.timing.scaled(cfg.timing.action_timeout), role=cfg.role)
+        ctx = RunContext(config=cfg, log=log, run_dir=run_dir, actions=actions, server=server, reference=reference,
+                         results=request.config.stash[_RESULTS_KEY])
+        ctx_holder["ctx"] = ctx
+        set_current(ctx)
+        if reference is not None and cfg.role == "station":
+            await reference.start()
+        yield ctx
+    finally:
+        set_current(None)
+        with contextlib.suppress(Exception):
+            if reference is not None:
+                await asyncio.wait_for(reference.stop(), 5)
+        with contextlib.suppress(Exception):
+            if server is not None:
+                await asyncio.wait_for(server.stop(), 5)
+        log.emit("run_end")
+        log.close()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def station(ocpp_run: RunContext, request: pytest.FixtureRequest) -> AsyncIterator[ChargingStationUnderTest]:
+    """The Charging Station under test, connected to the harness CSMS (general precondition:
+    connected and accepted)."""
+    _start_case(ocpp_run, request)
+    sut = ChargingStationUnderTest(ocpp_run)
+    await sut.ensure_ready()
+    sut.start_case()
+    try:
+        yield sut
+    finally:
+        ocpp_run.response_overrides.clear()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def csms(ocpp_run: RunContext, request: pytest.FixtureRequest) -> AsyncIterator[CsmsUnderTest]:
+    """The CSMS under test; the harness plays the configured station(s)."""
+    _start_case(ocpp_run, request)
+    sut = CsmsUnderTest(ocpp_run)
+    try:
+        yield sut
+    finally:
+        await sut.close_all()
+
+
+# --------------------------------------------------------------------------- per case
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    meta = case_of(getattr(item, "function", None))
+    cfg = item.config.stash.get(_CONFIG_KEY, None)
+    if meta is None or cfg is None:
+        return
+    applies, reason = applicability(meta, cfg)
+    if not applies:
+        raise NotApplicable(reason)
+
+
+def _bounded(original: Any, meta: CaseMeta) -> Any:
+    """Bound a case by ``timing.case_time_limit``: a case never hangs the run."""
+
+    @functools.wraps(original)
+    async def bounded(*args: Any, **kwargs: Any) -> Any:
+        ctx = current()
+        limit = ctx.scaled(ctx.config.timing.case_time_limit)
+        try:
+            async with asyncio.timeout(limit) as scope:
+                return await original(*args, **kwargs)
+        except TimeoutError:
+            if scope.expired():
+                raise CheckFailed(f"the case completes within its time limit of {limit:g}s",
+                                  expected=f"done within {limit:g}s", actual="time limit exceeded") from None
+            raise
+
+    return bounded
+
+
+def _start_case(ctx: RunContext, request: pytest.FixtureRequest) -> None:
+    meta = case_of(getattr(request.node, "function", None))
+    if meta is None:
+        return
+    ctx.log.current_case = meta.id
+    ctx.log.emit("case_start", title=meta.title, role=meta.role, block=meta.block, use_cases=list(meta.use_cases),
+                 requirements=list(meta.requirements), nodeid=request.node.nodeid)
+
+
+def _verdict_of(call: pytest.CallInfo[Any]) -> tuple[Verdict, str]:
+    if call.excinfo is None:
+        return Verdict.PASS, ""
+    exc = call.excinfo.value
+    if isinstance(exc, NotApplicable):
+        return Verdict.NOT_APPLICABLE, str(exc)
+    if isinstance(exc, (Inconclusive, ActionFailed)):
+        return Verdict.INCONCLUSIVE, str(exc)
+    if isinstance(exc, CheckFailed):
+        return Verdict.FAIL, str(exc)
+    if isinstance(exc, AssertionError):
+        return Verdict.FAIL, str(exc) or "assertion failed"
+    if isinstance(exc, pytest.skip.Exception):
+        return Verdict.SKIPPED, str(exc)
+    if isinstance(exc, HarnessError):
+        return Verdict.ERROR, f"harness error: {exc}"
+    return Verdict.ERROR, f"{type(exc).__name__}: {exc}"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Any:
+    report = yield
+    meta = case_of(getattr(item, "function", None))
+    if meta is None or item.config.stash.get(_CONFIG_KEY, None) is None:
+        return report
+    verdict, message = _verdict_of(call)
+    previous = item.stash.get(_VERDICT_KEY, None)
+    if call.when == "setup" and verdict == Verdict.PASS:
+        return report
+    if call.when == "teardown" and (verdict == Verdict.PASS or previous is not None):
+        return report
+    if verdict == Verdict.NOT_APPLICABLE:
+        report.outcome = "skipped"
+        report.longrepr = (str(item.path), item.location[1] or 0, f"not applicable: {message}")
+    elif verdict == Verdict.INCONCLUSIVE:
+        report.outcome = "failed"
+        report.longrepr = f"INCONCLUSIVE: {message}"
+    elif verdict in (Verdict.FAIL, Verdict.ERROR) and isinstance(call.excinfo.value, (CheckFailed, HarnessError)):
+        report.longrepr = f"{verdict.value}: {message}"
+    item.stash[_VERDICT_KEY] = {"verdict": verdict, "message": message}
+    report.user_properties.append(("ocpp_verdict", verdict.value))
+    report.user_properties.append(("ocpp_case", meta.id))
+    report.ocpp_verdict = verdict.value  # type: ignore[attr-defined]
+    _record_end(item, meta, verdict, message, report.duration, call.when)
+    return report
+
+
+def _record_end(item: pytest.Item, meta: CaseMeta, verdict: Verdict, message: str, duration: float,
+                when: str) -> None:
+    try:
+        ctx = current()
+    except RuntimeError:
+        return
+    if ctx.log.current_case != meta.id:  # ended before its fixtures ran (e.g. not applicable)
+        ctx.log.current_case = meta.id
+        ctx.log.emit("case_start", title=meta.title, role=meta.role, block=meta.block,
+                     use_cases=list(meta.use_cases), requirements=list(meta.requirements), nodeid=item.nodeid)
+    ctx.log.emit("case_end", verdict=verdict.value, message=message, duration=duration, phase=when)
+    ctx.results[meta.id] = {"verdict": verdict.value, "message": message, "title": meta.title}
+    ctx.log.current_case = None
+
+
+def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -> Any:
+    verdict = getattr(report, "ocpp_verdict", None)
+    if verdict == Verdict.INCONCLUSIVE.value and report.when in ("call", "setup"):
+        return "inconclusive", "I", "INCONCLUSIVE"
+    if verdict == Verdict.NOT_APPLICABLE.value and report.when in ("call", "setup"):
+        return "not applicable", "n", "NOT APPLICABLE"
+    return None
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Write the verdict of every case (results.json): what the CLI's exit code is decided on."""
+    results = session.config.stash.get(_RESULTS_KEY, None)
+    if results is None:
+        return
+    run_dir = session.config.stash[_RUN_DIR_KEY]
+    run_dir.mkdir(parents=True, exist_ok=True)
+    (run_dir / "results.json").write_text(json.dumps(results, indent=2))

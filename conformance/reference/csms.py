@@ -1,0 +1,179 @@
+"""The reference CSMS: a conformant CSMS built on the same OCPP-J core.
+
+It accepts registered stations (HTTP Basic auth for security profile 1), answers their
+messages, keeps track of boots, authorizes tokens from its list, records transactions, and
+is driven through the action port: ``csms_send`` makes it send a request to a station,
+``csms_configure`` changes its settings (boot answer, token status).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..actions.port import ActionFailed
+from ..outcomes import CheckFailed
+from ..protocol.frames import CallError, ErrorCode
+from ..protocol.schemas import get_registry
+from ..recording import EventLog
+from ..transport.connection import Connection, IncomingCall, Response
+from ..transport.server import CsmsServer
+from .faults import FaultSet
+from .station import actions_handled_by, now_iso
+
+# While a station is not accepted, only these CALLs are answered normally (B01.FR.10 / B02).
+_ALLOWED_BEFORE_ACCEPTED = {"BootNotification"}
+
+
+@dataclass
+class StationRecord:
+    identity: str
+    boot_status: str = "Accepted"  # what the CSMS answers to the next BootNotification
+    registration: str | None = None
+    boots: list[dict[str, Any]] = field(default_factory=list)
+    statuses: dict[tuple[int, int], str] = field(default_factory=dict)
+    transactions: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    responses: list[Response] = field(default_factory=list)
+
+
+class ReferenceCsms:
+    def __init__(self, *, host: str = "127.0.0.1", port: int = 0, path: str = "/ocpp",
+                 passwords: dict[str, str | None], security_profile: int = 1, faults: FaultSet | None = None,
+                 tokens: dict[str, str] | None = None, heartbeat_interval: int = 300, boot_retry_interval: int = 1,
+                 message_timeout: float = 10.0, log_events: EventLog | None = None) -> None:
+        self.faults = faults or FaultSet(sut="csms")
+        self.tokens = dict(tokens or {})  # idToken -> AuthorizationStatus
+        self.heartbeat_interval = heartbeat_interval
+        self.boot_retry_interval = boot_retry_interval
+        self.stations: dict[str, StationRecord] = {i: StationRecord(i) for i in passwords}
+        self.server = CsmsServer(host=host, port=port, path=path, log=log_events, message_timeout=message_timeout,
+                                 passwords=passwords, security_profile=security_profile,
+                                 handled_actions=actions_handled_by("CSMS"),
+                                 default_handler_for=self._handler_for)
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    async def start(self) -> "ReferenceCsms":
+        await self.server.start()
+        return self
+
+    async def stop(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await self.server.stop()
+
+    # ------------------------------------------------------------------ station -> CSMS
+    def _handler_for(self, identity: str):
+        record = self.stations.setdefault(identity, StationRecord(identity))
+
+        async def handle(incoming: IncomingCall) -> dict[str, Any] | CallError:
+            if incoming.action not in _ALLOWED_BEFORE_ACCEPTED and record.registration != "Accepted":
+                return CallError(incoming.message_id, ErrorCode.SECURITY_ERROR,
+                                 "station is not accepted (send BootNotification first)", {})
+            method = getattr(self, f"on_{incoming.action}", None)
+            if method is None:
+                return CallError(incoming.message_id, ErrorCode.NOT_SUPPORTED,
+                                 f"{incoming.action} is not supported by the reference CSMS", {})
+            return method(record, incoming.payload)
+        return handle
+
+    def on_BootNotification(self, record: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:
+        status = record.boot_status
+        if "boot_rejects_known_station" in self.faults:
+            status = "Rejected"
+        record.boots.append(payload)
+        record.registration = status
+        interval = self.heartbeat_interval if status == "Accepted" else self.boot_retry_interval
+        if status == "Pending" and record.boot_status == "Pending":
+            record.boot_status = "Accepted"  # accept on the next attempt
+        return {"currentTime": now_iso(), "interval": interval, "status": status}
+
+    def on_Heartbeat(self, record: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:
+        return {"currentTime": now_iso()}
+
+    def on_StatusNotification(self, record: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:
+        record.statuses[(payload["evseId"], payload["connectorId"])] = payload["connectorStatus"]
+        return {}
+
+    def _empty(self, record: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:
+        return {}
+
+    on_NotifyEvent = on_SecurityEventNotification = on_MeterValues = on_NotifyReport = _empty
+    on_FirmwareStatusNotification = on_LogStatusNotification = on_NotifyMonitoringReport = _empty
+
+    def _token_info(self, id_token: dict[str, Any]) -> dict[str, Any]:
+        if id_token.get("type") == "NoAuthorization":
+            return {"status": "Accepted"}
+        return {"status": self.tokens.get(id_token.get("idToken", ""), "Unknown")}
+
+    def on_Authorize(self, record: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:
+        return {"idTokenInfo": self._token_info(payload["idToken"])}
+
+    def on_TransactionEvent(self, record: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:
+        record.transactions.setdefault(payload["transactionInfo"]["transactionId"], []).append(payload)
+        if "idToken" in payload:
+            return {"idTokenInfo": self._token_info(payload["idToken"])}
+        return {}
+
+    def on_DataTransfer(self, record: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:
+        return {"status": "UnknownVendorId"}
+
+    # ------------------------------------------------------------------ CSMS -> station
+    async def send(self, identity: str, action: str, payload: dict[str, Any]) -> Response:
+        conn = self.server.connections.get(identity)
+        if conn is None or not conn.is_open:
+            raise ActionFailed("csms_send", {"station": identity, "request": action},
+                               f"station {identity!r} is not connected to the reference CSMS")
+        response = await conn.call(action, payload)
+        self.stations.setdefault(identity, StationRecord(identity)).responses.append(response)
+        return response
+
+    def _request_payload(self, action: str, fields: dict[str, Any]) -> dict[str, Any]:
+        payload = dict(fields)
+        if action == "GetVariables" and "get_variables_wrong_component" in self.faults:
+            payload["getVariableData"] = [
+                dict(item, component=dict(item["component"], name=item["component"]["name"].replace("Ctrlr", "Ctrl")))
+                for item in payload["getVariableData"]]
+        violations = get_registry().validate(action, "request", payload)
+        if violations:
+            raise ActionFailed("csms_send", {"request": action},
+                               f"cannot send {action}: " + "; ".join(f"{v.path}: {v.message}" for v in violations))
+        return payload
+
+    # ------------------------------------------------------------------ action port
+    async def perform_action(self, action: str, params: dict[str, Any]) -> dict[str, Any]:
+        if action == "csms_send":
+            identity = params["station"]
+            request = params["request"]
+            payload = self._request_payload(request, params.get("payload", {}))
+            conn = self.server.connections.get(identity)
+            if conn is None or not conn.is_open:
+                raise ActionFailed(action, params, f"station {identity!r} is not connected to the reference CSMS")
+            # Like an operator clicking a button: the request is on its way; the answer comes later.
+            task = asyncio.create_task(self._send_logged(identity, request, payload))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+            return {"sent": request}
+        if action == "csms_configure":
+            setting, value = params["setting"], params.get("value")
+            if setting == "boot_status":
+                identity = params.get("station")
+                targets = [self.stations.setdefault(identity, StationRecord(identity))] if identity else \
+                    list(self.stations.values())
+                for record in targets:
+                    record.boot_status = str(value)
+                return {}
+            if setting == "token_status":
+                self.tokens[params["id_token"]] = str(value)
+                return {}
+            raise ActionFailed(action, params, f"unknown reference CSMS setting {setting!r}")
+        raise ActionFailed(action, params, f"the reference CSMS does not implement action {action!r}")
+
+    async def _send_logged(self, identity: str, action: str, payload: dict[str, Any]) -> None:
+        with contextlib.suppress(CheckFailed, ActionFailed):
+            await self.send(identity, action, payload)

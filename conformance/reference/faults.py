@@ -1,0 +1,61 @@
+"""Named, switchable non-conformances of the reference SUTs (for negative controls).
+
+Each fault is a realistic mistake an implementer makes, names the requirement it breaks,
+and the test cases that must FAIL when it is switched on. A test case without a fault that
+fails it has not been shown to be able to fail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Fault:
+    name: str
+    sut: str  # "station" (reference Charging Station) or "csms" (reference CSMS)
+    breaks: tuple[str, ...]  # requirement ids
+    description: str  # what the SUT does wrong, in our words
+    fails: tuple[str, ...]  # test cases that must FAIL with it
+
+
+FAULTS: dict[str, Fault] = {f.name: f for f in [
+    # --- reference Charging Station -------------------------------------------------------
+    Fault("boot_skips_connector_status", "station", ("B01.FR.05",),
+          "after an accepted boot, the station does not report the status of its last connector",
+          ("TC_B_01_CS",)),
+    Fault("boot_without_reason", "station", ("B01.FR.09", "FR.03"),
+          "BootNotificationRequest is sent without the required 'reason' field (schema violation)",
+          ("TC_B_01_CS",)),
+    Fault("get_variables_stale_value", "station", ("B06.FR.04", "B06.FR.10"),
+          "GetVariables returns the factory default instead of the value last set",
+          ("TC_B_06_CS",)),
+    Fault("get_variables_omits_attribute_type", "station", ("B06.FR.03",),
+          "GetVariables results never repeat the requested attributeType",
+          ("TC_B_06_CS",)),
+    # --- reference CSMS -------------------------------------------------------------------
+    Fault("boot_rejects_known_station", "csms", ("B01.FR.02",),
+          "the CSMS answers a registered station's BootNotification with Rejected",
+          ("TC_B_01_CSMS", "TC_B_06_CSMS")),
+    Fault("get_variables_wrong_component", "csms", ("B06.FR.02",),
+          "the CSMS asks for OfflineThreshold on component OCPPCommCtrl (misspelt controller name)",
+          ("TC_B_06_CSMS",)),
+]}
+
+
+class FaultSet:
+    """The faults switched on in one reference SUT."""
+
+    def __init__(self, names: tuple[str, ...] | list[str] | frozenset[str] = (), *, sut: str) -> None:
+        unknown = [n for n in names if n not in FAULTS]
+        if unknown:
+            raise ValueError(f"unknown fault(s): {', '.join(unknown)}; known: {', '.join(sorted(FAULTS))}")
+        self.names = frozenset(n for n in names if FAULTS[n].sut == sut)
+
+    def __contains__(self, name: str) -> bool:
+        if name not in FAULTS:
+            raise KeyError(f"no such fault {name!r}")
+        return name in self.names
+
+    def __bool__(self) -> bool:
+        return bool(self.names)

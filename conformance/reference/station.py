@@ -1,0 +1,365 @@
+"""The reference Charging Station: a conformant station built on the same OCPP-J core.
+
+It connects to a CSMS, boots (handling Accepted, Pending and Rejected), reports its
+connectors, sends heartbeats, serves Get/SetVariables from its device model, runs one
+complete transaction, and is driven by the action port (``perform_action``). Faults from
+:mod:`.faults` make it deliberately non-conformant for negative controls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Sequence
+
+from ..actions.port import ActionFailed
+from ..catalog import load_catalog
+from ..outcomes import CheckFailed, SutDisconnected, SutTimeout
+from ..protocol.frames import CallError, ErrorCode
+from ..recording import EventLog
+from ..transport.client import open_station_connection
+from ..transport.connection import Connection, IncomingCall
+from .device_model import DeviceModel
+from .faults import FaultSet
+
+log = logging.getLogger(__name__)
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def actions_handled_by(role: str) -> frozenset[str]:
+    """The actions a side receives: a CSMS gets what stations initiate, and vice versa."""
+    senders = {"CSMS": ("ChargingStation", "Both"), "ChargingStation": ("CSMS", "Both")}[role]
+    return frozenset(m.name for m in load_catalog().messages.values() if m.initiator in senders)
+
+
+# The reference station's own factory settings, where they differ from the device model's defaults.
+FACTORY_SETTINGS = {"OCPPCommCtrlr.OfflineThreshold": 180}
+
+
+@dataclass
+class Transaction:
+    transaction_id: str
+    evse: int
+    connector: int
+    seq_no: int = 0
+    id_token: dict[str, Any] | None = None
+    charging: bool = False
+
+
+@dataclass
+class StationState:
+    """What survives a reboot (the persistent part)."""
+
+    device_model_snapshot: dict[str, Any] | None = None
+    tx_counter: int = 0
+    plugged: set[tuple[int, int]] = field(default_factory=set)
+
+
+class ReferenceStation:
+    vendor_name = "OpenConformance"
+    model = "RefStation-1"
+    firmware_version = "0.1.0"
+    serial_number = "REF-0001"
+
+    def __init__(self, *, csms_url: str, identity: str, password: str | None, evses: Sequence[tuple[int, Sequence[int]]],
+                 faults: FaultSet | None = None, message_timeout: float = 10.0, connect_timeout: float = 10.0,
+                 reconnect_delay: float = 0.2, log_events: EventLog | None = None) -> None:
+        self.csms_url = csms_url
+        self.identity = identity
+        self.password = password
+        self.evses = [(e, tuple(c)) for e, c in evses]
+        self.faults = faults or FaultSet(sut="station")
+        self.message_timeout = message_timeout
+        self.connect_timeout = connect_timeout
+        self.reconnect_delay = reconnect_delay
+        self.events = log_events  # None: the reference SUT's own frames are not recorded
+        self.device_model = DeviceModel(self.evses, FACTORY_SETTINGS)
+        self.state = StationState()
+        self.connection: Connection | None = None
+        self.registration: str | None = None
+        self.heartbeat_interval = 0
+        self.transactions: dict[int, Transaction] = {}
+        self._boot_reason = "PowerUp"
+        self._offline = False
+        self._online = asyncio.Event()
+        self._online.set()
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+        self.booted = asyncio.Event()
+        self._wake_boot = asyncio.Event()
+        self._needs_boot = True
+        self._interrupt = asyncio.Event()
+
+    # ------------------------------------------------------------------ lifecycle
+    async def start(self) -> "ReferenceStation":
+        self._task = asyncio.create_task(self._run(), name=f"reference-station-{self.identity}")
+        return self
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self._interrupt.set()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task
+        if self.connection is not None:
+            await self.connection.close(1001, "station shutting down")
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            await self._online.wait()
+            self._interrupt.clear()
+            try:
+                conn = await open_station_connection(
+                    self.csms_url, self.identity, password=self.password, log=self.events,
+                    message_timeout=self.message_timeout, connect_timeout=self.connect_timeout,
+                    handled_actions=actions_handled_by("ChargingStation"), default_handler=self._handle)
+            except (CheckFailed, OSError) as exc:
+                log.debug("reference station: connect failed: %s", exc)
+                await asyncio.sleep(self.reconnect_delay)  # the station's reconnect back-off
+                continue
+            self.connection = conn
+            session = asyncio.create_task(self._session(conn, self._boot_reason, boot=self._needs_boot))
+            closed = asyncio.create_task(conn.closed.wait())
+            interrupted = asyncio.create_task(self._interrupt.wait())
+            await asyncio.wait({closed, interrupted, session}, return_when=asyncio.FIRST_COMPLETED)
+            for task in (closed, interrupted, session):
+                task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await session
+            await conn.close(1000, "station restarting" if self._needs_boot else "going offline")
+            self.connection = None
+            if self._needs_boot:
+                self.registration = None
+                self.booted.clear()
+
+    def _reboot(self, reason: str) -> None:
+        """Simulate a restart: volatile state is lost, the device model persists."""
+        self.state.device_model_snapshot = self.device_model.snapshot()
+        self.device_model = DeviceModel(self.evses, FACTORY_SETTINGS)
+        self.device_model.restore(self.state.device_model_snapshot)
+        self.transactions.clear()
+        self._boot_reason = reason
+        self._needs_boot = True
+        self._interrupt.set()
+
+    # ------------------------------------------------------------------ boot & session
+    def boot_payload(self, reason: str) -> dict[str, Any]:
+        station = {"model": self.model, "vendorName": self.vendor_name, "serialNumber": self.serial_number,
+                   "firmwareVersion": self.firmware_version}
+        payload: dict[str, Any] = {"reason": reason, "chargingStation": station}
+        if "boot_without_reason" in self.faults:
+            payload.pop("reason")
+        return payload
+
+    async def _session(self, conn: Connection, reason: str, *, boot: bool) -> None:
+        if not boot:
+            self.booted.set()
+            await self._heartbeats(conn)
+            return
+        self.booted.clear()
+        while True:
+            self._wake_boot.clear()
+            response = await conn.call("BootNotification", self.boot_payload(reason),
+                                       allow_invalid="boot_without_reason" in self.faults)
+            if not response.ok:
+                await self._sleep(self.reconnect_delay)
+                continue
+            status = response.payload["status"]
+            interval = response.payload["interval"]
+            self.registration = status
+            if status == "Accepted":
+                if interval > 0:
+                    self.heartbeat_interval = interval  # B01.FR.04
+                break
+            # Pending / Rejected: retry after the interval (B02.FR.01 / B03.FR.01); a TriggerMessage
+            # for BootNotification during Pending wakes it early.
+            await self._sleep(interval if interval > 0 else 1, wake=self._wake_boot)
+        self._needs_boot = False
+        self.booted.set()
+        await conn.call("SecurityEventNotification", {
+            "type": "StartupOfTheDevice" if reason == "PowerUp" else "ResetOrReboot", "timestamp": now_iso()})
+        connectors = [(e, c) for e, cs in self.evses for c in cs]
+        if "boot_skips_connector_status" in self.faults:
+            connectors = connectors[:-1]
+        for evse, connector in connectors:
+            await self.send_status(conn, evse, connector)
+        await self._heartbeats(conn)
+
+    async def _heartbeats(self, conn: Connection) -> None:
+        while True:
+            await self._sleep(self.heartbeat_interval or 300)
+            await conn.call("Heartbeat", {})
+
+    async def _sleep(self, seconds: float, wake: asyncio.Event | None = None) -> None:
+        """The station's own protocol timers (heartbeat, boot retry)."""
+        if wake is None:
+            await asyncio.sleep(seconds)
+            return
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(wake.wait(), seconds)
+
+    def connector_status(self, evse: int, connector: int) -> str:
+        if (evse, connector) in self.state.plugged:
+            return "Occupied"
+        return "Available"
+
+    async def send_status(self, conn: Connection, evse: int, connector: int) -> None:
+        await conn.call("StatusNotification", {"timestamp": now_iso(), "connectorStatus":
+                                               self.connector_status(evse, connector),
+                                               "evseId": evse, "connectorId": connector})
+
+    # ------------------------------------------------------------------ CSMS -> station
+    async def _handle(self, incoming: IncomingCall) -> dict[str, Any] | CallError:
+        handler = getattr(self, f"on_{incoming.action}", None)
+        if handler is None:
+            return CallError(incoming.message_id, ErrorCode.NOT_SUPPORTED,
+                             f"{incoming.action} is not supported by the reference station", {})
+        if self.registration == "Rejected":
+            return CallError(incoming.message_id, ErrorCode.SECURITY_ERROR, "station not accepted", {})
+        return await handler(incoming.payload)
+
+    async def on_GetVariables(self, payload: dict[str, Any]) -> dict[str, Any]:
+        items = payload["getVariableData"]
+        results = self.device_model.get_variables(items)
+        if "get_variables_stale_value" in self.faults:
+            fresh = DeviceModel(self.evses, FACTORY_SETTINGS).get_variables(items)
+            results = [dict(r, attributeValue=f["attributeValue"]) if "attributeValue" in f and "attributeValue" in r
+                       else r for r, f in zip(results, fresh)]
+        if "get_variables_omits_attribute_type" in self.faults:
+            results = [{k: v for k, v in r.items() if k != "attributeType"} for r in results]
+        return {"getVariableResult": results}
+
+    async def on_SetVariables(self, payload: dict[str, Any]) -> dict[str, Any]:
+        return {"setVariableResult": self.device_model.set_variables(payload["setVariableData"])}
+
+    async def on_Reset(self, payload: dict[str, Any]) -> dict[str, Any]:
+        if payload.get("evseId") is not None:
+            return {"status": "Rejected", "statusInfo": {"reasonCode": "UnsupportedRequest"}}
+        if payload["type"] == "OnIdle" and self.transactions:
+            return {"status": "Scheduled"}
+        asyncio.get_running_loop().call_later(0, self._reboot, "RemoteReset")
+        return {"status": "Accepted"}
+
+    async def on_TriggerMessage(self, payload: dict[str, Any]) -> dict[str, Any]:
+        conn = self.connection
+        requested = payload["requestedMessage"]
+        if conn is None:
+            return {"status": "Rejected"}
+        if requested == "BootNotification":
+            if self.registration == "Accepted":
+                return {"status": "Rejected"}
+            self._wake_boot.set()
+            return {"status": "Accepted"}
+        if requested == "Heartbeat":
+            asyncio.get_running_loop().create_task(self._send_quietly(conn, "Heartbeat", {}))
+            return {"status": "Accepted"}
+        if requested == "StatusNotification":
+            evse = payload.get("evse") or {}
+            if "id" not in evse or "connectorId" not in evse:
+                return {"status": "Rejected"}
+
+            async def report() -> None:
+                with contextlib.suppress(CheckFailed, SutDisconnected, SutTimeout):
+                    await self.send_status(conn, evse["id"], evse["connectorId"])
+            asyncio.get_running_loop().create_task(report())
+            return {"status": "Accepted"}
+        return {"status": "NotImplemented"}
+
+    async def on_DataTransfer(self, payload: dict[str, Any]) -> dict[str, Any]:
+        return {"status": "UnknownVendorId"}
+
+    async def _send_quietly(self, conn: Connection, action: str, payload: dict[str, Any]) -> None:
+        with contextlib.suppress(CheckFailed, SutDisconnected, SutTimeout):
+            await conn.call(action, payload)
+
+    # ------------------------------------------------------------------ transaction
+    async def _plug_in(self, evse: int, connector: int) -> dict[str, Any]:
+        conn = self._require_connection()
+        self.state.plugged.add((evse, connector))
+        await self.send_status(conn, evse, connector)
+        return {}
+
+    async def _present_id_token(self, evse: int, connector: int, id_token: str, token_type: str) -> dict[str, Any]:
+        conn = self._require_connection()
+        token = {"idToken": id_token, "type": token_type}
+        response = await conn.call("Authorize", {"idToken": token})
+        status = response.payload["idTokenInfo"]["status"]
+        if status != "Accepted":
+            return {"authorized": False, "status": status}
+        tx = self.transactions.get(evse)
+        if tx is not None and tx.id_token is not None and tx.id_token["idToken"] == id_token:
+            await self._end_transaction(tx, "Local", "StopAuthorized")
+            return {"authorized": True, "stopped": tx.transaction_id}
+        if (evse, connector) not in self.state.plugged:
+            return {"authorized": True, "status": status, "transaction": None}
+        self.state.tx_counter += 1
+        tx = Transaction(f"{self.identity}-{self.state.tx_counter}", evse, connector, id_token=token)
+        self.transactions[evse] = tx
+        await self._transaction_event(tx, "Started", "Authorized", charging_state="EVConnected", with_token=True)
+        tx.charging = True
+        await self._transaction_event(tx, "Updated", "ChargingStateChanged", charging_state="Charging")
+        return {"authorized": True, "transaction": tx.transaction_id}
+
+    async def _unplug(self, evse: int, connector: int) -> dict[str, Any]:
+        conn = self._require_connection()
+        tx = self.transactions.get(evse)
+        if tx is not None:
+            await self._end_transaction(tx, "EVDisconnected", "EVCommunicationLost")
+        self.state.plugged.discard((evse, connector))
+        await self.send_status(conn, evse, connector)
+        return {}
+
+    async def _end_transaction(self, tx: Transaction, stopped_reason: str, trigger: str) -> None:
+        await self._transaction_event(tx, "Ended", trigger, charging_state="EVConnected", stopped_reason=stopped_reason)
+        self.transactions.pop(tx.evse, None)
+
+    async def _transaction_event(self, tx: Transaction, event_type: str, trigger: str, *, charging_state: str,
+                                 stopped_reason: str | None = None, with_token: bool = False) -> None:
+        conn = self._require_connection()
+        info: dict[str, Any] = {"transactionId": tx.transaction_id, "chargingState": charging_state}
+        if stopped_reason:
+            info["stoppedReason"] = stopped_reason
+        payload: dict[str, Any] = {"eventType": event_type, "timestamp": now_iso(), "triggerReason": trigger,
+                                   "seqNo": tx.seq_no, "transactionInfo": info}
+        if tx.seq_no == 0:
+            payload["evse"] = {"id": tx.evse, "connectorId": tx.connector}
+        if with_token and tx.id_token:
+            payload["idToken"] = tx.id_token
+        tx.seq_no += 1
+        await conn.call("TransactionEvent", payload)
+
+    def _require_connection(self) -> Connection:
+        if self.connection is None or not self.connection.is_open or not self.booted.is_set():
+            raise ActionFailed("reference station", {}, "the reference station is not connected and booted")
+        return self.connection
+
+    # ------------------------------------------------------------------ action port
+    async def perform_action(self, action: str, params: dict[str, Any]) -> dict[str, Any]:
+        evse = int(params.get("evse", 1))
+        connector = int(params.get("connector", 1))
+        if action in ("reboot", "power_cycle"):
+            self._reboot("PowerUp" if action == "power_cycle" else "LocalReset")
+            return {}
+        if action == "go_offline":
+            self._offline = True
+            self._online.clear()
+            self._interrupt.set()
+            return {}
+        if action == "go_online":
+            self._offline = False
+            self._online.set()
+            return {}
+        if action == "plug_in":
+            return await self._plug_in(evse, connector)
+        if action == "unplug":
+            return await self._unplug(evse, connector)
+        if action == "present_id_token":
+            return await self._present_id_token(evse, connector, params["id_token"], params.get("type", "ISO14443"))
+        raise ActionFailed(action, params, f"the reference station does not implement action {action!r} yet")
