@@ -121,16 +121,22 @@ def cmd_list(args: argparse.Namespace) -> int:
             continue
         if args.implemented and tc.id not in implemented:
             continue
-        row = tc.to_json() if hasattr(tc, "to_json") else dict(tc.__dict__)
+        row = tc.to_dict()
         row["implemented"] = tc.id in implemented
         if tc.id in implemented:
             row["negative_controls"] = list(implemented[tc.id].faults)
         rows.append(row)
     beyond = [m.to_json() | {"implemented": True} for m in implemented.values() if m.beyond_catalog]
+    coverage: dict[str, dict[str, int]] = {}
+    for row in rows:
+        key = f"{row['block']} {row['role']}"
+        entry = coverage.setdefault(key, {"cases": 0, "implemented": 0})
+        entry["cases"] += 1
+        entry["implemented"] += int(row["implemented"])
     if args.json:
-        print(json.dumps({"catalog_version": _catalog_version(), "test_cases": rows + beyond,
-                          "count": len(rows) + len(beyond), "implemented": sum(r["implemented"] for r in rows)},
-                         indent=2, default=list))
+        print(json.dumps({"catalog_version": _catalog_version(), "count": len(rows), "beyond_catalog": len(beyond),
+                          "implemented": sum(r["implemented"] for r in rows), "coverage": coverage,
+                          "test_cases": rows + beyond}, indent=2, default=list))
         return EXIT_OK
     for row in rows + beyond:
         mark = "*" if row["implemented"] else " "

@@ -159,6 +159,9 @@ class TestCase:
         """The id without the role suffix, as Part 5 lists it (e.g. "TC_B_01")."""
         return self.id.rsplit("_", 1)[0]
 
+    def to_dict(self) -> dict[str, Any]:
+        return _test_case_dict(self)
+
     def applicability(self, profile: str) -> ProfileApplicability | None:
         """The applicability in ``profile``, or None when Part 5 does not list it there."""
         for entry in self.profiles:

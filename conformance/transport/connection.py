@@ -258,6 +258,7 @@ class Connection:
         except OutstandingCallError as exc:
             raise HarnessError(str(exc)) from None
         self._pending = loop.create_future()
+        issues_before = len(self.protocol_issues)
         text = encode(call)
         sent = time.monotonic()
         self._record_frame("out", text, call, violations=violations)
@@ -268,10 +269,14 @@ class Connection:
                 frame, received, resp_violations = await asyncio.wait_for(asyncio.shield(self._pending), timeout)
             except asyncio.TimeoutError:
                 self.rpc.call_timed_out(call)
+                meanwhile = self.protocol_issues[issues_before:]
+                actual = "no response"
+                if meanwhile:
+                    actual += f"; meanwhile {len(meanwhile)} malformed frame(s) arrived: {meanwhile[0]}"
                 raise SutTimeout(f"the SUT answers {action}Request within the message timeout",
                                  expected=f"CALLRESULT or CALLERROR for {action} ({call.message_id}) "
                                           f"within {timeout:g}s",
-                                 actual="no response", requirements=("FR.02",)) from None
+                                 actual=actual, requirements=("FR.02",)) from None
         finally:
             self._pending = None
         return Response(call, frame, sent, received, resp_violations)

@@ -1,0 +1,84 @@
+"""The suite tests itself: every implemented case passes against the reference SUTs, and
+fails against each of its negative controls (a named fault in the reference SUT)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conformance.harness.case import discover
+from conformance.reference.faults import FAULTS
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run_cli(*args: str, run_dir: Path, timeout: float = 180) -> tuple[int, dict[str, Any], str]:
+    proc = subprocess.run([sys.executable, "-m", "conformance.cli", "run", "--run-dir", str(run_dir), *args],
+                          capture_output=True, text=True, timeout=timeout, cwd=REPO)
+    results: dict[str, Any] = {}
+    for role in ("station", "csms"):
+        path = run_dir / role / "results.json"
+        if path.exists():
+            results.update(json.loads(path.read_text()))
+    return proc.returncode, results, proc.stdout + proc.stderr
+
+
+def test_every_implemented_case_passes_against_the_reference_suts(tmp_path: Path) -> None:
+    code, results, output = run_cli(run_dir=tmp_path)
+    implemented = discover()
+    assert set(results) == set(implemented), output
+    failed = {k: v for k, v in results.items() if v["verdict"] != "PASS"}
+    assert not failed, output
+    assert code == 0, output
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["counts"] == {"PASS": len(implemented)}
+    assert (tmp_path / "station" / "events.jsonl").stat().st_size > 0
+    assert (tmp_path / "station" / "junit.xml").exists()
+
+
+def test_every_implemented_case_has_a_negative_control() -> None:
+    implemented = discover()
+    assert implemented, "no test case found"
+    without = [case_id for case_id, meta in implemented.items() if not meta.faults]
+    assert not without, f"cases without a negative control: {without}"
+    for fault in FAULTS.values():
+        assert set(fault.fails) <= set(implemented), f"{fault.name} names cases that do not exist"
+
+
+@pytest.mark.parametrize("fault", sorted(FAULTS), ids=sorted(FAULTS))
+def test_negative_control_makes_its_cases_fail(fault: str, tmp_path: Path) -> None:
+    spec = FAULTS[fault]
+    args = ["--role", spec.sut, "--fault", fault]
+    for case_id in spec.fails:
+        args += ["--case", case_id]
+    code, results, output = run_cli(*args, run_dir=tmp_path)
+    assert code == 1, output
+    for case_id in spec.fails:
+        result = results[case_id]
+        assert result["verdict"] == "FAIL", f"{case_id} with {fault}: {result}"
+        message = result["message"]
+        # the failure names the broken check (a requirement id) and shows expected vs actual
+        assert any(req in message for req in spec.breaks), f"{case_id}: {message!r} names none of {spec.breaks}"
+        assert "expected" in message and "actual" in message, message
+
+
+def test_unknown_fault_is_a_usage_error(tmp_path: Path) -> None:
+    code, results, output = run_cli("--role", "station", "--fault", "no_such_fault", run_dir=tmp_path)
+    assert code == 2
+    assert "no_such_fault" in output and "Traceback" not in output
+
+
+def test_a_bad_configuration_is_rejected_before_anything_runs(tmp_path: Path) -> None:
+    config = tmp_path / "sut.toml"
+    config.write_text('role = "station"\nname = "x"\nreference = true\n[timing]\nmessage_timeout = -1\n'
+                      'heartbeat_intervall = 3\n')
+    code, results, output = run_cli("--config", str(config), run_dir=tmp_path / "run")
+    assert code == 2
+    assert "timing.message_timeout" in output and "timing.heartbeat_intervall" in output
+    assert "Traceback" not in output
+    assert not results

@@ -1,0 +1,190 @@
+"""A whole case against SUTs that misbehave: one that sends garbage, one that goes silent, one
+that drops the connection mid-call. Each case must end with a clear FAIL within its time
+limit, and the run must finish: nothing hangs, nothing crashes."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import socket
+import sys
+import time
+from pathlib import Path
+from typing import Any, AsyncIterator
+
+import pytest
+from websockets.asyncio.client import connect
+from websockets.asyncio.server import ServerConnection, serve
+
+REPO = Path(__file__).resolve().parents[1]
+CASE_LIMIT = 6.0
+MESSAGE_TIMEOUT = 1.0
+BOOT = {"reason": "PowerUp", "chargingStation": {"model": "Peer", "vendorName": "Test"}}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def write_config(path: Path, role: str, port: int) -> Path:
+    if role == "station":
+        connection = f'listen_host = "127.0.0.1"\nlisten_port = {port}\npath = "/ocpp"\n'
+    else:
+        connection = f'csms_url = "ws://127.0.0.1:{port}/ocpp"\n'
+    path.write_text(f"""role = "{role}"
+name = "misbehaving {role}"
+reference = false
+[connection]
+{connection}identity = "CS001"
+security_profile = 0
+[[evse]]
+id = 1
+connectors = [1]
+[id_tokens.valid]
+id_token = "VALID001"
+[id_tokens.invalid]
+id_token = "INVALID001"
+[timing]
+message_timeout = {MESSAGE_TIMEOUT}
+connect_timeout = 5
+action_timeout = 2
+case_time_limit = {CASE_LIMIT}
+[pics]
+profiles = ["Core"]
+features = []
+[actions]
+backend = "shell"
+command = "false"
+""")
+    return path
+
+
+async def run_case(config: Path, case_id: str, run_dir: Path) -> tuple[int, dict[str, Any], str, float]:
+    started = time.monotonic()
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "conformance.cli", "run", "--config", str(config), "--case", case_id,
+        "--run-dir", str(run_dir), cwd=REPO, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+    output, _ = await asyncio.wait_for(proc.communicate(), 60)
+    elapsed = time.monotonic() - started
+    results: dict[str, Any] = {}
+    for path in run_dir.glob("*/results.json"):
+        results.update(json.loads(path.read_text()))
+    return proc.returncode or 0, results, output.decode(), elapsed
+
+
+# --------------------------------------------------------------------------- station peers
+async def misbehaving_station(port: int, mode: str, stop: asyncio.Event) -> None:
+    """Connects to the harness CSMS, boots properly, then misbehaves on the first CSMS request."""
+    while not stop.is_set():
+        try:
+            ws = await connect(f"ws://127.0.0.1:{port}/ocpp/CS001", subprotocols=["ocpp2.0.1"])
+        except OSError:
+            await asyncio.sleep(0.05)  # the harness is not listening yet
+            continue
+        async with ws:
+            await ws.send(json.dumps([2, "boot-1", "BootNotification", BOOT]))
+            await ws.recv()
+            with contextlib.suppress(Exception):
+                while True:
+                    message = json.loads(await ws.recv())
+                    if message[0] != 2:
+                        continue
+                    if mode == "garbage":
+                        await ws.send("}{ not json")
+                    elif mode == "disconnect":
+                        await ws.close()
+                        break
+                    # silent: never answer
+        await stop.wait()  # connects once, then stays away
+
+
+@contextlib.asynccontextmanager
+async def station_peer(port: int, mode: str) -> AsyncIterator[None]:
+    stop = asyncio.Event()
+    task = asyncio.create_task(misbehaving_station(port, mode, stop))
+    try:
+        yield
+    finally:
+        stop.set()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+
+
+STATION_MODES = {
+    "garbage": "malformed frame(s) arrived: RpcFrameworkError: message is not valid JSON",
+    "silent": "within the message timeout",
+    "disconnect": "connection closed",
+}
+
+
+@pytest.mark.parametrize("mode", sorted(STATION_MODES))
+async def test_case_against_misbehaving_station_fails_clearly(mode: str, tmp_path: Path) -> None:
+    port = free_port()
+    config = write_config(tmp_path / "sut.toml", "station", port)
+    async with station_peer(port, mode):
+        code, results, output, elapsed = await run_case(config, "TC_B_06_CS", tmp_path / "run")
+    assert code == 1, output
+    result = results["TC_B_06_CS"]
+    assert result["verdict"] == "FAIL", output
+    assert STATION_MODES[mode] in result["message"], result["message"]
+    assert "Traceback" not in output
+    assert elapsed < CASE_LIMIT + 15
+
+
+# --------------------------------------------------------------------------- CSMS peers
+@contextlib.asynccontextmanager
+async def misbehaving_csms(port: int, mode: str) -> AsyncIterator[None]:
+    async def handler(ws: ServerConnection) -> None:
+        with contextlib.suppress(Exception):
+            async for _ in ws:
+                if mode == "garbage":
+                    await ws.send("[3]")
+                elif mode == "disconnect":
+                    await ws.close()
+                    return
+                # silent: never answer
+
+    server = await serve(handler, "127.0.0.1", port, subprotocols=["ocpp2.0.1"])
+    try:
+        yield
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+@pytest.mark.parametrize("mode", ["garbage", "silent", "disconnect"])
+async def test_case_against_misbehaving_csms_fails_clearly(mode: str, tmp_path: Path) -> None:
+    port = free_port()
+    config = write_config(tmp_path / "sut.toml", "csms", port)
+    async with misbehaving_csms(port, mode):
+        code, results, output, elapsed = await run_case(config, "TC_B_01_CSMS", tmp_path / "run")
+    assert code == 1, output
+    result = results["TC_B_01_CSMS"]
+    assert result["verdict"] == "FAIL", output
+    expected = {"garbage": "well-formed", "silent": "within the message timeout",
+                "disconnect": "connection closed"}[mode]
+    assert expected in result["message"], result["message"]
+    assert elapsed < CASE_LIMIT + 15
+
+
+async def test_station_that_never_connects_is_a_clear_failure(tmp_path: Path) -> None:
+    config = write_config(tmp_path / "sut.toml", "station", free_port())
+    code, results, output, elapsed = await run_case(config, "TC_B_06_CS", tmp_path / "run")
+    assert code == 1, output
+    assert results["TC_B_06_CS"]["verdict"] == "FAIL"
+    assert "connects to" in results["TC_B_06_CS"]["message"]
+
+
+async def test_failing_action_backend_makes_the_case_inconclusive(tmp_path: Path) -> None:
+    """TC_B_01_CS needs a power cycle; the shell backend ('false') cannot do it."""
+    port = free_port()
+    config = write_config(tmp_path / "sut.toml", "station", port)
+    async with station_peer(port, "silent"):
+        code, results, output, elapsed = await run_case(config, "TC_B_01_CS", tmp_path / "run")
+    assert results["TC_B_01_CS"]["verdict"] == "INCONCLUSIVE", output
+    assert "power_cycle" in results["TC_B_01_CS"]["message"]
+    assert code == 1
