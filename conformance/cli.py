@@ -34,8 +34,7 @@ def _run_role(role: str, args: argparse.Namespace, run_dir: Path) -> dict[str, A
     target = _testcases_dir() / role
     cmd = [sys.executable, "-m", "pytest", str(target), "--ocpp-role", role, "--ocpp-run-dir", str(role_dir),
            f"--junitxml={role_dir / 'junit.xml'}", "-p", "no:cacheprovider", "--rootdir", str(target.parent),
-           "-o", "asyncio_default_fixture_loop_scope=session", "-o", "asyncio_default_test_loop_scope=session",
-           "-o", "asyncio_mode=auto", "-q" if not args.verbose else "-v", "-rfEs"]
+           "-c", str(target.parent / "pytest.ini"), "-q" if not args.verbose else "-v", "-rfEs"]
     if args.config:
         cmd += ["--ocpp-config", str(Path(args.config).resolve())]
     for item in args.set or []:
@@ -113,20 +112,23 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     catalog = load_catalog()
     implemented = discover()
+    role = {"station": "CS", "csms": "CSMS"}.get(args.role, args.role) if args.role else None
+    blocks = {b.upper() for b in args.block} if args.block else None
+
+    def selected(case_role: str, block: str) -> bool:
+        return (role is None or case_role == role) and (blocks is None or block in blocks)
+
     rows = []
     for tc in catalog.test_cases.values():
-        if args.role and tc.role != {"station": "CS", "csms": "CSMS"}.get(args.role, args.role):
-            continue
-        if args.block and tc.block not in [b.upper() for b in args.block]:
-            continue
-        if args.implemented and tc.id not in implemented:
+        if not selected(tc.role, tc.block) or (args.implemented and tc.id not in implemented):
             continue
         row = tc.to_dict()
         row["implemented"] = tc.id in implemented
         if tc.id in implemented:
             row["negative_controls"] = list(implemented[tc.id].faults)
         rows.append(row)
-    beyond = [m.to_json() | {"implemented": True} for m in implemented.values() if m.beyond_catalog]
+    beyond = [m.to_json() | {"implemented": True} for m in implemented.values()
+              if m.beyond_catalog and selected(m.role, m.block)]
     coverage: dict[str, dict[str, int]] = {}
     for row in rows:
         key = f"{row['block']} {row['role']}"
@@ -153,24 +155,28 @@ def _catalog_version() -> str:
 
 # --------------------------------------------------------------------------- validate
 def cmd_validate(args: argparse.Namespace) -> int:
+    """Output format and exit codes: see the :mod:`conformance.validate` docstring."""
     from .validate import validate_stream
 
+    source = "<stdin>" if args.input in (None, "-") else args.input
     try:
         if args.input in (None, "-"):
             text = sys.stdin.read()
-            source = "<stdin>"
         else:
             text = Path(args.input).read_text(encoding="utf-8")
-            source = args.input
-    except (OSError, UnicodeDecodeError) as exc:
-        print(f"cannot read {args.input}: {exc}", file=sys.stderr)
+    except UnicodeDecodeError as exc:
+        print(f"cannot read {source}: not UTF-8 text ({exc.reason} at byte {exc.start})", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as exc:
+        print(f"cannot read {source}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_ERROR
     report = validate_stream(text)
+    if report.unreadable:
+        print(f"{source}: {report.reason}", file=sys.stderr)
+        return EXIT_ERROR
     for finding in report.findings:
         print(f"{source}:{finding}")
     print(f"{report.frames} frame(s) checked, {len(report.findings)} violation(s)", file=sys.stderr)
-    if report.unreadable:
-        return EXIT_ERROR
     return EXIT_FAILED if report.findings else EXIT_OK
 
 

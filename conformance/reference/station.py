@@ -90,6 +90,7 @@ class ReferenceStation:
         self._online = asyncio.Event()
         self._online.set()
         self._task: asyncio.Task[None] | None = None
+        self._session_task: asyncio.Task[None] | None = None
         self._stopping = False
         self.booted = asyncio.Event()
         self._wake_boot = asyncio.Event()
@@ -104,10 +105,11 @@ class ReferenceStation:
     async def stop(self) -> None:
         self._stopping = True
         self._interrupt.set()
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._task
+        for task in (self._task, self._session_task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
         if self.connection is not None:
             await self.connection.close(1001, "station shutting down")
 
@@ -125,7 +127,8 @@ class ReferenceStation:
                 await asyncio.sleep(self.reconnect_delay)  # the station's reconnect back-off
                 continue
             self.connection = conn
-            session = asyncio.create_task(self._session(conn, self._boot_reason, boot=self._needs_boot))
+            session = self._session_task = asyncio.create_task(
+                self._session(conn, self._boot_reason, boot=self._needs_boot))
             closed = asyncio.create_task(conn.closed.wait())
             interrupted = asyncio.create_task(self._interrupt.wait())
             await asyncio.wait({closed, interrupted, session}, return_when=asyncio.FIRST_COMPLETED)

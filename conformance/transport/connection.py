@@ -149,6 +149,7 @@ class Connection:
         self._arrived = asyncio.Condition()
         self._pending: asyncio.Future[tuple[Frame, float, tuple[Violation, ...]]] | None = None
         self._send_lock = asyncio.Lock()
+        self._call_lock = asyncio.Lock()
         self._reader: asyncio.Task[None] | None = None
         self.closed = asyncio.Event()
         self.close_reason = ""
@@ -245,7 +246,16 @@ class Connection:
 
     async def call(self, action: str, payload: dict[str, Any], *, timeout: float | None = None,
                    allow_invalid: bool = False, message_id: str | None = None) -> Response:
-        """Send a CALL and wait for its CALLRESULT / CALLERROR (bounded by the message timeout)."""
+        """Send a CALL and wait for its CALLRESULT / CALLERROR (bounded by the message timeout).
+
+        CALLs from concurrent tasks are queued: one outstanding CALL at a time (Part 4 §4.1.1).
+        """
+        async with self._call_lock:
+            return await self._call(action, payload, timeout=timeout, allow_invalid=allow_invalid,
+                                    message_id=message_id)
+
+    async def _call(self, action: str, payload: dict[str, Any], *, timeout: float | None,
+                    allow_invalid: bool, message_id: str | None) -> Response:
         call = Call(message_id or new_message_id(), action, payload)
         violations = tuple(self.registry.validate(action, "request", payload)) if self.registry.is_known(action) else ()
         if violations and not allow_invalid:
@@ -258,6 +268,8 @@ class Connection:
         except OutstandingCallError as exc:
             raise HarnessError(str(exc)) from None
         self._pending = loop.create_future()
+        # a failure delivered after the caller gave up must not be reported as "never retrieved"
+        self._pending.add_done_callback(lambda f: f.cancelled() or f.exception())
         issues_before = len(self.protocol_issues)
         text = encode(call)
         sent = time.monotonic()
