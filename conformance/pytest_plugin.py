@@ -187,11 +187,11 @@ async def ocpp_run(request: pytest.FixtureRequest) -> AsyncIterator[RunContext]:
     finally:
         set_current(None)
         with contextlib.suppress(Exception):
-            if reference is not None:
-                await asyncio.wait_for(reference.stop(), 5)
-        with contextlib.suppress(Exception):
-            if server is not None:
-                await asyncio.wait_for(server.stop(), 5)
+            async with asyncio.timeout(5):
+                if reference is not None:
+                    await reference.stop()
+                if server is not None:
+                    await server.stop()
         log.emit("run_end")
         log.close()
 

@@ -105,6 +105,8 @@ class ReferenceStation:
     async def stop(self) -> None:
         self._stopping = True
         self._interrupt.set()
+        if self.connection is not None:
+            await self.connection.close(1001, "station shutting down")
         for task in (self._task, self._session_task):
             if task is not None:
                 task.cancel()
@@ -196,7 +198,7 @@ class ReferenceStation:
         await self._heartbeats(conn)
 
     async def _heartbeats(self, conn: Connection) -> None:
-        while True:
+        while not self._stopping:
             await self._sleep(self.heartbeat_interval or 300)
             await conn.call("Heartbeat", {})
 
@@ -205,8 +207,9 @@ class ReferenceStation:
         if wake is None:
             await asyncio.sleep(seconds)
             return
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(wake.wait(), seconds)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                await wake.wait()
 
     def connector_status(self, evse: int, connector: int) -> str:
         if (evse, connector) in self.state.plugged:

@@ -39,11 +39,10 @@ async def open_station_connection(endpoint: str, identity: str, *, password: str
     if log is not None:
         log.emit("connection", event="connecting", connection=identity, url=url, basic_auth=password is not None)
     try:
-        ws = await asyncio.wait_for(
-            connect(url, subprotocols=[SUBPROTOCOL], additional_headers=headers, ping_interval=None,
-                    open_timeout=connect_timeout, max_size=2**22),
-            connect_timeout + 1)
-    except asyncio.TimeoutError:
+        async with asyncio.timeout(connect_timeout + 1):
+            ws = await connect(url, subprotocols=[SUBPROTOCOL], additional_headers=headers, ping_interval=None,
+                               open_timeout=connect_timeout, max_size=2**22)
+    except TimeoutError:
         raise SutTimeout(f"the CSMS accepts a WebSocket connection at {url}", expected="handshake completed",
                          actual=f"no answer within {connect_timeout:g}s") from None
     except InvalidStatus as exc:

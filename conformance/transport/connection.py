@@ -177,8 +177,9 @@ class Connection:
         with contextlib.suppress(Exception):
             await self.ws.close(code, reason)
         if self._reader is not None:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await asyncio.wait_for(asyncio.shield(self._reader), 2)
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(2):
+                    await asyncio.shield(self._reader)
         self._mark_closed(reason or "closed by this side")
 
     def _mark_closed(self, reason: str) -> None:
@@ -278,8 +279,9 @@ class Connection:
             async with self._send_lock:
                 await self._send_text(text)
             try:
-                frame, received, resp_violations = await asyncio.wait_for(asyncio.shield(self._pending), timeout)
-            except asyncio.TimeoutError:
+                async with asyncio.timeout(timeout):
+                    frame, received, resp_violations = await self._pending
+            except TimeoutError:
                 self.rpc.call_timed_out(call)
                 meanwhile = self.protocol_issues[issues_before:]
                 actual = "no response"
@@ -483,8 +485,9 @@ class Connection:
                     raise SutTimeout(f"the SUT sends {what} within {timeout:g}s", expected=what,
                                      actual=f"not received; received meanwhile: {self.summary_since(since)}",
                                      requirements=requirements)
-                with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(self._arrived.wait(), remaining)
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(remaining):
+                        await self._arrived.wait()
 
     async def expect_no_call(self, action: str, *, within: float, since: int | None = None,
                              requirements: tuple[str, ...] = (), **pattern: Any) -> None:
@@ -505,6 +508,7 @@ class Connection:
         return ", ".join(seen) if seen else "nothing"
 
     async def wait_closed(self, timeout: float) -> bool:
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(self.closed.wait(), timeout)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout):
+                await self.closed.wait()
         return self.closed.is_set()

@@ -99,7 +99,8 @@ class CsmsServer:
         if self._server is not None:
             self._server.close()
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(self._server.wait_closed(), 5)
+                async with asyncio.timeout(5):
+                    await self._server.wait_closed()
 
     # ------------------------------------------------------------------ handshake
     def _identity_from(self, path: str) -> str | None:
@@ -182,8 +183,9 @@ class CsmsServer:
                     detail = f"; {len(rejected)} attempt(s) refused for bad Basic auth" if rejected else ""
                     raise SutTimeout(f"the station {identity!r} connects to {self.url}/{identity} within {timeout:g}s",
                                      expected="a WebSocket connection", actual=f"no connection{detail}")
-                with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(self._changed.wait(), remaining)
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(remaining):
+                        await self._changed.wait()
 
     async def wait_for_disconnect(self, conn: Connection, *, timeout: float) -> None:
         if not await conn.wait_closed(timeout):
