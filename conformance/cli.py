@@ -100,7 +100,7 @@ def _summarise(outcomes: list[dict[str, Any]], run_dir: Path) -> int:
         print("harness or configuration error: see the output above", file=sys.stderr)
         return EXIT_ERROR
     if not counts:
-        print("no test case ran", file=sys.stderr)
+        print("no test case was selected", file=sys.stderr)
         return EXIT_ERROR
     return EXIT_FAILED if deciding else EXIT_OK
 

@@ -45,6 +45,7 @@ _CONFIG_KEY = pytest.StashKey[Config]()
 _VERDICT_KEY = pytest.StashKey[dict]()
 _RUN_DIR_KEY = pytest.StashKey[Path]()
 _RESULTS_KEY = pytest.StashKey[dict]()
+_LOG_KEY = pytest.StashKey[EventLog]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -89,8 +90,19 @@ def pytest_configure(config: pytest.Config) -> None:
     if unsupported:
         raise pytest.UsageError("not supported yet:\n" + "\n".join(unsupported))
     config.stash[_CONFIG_KEY] = cfg
-    config.stash[_RUN_DIR_KEY] = Path(config.getoption("--ocpp-run-dir") or Path("reports") / new_run_id())
+    run_dir = Path(config.getoption("--ocpp-run-dir") or Path("reports") / new_run_id())
+    config.stash[_RUN_DIR_KEY] = run_dir
     config.stash[_RESULTS_KEY] = {}
+    log = EventLog(run_dir / "events.jsonl")
+    log.emit("run_start", suite_version=__version__, spec=SPEC_EDITION, catalog_version=CATALOG_VERSION,
+             host=platform.node(), python=platform.python_version(), config=cfg.to_dict(redact=True))
+    config.stash[_LOG_KEY] = log
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    log = config.stash.get(_LOG_KEY, None)
+    if log is not None:
+        log.current_case = None
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -128,9 +140,7 @@ async def ocpp_run(request: pytest.FixtureRequest) -> AsyncIterator[RunContext]:
     if cfg is None:
         pytest.skip("no ocpp-conformance run configured (--ocpp-role / --ocpp-config)")
     run_dir = request.config.stash[_RUN_DIR_KEY]
-    log = EventLog(run_dir / "events.jsonl")
-    log.emit("run_start", suite_version=__version__, spec=SPEC_EDITION, catalog_version=CATALOG_VERSION,
-             host=platform.node(), python=platform.python_version(), config=cfg.to_dict(redact=True))
+    log = request.config.stash[_LOG_KEY]
     ctx_holder: dict[str, Any] = {}
     reference = None
     backend_target = None
@@ -177,8 +187,7 @@ async def ocpp_run(request: pytest.FixtureRequest) -> AsyncIterator[RunContext]:
         backend = make_backend(cfg.actions.backend, command=cfg.actions.command, url=cfg.actions.url,
                                headers=dict(cfg.actions.headers), target=backend_target)
         actions = ActionPort(backend, log, timeout=cfg.timing.scaled(cfg.timing.action_timeout), role=cfg.role)
-        ctx = RunContext(config=cfg, log=log, run_dir=run_dir, actions=actions, server=server, reference=reference,
-                         results=request.config.stash[_RESULTS_KEY])
+        ctx = RunContext(config=cfg, log=log, run_dir=run_dir, actions=actions, server=server, reference=reference)
         ctx_holder["ctx"] = ctx
         set_current(ctx)
         if reference is not None and cfg.role == "station":
@@ -309,17 +318,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
 
 def _record_end(item: pytest.Item, meta: CaseMeta, verdict: Verdict, message: str, duration: float,
                 when: str) -> None:
-    try:
-        ctx = current()
-    except RuntimeError:
-        return
-    if ctx.log.current_case != meta.id:  # ended before its fixtures ran (e.g. not applicable)
-        ctx.log.current_case = meta.id
-        ctx.log.emit("case_start", title=meta.title, role=meta.role, block=meta.block,
-                     use_cases=list(meta.use_cases), requirements=list(meta.requirements), nodeid=item.nodeid)
-    ctx.log.emit("case_end", verdict=verdict.value, message=message, duration=duration, phase=when)
-    ctx.results[meta.id] = {"verdict": verdict.value, "message": message, "title": meta.title}
-    ctx.log.current_case = None
+    item.config.stash[_RESULTS_KEY][meta.id] = {"verdict": verdict.value, "message": message, "title": meta.title}
+    log = item.config.stash[_LOG_KEY]
+    if log.current_case != meta.id:  # ended before its fixtures ran (e.g. not applicable)
+        log.current_case = meta.id
+        log.emit("case_start", title=meta.title, role=meta.role, block=meta.block,
+                 use_cases=list(meta.use_cases), requirements=list(meta.requirements), nodeid=item.nodeid)
+    log.emit("case_end", verdict=verdict.value, message=message, duration=duration, phase=when)
+    log.current_case = None
 
 
 def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -> Any:

@@ -82,3 +82,18 @@ def test_a_bad_configuration_is_rejected_before_anything_runs(tmp_path: Path) ->
     assert "timing.message_timeout" in output and "timing.heartbeat_intervall" in output
     assert "Traceback" not in output
     assert not results
+
+
+def test_cases_excluded_by_the_pics_are_not_applicable_with_the_reason(tmp_path: Path) -> None:
+    code, results, output = run_cli("--role", "station", "--set", 'pics.profiles=["Smart Charging"]',
+                                    run_dir=tmp_path)
+    assert code == 0, output
+    assert results and all(r["verdict"] == "NOT APPLICABLE" for r in results.values()), results
+    assert all("profile Core is not claimed" in r["message"] for r in results.values())
+
+
+def test_mandatory_core_cases_run_with_a_pics_without_optional_features(tmp_path: Path) -> None:
+    code, results, output = run_cli("--config", str(REPO / "fixtures" / "reference-station.toml"), "--set",
+                                    f"pics_file={REPO / 'fixtures' / 'pics' / 'no-optional-features.toml'}", run_dir=tmp_path)
+    assert code == 0, output
+    assert {r["verdict"] for r in results.values()} == {"PASS"}

@@ -23,7 +23,6 @@ class RunContext:
     actions: ActionPort
     server: Any = None  # CsmsServer when the SUT is a Charging Station
     reference: Any = None  # the in-process reference SUT, if any
-    results: dict[str, dict[str, Any]] = field(default_factory=dict)
     # action -> payload or callable: how the harness-as-CSMS answers, set by cases for a while
     response_overrides: dict[str, Any] = field(default_factory=dict)
     station_booted: bool = False  # the SUT station has been seen booting in this run
