@@ -14,7 +14,8 @@ from datetime import datetime, timezone
 from typing import Any, AsyncIterator, Iterator
 
 from ..actions.port import ActionPort
-from ..outcomes import Inconclusive, SutTimeout
+from ..outcomes import HarnessError, Inconclusive, SutTimeout
+from ..protocol.judge import Judgement, expected_reaction, judge_reaction
 from ..protocol.examples import build_example
 from ..protocol.frames import CallError, ErrorCode
 from ..reference.device_model import DeviceModel
@@ -48,6 +49,25 @@ class _Side:
     @property
     def connectors(self) -> list[tuple[int, int]]:
         return connectors_of(self.ctx)
+
+    @property
+    def connection(self) -> Connection:  # each side says where its connection is
+        raise NotImplementedError
+
+    async def send_malformed(self, raw: str, *, requirements: tuple[str, ...] = ("FR.03",),
+                             handled_actions: frozenset[str] | None = None) -> Judgement:
+        """Send a malformed frame and judge the SUT's reaction against Part 4: every reaction
+        the text allows passes (the check names which), only the preferred one in strict mode."""
+        expected = expected_reaction(raw, handled_actions)
+        if expected is None:
+            raise HarnessError(f"send_malformed was given a frame that is valid: {raw[:80]}")
+        answer = await self.connection.send_malformed(raw, answer_id=expected.message_id)
+        verdict = judge_reaction(expected, answer, strict=self.config.strict)
+        self.check.that(f"the SUT rejects a malformed frame ({expected.reason}): {verdict.detail}", verdict.ok,
+                        expected=f"CALLERROR {' or '.join(expected.allowed)}"
+                                 + (" or no response" if expected.may_drop and not self.config.strict else ""),
+                        actual=verdict.reaction, requirements=requirements)
+        return verdict
 
 
 # --------------------------------------------------------------------------- harness = CSMS

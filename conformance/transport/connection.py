@@ -150,6 +150,7 @@ class Connection:
         self._pending: asyncio.Future[tuple[Frame, float, tuple[Violation, ...]]] | None = None
         self._send_lock = asyncio.Lock()
         self._call_lock = asyncio.Lock()
+        self._raw_waiters: dict[str, asyncio.Future[CallResult | CallError]] = {}
         self._reader: asyncio.Task[None] | None = None
         self.closed = asyncio.Event()
         self.close_reason = ""
@@ -244,6 +245,23 @@ class Connection:
         self._record_frame("out", text, None, error=f"deliberately malformed frame{': ' + note if note else ''}")
         async with self._send_lock:
             await self._send_text(text)
+
+    async def send_malformed(self, text: str, *, answer_id: str, timeout: float | None = None,
+                             note: str = "") -> CallResult | CallError | None:
+        """Send a deliberately malformed frame and return the peer's response carrying
+        ``answer_id``, or None if none came within the timeout (the peer dropped it)."""
+        timeout = self.message_timeout if timeout is None else timeout
+        async with self._call_lock:
+            waiter: asyncio.Future[CallResult | CallError] = asyncio.get_running_loop().create_future()
+            self._raw_waiters[answer_id] = waiter
+            try:
+                await self.send_raw(text, note=note)
+                async with asyncio.timeout(timeout):
+                    return await waiter
+            except TimeoutError:
+                return None
+            finally:
+                self._raw_waiters.pop(answer_id, None)
 
     async def call(self, action: str, payload: dict[str, Any], *, timeout: float | None = None,
                    allow_invalid: bool = False, message_id: str | None = None) -> Response:
@@ -380,6 +398,11 @@ class Connection:
                 self._arrived.notify_all()
             if not violations and not self._is_held(frame.action):
                 await self._answer_with_handler(incoming)
+            return
+        waiter = self._raw_waiters.get(frame.message_id)
+        if waiter is not None and not waiter.done():
+            self._record_frame("in", raw, frame, action=None)
+            waiter.set_result(frame)
             return
         call, rpc_issues = self.rpc.received_response(frame)
         issues += [f"{i.rule}: {i.message}" for i in rpc_issues]
