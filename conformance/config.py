@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from .catalog import PROFILES, load_catalog
+
 __all__ = [
     "ConfigError",
     "IdTokenSpec",
@@ -84,31 +86,12 @@ _PASSWORD_MIN, _PASSWORD_MAX = 16, 40  # Part 2 BasicAuthPassword / Part 4 §3.1
 # and with fixtures/pics/*.toml (tests/test_config.py checks both).
 # ---------------------------------------------------------------------------------------
 
-#: The certification profiles of Part 5 (= conformance.catalog.PROFILES).
-CERTIFICATION_PROFILES: tuple[str, ...] = (
-    "Core",
-    "Advanced Security",
-    "Local Authorization List Management",
-    "Smart Charging",
-    "Advanced Device Management",
-    "Reservation",
-    "Advanced User Interface",
-    "ISO 15118 Support",
-)
-
-#: The optional features of the Core profile (Part 5 §3), both roles.
-CORE_FEATURES: frozenset[str] = frozenset(
-    """C-01 C-02 C-03 C-04 C-06 C-06.1 C-06.2 C-07 C-08 C-09 C-09.1 C-09.2 C-09.3 C-09.4 C-09.5 C-09.6
-    C-10 C-10.1 C-10.2 C-10.3 C-10.4 C-10.5 C-11 C-12 C-12.1 C-12.2 C-13 C-14 C-15 C-16 C-17 C-20 C-21
-    C-23 C-25 C-26 C-28 C-29 C-29.1 C-29.2 C-29.3 C-29.4 C-29.5 C-29.6 C-30 C-31 C-32 C-33 C-34 C-35
-    C-36 C-37 C-38 C-39 C-40 C-40.1 C-40.2 C-40.3 C-40.4 C-40.5 C-41 C-42 C-43 C-44 C-45 C-46 C-47
-    C-48 C-48.1 C-48.2 C-49 C-50 C-50.1 C-50.2 C-51 C-52 C-53 C-54 C-56 C-57 C-58 C-59 C-60""".split()
-)
-#: Every optional feature of every profile (Part 5), both roles; not the hardware ids (HFS-n).
-FULL_FEATURES: frozenset[str] = CORE_FEATURES | frozenset(
-    """AS-2 AS-3 SC-2 SC-2.1 SC-2.2 SC-4 R-1 R-2 R-3 DM-3 ISO-3 ISO-4 ISO-5 LA-1 LA-2 LA-3
-    UI-1 UI-1.1 UI-1.2 UI-1.3 UI-2 UI-2.1 UI-2.2 UI-2.3 UI-2.4""".split()
-)
+#: The certification profiles of Part 5.
+CERTIFICATION_PROFILES: tuple[str, ...] = PROFILES
+#: Every optional feature of every profile (Part 5 §3), both roles; not the hardware ids (HFS-n).
+FULL_FEATURES: frozenset[str] = frozenset(f for f in load_catalog().features if not f.startswith("HFS-"))
+#: The optional features of the Core profile.
+CORE_FEATURES: frozenset[str] = frozenset(f for f in FULL_FEATURES if f.startswith("C-"))
 # Part 5 Appendix B (hardware) and Appendix A (additional questions) of the reference SUTs.
 _REFERENCE_HARDWARE: dict[str, dict[str, bool | int | str]] = {
     "station": {
