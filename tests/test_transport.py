@@ -12,6 +12,7 @@ from typing import Any, AsyncIterator
 
 import pytest
 from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
 
 from conformance.outcomes import CheckFailed, HarnessError, SutDisconnected, SutTimeout
 from conformance.protocol.frames import CallError
@@ -81,7 +82,7 @@ async def test_client_without_the_subprotocol_is_accepted_then_closed() -> None:
     async with harness_csms(EventLog(), security_profile=0) as server:
         ws = await connect(f"{server.url}/CS001", subprotocols=["ocpp1.6"], open_timeout=TIMEOUT)
         assert ws.subprotocol is None
-        with pytest.raises(Exception):
+        with pytest.raises(ConnectionClosed):
             await asyncio.wait_for(ws.recv(), TIMEOUT)
         assert ws.close_code == 1002
 

@@ -18,7 +18,7 @@ from ..outcomes import CheckFailed
 from ..protocol.frames import CallError, ErrorCode
 from ..protocol.schemas import get_registry
 from ..recording import EventLog
-from ..transport.connection import Connection, IncomingCall, Response
+from ..transport.connection import IncomingCall, Response
 from ..transport.server import CsmsServer
 from .faults import FaultSet
 from .station import actions_handled_by, now_iso

@@ -23,7 +23,7 @@ from urllib.parse import unquote
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.http11 import Request, Response
 
-from ..outcomes import SutDisconnected, SutTimeout
+from ..outcomes import SutTimeout
 from ..recording import EventLog
 from .connection import Connection, Handler
 
@@ -193,4 +193,4 @@ class CsmsServer:
                              expected="connection closed", actual="still open")
 
 
-__all__ = ["CsmsServer", "Handshake", "SUBPROTOCOL", "SutDisconnected", "parse_basic_auth"]
+__all__ = ["CsmsServer", "Handshake", "SUBPROTOCOL", "parse_basic_auth"]
