@@ -28,13 +28,12 @@ def _testcases_dir() -> Path:
 
 
 # --------------------------------------------------------------------------- run
-def _run_role(role: str, args: argparse.Namespace, run_dir: Path) -> dict[str, Any]:
-    role_dir = run_dir / role
-    role_dir.mkdir(parents=True, exist_ok=True)
+def _run_role(role: str, args: argparse.Namespace, run_dir: Path) -> int:
+    """Run one role's cases in a pytest process; everything lands in the run's event log."""
     target = _testcases_dir() / role
-    cmd = [sys.executable, "-m", "pytest", str(target), "--ocpp-role", role, "--ocpp-run-dir", str(role_dir),
-           f"--junitxml={role_dir / 'junit.xml'}", "-p", "no:cacheprovider", "--rootdir", str(target.parent),
-           "-c", str(target.parent / "pytest.ini"), "-q" if not args.verbose else "-v", "-rfEs"]
+    cmd = [sys.executable, "-m", "pytest", str(target), "--ocpp-role", role, "--ocpp-run-dir", str(run_dir),
+           "-p", "no:cacheprovider", "--rootdir", str(target.parent), "-c", str(target.parent / "pytest.ini"),
+           "-q" if not args.verbose else "-v", "-rfEs"]
     if args.config:
         cmd += ["--ocpp-config", str(Path(args.config).resolve())]
     for item in args.set or []:
@@ -52,18 +51,24 @@ def _run_role(role: str, args: argparse.Namespace, run_dir: Path) -> dict[str, A
         cmd += ["-k", " and ".join(f"({s})" for s in selectors)]
     if args.profile:
         cmd += ["-m", " or ".join(f'ocpp_profile("{p}")' for p in args.profile)]
-    print(f"== {role}: {' '.join(cmd[2:4])} (results in {role_dir})", flush=True)
-    proc = subprocess.run(cmd, cwd=os.getcwd())
-    results_file = role_dir / "results.json"
-    results = json.loads(results_file.read_text()) if results_file.exists() else {}
-    return {"role": role, "pytest_exit": proc.returncode, "results": results}
+    print(f"== {role}: testing the {'Charging Station' if role == 'station' else 'CSMS'} "
+          f"(log: {run_dir / 'events.jsonl'})", flush=True)
+    return subprocess.run(cmd, cwd=os.getcwd()).returncode
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from .harness.context import new_run_id
+    from .reporting.model import load_model
+    from .reporting.render import render_all
+    from .reporting.summary import ExpectedFailuresError, decide, load_expected_failures, terminal_table
 
-    run_dir = Path(args.run_dir or Path("reports") / new_run_id())
-    run_dir.mkdir(parents=True, exist_ok=True)
+    expected = {}
+    if args.expected_failures:
+        try:
+            expected = load_expected_failures(Path(args.expected_failures))
+        except ExpectedFailuresError as exc:
+            print(f"invalid expected-failures file: {exc}", file=sys.stderr)
+            return EXIT_ERROR
     if args.config:
         from .config import ConfigError, load_config
 
@@ -75,34 +80,40 @@ def cmd_run(args: argparse.Namespace) -> int:
         roles = [cfg.role]
     else:
         roles = ["station", "csms"] if args.role in (None, "both") else [args.role]
-    outcomes = [_run_role(role, args, run_dir) for role in roles]
-    return _summarise(outcomes, run_dir)
+    run_dir = Path(args.run_dir or Path("reports") / new_run_id())
+    run_dir.mkdir(parents=True, exist_ok=True)
+    harness_error = None
+    for role in roles:
+        code = _run_role(role, args, run_dir)
+        if code not in (0, 1, 5):  # 2 interrupted, 3 internal error, 4 usage error
+            harness_error = f"the {role} session ended with pytest exit code {code} (see above)"
+    if not (run_dir / "events.jsonl").exists():
+        print(harness_error or "no event log was written", file=sys.stderr)
+        return EXIT_ERROR
+    model = load_model(run_dir)
+    outcome = decide(model, harness_error=harness_error, expected_failures=expected)
+    report = render_all(model, outcome, run_dir)
+    print()
+    print(terminal_table(model, outcome, report))
+    return outcome.exit_code
 
 
-def _summarise(outcomes: list[dict[str, Any]], run_dir: Path) -> int:
-    counts: dict[str, int] = {}
-    deciding: list[str] = []
-    harness_problem = False
-    for outcome in outcomes:
-        if outcome["pytest_exit"] in (2, 3, 4) or (outcome["pytest_exit"] == 1 and not outcome["results"]):
-            harness_problem = True
-        for case_id, result in sorted(outcome["results"].items()):
-            verdict = result["verdict"]
-            counts[verdict] = counts.get(verdict, 0) + 1
-            if verdict not in ("PASS", "NOT APPLICABLE", "SKIPPED"):
-                deciding.append(f"  {case_id}: {verdict}: {result['message'].splitlines()[0] if result['message'] else ''}")
-    summary = {"run_dir": str(run_dir), "counts": counts, "roles": outcomes}
-    (run_dir / "summary.json").write_text(json.dumps(summary, indent=2))
-    print("\n== summary: " + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())) + f"  (results: {run_dir})")
-    for line in deciding:
-        print(line)
-    if harness_problem:
-        print("harness or configuration error: see the output above", file=sys.stderr)
+def cmd_report(args: argparse.Namespace) -> int:
+    from .reporting.model import load_model
+    from .reporting.render import render_all
+    from .reporting.summary import decide
+
+    source = Path(args.log)
+    if not source.exists():
+        print(f"no such event log: {source}", file=sys.stderr)
         return EXIT_ERROR
-    if not counts:
-        print("no test case was selected", file=sys.stderr)
-        return EXIT_ERROR
-    return EXIT_FAILED if deciding else EXIT_OK
+    model = load_model(source)
+    out = Path(args.out) if args.out else (source if source.is_dir() else source.parent)
+    out.mkdir(parents=True, exist_ok=True)
+    outcome = decide(model)
+    report = render_all(model, outcome, out)
+    print(f"rendered {report}")
+    return EXIT_OK
 
 
 # --------------------------------------------------------------------------- list
@@ -263,8 +274,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a configuration key")
     run.add_argument("--strict", action="store_true", help="accept only preferred CALLERROR codes")
     run.add_argument("--run-dir", help="output folder (default reports/<run-id>)")
+    run.add_argument("--expected-failures", metavar="FILE",
+                     help="TOML file of [[expected_failure]] case/reason entries: known failures do not fail the "
+                          "gate; one that passes does")
     run.add_argument("-v", "--verbose", action="store_true")
     run.set_defaults(func=cmd_run)
+
+    rep = sub.add_parser("report", help="render the reports again from a run's event log (offline)")
+    rep.add_argument("log", help="a run folder or its events.jsonl")
+    rep.add_argument("--out", help="output folder (default: next to the log)")
+    rep.set_defaults(func=cmd_report)
 
     lst = sub.add_parser("list", help="list the catalog of test cases")
     lst.add_argument("--json", action="store_true")

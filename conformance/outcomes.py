@@ -52,6 +52,7 @@ class CheckFailed(AssertionError):
         self.actual = actual
         self.requirements = tuple(requirements)
         self.detail = detail
+        self.recorded = False  # True once a check event for it is in the run log
         super().__init__(self.describe())
 
     def describe(self) -> str:

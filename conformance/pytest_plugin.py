@@ -21,7 +21,7 @@ import asyncio
 import contextlib
 import functools
 import inspect
-import json
+import os
 import platform
 from pathlib import Path
 from typing import Any, AsyncIterator
@@ -44,7 +44,6 @@ from .recording import EventLog
 _CONFIG_KEY = pytest.StashKey[Config]()
 _VERDICT_KEY = pytest.StashKey[dict]()
 _RUN_DIR_KEY = pytest.StashKey[Path]()
-_RESULTS_KEY = pytest.StashKey[dict]()
 _LOG_KEY = pytest.StashKey[EventLog]()
 
 
@@ -92,10 +91,16 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_CONFIG_KEY] = cfg
     run_dir = Path(config.getoption("--ocpp-run-dir") or Path("reports") / new_run_id())
     config.stash[_RUN_DIR_KEY] = run_dir
-    config.stash[_RESULTS_KEY] = {}
-    log = EventLog(run_dir / "events.jsonl")
-    log.emit("run_start", suite_version=__version__, spec=SPEC_EDITION, catalog_version=CATALOG_VERSION,
-             host=platform.node(), python=platform.python_version(), config=cfg.to_dict(redact=True))
+    log_path = run_dir / "events.jsonl"
+    first = not log_path.exists() or log_path.stat().st_size == 0
+    log = EventLog(log_path, secrets=cfg.secrets)
+    if first:  # the roles of one run append to one log; the first writer describes the run
+        log.emit("run_start", run_id=run_dir.name, suite_version=__version__, spec=SPEC_EDITION,
+                 catalog_version=CATALOG_VERSION, host=platform.node(), python=platform.python_version())
+    log.emit("session_start", role=cfg.role, sut_name=cfg.name, reference=cfg.reference, faults=list(cfg.faults),
+             strict=cfg.strict, config=cfg.to_dict(redact=True), pid=os.getpid())
+    if cfg.role == "csms":
+        log.emit("sut_identity", identity=cfg.name, url=cfg.connection.csms_url if not cfg.reference else "reference")
     config.stash[_LOG_KEY] = log
 
 
@@ -103,6 +108,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     log = config.stash.get(_LOG_KEY, None)
     if log is not None:
         log.current_case = None
+        log.emit("session_end", role=config.stash[_CONFIG_KEY].role)
+        log.close()
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -201,8 +208,6 @@ async def ocpp_run(request: pytest.FixtureRequest) -> AsyncIterator[RunContext]:
                     await reference.stop()
                 if server is not None:
                     await server.stop()
-        log.emit("run_end")
-        log.close()
 
 
 @pytest_asyncio.fixture(loop_scope="session")
@@ -269,6 +274,10 @@ def _start_case(ctx: RunContext, request: pytest.FixtureRequest) -> None:
                  requirements=list(meta.requirements), nodeid=request.node.nodeid)
 
 
+def _text(value: Any) -> str | None:
+    return None if value is None else value if isinstance(value, str) else repr(value)
+
+
 def _verdict_of(call: pytest.CallInfo[Any]) -> tuple[Verdict, str]:
     if call.excinfo is None:
         return Verdict.PASS, ""
@@ -308,6 +317,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
         report.longrepr = f"INCONCLUSIVE: {message}"
     elif verdict in (Verdict.FAIL, Verdict.ERROR) and isinstance(call.excinfo.value, (CheckFailed, HarnessError)):
         report.longrepr = f"{verdict.value}: {message}"
+    exc = call.excinfo.value if call.excinfo is not None else None
+    if isinstance(exc, CheckFailed) and not getattr(exc, "recorded", False):
+        item.config.stash[_LOG_KEY].emit("check", name=exc.check, passed=False, expected=_text(exc.expected),
+                                         actual=_text(exc.actual), requirements=list(exc.requirements),
+                                         severity="MUST", detail=exc.detail)
     item.stash[_VERDICT_KEY] = {"verdict": verdict, "message": message}
     report.user_properties.append(("ocpp_verdict", verdict.value))
     report.user_properties.append(("ocpp_case", meta.id))
@@ -318,7 +332,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
 
 def _record_end(item: pytest.Item, meta: CaseMeta, verdict: Verdict, message: str, duration: float,
                 when: str) -> None:
-    item.config.stash[_RESULTS_KEY][meta.id] = {"verdict": verdict.value, "message": message, "title": meta.title}
     log = item.config.stash[_LOG_KEY]
     if log.current_case != meta.id:  # ended before its fixtures ran (e.g. not applicable)
         log.current_case = meta.id
@@ -335,13 +348,3 @@ def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -
     if verdict == Verdict.NOT_APPLICABLE.value and report.when in ("call", "setup"):
         return "not applicable", "n", "NOT APPLICABLE"
     return None
-
-
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Write the verdict of every case (results.json): what the CLI's exit code is decided on."""
-    results = session.config.stash.get(_RESULTS_KEY, None)
-    if results is None:
-        return
-    run_dir = session.config.stash[_RUN_DIR_KEY]
-    run_dir.mkdir(parents=True, exist_ok=True)
-    (run_dir / "results.json").write_text(json.dumps(results, indent=2))

@@ -11,7 +11,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import orjson
 
@@ -32,13 +32,49 @@ class Event:
         return {"kind": self.kind, "wall": self.wall, "mono": self.mono, "case": self.case, **self.data}
 
 
+REDACTED = "***"
+
+# Fields of OCPP payloads whose values are secrets wherever they appear: (component-variable
+# name for SetVariables/GetVariables results) and plain field names.
+SECRET_VARIABLES = frozenset({"BasicAuthPassword"})
+SECRET_FIELDS = frozenset({"apnPassword", "password"})
+
+
+def secrets_in_payload(payload: Any) -> list[str]:
+    """Secret values inside an OCPP payload: a BasicAuthPassword being set, an APN password."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            variable = node.get("variable")
+            if isinstance(variable, dict) and variable.get("name") in SECRET_VARIABLES:
+                value = node.get("attributeValue")
+                if isinstance(value, str) and value:
+                    found.append(value)
+            for key, value in node.items():
+                if key in SECRET_FIELDS and isinstance(value, str) and value:
+                    found.append(value)
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(payload)
+    return found
+
+
 class EventLog:
     """An append-only event log, optionally mirrored to a JSON-lines file.
+
+    Secrets never leave the run: every configured secret, and every secret value seen in a
+    payload (:func:`secrets_in_payload`), is replaced by ``***`` in every event, both in
+    memory and on disk, before anything else sees it.
 
     Thread-safe: actions may run in worker threads (shell, webhook backends).
     """
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, *, secrets: "Iterable[str]" = ()) -> None:
+        self._secrets: set[str] = {s for s in secrets if s}
         self._events: list[Event] = []
         self._lock = threading.Lock()
         self._listeners: list[Listener] = []
@@ -49,7 +85,28 @@ class EventLog:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._fh = open(path, "ab")
 
+    def add_secret(self, value: str) -> None:
+        if value:
+            with self._lock:
+                self._secrets.add(value)
+
+    def _redact(self, data: dict[str, Any]) -> dict[str, Any]:
+        for value in secrets_in_payload(data.get("payload")):
+            self._secrets.add(value)
+        if not self._secrets:
+            return data
+        text = orjson.dumps(data, default=str).decode("utf-8")
+        changed = False
+        for secret in sorted(self._secrets, key=len, reverse=True):
+            for form in {secret, orjson.dumps(secret).decode("utf-8")[1:-1]}:
+                if form in text:
+                    text = text.replace(form, REDACTED)
+                    changed = True
+        return orjson.loads(text) if changed else data
+
     def emit(self, kind: str, /, **data: Any) -> Event:
+        with self._lock:
+            data = self._redact(data)
         event = Event(kind=kind, wall=time.time(), mono=time.monotonic(), case=self.current_case, data=data)
         with self._lock:
             self._events.append(event)

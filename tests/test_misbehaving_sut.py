@@ -70,8 +70,9 @@ async def run_case(config: Path, case_id: str, run_dir: Path) -> tuple[int, dict
     output, _ = await asyncio.wait_for(proc.communicate(), 60)
     elapsed = time.monotonic() - started
     results: dict[str, Any] = {}
-    for path in run_dir.glob("*/results.json"):
-        results.update(json.loads(path.read_text()))
+    summary = run_dir / "summary.json"
+    if summary.exists():
+        results = {c["id"]: c for c in json.loads(summary.read_text())["cases"]}
     return proc.returncode or 0, results, output.decode(), elapsed
 
 

@@ -81,6 +81,11 @@ def satisfied(actual: Any, expected: Any) -> bool:
     return actual == expected
 
 
+def _recorded(exc: CheckFailed) -> CheckFailed:
+    exc.recorded = True
+    return exc
+
+
 class Checker:
     """Records and evaluates checks for the running case."""
 
@@ -93,7 +98,7 @@ class Checker:
                       actual=repr(actual) if actual is not None else None, requirements=list(requirements),
                       severity=severity)
         if not passed:
-            raise CheckFailed(name, expected=expected, actual=actual, requirements=requirements)
+            raise _recorded(CheckFailed(name, expected=expected, actual=actual, requirements=requirements))
 
     def equal(self, name: str, actual: Any, expected: Any, *, requirements: Sequence[str] = ()) -> None:
         self.that(name, satisfied(actual, expected), expected=expected, actual=actual, requirements=requirements)
@@ -115,8 +120,8 @@ class Checker:
         if failures:
             path, want, got = failures[0]
             detail = "; ".join(f"{p}: expected {w!r}, got {g!r}" for p, w, g in failures)
-            raise CheckFailed(f"{what}: {path}", expected=want, actual=got, requirements=requirements,
-                              detail=detail if len(failures) > 1 else "")
+            raise _recorded(CheckFailed(f"{what}: {path}", expected=want, actual=got, requirements=requirements,
+                                        detail=detail if len(failures) > 1 else ""))
 
     def timing(self, name: str, measured: float, *, required: float, tolerance: float, at_least: bool = False,
                requirements: Sequence[str] = ()) -> None:
@@ -132,4 +137,4 @@ class Checker:
                       requirements=list(requirements), severity="MUST", timing=True, required=required,
                       measured=measured, tolerance=tolerance)
         if not ok:
-            raise CheckFailed(name, expected=want, actual=f"{measured:.3f}s", requirements=requirements)
+            raise _recorded(CheckFailed(name, expected=want, actual=f"{measured:.3f}s", requirements=requirements))

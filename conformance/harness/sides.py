@@ -87,6 +87,11 @@ def csms_default_handler(ctx: RunContext):
 
     def handle(incoming: IncomingCall) -> dict[str, Any] | CallError:
         action, payload = incoming.action, incoming.payload
+        if action == "BootNotification":
+            station = payload.get("chargingStation", {})
+            ctx.log.emit("sut_identity", identity=incoming.connection.identity, vendor=station.get("vendorName"),
+                         model=station.get("model"), serial=station.get("serialNumber"),
+                         firmware=station.get("firmwareVersion"))
         override = ctx.response_overrides.get(action)
         if override is not None:
             return override(incoming) if callable(override) else override

@@ -1,0 +1,169 @@
+"""The run as renderers see it: the event log folded into runs, sessions and cases.
+
+Every output (HTML, JUnit, JSON summary, Allure, the CLI summary and its exit code) is a
+renderer over :class:`RunModel`, which is built from the event log alone, so a finished (or
+interrupted) run can be re-rendered offline and gives the same result.
+
+Event log schema (one JSON object per line; ``kind``, ``wall`` (epoch s), ``mono``
+(monotonic s), ``case`` (the case id or null), then per kind):
+
+* ``run_start``: run_id, suite_version, spec, catalog_version, host, python
+* ``session_start`` / ``session_end``: role ("station" | "csms"), sut_name, reference, faults,
+  strict, config (redacted snapshot, with the PICS)
+* ``sut_identity``: identity, vendor, model, serial, firmware (from BootNotification) or url
+* ``connection``: event (handshake | opened | closed | rejected | connecting), connection, ...
+* ``frame``: direction ("in" = from the SUT, "out" = to the SUT), raw, message_type, message_id,
+  action, payload, valid, violations [{path, keyword, message}], error, rpc_issues, connection
+* ``action``: action, params, backend, status (started | ok | failed | timeout | cancelled),
+  result, reason, duration, call
+* ``check``: name, passed, expected, actual, requirements, severity, (timing: required,
+  measured, tolerance), detail
+* ``wait``: reason, seconds (a wait the protocol requires)
+* ``note``: level, message
+* ``case_start``: title, role, block, use_cases, requirements, nodeid
+* ``case_end``: verdict, message, duration, phase
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..recording import read_log
+
+NOT_FINISHED = "NOT FINISHED"  # a case that started and never ended (the run was interrupted)
+VERDICTS = ("PASS", "FAIL", "INCONCLUSIVE", "ERROR", "NOT APPLICABLE", "SKIPPED", NOT_FINISHED)
+
+
+@dataclass
+class CaseRecord:
+    id: str
+    title: str = ""
+    role: str = ""
+    block: str = ""
+    use_cases: list[str] = field(default_factory=list)
+    requirements: list[str] = field(default_factory=list)
+    verdict: str = NOT_FINISHED
+    message: str = ""
+    start_wall: float | None = None
+    end_wall: float | None = None
+    start_mono: float | None = None
+    duration: float | None = None
+    events: list[dict[str, Any]] = field(default_factory=list)  # everything between start and end
+
+    @property
+    def finished(self) -> bool:
+        return self.verdict != NOT_FINISHED
+
+    def of_kind(self, kind: str) -> list[dict[str, Any]]:
+        return [e for e in self.events if e["kind"] == kind]
+
+    @property
+    def frames(self) -> list[dict[str, Any]]:
+        return self.of_kind("frame")
+
+    @property
+    def checks(self) -> list[dict[str, Any]]:
+        return self.of_kind("check")
+
+    @property
+    def actions(self) -> list[dict[str, Any]]:
+        return [e for e in self.of_kind("action") if e.get("status") != "started"]
+
+    @property
+    def failing_check(self) -> dict[str, Any] | None:
+        failed = [c for c in self.checks if not c.get("passed")]
+        return failed[-1] if failed else None
+
+
+@dataclass
+class Session:
+    role: str
+    sut_name: str = ""
+    reference: bool = False
+    faults: list[str] = field(default_factory=list)
+    strict: bool = False
+    config: dict[str, Any] = field(default_factory=dict)
+    sut_identity: dict[str, Any] = field(default_factory=dict)
+    ended: bool = False
+
+
+@dataclass
+class RunModel:
+    run: dict[str, Any] = field(default_factory=dict)
+    sessions: list[Session] = field(default_factory=list)
+    cases: dict[str, CaseRecord] = field(default_factory=dict)
+    start_wall: float | None = None
+    end_wall: float | None = None
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return dict(Counter(c.verdict for c in self.cases.values()))
+
+    @property
+    def interrupted(self) -> bool:
+        return any(not c.finished for c in self.cases.values()) or any(not s.ended for s in self.sessions)
+
+    def deciding(self) -> list[CaseRecord]:
+        """The cases that make the run not pass (FAIL, INCONCLUSIVE, ERROR, NOT FINISHED)."""
+        return [c for c in self.cases.values() if c.verdict not in ("PASS", "NOT APPLICABLE", "SKIPPED")]
+
+
+def build_model(events: Iterable[dict[str, Any]]) -> RunModel:
+    model = RunModel()
+    current: dict[str, CaseRecord] = {}
+    session: Session | None = None
+    for event in events:
+        model.events.append(event)
+        kind = event.get("kind")
+        wall = event.get("wall")
+        if wall is not None:
+            model.start_wall = wall if model.start_wall is None else min(model.start_wall, wall)
+            model.end_wall = wall if model.end_wall is None else max(model.end_wall, wall)
+        if kind == "run_start":
+            model.run = {k: v for k, v in event.items() if k not in ("kind", "mono", "case")}
+            continue
+        if kind == "session_start":
+            session = Session(role=event.get("role", ""), sut_name=event.get("sut_name", ""),
+                              reference=bool(event.get("reference")), faults=list(event.get("faults") or []),
+                              strict=bool(event.get("strict")), config=event.get("config") or {})
+            model.sessions.append(session)
+            continue
+        if kind == "session_end":
+            if session is not None:
+                session.ended = True
+            continue
+        if kind == "sut_identity" and session is not None:
+            session.sut_identity = {k: v for k, v in event.items() if k not in ("kind", "wall", "mono", "case")}
+        case_id = event.get("case")
+        if kind == "case_start" and case_id:
+            record = CaseRecord(id=case_id, title=event.get("title", ""), role=event.get("role", ""),
+                                block=event.get("block", ""), use_cases=list(event.get("use_cases") or []),
+                                requirements=list(event.get("requirements") or []), start_wall=wall,
+                                start_mono=event.get("mono"))
+            model.cases[case_id] = record
+            current[case_id] = record
+            record.events.append(event)
+            continue
+        if not case_id or case_id not in model.cases:
+            continue
+        record = model.cases[case_id]
+        record.events.append(event)
+        if kind == "case_end":
+            record.verdict = event.get("verdict", "ERROR")
+            record.message = event.get("message", "")
+            record.end_wall = wall
+            if record.start_mono is not None and event.get("mono") is not None:
+                record.duration = event["mono"] - record.start_mono
+            current.pop(case_id, None)
+    return model
+
+
+def load_model(path: Path) -> RunModel:
+    """Load a run from its event log (a file, or a run folder holding events.jsonl)."""
+    if path.is_dir():
+        path = path / "events.jsonl"
+    return build_model(read_log(path))
