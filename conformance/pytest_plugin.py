@@ -21,6 +21,8 @@ import asyncio
 import contextlib
 import functools
 import inspect
+import sys
+import time
 import os
 import platform
 from pathlib import Path
@@ -58,6 +60,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="switch on a named fault in the reference SUT (negative control; repeatable)")
     group.addoption("--ocpp-run-dir", help="where the run's event log and results go (default reports/<run-id>)")
     group.addoption("--ocpp-strict", action="store_true", help="accept only the preferred CALLERROR codes")
+    group.addoption("--ocpp-progress", action="store_true",
+                    help="one live progress line in a terminal (plain lines otherwise) instead of pytest's dots")
 
 
 def _active(config: pytest.Config) -> bool:
@@ -102,6 +106,64 @@ def pytest_configure(config: pytest.Config) -> None:
     if cfg.role == "csms":
         log.emit("sut_identity", identity=cfg.name, url=cfg.connection.csms_url if not cfg.reference else "reference")
     config.stash[_LOG_KEY] = log
+    if config.getoption("--ocpp-progress"):
+        config.pluginmanager.register(Progress(config), "ocpp-progress")
+
+
+class Progress:
+    """The current case, counts so far and elapsed time: one live line in a terminal, one plain
+    line per finished case otherwise (CI logs)."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.started = time.monotonic()
+        self.counts: dict[str, int] = {}
+        self.done = 0
+        self.total = 0
+        self.live = sys.stdout.isatty() and not os.environ.get("CI")
+
+    def _writer(self) -> Any:
+        return self.config.pluginmanager.getplugin("terminalreporter")
+
+    def _status(self) -> str:
+        counts = " ".join(f"{n} {v}" for v, n in sorted(self.counts.items())) or "-"
+        elapsed = time.monotonic() - self.started
+        return f"[{self.done}/{self.total}] {counts} | {int(elapsed // 60):02d}:{elapsed % 60:04.1f}"
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.total = len(session.items)
+
+    def pytest_runtest_logstart(self, nodeid: str, location: Any) -> None:
+        writer = self._writer()
+        if self.live and writer is not None:
+            writer.rewrite(f"{self._status()} running {nodeid.rsplit('::', 1)[-1]}", erase=True)
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        verdict = getattr(report, "ocpp_verdict", None)
+        if verdict is None or (report.when == "teardown" and report.passed):
+            return
+        if report.when == "setup" and verdict == Verdict.PASS.value:
+            return
+        self.done += 1
+        self.counts[verdict] = self.counts.get(verdict, 0) + 1
+        writer = self._writer()
+        if writer is None:
+            return
+        case = dict(report.user_properties).get("ocpp_case", report.nodeid)
+        line = f"{case:<16} {verdict:<14} {report.duration:7.3f}s  {self._status()}"
+        if self.live:
+            writer.rewrite(line, erase=True)
+            writer.write("\n")
+        else:
+            writer.write_line(line)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_report_teststatus(self, report: pytest.TestReport, config: pytest.Config) -> Any:
+        if getattr(report, "ocpp_verdict", None) is not None or report.when == "call":
+            category = {"INCONCLUSIVE": "inconclusive", "NOT APPLICABLE": "not applicable"}.get(
+                getattr(report, "ocpp_verdict", ""), report.outcome)
+            return category, "", ""
+        return None
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -304,6 +366,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     if meta is None or item.config.stash.get(_CONFIG_KEY, None) is None:
         return report
     verdict, message = _verdict_of(call)
+    message = item.config.stash[_LOG_KEY].redact_text(message)
     previous = item.stash.get(_VERDICT_KEY, None)
     if call.when == "setup" and verdict == Verdict.PASS:
         return report

@@ -90,6 +90,14 @@ class EventLog:
             with self._lock:
                 self._secrets.add(value)
 
+    def redact_text(self, text: str) -> str:
+        """Any text about to leave the run (a terminal message, say) with every secret replaced."""
+        with self._lock:
+            secrets = sorted(self._secrets, key=len, reverse=True)
+        for secret in secrets:
+            text = text.replace(secret, REDACTED)
+        return text
+
     def _redact(self, data: dict[str, Any]) -> dict[str, Any]:
         for value in secrets_in_payload(data.get("payload")):
             self._secrets.add(value)

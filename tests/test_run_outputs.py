@@ -1,0 +1,151 @@
+"""What a run leaves behind: secrets never in any output, interrupted runs still render,
+re-rendering a log gives the same outputs."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conformance.recording import read_log
+
+REPO = Path(__file__).resolve().parents[1]
+PASSWORD = "Sup3rSecretBasicAuth-771"
+NEW_PASSWORD = "NewSecretPassword-99231"
+TOKEN = "SECRETTOKEN4711"
+
+SECRET_CASE = f'''
+from conformance.harness import case
+
+
+@case("TC_A_01_CS")
+async def test_traffic_full_of_secrets(station):
+    await station.call("SetVariables", {{"setVariableData": [{{
+        "component": {{"name": "SecurityCtrlr"}}, "variable": {{"name": "BasicAuthPassword"}},
+        "attributeValue": "{NEW_PASSWORD}"}}]}})
+    await station.actions.do("plug_in", evse=1, connector=1)
+    await station.actions.do("present_id_token", id_token="{TOKEN}", type="ISO14443", evse=1)
+    await station.expect_call("TransactionEvent", eventType="Started")
+    station.check.that("a failing check that quotes the secrets", False, expected="{PASSWORD}",
+                       actual="{TOKEN} {NEW_PASSWORD}")
+'''
+
+
+def test_secrets_never_leave_the_run(tmp_path: Path) -> None:
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    (cases / "test_secrets.py").write_text(SECRET_CASE)
+    run_dir = tmp_path / "run"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", str(cases), "--ocpp-role", "station", "--ocpp-run-dir", str(run_dir),
+         "--ocpp-set", f"connection.password={PASSWORD}", "--ocpp-set", f'id_tokens.valid.id_token="{TOKEN}"',
+         "--ocpp-set", "id_tokens.valid.secret=true", "-p", "no:cacheprovider", "-c", str(REPO / "testcases" /
+                                                                                       "pytest.ini"),
+         "--rootdir", str(cases)], capture_output=True, text=True, timeout=120, cwd=REPO)
+    report = subprocess.run([sys.executable, "-m", "conformance.cli", "report", str(run_dir)], capture_output=True,
+                            text=True, timeout=120, cwd=REPO)
+    assert report.returncode == 0, report.stdout + report.stderr
+    log = read_log(run_dir / "events.jsonl")
+    # the case really carried the secrets: the transaction started with the token, the check failed
+    assert any(e["kind"] == "frame" and e.get("action") == "TransactionEvent" for e in log), proc.stdout
+    assert any(e["kind"] == "case_end" and e["verdict"] == "FAIL" for e in log), proc.stdout
+    assert any("***" in json.dumps(e) for e in log)
+    basic = base64.b64encode(f"CS001:{PASSWORD}".encode()).decode()
+    secrets = [PASSWORD, NEW_PASSWORD, TOKEN, basic]
+    outputs = [p for p in run_dir.rglob("*") if p.is_file()]
+    assert {p.name for p in outputs} >= {"events.jsonl", "summary.json", "junit.xml"}
+    for path in outputs:
+        content = path.read_bytes()
+        for secret in secrets:
+            assert secret.encode() not in content, f"{secret!r} leaked into {path}"
+    for stream in (proc.stdout, proc.stderr, report.stdout, report.stderr):
+        for secret in secrets:
+            assert secret not in stream, f"{secret!r} leaked into the terminal output"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_a_killed_run_leaves_a_log_that_renders_with_the_unfinished_case_marked(tmp_path: Path) -> None:
+    """The station connects and never boots nor answers: the case waits; the run is killed."""
+    port = free_port()
+    config = tmp_path / "sut.toml"
+    config.write_text(f"""role = "station"
+name = "killed run"
+reference = false
+[connection]
+listen_host = "127.0.0.1"
+listen_port = {port}
+identity = "CS001"
+security_profile = 0
+[[evse]]
+id = 1
+connectors = [1]
+[id_tokens.valid]
+id_token = "VALID001"
+[id_tokens.invalid]
+id_token = "INVALID001"
+[timing]
+message_timeout = 60
+connect_timeout = 60
+case_time_limit = 120
+[pics]
+profiles = ["Core"]
+features = []
+[actions]
+backend = "shell"
+command = "false"
+""")
+    run_dir = tmp_path / "run"
+    proc = subprocess.Popen([sys.executable, "-m", "conformance.cli", "run", "--config", str(config), "--case",
+                             "TC_B_06_CS", "--run-dir", str(run_dir)], cwd=REPO, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    log = run_dir / "events.jsonl"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:  # the case has started when its case_start is in the log
+            if log.exists() and any(e["kind"] == "case_start" for e in read_log(log)):
+                break
+            time.sleep(0.05)
+        else:
+            raise AssertionError("the case never started")
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    report = subprocess.run([sys.executable, "-m", "conformance.cli", "report", str(run_dir)], capture_output=True,
+                            text=True, timeout=60, cwd=REPO)
+    assert report.returncode == 0, report.stdout + report.stderr
+    summary = json.loads((run_dir / "summary.json").read_text())
+    assert summary["interrupted"] is True
+    assert [(c["id"], c["verdict"]) for c in summary["cases"]] == [("TC_B_06_CS", "NOT FINISHED")]
+    assert summary["exit_code"] == 1
+    junit = (run_dir / "junit.xml").read_text()
+    assert "NOT FINISHED" in junit
+    html = run_dir / "report.html"
+    if html.exists():
+        assert "NOT FINISHED" in html.read_text()
+
+
+def test_rendering_again_from_the_log_gives_the_same_outputs(tmp_path: Path) -> None:
+    run_dir = tmp_path / "run"
+    subprocess.run([sys.executable, "-m", "conformance.cli", "run", "--role", "station", "--fault",
+                    "boot_skips_connector_status", "--run-dir", str(run_dir)], capture_output=True, timeout=120,
+                   cwd=REPO)
+    again = tmp_path / "again"
+    report = subprocess.run([sys.executable, "-m", "conformance.cli", "report", str(run_dir / "events.jsonl"),
+                             "--out", str(again)], capture_output=True, text=True, timeout=60, cwd=REPO)
+    assert report.returncode == 0, report.stderr
+    rendered = sorted(p.relative_to(run_dir) for p in run_dir.rglob("*") if p.is_file() and p.name != "events.jsonl"
+                      and "allure" not in p.parts[0])
+    assert rendered, "the run rendered nothing"
+    for relative in rendered:
+        assert (again / relative).read_bytes() == (run_dir / relative).read_bytes(), f"{relative} differs"
