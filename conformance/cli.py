@@ -217,6 +217,15 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --------------------------------------------------------------------------- reference
+def cmd_reference(args: argparse.Namespace) -> int:
+    from .reporting.reference import write_reference
+
+    index = write_reference(Path(args.out))
+    print(index)
+    return EXIT_OK
+
+
 # --------------------------------------------------------------------------- serve
 def cmd_serve(args: argparse.Namespace) -> int:
     from .reference.faults import FaultSet
@@ -302,6 +311,11 @@ def build_parser() -> argparse.ArgumentParser:
     bld.add_argument("--full", action="store_true", help="every optional field too")
     bld.add_argument("--frame", action="store_true", help="wrap it in a CALL / CALLRESULT frame")
     bld.set_defaults(func=cmd_build)
+
+    ref = sub.add_parser("reference", help="write the HTML message reference (64 messages, fields, examples, errors)")
+    ref.add_argument("--out", default=str(Path("reports") / "reference"),
+                     help="output folder (default reports/reference)")
+    ref.set_defaults(func=cmd_reference)
 
     srv = sub.add_parser("serve", help="run a reference SUT standalone")
     srv_sub = srv.add_subparsers(dest="what", required=True)
