@@ -33,7 +33,8 @@ def _run_role(role: str, args: argparse.Namespace, run_dir: Path) -> int:
     target = _testcases_dir() / role
     cmd = [sys.executable, "-m", "pytest", str(target), "--ocpp-role", role, "--ocpp-run-dir", str(run_dir),
            "-p", "no:cacheprovider", "--rootdir", str(target.parent), "-c", str(target.parent / "pytest.ini"),
-           "-q" if not args.verbose else "-v", "-rfE", "--no-header", "--ocpp-progress"]
+           "-q" if not args.verbose else "-v", "-rfE", "--no-header", "--ocpp-progress",
+           f"--alluredir={run_dir / 'allure-results'}"]
     if args.config:
         cmd += ["--ocpp-config", str(Path(args.config).resolve())]
     for item in args.set or []:

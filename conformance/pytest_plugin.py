@@ -390,6 +390,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     report.user_properties.append(("ocpp_case", meta.id))
     report.ocpp_verdict = verdict.value  # type: ignore[attr-defined]
     _record_end(item, meta, verdict, message, report.duration, call.when)
+    # Allure results (conformance/reporting/allure.py): labels, links, steps and attachments from
+    # the event log onto allure-pytest's test result (its listener exists only with --alluredir).
+    if item.config.pluginmanager.has_plugin("allure_listener"):
+        from .reporting.allure import record_case
+        record_case(item, meta, verdict.value, item.config.stash[_LOG_KEY])
     return report
 
 
