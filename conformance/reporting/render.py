@@ -1,12 +1,15 @@
-"""Render every output of a run from its model: JSON summary, JUnit XML, HTML report."""
+"""Render every output of a run from its model: JSON summary, JUnit XML, the HTML report and
+the message reference it links to."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+from .html import render_html
 from .junit import render_junit
 from .model import RunModel
+from .reference import write_reference
 from .summary import Outcome, summary_json
 
 
@@ -15,4 +18,5 @@ def render_all(model: RunModel, outcome: Outcome, out_dir: Path) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "summary.json").write_text(json.dumps(summary_json(model, outcome), indent=2, default=str) + "\n")
     render_junit(model, out_dir / "junit.xml")
-    return out_dir / "summary.json"
+    write_reference(out_dir / "reference")
+    return render_html(model, outcome, out_dir / "report.html", reference_href="reference")
