@@ -365,8 +365,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     meta = case_of(getattr(item, "function", None))
     if meta is None or item.config.stash.get(_CONFIG_KEY, None) is None:
         return report
+    log = item.config.stash[_LOG_KEY]
+    if call.excinfo is not None:  # other reporters (Allure) format the exception itself: redact it too
+        exc_value = call.excinfo.value
+        exc_value.args = tuple(log.redact_text(a) if isinstance(a, str) else a for a in exc_value.args)
     verdict, message = _verdict_of(call)
-    message = item.config.stash[_LOG_KEY].redact_text(message)
+    message = log.redact_text(message)
     previous = item.stash.get(_VERDICT_KEY, None)
     if call.when == "setup" and verdict == Verdict.PASS:
         return report

@@ -47,7 +47,8 @@ def test_secrets_never_leave_the_run(tmp_path: Path) -> None:
          "--ocpp-set", f"connection.password={PASSWORD}", "--ocpp-set", f'id_tokens.valid.id_token="{TOKEN}"',
          "--ocpp-set", "id_tokens.valid.secret=true", "-p", "no:cacheprovider", "-c", str(REPO / "testcases" /
                                                                                        "pytest.ini"),
-         "--rootdir", str(cases)], capture_output=True, text=True, timeout=120, cwd=REPO)
+         "--rootdir", str(cases), f"--alluredir={run_dir / 'allure-results'}"],
+        capture_output=True, text=True, timeout=120, cwd=REPO)
     report = subprocess.run([sys.executable, "-m", "conformance.cli", "report", str(run_dir)], capture_output=True,
                             text=True, timeout=120, cwd=REPO)
     assert report.returncode == 0, report.stdout + report.stderr
@@ -59,7 +60,8 @@ def test_secrets_never_leave_the_run(tmp_path: Path) -> None:
     basic = base64.b64encode(f"CS001:{PASSWORD}".encode()).decode()
     secrets = [PASSWORD, NEW_PASSWORD, TOKEN, basic]
     outputs = [p for p in run_dir.rglob("*") if p.is_file()]
-    assert {p.name for p in outputs} >= {"events.jsonl", "summary.json", "junit.xml"}
+    assert {p.name for p in outputs} >= {"events.jsonl", "summary.json", "junit.xml", "report.html"}
+    assert any(p.name.endswith("-result.json") for p in outputs)  # Allure results too
     for path in outputs:
         content = path.read_bytes()
         for secret in secrets:
@@ -130,9 +132,7 @@ command = "false"
     assert summary["exit_code"] == 1
     junit = (run_dir / "junit.xml").read_text()
     assert "NOT FINISHED" in junit
-    html = run_dir / "report.html"
-    if html.exists():
-        assert "NOT FINISHED" in html.read_text()
+    assert "NOT FINISHED" in (run_dir / "report.html").read_text()
 
 
 def test_rendering_again_from_the_log_gives_the_same_outputs(tmp_path: Path) -> None:
