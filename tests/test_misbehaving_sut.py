@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import socket
 import sys
 import time
 from pathlib import Path
@@ -17,49 +16,16 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.asyncio.server import ServerConnection, serve
 
-REPO = Path(__file__).resolve().parents[1]
+from support import REPO, free_port, write_peer_config
+
 CASE_LIMIT = 6.0
 MESSAGE_TIMEOUT = 1.0
 BOOT = {"reason": "PowerUp", "chargingStation": {"model": "Peer", "vendorName": "Test"}}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def write_config(path: Path, role: str, port: int) -> Path:
-    if role == "station":
-        connection = f'listen_host = "127.0.0.1"\nlisten_port = {port}\npath = "/ocpp"\n'
-    else:
-        connection = f'csms_url = "ws://127.0.0.1:{port}/ocpp"\n'
-    path.write_text(f"""role = "{role}"
-name = "misbehaving {role}"
-reference = false
-[connection]
-{connection}identity = "CS001"
-security_profile = 0
-[[evse]]
-id = 1
-connectors = [1]
-[id_tokens.valid]
-id_token = "VALID001"
-[id_tokens.invalid]
-id_token = "INVALID001"
-[timing]
-message_timeout = {MESSAGE_TIMEOUT}
-connect_timeout = 5
-action_timeout = 2
-case_time_limit = {CASE_LIMIT}
-[pics]
-profiles = ["Core"]
-features = []
-[actions]
-backend = "shell"
-command = "false"
-""")
-    return path
+    return write_peer_config(path, role, port, message_timeout=MESSAGE_TIMEOUT, connect_timeout=5,
+                             case_time_limit=CASE_LIMIT)
 
 
 async def run_case(config: Path, case_id: str, run_dir: Path) -> tuple[int, dict[str, Any], str, float]:

@@ -7,15 +7,14 @@ import base64
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 from conformance.recording import read_log
+from support import REPO, free_port, write_peer_config
 
-REPO = Path(__file__).resolve().parents[1]
 PASSWORD = "Sup3rSecretBasicAuth-771"
 NEW_PASSWORD = "NewSecretPassword-99231"
 TOKEN = "SECRETTOKEN4711"
@@ -71,42 +70,11 @@ def test_secrets_never_leave_the_run(tmp_path: Path) -> None:
             assert secret not in stream, f"{secret!r} leaked into the terminal output"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_a_killed_run_leaves_a_log_that_renders_with_the_unfinished_case_marked(tmp_path: Path) -> None:
     """The station connects and never boots nor answers: the case waits; the run is killed."""
     port = free_port()
-    config = tmp_path / "sut.toml"
-    config.write_text(f"""role = "station"
-name = "killed run"
-reference = false
-[connection]
-listen_host = "127.0.0.1"
-listen_port = {port}
-identity = "CS001"
-security_profile = 0
-[[evse]]
-id = 1
-connectors = [1]
-[id_tokens.valid]
-id_token = "VALID001"
-[id_tokens.invalid]
-id_token = "INVALID001"
-[timing]
-message_timeout = 60
-connect_timeout = 60
-case_time_limit = 120
-[pics]
-profiles = ["Core"]
-features = []
-[actions]
-backend = "shell"
-command = "false"
-""")
+    config = write_peer_config(tmp_path / "sut.toml", "station", port, message_timeout=60, connect_timeout=60,
+                               case_time_limit=120)
     run_dir = tmp_path / "run"
     proc = subprocess.Popen([sys.executable, "-m", "conformance.cli", "run", "--config", str(config), "--case",
                              "TC_B_06_CS", "--run-dir", str(run_dir)], cwd=REPO, stdout=subprocess.DEVNULL,

@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import socket
 import sys
 
 from conformance.recording import EventLog
 from conformance.reference.station import actions_handled_by
 from conformance.transport.client import open_station_connection
 from conformance.transport.server import CsmsServer
+from support import free_port
 
 TIMEOUT = 10.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 async def start(*args: str) -> asyncio.subprocess.Process:

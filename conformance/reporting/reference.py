@@ -321,6 +321,12 @@ class _Mutator:
     def first(self, accept: Callable[[FieldRow], bool]) -> FieldRow | None:
         return next((r for r in self.ordered if accept(r)), None)
 
+    def target(self, accept: Callable[[FieldRow], bool]) -> tuple[FieldRow, dict, list[str | int]] | None:
+        """The first field ``accept`` picks, with a copy of the example that has it, and its path."""
+        row = self.first(accept)
+        found = None if row is None else self.base_for(row)
+        return None if row is None or found is None else (row, *found)
+
     # -- the mutations -------------------------------------------------------------------
 
     def missing_required(self) -> _Mutation | None:
@@ -375,13 +381,10 @@ class _Mutator:
         return ("Wrong type", "type", f"Sent {_code(row.path)} as {what}: {_json_inline(wrong)}.", base)
 
     def enum_value(self) -> _Mutation | None:
-        row = self.first(lambda r: bool(r.enum))
-        if row is None:
+        target = self.target(lambda r: bool(r.enum))
+        if target is None:
             return None
-        found = self.base_for(row)
-        if found is None:
-            return None
-        base, segs = found
+        row, base, segs = target
         if row.type == "array":
             segs = segs + [0]
         value = _get(base, segs)
@@ -398,13 +401,10 @@ class _Mutator:
         def fits(r: FieldRow) -> bool:
             limit = _limit(r, "maxLength")
             return r.type == "string" and not r.enum and limit is not None and limit <= 255
-        row = self.first(fits)
-        if row is None:
+        target = self.target(fits)
+        if target is None:
             return None
-        found = self.base_for(row)
-        if found is None:
-            return None
-        base, segs = found
+        row, base, segs = target
         limit = _limit(row, "maxLength")
         assert limit is not None
         value = _get(base, segs)
@@ -422,13 +422,10 @@ class _Mutator:
         return ("Unknown property", "additionalProperties", change, payload)
 
     def identifier_string(self) -> _Mutation | None:
-        row = self.first(lambda r: "identifierString" in r.checks and r.type == "string")
-        if row is None:
+        target = self.target(lambda r: "identifierString" in r.checks and r.type == "string")
+        if target is None:
             return None
-        found = self.base_for(row)
-        if found is None:
-            return None
-        base, segs = found
+        row, base, segs = target
         value = _get(base, segs)
         seed = value if isinstance(value, str) and len(value) >= 2 else "AB"
         half = len(seed) // 2
@@ -441,39 +438,30 @@ class _Mutator:
                 f"Put a space into {_code(row.path)}: {_json_inline(wrong)}.", base)
 
     def date_time_fraction(self) -> _Mutation | None:
-        row = self.first(lambda r: r.format == "date-time" and r.type == "string")
-        if row is None:
+        target = self.target(lambda r: r.format == "date-time" and r.type == "string")
+        if target is None:
             return None
-        found = self.base_for(row)
-        if found is None:
-            return None
-        base, segs = found
+        row, base, segs = target
         wrong = DATE_TIME_EXAMPLE.removesuffix("Z") + ".123456Z"
         _set(base, segs, wrong)
         return ("More than 3 fractional-second digits", "datetime-fraction",
                 f"Sent {_code(row.path)} with microseconds: {_json_inline(wrong)}.", base)
 
     def date_time_offset(self) -> _Mutation | None:
-        row = self.first(lambda r: r.format == "date-time" and r.type == "string")
-        if row is None:
+        target = self.target(lambda r: r.format == "date-time" and r.type == "string")
+        if target is None:
             return None
-        found = self.base_for(row)
-        if found is None:
-            return None
-        base, segs = found
+        row, base, segs = target
         wrong = DATE_TIME_EXAMPLE.removesuffix("Z")
         _set(base, segs, wrong)
         return ("Date-time without a time-zone offset", "format",
                 f"Sent {_code(row.path)} as local time: {_json_inline(wrong)}.", base)
 
     def below_minimum(self) -> _Mutation | None:
-        row = self.first(lambda r: r.type in ("integer", "number") and _limit(r, "minimum") is not None)
-        if row is None:
+        target = self.target(lambda r: r.type in ("integer", "number") and _limit(r, "minimum") is not None)
+        if target is None:
             return None
-        found = self.base_for(row)
-        if found is None:
-            return None
-        base, segs = found
+        row, base, segs = target
         minimum = _limit(row, "minimum")
         assert minimum is not None
         wrong = minimum - 1
@@ -482,13 +470,10 @@ class _Mutator:
                 f"Set {_code(row.path)} to {_json_inline(wrong)} (minimum {minimum}).", base)
 
     def empty_array(self) -> _Mutation | None:
-        row = self.first(lambda r: r.type == "array" and (_limit(r, "minItems") or 0) >= 1)
-        if row is None:
+        target = self.target(lambda r: r.type == "array" and (_limit(r, "minItems") or 0) >= 1)
+        if target is None:
             return None
-        found = self.base_for(row)
-        if found is None:
-            return None
-        base, segs = found
+        row, base, segs = target
         _set(base, segs, [])
         return ("Empty array", "minItems",
                 f"Sent {_code(row.path)} as {_code('[]')} (minItems {_limit(row, 'minItems')}).", base)
