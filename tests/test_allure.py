@@ -1,5 +1,5 @@
-"""Allure results (conformance/reporting/allure.py): runs the station cases under pytest with
-allure-pytest and ``--alluredir`` in a subprocess, then reads the ``*-result.json`` files."""
+"""Allure results (conformance/reporting/allure.py): runs the block B station cases under pytest
+with allure-pytest and ``--alluredir`` in a subprocess, then reads the ``*-result.json`` files."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ from conformance.reporting.allure import (
 
 REPO = Path(__file__).resolve().parents[1]
 CATALOG = load_catalog()
-STATION_CASES = ("TC_B_01_CS", "TC_B_06_CS")
+STATION_CASES = ("TC_B_01_CS", "TC_B_06_CS")  # the cases of BLOCK_B, the module these tests run
+BLOCK_B = REPO / "testcases" / "station" / "test_b_provisioning.py"
 
 
 @dataclass
@@ -49,7 +50,7 @@ class AllureRun:
 def run_cases(tmp: Path, *args: str, cases: Path | None = None, alluredir: bool = True,
               env: dict[str, str] | None = None) -> AllureRun:
     allure_dir = tmp / "allure"
-    command = [sys.executable, "-m", "pytest", str(cases or REPO / "testcases" / "station"), "--ocpp-role", "station",
+    command = [sys.executable, "-m", "pytest", str(cases or BLOCK_B), "--ocpp-role", "station",
                "--ocpp-run-dir", str(tmp / "run"), "-p", "no:cacheprovider",
                "-c", str(REPO / "testcases" / "pytest.ini"), "--rootdir", str(cases or REPO / "testcases"), *args]
     if alluredir:

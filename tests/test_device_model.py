@@ -649,6 +649,16 @@ def test_features():
     bare = DeviceModel(TOPOLOGY, features=())
     (res,) = get(bare, gv("ClockCtrlr", "NextTimeOffsetTransitionDateTime"))
     assert res["attributeStatus"] == "UnknownVariable"
+    assert "SmartCharging" not in DEFAULT_FEATURES
+    (res,) = get(DeviceModel(TOPOLOGY), gv("SmartChargingCtrlr", "RateUnit"))
+    assert res["attributeStatus"] == "UnknownComponent"
+    smart = DeviceModel(TOPOLOGY, features=DEFAULT_FEATURES | {"SmartCharging"})
+    (res,) = get(smart, gv("SmartChargingCtrlr", "RateUnit"))
+    assert (res["attributeStatus"], res["attributeValue"]) == ("Accepted", "A,W")
+    (res,) = set_(smart, sv("SmartChargingCtrlr", "RateUnit", "A"))
+    assert res["attributeStatus"] == "Rejected"  # ReadOnly (P2 §2.9.5)
+    assert smart.get("SmartChargingCtrlr", "Entries", instance="ChargingProfiles") == 0
+    assert smart.spec("SmartChargingCtrlr.Entries[ChargingProfiles]").max_limit == 20
 
 
 # ---- generic attribute handling (Target / MinSet / MaxSet) -----------------------------------

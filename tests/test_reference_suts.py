@@ -2,7 +2,8 @@
 
 Two independent implementations on the same core that must interoperate: boot (Accepted,
 Pending, Rejected), heartbeats, status notifications, Get/SetVariables with persistence
-across a reboot, one complete transaction, remote reset.
+across a reboot, one complete transaction, remote reset, DataTransfer both ways, charging
+profiles that survive a reset.
 """
 
 from __future__ import annotations
@@ -184,3 +185,48 @@ def test_faults_belong_to_one_sut_and_unknown_names_are_refused() -> None:
     assert not FaultSet(["boot_skips_connector_status"], sut="csms")
     with pytest.raises(ValueError, match="unknown fault"):
         FaultSet(["nope"], sut="station")
+
+
+async def test_data_transfer_both_ways_with_the_reference_vendor_extension() -> None:
+    async with pair(heartbeat=300) as (csms, station):
+        await connection(csms)
+        await station.booted.wait()
+        cases = [({"vendorId": "com.example.other", "messageId": "Echo"}, {"status": "UnknownVendorId"}),
+                 ({"vendorId": "org.openconformance", "messageId": "Nope"}, {"status": "UnknownMessageId"}),
+                 ({"vendorId": "org.openconformance", "messageId": "Echo", "data": {"n": [1, 2]}},
+                  {"status": "Accepted", "data": {"n": [1, 2]}})]
+        for request, answer in cases:  # P01 (CSMS -> station), then P02 (station -> CSMS)
+            assert (await csms.send("CS001", "DataTransfer", request)).payload == answer
+            assert station.connection is not None
+            assert (await station.connection.call("DataTransfer", request)).payload == answer
+        missing = await csms.send("CS001", "DataTransfer", {"vendorId": "org.openconformance"})
+        assert missing.payload["status"] == "Rejected"
+
+
+async def test_charging_profiles_persist_across_a_reset_and_are_counted() -> None:
+    entries = {"component": {"name": "SmartChargingCtrlr"},
+               "variable": {"name": "Entries", "instance": "ChargingProfiles"}}
+    profile = {"id": 5, "stackLevel": 0, "chargingProfilePurpose": "TxDefaultProfile",
+               "chargingProfileKind": "Relative", "customData": {"vendorId": "org.example", "x": 1},
+               "chargingSchedule": [{"id": 1, "chargingRateUnit": "A", "chargingSchedulePeriod": [
+                   {"startPeriod": 0, "limit": 6, "numberPhases": 3, "customData": {"vendorId": "org.example"}}]}]}
+    async with pair(heartbeat=300) as (csms, station):
+        await connection(csms)
+        await station.booted.wait()
+        assert (await csms.send("CS001", "SetChargingProfile", {"evseId": 1, "chargingProfile": profile})).payload \
+            == {"status": "Accepted"}
+        tx = dict(profile, id=6, chargingProfilePurpose="TxProfile", transactionId="none")
+        rejected = await csms.send("CS001", "SetChargingProfile", {"evseId": 1, "chargingProfile": tx})
+        assert rejected.payload["status"] == "Rejected"  # K01.FR.09: no transaction on EVSE 1
+        before = csms.server.connection_count("CS001")
+        assert (await csms.send("CS001", "Reset", {"type": "Immediate"})).payload["status"] == "Accepted"
+        await connection(csms, after=before)
+        await station.booted.wait()
+        got = await csms.send("CS001", "GetVariables", {"getVariableData": [entries]})
+        assert got.payload["getVariableResult"][0]["attributeValue"] == "1"  # K01.FR.27
+        cleared = await csms.send("CS001", "ClearChargingProfile", {"chargingProfileId": 5})
+        assert cleared.payload == {"status": "Accepted"}
+        got = await csms.send("CS001", "GetVariables", {"getVariableData": [entries]})
+        assert got.payload["getVariableResult"][0]["attributeValue"] == "0"
+        again = await csms.send("CS001", "ClearChargingProfile", {"chargingProfileId": 5})
+        assert again.payload == {"status": "Unknown"}

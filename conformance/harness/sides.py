@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from typing import Any, AsyncIterator, Iterator
 
 from ..actions.port import ActionPort
-from ..outcomes import HarnessError, Inconclusive, SutTimeout
+from ..outcomes import CheckFailed, HarnessError, Inconclusive, NotApplicable, SutTimeout
 from ..protocol.judge import Judgement, expected_reaction, judge_reaction
 from ..protocol.examples import build_example
 from ..protocol.frames import CallError, ErrorCode
@@ -49,6 +49,15 @@ class _Side:
     @property
     def connectors(self) -> list[tuple[int, int]]:
         return connectors_of(self.ctx)
+
+    def require_profiles(self, *profiles: str, reason: str) -> None:
+        """A case's own prerequisite on the PICS, for what Part 5 does not state (a Part 6
+        "Prerequisite(s)" such as "supports Smart Charging" of a case Part 5 does not list):
+        NOT APPLICABLE unless the SUT claims every one of ``profiles``; ``reason`` says why."""
+        missing = [p for p in profiles if p not in self.config.pics.profiles]
+        if missing:
+            raise NotApplicable("; ".join(f"profile {p} is not claimed in the PICS" for p in missing)
+                                + f" ({reason})")
 
     @property
     def connection(self) -> Connection:  # each side says where its connection is
@@ -178,22 +187,35 @@ class ChargingStationUnderTest(_Side):
         makes the case INCONCLUSIVE, not FAIL: this is a precondition, not the check.
         """
         name = f"{variable['component']['name']}.{variable['variable']['name']}"
+        async with self.restoring(variable):
+            await self._set(variable, value, name)
+            yield
+
+    @contextlib.asynccontextmanager
+    async def restoring(self, variable: dict[str, Any]) -> AsyncIterator[str | None]:
+        """For a case whose own steps change a variable: read its Actual value before the block
+        (yielded; None when it cannot be read) and set it back afterwards. A failed restore is
+        noted, never allowed to replace the case's own outcome."""
+        name = f"{variable['component']['name']}.{variable['variable']['name']}"
         got = await self.call("GetVariables", {"getVariableData": [variable]})
         result = got.payload.get("getVariableResult", [{}])[0] if got.ok else {}
         original = result.get("attributeValue") if result.get("attributeStatus") == "Accepted" else None
-        await self._set(variable, value, name)
         try:
-            yield
+            yield original
         finally:
-            if original is not None and original != value and self.connection.is_open:
-                await self._set(variable, original, name)
+            conn = self.server.connections.get(self.identity)
+            if original is not None and conn is not None and conn.is_open:
+                try:
+                    await self._set(variable, original, name, note="restored")
+                except (Inconclusive, CheckFailed) as exc:  # timeouts and disconnects included
+                    self.note(f"could not restore {name} to {original!r}: {exc}")
 
-    async def _set(self, variable: dict[str, Any], value: str, name: str) -> None:
+    async def _set(self, variable: dict[str, Any], value: str, name: str, *, note: str = "configuration state") -> None:
         response = await self.call("SetVariables", {"setVariableData": [dict(variable, attributeValue=value)]})
         status = response.payload["setVariableResult"][0]["attributeStatus"] if response.ok else response.describe()
         if status != "Accepted":
             raise Inconclusive(f"could not set {name} to {value!r} for the case: {status}")
-        self.note(f"configuration state: {name} = {value!r}")
+        self.note(f"{note}: {name} = {value!r}")
 
     @contextlib.contextmanager
     def answering(self, action: str, handler: Any) -> Iterator[None]:

@@ -4,6 +4,11 @@ It accepts registered stations (HTTP Basic auth for security profile 1), answers
 messages, keeps track of boots, authorizes tokens from its list, records transactions, and
 is driven through the action port: ``csms_send`` makes it send a request to a station,
 ``csms_configure`` changes its settings (boot answer, token status).
+
+DataTransfer (P02): like the reference station, it implements vendorId ``org.openconformance``
+with messageId ``Echo`` (Accepted, the data returned); another messageId of that vendor is answered
+UnknownMessageId (P02.FR.07), a missing messageId Rejected (our vendor agreement, P02.FR.08), any
+other vendorId UnknownVendorId (P02.FR.06). customData (Part 4 §9) is accepted anywhere and ignored.
 """
 
 from __future__ import annotations
@@ -20,8 +25,8 @@ from ..protocol.schemas import get_registry
 from ..recording import EventLog
 from ..transport.connection import IncomingCall, Response
 from ..transport.server import CsmsServer
-from .faults import FaultSet
-from .station import actions_handled_by, now_iso
+from .faults import FaultSet, carries_custom_data
+from .station import VENDOR_ID, VENDOR_MESSAGES, actions_handled_by, now_iso
 
 # While a station is not accepted, only these CALLs are answered normally (B01.FR.10 / B02).
 _ALLOWED_BEFORE_ACCEPTED = {"BootNotification"}
@@ -75,11 +80,18 @@ class ReferenceCsms:
             if incoming.action not in _ALLOWED_BEFORE_ACCEPTED and record.registration != "Accepted":
                 return CallError(incoming.message_id, ErrorCode.SECURITY_ERROR,
                                  "station is not accepted (send BootNotification first)", {})
+            payload = incoming.payload
+            if "csms_rejects_custom_data" in self.faults and carries_custom_data(payload) or \
+                    "csms_rejects_nested_custom_data" in self.faults and carries_custom_data(payload, nested_only=True):
+                return CallError(incoming.message_id, ErrorCode.FORMAT_VIOLATION,
+                                 "unexpected property 'customData'", {})
+            if incoming.action == "DataTransfer" and "csms_data_transfer_not_implemented" in self.faults:
+                return CallError(incoming.message_id, ErrorCode.NOT_IMPLEMENTED, "no handler for DataTransfer", {})
             method = getattr(self, f"on_{incoming.action}", None)
             if method is None:
                 return CallError(incoming.message_id, ErrorCode.NOT_SUPPORTED,
                                  f"{incoming.action} is not supported by the reference CSMS", {})
-            return method(record, incoming.payload)
+            return method(record, payload)
         return handle
 
     def on_BootNotification(self, record: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:
@@ -121,7 +133,19 @@ class ReferenceCsms:
         return {}
 
     def on_DataTransfer(self, record: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:
-        return {"status": "UnknownVendorId"}
+        if "csms_data_transfer_accepts_unknown_vendor" in self.faults:
+            return {"status": "Accepted"}
+        if payload["vendorId"] != VENDOR_ID:
+            return {"status": "UnknownVendorId"}  # P02.FR.06
+        if "messageId" not in payload:
+            return {"status": "Rejected", "statusInfo": {"reasonCode": "MissingParam",
+                                                         "additionalInfo": "messageId is required"}}
+        if payload["messageId"] not in VENDOR_MESSAGES:
+            return {"status": "UnknownMessageId"}  # P02.FR.07
+        answer: dict[str, Any] = {"status": "Accepted"}
+        if "data" in payload:
+            answer["data"] = payload["data"]
+        return answer
 
     # ------------------------------------------------------------------ CSMS -> station
     async def send(self, identity: str, action: str, payload: dict[str, Any]) -> Response:

@@ -81,6 +81,7 @@ AVAILABILITY_STATES = ("Available", "Occupied", "Reserved", "Unavailable", "Faul
 #   "TimeOffset": ClockCtrlr.TimeOffset, TimeOffset[NextTransition], NextTimeOffsetTransitionDateTime
 #                 (plain stored settings; TC_B_11_CS uses NextTimeOffsetTransitionDateTime).
 #   "AuthCache":  AuthCacheCtrlr.Available/Enabled/LifeTime - only for a station with a cache.
+#   "SmartCharging": SmartChargingCtrlr variables (P2 §2.9) - only for a station with Smart Charging.
 DEFAULT_FEATURES = frozenset({"TimeOffset"})
 
 
@@ -268,6 +269,22 @@ VARIABLE_TABLE: tuple[VariableSpec, ...] = (
        feature="AuthCache"),
     _v("AuthCacheCtrlr", "LifeTime", "integer", _RW, 86400, ref="P2 §2.4.3", unit="s", min_limit=0,
        required=False, feature="AuthCache"),
+    # --- SmartChargingCtrlr (optional group, Part 2 §2.9; the CSV spells the component Ctrlr) -----
+    # Required when Smart Charging is supported: ProfileStackLevel, RateUnit, PeriodsPerSchedule,
+    # Entries[ChargingProfiles] (maxLimit = capacity; its Actual is the live count) and
+    # LimitChangeSignificance.
+    _v("SmartChargingCtrlr", "Available", "boolean", _RO, True, ref="P2 §2.9.2", constant=True,
+       required=False, feature="SmartCharging"),
+    _v("SmartChargingCtrlr", "ProfileStackLevel", "integer", _RO, 3, ref="P2 §2.9.4", constant=True,
+       min_limit=0, feature="SmartCharging"),
+    _v("SmartChargingCtrlr", "RateUnit", "MemberList", _RO, "A,W", ref="P2 §2.9.5", values_list=("A", "W"),
+       constant=True, allow_empty=False, feature="SmartCharging"),
+    _v("SmartChargingCtrlr", "PeriodsPerSchedule", "integer", _RO, 24, ref="P2 §2.9.6", constant=True,
+       min_limit=1, feature="SmartCharging"),
+    _v("SmartChargingCtrlr", "Entries", "integer", _RO, 0, ref="P2 §2.9.10", variable_instance="ChargingProfiles",
+       min_limit=0, max_limit=20, feature="SmartCharging"),
+    _v("SmartChargingCtrlr", "LimitChangeSignificance", "decimal", _RW, 1.0, ref="P2 §2.9.11", unit="Percent",
+       min_limit=0.0, max_limit=100.0, feature="SmartCharging"),
     # --- Charging infrastructure: Part 2 §2.13 -------------------------------------------------
     _v("ChargingStation", "Available", "boolean", _RO, True, ref="P2 §2.13.1", constant=True),
     _v("ChargingStation", "AvailabilityState", "OptionList", _RO, "Available", ref="P2 §2.13.2",

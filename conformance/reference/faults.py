@@ -8,6 +8,7 @@ fails it has not been shown to be able to fail.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,16 @@ FAULTS: dict[str, Fault] = {f.name: f for f in [
     Fault("get_variables_omits_attribute_type", "station", ("B06.FR.03",),
           "GetVariables results never repeat the requested attributeType",
           ("TC_B_06_CS",)),
+    Fault("data_transfer_accepts_unknown_vendor", "station", ("P01.FR.05",),
+          "the station answers every DataTransfer with Accepted, whatever the vendorId",
+          ("TC_P_01_CS",)),
+    Fault("data_transfer_not_supported", "station", ("P01.FR.05", "FR.02"),
+          "the station does not implement DataTransfer and answers it with CALLERROR NotSupported",
+          ("TC_P_01_CS",)),
+    Fault("custom_data_rejected", "station", ("FR.02",),
+          "the station validates requests with a schema without customData and answers any request that "
+          "carries customData (at any depth) with CALLERROR FormatViolation",
+          ("TC_P_03_CS", "TC_P_04_CS")),
     # --- reference CSMS -------------------------------------------------------------------
     Fault("boot_rejects_known_station", "csms", ("B01.FR.02",),
           "the CSMS answers a registered station's BootNotification with Rejected",
@@ -40,7 +51,31 @@ FAULTS: dict[str, Fault] = {f.name: f for f in [
     Fault("get_variables_wrong_component", "csms", ("B06.FR.02",),
           "the CSMS asks for OfflineThreshold on component OCPPCommCtrl (misspelt controller name)",
           ("TC_B_06_CSMS",)),
+    Fault("csms_data_transfer_accepts_unknown_vendor", "csms", ("P02.FR.06",),
+          "the CSMS answers every DataTransfer with Accepted, whatever the vendorId",
+          ("TC_P_02_CSMS",)),
+    Fault("csms_data_transfer_not_implemented", "csms", ("P02.FR.06",),
+          "the CSMS has no DataTransfer handler and answers it with CALLERROR NotImplemented",
+          ("TC_P_02_CSMS",)),
+    Fault("csms_rejects_custom_data", "csms", ("FR.02",),
+          "the CSMS answers any request that carries customData with CALLERROR FormatViolation",
+          ("TC_P_03_CSMS",)),
+    Fault("csms_rejects_nested_custom_data", "csms", ("FR.02",),
+          "the CSMS accepts customData at the top of a request but its parser for nested objects (e.g. "
+          "transactionInfo) does not know the field and answers CALLERROR FormatViolation",
+          ("TC_P_03_CSMS",)),
 ]}
+
+
+def carries_custom_data(payload: Any, *, nested_only: bool = False) -> bool:
+    """Whether a payload has a customData property (Part 4 §9) anywhere, or only below the top level."""
+    if isinstance(payload, dict):
+        if "customData" in payload and not nested_only:
+            return True
+        return any(carries_custom_data(v) for k, v in payload.items() if k != "customData")
+    if isinstance(payload, list):
+        return any(carries_custom_data(v) for v in payload)
+    return False
 
 
 class FaultSet:

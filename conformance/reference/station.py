@@ -2,8 +2,15 @@
 
 It connects to a CSMS, boots (handling Accepted, Pending and Rejected), reports its
 connectors, sends heartbeats, serves Get/SetVariables from its device model, runs one
-complete transaction, and is driven by the action port (``perform_action``). Faults from
-:mod:`.faults` make it deliberately non-conformant for negative controls.
+complete transaction, keeps charging profiles (Smart Charging, :mod:`.smart_charging`), and is
+driven by the action port (``perform_action``). Faults from :mod:`.faults` make it deliberately
+non-conformant for negative controls.
+
+DataTransfer (P01): the station implements one vendor extension of its own, vendorId
+``org.openconformance`` (:data:`VENDOR_ID`) with messageId ``Echo``: it answers Accepted and returns
+the request's data. Another messageId of that vendor is answered UnknownMessageId (P01.FR.06), a
+request without messageId Rejected (our vendor agreement, P01.FR.07), any other vendorId
+UnknownVendorId (P01.FR.05). customData (Part 4 §9) is accepted anywhere and ignored.
 """
 
 from __future__ import annotations
@@ -22,8 +29,9 @@ from ..protocol.frames import CallError, ErrorCode
 from ..recording import EventLog
 from ..transport.client import open_station_connection
 from ..transport.connection import Connection, IncomingCall
-from .device_model import DeviceModel
-from .faults import FaultSet
+from .device_model import DEFAULT_FEATURES, DeviceModel
+from .faults import FaultSet, carries_custom_data
+from .smart_charging import ChargingProfiles, Limits
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +48,12 @@ def actions_handled_by(role: str) -> frozenset[str]:
 
 # The reference station's own factory settings, where they differ from the device model's defaults.
 FACTORY_SETTINGS = {"OCPPCommCtrlr.OfflineThreshold": 180}
+# The optional device model groups of the reference station: it supports Smart Charging.
+STATION_FEATURES = DEFAULT_FEATURES | {"SmartCharging"}
+
+# The reference station's own DataTransfer extension (see the module docstring).
+VENDOR_ID = "org.openconformance"
+VENDOR_MESSAGES = frozenset({"Echo"})
 
 
 @dataclass
@@ -58,6 +72,7 @@ class StationState:
 
     device_model_snapshot: dict[str, Any] | None = None
     tx_counter: int = 0
+    charging_profiles: dict[int, tuple[int, dict[str, Any]]] = field(default_factory=dict)  # K01.FR.27
     plugged: set[tuple[int, int]] = field(default_factory=set)
 
 
@@ -79,8 +94,9 @@ class ReferenceStation:
         self.connect_timeout = connect_timeout
         self.reconnect_delay = reconnect_delay
         self.events = log_events  # None: the reference SUT's own frames are not recorded
-        self.device_model = DeviceModel(self.evses, FACTORY_SETTINGS)
         self.state = StationState()
+        self.charging_profiles = ChargingProfiles((e for e, _ in self.evses), self.state.charging_profiles)
+        self.device_model = self._new_device_model()
         self.connection: Connection | None = None
         self.registration: str | None = None
         self.heartbeat_interval = 0
@@ -147,12 +163,18 @@ class ReferenceStation:
     def _reboot(self, reason: str) -> None:
         """Simulate a restart: volatile state is lost, the device model persists."""
         self.state.device_model_snapshot = self.device_model.snapshot()
-        self.device_model = DeviceModel(self.evses, FACTORY_SETTINGS)
+        self.device_model = self._new_device_model()
         self.device_model.restore(self.state.device_model_snapshot)
         self.transactions.clear()
         self._boot_reason = reason
         self._needs_boot = True
         self._interrupt.set()
+
+    def _new_device_model(self) -> DeviceModel:
+        """The device model as the station starts it: factory settings, live profile count."""
+        model = DeviceModel(self.evses, FACTORY_SETTINGS, features=STATION_FEATURES)
+        model.bind("SmartChargingCtrlr", "Entries", lambda: len(self.charging_profiles), instance="ChargingProfiles")
+        return model
 
     # ------------------------------------------------------------------ boot & session
     def boot_payload(self, reason: str) -> dict[str, Any]:
@@ -229,13 +251,18 @@ class ReferenceStation:
                              f"{incoming.action} is not supported by the reference station", {})
         if self.registration == "Rejected":
             return CallError(incoming.message_id, ErrorCode.SECURITY_ERROR, "station not accepted", {})
+        if "custom_data_rejected" in self.faults and carries_custom_data(incoming.payload):
+            return CallError(incoming.message_id, ErrorCode.FORMAT_VIOLATION,
+                             "additional property 'customData' is not allowed", {})
+        if incoming.action == "DataTransfer" and "data_transfer_not_supported" in self.faults:
+            return CallError(incoming.message_id, ErrorCode.NOT_SUPPORTED, "DataTransfer is not supported", {})
         return await handler(incoming.payload)
 
     async def on_GetVariables(self, payload: dict[str, Any]) -> dict[str, Any]:
         items = payload["getVariableData"]
         results = self.device_model.get_variables(items)
         if "get_variables_stale_value" in self.faults:
-            fresh = DeviceModel(self.evses, FACTORY_SETTINGS).get_variables(items)
+            fresh = DeviceModel(self.evses, FACTORY_SETTINGS, features=STATION_FEATURES).get_variables(items)
             results = [dict(r, attributeValue=f["attributeValue"]) if "attributeValue" in f and "attributeValue" in r
                        else r for r, f in zip(results, fresh)]
         if "get_variables_omits_attribute_type" in self.faults:
@@ -279,7 +306,36 @@ class ReferenceStation:
         return {"status": "NotImplemented"}
 
     async def on_DataTransfer(self, payload: dict[str, Any]) -> dict[str, Any]:
-        return {"status": "UnknownVendorId"}
+        if "data_transfer_accepts_unknown_vendor" in self.faults:
+            return {"status": "Accepted"}
+        if payload["vendorId"] != VENDOR_ID:
+            return {"status": "UnknownVendorId"}  # P01.FR.05
+        if "messageId" not in payload:
+            return {"status": "Rejected", "statusInfo": {"reasonCode": "MissingParam",
+                                                         "additionalInfo": "messageId is required"}}
+        if payload["messageId"] not in VENDOR_MESSAGES:
+            return {"status": "UnknownMessageId"}  # P01.FR.06
+        answer: dict[str, Any] = {"status": "Accepted"}
+        if "data" in payload:
+            answer["data"] = payload["data"]
+        return answer
+
+    # ------------------------------------------------------------------ smart charging (K01, K10)
+    def _smart_charging_limits(self) -> Limits:
+        model = self.device_model
+        entries = model.spec("SmartChargingCtrlr.Entries[ChargingProfiles]").max_limit
+        return Limits(rate_units=tuple(model.get("SmartChargingCtrlr", "RateUnit")),
+                      max_stack_level=model.get("SmartChargingCtrlr", "ProfileStackLevel"),
+                      periods_per_schedule=model.get("SmartChargingCtrlr", "PeriodsPerSchedule"),
+                      max_entries=int(entries) if entries is not None else 0)
+
+    async def on_SetChargingProfile(self, payload: dict[str, Any]) -> dict[str, Any]:
+        active = {evse: tx.transaction_id for evse, tx in self.transactions.items()}
+        return self.charging_profiles.set(payload["evseId"], payload["chargingProfile"],
+                                          self._smart_charging_limits(), transactions=active)
+
+    async def on_ClearChargingProfile(self, payload: dict[str, Any]) -> dict[str, Any]:
+        return self.charging_profiles.clear(payload)
 
     async def _send_quietly(self, conn: Connection, action: str, payload: dict[str, Any]) -> None:
         with contextlib.suppress(CheckFailed, SutDisconnected, SutTimeout):

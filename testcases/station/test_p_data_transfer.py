@@ -1,0 +1,119 @@
+"""Block P DataTransfer, the SUT is a Charging Station (the harness is its CSMS).
+
+P01 from the station's side is TC_P_01_CS. P02 (the station sends DataTransfer) has no case of
+ours: what it requires of a station (use DataTransfer only for what OCPP does not cover, a
+reversed-DNS vendorId) cannot be provoked or judged from outside, and which vendor extension a
+station sends is its own business.
+"""
+
+from typing import Any
+
+from conformance.harness import ABSENT, ChargingStationUnderTest, OneOf, case
+
+# The vendorId Part 6 uses in TC_P_01_CS: no station implements it.
+OCTT_VENDOR_ID = "org.openchargealliance.octt"
+UNUSED_MESSAGE_ID = "OcppConformanceUnusedMessage"  # the configured (unused) messageId
+# A CustomDataType (Part 4 §9): the required vendorId plus properties of the extension's own.
+CUSTOM_DATA = {"vendorId": "org.openconformance", "purpose": "conformance test, to be ignored", "sequence": 1}
+
+OFFLINE_THRESHOLD = {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "OfflineThreshold"}}
+
+# The configured values of TC_P_04_CS.
+CHARGING_PROFILE_ID = 1
+SCHEDULE_DURATION = 3600  # seconds
+
+
+def answered(side: ChargingStationUnderTest, what: str, response: Any, *, requirements: tuple[str, ...]) -> None:
+    """The request was answered with a CALLRESULT, not a CALLERROR."""
+    side.check.that(f"the station answers {what} with a CALLRESULT", response.ok, expected="CALLRESULT",
+                    actual=response.describe(), requirements=requirements)
+
+
+@case("TC_P_01_CS", requirements=("FR.02",))
+async def test_tc_p_01_cs(station: ChargingStationUnderTest) -> None:
+    """Data transfer for a vendor the station does not know: it answers with UnknownVendorId,
+    UnknownMessageId or Rejected, never with an error."""
+    response = await station.call("DataTransfer", {"vendorId": OCTT_VENDOR_ID, "messageId": UNUSED_MESSAGE_ID})
+    answered(station, "DataTransferRequest", response, requirements=("FR.02", "P01.FR.05", "P01.FR.06"))
+    station.check.fields("DataTransferResponse", response.payload, {
+        "status": OneOf("UnknownVendorId", "UnknownMessageId", "Rejected"),
+    }, requirements=("P01.FR.05", "P01.FR.06"))
+
+
+@case("TC_P_03_CS", requirements=("FR.02", "B05.FR.10", "B06.FR.04", "B06.FR.10"))
+async def test_tc_p_03_cs(station: ChargingStationUnderTest) -> None:
+    """Custom data: the station accepts Set- and GetVariables requests that carry customData at
+    every level and handles them as if it were not there."""
+    async with station.restoring(OFFLINE_THRESHOLD):
+        set_response = await station.call("SetVariables", {"customData": CUSTOM_DATA, "setVariableData": [{
+            "component": {"name": "OCPPCommCtrlr", "customData": CUSTOM_DATA},
+            "variable": {"name": "OfflineThreshold", "customData": CUSTOM_DATA},
+            "attributeType": "Actual", "attributeValue": "200", "customData": CUSTOM_DATA}]})
+        answered(station, "a SetVariablesRequest with customData", set_response, requirements=("FR.02",))
+        station.check.fields("SetVariablesResponse", set_response.payload, {
+            "setVariableResult[0].attributeStatus": "Accepted"}, requirements=("B05.FR.10",))
+
+        get_response = await station.call("GetVariables", {"customData": CUSTOM_DATA, "getVariableData": [{
+            "component": {"name": "OCPPCommCtrlr", "customData": CUSTOM_DATA},
+            "variable": {"name": "OfflineThreshold", "customData": CUSTOM_DATA},
+            "attributeType": "Actual", "customData": CUSTOM_DATA}]})
+        answered(station, "a GetVariablesRequest with customData", get_response, requirements=("FR.02",))
+        station.check.fields("GetVariablesResponse", get_response.payload, {
+            "getVariableResult[0].attributeStatus": "Accepted",
+            "getVariableResult[0].attributeValue": "200",
+        }, requirements=("B06.FR.04", "B06.FR.10"))
+        station.check.fields("GetVariablesResponse", get_response.payload, {
+            "getVariableResult[0].attributeType": OneOf("Actual", ABSENT)})
+
+
+async def supported_rate_unit(station: ChargingStationUnderTest) -> str:
+    """The configured chargingRateUnit: one the station lists in SmartChargingCtrlr.RateUnit (a
+    required variable with Smart Charging, Part 2 §2.9.5), A when it lists both or cannot be read."""
+    response = await station.call("GetVariables", {"getVariableData": [
+        {"component": {"name": "SmartChargingCtrlr"}, "variable": {"name": "RateUnit"}}]})
+    result = response.payload.get("getVariableResult", [{}])[0] if response.ok else {}
+    units = [u.strip() for u in result.get("attributeValue", "").split(",")] \
+        if result.get("attributeStatus") == "Accepted" else []
+    unit = "A" if "A" in units or not units else units[0]
+    station.note(f"chargingRateUnit {unit} (SmartChargingCtrlr.RateUnit: {result.get('attributeValue', 'not read')})")
+    return unit
+
+
+def number_phases(station: ChargingStationUnderTest) -> int | None:
+    """The configured numberPhases, from the PICS hardware (Part 5 Appendix B): the most phases the
+    station charges with; None (omitted) for a DC-only station, where it does not apply (K01.FR.44)."""
+    hardware = station.config.pics.hardware
+    if hardware.get("HFS-4") and hardware.get("HFS-3") is False:
+        return None
+    for key, phases in (("HFS-7", 3), ("HFS-6", 2), ("HFS-5", 1)):
+        if hardware.get(key):
+            return phases
+    return 3  # what an AC station assumes when it is omitted (K01.FR.49)
+
+
+@case("TC_P_04_CS", requirements=("FR.02", "K01.FR.15"))
+async def test_tc_p_04_cs(station: ChargingStationUnderTest) -> None:
+    """Custom data in a charging profile: a station with Smart Charging accepts a TxDefaultProfile
+    whose profile and schedule period carry customData."""
+    station.require_profiles("Core", "Smart Charging", reason="Part 5 does not list TC_P_04_CS: it needs Core, "
+                                                              "like every case, and Smart Charging, its Part 6 "
+                                                              "prerequisite")
+    evse = station.connectors[0][0]
+    unit = await supported_rate_unit(station)
+    period: dict[str, Any] = {"startPeriod": 0, "limit": 6 if unit == "A" else 6000, "customData": CUSTOM_DATA}
+    phases = number_phases(station)
+    if phases is not None:
+        period["numberPhases"] = phases
+    profile = {"id": CHARGING_PROFILE_ID, "stackLevel": 0, "chargingProfilePurpose": "TxDefaultProfile",
+               "chargingProfileKind": "Relative", "customData": CUSTOM_DATA,
+               "chargingSchedule": [{"id": 1, "duration": SCHEDULE_DURATION, "chargingRateUnit": unit,
+                                     "chargingSchedulePeriod": [period]}]}
+    response = await station.call("SetChargingProfile", {"evseId": evse, "chargingProfile": profile})
+    answered(station, "a SetChargingProfileRequest with customData", response, requirements=("FR.02",))
+    station.check.fields("SetChargingProfileResponse", response.payload, {"status": "Accepted"},
+                         requirements=("K01.FR.15",))
+    # General precondition of the next cases: no charging schedules active.
+    cleared = await station.call("ClearChargingProfile", {"chargingProfileId": CHARGING_PROFILE_ID})
+    if not cleared.ok or cleared.payload.get("status") != "Accepted":
+        station.note(f"could not clear charging profile {CHARGING_PROFILE_ID}: "
+                     f"{cleared.payload if cleared.ok else cleared.describe()}")
