@@ -47,7 +47,8 @@ def _run_role(role: str, args: argparse.Namespace, run_dir: Path) -> int:
     if args.case:
         selectors.append(" or ".join(f"test_{c.lower()}" for c in args.case))
     if args.block:
-        selectors.append(" or ".join(f"test_tc_{b.lower()}_" for b in args.block))
+        # Part 6 cases (test_tc_g_...) and our own beyond the catalog (test_x_g_...)
+        selectors.append(" or ".join(f"test_tc_{b.lower()}_ or test_x_{b.lower()}_" for b in args.block))
     if selectors:
         cmd += ["-k", " and ".join(f"({s})" for s in selectors)]
     if args.profile:

@@ -96,9 +96,17 @@ def test_mandatory_core_cases_run_with_a_pics_without_optional_features(tmp_path
     code, results, output = run_cli("--config", str(REPO / "fixtures" / "reference-station.toml"), "--set",
                                     f"pics_file={REPO / 'fixtures' / 'pics' / 'no-optional-features.toml'}", run_dir=tmp_path)
     assert code == 0, output
-    # every mandatory Core case passes; the others (e.g. TC_P_04_CS, which needs Smart Charging) do not apply
+    # every mandatory Core case passes (and our own cases beyond the catalog that need only Core, such as
+    # X_G_02_CS); the others (e.g. TC_P_04_CS, which needs Smart Charging) do not apply
     mandatory = {case_id for case_id, meta in discover().items() if meta.role == "CS"
-                 and any(p.profile == "Core" and p.level == "M" for p in meta.profiles)}
+                 and (any(p.profile == "Core" and p.level == "M" for p in meta.profiles)
+                      or case_id in {"X_G_02_CS"})}
     assert mandatory and mandatory <= set(results), output
     assert {results[c]["verdict"] for c in mandatory} == {"PASS"}
     assert {r["verdict"] for c, r in results.items() if c not in mandatory} <= {"NOT APPLICABLE"}
+
+
+def test_block_selection_includes_our_own_cases_of_the_block(tmp_path: Path) -> None:
+    code, results, output = run_cli("--role", "station", "--block", "G", "--case", "X_G_02_CS", run_dir=tmp_path)
+    assert code == 0, output
+    assert set(results) == {"X_G_02_CS"} and results["X_G_02_CS"]["verdict"] == "PASS", output

@@ -230,3 +230,40 @@ async def test_charging_profiles_persist_across_a_reset_and_are_counted() -> Non
         assert got.payload["getVariableResult"][0]["attributeValue"] == "0"
         again = await csms.send("CS001", "ClearChargingProfile", {"chargingProfileId": 5})
         assert again.payload == {"status": "Unknown"}
+
+
+async def test_change_availability_now_when_idle_scheduled_during_a_transaction_and_persistent() -> None:
+    async with pair(heartbeat=300) as (csms, station):
+        conn = await connection(csms)
+        await conn.expect_call("StatusNotification", evseId=2, connectorId=1)
+        await station.booted.wait()
+        # idle EVSE 2: Accepted at once, its connector reported Unavailable; asking again is Accepted too
+        response = await csms.send("CS001", "ChangeAvailability", {"operationalStatus": "Inoperative",
+                                                                   "evse": {"id": 2}})
+        assert response.payload == {"status": "Accepted"}
+        await conn.expect_call("StatusNotification", evseId=2, connectorId=1, connectorStatus="Unavailable")
+        again = await csms.send("CS001", "ChangeAvailability", {"operationalStatus": "Inoperative",
+                                                                "evse": {"id": 2}})
+        assert again.payload == {"status": "Accepted"}
+        unknown = await csms.send("CS001", "ChangeAvailability", {"operationalStatus": "Inoperative",
+                                                                  "evse": {"id": 9}})
+        assert unknown.payload["status"] == "Rejected"
+        # EVSE 1 charging: the station-wide change is Scheduled and happens when the transaction ends
+        await station.perform_action("plug_in", {"evse": 1, "connector": 1})
+        await station.perform_action("present_id_token", {"evse": 1, "connector": 1, "id_token": VALID})
+        scheduled = await csms.send("CS001", "ChangeAvailability", {"operationalStatus": "Inoperative"})
+        assert scheduled.payload == {"status": "Scheduled"}
+        assert station.connector_status(1, 1) == "Occupied"
+        await station.perform_action("unplug", {"evse": 1, "connector": 1})
+        await conn.expect_call("TransactionEvent", eventType="Ended")
+        await conn.expect_call("StatusNotification", evseId=1, connectorId=1, connectorStatus="Unavailable")
+        # Inoperative survives a reboot (G03.FR.08, G04.FR.09)
+        before = csms.server.connection_count("CS001")
+        await station.perform_action("reboot", {})
+        conn = await connection(csms, after=before)
+        for evse in (1, 2):
+            await conn.expect_call("StatusNotification", evseId=evse, connectorId=1, connectorStatus="Unavailable")
+        back = await csms.send("CS001", "ChangeAvailability", {"operationalStatus": "Operative"})
+        assert back.payload == {"status": "Accepted"}
+        await conn.expect_call("StatusNotification", evseId=1, connectorId=1, connectorStatus="Available")
+        assert station.connector_status(2, 1) == "Unavailable"  # EVSE 2 was set Inoperative on its own

@@ -10,6 +10,7 @@ both roles read alike. Physical and operator steps go through ``actions`` only.
 from __future__ import annotations
 
 import contextlib
+import time
 from datetime import datetime, timezone
 from typing import Any, AsyncIterator, Iterator
 
@@ -22,7 +23,7 @@ from ..reference.device_model import DeviceModel
 from ..reference.station import actions_handled_by
 from ..transport.client import open_station_connection
 from ..transport.connection import Connection, IncomingCall, Response
-from .checks import Checker
+from .checks import Checker, Satisfies
 from .context import RunContext
 
 
@@ -157,10 +158,32 @@ class ChargingStationUnderTest(_Side):
         if not self.ctx.station_booted:
             try:
                 await conn.expect_call("BootNotification")
+                await self._boot_reports(conn)
             except SutTimeout:
                 self.note("the station connected without a BootNotification; taken as accepted earlier")
             self.ctx.station_booted = True
         return conn
+
+    async def _boot_reports(self, conn: Connection) -> None:
+        """The boot sequence ends with a status report of every connector (B01.FR.05): wait for them (not
+        judged here, at most one message timeout) so that no case starts while the station still boots."""
+        pending = set(self.connectors)
+        deadline = time.monotonic() + self.message_timeout
+        availability = Satisfies(lambda data: any(e.get("variable", {}).get("name") == "AvailabilityState"
+                                                  for e in data), "an AvailabilityState event")
+        while pending:
+            try:
+                incoming = await conn.expect_one_of(
+                    [("StatusNotification", {}), ("NotifyEvent", {"eventData": availability})],
+                    timeout=max(0.0, deadline - time.monotonic()))
+            except SutTimeout:
+                self.note(f"no boot status report of connector(s) {sorted(pending)}; starting anyway")
+                return
+            if incoming.action == "StatusNotification":
+                pending.discard((incoming.payload.get("evseId"), incoming.payload.get("connectorId")))
+            for event in incoming.payload.get("eventData", []) if incoming.action == "NotifyEvent" else []:
+                evse = event.get("component", {}).get("evse", {})
+                pending.discard((evse.get("id"), evse.get("connectorId")))
 
     def start_case(self) -> None:
         """Only CALLs that arrive from now on count for this case."""
@@ -245,12 +268,31 @@ class HarnessStation:
         self.password = password
         self.device_model = DeviceModel([(e.id, e.connectors) for e in ctx.config.evses])
         self.connection: Connection | None = None
+        self.answers: dict[str, Any] = {}  # action -> payload: set by :meth:`answering`
+
+    @contextlib.contextmanager
+    def answering(self, action: str, payload: dict[str, Any]) -> Iterator[None]:
+        """Inside the block, answer the CSMS's ``action`` CALLs with ``payload`` (e.g. ChangeAvailability
+        Scheduled while the harness station has a transaction)."""
+        previous = self.answers.get(action)
+        self.answers[action] = payload
+        try:
+            yield
+        finally:
+            if previous is None:
+                self.answers.pop(action, None)
+            else:
+                self.answers[action] = previous
 
     def handle(self, incoming: IncomingCall) -> dict[str, Any] | CallError:
+        if incoming.action in self.answers:
+            return dict(self.answers[incoming.action])
         if incoming.action == "GetVariables":
             return {"getVariableResult": self.device_model.get_variables(incoming.payload["getVariableData"])}
         if incoming.action == "SetVariables":
             return {"setVariableResult": self.device_model.set_variables(incoming.payload["setVariableData"])}
+        if incoming.action == "ChangeAvailability":
+            return {"status": "Accepted"}  # idle connectors: the change is made at once (G03, G04)
         return build_example(incoming.action, "response")
 
     async def connect(self) -> Connection:

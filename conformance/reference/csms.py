@@ -85,6 +85,12 @@ class ReferenceCsms:
                     "csms_rejects_nested_custom_data" in self.faults and carries_custom_data(payload, nested_only=True):
                 return CallError(incoming.message_id, ErrorCode.FORMAT_VIOLATION,
                                  "unexpected property 'customData'", {})
+            if incoming.action == "NotifyEvent" and "csms_notify_event_not_implemented" in self.faults:
+                return CallError(incoming.message_id, ErrorCode.NOT_IMPLEMENTED, "no handler for NotifyEvent", {})
+            if incoming.action == "StatusNotification" and payload.get("connectorStatus") == "Unavailable" \
+                    and "csms_rejects_unavailable_status" in self.faults:
+                return CallError(incoming.message_id, ErrorCode.PROPERTY_CONSTRAINT_VIOLATION,
+                                 "connectorStatus: unknown value 'Unavailable'", {})
             if incoming.action == "DataTransfer" and "csms_data_transfer_not_implemented" in self.faults:
                 return CallError(incoming.message_id, ErrorCode.NOT_IMPLEMENTED, "no handler for DataTransfer", {})
             method = getattr(self, f"on_{incoming.action}", None)
@@ -163,6 +169,13 @@ class ReferenceCsms:
             payload["getVariableData"] = [
                 dict(item, component=dict(item["component"], name=item["component"]["name"].replace("Ctrlr", "Ctrl")))
                 for item in payload["getVariableData"]]
+        if action == "ChangeAvailability":
+            if "csms_change_availability_inverted" in self.faults:
+                payload["operationalStatus"] = "Inoperative"
+            if "csms_change_availability_drops_connector" in self.faults and "evse" in payload:
+                payload["evse"] = {"id": payload["evse"]["id"]}
+            if "csms_change_availability_default_evse" in self.faults and "evse" not in payload:
+                payload["evse"] = {"id": 1}
         violations = get_registry().validate(action, "request", payload)
         if violations:
             raise ActionFailed("csms_send", {"request": action},

@@ -24,7 +24,7 @@ FAULTS: dict[str, Fault] = {f.name: f for f in [
     # --- reference Charging Station -------------------------------------------------------
     Fault("boot_skips_connector_status", "station", ("B01.FR.05",),
           "after an accepted boot, the station does not report the status of its last connector",
-          ("TC_B_01_CS",)),
+          ("TC_B_01_CS", "TC_G_18_CS", "TC_G_19_CS", "TC_G_21_CS", "X_G_02_CS")),
     Fault("boot_without_reason", "station", ("B01.FR.09", "FR.03"),
           "BootNotificationRequest is sent without the required 'reason' field (schema violation)",
           ("TC_B_01_CS",)),
@@ -44,6 +44,30 @@ FAULTS: dict[str, Fault] = {f.name: f for f in [
           "the station validates requests with a schema without customData and answers any request that "
           "carries customData (at any depth) with CALLERROR FormatViolation",
           ("TC_P_03_CS", "TC_P_04_CS")),
+    Fault("plug_in_not_reported", "station", ("G01.FR.03",),
+          "the station does not report the connector's status change when an EV is plugged in",
+          ("TC_G_01_CS", "TC_G_02_CS")),
+    Fault("unplug_reports_occupied", "station", ("G01.FR.04",),
+          "when the EV is unplugged the station reports the status it read before the cable was released: Occupied",
+          ("TC_G_02_CS",)),
+    Fault("change_availability_reports_available", "station", ("G03.FR.04", "G03.FR.06", "G04.FR.05", "G04.FR.07"),
+          "the station accepts ChangeAvailability Inoperative but its status reports still say Available",
+          ("TC_G_03_CS", "TC_G_05_CS", "TC_G_06_CS", "TC_G_07_CS", "TC_G_08_CS")),
+    Fault("availability_reported_on_evse_only", "station", ("G03.FR.04",),
+          "after a ChangeAvailability the station sends one NotifyEvent AvailabilityState for the EVSE "
+          "component and none for its connectors",
+          ("TC_G_03_CS", "TC_G_04_CS")),
+    Fault("change_availability_same_state_rejected", "station", ("G03.FR.03", "G04.FR.04"),
+          "the station answers Rejected when asked for the availability it already has",
+          ("TC_G_09_CS", "TC_G_10_CS", "TC_G_16_CS")),
+    Fault("availability_forgotten_after_reboot", "station", ("G03.FR.08", "G04.FR.09"),
+          "the station keeps availability set by ChangeAvailability in RAM only: after a reboot every "
+          "connector is Available again",
+          ("TC_G_18_CS", "TC_G_19_CS", "TC_G_21_CS")),
+    Fault("heartbeat_ignores_boot_interval", "station", ("G02.FR.01", "B01.FR.04"),
+          "the station ignores the interval of the BootNotificationResponse and keeps sending heartbeats at "
+          "its configured OCPPCommCtrlr.HeartbeatInterval (factory 300 s)",
+          ("X_G_02_CS",)),
     # --- reference CSMS -------------------------------------------------------------------
     Fault("boot_rejects_known_station", "csms", ("B01.FR.02",),
           "the CSMS answers a registered station's BootNotification with Rejected",
@@ -64,6 +88,23 @@ FAULTS: dict[str, Fault] = {f.name: f for f in [
           "the CSMS accepts customData at the top of a request but its parser for nested objects (e.g. "
           "transactionInfo) does not know the field and answers CALLERROR FormatViolation",
           ("TC_P_03_CSMS",)),
+    Fault("csms_change_availability_inverted", "csms", ("G03", "G04"),
+          "the CSMS's availability toggle is inverted for Operative: asked to make a station, EVSE or connector "
+          "Operative it sends ChangeAvailability with operationalStatus Inoperative",
+          ("TC_G_04_CSMS", "TC_G_06_CSMS", "TC_G_08_CSMS")),
+    Fault("csms_change_availability_drops_connector", "csms", ("G03",),
+          "the CSMS sends ChangeAvailability for a connector without evse.connectorId (so the whole EVSE changes)",
+          ("TC_G_07_CSMS", "TC_G_08_CSMS", "TC_G_17_CSMS")),
+    Fault("csms_change_availability_default_evse", "csms", ("G04.FR.01",),
+          "the CSMS fills in EVSE 1 when asked to change the availability of the whole station",
+          ("TC_G_05_CSMS", "TC_G_06_CSMS", "TC_G_14_CSMS")),
+    Fault("csms_rejects_unavailable_status", "csms", ("FR.02",),
+          "the CSMS's StatusNotification handler does not know connectorStatus Unavailable and answers it with "
+          "CALLERROR PropertyConstraintViolation",
+          ("TC_G_03_CSMS", "TC_G_05_CSMS", "TC_G_07_CSMS", "TC_G_11_CSMS", "TC_G_14_CSMS", "TC_G_17_CSMS")),
+    Fault("csms_notify_event_not_implemented", "csms", ("G05.FR.03",),
+          "the CSMS has no handler for NotifyEvent and answers it with CALLERROR NotImplemented",
+          ("TC_G_20_CSMS",)),
 ]}
 
 

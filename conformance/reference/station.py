@@ -2,7 +2,9 @@
 
 It connects to a CSMS, boots (handling Accepted, Pending and Rejected), reports its
 connectors, sends heartbeats, serves Get/SetVariables from its device model, runs one
-complete transaction, keeps charging profiles (Smart Charging, :mod:`.smart_charging`), and is
+complete transaction, changes availability (G03/G04: station, EVSE or connector Inoperative /
+Operative, persistent across reboots, Scheduled while a transaction runs in the scope, every changed
+connector reported by StatusNotification), keeps charging profiles (Smart Charging, :mod:`.smart_charging`), and is
 driven by the action port (``perform_action``). Faults from :mod:`.faults` make it deliberately
 non-conformant for negative controls.
 
@@ -74,6 +76,12 @@ class StationState:
     tx_counter: int = 0
     charging_profiles: dict[int, tuple[int, dict[str, Any]]] = field(default_factory=dict)  # K01.FR.27
     plugged: set[tuple[int, int]] = field(default_factory=set)
+    # Availability set by ChangeAvailability, persistent across reboots (G03.FR.08, G04.FR.09): the
+    # Inoperative scopes, () for the station, (evse,) for an EVSE, (evse, connector) for a connector.
+    inoperative: set[tuple[int, ...]] = field(default_factory=set)
+    # Changes answered Scheduled (G03.FR.05, G04.FR.06): scope -> operative, applied when the
+    # transactions in the scope have ended.
+    scheduled: dict[tuple[int, ...], bool] = field(default_factory=dict)
 
 
 class ReferenceStation:
@@ -166,6 +174,8 @@ class ReferenceStation:
         self.device_model = self._new_device_model()
         self.device_model.restore(self.state.device_model_snapshot)
         self.transactions.clear()
+        if "availability_forgotten_after_reboot" in self.faults:
+            self.state.inoperative.clear()
         self._boot_reason = reason
         self._needs_boot = True
         self._interrupt.set()
@@ -221,7 +231,10 @@ class ReferenceStation:
 
     async def _heartbeats(self, conn: Connection) -> None:
         while not self._stopping:
-            await self._sleep(self.heartbeat_interval or 300)
+            interval = self.heartbeat_interval or 300
+            if "heartbeat_ignores_boot_interval" in self.faults:
+                interval = self.device_model.get("OCPPCommCtrlr", "HeartbeatInterval") or 300
+            await self._sleep(interval)
             await conn.call("Heartbeat", {})
 
     async def _sleep(self, seconds: float, wake: asyncio.Event | None = None) -> None:
@@ -234,9 +247,54 @@ class ReferenceStation:
                 await wake.wait()
 
     def connector_status(self, evse: int, connector: int) -> str:
+        if {(), (evse,), (evse, connector)} & self.state.inoperative:
+            return "Unavailable"
         if (evse, connector) in self.state.plugged:
             return "Occupied"
         return "Available"
+
+    def _connectors(self, scope: tuple[int, ...] = ()) -> list[tuple[int, int]]:
+        """The connectors a scope ((), (evse,) or (evse, connector)) covers."""
+        return [(e, c) for e, cs in self.evses for c in cs
+                if not scope or (e == scope[0] and (len(scope) == 1 or c == scope[1]))]
+
+    def _set_availability(self, scope: tuple[int, ...], operative: bool) -> list[tuple[int, int]]:
+        """Apply an availability change; the connectors whose status changed (to be reported, G01.FR.07)."""
+        before = {k: self.connector_status(*k) for k in self._connectors()}
+        if operative:
+            self.state.inoperative.discard(scope)
+        else:
+            self.state.inoperative.add(scope)
+        return [k for k, status in before.items() if self.connector_status(*k) != status]
+
+    async def _report_changes(self, conn: Connection, connectors: list[tuple[int, int]]) -> None:
+        for evse, connector in connectors:
+            if "availability_reported_on_evse_only" in self.faults:
+                if connector == min(c for e, c in self._connectors((evse,)) if e == evse):
+                    await self._notify_evse_availability(conn, evse)
+                continue
+            status = self.connector_status(evse, connector)
+            if "change_availability_reports_available" in self.faults:
+                status = "Available"
+            await conn.call("StatusNotification", {"timestamp": now_iso(), "connectorStatus": status,
+                                                   "evseId": evse, "connectorId": connector})
+
+    async def _notify_evse_availability(self, conn: Connection, evse: int) -> None:
+        """The fault availability_reported_on_evse_only: one NotifyEvent for the EVSE component."""
+        status = "Unavailable" if {(), (evse,)} & self.state.inoperative else "Available"
+        await conn.call("NotifyEvent", {"generatedAt": now_iso(), "seqNo": 0, "eventData": [{
+            "eventId": 1, "timestamp": now_iso(), "trigger": "Delta", "actualValue": status,
+            "eventNotificationType": "HardWiredNotification", "component": {"name": "EVSE", "evse": {"id": evse}},
+            "variable": {"name": "AvailabilityState"}}]})
+
+    def _apply_scheduled(self) -> list[tuple[int, int]]:
+        """Availability changes answered Scheduled whose scope has no transaction any more."""
+        changed: list[tuple[int, int]] = []
+        for scope, operative in list(self.state.scheduled.items()):
+            if not any(tx.evse in {e for e, _ in self._connectors(scope)} for tx in self.transactions.values()):
+                del self.state.scheduled[scope]
+                changed += [k for k in self._set_availability(scope, operative) if k not in changed]
+        return changed
 
     async def send_status(self, conn: Connection, evse: int, connector: int) -> None:
         await conn.call("StatusNotification", {"timestamp": now_iso(), "connectorStatus":
@@ -278,6 +336,31 @@ class ReferenceStation:
         if payload["type"] == "OnIdle" and self.transactions:
             return {"status": "Scheduled"}
         asyncio.get_running_loop().call_later(0, self._reboot, "RemoteReset")
+        return {"status": "Accepted"}
+
+    async def on_ChangeAvailability(self, payload: dict[str, Any]) -> dict[str, Any]:
+        operative = payload["operationalStatus"] == "Operative"
+        evse = payload.get("evse")
+        scope: tuple[int, ...] = () if evse is None else \
+            (evse["id"],) if evse.get("connectorId") is None else (evse["id"], evse["connectorId"])
+        if not self._connectors(scope):
+            return {"status": "Rejected", "statusInfo": {"reasonCode": "UnknownEvse"}}
+        if (scope not in self.state.inoperative) == operative:  # already in that state
+            self.state.scheduled.pop(scope, None)
+            if "change_availability_same_state_rejected" in self.faults:
+                return {"status": "Rejected"}
+            return {"status": "Accepted"}  # G03.FR.03, G04.FR.04
+        evses = {e for e, _ in self._connectors(scope)}
+        if any(tx.evse in evses for tx in self.transactions.values()):
+            self.state.scheduled[scope] = operative
+            return {"status": "Scheduled"}  # G03.FR.05, G04.FR.06
+        changed = self._set_availability(scope, operative)
+        conn = self.connection
+        if conn is not None and changed:
+            async def report() -> None:
+                with contextlib.suppress(CheckFailed, SutDisconnected, SutTimeout):
+                    await self._report_changes(conn, changed)
+            asyncio.get_running_loop().create_task(report())  # after the response (G03.FR.04, G04.FR.05)
         return {"status": "Accepted"}
 
     async def on_TriggerMessage(self, payload: dict[str, Any]) -> dict[str, Any]:
@@ -345,6 +428,8 @@ class ReferenceStation:
     async def _plug_in(self, evse: int, connector: int) -> dict[str, Any]:
         conn = self._require_connection()
         self.state.plugged.add((evse, connector))
+        if "plug_in_not_reported" in self.faults:
+            return {}
         await self.send_status(conn, evse, connector)
         return {}
 
@@ -375,12 +460,21 @@ class ReferenceStation:
         if tx is not None:
             await self._end_transaction(tx, "EVDisconnected", "EVCommunicationLost")
         self.state.plugged.discard((evse, connector))
+        if "unplug_reports_occupied" in self.faults:  # the status read before the cable was released
+            await conn.call("StatusNotification", {"timestamp": now_iso(), "connectorStatus": "Occupied",
+                                                   "evseId": evse, "connectorId": connector})
+            return {}
         await self.send_status(conn, evse, connector)
         return {}
 
     async def _end_transaction(self, tx: Transaction, stopped_reason: str, trigger: str) -> None:
         await self._transaction_event(tx, "Ended", trigger, charging_state="EVConnected", stopped_reason=stopped_reason)
         self.transactions.pop(tx.evse, None)
+        # A change of availability answered Scheduled happens now (G03.FR.05, G04.FR.06); an EV still
+        # plugged in or unplugged later leaves the connector Unavailable (G01.FR.05).
+        changed = self._apply_scheduled()
+        if changed and self.connection is not None:
+            await self._report_changes(self.connection, changed)
 
     async def _transaction_event(self, tx: Transaction, event_type: str, trigger: str, *, charging_state: str,
                                  stopped_reason: str | None = None, with_token: bool = False) -> None:
