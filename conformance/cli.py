@@ -119,12 +119,30 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------- list
+def _list_faults(as_json: bool) -> int:
+    """The negative-control matrix: every fault of the reference SUTs, what it breaks, the cases it fails."""
+    from .reference.faults import FAULTS
+
+    rows = [{"fault": f.name, "sut": f.sut, "breaks": list(f.breaks), "fails": list(f.fails),
+             "description": f.description} for f in sorted(FAULTS.values(), key=lambda f: (f.sut, f.name))]
+    if as_json:
+        print(json.dumps({"faults": rows}, indent=2))
+        return EXIT_OK
+    for row in rows:
+        print(f"{row['fault']:<42} {row['sut']:<8} breaks {', '.join(row['breaks'])}")
+        print(f"{'':<42} {'':<8} fails  {', '.join(row['fails'])}")
+    print(f"\n{len(rows)} faults, {len({c for r in rows for c in r['fails']})} cases with a negative control")
+    return EXIT_OK
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     from .catalog import load_catalog
     from .harness.case import discover
 
     catalog = load_catalog()
     implemented = discover()
+    if args.faults:
+        return _list_faults(args.json)
     role = {"station": "CS", "csms": "CSMS"}.get(args.role, args.role) if args.role else None
     blocks = {b.upper() for b in args.block} if args.block else None
 
@@ -301,6 +319,8 @@ def build_parser() -> argparse.ArgumentParser:
     lst.add_argument("--role", choices=["station", "csms", "CS", "CSMS"])
     lst.add_argument("--block", action="append")
     lst.add_argument("--implemented", action="store_true", help="only implemented cases")
+    lst.add_argument("--faults", action="store_true",
+                     help="the negative-control matrix: each reference-SUT fault, what it breaks, the cases it fails")
     lst.set_defaults(func=cmd_list)
 
     val = sub.add_parser("validate", help="validate a frame or a JSON-lines log of frames (exit 1 on violations)")

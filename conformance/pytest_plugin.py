@@ -333,7 +333,7 @@ def _start_case(ctx: RunContext, request: pytest.FixtureRequest) -> None:
         return
     ctx.log.current_case = meta.id
     ctx.log.emit("case_start", title=meta.title, role=meta.role, block=meta.block, use_cases=list(meta.use_cases),
-                 requirements=list(meta.requirements), nodeid=request.node.nodeid)
+                 requirements=list(meta.requirements), negative_controls=list(meta.faults), nodeid=request.node.nodeid)
 
 
 def _text(value: Any) -> str | None:
@@ -408,7 +408,7 @@ def _record_end(item: pytest.Item, meta: CaseMeta, verdict: Verdict, message: st
     if log.current_case != meta.id:  # ended before its fixtures ran (e.g. not applicable)
         log.current_case = meta.id
         log.emit("case_start", title=meta.title, role=meta.role, block=meta.block,
-                 use_cases=list(meta.use_cases), requirements=list(meta.requirements), nodeid=item.nodeid)
+                 use_cases=list(meta.use_cases), requirements=list(meta.requirements), negative_controls=list(meta.faults), nodeid=item.nodeid)
     log.emit("case_end", verdict=verdict.value, message=message, duration=duration, phase=when)
     log.current_case = None
 

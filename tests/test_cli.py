@@ -596,3 +596,15 @@ def test_list_text_ends_with_the_count_line(capsys: pytest.CaptureFixture[str]) 
 
 def test_cli_module_exit_codes() -> None:
     assert (cli.EXIT_OK, cli.EXIT_FAILED, cli.EXIT_ERROR) == (0, 1, 2)
+
+
+def test_list_faults_gives_the_negative_control_matrix(capsys) -> None:
+    from conformance.cli import main
+    from conformance.reference.faults import FAULTS
+
+    assert main(["list", "--faults", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["faults"]
+    assert {r["fault"] for r in rows} == set(FAULTS)
+    assert all(r["breaks"] and r["fails"] for r in rows)
+    assert main(["list", "--faults"]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("cases with a negative control")

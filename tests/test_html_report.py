@@ -669,3 +669,22 @@ def test_real_failing_run(failing_run, tmp_path: Path) -> None:
     assert '<th scope="row">Core</th>' in ready and "1 failed" in ready
     assert html == render(load_model_again(model))
     assert not re.search(r"(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//", html, re.IGNORECASE)
+
+
+def test_case_index_shows_each_cases_negative_controls_and_which_is_switched_on() -> None:
+    from conformance.reporting.html import html_report as render
+    from conformance.reporting.model import build_model as build
+    from conformance.reporting.summary import decide as judge
+
+    events = [
+        {"kind": "session_start", "wall": 1.0, "mono": 1.0, "case": None, "role": "station",
+         "faults": ["boot_skips_connector_status"]},
+        {"kind": "case_start", "wall": 1.0, "mono": 1.0, "case": "TC_B_01_CS", "title": "t", "role": "CS",
+         "block": "B", "negative_controls": ["boot_skips_connector_status", "boot_without_reason"]},
+        {"kind": "case_end", "wall": 2.0, "mono": 2.0, "case": "TC_B_01_CS", "verdict": "FAIL", "message": "m"},
+    ]
+    model = build(events)
+    assert model.cases["TC_B_01_CS"].negative_controls == ["boot_skips_connector_status", "boot_without_reason"]
+    page = render(model, judge(model))
+    assert '<code class="fault on" title="switched on in this run">boot_skips_connector_status</code>' in page
+    assert '<code class="fault" title="a fault that must make it FAIL">boot_without_reason</code>' in page

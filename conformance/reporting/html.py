@@ -584,15 +584,19 @@ class _Report:
         self.w('<section class="card" id="index"><h2>All cases <span class="count">',
                f'{len(self.cases)}</span></h2>',
                '<div class="tablewrap"><table class="list index"><thead><tr><th>Case</th><th>Verdict</th>'
-               '<th>Title</th><th>SUT</th><th>Block</th><th>Use cases</th><th class="num">Duration</th>'
-               '</tr></thead><tbody>')
+               '<th>Title</th><th>SUT</th><th>Block</th><th>Use cases</th><th>Negative controls</th>'
+               '<th class="num">Duration</th></tr></thead><tbody>')
+        active = {fault for session in self.model.sessions for fault in session.faults}
         for case in self.cases:
+            controls = " ".join(f'<code class="fault{" on" if f in active else ""}" title="'
+                                f'{"switched on in this run" if f in active else "a fault that must make it FAIL"}">'
+                                f'{_e(f)}</code>' for f in case.negative_controls) or '<span class="muted">none</span>'
             self.w(f'<tr {self._data(case)}><td>{case_link(case.id)}</td><td>{badge(case.verdict, True)}</td>'
                    f'<td>{_e(case.title)}</td><td>{_e(SUT_NAME.get(case.role, case.role))}</td>'
-                   f'<td>{_e(case.block)}</td><td>{_e(" ".join(case.use_cases))}</td>'
+                   f'<td>{_e(case.block)}</td><td>{_e(" ".join(case.use_cases))}</td><td>{controls}</td>'
                    f'<td class="num">{_e(seconds(case.duration))}</td></tr>')
         if not self.cases:
-            self.w('<tr><td colspan="7" class="muted">No case was run.</td></tr>')
+            self.w('<tr><td colspan="8" class="muted">No case was run.</td></tr>')
         self.w('</tbody></table></div></section>\n')
 
     # ------------------------------------------------------------------ run details
@@ -912,6 +916,8 @@ class _Report:
 # --------------------------------------------------------------------------------------------
 
 CSS = r"""
+code.fault{font-size:11px;margin:0 4px 2px 0;display:inline-block;color:#555}
+code.fault.on{color:#8a5a00;background:#fff3cd;font-weight:600}
 :root{--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--soft:#f6f8fa;--bg:#eef1f4;--card:#fff;--accent:#0b5cad;
 --pass:#1a7f37;--pass-bg:#dafbe1;--fail:#cf222e;--fail-bg:#ffebe9;--inc:#9a6700;--inc-bg:#fff8c5;
 --err:#8250df;--err-bg:#fbefff;--na:#6e7781;--na-bg:#eaeef2;--unf:#3d444d;--unf-bg:#e6e9ed;

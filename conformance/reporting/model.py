@@ -20,7 +20,8 @@ Event log schema (one JSON object per line; ``kind``, ``wall`` (epoch s), ``mono
   measured, tolerance), detail
 * ``wait``: reason, seconds (a wait the protocol requires)
 * ``note``: level, message
-* ``case_start``: title, role, block, use_cases, requirements, nodeid
+* ``case_start``: title, role, block, use_cases, requirements, negative_controls (the faults of
+  the reference SUTs that must make the case FAIL), nodeid
 * ``case_end``: verdict, message, duration, phase
 """
 
@@ -45,6 +46,7 @@ class CaseRecord:
     block: str = ""
     use_cases: list[str] = field(default_factory=list)
     requirements: list[str] = field(default_factory=list)
+    negative_controls: list[str] = field(default_factory=list)  # faults that must make the case FAIL
     verdict: str = NOT_FINISHED
     message: str = ""
     start_wall: float | None = None
@@ -142,7 +144,8 @@ def build_model(events: Iterable[dict[str, Any]]) -> RunModel:
         if kind == "case_start" and case_id:
             record = CaseRecord(id=case_id, title=event.get("title", ""), role=event.get("role", ""),
                                 block=event.get("block", ""), use_cases=list(event.get("use_cases") or []),
-                                requirements=list(event.get("requirements") or []), start_wall=wall,
+                                requirements=list(event.get("requirements") or []),
+                                negative_controls=list(event.get("negative_controls") or []), start_wall=wall,
                                 start_mono=event.get("mono"))
             model.cases[case_id] = record
             current[case_id] = record
