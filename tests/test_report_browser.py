@@ -57,7 +57,8 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     TC_B_01_CS fails (block B only: the checks count its two cases, whatever else is implemented)."""
     run_dir = tmp_path_factory.mktemp("browser") / "run"
     proc = subprocess.run([sys.executable, "-m", "conformance.cli", "run", "--run-dir", str(run_dir), "--role",
-                           "station", "--block", "B", "--fault", "boot_skips_connector_status"],
+                           "station", "--case", "TC_B_01_CS", "--case", "TC_B_06_CS", "--fault",
+                           "boot_skips_connector_status"],
                           check=False, cwd=REPO, capture_output=True,
                           text=True, timeout=300)
     assert proc.returncode == 1, proc.stdout + proc.stderr

@@ -169,6 +169,14 @@ class ReferenceCsms:
             payload["getVariableData"] = [
                 dict(item, component=dict(item["component"], name=item["component"]["name"].replace("Ctrlr", "Ctrl")))
                 for item in payload["getVariableData"]]
+        if action == "SetVariables":
+            if "csms_set_variables_wrong_component" in self.faults:
+                payload["setVariableData"] = [
+                    dict(item, component=dict(item["component"],
+                                              name=item["component"]["name"].replace("Ctrlr", "Ctrl")))
+                    for item in payload["setVariableData"]]
+            if "csms_set_variables_first_entry_only" in self.faults:
+                payload["setVariableData"] = payload["setVariableData"][:1]
         if action == "ChangeAvailability":
             if "csms_change_availability_inverted" in self.faults:
                 payload["operationalStatus"] = "Inoperative"

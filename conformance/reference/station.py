@@ -323,12 +323,43 @@ class ReferenceStation:
             fresh = DeviceModel(self.evses, FACTORY_SETTINGS, features=STATION_FEATURES).get_variables(items)
             results = [dict(r, attributeValue=f["attributeValue"]) if "attributeValue" in f and "attributeValue" in r
                        else r for r, f in zip(results, fresh)]
+        if "attribute_type_ignored" in self.faults:
+            results = [dict(self.device_model.get_variables([dict(i, attributeType="Actual")])[0],
+                            attributeType=r["attributeType"])
+                       if r.get("attributeStatus") == "NotSupportedAttributeType" else r for i, r in zip(items, results)]
+        results = self._lookup_faults(results)
         if "get_variables_omits_attribute_type" in self.faults:
             results = [{k: v for k, v in r.items() if k != "attributeType"} for r in results]
+        if "get_variables_first_item_only" in self.faults:
+            results = results[:1]
         return {"getVariableResult": results}
 
     async def on_SetVariables(self, payload: dict[str, Any]) -> dict[str, Any]:
-        return {"setVariableResult": self.device_model.set_variables(payload["setVariableData"])}
+        items = payload["setVariableData"]
+        if "attribute_type_ignored" in self.faults:  # every entry is written to the Actual attribute
+            results = [dict(r, attributeType=i.get("attributeType", "Actual")) for i, r in
+                       zip(items, self.device_model.set_variables([dict(i, attributeType="Actual") for i in items]))]
+        else:
+            results = self.device_model.set_variables(items)
+        results = self._lookup_faults(results)
+        if "set_variables_accepts_any_format" in self.faults:
+            results = [{k: v for k, v in r.items() if k != "attributeStatusInfo"} | {"attributeStatus": "Accepted"}
+                       if r.get("attributeStatusInfo", {}).get("reasonCode") == "InvalidValue" else r for r in results]
+        if "set_variables_accepts_read_only" in self.faults:
+            results = [{k: v for k, v in r.items() if k != "attributeStatusInfo"} | {"attributeStatus": "Accepted"}
+                       if r.get("attributeStatusInfo", {}).get("reasonCode") == "ReadOnly" else r for r in results]
+        if "set_variables_omits_attribute_type" in self.faults:
+            results = [{k: v for k, v in r.items() if k != "attributeType"} for r in results]
+        return {"setVariableResult": results}
+
+    def _lookup_faults(self, results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The faults unknown_component_reported_as_unknown_variable and unknown_variable_rejected."""
+        wrong = {"UnknownComponent": "UnknownVariable"} if "unknown_component_reported_as_unknown_variable" \
+            in self.faults else {}
+        if "unknown_variable_rejected" in self.faults:
+            wrong["UnknownVariable"] = "Rejected"
+        return [dict(r, attributeStatus=wrong[r["attributeStatus"]]) if r.get("attributeStatus") in wrong else r
+                for r in results]
 
     async def on_Reset(self, payload: dict[str, Any]) -> dict[str, Any]:
         if payload.get("evseId") is not None:
