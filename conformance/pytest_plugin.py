@@ -217,7 +217,7 @@ async def ocpp_run(request: pytest.FixtureRequest) -> AsyncIterator[RunContext]:
     try:
         if cfg.role == "station":
             from .transport.server import CsmsServer
-            from .reference.station import actions_handled_by
+            from .catalog import actions_handled_by
             conn = cfg.connection
             server = CsmsServer(host=conn.listen_host, port=conn.listen_port, path=conn.path, log=log,
                                 message_timeout=cfg.timing.scaled(cfg.timing.message_timeout),

@@ -313,7 +313,7 @@ def test_validate_raw_log_without_direction_does_not_judge_rpc_rules(tmp_path: P
 def test_validate_event_log_from_a_real_exchange(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import asyncio
 
-    from conformance.reference.station import actions_handled_by
+    from conformance.catalog import actions_handled_by
     from conformance.transport.client import open_station_connection
     from conformance.transport.server import CsmsServer
 

@@ -15,7 +15,7 @@ from conformance.reference.csms import ReferenceCsms
 from conformance.protocol.frames import CallError, CallResult
 from conformance.protocol.judge import expected_reaction, judge_reaction
 from conformance.recording import EventLog
-from conformance.reference.station import actions_handled_by
+from conformance.catalog import actions_handled_by
 from conformance.transport.client import open_station_connection
 from conformance.transport.server import CsmsServer
 

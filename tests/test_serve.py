@@ -7,7 +7,7 @@ import signal
 import sys
 
 from conformance.recording import EventLog
-from conformance.reference.station import actions_handled_by
+from conformance.catalog import actions_handled_by
 from conformance.transport.client import open_station_connection
 from conformance.transport.server import CsmsServer
 from support import free_port

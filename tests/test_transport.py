@@ -17,7 +17,7 @@ from websockets.exceptions import ConnectionClosed
 from conformance.outcomes import CheckFailed, HarnessError, SutDisconnected, SutTimeout
 from conformance.protocol.frames import CallError
 from conformance.recording import EventLog
-from conformance.reference.station import actions_handled_by
+from conformance.catalog import actions_handled_by
 from conformance.transport.client import open_station_connection
 from conformance.transport.connection import Connection, IncomingCall, matches
 from conformance.transport.server import CsmsServer

@@ -527,6 +527,13 @@ def _test_cases(raw: list[dict[str, Any]]) -> dict[str, TestCase]:
     }
 
 
+def actions_handled_by(role: str) -> frozenset[str]:
+    """The actions a side receives ("CSMS" or "ChargingStation"): a CSMS gets what stations
+    initiate, and vice versa; DataTransfer goes both ways."""
+    senders = {"CSMS": ("ChargingStation", "Both"), "ChargingStation": ("CSMS", "Both")}[role]
+    return frozenset(m.name for m in load_catalog().messages.values() if m.initiator in senders)
+
+
 @cache
 def load_catalog() -> Catalog:
     """The catalog, loaded once from the package data."""

@@ -14,7 +14,8 @@ from typing import Any, AsyncIterator
 from ..transport.connection import Connection, IncomingCall, Response
 from ..outcomes import CheckFailed, Inconclusive
 from .checks import ABSENT, OneOf, Satisfies
-from .sides import ChargingStationUnderTest, CsmsUnderTest, utc_now
+from ..protocol.frames import utc_now
+from .sides import ChargingStationUnderTest, CsmsUnderTest
 
 BOOT_REASONS = ("ApplicationReset", "FirmwareUpdate", "LocalReset", "PowerUp", "RemoteReset", "ScheduledReset",
                 "Triggered", "Unknown", "Watchdog")

@@ -11,24 +11,19 @@ from __future__ import annotations
 
 import contextlib
 import time
-from datetime import datetime, timezone
 from typing import Any, AsyncIterator, Iterator
 
 from ..actions.port import ActionPort
 from ..outcomes import CheckFailed, HarnessError, Inconclusive, NotApplicable, SutTimeout
 from ..protocol.judge import Judgement, expected_reaction, judge_reaction
 from ..protocol.examples import build_example
-from ..protocol.frames import CallError, ErrorCode
+from ..protocol.frames import CallError, ErrorCode, utc_now
 from ..reference.device_model import DeviceModel
-from ..reference.station import actions_handled_by
+from ..catalog import actions_handled_by
 from ..transport.client import open_station_connection
 from ..transport.connection import Connection, IncomingCall, Response
 from .checks import Checker, Satisfies
 from .context import RunContext
-
-
-def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def connectors_of(ctx: RunContext) -> list[tuple[int, int]]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import datetime, timezone
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any, Union
@@ -275,6 +276,11 @@ def encode(frame: Frame) -> str:
         return orjson.dumps(frame.to_list()).decode("utf-8")
     except TypeError:  # integers beyond 64 bits: only deliberately crafted frames have them
         return json.dumps(frame.to_list(), separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def utc_now() -> str:
+    """The current time as an OCPP dateTime: UTC, millisecond precision, "Z" suffix."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def new_message_id() -> str:

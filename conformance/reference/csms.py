@@ -20,13 +20,14 @@ from typing import Any
 
 from ..actions.port import ActionFailed
 from ..outcomes import CheckFailed
-from ..protocol.frames import CallError, ErrorCode
+from ..protocol.frames import CallError, ErrorCode, utc_now
 from ..protocol.schemas import get_registry
 from ..recording import EventLog
 from ..transport.connection import IncomingCall, Response
 from ..transport.server import CsmsServer
 from .faults import FaultSet, carries_custom_data
-from .station import VENDOR_ID, VENDOR_MESSAGES, actions_handled_by, now_iso
+from ..catalog import actions_handled_by
+from .station import VENDOR_ID, VENDOR_MESSAGES
 
 # While a station is not accepted, only these CALLs are answered normally (B01.FR.10 / B02).
 _ALLOWED_BEFORE_ACCEPTED = {"BootNotification"}
@@ -109,10 +110,10 @@ class ReferenceCsms:
         interval = self.heartbeat_interval if status == "Accepted" else self.boot_retry_interval
         if status == "Pending" and record.boot_status == "Pending":
             record.boot_status = "Accepted"  # accept on the next attempt
-        return {"currentTime": now_iso(), "interval": interval, "status": status}
+        return {"currentTime": utc_now(), "interval": interval, "status": status}
 
     def on_Heartbeat(self, record: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:
-        return {"currentTime": now_iso()}
+        return {"currentTime": utc_now()}
 
     def on_StatusNotification(self, record: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:
         record.statuses[(payload["evseId"], payload["connectorId"])] = payload["connectorStatus"]

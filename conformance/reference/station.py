@@ -21,13 +21,12 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import Any, Sequence
 
 from ..actions.port import ActionFailed
-from ..catalog import load_catalog
+from ..catalog import actions_handled_by
 from ..outcomes import CheckFailed, SutDisconnected, SutTimeout
-from ..protocol.frames import CallError, ErrorCode
+from ..protocol.frames import CallError, ErrorCode, utc_now
 from ..recording import EventLog
 from ..transport.client import open_station_connection
 from ..transport.connection import Connection, IncomingCall
@@ -36,16 +35,6 @@ from .faults import FaultSet, carries_custom_data
 from .smart_charging import ChargingProfiles, Limits
 
 log = logging.getLogger(__name__)
-
-
-def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def actions_handled_by(role: str) -> frozenset[str]:
-    """The actions a side receives: a CSMS gets what stations initiate, and vice versa."""
-    senders = {"CSMS": ("ChargingStation", "Both"), "ChargingStation": ("CSMS", "Both")}[role]
-    return frozenset(m.name for m in load_catalog().messages.values() if m.initiator in senders)
 
 
 # The reference station's own factory settings, where they differ from the device model's defaults.
@@ -221,7 +210,7 @@ class ReferenceStation:
         self._needs_boot = False
         self.booted.set()
         await conn.call("SecurityEventNotification", {
-            "type": "StartupOfTheDevice" if reason == "PowerUp" else "ResetOrReboot", "timestamp": now_iso()})
+            "type": "StartupOfTheDevice" if reason == "PowerUp" else "ResetOrReboot", "timestamp": utc_now()})
         connectors = [(e, c) for e, cs in self.evses for c in cs]
         if "boot_skips_connector_status" in self.faults:
             connectors = connectors[:-1]
@@ -276,14 +265,14 @@ class ReferenceStation:
             status = self.connector_status(evse, connector)
             if "change_availability_reports_available" in self.faults:
                 status = "Available"
-            await conn.call("StatusNotification", {"timestamp": now_iso(), "connectorStatus": status,
+            await conn.call("StatusNotification", {"timestamp": utc_now(), "connectorStatus": status,
                                                    "evseId": evse, "connectorId": connector})
 
     async def _notify_evse_availability(self, conn: Connection, evse: int) -> None:
         """The fault availability_reported_on_evse_only: one NotifyEvent for the EVSE component."""
         status = "Unavailable" if {(), (evse,)} & self.state.inoperative else "Available"
-        await conn.call("NotifyEvent", {"generatedAt": now_iso(), "seqNo": 0, "eventData": [{
-            "eventId": 1, "timestamp": now_iso(), "trigger": "Delta", "actualValue": status,
+        await conn.call("NotifyEvent", {"generatedAt": utc_now(), "seqNo": 0, "eventData": [{
+            "eventId": 1, "timestamp": utc_now(), "trigger": "Delta", "actualValue": status,
             "eventNotificationType": "HardWiredNotification", "component": {"name": "EVSE", "evse": {"id": evse}},
             "variable": {"name": "AvailabilityState"}}]})
 
@@ -297,7 +286,7 @@ class ReferenceStation:
         return changed
 
     async def send_status(self, conn: Connection, evse: int, connector: int) -> None:
-        await conn.call("StatusNotification", {"timestamp": now_iso(), "connectorStatus":
+        await conn.call("StatusNotification", {"timestamp": utc_now(), "connectorStatus":
                                                self.connector_status(evse, connector),
                                                "evseId": evse, "connectorId": connector})
 
@@ -492,7 +481,7 @@ class ReferenceStation:
             await self._end_transaction(tx, "EVDisconnected", "EVCommunicationLost")
         self.state.plugged.discard((evse, connector))
         if "unplug_reports_occupied" in self.faults:  # the status read before the cable was released
-            await conn.call("StatusNotification", {"timestamp": now_iso(), "connectorStatus": "Occupied",
+            await conn.call("StatusNotification", {"timestamp": utc_now(), "connectorStatus": "Occupied",
                                                    "evseId": evse, "connectorId": connector})
             return {}
         await self.send_status(conn, evse, connector)
@@ -513,7 +502,7 @@ class ReferenceStation:
         info: dict[str, Any] = {"transactionId": tx.transaction_id, "chargingState": charging_state}
         if stopped_reason:
             info["stoppedReason"] = stopped_reason
-        payload: dict[str, Any] = {"eventType": event_type, "timestamp": now_iso(), "triggerReason": trigger,
+        payload: dict[str, Any] = {"eventType": event_type, "timestamp": utc_now(), "triggerReason": trigger,
                                    "seqNo": tx.seq_no, "transactionInfo": info}
         if tx.seq_no == 0:
             payload["evse"] = {"id": tx.evse, "connectorId": tx.connector}

@@ -15,7 +15,7 @@ from conformance.harness.reusable_states import (csms_availability_restored, csm
                                                  csms_transaction_closed, energy_transfer_started_csms,
                                                  report_availability_csms, scope_connectors, transaction_ends_csms,
                                                  unavailable_csms)
-from conformance.harness.sides import utc_now
+from conformance.protocol.frames import utc_now
 
 
 def configured_connector(csms: CsmsUnderTest) -> tuple[int, int]:

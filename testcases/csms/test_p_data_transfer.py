@@ -10,7 +10,7 @@ import uuid
 from typing import Any
 
 from conformance.harness import CsmsUnderTest, OneOf, case, reusable_state
-from conformance.harness.sides import utc_now
+from conformance.protocol.frames import utc_now
 from conformance.outcomes import CheckFailed, Inconclusive
 
 # A vendorId no CSMS implements (the one Part 6 uses towards stations) and an unused messageId.
