@@ -41,6 +41,8 @@ def _run_role(role: str, args: argparse.Namespace, run_dir: Path) -> int:
         cmd += ["--ocpp-set", item]
     for fault in args.fault or []:
         cmd += ["--ocpp-fault", fault]
+    for feature in args.without_feature or []:
+        cmd += ["--ocpp-without-feature", feature]
     if args.strict:
         cmd.append("--ocpp-strict")
     selectors = []
@@ -301,6 +303,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--case", action="append", help="test case id, e.g. TC_B_01_CS (repeatable)")
     run.add_argument("--fault", action="append", help="switch on a reference SUT fault (negative control)")
     run.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a configuration key")
+    run.add_argument("--without-feature", action="append", metavar="FEATURE",
+                     help="declare the SUT without a Part 5 feature, e.g. C-13 (the reference SUT then behaves as a "
+                          "product without it; repeatable)")
     run.add_argument("--strict", action="store_true", help="accept only preferred CALLERROR codes")
     run.add_argument("--run-dir", help="output folder (default reports/<run-id>)")
     run.add_argument("--expected-failures", metavar="FILE",

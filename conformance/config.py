@@ -398,6 +398,16 @@ class Config:
             )
         return out
 
+    def without_features(self, features: frozenset[str] | set[str]) -> Config:
+        """A copy whose PICS does not declare ``features`` (Part 5 feature ids). Unknown ids are a
+        ConfigError, so a typo cannot silently leave the PICS unchanged."""
+        unknown = sorted(f for f in features if f not in FULL_FEATURES)
+        if unknown:
+            raise ConfigError([("pics.features", f"unknown Part 5 feature id {f!r}" + (
+                f"; did you mean {m[0]!r}?" if (m := difflib.get_close_matches(f, sorted(FULL_FEATURES), n=1)) else ""))
+                               for f in unknown])
+        return dataclasses.replace(self, pics=dataclasses.replace(self.pics, features=self.pics.features - frozenset(features)))
+
     def with_csms_url(self, url: str) -> Config:
         """A copy with ``connection.csms_url`` set (e.g. to the URL of the reference CSMS once it
         listens on its ephemeral port). The URL is not validated again."""

@@ -58,6 +58,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="override a configuration key, e.g. timing.message_timeout=5 (repeatable)")
     group.addoption("--ocpp-fault", action="append", default=[], metavar="NAME",
                     help="switch on a named fault in the reference SUT (negative control; repeatable)")
+    group.addoption("--ocpp-without-feature", action="append", default=[], metavar="FEATURE",
+                    help="declare the SUT without this Part 5 feature (e.g. C-13); the reference SUT then behaves "
+                         "as a product without it (repeatable)")
     group.addoption("--ocpp-run-dir", help="where the run's event log and results go (default reports/<run-id>)")
     group.addoption("--ocpp-strict", action="store_true", help="accept only the preferred CALLERROR codes")
     group.addoption("--ocpp-progress", action="store_true",
@@ -87,6 +90,9 @@ def pytest_configure(config: pytest.Config) -> None:
         if cfg.reference and faults:
             from .reference.faults import FaultSet
             FaultSet(cfg.faults, sut=cfg.role)
+        without = frozenset(config.getoption("--ocpp-without-feature"))
+        if without:
+            cfg = cfg.without_features(without)
     except (ConfigError, ValueError) as exc:
         raise pytest.UsageError(f"invalid ocpp-conformance configuration:\n{exc}") from None
     unsupported = cfg.unsupported()
@@ -231,6 +237,7 @@ async def ocpp_run(request: pytest.FixtureRequest) -> AsyncIterator[RunContext]:
                 reference = ReferenceStation(
                     csms_url=server.url, identity=conn.identity, password=conn.password,
                     evses=[(e.id, e.connectors) for e in cfg.evses], faults=FaultSet(cfg.faults, sut="station"),
+                    features=cfg.pics.supported(),
                     message_timeout=cfg.timing.scaled(cfg.timing.message_timeout),
                     connect_timeout=cfg.timing.scaled(cfg.timing.connect_timeout))
                 backend_target = reference
@@ -247,6 +254,7 @@ async def ocpp_run(request: pytest.FixtureRequest) -> AsyncIterator[RunContext]:
             reference = ReferenceCsms(host="127.0.0.1", port=0, path="/ocpp", passwords=passwords,
                                       security_profile=conn.security_profile,
                                       faults=FaultSet(cfg.faults, sut="csms"), tokens=tokens,
+                                      features=cfg.pics.supported(),
                                       heartbeat_interval=cfg.timing.heartbeat_interval,
                                       boot_retry_interval=cfg.timing.boot_retry_interval,
                                       message_timeout=cfg.timing.scaled(cfg.timing.message_timeout))

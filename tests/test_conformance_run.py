@@ -27,18 +27,45 @@ def run_cli(*args: str, run_dir: Path, timeout: float = 180) -> tuple[int, dict[
     return proc.returncode, results, proc.stdout + proc.stderr
 
 
+def _variants() -> dict[tuple[str, tuple[str, ...]], set[str]]:
+    """(sut, features the reference SUT is declared without) -> the cases that apply only then."""
+    variants: dict[tuple[str, tuple[str, ...]], set[str]] = {}
+    for fault in FAULTS.values():
+        if fault.without:
+            variants.setdefault((fault.sut, tuple(sorted(fault.without))), set()).update(fault.fails)
+    return variants
+
+
 def test_every_implemented_case_passes_against_the_reference_suts(tmp_path: Path) -> None:
     code, results, output = run_cli(run_dir=tmp_path)
     implemented = discover()
     assert set(results) == set(implemented), output
-    failed = {k: v for k, v in results.items() if v["verdict"] != "PASS"}
+    # The reference SUTs claim every feature; a case for products WITHOUT a feature (Part 5 "not C-13")
+    # is NOT APPLICABLE here and passes in the run of its variant (next test).
+    only_without = set().union(*_variants().values()) if _variants() else set()
+    failed = {k: v for k, v in results.items() if v["verdict"] != ("NOT APPLICABLE" if k in only_without else "PASS")}
     assert not failed, output
     assert code == 0, output
     summary = json.loads((tmp_path / "summary.json").read_text())
-    assert summary["counts"] == {"PASS": len(implemented)}
+    counts = {"PASS": len(implemented) - len(only_without)} | (
+        {"NOT APPLICABLE": len(only_without)} if only_without else {})
+    assert summary["counts"] == counts
     assert summary["exit_code"] == 0
     assert (tmp_path / "events.jsonl").stat().st_size > 0
     assert (tmp_path / "junit.xml").exists()
+
+
+@pytest.mark.parametrize("variant", sorted(_variants()), ids=lambda v: f"{v[0]}-without-{'-'.join(v[1])}")
+def test_cases_for_products_without_a_feature_pass_against_the_reference_sut_declared_without_it(
+        variant: tuple[str, tuple[str, ...]], tmp_path: Path) -> None:
+    sut, without = variant
+    cases = _variants()[variant]
+    args = ["--role", sut] + [a for f in without for a in ("--without-feature", f)]
+    for case_id in sorted(cases):
+        args += ["--case", case_id]
+    code, results, output = run_cli(*args, run_dir=tmp_path)
+    assert {k: v["verdict"] for k, v in results.items()} == dict.fromkeys(cases, "PASS"), output
+    assert code == 0, output
 
 
 def test_every_implemented_case_has_a_negative_control() -> None:
@@ -53,7 +80,7 @@ def test_every_implemented_case_has_a_negative_control() -> None:
 @pytest.mark.parametrize("fault", sorted(FAULTS), ids=sorted(FAULTS))
 def test_negative_control_makes_its_cases_fail(fault: str, tmp_path: Path) -> None:
     spec = FAULTS[fault]
-    args = ["--role", spec.sut, "--fault", fault]
+    args = ["--role", spec.sut, "--fault", fault] + [a for f in spec.without for a in ("--without-feature", f)]
     for case_id in spec.fails:
         args += ["--case", case_id]
     code, results, output = run_cli(*args, run_dir=tmp_path)

@@ -48,8 +48,11 @@ class ReferenceCsms:
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0, path: str = "/ocpp",
                  passwords: dict[str, str | None], security_profile: int = 1, faults: FaultSet | None = None,
                  tokens: dict[str, str] | None = None, heartbeat_interval: int = 300, boot_retry_interval: int = 1,
-                 message_timeout: float = 10.0, log_events: EventLog | None = None) -> None:
+                 message_timeout: float = 10.0, log_events: EventLog | None = None,
+                 features: frozenset[str] | None = None) -> None:
         self.faults = faults or FaultSet(sut="csms")
+        # What the CSMS's PICS declares: it behaves as a product with exactly these features (all when not told).
+        self.features = frozenset(features) if features is not None else None
         self.tokens = dict(tokens or {})  # idToken -> AuthorizationStatus
         self.heartbeat_interval = heartbeat_interval
         self.boot_retry_interval = boot_retry_interval
@@ -59,6 +62,9 @@ class ReferenceCsms:
                                  handled_actions=actions_handled_by("CSMS"),
                                  default_handler_for=self._handler_for)
         self._tasks: set[asyncio.Task[Any]] = set()
+
+    def supports(self, feature: str) -> bool:
+        return self.features is None or feature in self.features
 
     @property
     def url(self) -> str:

@@ -18,6 +18,9 @@ class Fault:
     breaks: tuple[str, ...]  # requirement ids
     description: str  # what the SUT does wrong, in our words
     fails: tuple[str, ...]  # test cases that must FAIL with it
+    # Part 5 features the reference SUT is declared (and behaves as) WITHOUT for the negative-control run,
+    # for cases that apply only then (e.g. "not C-13": Reset of a single EVSE not supported).
+    without: tuple[str, ...] = ()
 
 
 FAULTS: dict[str, Fault] = {f.name: f for f in [

@@ -81,7 +81,8 @@ class ReferenceStation:
 
     def __init__(self, *, csms_url: str, identity: str, password: str | None, evses: Sequence[tuple[int, Sequence[int]]],
                  faults: FaultSet | None = None, message_timeout: float = 10.0, connect_timeout: float = 10.0,
-                 reconnect_delay: float = 0.2, log_events: EventLog | None = None) -> None:
+                 reconnect_delay: float = 0.2, log_events: EventLog | None = None,
+                 features: frozenset[str] | None = None) -> None:
         self.csms_url = csms_url
         self.identity = identity
         self.password = password
@@ -91,6 +92,9 @@ class ReferenceStation:
         self.connect_timeout = connect_timeout
         self.reconnect_delay = reconnect_delay
         self.events = log_events  # None: the reference SUT's own frames are not recorded
+        # What the station's PICS declares (Part 5 feature ids, profiles, hardware facts): the station behaves as a
+        # product with exactly these features (e.g. without C-13 it rejects a Reset of a single EVSE).
+        self.features = frozenset(features) if features is not None else None
         self.state = StationState()
         self.charging_profiles = ChargingProfiles((e for e, _ in self.evses), self.state.charging_profiles)
         self.device_model = self._new_device_model()
@@ -109,6 +113,10 @@ class ReferenceStation:
         self._wake_boot = asyncio.Event()
         self._needs_boot = True
         self._interrupt = asyncio.Event()
+
+    def supports(self, feature: str) -> bool:
+        """Whether the station is a product with this Part 5 feature (every feature when not told)."""
+        return self.features is None or feature in self.features
 
     # ------------------------------------------------------------------ lifecycle
     async def start(self) -> "ReferenceStation":
