@@ -459,3 +459,12 @@ __all__ = ["booted", "booted_csms", "StationBoot", "CsmsBoot", "expect_connector
            "csms_changes_availability", "unavailable_csms", "csms_availability_restored", "tx_start_points",
            "EvConnected", "ev_connected_pre_session", "ev_unplugged_afterwards", "CsmsTransaction",
            "energy_transfer_started_csms", "transaction_ends_csms", "csms_transaction_closed"]
+
+
+# --------------------------------------------------------------------------- station-side transactions (Part 6 §2)
+
+
+# --------------------------------------------------------------------------- boot states (B02/B03)
+
+
+# --------------------------------------------------------------------------- reports (B07/B08)

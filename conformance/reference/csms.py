@@ -197,6 +197,14 @@ class ReferenceCsms:
                                f"cannot send {action}: " + "; ".join(f"{v.path}: {v.message}" for v in violations))
         return payload
 
+    # ------------------------------------------------------------------ reports (B07/B08), ItemsPerMessage (B06)
+
+    # ------------------------------------------------------------------ boot (B02/B03)
+
+    # ------------------------------------------------------------------ reset (B11/B12)
+
+    # ------------------------------------------------------------------ network profiles (B09)
+
     # ------------------------------------------------------------------ action port
     async def perform_action(self, action: str, params: dict[str, Any]) -> dict[str, Any]:
         if action == "csms_send":

@@ -96,6 +96,11 @@ FAULTS: dict[str, Fault] = {f.name: f for f in [
           "the station ignores the interval of the BootNotificationResponse and keeps sending heartbeats at "
           "its configured OCPPCommCtrlr.HeartbeatInterval (factory 300 s)",
           ("X_G_02_CS",)),
+    # --- reference Charging Station: B07/B08 reports ---------------------------------------
+    # --- reference Charging Station: B02/B03/B04 boot, offline, reconnection ---------------
+    # --- reference Charging Station: B11/B12 reset ----------------------------------------
+    # --- reference Charging Station: B09/B10 network profiles -----------------------------
+    # --- reference Charging Station: G (transactions, lock failure, same-state reports) ---
     # --- reference CSMS -------------------------------------------------------------------
     Fault("boot_rejects_known_station", "csms", ("B01.FR.02",),
           "the CSMS answers a registered station's BootNotification with Rejected",
@@ -141,6 +146,10 @@ FAULTS: dict[str, Fault] = {f.name: f for f in [
     Fault("csms_notify_event_not_implemented", "csms", ("G05.FR.03",),
           "the CSMS has no handler for NotifyEvent and answers it with CALLERROR NotImplemented",
           ("TC_G_20_CSMS",)),
+    # --- reference CSMS: B07/B08 reports and B06 ItemsPerMessage ----------------------------
+    # --- reference CSMS: B02/B03 boot ------------------------------------------------------
+    # --- reference CSMS: B11/B12 reset -----------------------------------------------------
+    # --- reference CSMS: B09 network profiles ----------------------------------------------
 ]}
 
 

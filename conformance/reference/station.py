@@ -524,6 +524,14 @@ class ReferenceStation:
             raise ActionFailed("reference station", {}, "the reference station is not connected and booted")
         return self.connection
 
+    # ------------------------------------------------------------------ reports (B07/B08)
+
+    # ------------------------------------------------------------------ reset (B11/B12), reservation (H01)
+
+    # ------------------------------------------------------------------ network profiles (B09/B10)
+
+    # ------------------------------------------------------------------ offline queue, reconnection (B04)
+
     # ------------------------------------------------------------------ action port
     async def perform_action(self, action: str, params: dict[str, Any]) -> dict[str, Any]:
         evse = int(params.get("evse", 1))
