@@ -322,7 +322,9 @@ def _bounded(original: Any, meta: CaseMeta) -> Any:
     @functools.wraps(original)
     async def bounded(*args: Any, **kwargs: Any) -> Any:
         ctx = current()
-        limit = ctx.scaled(ctx.config.timing.case_time_limit)
+        timing = ctx.config.timing
+        needed = meta.time_needed(timing) if meta.time_needed is not None else 0.0
+        limit = ctx.scaled(max(timing.case_time_limit, needed))
         try:
             async with asyncio.timeout(limit) as scope:
                 return await original(*args, **kwargs)

@@ -33,6 +33,10 @@ class CaseMeta:
     profiles: tuple[ProfileApplicability, ...]
     beyond_catalog: bool = False
     faults: tuple[str, ...] = field(default=())  # negative controls: faults that must make it FAIL
+    # For a case whose protocol waits grow with the configured intervals (heartbeat, boot retry, offline
+    # threshold): the time it needs at least, from the run's Timing; its limit is the larger of this and
+    # timing.case_time_limit, so a real station's 300 s heartbeat does not need a global limit raise.
+    time_needed: Callable[[Any], float] | None = field(default=None, compare=False)
 
     @property
     def harness_role(self) -> str:
@@ -55,8 +59,12 @@ _OWN_ID = re.compile(r"^X_([A-P])_\d{2,3}_(CS|CSMS)$")
 
 
 def case(case_id: str, *, title: str | None = None, summary: str | None = None,
-         use_cases: tuple[str, ...] = (), requirements: tuple[str, ...] = ()) -> Callable[[F], F]:
-    """Attach catalog metadata to a test function; the id must be in the catalog or be our own X_ id."""
+         use_cases: tuple[str, ...] = (), requirements: tuple[str, ...] = (),
+         time_needed: Callable[[Any], float] | None = None) -> Callable[[F], F]:
+    """Attach catalog metadata to a test function; the id must be in the catalog or be our own X_ id.
+
+    ``time_needed(timing)`` (optional): the seconds the case needs at least with the run's
+    :class:`~conformance.config.Timing`, before time_scale, when that can exceed ``case_time_limit``."""
     catalog = load_catalog()
     if case_id in catalog.test_cases:
         tc = catalog.test_cases[case_id]
@@ -70,7 +78,8 @@ def case(case_id: str, *, title: str | None = None, summary: str | None = None,
         meta = CaseMeta(case_id, own.group(2), own.group(1), title, summary or title, use_cases, requirements, (),
                         beyond_catalog=True)
     from ..reference.faults import FAULTS
-    meta = CaseMeta(**{**meta.__dict__, "faults": tuple(f.name for f in FAULTS.values() if case_id in f.fails)})
+    meta = CaseMeta(**{**meta.__dict__, "faults": tuple(f.name for f in FAULTS.values() if case_id in f.fails),
+                       "time_needed": time_needed})
 
     def decorate(func: F) -> F:
         if case_id in _REGISTRY and _REGISTRY[case_id] is not getattr(func, CASE_ATTRIBUTE, None):

@@ -42,6 +42,12 @@ class _Side:
     def note(self, message: str, **data: Any) -> None:
         self.ctx.log.emit("note", level="info", message=message, **data)
 
+    def protocol_wait(self, seconds: float, reason: str) -> None:
+        """Record that the case is about to wait ``seconds`` because the protocol makes it (an interval the
+        SUT must honour: heartbeat, boot retry, offline threshold). ``expect_no_call`` records its silence
+        window the same way. The report draws these on the timeline; bench/bench_slice.py sums them."""
+        self.ctx.log.emit("wait", reason=reason, seconds=seconds)
+
     @property
     def connectors(self) -> list[tuple[int, int]]:
         return connectors_of(self.ctx)
