@@ -26,9 +26,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from .catalog import PROFILES, load_catalog
+from .protocol.endpoint import connection_url
 
 __all__ = [
     "ConfigError",
@@ -293,7 +294,7 @@ class Connection:
 
     def station_path(self, identity: str | None = None) -> str:
         """The resource path a station connects to on the harness-as-CSMS: ``<path>/<identity>``."""
-        return f"{self.path}/{quote(identity or self.identity, safe='')}"
+        return connection_url(self.path, identity or self.identity)
 
     def station_url(self, identity: str | None = None, base: str | None = None) -> str:
         """The full OCPP-J URL for a station identity: ``<csms_url>/<identity>``.
@@ -303,7 +304,7 @@ class Connection:
         root = base if base is not None else self.csms_url
         if root is None:
             raise ValueError("connection.csms_url is not set")
-        return f"{root.rstrip('/')}/{quote(identity or self.identity, safe='')}"
+        return connection_url(root, identity or self.identity)
 
 
 @dataclass(frozen=True)

@@ -5,20 +5,17 @@ from __future__ import annotations
 import asyncio
 import base64
 from typing import Any
-from urllib.parse import quote
 
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidHandshake, InvalidStatus
 
 from ..outcomes import CheckFailed, SutTimeout
+from ..protocol.endpoint import connection_url
 from ..recording import EventLog
 from .connection import Connection, Handler
 from .server import SUBPROTOCOL
 
-
-def connection_url(endpoint: str, identity: str) -> str:
-    """Part 4 §3.1.1: endpoint URL + '/' + percent-encoded identity."""
-    return endpoint.rstrip("/") + "/" + quote(identity, safe="")
+__all__ = ["basic_auth_header", "connection_url", "open_station_connection"]
 
 
 def basic_auth_header(identity: str, password: str) -> str:
