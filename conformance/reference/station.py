@@ -325,6 +325,8 @@ class ReferenceStation:
                             attributeType=r["attributeType"])
                        if r.get("attributeStatus") == "NotSupportedAttributeType" else r for i, r in zip(items, results)]
         results = self._lookup_faults(results)
+        if "get_variables_empty_value_on_error" in self.faults:
+            results = [r if r.get("attributeStatus") == "Accepted" else dict(r, attributeValue="") for r in results]
         if "get_variables_omits_attribute_type" in self.faults:
             results = [{k: v for k, v in r.items() if k != "attributeType"} for r in results]
         if "get_variables_first_item_only" in self.faults:

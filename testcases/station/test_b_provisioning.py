@@ -155,38 +155,41 @@ UNKNOWN_VARIABLE = {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name":
 
 @case("TC_B_32_CS")
 async def test_tc_b_32_cs(station: ChargingStationUnderTest) -> None:
-    """Get Variables, unknown component: the station answers UnknownComponent and echoes the
-    requested component and variable."""
+    """Get Variables, unknown component: the station answers UnknownComponent, echoes the
+    requested component and variable, and gives no value."""
     result = await _single_result(station, "GetVariables", UNKNOWN_COMPONENT)
     station.check.fields("GetVariablesResponse getVariableResult[0]", result, {
         "attributeStatus": "UnknownComponent",
         "component.name": "UnknownComponent",
         "variable.name": "OfflineThreshold",
+        "attributeValue": ABSENT,
     }, requirements=("B06.FR.06",))
 
 
 @case("TC_B_33_CS")
 async def test_tc_b_33_cs(station: ChargingStationUnderTest) -> None:
-    """Get Variables, unknown variable: the station answers UnknownVariable and echoes the
-    requested component and variable."""
+    """Get Variables, unknown variable: the station answers UnknownVariable, echoes the
+    requested component and variable, and gives no value."""
     result = await _single_result(station, "GetVariables", UNKNOWN_VARIABLE)
     station.check.fields("GetVariablesResponse getVariableResult[0]", result, {
         "attributeStatus": "UnknownVariable",
         "component.name": "OCPPCommCtrlr",
         "variable.name": "UnknownVariable",
+        "attributeValue": ABSENT,
     }, requirements=("B06.FR.07",))
 
 
 @case("TC_B_34_CS")
 async def test_tc_b_34_cs(station: ChargingStationUnderTest) -> None:
     """Get Variables, not supported attribute type: asked for the Target of
-    OCPPCommCtrlr.OfflineThreshold, the station answers NotSupportedAttributeType."""
+    OCPPCommCtrlr.OfflineThreshold, the station answers NotSupportedAttributeType without a value."""
     result = await _single_result(station, "GetVariables", dict(OFFLINE_THRESHOLD, attributeType="Target"))
     station.check.fields("GetVariablesResponse getVariableResult[0]", result, {
         "attributeStatus": "NotSupportedAttributeType",
         "component.name": "OCPPCommCtrlr",
         "variable.name": "OfflineThreshold",
         "attributeType": "Target",
+        "attributeValue": ABSENT,
     }, requirements=("B06.FR.08",))
 
 
@@ -217,7 +220,7 @@ async def test_tc_b_36_cs(station: ChargingStationUnderTest) -> None:
 @case("TC_B_37_CS")
 async def test_tc_b_37_cs(station: ChargingStationUnderTest) -> None:
     """Set Variables, not supported attribute type: asked to set the Target of
-    OCPPCommCtrlr.OfflineThreshold, the station answers NotSupportedAttributeType."""
+    OCPPCommCtrlr.OfflineThreshold, the station answers NotSupportedAttributeType without a value."""
     # Should a station wrongly write the Actual value instead, put it back.
     async with station.restoring(OFFLINE_THRESHOLD):
         result = await _single_result(station, "SetVariables",
