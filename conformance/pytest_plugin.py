@@ -107,8 +107,11 @@ def pytest_configure(config: pytest.Config) -> None:
     if first:  # the roles of one run append to one log; the first writer describes the run
         log.emit("run_start", run_id=run_dir.name, suite_version=__version__, spec=SPEC_EDITION,
                  catalog_version=CATALOG_VERSION, host=platform.node(), python=platform.python_version())
+    from .harness.case import discover
+    sut_role = "CS" if cfg.role == "station" else "CSMS"
+    implemented = sorted(case_id for case_id, meta in discover().items() if meta.role == sut_role)
     log.emit("session_start", role=cfg.role, sut_name=cfg.name, reference=cfg.reference, faults=list(cfg.faults),
-             strict=cfg.strict, config=cfg.to_dict(redact=True), pid=os.getpid())
+             strict=cfg.strict, config=cfg.to_dict(redact=True), pid=os.getpid(), implemented=implemented)
     if cfg.role == "csms":
         log.emit("sut_identity", identity=cfg.name, url=cfg.connection.csms_url if not cfg.reference else "reference")
     config.stash[_LOG_KEY] = log

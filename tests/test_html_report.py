@@ -58,12 +58,12 @@ class Log:
         return event
 
     def session(self, role: str = "station", faults: list[str] | None = None, strict: bool = False,
-                pics_profiles: list[str] | None = None) -> None:
+                pics_profiles: list[str] | None = None, implemented: list[str] | None = None) -> None:
         config: dict[str, Any] = {"role": role, "connection": {"password": "***", "identity": "CS001"}}
         if pics_profiles is not None:
             config["pics"] = {"profiles": pics_profiles}
         self.add("session_start", role=role, sut_name=f"ACME {role}", reference=faults is not None,
-                 faults=faults or [], strict=strict, config=config)
+                 faults=faults or [], strict=strict, config=config, implemented=implemented or [])
 
     def identity(self) -> None:
         self.add("sut_identity", identity="CS001", vendor="ACME", model="M-1", serial="S-1", firmware="1.2.3")
@@ -486,6 +486,21 @@ def test_block_use_case_matrix_links_the_cases() -> None:
     assert b01 and b01[1] == "pass" and 'href="#TC_B_01_CS"' in b01[0]
     b06 = re.search(r'<div class="uc v-(\w+)" title="B06[^"]*">.*?</div></div>', matrix)
     assert b06 and b06[1] == "fail" and 'href="#TC_B_06_CS"' in b06[0]
+
+
+def test_matrix_shows_the_suites_coverage_per_block_apart_from_what_ran() -> None:
+    log = Log()
+    log.session("station", implemented=["TC_B_01_CS", "TC_B_06_CS", "TC_P_01_CS", "TC_B_01_CSMS"])
+    passing_case(log, "TC_B_01_CS")
+    html = render(log.model())
+    matrix = html[html.index('id="matrix"'):html.index('id="index"')]
+    rows = dict((letter, (implemented, run)) for letter, implemented, run in re.findall(
+        r'<span class="blk-letter">(\w)</span>[^<]*</th><td class="num">([^<]*)</td><td class="num">([^<]*)</td>',
+        matrix))
+    # station role only: the CSMS case does not count; B has 48 station cases in Part 6, P has 3
+    assert rows["B"] == ("2 / 48", "1")
+    assert rows["P"] == ("1 / 3", "0")
+    assert rows["A"][0].startswith("0 / ") and rows["A"][1] == "0"
 
 
 def test_failures_list_names_the_check_and_requirements() -> None:

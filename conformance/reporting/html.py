@@ -544,12 +544,20 @@ class _Report:
         for test_case in self.catalog.test_cases.values():
             if test_case.role in roles:
                 catalog_counts[test_case.block] = catalog_counts.get(test_case.block, 0) + 1
+        # Coverage of the suite itself: the Part 6 cases it implements (recorded when each session started).
+        implemented = {case_id for session in self.model.sessions for case_id in session.implemented
+                       if case_id in self.catalog.test_cases and self.catalog.test_cases[case_id].role in roles}
+        implemented_counts: dict[str, int] = {}
+        for case_id in implemented:
+            block = self.catalog.test_cases[case_id].block
+            implemented_counts[block] = implemented_counts.get(block, 0) + 1
         blocks = list(self.catalog.blocks) + sorted(b for b in by_block if b not in self.catalog.blocks)
         self.w('<section class="card" id="matrix"><h2>Functional blocks and use cases</h2>',
                '<p class="lead">One row per OCPP functional block; each cell is a use case coloured by the worst '
-               'verdict of its cases, with one link per case.</p>',
+               'verdict of its cases, with one link per case. <em>Implemented</em> is the suite\'s coverage of '
+               'the Part 6 cases of the block (for the roles of this run), <em>run</em> what this run executed.</p>',
                '<div class="tablewrap"><table class="matrix"><thead><tr><th>Block</th>'
-               '<th class="num">Run / catalog</th>'
+               '<th class="num">Implemented / Part 6</th><th class="num">Run</th>'
                '<th>Use cases</th></tr></thead><tbody>')
         for block in blocks:
             use_cases = by_block.get(block, {})
@@ -557,7 +565,8 @@ class _Report:
             name = self.catalog.blocks.get(block, "")
             row_cls = "" if use_cases else "empty"
             self.w(f'<tr class="{row_cls}"><th scope="row"><span class="blk-letter">{_e(block)}</span>'
-                   f'{_e(name)}</th><td class="num">{len(cases_in_block)} / {catalog_counts.get(block, 0)}</td><td>')
+                   f'{_e(name)}</th><td class="num">{implemented_counts.get(block, 0)} / {catalog_counts.get(block, 0)}'
+                   f'</td><td class="num">{len(cases_in_block)}</td><td>')
             if not use_cases:
                 self.w('<span class="muted">no case run</span>')
             else:

@@ -90,6 +90,7 @@ class Session:
     config: dict[str, Any] = field(default_factory=dict)
     sut_identity: dict[str, Any] = field(default_factory=dict)
     ended: bool = False
+    implemented: list[str] = field(default_factory=list)  # the suite's cases for this role when the run started
 
 
 @dataclass
@@ -131,7 +132,8 @@ def build_model(events: Iterable[dict[str, Any]]) -> RunModel:
         if kind == "session_start":
             session = Session(role=event.get("role", ""), sut_name=event.get("sut_name", ""),
                               reference=bool(event.get("reference")), faults=list(event.get("faults") or []),
-                              strict=bool(event.get("strict")), config=event.get("config") or {})
+                              strict=bool(event.get("strict")), config=event.get("config") or {},
+                              implemented=list(event.get("implemented") or []))
             model.sessions.append(session)
             continue
         if kind == "session_end":
