@@ -392,10 +392,13 @@ class Config:
         ``"dotted.key: reason"`` line each (the ConfigError format); empty when it can run."""
         out = []
         sp = self.connection.security_profile
+        if sp == 2 and self.reference and self.role == "station":
+            return out  # TLS with a test PKI made at run time (transport/tls.py), the reference station trusting it
         if sp not in RUNNABLE_SECURITY_PROFILES:
             out.append(
                 f"connection.security_profile: security profile {sp} needs TLS, which this version "
-                "of the harness does not support yet (only profiles 0 and 1 can run)"
+                "of the harness does not support yet (only profiles 0 and 1 can run; profile 2 only with the "
+                "built-in reference Charging Station)"
             )
         return out
 

@@ -223,15 +223,21 @@ async def ocpp_run(request: pytest.FixtureRequest) -> AsyncIterator[RunContext]:
     reference = None
     backend_target = None
     server = None
+    csms_root = None  # station role on security profile 2: the harness's CSMS root (test PKI)
     try:
         if cfg.role == "station":
             from .transport.server import CsmsServer
             from .catalog import actions_handled_by
             conn = cfg.connection
+            tls = csms_root = None
+            if conn.security_profile >= 2:  # the reference setup only (Config.unsupported): a test PKI of its own
+                from .transport.tls import issue_server, make_root, server_context
+                csms_root = make_root("OCPP Conformance harness CSMS root")
+                tls = server_context(issue_server(csms_root, [conn.listen_host]))
             server = CsmsServer(host=conn.listen_host, port=conn.listen_port, path=conn.path, log=log,
                                 message_timeout=cfg.timing.scaled(cfg.timing.message_timeout),
                                 passwords={conn.identity: conn.password}, security_profile=conn.security_profile,
-                                handled_actions=actions_handled_by("CSMS"),
+                                handled_actions=actions_handled_by("CSMS"), ssl_context=tls,
                                 default_handler_for=lambda identity: csms_default_handler(ctx_holder["ctx"]))
             await server.start()
             if cfg.reference:
@@ -243,6 +249,8 @@ async def ocpp_run(request: pytest.FixtureRequest) -> AsyncIterator[RunContext]:
                     features=cfg.pics.supported(),
                     message_timeout=cfg.timing.scaled(cfg.timing.message_timeout),
                     connect_timeout=cfg.timing.scaled(cfg.timing.connect_timeout))
+                if csms_root is not None:  # shipped trusting the harness CSMS root, on security profile 2
+                    reference.install_factory_csms_root(csms_root.certificate_pem)
                 backend_target = reference
         elif cfg.reference:
             from .reference.csms import ReferenceCsms
@@ -267,7 +275,8 @@ async def ocpp_run(request: pytest.FixtureRequest) -> AsyncIterator[RunContext]:
         backend = make_backend(cfg.actions.backend, command=cfg.actions.command, url=cfg.actions.url,
                                headers=dict(cfg.actions.headers), target=backend_target)
         actions = ActionPort(backend, log, timeout=cfg.timing.scaled(cfg.timing.action_timeout), role=cfg.role)
-        ctx = RunContext(config=cfg, log=log, run_dir=run_dir, actions=actions, server=server, reference=reference)
+        ctx = RunContext(config=cfg, log=log, run_dir=run_dir, actions=actions, server=server, reference=reference,
+                         csms_root=csms_root)
         ctx_holder["ctx"] = ctx
         set_current(ctx)
         if reference is not None and cfg.role == "station":

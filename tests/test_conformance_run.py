@@ -27,21 +27,30 @@ def run_cli(*args: str, run_dir: Path, timeout: float = 180) -> tuple[int, dict[
     return proc.returncode, results, proc.stdout + proc.stderr
 
 
-def _variants() -> dict[tuple[str, tuple[str, ...]], set[str]]:
-    """(sut, features the reference SUT is declared without) -> the cases that apply only then."""
-    variants: dict[tuple[str, tuple[str, ...]], set[str]] = {}
+Variant = tuple[str, tuple[str, ...], tuple[str, ...]]  # sut, features declared without, --set settings
+
+
+def _variants() -> dict[Variant, set[str]]:
+    """The reference setups other than the default one some cases need -> those cases: a product declared
+    WITHOUT a feature (Part 5 "not C-13"), or a configuration such as security profile 2 (TC_B_50_CS)."""
+    variants: dict[Variant, set[str]] = {}
     for fault in FAULTS.values():
-        if fault.without:
-            variants.setdefault((fault.sut, tuple(sorted(fault.without))), set()).update(fault.fails)
+        if fault.without or fault.settings:
+            key = (fault.sut, tuple(sorted(fault.without)), tuple(sorted(fault.settings)))
+            variants.setdefault(key, set()).update(fault.fails)
     return variants
+
+
+def _variant_args(without: tuple[str, ...], settings: tuple[str, ...]) -> list[str]:
+    return [a for f in without for a in ("--without-feature", f)] + [a for s in settings for a in ("--set", s)]
 
 
 def test_every_implemented_case_passes_against_the_reference_suts(tmp_path: Path) -> None:
     code, results, output = run_cli(run_dir=tmp_path)
     implemented = discover()
     assert set(results) == set(implemented), output
-    # The reference SUTs claim every feature; a case for products WITHOUT a feature (Part 5 "not C-13")
-    # is NOT APPLICABLE here and passes in the run of its variant (next test).
+    # The reference SUTs claim every feature and run security profile 1; a case for products WITHOUT a feature
+    # (Part 5 "not C-13") or for security profile 2 is NOT APPLICABLE here and passes in its variant (next test).
     only_without = set().union(*_variants().values()) if _variants() else set()
     failed = {k: v for k, v in results.items() if v["verdict"] != ("NOT APPLICABLE" if k in only_without else "PASS")}
     assert not failed, output
@@ -55,12 +64,12 @@ def test_every_implemented_case_passes_against_the_reference_suts(tmp_path: Path
     assert (tmp_path / "junit.xml").exists()
 
 
-@pytest.mark.parametrize("variant", sorted(_variants()), ids=lambda v: f"{v[0]}-without-{'-'.join(v[1])}")
-def test_cases_for_products_without_a_feature_pass_against_the_reference_sut_declared_without_it(
-        variant: tuple[str, tuple[str, ...]], tmp_path: Path) -> None:
-    sut, without = variant
+@pytest.mark.parametrize("variant", sorted(_variants()),
+                         ids=lambda v: "-".join([v[0], *(f"without-{f}" for f in v[1]), *v[2]]))
+def test_cases_of_other_setups_pass_against_the_reference_sut_set_up_so(variant: Variant, tmp_path: Path) -> None:
+    sut, without, settings = variant
     cases = _variants()[variant]
-    args = ["--role", sut] + [a for f in without for a in ("--without-feature", f)]
+    args = ["--role", sut] + _variant_args(without, settings)
     for case_id in sorted(cases):
         args += ["--case", case_id]
     code, results, output = run_cli(*args, run_dir=tmp_path)
@@ -80,7 +89,7 @@ def test_every_implemented_case_has_a_negative_control() -> None:
 @pytest.mark.parametrize("fault", sorted(FAULTS), ids=sorted(FAULTS))
 def test_negative_control_makes_its_cases_fail(fault: str, tmp_path: Path) -> None:
     spec = FAULTS[fault]
-    args = ["--role", spec.sut, "--fault", fault] + [a for f in spec.without for a in ("--without-feature", f)]
+    args = ["--role", spec.sut, "--fault", fault] + _variant_args(spec.without, spec.settings)
     for case_id in spec.fails:
         args += ["--case", case_id]
     code, results, output = run_cli(*args, run_dir=tmp_path)
@@ -115,22 +124,53 @@ def test_cases_excluded_by_the_pics_are_not_applicable_with_the_reason(tmp_path:
     code, results, output = run_cli("--role", "station", "--set", 'pics.profiles=["Smart Charging"]',
                                     run_dir=tmp_path)
     assert code == 0, output
-    assert results and all(r["verdict"] == "NOT APPLICABLE" for r in results.values()), results
-    assert all("profile Core is not claimed" in r["message"] for r in results.values())
+    cases = discover()
+    # Part 5 places no profile on a few cases (e.g. TC_G_20_CS): those always apply (unless their own Part 6
+    # prerequisite needs a profile, e.g. TC_B_19_CS); every other case is excluded, naming the profile.
+    unplaced = {c for c in results if not cases[c].profiles}
+    assert unplaced < set(results)
+    for case_id, result in results.items():
+        if case_id in unplaced:
+            assert result["verdict"] == "PASS" or "is not claimed in the PICS" in result["message"], result
+        else:
+            profiles = {p.profile for p in cases[case_id].profiles}
+            assert result["verdict"] == "NOT APPLICABLE", result
+            assert all(f"profile {p} is not claimed" in result["message"] for p in profiles - {"Smart Charging"}), \
+                result
 
 
 def test_mandatory_core_cases_run_with_a_pics_without_optional_features(tmp_path: Path) -> None:
-    code, results, output = run_cli("--config", str(REPO / "fixtures" / "reference-station.toml"), "--set",
-                                    f"pics_file={REPO / 'fixtures' / 'pics' / 'no-optional-features.toml'}", run_dir=tmp_path)
+    from conformance.config import load_config
+    from conformance.harness.applicability import applicability
+    pics = f"pics_file={REPO / 'fixtures' / 'pics' / 'no-optional-features.toml'}"
+    code, results, output = run_cli("--config", str(REPO / "fixtures" / "reference-station.toml"), "--set", pics,
+                                    run_dir=tmp_path)
     assert code == 0, output
     # every mandatory Core case passes (and our own cases beyond the catalog that need only Core, such as
-    # X_G_02_CS); the others (e.g. TC_P_04_CS, which needs Smart Charging) do not apply
-    mandatory = {case_id for case_id, meta in discover().items() if meta.role == "CS"
-                 and (any(p.profile == "Core" and p.level == "M" for p in meta.profiles)
-                      or case_id in {"X_G_02_CS"})}
-    assert mandatory and mandatory <= set(results), output
+    # X_G_02_CS); a conditional case runs exactly when its condition holds for this PICS: the cases for products
+    # WITHOUT a feature ("not C-13") do, and pass, since the reference station then behaves as such a product;
+    # the others (e.g. TC_P_04_CS, which needs Smart Charging) are NOT APPLICABLE with the condition.
+    config = load_config(REPO / "fixtures" / "reference-station.toml", overrides=[pics])
+    cases = {case_id: meta for case_id, meta in discover().items() if meta.role == "CS"}
+    other_setup = {c for (sut, without, settings), ids in _variants().items() if settings for c in ids}
+    mandatory = {case_id for case_id, meta in cases.items() if case_id not in other_setup
+                 and (any(p.profile == "Core" and p.level == "M" for p in meta.profiles) or case_id == "X_G_02_CS")}
+    assert mandatory and set(cases) == set(results), output
     assert {results[c]["verdict"] for c in mandatory} == {"PASS"}
-    assert {r["verdict"] for c, r in results.items() if c not in mandatory} <= {"NOT APPLICABLE"}
+    for case_id in other_setup & set(cases):  # e.g. TC_B_50_CS on security profile 1: says what it needs
+        applies, reason = applicability(cases[case_id], config)
+        assert results[case_id]["verdict"] == "NOT APPLICABLE", results[case_id]
+        assert ("security profile" if applies else reason) in results[case_id]["message"], results[case_id]
+    for case_id in set(cases) - mandatory - other_setup:
+        applies, reason = applicability(cases[case_id], config)
+        verdict, message = results[case_id]["verdict"], results[case_id]["message"]
+        if applies and verdict == "NOT APPLICABLE":  # the case's own Part 6 prerequisite (require_profiles)
+            assert "is not claimed in the PICS" in message, (case_id, results[case_id])
+            continue
+        assert verdict == ("PASS" if applies else "NOT APPLICABLE"), (case_id, results[case_id])
+        if not applies:
+            assert reason and reason in message, (case_id, results[case_id])
+    assert results["TC_P_04_CS"]["verdict"] == "NOT APPLICABLE"
 
 
 def test_block_selection_includes_our_own_cases_of_the_block(tmp_path: Path) -> None:

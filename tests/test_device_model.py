@@ -101,6 +101,7 @@ REQUIRED = [
     ("OCPPCommCtrlr", "MessageTimeout", "Default"),
     ("OCPPCommCtrlr", "NetworkConfigurationPriority", None),
     ("OCPPCommCtrlr", "NetworkProfileConnectionAttempts", None),
+    ("OCPPCommCtrlr", "ActiveNetworkProfile", None),  # required since errata 2025-09 §2.57
     ("OCPPCommCtrlr", "OfflineThreshold", None),
     ("OCPPCommCtrlr", "MessageAttempts", "TransactionEvent"),
     ("OCPPCommCtrlr", "MessageAttemptInterval", "TransactionEvent"),
@@ -126,6 +127,7 @@ REQUIRED = [
     ("SecurityCtrlr", "SecurityProfile", None),
     ("SecurityCtrlr", "OrganizationName", None),
     ("SecurityCtrlr", "CertificateEntries", None),
+    ("SecurityCtrlr", "AdditionalRootCertificateCheck", None),  # required unless only security profile 1
     ("SampledDataCtrlr", "TxEndedMeasurands", None),
     ("SampledDataCtrlr", "TxEndedInterval", None),
     ("SampledDataCtrlr", "TxStartedMeasurands", None),
@@ -731,7 +733,9 @@ def test_full_inventory_shape(dm):
     assert all(t[0].endswith("Ctrlr") for t in tiers[:first_physical])
     physical = list(dict.fromkeys(tiers[first_physical:]))
     assert physical == [("ChargingStation", None, None), ("EVSE", 1, None), ("Connector", 1, 1),
-                        ("EVSE", 2, None), ("Connector", 2, 1), ("Connector", 2, 2)]
+                        ("ConnectorPlugRetentionLock", 1, 1), ("EVSE", 2, None), ("Connector", 2, 1),
+                        ("ConnectorPlugRetentionLock", 2, 1), ("Connector", 2, 2),
+                        ("ConnectorPlugRetentionLock", 2, 2)]
 
 
 def test_configuration_inventory_only_settable(dm):  # B07.FR.07, TC_B_12_CS

@@ -83,8 +83,8 @@ def test_expected_failures_file(tmp_path: Path) -> None:
 def test_run_with_an_expected_failure_passes_the_gate(tmp_path: Path) -> None:
     xfail = tmp_path / "xfail.toml"
     xfail.write_text('[[expected_failure]]\ncase = "TC_B_01_CS"\nreason = "negative control"\n')
-    proc = subprocess.run([sys.executable, "-m", "conformance.cli", "run", "--role", "station", "--block", "B",
-                           "--fault", "boot_skips_connector_status", "--expected-failures", str(xfail), "--run-dir",
+    proc = subprocess.run([sys.executable, "-m", "conformance.cli", "run", "--role", "station", "--case", "TC_B_01_CS",
+                           "--case", "TC_B_06_CS", "--fault", "boot_skips_connector_status", "--expected-failures", str(xfail), "--run-dir",
                            str(tmp_path / "run")], capture_output=True, text=True, timeout=120, cwd=REPO)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "expected: TC_B_01_CS: FAIL as expected (negative control)" in proc.stdout

@@ -390,6 +390,13 @@ ACTIONS: dict[str, ActionSpec] = {
             (_evse(True),),
         ),
         ActionSpec(
+            "connector_lock_failure",
+            "station",
+            "Make the connector's cable retention lock fail the next time the station tries to lock it (e.g. the "
+            "plug will not be fully inserted); lasts until the EV is unplugged. Plugging in is a separate plug_in.",
+            (_evse(True), _connector()),
+        ),
+        ActionSpec(
             "reboot",
             "station",
             "Reboot the station through its own means (not through OCPP): a soft restart.",
@@ -649,6 +656,9 @@ class ActionPort:
 
     async def drive_out(self, evse: int = 1) -> dict[str, Any]:
         return await self.do("drive_out", evse=evse)
+
+    async def connector_lock_failure(self, evse: int = 1, connector: int | None = 1) -> dict[str, Any]:
+        return await self.do("connector_lock_failure", evse=evse, connector=connector)
 
     async def reboot(self) -> dict[str, Any]:
         return await self.do("reboot")

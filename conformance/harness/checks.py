@@ -45,6 +45,10 @@ class Satisfies:
     def __repr__(self) -> str:
         return self.description
 
+    def __call__(self, value: Any) -> bool:
+        """Usable as a pattern of ``Connection.expect_call`` (its ``matches`` calls callables)."""
+        return bool(self.predicate(value))
+
 
 _MISSING = object()
 

@@ -26,6 +26,12 @@ class RunContext:
     # action -> payload or callable: how the harness-as-CSMS answers, set by cases for a while
     response_overrides: dict[str, Any] = field(default_factory=dict)
     station_booted: bool = False  # the SUT station has been seen booting in this run
+    # Security profile 2 (station role): the harness's CSMS root (transport/tls.py Credential, with its key), which
+    # signed the harness server's certificate; cases sign new CSMS roots with it (M05.FR.10). None without TLS.
+    csms_root: Any = None
+    # After a case replaced the station's CSMS root, ``csms_root`` is a copy of that root (same subject and key) signed
+    # by the case's root, which this is (the certificate's issuer); None while ``csms_root`` is self-signed.
+    csms_root_issuer: Any = None
 
     @property
     def timing(self):

@@ -9,10 +9,11 @@ from __future__ import annotations
 import contextlib
 import uuid
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Any, AsyncIterator
 
 from ..transport.connection import Connection, IncomingCall, Response
-from ..outcomes import CheckFailed, Inconclusive
+from ..outcomes import CheckFailed, Inconclusive, SutTimeout
 from .checks import ABSENT, OneOf, Satisfies
 from ..protocol.frames import utc_now
 from .sides import ChargingStationUnderTest, CsmsUnderTest
@@ -463,8 +464,582 @@ __all__ = ["booted", "booted_csms", "StationBoot", "CsmsBoot", "expect_connector
 
 # --------------------------------------------------------------------------- station-side transactions (Part 6 §2)
 
+TX_STOP_POINT = {"component": {"name": "TxCtrlr"}, "variable": {"name": "TxStopPoint"}}
+
+
+async def tx_stop_points(sut: ChargingStationUnderTest) -> list[str]:
+    """The station's TxCtrlr.TxStopPoint (a required variable, Part 2 §2.6.5); [] when it cannot be read."""
+    response = await sut.call("GetVariables", {"getVariableData": [TX_STOP_POINT]})
+    result = response.payload.get("getVariableResult", [{}])[0] if response.ok else {}
+    if result.get("attributeStatus") != "Accepted":
+        sut.note(f"TxCtrlr.TxStopPoint could not be read: {result or response.describe()}")
+        return []
+    return [p.strip() for p in result.get("attributeValue", "").split(",") if p.strip()]
+
+
+@dataclass
+class StationTransaction:
+    """A transaction of the Charging Station under test, as the harness CSMS follows it through the Part 6
+    §2.18 reusable states. ``transaction_id`` is None until the station sent its first TransactionEventRequest
+    (with TxStartPoint PowerPathClosed, say, authorizing alone starts nothing); ``events`` are the station's
+    TransactionEventRequests of this transaction, in arrival order. ``start_points`` / ``stop_points`` are the
+    station's TxStartPoint / TxStopPoint as read at the start. ``since``: the connection mark from which the
+    transaction's messages are looked for."""
+
+    evse: int
+    connector: int
+    transaction_id: str | None = None
+    events: list[IncomingCall] = dc_field(default_factory=list)
+    start_points: list[str] = dc_field(default_factory=list)
+    stop_points: list[str] = dc_field(default_factory=list)
+    since: int = 0
+    connection: Connection | None = None  # the connection ``since`` belongs to (a reboot brings a new one)
+    authorized: bool = False  # the valid idToken was presented to start
+    plugged: bool = False  # the EV is plugged in (by these helpers)
+    stop_authorized: bool = False  # the idToken was presented again to stop
+    ended: bool = False  # a TransactionEventRequest eventType Ended was seen
+
+    @property
+    def started(self) -> bool:
+        return self.transaction_id is not None
+
+    def pattern(self) -> dict[str, Any]:
+        """The TransactionEventRequest pattern of this transaction: its transactionId once known, before that
+        the Started event of its EVSE."""
+        if self.transaction_id is not None:
+            return {"transactionInfo": {"transactionId": self.transaction_id}}
+        return {"eventType": "Started", "evse": {"id": self.evse}}
+
+    def since_on(self, sut: ChargingStationUnderTest) -> tuple[Connection, int]:
+        """The station's current connection and where this transaction's messages start on it (after a reboot:
+        the start of the case on the new connection)."""
+        conn = sut.connection
+        return conn, (self.since if conn is self.connection else sut.since(conn))
+
+    def record(self, incoming: IncomingCall) -> IncomingCall:
+        """Take a TransactionEventRequest of this transaction into account. A case that waits for one of its
+        events itself (e.g. the Ended event of a reset) records it here, so the restore knows it has ended."""
+        self.events.append(incoming)
+        if self.transaction_id is None:
+            self.transaction_id = incoming.payload.get("transactionInfo", {}).get("transactionId")
+        if incoming.payload.get("eventType") == "Ended":
+            self.ended = True
+        return incoming
+
+
+def _tx_registry(sut: ChargingStationUnderTest) -> list[StationTransaction] | None:
+    return getattr(sut, "_station_transactions", None)
+
+
+async def _next_tx_event(sut: ChargingStationUnderTest, tx: StationTransaction, what: str, *,
+                         requirements: tuple[str, ...], timeout: float | None = None) -> IncomingCall:
+    """The next (not yet claimed) TransactionEventRequest of ``tx``; a missing one fails the case naming
+    ``requirements``."""
+    conn, since = tx.since_on(sut)
+    try:
+        incoming = await conn.expect_call("TransactionEvent", since=since, timeout=timeout,
+                                          requirements=requirements, **tx.pattern())
+    except SutTimeout as exc:
+        sut.check.that(what, False, expected=f"TransactionEventRequest {tx.pattern()}", actual=exc.actual,
+                       requirements=requirements)
+        raise
+    return tx.record(incoming)
+
+
+def _token_fields(sut: ChargingStationUnderTest) -> dict[str, Any]:
+    token = sut.config.id_tokens.valid
+    return {"idToken.idToken": token.id_token, "idToken.type": token.type}
+
+
+async def authorized(sut: ChargingStationUnderTest, evse: int, connector: int, *,
+                     tx: StationTransaction | None = None) -> StationTransaction:
+    """Reusable state Authorized (Charging Station, Part 6 §2.18, way A: local authorization): the configured
+    valid idToken is presented at the EVSE (action ``present_id_token``).
+
+    AuthorizeRequest (step 1) is checked when the station sends it (idToken value and type); Part 6 lets a
+    station skip it (token cached or in the local list, AuthEnabled false), which is noted. A
+    TransactionEventRequest (step 3: triggerReason Authorized, the idToken) is required when TxStartPoint
+    contains Authorized or the transaction already started (``tx`` from EVConnectedPreSession with
+    TxStartPoint EVConnected); otherwise Part 6 does not require it here (with PowerPathClosed and the EV
+    plugged in, the transaction may start now, E01.FR.05: :func:`energy_transfer_started` takes that event).
+    ParkingBayOccupied, optional in Part 6, is skipped. Returns ``tx`` (a new :class:`StationTransaction` when None), marked authorized; inside
+    :func:`transactions_ended_afterwards` a new one is registered for the restore."""
+    conn = sut.connection
+    if tx is None:
+        tx = StationTransaction(evse, connector, start_points=await tx_start_points(sut),
+                                stop_points=await tx_stop_points(sut), since=conn.mark(), connection=conn)
+        registry = _tx_registry(sut)
+        if registry is not None:
+            registry.append(tx)
+    token = sut.config.id_tokens.valid
+    expects_tx = tx.started or "Authorized" in tx.start_points
+    mark = conn.mark()
+    await sut.actions.do("present_id_token", id_token=token.id_token, type=token.type, evse=evse)
+    tx.authorized = True
+    try:
+        first = await conn.expect_one_of([("Authorize", {}), ("TransactionEvent", tx.pattern())], since=mark,
+                                         requirements=("C01.FR.02",))
+    except SutTimeout:
+        if expects_tx:
+            raise
+        sut.note("no AuthorizeRequest after the idToken was presented: Part 6 allows this when the token is cached "
+                 "or in the local list, or authorization is disabled")
+        return tx
+    if first.action == "Authorize":
+        sut.check.fields("AuthorizeRequest", first.payload, _token_fields(sut), requirements=("C01.FR.02",))
+    else:
+        sut.note("the station sent no AuthorizeRequest before its TransactionEventRequest (allowed by Part 6 for a "
+                 "cached / locally listed token)")
+        tx.record(first)
+    if not expects_tx:
+        return tx
+    event = tx.events[-1] if first.action == "TransactionEvent" else await _next_tx_event(
+        sut, tx, "a TransactionEventRequest follows the authorization (TxStartPoint "
+                 f"{','.join(tx.start_points) or '?'})", requirements=("E01.FR.03", "E02.FR.01"))
+    if expects_tx:
+        sut.check.fields("TransactionEventRequest after authorization (Part 6 Authorized step 3)", event.payload,
+                         {"triggerReason": "Authorized", **_token_fields(sut)},
+                         requirements=("E02.FR.01", "E03.FR.01", "E01.FR.10"))
+    if len(tx.events) == 1:
+        sut.check.fields("TransactionEventRequest that starts the transaction", event.payload,
+                         {"eventType": "Started", "evse.id": evse}, requirements=("E01.FR.03", "E01.FR.05"))
+    return tx
+
+
+async def ev_connected_transaction(sut: ChargingStationUnderTest, evse: int, connector: int, *,
+                                   requirements: tuple[str, ...] = ("G01.FR.03",)) -> StationTransaction:
+    """Reusable state EVConnectedPreSession (:func:`ev_connected_pre_session`: plug in, Occupied, the Started
+    event when TxStartPoint contains EVConnected) as the beginning of a :class:`StationTransaction`, for cases
+    that plug in before authorizing (pass it as ``tx`` to :func:`authorized` / :func:`energy_transfer_started`).
+    Inside :func:`transactions_ended_afterwards` it is registered for the restore before the EV is plugged in."""
+    conn = sut.connection
+    tx = StationTransaction(evse, connector, start_points=await tx_start_points(sut),
+                            stop_points=await tx_stop_points(sut), since=conn.mark(), connection=conn, plugged=True)
+    registry = _tx_registry(sut)
+    if registry is not None:
+        registry.append(tx)
+    connected = await ev_connected_pre_session(sut, evse, connector, requirements=requirements)
+    if connected.transaction is not None:
+        tx.record(connected.transaction)
+    return tx
+
+
+async def energy_transfer_started(sut: ChargingStationUnderTest, evse: int, connector: int, *,
+                                  tx: StationTransaction | None = None) -> StationTransaction:
+    """Reusable state EnergyTransferStarted (Charging Station, Part 6 §2.18), in Part 6's order: Authorized
+    first (unless ``tx`` is already authorized), then, unless the EV is plugged in already (``tx`` from
+    EVConnectedPreSession), Part 1: the EV is plugged in (action ``plug_in``), the connector reported
+    Occupied and, when TxStartPoint contains EVConnected or the transaction already started, a
+    TransactionEventRequest with triggerReason CablePluggedIn and chargingState EVConnected. Part 2: the
+    station's TransactionEventRequests are followed until one reports chargingState Charging (triggerReason
+    ChargingStateChanged, step 9); the transaction must have started with eventType Started for the EVSE,
+    and one of its events must carry the valid idToken (E01.FR.10). Returns the :class:`StationTransaction`."""
+    if tx is None or not tx.authorized:
+        tx = await authorized(sut, evse, connector, tx=tx)
+    conn = sut.connection
+    if not tx.plugged:
+        mark = conn.mark()
+        was_started = tx.started
+        await sut.actions.do("plug_in", evse=evse, connector=connector)
+        tx.plugged = True
+        await expect_availability_reports(sut, conn, {(evse, connector): "Occupied"},
+                                          requirements=("G01.FR.03", "E02.FR.05"),
+                                          what="the plugged-in connector is reported Occupied", since=mark)
+        if "EVConnected" in tx.start_points or was_started:
+            event = await _next_tx_event(sut, tx, "a TransactionEventRequest reports the cable plugged in",
+                                         requirements=("E02.FR.06", "E01.FR.02"))
+            sut.check.fields("TransactionEventRequest when the EV is connected (Part 6 EnergyTransferStarted "
+                             "step 3)", event.payload,
+                             {"triggerReason": "CablePluggedIn", "transactionInfo.chargingState": "EVConnected"},
+                             requirements=("E01.FR.15", "E01.FR.18"))
+    charging = next((e for e in tx.events if e.payload.get("transactionInfo", {}).get("chargingState") == "Charging"),
+                    None)
+    while charging is None:
+        event = await _next_tx_event(sut, tx, "a TransactionEventRequest reports chargingState Charging",
+                                     requirements=("E01.FR.18",))
+        if event.payload.get("transactionInfo", {}).get("chargingState") == "Charging":
+            charging = event
+        sut.check.that("the transaction does not end before the energy transfer starts", not tx.ended,
+                       expected="eventType Started / Updated", actual=event.payload.get("eventType"),
+                       requirements=("E01.FR.18",))
+    sut.check.fields("TransactionEventRequest that starts the energy transfer (Part 6 EnergyTransferStarted "
+                     "step 9)", charging.payload, {"triggerReason": "ChargingStateChanged",
+                                                   "transactionInfo.chargingState": "Charging"},
+                     requirements=("E01.FR.18", "E01.FR.15"))
+    first = tx.events[0]
+    sut.check.fields("the first TransactionEventRequest of the transaction", first.payload,
+                     {"eventType": "Started", "evse.id": evse}, requirements=("E01.FR.02", "E01.FR.05", "E01.FR.16"))
+    token = sut.config.id_tokens.valid
+    carried = [e for e in tx.events if e.payload.get("idToken", {}).get("idToken") == token.id_token]
+    sut.check.that("a TransactionEventRequest of the transaction carries the presented idToken", bool(carried),
+                   expected=token.id_token, actual=[e.payload.get("idToken") for e in tx.events],
+                   requirements=("E01.FR.10", "E03.FR.01"))
+    return tx
+
+
+def _stopped_locally(sut: ChargingStationUnderTest, event: IncomingCall) -> None:
+    """Part 6 general rule: a transaction stopped with StopAuthorized (local) ends with stoppedReason Local or
+    without stoppedReason."""
+    sut.check.fields("TransactionEventRequest eventType Ended after a local stop", event.payload,
+                     {"transactionInfo.stoppedReason": OneOf("Local", ABSENT)},
+                     requirements=("E07.FR.04", "E07.FR.05"))
+
+
+async def stop_authorized(sut: ChargingStationUnderTest, tx: StationTransaction) -> IncomingCall:
+    """Reusable state StopAuthorized (Charging Station, Part 6 §2.18, way A): the same idToken is presented
+    again (action ``present_id_token``); the station must send a TransactionEventRequest with triggerReason
+    StopAuthorized and the idToken omitted or the presented one (step 1). With TxStopPoint Authorized (or
+    PowerPathClosed) that event is the Ended one, then with stoppedReason Local or omitted; otherwise the
+    transaction goes on to EVConnectedPostSession. The same token ends the authorization without an
+    AuthorizeRequest (C01.FR.03, E07.FR.01): one sent before the StopAuthorized event fails. Returns the
+    StopAuthorized event."""
+    token = sut.config.id_tokens.valid
+    conn = sut.connection
+    mark = conn.mark()
+    await sut.actions.do("present_id_token", id_token=token.id_token, type=token.type, evse=tx.evse)
+    tx.stop_authorized = True
+    event = await _next_tx_event(sut, tx, "a TransactionEventRequest follows the stop authorization",
+                                 requirements=("E07.FR.02", "E06.FR.03"))
+    if conn is sut.connection:
+        until = next((i for i, c in enumerate(conn.mailbox) if c is event), len(conn.mailbox))
+        asked = [c for c in conn.mailbox[mark:until] if c.action == "Authorize"
+                 and c.payload.get("idToken", {}).get("idToken") == token.id_token]
+        sut.check.that("the station ends the authorization with the token that started it without an "
+                       "AuthorizeRequest", not asked, expected="no AuthorizeRequest before the StopAuthorized event",
+                       actual=[c.payload for c in asked], requirements=("C01.FR.03", "E07.FR.01"))
+    sut.check.fields("TransactionEventRequest after the stop authorization (Part 6 StopAuthorized step 1)",
+                     event.payload, {"triggerReason": "StopAuthorized",
+                                     "idToken": OneOf(ABSENT, Satisfies(
+                                         lambda t: t.get("idToken") == token.id_token and t.get("type") == token.type,
+                                         f"the presented idToken {token.id_token} ({token.type})"))},
+                     requirements=("E07.FR.02",))
+    if tx.ended:
+        _stopped_locally(sut, event)
+    return event
+
+
+async def ev_connected_post_session(sut: ChargingStationUnderTest, tx: StationTransaction) -> IncomingCall | None:
+    """Reusable state EVConnectedPostSession (Charging Station, Part 6 §2.18): unless the transaction has ended
+    already, the station reports the energy transfer stopped: triggerReason ChargingStateChanged,
+    chargingState EVConnected (step 1; Ended is accepted, e.g. TxStopPoint EnergyTransfer, then with
+    stoppedReason Local or omitted) and, when TxStopPoint contains DataSigned, a SignedDataReceived event
+    (step 3). Returns the step 1 event, None when the transaction had ended."""
+    if tx.ended:
+        sut.note("EVConnectedPostSession: the transaction has ended already, no TransactionEventRequest expected")
+        return None
+    event = await _next_tx_event(sut, tx, "a TransactionEventRequest reports the energy transfer stopped",
+                                 requirements=("E01.FR.18",))
+    sut.check.fields("TransactionEventRequest after the stop (Part 6 EVConnectedPostSession step 1)", event.payload,
+                     {"triggerReason": "ChargingStateChanged", "transactionInfo.chargingState": "EVConnected"},
+                     requirements=("E01.FR.18", "E06.FR.15"))
+    if tx.ended:
+        _stopped_locally(sut, event)
+    elif "DataSigned" in tx.stop_points:
+        signed = await _next_tx_event(sut, tx, "a TransactionEventRequest reports the signed data",
+                                      requirements=("E06.FR.05",))
+        sut.check.fields("TransactionEventRequest (Part 6 EVConnectedPostSession step 3)", signed.payload,
+                         {"triggerReason": "SignedDataReceived"}, requirements=("E06.FR.15",))
+        if tx.ended:
+            _stopped_locally(sut, signed)
+    return event
+
+
+async def ev_disconnected(sut: ChargingStationUnderTest, tx: StationTransaction, *, status: str = "Available",
+                          status_requirements: tuple[str, ...] = ("G01.FR.04",),
+                          report: bool = True) -> IncomingCall | None:
+    """Reusable state EVDisconnected (Charging Station, Part 6 §2.18): the EV is unplugged (action ``unplug``),
+    the connector is reported ``status`` (Available; Unavailable when a change of availability was
+    scheduled, G01.FR.05) unless ``report`` is False (the connector's status does not change, e.g. it became
+    Unavailable when the transaction ended), and, unless the transaction has ended already, a
+    TransactionEventRequest with triggerReason EVCommunicationLost and chargingState Idle (step 3).
+    Returns that event, or None."""
+    conn = sut.connection
+    mark = conn.mark()
+    await sut.actions.do("unplug", evse=tx.evse, connector=tx.connector)
+    tx.plugged = False
+    if report:
+        await expect_availability_reports(sut, conn, {(tx.evse, tx.connector): status},
+                                          requirements=status_requirements,
+                                          what=f"the unplugged connector is reported {status}", since=mark)
+    if tx.ended:
+        return None
+    event = await _next_tx_event(sut, tx, "a TransactionEventRequest reports the EV disconnected",
+                                 requirements=("E06.FR.02", "E06.FR.06"))
+    sut.check.fields("TransactionEventRequest after the EV is disconnected (Part 6 EVDisconnected step 3)",
+                     event.payload, {"triggerReason": "EVCommunicationLost", "transactionInfo.chargingState": "Idle"},
+                     requirements=("E06.FR.15", "E01.FR.18"))
+    return event
+
+
+async def parking_bay_unoccupied(sut: ChargingStationUnderTest, tx: StationTransaction) -> IncomingCall | None:
+    """Reusable state ParkingBayUnoccupied (Charging Station, Part 6 §2.18): only when the transaction is still
+    running and TxStopPoint contains ParkingBayOccupancy, the EV leaves the bay (action ``drive_out``) and
+    the station ends the transaction: triggerReason EVDeparted, eventType Ended, stoppedReason Local. Otherwise
+    the state is skipped with a note (Part 6 makes the parking bay steps optional: a station without a bay
+    sensor, or tested with a test plug)."""
+    if tx.ended or "ParkingBayOccupancy" not in tx.stop_points:
+        sut.note("ParkingBayUnoccupied skipped: " + ("the transaction has ended" if tx.ended else
+                                                    "TxStopPoint does not contain ParkingBayOccupancy"))
+        return None
+    await sut.actions.do("drive_out", evse=tx.evse)
+    event = await _next_tx_event(sut, tx, "a TransactionEventRequest reports the EV departed",
+                                 requirements=("E06.FR.01",))
+    sut.check.fields("TransactionEventRequest after the EV left the bay (Part 6 ParkingBayUnoccupied)",
+                     event.payload, {"triggerReason": "EVDeparted", "eventType": "Ended",
+                                     "transactionInfo.stoppedReason": "Local"}, requirements=("E06.FR.01",))
+    return event
+
+
+async def _end_quietly(sut: ChargingStationUnderTest, tx: StationTransaction) -> None:
+    """Stop, unplug and drain one transaction without judging anything (used by the restore)."""
+    conn, since = tx.since_on(sut)
+    token = sut.config.id_tokens.valid
+
+    async def drain() -> None:
+        while not tx.ended and tx.started:
+            tx.record(await conn.expect_call("TransactionEvent", since=since, **tx.pattern()))
+
+    if tx.authorized and not tx.stop_authorized and (tx.started or not tx.plugged):
+        # A second presentation stops the transaction, or withdraws an authorization not yet used.
+        await sut.actions.do("present_id_token", id_token=token.id_token, type=token.type, evse=tx.evse)
+        tx.stop_authorized = True
+        if tx.started:
+            with contextlib.suppress(SutTimeout):
+                tx.record(await conn.expect_call("TransactionEvent", since=since, **tx.pattern()))
+    if tx.plugged:
+        mark = conn.mark()
+        await sut.actions.do("unplug", evse=tx.evse, connector=tx.connector)
+        tx.plugged = False
+        await conn.expect_one_of(
+            [("StatusNotification", {"evseId": tx.evse, "connectorId": tx.connector}),
+             ("NotifyEvent", {"eventData": Satisfies(
+                 lambda data: any(e.get("variable", {}).get("name") == "AvailabilityState"
+                                  and e.get("component", {}).get("evse", {}) ==
+                                  {"id": tx.evse, "connectorId": tx.connector} for e in data),
+                 f"AvailabilityState of EVSE {tx.evse} connector {tx.connector}")})], since=mark)
+    try:
+        await drain()
+    except SutTimeout:
+        if "ParkingBayOccupancy" not in tx.stop_points:
+            raise
+        await sut.actions.do("drive_out", evse=tx.evse)
+        await drain()
+
+
+@contextlib.asynccontextmanager
+async def transactions_ended_afterwards(sut: ChargingStationUnderTest) -> AsyncIterator[list[StationTransaction]]:
+    """General precondition after a case with transactions on the station: every :class:`StationTransaction`
+    in the yielded list (the helpers :func:`authorized` / :func:`energy_transfer_started` add the ones they
+    create inside the block; a case may add its own) that is still running, authorized or plugged in at the
+    end (a case that waited for a transaction's Ended event itself, e.g. after a reset, records it with
+    :meth:`StationTransaction.record`) is stopped (the idToken presented again), the EV unplugged and the transaction's Ended event awaited
+    (after ``drive_out`` when TxStopPoint has ParkingBayOccupancy), even when the case failed, so the
+    connector is free for the next case. Nothing is judged; a failed restore is noted, never the case's
+    outcome. Availability a case changed is :func:`availability_restored`'s job (enter that one first)."""
+    previous = _tx_registry(sut)
+    transactions: list[StationTransaction] = []
+    sut._station_transactions = transactions  # type: ignore[attr-defined]
+    try:
+        yield transactions
+    finally:
+        sut._station_transactions = previous  # type: ignore[attr-defined]
+        for tx in reversed(transactions):
+            if tx.ended and not tx.plugged:
+                continue
+            try:
+                await _end_quietly(sut, tx)
+                sut.note(f"restored: transaction {tx.transaction_id or '(not started)'} on EVSE {tx.evse} ended, "
+                         f"EV unplugged")
+            except Exception as exc:  # action failures, timeouts, disconnects: never the case's outcome
+                sut.note(f"could not end transaction {tx.transaction_id or '(not started)'} on EVSE {tx.evse}: {exc}")
+
 
 # --------------------------------------------------------------------------- boot states (B02/B03)
+import asyncio  # noqa: E402  (this section's own imports)
+import time as _boot_time  # noqa: E402
+
+from ..outcomes import SutDisconnected as _SutDisconnected  # noqa: E402
+
+# A station's timers may fire this much before the interval ends (timer granularity); the harness measures from
+# the moment it answered to the moment the retry arrived, which network latency only lengthens.
+BOOT_TIMER_GRANULARITY = 0.05
+
+
+@dataclass
+class BootAnswer:
+    """One BootNotificationRequest of the station and how the harness CSMS answered it."""
+
+    boot: IncomingCall
+    status: str
+    interval: int
+    answered_at: float  # harness monotonic clock, just before the answer was sent
+
+
+class BootAnswers:
+    """How the harness CSMS answers the station's BootNotificationRequests in a case: with ``status`` and
+    ``interval`` as currently set (a boot whose reason is ``accept_reason`` is Accepted); every answer is
+    recorded with its time in ``log``."""
+
+    def __init__(self, status: str, interval: int) -> None:
+        self.status = status
+        self.interval = interval
+        self.accept_reason: str | None = None
+        self.log: list[BootAnswer] = []
+
+    def __call__(self, incoming: IncomingCall) -> dict[str, Any]:
+        status = "Accepted" if self.accept_reason and incoming.payload.get("reason") == self.accept_reason \
+            else self.status
+        self.log.append(BootAnswer(incoming, status, self.interval, _boot_time.monotonic()))
+        return {"currentTime": utc_now(), "interval": self.interval, "status": status}
+
+    @property
+    def last(self) -> BootAnswer:
+        return self.log[-1]
+
+    def answer_to(self, boot: IncomingCall) -> BootAnswer:
+        return next(a for a in self.log if a.boot is boot)
+
+
+@contextlib.asynccontextmanager
+async def boot_answered(sut: ChargingStationUnderTest, status: str, interval: int) -> AsyncIterator[BootAnswers]:
+    """Inside the block the harness CSMS answers BootNotificationRequests ``status`` (Pending / Rejected) with
+    ``interval``, unless the case changes ``answers.status``. Afterwards (general precondition, Part 6 §2.1) the
+    station ends connected and Accepted: unless its last boot was Accepted, its next BootNotification (at most the
+    interval plus the connect timeout later) is answered Accepted and its connector reports are awaited. A failed
+    restore is noted, never the case's outcome."""
+    answers = BootAnswers(status, interval)
+    with sut.answering("BootNotification", answers):
+        try:
+            yield answers
+        finally:
+            answers.status = "Accepted"
+            if answers.log and answers.last.status != "Accepted":
+                await _boot_accepted_again(sut, answers)
+            elif answers.log:
+                await _boot_reports_done(sut, answers.last.boot)
+
+
+async def _boot_accepted_again(sut: ChargingStationUnderTest, answers: BootAnswers) -> None:
+    timeout = answers.interval + sut.tolerance + sut.ctx.scaled(sut.config.timing.connect_timeout)
+    deadline = _boot_time.monotonic() + timeout
+    try:
+        while answers.last.status != "Accepted":
+            previous = answers.last.boot
+            conn = previous.connection
+            if not conn.is_open:
+                conn = await sut.server.wait_for_connection(sut.identity,
+                                                            timeout=max(0.0, deadline - _boot_time.monotonic()))
+            since = conn.mailbox.index(previous) + 1 if previous in conn.mailbox else 0
+            with contextlib.suppress(_SutDisconnected):
+                boot = await conn.expect_call("BootNotification", since=since,
+                                              timeout=max(0.0, deadline - _boot_time.monotonic()))
+                async with asyncio.timeout(max(0.1, deadline - _boot_time.monotonic())):
+                    await boot.answered.wait()
+        await _boot_reports_done(sut, answers.last.boot)
+        sut.note("restored: the station booted again and was accepted")
+    except (CheckFailed, Inconclusive, TimeoutError) as exc:
+        sut.note(f"could not get the station accepted again: {exc!r}")
+
+
+async def _boot_reports_done(sut: ChargingStationUnderTest, boot: IncomingCall) -> None:
+    """Wait (at most one message timeout, not judged) until every connector was reported after the accepted
+    ``boot``, so that no report of this boot leaks into the next case."""
+    conn = boot.connection
+    start = conn.mailbox.index(boot) + 1 if boot in conn.mailbox else len(conn.mailbox)
+
+    def reported(incoming: IncomingCall) -> set[tuple[int, int]]:
+        if incoming.action == "StatusNotification":
+            return {(incoming.payload.get("evseId"), incoming.payload.get("connectorId"))}
+        return {(e.get("component", {}).get("evse", {}).get("id"), e.get("component", {}).get("evse", {}).get(
+            "connectorId")) for e in _availability_events(incoming)} if incoming.action == "NotifyEvent" else set()
+
+    pending = set(sut.connectors)
+    for incoming in conn.mailbox[start:]:
+        pending -= reported(incoming)
+    deadline = _boot_time.monotonic() + sut.message_timeout
+    while pending and conn.is_open:
+        try:
+            pending -= reported(await conn.expect_one_of(AVAILABILITY_REPORTS, since=start, timeout=max(
+                0.0, deadline - _boot_time.monotonic())))
+        except CheckFailed:
+            sut.note(f"no status report of connector(s) {sorted(pending)} after the accepted boot")
+            return
+
+
+async def expect_boot_retry(sut: ChargingStationUnderTest, answers: BootAnswers, conn: Connection, *,
+                            may_close: bool, quiet: frozenset[str] | None, early: tuple[str, ...],
+                            late: tuple[str, ...], quiet_requirements: tuple[str, ...] = (),
+                            open_requirements: tuple[str, ...] = ()) -> tuple[Connection, IncomingCall]:
+    """After the harness answered the station's last BootNotification with a status other than Accepted: the
+    next BootNotificationRequest arrives no sooner than the interval (``early`` requirements) and at most the
+    configured max time deviation after it (``late``). ``may_close``: the station may close the connection
+    meanwhile and send it on a new one (Rejected, B03.FR.04); otherwise a close fails ``open_requirements``
+    (Pending, B02.FR.06). ``quiet``: the only other CALLs the station may send meanwhile (``frozenset()``: none,
+    checked against ``quiet_requirements``; None: not checked). Returns the connection and the retry."""
+    last = answers.last
+    interval = last.interval
+    since = conn.mailbox.index(last.boot) + 1 if last.boot in conn.mailbox else len(conn.mailbox)
+    count = sut.connection_count()
+    deadline = last.answered_at + interval + sut.tolerance
+    window = f"between {interval}s and {interval + sut.tolerance:g}s after the {last.status} answer"
+    calls: list[IncomingCall] = []
+    try:
+        try:
+            retry = await conn.expect_call("BootNotification", since=since,
+                                           timeout=max(0.0, deadline - _boot_time.monotonic()))
+            calls = conn.mailbox[since:conn.mailbox.index(retry)]
+        except _SutDisconnected:
+            sut.check.that(f"the station keeps the connection open after a {last.status} boot", may_close,
+                           expected="connection open", actual=f"closed: {conn.close_reason}",
+                           requirements=open_requirements)
+            calls = list(conn.mailbox[since:])
+            conn = await sut.server.wait_for_connection(sut.identity, after=count,
+                                                        timeout=max(0.0, deadline - _boot_time.monotonic()))
+            retry = await conn.expect_call("BootNotification", timeout=max(0.0, deadline - _boot_time.monotonic()))
+            calls += conn.mailbox[:conn.mailbox.index(retry)]
+    except SutTimeout as exc:
+        sut.check.that(f"the station sends BootNotificationRequest again {window}", False,
+                       expected=f"BootNotificationRequest {window}", actual=exc.actual, requirements=late)
+    gap = retry.received_mono - last.answered_at
+    sut.check.timing(f"BootNotificationRequest is retried no sooner than the interval ({interval}s) after the "
+                     f"{last.status} answer", gap, required=interval, tolerance=BOOT_TIMER_GRANULARITY,
+                     at_least=True, requirements=early)
+    if quiet is not None:
+        other = [i.action for i in calls if i.action not in quiet and i.action != "BootNotification"]
+        sut.check.that(f"the station sends no other CALL while its boot is {last.status}", not other,
+                       expected=f"only {sorted(quiet)}" if quiet else "no CALL", actual=other,
+                       requirements=quiet_requirements)
+    return conn, retry
+
+
+@contextlib.asynccontextmanager
+async def csms_boot_status(csms: CsmsUnderTest, status: str) -> AsyncIterator[None]:
+    """The CSMS is configured (``csms_configure boot_status``) to answer the harness station's BootNotification
+    with ``status``; afterwards it is configured back to Accepted (a failure is noted)."""
+    await csms.actions.do("csms_configure", setting="boot_status", value=status, station=csms.identity)
+    try:
+        yield
+    finally:
+        try:
+            await csms.actions.do("csms_configure", setting="boot_status", value="Accepted", station=csms.identity)
+        except Exception as exc:  # action failures: never the case's outcome
+            csms.note(f"could not configure the CSMS back to accept the station: {exc}")
+
+
+async def boot_csms(csms: CsmsUnderTest, reason: str = "PowerUp") -> Response:
+    """The harness station sends BootNotificationRequest with ``reason`` and its configured model and vendor;
+    the CSMS must answer it with a CALLRESULT (B01.FR.02)."""
+    station = csms.station
+    response = await csms.call("BootNotification", {
+        "reason": reason, "chargingStation": {"model": station.model, "vendorName": station.vendor_name}})
+    csms.check.that("the CSMS answers BootNotificationRequest with a CALLRESULT", response.ok, expected="CALLRESULT",
+                    actual=response.describe(), requirements=("B01.FR.02",))
+    return response
+
+
+__all__ += ["BootAnswer", "BootAnswers", "boot_answered", "expect_boot_retry", "csms_boot_status", "boot_csms",
+            "BOOT_TIMER_GRANULARITY"]
+
 
 
 # --------------------------------------------------------------------------- reports (B07/B08)

@@ -9,6 +9,7 @@ both roles read alike. Physical and operator steps go through ``actions`` only.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import time
 from typing import Any, AsyncIterator, Iterator
@@ -24,6 +25,7 @@ from ..transport.client import open_station_connection
 from ..transport.connection import Connection, IncomingCall, Response
 from .checks import Checker, Satisfies
 from .context import RunContext
+from .reports import HarnessReports
 
 
 def connectors_of(ctx: RunContext) -> list[tuple[int, int]]:
@@ -270,6 +272,7 @@ class HarnessStation:
         self.device_model = DeviceModel([(e.id, e.connectors) for e in ctx.config.evses])
         self.connection: Connection | None = None
         self.answers: dict[str, Any] = {}  # action -> payload: set by :meth:`answering`
+        self.reports = HarnessReports(self)  # GetBaseReport / GetReport and the reports sent (B07, B08)
 
     @contextlib.contextmanager
     def answering(self, action: str, payload: dict[str, Any]) -> Iterator[None]:
@@ -294,7 +297,24 @@ class HarnessStation:
             return {"setVariableResult": self.device_model.set_variables(incoming.payload["setVariableData"])}
         if incoming.action == "ChangeAvailability":
             return {"status": "Accepted"}  # idle connectors: the change is made at once (G03, G04)
+        if incoming.action in ("GetBaseReport", "GetReport"):
+            return self.reports.answer(incoming)
+        if incoming.action == "Reset":
+            # No transaction: Accepted (B11.FR.03, B11.FR.08); a case with a transaction answers Scheduled
+            # (OnIdle, B12.FR.01) through :meth:`answering`. The reboot itself is the case's step (:meth:`reboot`).
+            return {"status": "Accepted"}
         return build_example(incoming.action, "response")
+
+    async def reboot(self, reset: IncomingCall | None = None) -> Connection:
+        """Simulate a reboot (e.g. after an accepted Reset): once ``reset`` has been answered, the WebSocket
+        connection is closed and a new one opened. Booting on it (BootNotification ...) is the caller's step."""
+        if reset is not None:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.ctx.message_timeout):
+                    await reset.answered.wait()
+        if self.connection is not None:
+            await self.connection.close(1000, "station rebooting")
+        return await self.connect()
 
     async def connect(self) -> Connection:
         timing = self.ctx.config.timing

@@ -84,7 +84,10 @@ class ReferenceCsms:
         record = self.stations.setdefault(identity, StationRecord(identity))
 
         async def handle(incoming: IncomingCall) -> dict[str, Any] | CallError:
-            if incoming.action not in _ALLOWED_BEFORE_ACCEPTED and record.registration != "Accepted":
+            if incoming.action == "BootNotification":
+                self._boot_received(record, incoming)
+            if incoming.action not in _ALLOWED_BEFORE_ACCEPTED and record.registration != "Accepted" \
+                    and not self._boot_serves_anyway(record):
                 return CallError(incoming.message_id, ErrorCode.SECURITY_ERROR,
                                  "station is not accepted (send BootNotification first)", {})
             payload = incoming.payload
@@ -111,6 +114,8 @@ class ReferenceCsms:
         status = record.boot_status
         if "boot_rejects_known_station" in self.faults:
             status = "Rejected"
+        if "csms_rejects_triggered_boot" in self.faults and payload["reason"] == "Triggered":
+            status = "Rejected"
         record.boots.append(payload)
         record.registration = status
         interval = self.heartbeat_interval if status == "Accepted" else self.boot_retry_interval
@@ -128,7 +133,7 @@ class ReferenceCsms:
     def _empty(self, record: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:
         return {}
 
-    on_NotifyEvent = on_SecurityEventNotification = on_MeterValues = on_NotifyReport = _empty
+    on_NotifyEvent = on_SecurityEventNotification = on_MeterValues = _empty
     on_FirmwareStatusNotification = on_LogStatusNotification = on_NotifyMonitoringReport = _empty
 
     def _token_info(self, id_token: dict[str, Any]) -> dict[str, Any]:
@@ -191,6 +196,12 @@ class ReferenceCsms:
                 payload["evse"] = {"id": payload["evse"]["id"]}
             if "csms_change_availability_default_evse" in self.faults and "evse" not in payload:
                 payload["evse"] = {"id": 1}
+        if action == "Reset":
+            payload = self._reset_request(payload)
+        if action == "SetNetworkProfile":
+            payload = self._network_request_payload(payload)
+        if action in ("GetBaseReport", "GetReport"):
+            payload = self._report_request_payload(action, payload)
         violations = get_registry().validate(action, "request", payload)
         if violations:
             raise ActionFailed("csms_send", {"request": action},
@@ -198,12 +209,120 @@ class ReferenceCsms:
         return payload
 
     # ------------------------------------------------------------------ reports (B07/B08), ItemsPerMessage (B06)
+    # Every NotifyReportRequest part is kept per station and requestId (:attr:`reports`), so an operator can see
+    # the report. What the CSMS learns of a station's DeviceDataCtrlr.ItemsPerMessage[GetVariables] (from a
+    # GetVariablesResponse or a report) bounds its GetVariablesRequests: an operator's request for more variables
+    # is sent as several requests (B06.FR.05). While the limit is not known the request goes out as asked.
+    # A report request without requestId (the operator does not choose one) gets the next number from 0.
+    def _report_state(self) -> dict[str, Any]:
+        return self.__dict__.setdefault("_report_state_", {"reports": {}, "limits": {}, "next_id": 0})
+
+    @property
+    def reports(self) -> dict[str, dict[int, list[dict[str, Any]]]]:
+        """identity -> requestId -> the NotifyReportRequest payloads received, in arrival order."""
+        return self._report_state()["reports"]
+
+    @property
+    def items_per_message_get_variables(self) -> dict[str, int]:
+        """identity -> the station's ItemsPerMessage[GetVariables] as far as the CSMS knows it."""
+        return self._report_state()["limits"]
+
+    def on_NotifyReport(self, record: StationRecord, payload: dict[str, Any]) -> dict[str, Any] | CallError:
+        if "csms_notify_report_not_implemented" in self.faults:
+            return CallError("", ErrorCode.NOT_IMPLEMENTED, "no handler for NotifyReport", {})
+        self.reports.setdefault(record.identity, {}).setdefault(payload["requestId"], []).append(payload)
+        for entry in payload.get("reportData", []):
+            actual = next((a.get("value") for a in entry.get("variableAttribute", [])
+                           if a.get("type", "Actual") == "Actual"), None)
+            self._learn_limit(record.identity, entry.get("component", {}), entry.get("variable", {}), actual)
+        return {}
+
+    def _learn_limit(self, identity: str, component: dict[str, Any], variable: dict[str, Any], value: Any) -> None:
+        if str(component.get("name", "")).casefold() == "devicedatactrlr" \
+                and str(variable.get("name", "")).casefold() == "itemspermessage" \
+                and str(variable.get("instance", "")).casefold() == "getvariables" \
+                and isinstance(value, str) and value.isdigit() and int(value) > 0:
+            self.items_per_message_get_variables[identity] = int(value)
+
+    def _report_request_payload(self, action: str, payload: dict[str, Any]) -> dict[str, Any]:
+        payload = dict(payload)
+        if "requestId" not in payload:
+            state = self._report_state()
+            payload["requestId"] = state["next_id"]
+            state["next_id"] += 1
+        if action == "GetBaseReport" and "csms_report_base_off_by_one" in self.faults:
+            bases = ("ConfigurationInventory", "FullInventory", "SummaryInventory")
+            if payload.get("reportBase") in bases:
+                payload["reportBase"] = bases[(bases.index(payload["reportBase"]) + 1) % len(bases)]
+        if action == "GetReport" and "csms_get_report_drops_criteria" in self.faults:
+            payload.pop("componentCriteria", None)
+        return payload
+
+    async def _send_get_variables(self, identity: str, payload: dict[str, Any]) -> None:
+        """The operator's GetVariables, in requests of at most the station's ItemsPerMessage[GetVariables]. One
+        operation per station at a time, so one learns the limit before the next is cut to it."""
+        lock = self._report_state().setdefault("locks", {}).setdefault(identity, asyncio.Lock())
+        async with lock:
+            await self._send_get_variables_now(identity, payload)
+
+    async def _send_get_variables_now(self, identity: str, payload: dict[str, Any]) -> None:
+        items = list(payload["getVariableData"])
+        limit = self.items_per_message_get_variables.get(identity)
+        if limit is None or "csms_get_variables_ignores_items_per_message" in self.faults:
+            limit = len(items)
+        elif "csms_items_per_message_off_by_one" in self.faults:
+            limit += 1
+        for start in range(0, len(items), max(limit, 1)):
+            with contextlib.suppress(CheckFailed, ActionFailed):
+                response = await self.send(identity, "GetVariables",
+                                           dict(payload, getVariableData=items[start:start + limit]))
+                if response.ok:
+                    for result in response.payload.get("getVariableResult", []):
+                        if result.get("attributeStatus") == "Accepted" and \
+                                result.get("attributeType", "Actual") == "Actual":
+                            self._learn_limit(identity, result.get("component", {}), result.get("variable", {}),
+                                              result.get("attributeValue"))
 
     # ------------------------------------------------------------------ boot (B02/B03)
+    def _boot_received(self, record: StationRecord, incoming: IncomingCall) -> None:
+        """The fault csms_pending_closes_connection: once a boot is answered Pending, the CSMS hangs up."""
+        if "csms_pending_closes_connection" not in self.faults or record.boot_status != "Pending":
+            return
+
+        async def hang_up() -> None:
+            await incoming.answered.wait()
+            await incoming.connection.close(1000, "station pending")
+        task = asyncio.get_running_loop().create_task(hang_up())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _boot_serves_anyway(self, record: StationRecord) -> bool:
+        """The fault csms_serves_pending_station: only a Rejected station's CALLs are refused (B02.FR.09)."""
+        return "csms_serves_pending_station" in self.faults and record.registration == "Pending"
+
 
     # ------------------------------------------------------------------ reset (B11/B12)
+    def _reset_request(self, fields: dict[str, Any]) -> dict[str, Any]:
+        """The ResetRequest the operator asked for (type, optional evseId), with this section's faults."""
+        payload = dict(fields)
+        if "csms_reset_default_evse" in self.faults and "evseId" not in payload:
+            payload["evseId"] = 1
+        if "csms_reset_drops_evse" in self.faults:
+            payload.pop("evseId", None)
+        if "csms_reset_always_immediate" in self.faults:
+            payload["type"] = "Immediate"
+        return payload
+
 
     # ------------------------------------------------------------------ network profiles (B09)
+    def _network_request_payload(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """A SetNetworkProfileRequest goes out as the operator filled it in (csms_send), except for the faults."""
+        data = dict(payload.get("connectionData", {}))
+        if "csms_network_profile_slot_default" in self.faults:
+            payload = dict(payload, configurationSlot=0)
+        if "csms_network_profile_default_timeout" in self.faults and data:
+            payload = dict(payload, connectionData=dict(data, messageTimeout=30))
+        return payload
 
     # ------------------------------------------------------------------ action port
     async def perform_action(self, action: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -215,7 +334,8 @@ class ReferenceCsms:
             if conn is None or not conn.is_open:
                 raise ActionFailed(action, params, f"station {identity!r} is not connected to the reference CSMS")
             # Like an operator clicking a button: the request is on its way; the answer comes later.
-            task = asyncio.create_task(self._send_logged(identity, request, payload))
+            task = asyncio.create_task(self._send_get_variables(identity, payload) if request == "GetVariables"
+                                       else self._send_logged(identity, request, payload))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
             return {"sent": request}

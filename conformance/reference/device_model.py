@@ -189,6 +189,9 @@ VARIABLE_TABLE: tuple[VariableSpec, ...] = (
     _v(_OCPP, "RetryBackOffWaitMinimum", "integer", _RW, 3, ref="P4 §8.3", unit="s", min_limit=0),
     _v(_OCPP, "WebSocketPingInterval", "integer", _RW, 30, ref="P4 §8.4 (negative not allowed)",
        unit="s", min_limit=0),
+    # Optional in P2 §2.1.1, required since E2025 §2.57 (B09/B10 are Core). The station binds its Actual to the
+    # configuration slot of its current connection.
+    _v(_OCPP, "ActiveNetworkProfile", "integer", _RO, None, ref="P2 §2.1.1 as amended by E2025 §2.57"),
     # --- TxCtrlr: Part 2 §2.6 ----------------------------------------------------------------
     _v(_TX, "EVConnectionTimeOut", "integer", _RW, 60, ref="P2 §2.6.1", unit="s", min_limit=0),
     _v(_TX, "StopTxOnEVSideDisconnect", "boolean", _RW, True, ref="P2 §2.6.2 (RW or RO: RW chosen)"),
@@ -233,6 +236,10 @@ VARIABLE_TABLE: tuple[VariableSpec, ...] = (
     _v(_SEC, "OrganizationName", "string", _RW, "OCPP Conformance", ref="P2 §2.2.3"),
     _v(_SEC, "CertificateEntries", "integer", _RO, 0, ref="P2 §2.2.4 (maxLimit = capacity)",
        max_limit=20),
+    # M05.FR.09-16: true when the station replaces its CSMS root only by one the old root signed, keeping the old
+    # one as a temporary fallback (PICS AS-2). Its presence is required unless only security profile 1 is
+    # implemented (P2 §2.2.6 Note 2, CSV); false means the station does not have the mechanism.
+    _v(_SEC, "AdditionalRootCertificateCheck", "boolean", _RO, False, ref="P2 §2.2.6, CSV", constant=True),
     # WriteOnly; length 16..maxLimit and passwordString characters (A00.FR.205 as amended by
     # E2025 §2.1: maxLimit between 40 and 64).  Required unless only profile 3 is implemented.
     _v(_SEC, "BasicAuthPassword", "string", _WO, None, ref="P2 §2.2.1, E2025 §2.1, A00.FR.205",
@@ -309,6 +316,10 @@ VARIABLE_TABLE: tuple[VariableSpec, ...] = (
        constant=True),
     _v("Connector", "SupplyPhases", "integer", _RO, 3, ref="P2 §2.13.6", tier="connector",
        constant=True, min_limit=0, max_limit=3),
+    # G05: each connector's cable retention lock; Problem (locking failed) is the live state (the station binds
+    # it), reported by NotifyEvent when a lock fails (G05.FR.02).
+    _v("ConnectorPlugRetentionLock", "Problem", "boolean", _RO, False, ref="P2 appendix §3.2.17, G05.FR.02",
+       tier="connector"),
 )
 
 

@@ -21,6 +21,9 @@ class Fault:
     # Part 5 features the reference SUT is declared (and behaves as) WITHOUT for the negative-control run,
     # for cases that apply only then (e.g. "not C-13": Reset of a single EVSE not supported).
     without: tuple[str, ...] = ()
+    # Configuration the run needs (``--set KEY=VALUE``), for cases that apply only then (e.g. TC_B_50_CS needs a
+    # station on security profile 2: "connection.security_profile=2").
+    settings: tuple[str, ...] = ()
 
 
 FAULTS: dict[str, Fault] = {f.name: f for f in [
@@ -90,7 +93,7 @@ FAULTS: dict[str, Fault] = {f.name: f for f in [
           ("TC_G_03_CS", "TC_G_04_CS")),
     Fault("change_availability_same_state_rejected", "station", ("G03.FR.03", "G04.FR.04"),
           "the station answers Rejected when asked for the availability it already has",
-          ("TC_G_09_CS", "TC_G_10_CS", "TC_G_16_CS")),
+          ("TC_G_09_CS", "TC_G_10_CS", "TC_G_12_CS", "TC_G_13_CS", "TC_G_15_CS", "TC_G_16_CS")),
     Fault("availability_forgotten_after_reboot", "station", ("G03.FR.08", "G04.FR.09"),
           "the station keeps availability set by ChangeAvailability in RAM only: after a reboot every "
           "connector is Available again",
@@ -100,10 +103,175 @@ FAULTS: dict[str, Fault] = {f.name: f for f in [
           "its configured OCPPCommCtrlr.HeartbeatInterval (factory 300 s)",
           ("X_G_02_CS",)),
     # --- reference Charging Station: B07/B08 reports ---------------------------------------
+    Fault("report_seq_no_from_one", "station", ("B07.FR.10", "B08.FR.14"),
+          "the station numbers the NotifyReportRequest parts of a report from 1 instead of 0",
+          ("TC_B_12_CS", "TC_B_13_CS", "TC_B_14_CS", "TC_B_17_CS", "TC_B_53_CS")),
+    Fault("config_inventory_includes_read_only", "station", ("B07.FR.07",),
+          "the ConfigurationInventory report is the FullInventory: read-only variables are reported too",
+          ("TC_B_12_CS",)),
+    Fault("full_inventory_omits_list_values", "station", ("B07.FR.08", "B07.FR.07", "B07.FR.09"),
+          "reported variableCharacteristics never carry a valuesList, also for OptionList, SequenceList and "
+          "MemberList variables",
+          ("TC_B_12_CS", "TC_B_13_CS", "TC_B_14_CS", "TC_B_53_CS")),
+    Fault("report_write_only_value", "station", ("B07.FR.03",),
+          "reports carry an (empty) value for WriteOnly attributes (BasicAuthPassword) instead of leaving it out",
+          ("TC_B_13_CS", "TC_B_53_CS")),
+    Fault("summary_inventory_omits_evses", "station", ("B07.FR.09",),
+          "the SummaryInventory report lists the AvailabilityState of the station and its connectors but not of "
+          "the EVSEs",
+          ("TC_B_14_CS",)),
+    Fault("summary_inventory_rejected", "station", ("B07.FR.02",),
+          "a station without the SummaryInventory answers a request for it with Rejected instead of NotSupported",
+          ("TC_B_15_CS",), without=("C-56",)),
+    Fault("summary_not_supported_but_reported", "station", ("B07.FR.05",),
+          "a station without the SummaryInventory answers NotSupported but still sends a NotifyReportRequest",
+          ("TC_B_15_CS",), without=("C-56",)),
+    Fault("criteria_value_compared_wrongly", "station", ("B08.FR.09",),
+          "the station compares the criterion variable's value with 'True', so for componentCriteria Enabled it "
+          "reports only components without an Enabled variable, never those with Enabled true",
+          ("TC_B_16_CS",)),
+    Fault("custom_report_ignores_evse", "station", ("B08.FR.11",),
+          "a GetReport componentVariable's component.evse is ignored: AvailabilityState of every EVSE is reported",
+          ("TC_B_17_CS",)),
+    Fault("criteria_ignored_with_component_variables", "station", ("B08.FR.05", "B08.FR.15"),
+          "when a GetReport has componentVariable entries the station ignores its componentCriteria (Problem "
+          "gives a report instead of EmptyResultSet)",
+          ("TC_B_18_CS",)),
+    Fault("unsupported_criterion_rejected", "station", ("B08.FR.02",),
+          "a GetReport with a componentCriteria value the station does not evaluate (Active) is answered Rejected "
+          "instead of NotSupported",
+          ("TC_B_19_CS",)),
+    Fault("custom_report_variable_instance_required", "station", ("B08.FR.21",),
+          "a GetReport componentVariable without variable.instance matches only variables without an instance, "
+          "so DeviceDataCtrlr.ItemsPerMessage (which exists only with instances) gives EmptyResultSet",
+          ("TC_B_54_CS",)),
+    Fault("custom_report_ignores_variable_instance", "station", ("B08.FR.11",),
+          "a GetReport componentVariable's variable.instance is ignored: every instance of the variable is reported",
+          ("TC_B_55_CS",)),
+    Fault("custom_report_first_evse_only", "station", ("B08.FR.23",),
+          "a GetReport componentVariable without component.evse is taken as EVSE 1: the other EVSEs are not "
+          "reported",
+          ("TC_B_56_CS",)),
     # --- reference Charging Station: B02/B03/B04 boot, offline, reconnection ---------------
+    Fault("boot_retry_ignores_interval", "station", ("B02.FR.04", "B03.FR.06"),
+          "after a Pending or Rejected boot the station retries BootNotification after its own short retry delay "
+          "(0.2 s) instead of waiting the interval of the BootNotificationResponse",
+          ("TC_B_02_CS", "TC_B_03_CS")),
+    Fault("rejected_station_reports_status", "station", ("B03.FR.02",),
+          "right after a Rejected boot the station reports the status of its connectors instead of staying silent "
+          "until it retries the boot",
+          ("TC_B_03_CS",)),
+    Fault("pending_accepts_remote_start", "station", ("B02.FR.05",),
+          "while its boot is Pending the station handles RequestStartTransaction as usual (it is configured to "
+          "allow transactions before being accepted) instead of answering Rejected",
+          ("TC_B_02_CS",)),
+    Fault("trigger_boot_accepted_when_accepted", "station", ("F06.FR.17",),
+          "the station accepts a TriggerMessage for BootNotification although its last boot was Accepted, and "
+          "boots again",
+          ("TC_B_02_CS",)),
+    Fault("rejected_station_serves_requests", "station", ("B03.FR.08",),
+          "while its boot is Rejected the station serves the CSMS's requests as usual instead of answering them "
+          "with CALLERROR SecurityError",
+          ("TC_B_30_CS",)),
+    Fault("reconnect_reports_changed_only", "station", ("B04.FR.01",),
+          "after reconnecting the station reports only the connectors whose status changed while offline, "
+          "however long the offline period was (OCPPCommCtrlr.OfflineThreshold is ignored)",
+          ("TC_B_51_CS",)),
+    Fault("reconnect_reports_all_connectors", "station", ("B04.FR.02",),
+          "after reconnecting the station reports every connector, even after an offline period shorter than "
+          "OCPPCommCtrlr.OfflineThreshold",
+          ("TC_B_52_CS",)),
+    Fault("reconnect_without_backoff", "station", ("Part 4 §5.3",),
+          "after losing the connection the station reconnects after a fixed 0.2 s, ignoring "
+          "OCPPCommCtrlr.RetryBackOffWaitMinimum",
+          ("TC_B_57_CS",)),
+    Fault("reconnect_backoff_not_doubled", "station", ("Part 4 §5.3",),
+          "after a failed reconnection attempt the station waits RetryBackOffWaitMinimum again instead of doubling "
+          "the back-off",
+          ("TC_B_57_CS",)),
     # --- reference Charging Station: B11/B12 reset ----------------------------------------
+    Fault("onidle_reset_scheduled_when_idle", "station", ("B11.FR.03", "B11.FR.08"),
+          "the station treats every OnIdle reset as waiting for the end of a transaction: it answers Scheduled "
+          "although nothing is charging, and never resets",
+          ("TC_B_20_CS", "TC_B_23_CS", "TC_B_25_CS")),
+    Fault("reset_clears_availability", "station", ("B11.FR.02",),
+          "the station's Reset handler re-initialises the connectors' state machines: after a remote reset a "
+          "connector set Inoperative is Available again",
+          ("TC_B_23_CS",)),
+    Fault("reservation_forgotten_after_reboot", "station", ("B11.FR.05", "B01.FR.13"),
+          "the station keeps reservations in RAM only: after a reboot the reserved EVSE is Available",
+          ("TC_B_24_CS",)),
+    Fault("immediate_reset_ends_as_remote_stop", "station", ("B12.FR.04", "B12.FR.08"),
+          "an Immediate reset during a transaction ends it as a remote stop (triggerReason RemoteStop, "
+          "stoppedReason Remote) instead of ResetCommand / ImmediateReset",
+          ("TC_B_22_CS", "TC_B_27_CS")),
+    Fault("immediate_reset_without_ending_transaction", "station", ("B12.FR.04", "B12.FR.08"),
+          "an Immediate reset during a transaction reboots at once: no TransactionEventRequest Ended is sent",
+          ("TC_B_22_CS", "TC_B_27_CS")),
+    Fault("onidle_reset_accepted_during_transaction", "station", ("B12.FR.01",),
+          "an OnIdle reset during a transaction is answered Accepted and performed at once, ending the "
+          "transaction, instead of Scheduled until the transactions have ended",
+          ("TC_B_21_CS", "TC_B_26_CS", "TC_B_41_CS")),
+    Fault("evse_reset_accepted_unsupported", "station", ("B11.FR.09", "B12.FR.09"),
+          "a station that cannot reset a single EVSE answers a Reset with evseId like one without it",
+          ("TC_B_28_CS", "TC_B_29_CS"), without=("C-13",)),
     # --- reference Charging Station: B09/B10 network profiles -----------------------------
+    Fault("network_profile_accepts_any_slot", "station", ("B09.FR.02", "B09.FR.05"),
+          "the station stores a SetNetworkProfileRequest for any configurationSlot number, also one that is not "
+          "in the valuesList of NetworkConfigurationPriority, and answers Accepted",
+          ("TC_B_43_CS",)),
+    Fault("network_priority_ignored_after_reboot", "station", ("B10.FR.04",),
+          "after a reboot the station first reconnects through the profile it used before, instead of the first "
+          "entry of NetworkConfigurationPriority",
+          ("TC_B_45_CS", "TC_B_46_CS", "TC_B_49_CS")),
+    Fault("network_profile_single_attempt", "station", ("B10.FR.03",),
+          "the station tries each entry of NetworkConfigurationPriority once, ignoring "
+          "NetworkProfileConnectionAttempts",
+          ("TC_B_46_CS",)),
+    Fault("network_fallback_restarts_priority_list", "station", ("B10.FR.07",),
+          "although declared with C-47, the station starts the whole NetworkConfigurationPriority list again after "
+          "every entry failed, instead of reconnecting to the profile of its last successful connection",
+          ("TC_B_49_CS",)),
+    Fault("tls_ignores_installed_roots", "station", ("M05.FR.13", "B10.FR.04"),
+          "on security profile 2 the station validates the CSMS's server certificate only against the CSMS root it "
+          "was shipped with, ignoring roots installed later with InstallCertificate",
+          ("TC_B_50_CS",), settings=("connection.security_profile=2",)),
+    Fault("csms_root_replaced_at_once", "station", ("M05.FR.12", "M05.FR.16"),
+          "with AdditionalRootCertificateCheck the station deletes the old CSMS root as soon as a new one is "
+          "installed, so after a failed migration it cannot validate the original CSMS with the fallback root",
+          ("TC_B_47_CS",), settings=("connection.security_profile=2",)),
+    Fault("csms_root_fallback_used_when_migrating", "station", ("M05.FR.15",),
+          "with AdditionalRootCertificateCheck the station also validates the certificate of a CSMS it migrates to "
+          "with the old (fallback) CSMS root, instead of only with the new root",
+          ("TC_B_47_CS",), settings=("connection.security_profile=2",)),
+    Fault("csms_root_fallback_kept", "station", ("M05.FR.13",),
+          "with AdditionalRootCertificateCheck the station keeps the old CSMS root after it connected using the new "
+          "one, instead of removing the fallback",
+          ("TC_B_50_CS",), settings=("connection.security_profile=2",)),
     # --- reference Charging Station: G (transactions, lock failure, same-state reports) ---
+    Fault("scheduled_availability_never_applied", "station", ("G03.FR.05", "G04.FR.06", "G03.FR.04", "G04.FR.05"),
+          "a change to Inoperative answered Scheduled during a transaction is never carried out for the EVSE of "
+          "that transaction: its connectors stay available (and unreported) after the transaction has ended",
+          ("TC_G_11_CS", "TC_G_14_CS", "TC_G_17_CS")),
+    Fault("scheduled_availability_waits_for_all_evses", "station", ("G04.FR.05", "G04.FR.07"),
+          "the station set Inoperative while one EVSE charges postpones the whole change until that transaction "
+          "ends, leaving the idle EVSEs available meanwhile",
+          ("TC_G_14_CS",)),
+    Fault("stop_token_authorized_again", "station", ("C01.FR.03", "E07.FR.01"),
+          "the station sends an AuthorizeRequest for the idToken presented to stop the transaction it started, "
+          "instead of ending the authorization locally",
+          ("TC_G_11_CS", "TC_G_14_CS", "TC_G_17_CS")),
+    Fault("lock_failure_not_reported", "station", ("G05.FR.02",),
+          "when the connector's retention lock fails, the station silently refuses to charge: no NotifyEvent "
+          "ConnectorPlugRetentionLock.Problem is sent",
+          ("TC_G_20_CS",)),
+    Fault("lock_failure_charges_anyway", "station", ("G05.FR.01",),
+          "the station reports the failed retention lock but closes the power path and charges all the same",
+          ("TC_G_20_CS",)),
+    Fault("same_state_change_not_reported", "station", ("G03.FR.04", "G04.FR.05"),
+          "a ChangeAvailability request for the availability the station already has is answered Accepted but no "
+          "connector status is reported afterwards (Part 6 expects a report of every connector in scope)",
+          ("TC_G_12_CS", "TC_G_13_CS", "TC_G_15_CS")),
     # --- reference CSMS -------------------------------------------------------------------
     Fault("boot_rejects_known_station", "csms", ("B01.FR.02",),
           "the CSMS answers a registered station's BootNotification with Rejected",
@@ -150,9 +318,53 @@ FAULTS: dict[str, Fault] = {f.name: f for f in [
           "the CSMS has no handler for NotifyEvent and answers it with CALLERROR NotImplemented",
           ("TC_G_20_CSMS",)),
     # --- reference CSMS: B07/B08 reports and B06 ItemsPerMessage ----------------------------
+    Fault("csms_get_variables_ignores_items_per_message", "csms", ("B06.FR.05",),
+          "the CSMS sends every variable the operator asked for in one GetVariablesRequest, whatever the station's "
+          "ItemsPerMessage[GetVariables]",
+          ("TC_B_08_CSMS",)),
+    Fault("csms_items_per_message_off_by_one", "csms", ("B06.FR.05",),
+          "the CSMS splits a GetVariables into requests of ItemsPerMessage[GetVariables] + 1 entries",
+          ("TC_B_08_CSMS",)),
+    Fault("csms_report_base_off_by_one", "csms", ("B07.FR.07", "B07.FR.08", "B07.FR.09"),
+          "the CSMS's report type selection is shifted: ConfigurationInventory is requested as FullInventory, "
+          "FullInventory as SummaryInventory, SummaryInventory as ConfigurationInventory",
+          ("TC_B_12_CSMS", "TC_B_13_CSMS", "TC_B_14_CSMS")),
+    Fault("csms_notify_report_not_implemented", "csms", ("B07.FR.07", "B07.FR.08", "B07.FR.09", "B08.FR.03"),
+          "the CSMS has no handler for NotifyReport and answers every part with CALLERROR NotImplemented",
+          ("TC_B_12_CSMS", "TC_B_13_CSMS", "TC_B_14_CSMS", "TC_B_18_CSMS")),
+    Fault("csms_get_report_drops_criteria", "csms", ("B08.FR.01",),
+          "the CSMS sends a GetReportRequest without the componentCriteria the operator chose",
+          ("TC_B_18_CSMS",)),
     # --- reference CSMS: B02/B03 boot ------------------------------------------------------
+    Fault("csms_pending_closes_connection", "csms", ("B02.FR.06",),
+          "after answering a BootNotification with Pending, the CSMS closes the WebSocket connection",
+          ("TC_B_02_CSMS",)),
+    Fault("csms_serves_pending_station", "csms", ("B02.FR.09",),
+          "the CSMS refuses the other CALLs of a Rejected station only: a Pending station's StatusNotifications "
+          "are answered as usual instead of with CALLERROR SecurityError",
+          ("TC_B_30_CSMS",)),
+    Fault("csms_rejects_triggered_boot", "csms", ("B02",),
+          "the CSMS's boot handler does not know the reason Triggered and answers such a BootNotification with "
+          "Rejected, so a station it asked to boot (TriggerMessage) is never accepted",
+          ("TC_B_31_CSMS",)),
     # --- reference CSMS: B11/B12 reset -----------------------------------------------------
+    Fault("csms_reset_default_evse", "csms", ("B11", "B12"),
+          "the CSMS's reset form fills in EVSE 1 when the operator resets the whole station",
+          ("TC_B_20_CSMS", "TC_B_21_CSMS", "TC_B_22_CSMS")),
+    Fault("csms_reset_drops_evse", "csms", ("B11", "B12"),
+          "the CSMS sends a Reset for one EVSE without evseId, so the whole station resets",
+          ("TC_B_25_CSMS", "TC_B_26_CSMS", "TC_B_27_CSMS")),
+    Fault("csms_reset_always_immediate", "csms", ("B11", "B12"),
+          "the CSMS ignores the reset type the operator chose and always sends type Immediate",
+          ("TC_B_21_CSMS", "TC_B_25_CSMS", "TC_B_26_CSMS")),
     # --- reference CSMS: B09 network profiles ----------------------------------------------
+    Fault("csms_network_profile_slot_default", "csms", ("B09.FR.01", "B09.FR.05"),
+          "the CSMS's network profile form does not pass the chosen slot on: every SetNetworkProfileRequest "
+          "carries the field's default, configurationSlot 0, which is not one of the station's slots",
+          ("TC_B_42_CSMS", "TC_B_44_CSMS")),
+    Fault("csms_network_profile_default_timeout", "csms", ("B09.FR.01",),
+          "the CSMS ignores the messageTimeout the operator entered for a network profile and always sends 30",
+          ("TC_B_42_CSMS",)),
 ]}
 
 

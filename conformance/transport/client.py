@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import ssl
 from typing import Any
 
 from websockets.asyncio.client import connect
@@ -27,8 +28,10 @@ async def open_station_connection(endpoint: str, identity: str, *, password: str
                                   message_timeout: float, connect_timeout: float,
                                   handled_actions: frozenset[str] | None = None,
                                   default_handler: Handler | None = None,
-                                  local_role: str = "ChargingStation") -> Connection:
-    """Open an OCPP 2.0.1 WebSocket to a CSMS as station ``identity``; a failure names the cause."""
+                                  local_role: str = "ChargingStation",
+                                  ssl_context: ssl.SSLContext | None = None) -> Connection:
+    """Open an OCPP 2.0.1 WebSocket to a CSMS as station ``identity``; a failure names the cause.
+    ``ssl_context``: how a wss:// server certificate is checked (transport/tls.py ``client_context``)."""
     url = connection_url(endpoint, identity)
     headers: dict[str, Any] = {}
     if password is not None:
@@ -38,7 +41,8 @@ async def open_station_connection(endpoint: str, identity: str, *, password: str
     try:
         async with asyncio.timeout(connect_timeout + 1):
             ws = await connect(url, subprotocols=[SUBPROTOCOL], additional_headers=headers, ping_interval=None,
-                               open_timeout=connect_timeout, max_size=2**22)
+                               open_timeout=connect_timeout, max_size=2**22,
+                               **({"ssl": ssl_context} if ssl_context is not None else {}))
     except TimeoutError:
         raise SutTimeout(f"the CSMS accepts a WebSocket connection at {url}", expected="handshake completed",
                          actual=f"no answer within {connect_timeout:g}s") from None

@@ -14,6 +14,7 @@ import asyncio
 import base64
 import binascii
 import contextlib
+import ssl
 import time
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -60,7 +61,9 @@ class CsmsServer:
     def __init__(self, *, host: str, port: int, path: str, log: EventLog | None, message_timeout: float,
                  passwords: dict[str, str | None] | None = None, security_profile: int = 1,
                  handled_actions: frozenset[str] | None = None,
-                 default_handler_for: Callable[[str], Handler] | None = None, local_role: str = "CSMS") -> None:
+                 default_handler_for: Callable[[str], Handler] | None = None, local_role: str = "CSMS",
+                 ssl_context: ssl.SSLContext | None = None) -> None:
+        self.ssl_context = ssl_context  # TLS (security profile 2 or 3), see transport/tls.py; None: plain ws://
         self.host, self.port, self.path = host, port, "/" + path.strip("/") if path.strip("/") else ""
         self.log = log
         self.message_timeout = message_timeout
@@ -75,10 +78,14 @@ class CsmsServer:
         self._changed = asyncio.Condition()
         self._server: Server | None = None
         self.on_connect: Callable[[Connection], None] | None = None
+        # Identities whose connection attempts are refused (HTTP 503): a CSMS that does not accept a reconnect
+        # (Part 6 TC_B_57_CS). Every handshake sets ``handshake_seen`` so a test can await attempts.
+        self.refusing: set[str] = set()
+        self.handshake_seen = asyncio.Event()
 
     @property
     def url(self) -> str:
-        return f"ws://{self.host}:{self.port}{self.path}"
+        return f"{'wss' if self.ssl_context is not None else 'ws'}://{self.host}:{self.port}{self.path}"
 
     def _emit(self, kind: str, **data: Any) -> None:
         if self.log is not None:
@@ -87,7 +94,7 @@ class CsmsServer:
     async def start(self) -> "CsmsServer":
         self._server = await serve(self._handle, self.host, self.port, process_request=self._process_request,
                                    select_subprotocol=self._select_subprotocol, ping_interval=None,
-                                   compression="deflate", max_size=2**22)
+                                   compression="deflate", max_size=2**22, ssl=self.ssl_context)
         sock = next(iter(self._server.sockets))
         self.port = sock.getsockname()[1]
         self._emit("note", level="info", message=f"harness CSMS listening on {self.url}/<identity>")
@@ -126,6 +133,10 @@ class CsmsServer:
         self._emit("connection", event="handshake", connection=identity, path=request.path,
                    offered_subprotocols=list(offered), auth_username=credentials[0] if credentials else None,
                    auth_ok=auth_ok, remote=remote)
+        self.handshake_seen.set()
+        if identity is not None and identity in self.refusing:
+            self._emit("connection", event="refused", connection=identity, reason="the harness does not accept it")
+            return connection.respond(HTTPStatus.SERVICE_UNAVAILABLE, "connection not accepted now\n")
         if identity is None:
             return connection.respond(HTTPStatus.NOT_FOUND, f"no station identity in path {request.path}\n")
         if auth_ok is False:
