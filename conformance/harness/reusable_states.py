@@ -982,6 +982,8 @@ async def expect_boot_retry(sut: ChargingStationUnderTest, answers: BootAnswers,
     count = sut.connection_count()
     deadline = last.answered_at + interval + sut.tolerance
     window = f"between {interval}s and {interval + sut.tolerance:g}s after the {last.status} answer"
+    sut.protocol_wait(max(0.0, last.answered_at + interval - _boot_time.monotonic()),
+                      f"the boot retry interval of the {last.status} answer")
     calls: list[IncomingCall] = []
     try:
         try:

@@ -239,7 +239,8 @@ FAULTS: dict[str, Fault] = {f.name: f for f in [
     Fault("csms_root_replaced_at_once", "station", ("M05.FR.12", "M05.FR.16"),
           "with AdditionalRootCertificateCheck the station deletes the old CSMS root as soon as a new one is "
           "installed, so after a failed migration it cannot validate the original CSMS with the fallback root",
-          ("TC_B_47_CS",), settings=("connection.security_profile=2",)),
+          # the station then never reconnects: a shorter connect timeout makes the case fail sooner
+          ("TC_B_47_CS",), settings=("connection.security_profile=2", "timing.connect_timeout=4")),
     Fault("csms_root_fallback_used_when_migrating", "station", ("M05.FR.15",),
           "with AdditionalRootCertificateCheck the station also validates the certificate of a CSMS it migrates to "
           "with the old (fallback) CSMS root, instead of only with the new root",

@@ -518,7 +518,8 @@ def _boot_attempts(station: ChargingStationUnderTest) -> int:
     return sum(1 for h in station.server.handshakes if h.identity == station.identity)
 
 
-async def _boot_offline_status_change(station: ChargingStationUnderTest) -> tuple[Connection, float, tuple[int, int]]:
+async def _boot_offline_status_change(station: ChargingStationUnderTest, wait_minimum: int
+                                      ) -> tuple[Connection, float, tuple[int, int]]:
     """Part 6 TC_B_51/52_CS main steps 1-3: the station goes offline (action ``go_offline``; the harness also
     closes its side of the connection and refuses reconnection attempts meanwhile), an EV is plugged into the
     first configured connector while it is offline, then the network comes back (``go_online``) and the station
@@ -536,6 +537,8 @@ async def _boot_offline_status_change(station: ChargingStationUnderTest) -> tupl
     finally:
         station.server.refusing.discard(station.identity)
         await station.actions.do("go_online")
+    station.protocol_wait(max(0.0, lost + wait_minimum - time.monotonic()),
+                          "RetryBackOffWaitMinimum, set around OfflineThreshold, before the station reconnects")
     new = await station.wait_for_connection(after=count)
     attempt = [h for h in station.server.handshakes if h.identity == station.identity][-1]
     return new, attempt.mono - lost, (evse, connector)
@@ -552,7 +555,7 @@ async def test_tc_b_51_cs(station: ChargingStationUnderTest) -> None:
             station.configured(_BOOT_WAIT_MINIMUM, str(wait_minimum)), station.configured(_BOOT_RANDOM_RANGE, "0"), \
             reusable_state.ev_unplugged_afterwards(station, *station.connectors[0]) as unplug:
         unplug.pending.append(station.connectors[0])
-        conn, offline, plugged = await _boot_offline_status_change(station)
+        conn, offline, plugged = await _boot_offline_status_change(station, wait_minimum)
         if offline <= threshold:
             raise Inconclusive(f"the offline period ({offline:.3f}s) did not exceed OfflineThreshold ({threshold}s)")
         station.note(f"offline for {offline:.3f}s (OfflineThreshold {threshold}s)")
@@ -573,7 +576,7 @@ async def test_tc_b_52_cs(station: ChargingStationUnderTest) -> None:
             station.configured(_BOOT_WAIT_MINIMUM, str(wait_minimum)), station.configured(_BOOT_RANDOM_RANGE, "0"), \
             reusable_state.ev_unplugged_afterwards(station, *station.connectors[0]) as unplug:
         unplug.pending.append(station.connectors[0])
-        conn, offline, plugged = await _boot_offline_status_change(station)
+        conn, offline, plugged = await _boot_offline_status_change(station, wait_minimum)
         if offline >= threshold:
             raise Inconclusive(f"the offline period ({offline:.3f}s) was not shorter than OfflineThreshold "
                                f"({threshold}s)")
@@ -615,6 +618,7 @@ async def test_tc_b_57_cs(station: ChargingStationUnderTest) -> None:
             attempts, count = _boot_attempts(station), station.connection_count()
             closing = time.monotonic()
             await station.connection.close(1000, "connection closed by the harness (test)")
+            station.protocol_wait(wait_minimum, "RetryBackOffWaitMinimum before reconnecting")
             first = await _boot_next_handshake(station, attempts, wait_minimum + timeout)
             station.check.timing("the station reconnects no sooner than RetryBackOffWaitMinimum", first.mono - closing,
                                  required=wait_minimum, tolerance=reusable_state.BOOT_TIMER_GRANULARITY,
@@ -625,6 +629,7 @@ async def test_tc_b_57_cs(station: ChargingStationUnderTest) -> None:
             server.refusing.add(station.identity)
             closing = time.monotonic()
             await conn.close(1000, "connection closed by the harness (test)")
+            station.protocol_wait(wait_minimum, "RetryBackOffWaitMinimum before reconnecting")
             refused = await _boot_next_handshake(station, attempts, wait_minimum + timeout)
             server.refusing.discard(station.identity)
             step5 = refused.mono - closing
@@ -632,6 +637,7 @@ async def test_tc_b_57_cs(station: ChargingStationUnderTest) -> None:
                                  step5, required=wait_minimum, tolerance=reusable_state.BOOT_TIMER_GRANULARITY,
                                  at_least=True, requirements=("Part 4 §5.3",))
             # Steps 7-8: the next attempt comes after the doubled back-off, and is accepted.
+            station.protocol_wait(2 * wait_minimum, "the doubled back-off after a refused attempt")
             retried = await _boot_next_handshake(station, attempts + 1, 2 * wait_minimum + timeout)
             step7 = retried.mono - refused.mono
             station.check.timing("after a failed attempt the back-off doubles: at least 2 x RetryBackOffWaitMinimum",
@@ -1717,6 +1723,7 @@ async def test_tc_b_49_cs(station: ChargingStationUnderTest) -> None:
         refused = next(i for i, (label, _) in enumerate(attempts) if label == "old")
         station.check.equal("connection attempts with the new profile before the station turns to the next entry",
                             refused, 1, requirements=("B10.FR.03",))
+        station.protocol_wait(wait_minimum, "RetryBackOffWaitMinimum before the reconnection to the original endpoint")
         conn = await migration.main.wait_for_connection(identity, timeout=timeout, after=before)
         later = [(label, h) for label, h in migration.attempts(identity)[refused + 1:] if h.mono <= time.monotonic()]
         station.check.that("after every entry failed the station reconnects with the profile of its last successful "
