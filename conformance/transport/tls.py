@@ -63,13 +63,11 @@ def _pem(certificate: x509.Certificate, key: ec.EllipticCurvePrivateKey) -> Cred
                                         serialization.NoEncryption()).decode("ascii"))
 
 
-def make_root(common_name: str, *, signer: Credential | None = None, days: int = 30) -> Credential:
-    """A CA certificate: self-signed, or (``signer``) signed by an older root it is meant to replace."""
-    key = ec.generate_private_key(ec.SECP256R1())
+def _ca_certificate(subject: x509.Name, issuer: x509.Name, key: ec.EllipticCurvePrivateKey,
+                    signing_key: ec.EllipticCurvePrivateKey, days: int) -> Credential:
+    """A CA certificate for ``key`` with ``subject``, issued by ``issuer`` and signed with ``signing_key``."""
     now = dt.datetime.now(dt.timezone.utc)
-    issuer = signer.certificate.subject if signer is not None else _name(common_name)
-    signing_key = signer._key() if signer is not None else key
-    builder = (x509.CertificateBuilder().subject_name(_name(common_name)).issuer_name(issuer)
+    builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer)
                .public_key(key.public_key()).serial_number(x509.random_serial_number())
                .not_valid_before(now - dt.timedelta(minutes=5)).not_valid_after(now + dt.timedelta(days=days))
                .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
@@ -80,21 +78,19 @@ def make_root(common_name: str, *, signer: Credential | None = None, days: int =
     return _pem(builder.sign(signing_key, hashes.SHA256()), key)
 
 
+def make_root(common_name: str, *, signer: Credential | None = None, days: int = 30) -> Credential:
+    """A CA certificate: self-signed, or (``signer``) signed by an older root it is meant to replace."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    issuer = signer.certificate.subject if signer is not None else _name(common_name)
+    return _ca_certificate(_name(common_name), issuer, key, signer._key() if signer is not None else key, days)
+
+
 def cross_sign(credential: Credential, signer: Credential, *, days: int = 30) -> Credential:
     """A CA certificate with the subject and key of ``credential``, signed by ``signer``: what trusts ``signer``
     can be moved back to ``credential``'s key with it (a CSMS root replaced by one the current root signed,
     M05.FR.10); certificates ``credential`` issued chain to it."""
-    original, key = credential.certificate, credential._key()
-    now = dt.datetime.now(dt.timezone.utc)
-    builder = (x509.CertificateBuilder().subject_name(original.subject).issuer_name(signer.certificate.subject)
-               .public_key(key.public_key()).serial_number(x509.random_serial_number())
-               .not_valid_before(now - dt.timedelta(minutes=5)).not_valid_after(now + dt.timedelta(days=days))
-               .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-               .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=False,
-                                            data_encipherment=False, key_agreement=False, key_cert_sign=True,
-                                            crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
-               .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False))
-    return _pem(builder.sign(signer._key(), hashes.SHA256()), key)
+    return _ca_certificate(credential.certificate.subject, signer.certificate.subject, credential._key(),
+                           signer._key(), days)
 
 
 def issue_server(ca: Credential, hosts: Sequence[str], *, days: int = 30) -> Credential:

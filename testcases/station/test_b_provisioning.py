@@ -1631,6 +1631,18 @@ def _network_connect_timeout(station: ChargingStationUnderTest) -> float:
     return station.ctx.scaled(station.config.timing.connect_timeout)
 
 
+async def _network_attempts_after_reset(station: ChargingStationUnderTest, migration: _NetworkMigration,
+                                        old_conn: Connection) -> list[tuple[str, Handshake]]:
+    """The station's first connection attempt(s) after the reset, and the check that it left the original endpoint
+    before (B10.FR.06)."""
+    attempts = await _network_wait_attempts(
+        station, migration, lambda found: bool(found), timeout=_network_connect_timeout(station),
+        what="the station tries to connect after the reset", requirements=("B10.FR.04",))
+    station.check.that("the station closed the connection to the original endpoint before connecting to the new one",
+                       not old_conn.is_open, expected="closed", actual="still open", requirements=("B10.FR.06",))
+    return attempts
+
+
 def _network_first_attempt_checked(station: ChargingStationUnderTest, attempts: list[tuple[str, Handshake]]) -> None:
     station.check.equal("after the reset the station first connects with the profile of the first entry of "
                         "NetworkConfigurationPriority (the new endpoint)", attempts[0][0], "new",
@@ -1656,12 +1668,7 @@ async def test_tc_b_45_cs(station: ChargingStationUnderTest) -> None:
     one and boots there."""
     async with _network_migration(station) as migration:
         old_conn = await _network_prepare(station, migration)
-        attempts = await _network_wait_attempts(
-            station, migration, lambda found: bool(found), timeout=_network_connect_timeout(station),
-            what="the station tries to connect after the reset", requirements=("B10.FR.04",))
-        station.check.that("the station closed the connection to the original endpoint before connecting to the "
-                           "new one", not old_conn.is_open, expected="closed", actual="still open",
-                           requirements=("B10.FR.06",))
+        attempts = await _network_attempts_after_reset(station, migration, old_conn)
         _network_first_attempt_checked(station, attempts)
         conn = await migration.second.wait_for_connection(station.identity, timeout=_network_connect_timeout(station))
         await _network_booted(station, conn)
@@ -1879,12 +1886,7 @@ async def test_tc_b_50_cs(station: ChargingStationUnderTest) -> None:
         old_conn = await _network_prepare(station, migration)
         # A TLS handshake the station gives up is not seen at the HTTP level: the first attempt that is seen must
         # be the one at the new endpoint.
-        attempts = await _network_wait_attempts(
-            station, migration, lambda found: bool(found), timeout=_network_connect_timeout(station),
-            what="the station tries to connect after the reset", requirements=("B10.FR.04",))
-        station.check.that("the station closed the connection to the original endpoint before connecting to the "
-                           "new one", not old_conn.is_open, expected="closed", actual="still open",
-                           requirements=("B10.FR.06",))
+        attempts = await _network_attempts_after_reset(station, migration, old_conn)
         station.check.equal("after the reset the station connects to the new endpoint, accepting its certificate "
                             "signed by the newly installed CSMS root", attempts[0][0], "new",
                             requirements=("M05.FR.13", "B10.FR.04"))
