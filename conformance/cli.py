@@ -164,6 +164,8 @@ def cmd_list(args: argparse.Namespace) -> int:
               if m.beyond_catalog and selected(m.role, m.block)]
     coverage: dict[str, dict[str, int]] = {}
     for row in rows:
+        if row.get("removed_by"):
+            continue  # listed, but out of the certification program (a Part 5 erratum): not counted
         key = f"{row['block']} {row['role']}"
         entry = coverage.setdefault(key, {"cases": 0, "implemented": 0})
         entry["cases"] += 1
@@ -175,7 +177,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         return EXIT_OK
     for row in rows + beyond:
         mark = "*" if row["implemented"] else " "
-        print(f"{mark} {row['id']:<16} {row['title']}")
+        removed = f"  [removed from certification by Part 5 erratum {row['removed_by']}]" if row.get("removed_by") else ""
+        print(f"{mark} {row['id']:<16} {row['title']}{removed}")
     print(f"\n{len(rows) + len(beyond)} test cases, {sum(r['implemented'] for r in rows + beyond)} implemented (*)")
     return EXIT_OK
 

@@ -71,7 +71,7 @@ _IDENTIFIER_CHARS = "a-z A-Z 0-9 * - _ = + | @ ."
 # Part 5 ids: features "C-01", "C-06.1", "AS-2", "UI-1.3"; hardware "HFS-8"; questions "AQ-2".
 _FEATURE_RE = re.compile(r"[A-Z]{1,3}-\d{1,3}(?:\.\d{1,2})?")
 _HARDWARE_RE = re.compile(r"HFS-\d{1,2}")
-_QUESTION_RE = re.compile(r"AQ-\d{1,2}")
+_QUESTION_RE = re.compile(r"AQ-\d{1,2}(?:\.\d{1,2})?")  # AQ-13.1: Part 5 errata 5.21/5.22
 _FAULT_RE = re.compile(r"[a-z0-9][a-z0-9_.\-]*")
 _HEADER_NAME_RE = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z\-]+")
 _HOSTNAME_RE = re.compile(
@@ -113,8 +113,10 @@ _REFERENCE_ANSWERS: dict[str, dict[str, bool | int | str]] = {
     "station": {
         "AQ-1": False, "AQ-2": False, "AQ-3": False, "AQ-4": True, "AQ-5": False,
         "AQ-6": False, "AQ-7": True, "AQ-8": False, "AQ-9": True,
+        "AQ-10": False, "AQ-11": False, "AQ-18": True,  # Part 5 errata 5.5, 5.6, 5.2
     },
-    "csms": {"AQ-1": True, "AQ-2": True, "AQ-6": True},
+    # CSMS ids as renumbered by Part 5 errata 5.22/5.23 (formerly AQ-1, AQ-2, AQ-6).
+    "csms": {"AQ-17": True, "AQ-12": True, "AQ-16": True},
 }
 
 
@@ -1103,7 +1105,7 @@ class _Checker:
         evses = self.evses(raw)
         id_tokens = self.id_tokens(raw)
         timing = self.timing(raw)
-        pics = self.pics(raw)
+        pics = self.pics(raw, role if role in ROLES else None)
         actions = self.actions(raw, reference)
 
         if isinstance(pics, Pics) and isinstance(evses, tuple):
@@ -1433,7 +1435,7 @@ class _Checker:
 
     # -- [pics] --------------------------------------------------------------------------
 
-    def pics(self, raw: Mapping[str, Any]) -> Any:
+    def pics(self, raw: Mapping[str, Any], role: str | None = None) -> Any:
         P: Path_ = ("pics",)
         t = self.table(raw, "pics", P, list(_PICS_FILE_SCHEMA))
         bad = False
@@ -1464,9 +1466,34 @@ class _Checker:
                     out.add(f)
         hardware = self.facts(t, "hardware", P, _HARDWARE_RE, "a Part 5 Appendix B hardware id such as 'HFS-8'")
         answers = self.facts(t, "answers", P, _QUESTION_RE, "a Part 5 Appendix A question id such as 'AQ-2'")
+        bad = self.errata_ids(out, answers, role, P) or bad
         if bad or profiles is _MISSING or hardware is _MISSING or answers is _MISSING:
             return _MISSING
         return Pics(frozenset(out), FrozenDict(hardware), FrozenDict(answers), profiles)
+
+    def errata_ids(self, features: set[str], answers: Any, role: str | None, P: Path_) -> bool:
+        """Ids the Part 5 errata removed or renumbered are an error naming the id to use now."""
+        catalog = load_catalog()
+        bad = False
+        for f in sorted(features):
+            gone = catalog.removed_features.get(f)
+            if gone:
+                instead = gone["replaced_by"]
+                hint = f"; declare {instead} under [pics.answers] instead" if instead and instead.startswith("AQ-") else (
+                    f"; use {instead}" if instead else "")
+                self.err((*P, "features"), f"{f!r} was removed from Part 5 by erratum {gone['errata']}{hint}")
+                bad = True
+        if role is None or not isinstance(answers, dict):
+            return bad
+        renames = catalog.question_renames.get({"station": "CS", "csms": "CSMS"}[role], {})
+        for name in answers:
+            moved = renames.get(name)
+            if moved:
+                self.err((*P, "answers", name), f"the {'CSMS' if role == 'csms' else 'Charging Station'} question {name} is "
+                                                f"{moved['to']} since Part 5 errata {', '.join(moved['errata'])}; "
+                                                f"write {moved['to']} = ... instead")
+                bad = True
+        return bad
 
     def profiles(self, t: Mapping[str, Any], P: Path_) -> Any:
         value = t.get("profiles", ["Core"])
@@ -1500,6 +1527,10 @@ class _Checker:
                 guess = name.strip().upper().replace("_", "-")
                 hint = f"; did you mean {guess!r}?" if form.fullmatch(guess) else ""
                 self.err((*p, name), f"must be {what}{hint}")
+                bad = True
+            elif isinstance(v, dict) and form.fullmatch(f"{name}.1"):  # AQ-13.1 = true read by TOML as a table
+                self.err((*p, name), f"quote ids with a dot in TOML: \"{name}.{next(iter(v), '1')}\" = ..., "
+                                     f"got a table")
                 bad = True
             elif isinstance(v, float) or not isinstance(v, (bool, int, str)):
                 self.err((*p, name), f"must be true/false, an integer or a string, got {_what(v)}")

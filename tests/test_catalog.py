@@ -45,7 +45,7 @@ CORE_MESSAGES = {
 }
 # block: (Charging Station cases, CSMS cases) in Part 6.
 CASES_PER_BLOCK = {
-    "A": (17, 14), "B": (48, 21), "C": (53, 16), "D": (9, 6), "E": (47, 27), "F": (24, 15),
+    "A": (17, 14), "B": (48, 22), "C": (53, 16), "D": (9, 6), "E": (47, 27), "F": (24, 15),
     "G": (21, 10), "H": (21, 9), "I": (3, 2), "J": (10, 9), "K": (44, 32), "L": (15, 19),
     "M": (25, 18), "N": (52, 29), "O": (32, 21), "P": (3, 2),
 }
@@ -54,7 +54,10 @@ USE_CASES_PER_BLOCK = {
     "I": 6, "J": 3, "K": 17, "L": 4, "M": 6, "N": 10, "O": 6, "P": 2,
 }
 # Part 6 "Use case Id(s)" values that are not use-case ids (N/a gives an empty tuple).
-NON_USE_CASE_REFERENCES = {"Part 4 section 5.3. Reconnecting"}
+NON_USE_CASE_REFERENCES = {
+    "Part 4 section 5.3. Reconnecting",
+    "Part 4 - JSON over WebSockets implementation guide",  # TC_B_58_CSMS (errata 5.10 / 6.2.21)
+}
 # Part 6 "Requirement(s)" entries that cannot be normalised to the X00.FR.00 form (misprints
 # and chapter references), kept raw on purpose.
 RAW_REQUIREMENTS = {
@@ -62,6 +65,7 @@ RAW_REQUIREMENTS = {
     "N07.FR.04s",
     "Chapter Referenced Components and Variables",
     "Described at section 5.3.",
+    "Part 4 section 3.1.2. OCPP version",  # TC_B_58_CSMS
 }
 PRODUCT_SUBTYPE = "Product Subtype: Mode 1/2-only Charging Station"
 
@@ -150,10 +154,14 @@ def test_use_case_fields(catalog: Catalog) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def test_674_test_cases(catalog: Catalog) -> None:
+def test_675_test_cases(catalog: Catalog) -> None:
+    """Part 6 has 674 cases; Part 5 erratum 5.10 adds TC_B_58_CSMS. Three are listed but out of the
+    certification program (errata 5.17, 5.20): 422 station and 250 CSMS cases remain in it."""
     roles = Counter(t.role for t in catalog.test_cases.values())
-    assert roles == {"CS": 424, "CSMS": 250}
-    assert len(catalog.test_cases) == 674
+    assert roles == {"CS": 424, "CSMS": 251}
+    assert len(catalog.test_cases) == 675
+    in_program = Counter(t.role for t in catalog.test_cases.values() if t.in_program)
+    assert in_program == {"CS": 422, "CSMS": 250}
 
 
 @pytest.mark.parametrize("block", sorted(CASES_PER_BLOCK))
@@ -165,7 +173,7 @@ def test_cases_per_block_and_role(catalog: Catalog, block: str) -> None:
 def test_ids_are_unique_and_ordered(catalog: Catalog) -> None:
     raw = json.loads(DATA.joinpath("test_cases.json").read_text("utf-8"))["test_cases"]
     ids = [t["id"] for t in raw]
-    assert len(ids) == len(set(ids)) == 674
+    assert len(ids) == len(set(ids)) == 675
 
     def key(case_id: str) -> tuple[int, str, int]:
         _, block, number, role = case_id.split("_")
@@ -238,7 +246,7 @@ def test_cold_boot_is_mandatory_in_core(catalog: Catalog) -> None:
 
 def test_profile_coverage(catalog: Catalog) -> None:
     with_profiles = [t for t in catalog.test_cases.values() if t.profiles]
-    assert len(with_profiles) == 640
+    assert len(with_profiles) == 641  # + TC_B_58_CSMS (erratum 5.10)
     assert case(catalog, "TC_B_19_CS").profiles == ()  # not listed in any Part 5 profile
     for test_case in catalog.test_cases.values():
         names = [p.profile for p in test_case.profiles]
@@ -254,21 +262,19 @@ def test_profile_coverage(catalog: Catalog) -> None:
     [
         ("TC_B_02_CS", {"Core": ("M", None)}),
         ("TC_B_02_CSMS", {"Core": ("C", "C-44")}),
-        ("TC_B_30_CSMS", {"Core": ("C", "C-44 or not AQ-6")}),
+        ("TC_B_30_CSMS", {"Core": ("C", "C-44 or not AQ-16")}),  # errata 5.9 / 5.22
         ("TC_C_02_CS", {"Core": ("C", "(C-30 or C-31 or C-32) and not AQ-2")}),
-        ("TC_C_08_CS", {"Core": ("C", "C-49 and (C-30 or C-31 or C-32)")}),
-        ("TC_C_58_CS", {
-            "Local Authorization List Management": ("C", "LA-3 and (C-30 or C-31 or C-32)"),
-        }),
-        ("TC_C_21_CS", {"Local Authorization List Management": ("M", None)}),
+        ("TC_C_08_CS", {"Core": ("C", "C-49")}),  # erratum 5.11
+        ("TC_C_58_CS", {"Local Authorization List Management": ("C", "LA-3")}),  # erratum 5.11
+        ("TC_C_21_CS", {"Local Authorization List Management": ("C", "C-30 or C-31 or C-32 or C-34")}),
         ("TC_B_41_CS", {"Core": ("C", "HFS-8 > 1")}),
         ("TC_K_38_CS", {"Core": ("C", 'not "Smart Charging"')}),
         ("TC_F_02_CS", {"Core": ("C", "C-48.1 and (C-36 or C-37 or C-38 or C-39)")}),
         # TC_F_06 gives its conditions in the role columns themselves.
         ("TC_F_06_CS", {"Core": ("C", f'HFS-1 and not "{PRODUCT_SUBTYPE}"')}),
         ("TC_F_06_CSMS", {"Core": ("C", "C-11")}),
-        # One cell, a different condition per role.
-        ("TC_H_15_CS", {"Reservation": ("C", "R-2")}),
+        # One cell, a different condition per role in Part 5; R-1 for both since erratum 5.19.
+        ("TC_H_15_CS", {"Reservation": ("C", "R-1")}),
         ("TC_H_15_CSMS", {"Reservation": ("C", "R-1")}),
         ("TC_E_31_CSMS", {"Core": ("C", "C-16")}),
         ("TC_K_12_CS", {
@@ -290,6 +296,8 @@ def test_profile_spot_checks(
 def test_feature_expressions_are_normalised_and_known(catalog: Catalog) -> None:
     names = set(PROFILES) | {PRODUCT_SUBTYPE}
     for test_case in catalog.test_cases.values():
+        if not test_case.in_program:
+            continue  # kept as Part 5 listed it (TC_A_13 names the removed ISO-3)
         known = (
             {f for f, roles in catalog.feature_roles.items() if test_case.role in roles}
             | set(catalog.questions[test_case.role])
@@ -309,8 +317,9 @@ def test_features(catalog: Catalog) -> None:
     assert catalog.feature_roles["C-49"] == ("CS",)
     assert catalog.feature_roles["C-30"] == ("CS", "CSMS")
     assert set(catalog.feature_roles) == set(catalog.features)
-    assert len(catalog.questions["CS"]) == 9 and set(catalog.questions["CSMS"]) == {
-        "AQ-1", "AQ-2", "AQ-6",
+    assert set(catalog.questions["CS"]) == {f"AQ-{n}" for n in (*range(1, 12), 18)}  # errata 5.2, 5.5, 5.6
+    assert set(catalog.questions["CSMS"]) == {  # errata 5.21, 5.22, 5.23
+        "AQ-12", "AQ-13", "AQ-13.1", "AQ-13.2", "AQ-14", "AQ-14.1", "AQ-14.2", "AQ-16", "AQ-17",
     }
 
 
@@ -392,7 +401,7 @@ def test_version_matches_the_data() -> None:
     assert CATALOG_VERSION == meta["version"] == load_catalog().version
     package = Path(str(resources.files("conformance.catalog")))
     digest = hashlib.sha256()
-    names = ("data/features.json", "data/test_cases.json", "data/use_cases.json", "messages.py")
+    names = ("data/features.json", "data/test_cases.json", "data/use_cases.json", "data/errata.json", "messages.py")
     for name in names:  # the same files, in the same order, as tools/build_catalog.py
         digest.update((package / name).read_text("utf-8").encode("utf-8"))
     assert digest.hexdigest() == meta["content_sha256"], "run python tools/build_catalog.py"
@@ -402,9 +411,111 @@ def test_to_json(catalog: Catalog) -> None:
     data = json.loads(catalog.to_json())
     assert data["version"] == CATALOG_VERSION
     assert len(data["messages"]) == 64
-    assert len(data["test_cases"]) == 674
+    assert len(data["test_cases"]) == 675
+    assert [e["id"] for e in data["errata"]] == [f"5.{n}" for n in range(1, 24)]
     first = data["test_cases"][0]
     assert first["id"] == "TC_A_01_CS" and first["role_name"] == "Charging Station"
     b01 = next(t for t in data["test_cases"] if t["id"] == "TC_B_01_CSMS")
     assert b01["profiles"] == {"Core": {"level": "M", "features_expr": None}}
     assert data == catalog.to_dict()
+
+
+# --------------------------------------------------------------------------------------------
+# Part 5 errata (errata sheet 2025-09, section 5), applied by tools/build_catalog.py
+# --------------------------------------------------------------------------------------------
+
+
+def test_every_part5_erratum_is_recorded_with_its_status(catalog: Catalog) -> None:
+    status = {e["id"]: e["status"] for e in catalog.errata}
+    assert list(status) == [f"5.{n}" for n in range(1, 24)]
+    assert status["5.1"] == status["5.18"] == "no data change"  # wording / a heading of 5.17
+    assert status["5.2"] == "partly applied"  # AQ-18 only: C-70/71/72/75 and the conditions are not listed
+    assert next(e for e in catalog.errata if e["id"] == "5.2")["not_applied"]
+    assert all(status[f"5.{n}"] == "applied" for n in range(3, 24) if n != 18)
+    meta = json.loads(DATA.joinpath("meta.json").read_text("utf-8"))
+    assert meta["errata"] == [i for i, st in status.items() if st in ("applied", "partly applied")]
+    assert "errata-2025-09" in CATALOG_VERSION
+
+
+def test_changed_cases_name_the_erratum(catalog: Catalog) -> None:
+    changed = {t.id: t.errata for t in catalog.test_cases.values() if t.errata}
+    assert changed["TC_B_14_CS"] == ("5.8",)
+    assert changed["TC_B_30_CSMS"] == changed["TC_B_31_CSMS"] == ("5.9",)
+    assert changed["TC_F_27_CS"] == ("5.6",)
+    assert "TC_B_01_CS" not in changed
+    raw = {t["id"]: t for t in json.loads(DATA.joinpath("test_cases.json").read_text("utf-8"))["test_cases"]}
+    assert raw["TC_B_14_CS"]["errata"] == ["5.8"] and raw["TC_B_01_CS"]["errata"] == []
+
+
+@pytest.mark.parametrize(
+    ("case_id", "erratum", "expected"),
+    [
+        ("TC_B_14_CS", "5.8", {"Core": ("C", "C-56"), "Advanced Device Management": ("M", None)}),
+        ("TC_B_31_CSMS", "5.9", {"Core": ("C", "C-44 or not AQ-16")}),
+        ("TC_F_27_CS", "5.6", {"Core": ("C", "not AQ-11")}),
+        ("TC_A_20_CS", "5.7", {"Core": ("C", "AQ-1 and C-61")}),
+        ("TC_C_46_CS", "5.11", {"Core": ("C", "C-49 and C-53")}),
+        ("TC_C_15_CS", "5.11", {"Core": ("C", "C-49 and C-03 and (C-30 or C-31 or C-32 or C-34)")}),
+        ("TC_C_57_CS", "5.11", {"Core": ("C", "C-59 and C-49")}),
+        ("TC_E_45_CS", "5.11", {"Core": ("C", '(C-30 or C-31 or C-32 or C-34) and '
+                                              '("Local Authorization List Management" or C-49)')}),
+        ("TC_C_40_CS", "5.11", {"Local Authorization List Management": ("C", "C-30 or C-31 or C-32 or C-34")}),
+        ("TC_E_04_CS", "5.12", {"Core": ("C", "C-30 or C-31 or C-32 or C-33 or C-35")}),
+        ("TC_E_17_CS", "5.13", {"Core": ("C", "C-10.2 and C-06.2 and AQ-9 and "
+                                              "not (not C-52 and (C-10.1 or C-10.3 or C-10.4))")}),
+        ("TC_A_21_CS", "5.14", {"Advanced Security": ("C", "AQ-3")}),
+        ("TC_N_48_CS", "5.15", {"Advanced Device Management": ("C", "AQ-10")}),
+        ("TC_H_13_CS", "5.16", {"Reservation": ("C", "not R-2")}),
+        ("TC_H_16_CS", "5.19", {"Reservation": ("C", "R-1")}),
+        ("TC_B_58_CSMS", "5.10", {"Core": ("M", None)}),
+    ],
+)
+def test_erratum_changes_the_case(
+    catalog: Catalog, case_id: str, erratum: str, expected: dict[str, tuple[str, str | None]]
+) -> None:
+    assert applicability(catalog, case_id) == expected
+    assert erratum in case(catalog, case_id).errata
+
+
+def test_new_csms_case_from_erratum_5_10(catalog: Catalog) -> None:
+    b58 = case(catalog, "TC_B_58_CSMS")
+    assert b58.role == "CSMS" and b58.block == "B" and b58.in_program
+    assert b58.title == "WebSocket Subprotocol negotiation"
+    assert b58.use_cases == ("Part 4 - JSON over WebSockets implementation guide",)
+    assert b58.requirements == ("Part 4 section 3.1.2. OCPP version",)
+
+
+@pytest.mark.parametrize(
+    ("case_id", "erratum"), [("TC_O_15_CS", "5.17"), ("TC_A_13_CS", "5.20"), ("TC_A_13_CSMS", "5.20")]
+)
+def test_removed_cases_stay_listed_and_say_which_erratum_removed_them(
+    catalog: Catalog, case_id: str, erratum: str
+) -> None:
+    removed = case(catalog, case_id)
+    assert removed.removed_by == erratum and not removed.in_program
+    assert removed.profiles  # where Part 5 listed it, for reference
+    assert removed.to_dict()["removed_by"] == erratum
+    assert [t.id for t in catalog.test_cases.values() if t.removed_by] == [
+        "TC_A_13_CS", "TC_O_15_CS", "TC_A_13_CSMS",
+    ]
+
+
+def test_features_and_questions_after_the_errata(catalog: Catalog) -> None:
+    assert "ISO-3" not in catalog.features  # 5.6
+    assert catalog.removed_features["ISO-3"] == {"errata": "5.6", "replaced_by": "AQ-11"}
+    assert catalog.feature_roles["C-61"] == ("CS", "CSMS")  # 5.7
+    assert catalog.feature_roles["R-1"] == ("CS", "CSMS")  # 5.19
+    assert "disabled" in catalog.features["R-3"]  # 5.4
+    assert catalog.feature_conditions["C-01"]["errata"] == "5.3"
+    assert evaluate_features(catalog.feature_conditions["C-01"]["expr"], {"C-35"})
+    assert not evaluate_features(catalog.feature_conditions["C-01"]["expr"], {"C-49"})
+    assert evaluate_features(catalog.feature_conditions["C-01"]["expr"], {"C-49", "C-34"})
+    renames = catalog.question_renames["CSMS"]
+    assert renames["AQ-6"] == {"to": "AQ-16", "errata": ["5.22"]}
+    assert renames["AQ-1"] == {"to": "AQ-17", "errata": ["5.22", "5.23"]}  # AQ-11 clashed with the station's
+    assert renames["AQ-2"]["to"] == "AQ-12" and renames["AQ-3.1"]["to"] == "AQ-13.1"
+    assert "CS" not in catalog.question_renames  # the station ids are unchanged
+    no_old_ids = {"AQ-1", "AQ-2", "AQ-6"}
+    for test_case in catalog.cases_for("CSMS"):
+        for entry in test_case.profiles:
+            assert not (entry.features_expr and feature_atoms(entry.features_expr) & no_old_ids), test_case.id

@@ -495,7 +495,7 @@ def test_build_unknown_action_exits_2_with_the_known_ones(name: str, capsys: pyt
 
 # =========================================================================== list
 CASES_PER_BLOCK = {
-    "A": (17, 14), "B": (48, 21), "C": (53, 16), "D": (9, 6), "E": (47, 27), "F": (24, 15),
+    "A": (17, 14), "B": (48, 22), "C": (53, 16), "D": (9, 6), "E": (47, 27), "F": (24, 15),
     "G": (21, 10), "H": (21, 9), "I": (3, 2), "J": (10, 9), "K": (44, 32), "L": (15, 19),
     "M": (25, 18), "N": (52, 29), "O": (32, 21), "P": (3, 2),
 }
@@ -511,17 +511,21 @@ def list_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, Any]:
 def test_list_json_is_the_whole_catalog(capsys: pytest.CaptureFixture[str]) -> None:
     listing = list_json(capsys)
     rows = [r for r in listing["test_cases"] if not r.get("beyond_catalog")]
-    assert listing["count"] == len(rows) == 674
-    assert len({r["id"] for r in rows}) == 674
+    assert listing["count"] == len(rows) == 675  # Part 6 and TC_B_58_CSMS (Part 5 erratum 5.10)
+    assert len({r["id"] for r in rows}) == 675
     per_block = Counter((r["block"], r["role"]) for r in rows)
     expected = {(block, role): n for block, (cs, csms) in CASES_PER_BLOCK.items()
                 for role, n in (("CS", cs), ("CSMS", csms))}
     assert dict(per_block) == expected
-    assert listing["coverage"] == {f"{b} {r}": {"cases": n, "implemented": sum(
+    removed = Counter((r["block"], r["role"]) for r in rows if r["removed_by"])
+    assert removed == {("A", "CS"): 1, ("A", "CSMS"): 1, ("O", "CS"): 1}  # errata 5.17, 5.20
+    assert listing["coverage"] == {f"{b} {r}": {"cases": n - removed[(b, r)], "implemented": sum(
         1 for row in rows if row["block"] == b and row["role"] == r and row["implemented"])}
         for (b, r), n in expected.items()}
-    assert sum(n for n in per_block.values()) == 674
-    assert Counter(r["role"] for r in rows) == {"CS": 424, "CSMS": 250}
+    assert sum(n for n in per_block.values()) == 675
+    assert Counter(r["role"] for r in rows) == {"CS": 424, "CSMS": 251}
+    b58 = next(r for r in rows if r["id"] == "TC_B_58_CSMS")
+    assert b58["implemented"] and b58["errata"] == ["5.10"]
 
 
 def test_list_json_marks_implemented_cases_with_negative_controls(capsys: pytest.CaptureFixture[str]) -> None:
@@ -544,16 +548,16 @@ def test_list_filters(capsys: pytest.CaptureFixture[str]) -> None:
     assert {r["id"] for r in only["test_cases"]} == {r["id"] for r in everything["test_cases"] if r["implemented"]}
     assert MUST_BE_IMPLEMENTED <= {r["id"] for r in only["test_cases"]}
 
-    for role, code, n in (("station", "CS", 424), ("CS", "CS", 424), ("csms", "CSMS", 250), ("CSMS", "CSMS", 250)):
+    for role, code, n in (("station", "CS", 424), ("CS", "CS", 424), ("csms", "CSMS", 251), ("CSMS", "CSMS", 251)):
         listing = list_json(capsys, "--role", role)
         assert listing["count"] == n and {r["role"] for r in listing["test_cases"]} == {code}
 
     listing = list_json(capsys, "--block", "B")
-    assert listing["count"] == 69 and {r["block"] for r in listing["test_cases"]} == {"B"}
+    assert listing["count"] == 70 and {r["block"] for r in listing["test_cases"]} == {"B"}
     listing = list_json(capsys, "--block", "b", "--block", "p")
-    assert listing["count"] == 69 + 5 and {r["block"] for r in listing["test_cases"]} == {"B", "P"}
+    assert listing["count"] == 70 + 5 and {r["block"] for r in listing["test_cases"]} == {"B", "P"}
     listing = list_json(capsys, "--role", "csms", "--block", "B")
-    assert listing["count"] == 21
+    assert listing["count"] == 22
     assert set(listing["coverage"]) == {"B CSMS"}
     listing = list_json(capsys, "--role", "csms", "--block", "B", "--implemented")
     assert {r["id"] for r in listing["test_cases"]} >= {"TC_B_01_CSMS", "TC_B_06_CSMS"}
@@ -582,10 +586,12 @@ def test_list_text_ends_with_the_count_line(capsys: pytest.CaptureFixture[str]) 
     rc, out, err = run(capsys, "list")
     assert (rc, err) == (0, "")
     lines = out.rstrip("\n").splitlines()
-    assert lines[-1] == f"{674 + beyond} test cases, {len(implemented)} implemented (*)"
+    assert lines[-1] == f"{675 + beyond} test cases, {len(implemented)} implemented (*)"
     assert lines[-2] == ""
     rows = lines[:-2]
-    assert len(rows) == 674 + beyond
+    assert len(rows) == 675 + beyond
+    o15 = next(line for line in rows if line[2:].split()[0] == "TC_O_15_CS")
+    assert o15.endswith("[removed from certification by Part 5 erratum 5.17]")
     assert {line.split()[1] for line in rows if line.startswith("* ")} == implemented
     rc, out, _ = run(capsys, "list", "--implemented", "--role", "station")
     lines = out.rstrip("\n").splitlines()

@@ -704,3 +704,39 @@ def test_direct_construction_freezes_containers():
     assert e.connectors == (1, 2)
     tokens = IdTokens(IdTokenSpec("A"), IdTokenSpec("B"))
     assert [n for n, _ in tokens.items()] == ["valid", "invalid"]
+
+
+# Part 5 errata (2025-09): removed and renumbered ids are errors naming the id to use now.
+
+
+def test_removed_feature_iso_3_names_its_replacement(tmp_path):
+    error = expect_problem("pics.features", "removed from Part 5 by erratum 5.6",
+                           path=write(tmp_path, MINIMAL_STATION), overrides=['pics.features=["C-01", "ISO-3"]'])
+    assert "AQ-11" in str(error)
+
+
+@pytest.mark.parametrize("old, new, errata", [("AQ-6", "AQ-16", "5.22"), ("AQ-1", "AQ-17", "5.22, 5.23"),
+                                              ("AQ-2", "AQ-12", "5.22"), ("AQ-11", "AQ-17", "5.23")])
+def test_renumbered_csms_question_names_the_new_id(tmp_path, old, new, errata):
+    error = expect_problem(f"pics.answers.{old}", f"is {new} since Part 5 errata {errata}",
+                           path=write(tmp_path, MINIMAL_CSMS), overrides=[f"pics.answers.{old}=true"])
+    assert f"write {new} = ... instead" in str(error)
+
+
+def test_renumbered_csms_ids_are_accepted_and_station_ids_unchanged(tmp_path):
+    expect_problem("pics.answers.AQ-13", 'quote ids with a dot in TOML: "AQ-13.1" = ...',
+                   path=write(tmp_path, MINIMAL_CSMS), overrides=["pics.answers.AQ-13.1=true"])
+    text = MINIMAL_CSMS.replace('[pics]\nfeatures = ["C-01"]\n',
+                                '[pics]\nfeatures = ["C-01"]\n[pics.answers]\nAQ-16 = true\n"AQ-13.1" = true\n')
+    cfg = load_config(write(tmp_path, text), env=ENV)
+    assert cfg.pics.answers == {"AQ-16": True, "AQ-13.1": True}
+    assert "AQ-16" in cfg.pics.supported()
+    station = load_config(write(tmp_path, MINIMAL_STATION, "station.toml"), env=ENV,
+                          overrides=["pics.answers.AQ-6=true", "pics.answers.AQ-11=false"])
+    assert station.pics.answers == {"AQ-6": True, "AQ-11": False}  # station AQ-6 / AQ-11 are station questions
+
+
+def test_reference_csms_answers_use_the_renumbered_ids():
+    answers = default_config("csms").pics.answers
+    assert answers == {"AQ-17": True, "AQ-12": True, "AQ-16": True}
+    assert load_config(FIXTURES / "reference-csms.toml", env={}, role="csms").pics.answers == answers

@@ -16,6 +16,11 @@ What is taken from where:
   words); cross-checked against usecases.yaml when PyYAML is importable.
 * Feature, question and hardware-feature names: written here in our own words; the generator
   checks that the set of ids equals the one in Part 5.
+* Part 5 errata (errata sheet 2025-09, entries 5.1-5.23): applied last, from the structured table
+  in tools/part5_errata.py (ids, levels, expressions; every "old" value is checked against the
+  parsed one). The result records per case which entries changed it (``errata``) and which one
+  took it out of the certification program (``removed_by``); data/errata.json and meta.json list
+  the entries and whether each was applied.
 
 The OCA documents are CC BY-ND: no description, purpose or condition prose is copied.
 """
@@ -43,6 +48,7 @@ from conformance.catalog import (  # noqa: E402  (path set up above)
     normalise_features,
 )
 from conformance.catalog.messages import BLOCKS, MESSAGE_TABLE  # noqa: E402
+from tools.part5_errata import ERRATA_EDITION, ERRATA_SOURCE, PART5_ERRATA  # noqa: E402
 
 DATA_DIR = REPO / "conformance" / "catalog" / "data"
 DEFAULT_SHARED = Path("/work/shared")
@@ -52,7 +58,7 @@ PART5_MD = "ocpp-2.0.1/OCPP-2.0.1_edition3_part5_certification_profiles.md"
 CATALOG_MD = "catalog/ocpp201-catalog.md"
 USECASES_YAML = "catalog/usecases.yaml"
 
-EDITION_LABEL = "ocpp2.0.1-ed3-2024-05-06"
+EDITION_LABEL = "ocpp2.0.1-ed3-2024-05-06-errata-2025-09"
 ROLE_SUFFIX = {"CS": "_CS", "CSMS": "_CSMS"}
 ROLE_OF_SUT = {"Charging Station": "CS", "CSMS": "CSMS"}
 
@@ -689,6 +695,23 @@ def build(shared: Path) -> tuple[dict[str, Any], BuildReport]:
         parse_part6(part6), rows, {u["id"]: u["name"] for u in use_cases}, namespace, report
     )
 
+    questions = {r: dict(q) for r, q in QUESTION_NAMES.items()}
+    errata = apply_part5_errata(test_cases, features, feature_roles, questions,
+                                {u["id"]: u["name"] for u in use_cases}, report)
+    features = {k: features[k] for k in sorted(features, key=_feature_sort_key)}
+    feature_roles = {k: feature_roles[k] for k in features}
+    namespace = {
+        role: {k for k, roles in feature_roles.items() if role in roles}
+        | set(questions[role]) | profile_names | ({PRODUCT_SUBTYPE} if role == "CS" else set())
+        for role in ("CS", "CSMS")
+    }
+    foreign = [f"  {c['id']} {p}: {sorted(a for a in feature_atoms(v['features_expr']) if a not in namespace[c['role']])}"
+               for c in test_cases if not c["removed_by"]
+               for p, v in c["profiles"].items()
+               if v["features_expr"] and not feature_atoms(v["features_expr"]) <= namespace[c["role"]]]
+    report.add(f"after the errata, expressions naming ids outside their role's lists: {len(foreign)}")
+    report.lines.extend(foreign)
+
     known_ucs = {u["id"] for u in use_cases}
     odd_ucs = sorted({uc for c in test_cases for uc in c["use_cases"] if uc not in known_ucs})
     odd_reqs = sorted({r for c in test_cases for r in c["requirements"] if not REQ_ID.match(r)})
@@ -702,10 +725,164 @@ def build(shared: Path) -> tuple[dict[str, Any], BuildReport]:
             "features": features,
             "feature_roles": feature_roles,
             "questions": {r: dict(sorted(q.items(), key=lambda kv: _feature_sort_key(kv[0])))
-                          for r, q in QUESTION_NAMES.items()},
+                          for r, q in questions.items()},
+            "removed_features": errata["removed_features"],
+            "question_renames": errata["question_renames"],
+            "feature_conditions": errata["feature_conditions"],
         },
+        "errata.json": {"source": ERRATA_SOURCE, "edition": ERRATA_EDITION, "part5": errata["errata"]},
     }
     return files, report
+
+
+# --------------------------------------------------------------------------------------------
+# Part 5 errata overlay (tools/part5_errata.py)
+# --------------------------------------------------------------------------------------------
+
+
+def _rename_atom(expr: str, old: str, new: str) -> str:
+    return normalise_features(re.sub(rf"(?<![\w.-]){re.escape(old)}(?![\d.])", new, expr))
+
+
+def _norm(expr: str | None) -> str | None:
+    return normalise_features(expr) if expr else None
+
+
+def apply_part5_errata(
+    test_cases: list[dict[str, Any]],
+    features: dict[str, str],
+    feature_roles: dict[str, list[str]],
+    questions: dict[str, dict[str, str]],
+    use_case_names: dict[str, str],
+    report: BuildReport,
+) -> dict[str, Any]:
+    """Apply :data:`PART5_ERRATA` in place; returns the errata record for the catalog data.
+
+    Every "old" value must match what was parsed (else BuildError), so a stale entry shows."""
+    cases = {c["id"]: c for c in test_cases}
+    for case in test_cases:
+        case.setdefault("errata", [])
+        case.setdefault("removed_by", None)
+    removed_features: dict[str, dict[str, Any]] = {}
+    renames: dict[str, dict[str, dict[str, Any]]] = {"CS": {}, "CSMS": {}}
+    conditions: dict[str, dict[str, Any]] = {}
+    record: list[dict[str, Any]] = []
+
+    def mark(case_id: str, entry_id: str) -> dict[str, Any]:
+        check(case_id in cases, f"errata {entry_id}: {case_id} is not in the catalog")
+        case = cases[case_id]
+        if entry_id not in case["errata"]:
+            case["errata"].append(entry_id)
+        return case
+
+    for entry in PART5_ERRATA:
+        eid = entry["id"]
+        applied, not_applied = [], []
+        for change in entry["changes"]:
+            kind = change[0]
+            if kind == "none":
+                continue
+            if kind == "not_applied":
+                not_applied.append(change[1])
+                continue
+            if kind == "feature_added":
+                _, fid, roles, name = change
+                check(fid not in features, f"errata {eid}: feature {fid} exists already")
+                features[fid], feature_roles[fid] = name, list(roles)
+            elif kind == "feature_removed":
+                _, fid, replaced_by = change
+                check(fid in features, f"errata {eid}: feature {fid} unknown")
+                del features[fid]
+                del feature_roles[fid]
+                removed_features[fid] = {"errata": eid, "replaced_by": replaced_by}
+            elif kind == "feature_roles":
+                _, fid, roles = change
+                check(fid in feature_roles, f"errata {eid}: feature {fid} unknown")
+                feature_roles[fid] = list(roles)
+            elif kind == "feature_renamed":
+                _, fid, name = change
+                check(fid in features, f"errata {eid}: feature {fid} unknown")
+                features[fid] = name
+            elif kind == "feature_condition":
+                _, fid, expr = change
+                check(fid in features, f"errata {eid}: feature {fid} unknown")
+                conditions[fid] = {"expr": normalise_features(expr), "errata": eid}
+            elif kind == "question_added":
+                _, role, qid, name = change
+                check(qid not in questions[role], f"errata {eid}: {role} question {qid} exists already")
+                questions[role][qid] = name
+            elif kind == "question_renamed":
+                _, role, old, new = change
+                check(old in questions[role] and new not in questions[role],
+                      f"errata {eid}: {role} question {old} -> {new}")
+                questions[role][new] = questions[role].pop(old)
+                for prior in renames[role].values():  # AQ-1 -> AQ-11 -> AQ-17
+                    if prior["to"] == old:
+                        prior["to"] = new
+                        prior["errata"].append(eid)
+                renames[role][old] = {"to": new, "errata": [eid]}
+                for case in test_cases:
+                    if case["role"] != role:
+                        continue
+                    for profile in case["profiles"].values():
+                        expr = profile["features_expr"]
+                        if expr and old in feature_atoms(expr):
+                            profile["features_expr"] = _rename_atom(expr, old, new)
+                            mark(case["id"], eid)
+            elif kind == "case_condition":
+                _, case_id, profile, (old_level, old_expr), (new_level, new_expr) = change
+                case = mark(case_id, eid)
+                current = case["profiles"].get(profile)
+                check(current is not None, f"errata {eid}: {case_id} is not listed in {profile}")
+                check((current["level"], current["features_expr"]) == (old_level, _norm(old_expr)),
+                      f"errata {eid}: {case_id} in {profile} is {current}, expected {old_level} {old_expr!r}")
+                current.update(level=new_level, features_expr=_norm(new_expr))
+            elif kind == "case_added_to_profile":
+                _, case_id, profile, level, expr = change
+                case = mark(case_id, eid)
+                check(profile not in case["profiles"], f"errata {eid}: {case_id} already in {profile}")
+                case["profiles"][profile] = {"level": level, "features_expr": _norm(expr)}
+                case["profiles"] = {p: case["profiles"][p] for p in PROFILES if p in case["profiles"]}
+            elif kind == "case_added":
+                _, case_id, fields = change
+                check(case_id not in cases, f"errata {eid}: {case_id} exists already")
+                role = fields["role"]
+                check(case_id.endswith(ROLE_SUFFIX[role]), f"errata {eid}: {case_id} is not a {role} id")
+                cases[case_id] = {
+                    "id": case_id, "role": role, "block": case_id.split("_")[1], "title": fields["title"],
+                    "use_cases": list(fields["use_cases"]), "requirements": list(fields["requirements"]),
+                    "profiles": {p: dict(v) for p, v in fields["profiles"].items()},
+                    "summary": summarise(role, fields["title"], fields["use_cases"], use_case_names),
+                    "id_note": None,  # the errata list says where it comes from
+                    "errata": [eid], "removed_by": None,
+                }
+                test_cases.append(cases[case_id])
+            elif kind == "case_removed":
+                _, case_id = change
+                case = mark(case_id, eid)
+                check(case["removed_by"] is None, f"errata {eid}: {case_id} removed twice")
+                case["removed_by"] = eid
+            else:
+                raise BuildError(f"errata {eid}: unknown change kind {kind!r}")
+            applied.append(kind)
+        status = "applied" if applied and not not_applied else "partly applied" if applied else (
+            "not applied" if not_applied else "no data change")
+        record.append({"id": eid, "date": entry["date"], "summary": entry["summary"], "status": status,
+                       "not_applied": not_applied})
+    test_cases.sort(key=lambda c: case_sort_key(c["id"]))
+    for role in renames:
+        for old in [o for o, r in renames[role].items() if r["to"] == o]:
+            del renames[role][old]
+    changed = sum(1 for c in test_cases if c["errata"])
+    removed = [c["id"] for c in test_cases if c["removed_by"]]
+    report.add(f"Part 5 errata ({ERRATA_EDITION}): {len(record)} entries; "
+               f"{dict(Counter(r['status'] for r in record))}; cases changed {changed}; removed {removed}")
+    return {
+        "errata": record,
+        "removed_features": removed_features,
+        "question_renames": {r: v for r, v in renames.items() if v},
+        "feature_conditions": conditions,
+    }
 
 
 def _feature_sort_key(feature_id: str) -> tuple[int, int, int]:
@@ -728,7 +905,7 @@ def content_hash(texts: Iterable[str]) -> str:
 
 def hashed_sources() -> list[Path]:
     """The files whose content defines CATALOG_VERSION (also recomputed by the tests)."""
-    return [DATA_DIR / n for n in ("features.json", "test_cases.json", "use_cases.json")] + [
+    return [DATA_DIR / n for n in ("features.json", "test_cases.json", "use_cases.json", "errata.json")] + [
         REPO / "conformance" / "catalog" / "messages.py"
     ]
 
@@ -748,9 +925,11 @@ def main(argv: list[str] | None = None) -> int:
     digest = content_hash(p.read_text("utf-8") for p in hashed_sources())
     meta = {
         "version": f"{EDITION_LABEL}+{digest[:12]}",
-        "edition": "OCPP 2.0.1 Edition 3 (Part 5 and Part 6 of 2024-05-06)",
+        "edition": f"OCPP 2.0.1 Edition 3 (Part 5 and Part 6 of 2024-05-06, Part 5 errata {ERRATA_EDITION})",
         "content_sha256": digest,
-        "sources": [PART6_TXT, PART5_TXT, PART5_MD, CATALOG_MD],
+        "sources": [PART6_TXT, PART5_TXT, PART5_MD, CATALOG_MD, ERRATA_SOURCE],
+        "errata": [e["id"] for e in files["errata.json"]["part5"]
+                   if e["status"] in ("applied", "partly applied")],
     }
     (DATA_DIR / "meta.json").write_text(dump(meta), "utf-8")
     print("\n".join(report.lines))

@@ -143,6 +143,15 @@ class TestCase:
     profiles: tuple[ProfileApplicability, ...]
     summary: str
     id_note: str | None = None
+    #: The Part 5 errata entries (e.g. "5.8") that changed this case's data.
+    errata: tuple[str, ...] = ()
+    #: The Part 5 erratum that took the case out of the certification program (it stays listed).
+    removed_by: str | None = None
+
+    @property
+    def in_program(self) -> bool:
+        """False when a Part 5 erratum removed the case from the certification program."""
+        return self.removed_by is None
 
     @property
     def role_name(self) -> str:
@@ -186,6 +195,14 @@ class Catalog:
     feature_roles: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: Part 5 Appendix A lab questions per role: role -> "AQ-n" -> short question.
     questions: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: The Part 5 errata entries the data reflects: id, date, summary, status, not_applied.
+    errata: tuple[dict[str, Any], ...] = ()
+    #: role -> old Appendix A id -> {"to": new id, "errata": [entry ids]} (e.g. CSMS AQ-6 -> AQ-16).
+    question_renames: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    #: Feature ids the errata removed -> {"errata": entry id, "replaced_by": id or None}.
+    removed_features: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Feature id -> {"expr": when a PICS may declare it, "errata": entry id} (e.g. C-01).
+    feature_conditions: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def cases_for(self, role: Role | None = None, block: str | None = None) -> list[TestCase]:
         """Test cases filtered by role and/or block letter, in catalog order."""
@@ -206,6 +223,10 @@ class Catalog:
             "features": dict(self.features),
             "feature_roles": {k: list(v) for k, v in self.feature_roles.items()},
             "questions": {role: dict(q) for role, q in self.questions.items()},
+            "errata": [dict(e) for e in self.errata],
+            "question_renames": {role: dict(r) for role, r in self.question_renames.items()},
+            "removed_features": dict(self.removed_features),
+            "feature_conditions": dict(self.feature_conditions),
         }
 
     def to_json(self, *, indent: int | None = None) -> str:
@@ -253,6 +274,8 @@ def _test_case_dict(t: TestCase) -> dict[str, Any]:
         },
         "summary": t.summary,
         "id_note": t.id_note,
+        "errata": list(t.errata),
+        "removed_by": t.removed_by,
     }
 
 
@@ -522,6 +545,8 @@ def _test_cases(raw: list[dict[str, Any]]) -> dict[str, TestCase]:
             ),
             summary=t["summary"],
             id_note=t.get("id_note"),
+            errata=tuple(t.get("errata", ())),
+            removed_by=t.get("removed_by"),
         )
         for t in raw
     }
@@ -540,6 +565,7 @@ def load_catalog() -> Catalog:
     use_cases = _read_json("use_cases.json")
     test_cases = _read_json("test_cases.json")
     features = _read_json("features.json")
+    errata = _read_json("errata.json")
     return Catalog(
         version=CATALOG_VERSION,
         messages=_messages(),
@@ -549,4 +575,8 @@ def load_catalog() -> Catalog:
         blocks=dict(BLOCKS),
         feature_roles={k: tuple(v) for k, v in features["feature_roles"].items()},
         questions={role: dict(q) for role, q in features["questions"].items()},
+        errata=tuple(errata["part5"]),
+        question_renames={role: dict(r) for role, r in features.get("question_renames", {}).items()},
+        removed_features=dict(features.get("removed_features", {})),
+        feature_conditions=dict(features.get("feature_conditions", {})),
     )

@@ -32,6 +32,7 @@ class CaseMeta:
     requirements: tuple[str, ...]
     profiles: tuple[ProfileApplicability, ...]
     beyond_catalog: bool = False
+    removed_by: str | None = None  # the Part 5 erratum that took the case out of the certification program
     faults: tuple[str, ...] = field(default=())  # negative controls: faults that must make it FAIL
     # For a case whose protocol waits grow with the configured intervals (heartbeat, boot retry, offline
     # threshold): the time it needs at least, from the run's Timing; its limit is the larger of this and
@@ -52,7 +53,8 @@ class CaseMeta:
                 "use_cases": list(self.use_cases), "requirements": list(self.requirements),
                 "profiles": [{"profile": p.profile, "level": p.level, "features": p.features_expr}
                              for p in self.profiles],
-                "beyond_catalog": self.beyond_catalog, "negative_controls": list(self.faults)}
+                "beyond_catalog": self.beyond_catalog, "removed_by": self.removed_by,
+                "negative_controls": list(self.faults)}
 
 
 _OWN_ID = re.compile(r"^X_([A-P])_\d{2,3}_(CS|CSMS)$")
@@ -69,7 +71,8 @@ def case(case_id: str, *, title: str | None = None, summary: str | None = None,
     if case_id in catalog.test_cases:
         tc = catalog.test_cases[case_id]
         meta = CaseMeta(tc.id, tc.role, tc.block, tc.title, summary or tc.summary, tc.use_cases,
-                        tc.requirements + tuple(r for r in requirements if r not in tc.requirements), tc.profiles)
+                        tc.requirements + tuple(r for r in requirements if r not in tc.requirements), tc.profiles,
+                        removed_by=tc.removed_by)
     else:
         own = _OWN_ID.match(case_id)
         if own is None or title is None or not use_cases:

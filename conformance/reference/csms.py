@@ -61,6 +61,7 @@ class ReferenceCsms:
                                  passwords=passwords, security_profile=security_profile,
                                  handled_actions=actions_handled_by("CSMS"),
                                  default_handler_for=self._handler_for)
+        self.server.echo_first_subprotocol = "csms_selects_first_offered_subprotocol" in self.faults
         self._tasks: set[asyncio.Task[Any]] = set()
 
     def supports(self, feature: str) -> bool:

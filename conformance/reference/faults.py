@@ -348,6 +348,11 @@ FAULTS: dict[str, Fault] = {f.name: f for f in [
           "the CSMS's boot handler does not know the reason Triggered and answers such a BootNotification with "
           "Rejected, so a station it asked to boot (TriggerMessage) is never accepted",
           ("TC_B_31_CSMS",)),
+    # --- reference CSMS: WebSocket subprotocol (Part 5 erratum 5.10, TC_B_58_CSMS) ---------
+    Fault("csms_selects_first_offered_subprotocol", "csms", ("Part 4 §3.1.2",),
+          "the CSMS's handshake echoes the first subprotocol the station offers instead of choosing one it "
+          "implements, so a station offering ocpp0.1 first gets an upgrade to a protocol the CSMS does not speak",
+          ("TC_B_58_CSMS",)),
     # --- reference CSMS: B11/B12 reset -----------------------------------------------------
     Fault("csms_reset_default_evse", "csms", ("B11", "B12"),
           "the CSMS's reset form fills in EVSE 1 when the operator resets the whole station",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import ssl
+from dataclasses import dataclass
 from typing import Any
 
 from websockets.asyncio.client import connect
@@ -16,7 +17,8 @@ from ..recording import EventLog
 from .connection import Connection, Handler
 from .server import SUBPROTOCOL
 
-__all__ = ["basic_auth_header", "connection_url", "open_station_connection"]
+__all__ = ["SubprotocolProbe", "basic_auth_header", "connection_url", "open_station_connection",
+           "probe_subprotocols"]
 
 
 def basic_auth_header(identity: str, password: str) -> str:
@@ -61,3 +63,60 @@ async def open_station_connection(endpoint: str, identity: str, *, password: str
     if log is not None:
         log.emit("connection", event="opened", connection=identity, url=url)
     return conn.start()
+
+
+@dataclass(frozen=True)
+class SubprotocolProbe:
+    """What a CSMS did with one WebSocket opening handshake offering ``offered`` (Part 4 §3.1.2)."""
+
+    offered: tuple[str, ...]
+    upgraded: bool  # HTTP 101
+    status: int | None  # the HTTP status when it did not upgrade
+    selected: str | None  # the Sec-WebSocket-Protocol of the 101 response (None: no header)
+    closed_by_sut: bool  # the CSMS closed the upgraded connection within the wait
+    detail: str = ""
+
+    def describe(self) -> str:
+        if not self.upgraded:
+            return f"no upgrade ({self.detail or f'HTTP {self.status}'})"
+        chosen = f"Sec-WebSocket-Protocol {self.selected}" if self.selected else "no Sec-WebSocket-Protocol"
+        return f"upgraded with {chosen}, " + ("then closed by the CSMS" if self.closed_by_sut else "left open")
+
+
+async def probe_subprotocols(endpoint: str, identity: str, offered: tuple[str, ...], *, password: str | None,
+                             connect_timeout: float, close_wait: float, log: EventLog | None = None,
+                             ssl_context: ssl.SSLContext | None = None) -> SubprotocolProbe:
+    """Open a WebSocket offering exactly ``offered`` as subprotocols, record what the CSMS answers, and
+    close it again (no OCPP message is sent). An upgraded connection is watched for ``close_wait``
+    seconds to see whether the CSMS closes it itself."""
+    url = connection_url(endpoint, identity)
+    headers: dict[str, Any] = {}
+    if password is not None:
+        headers["Authorization"] = basic_auth_header(identity, password)
+    if log is not None:
+        log.emit("connection", event="connecting", connection=identity, url=url, subprotocols=list(offered))
+    try:
+        async with asyncio.timeout(connect_timeout + 1):
+            ws = await connect(url, subprotocols=list(offered), additional_headers=headers, ping_interval=None,
+                               open_timeout=connect_timeout, **({"ssl": ssl_context} if ssl_context else {}))
+    except TimeoutError:
+        raise SutTimeout(f"the CSMS answers a WebSocket opening handshake at {url}", expected="an HTTP response",
+                         actual=f"none within {connect_timeout:g}s") from None
+    except InvalidStatus as exc:
+        return SubprotocolProbe(offered, False, exc.response.status_code, None, False)
+    except InvalidHandshake as exc:  # e.g. a subprotocol that was not offered
+        return SubprotocolProbe(offered, False, None, None, False, f"{type(exc).__name__}: {exc}")
+    except OSError as exc:
+        raise CheckFailed(f"the CSMS answers a WebSocket opening handshake at {url}", expected="an HTTP response",
+                          actual=f"{type(exc).__name__}: {exc}") from None
+    selected = ws.subprotocol
+    try:
+        async with asyncio.timeout(close_wait):
+            await ws.wait_closed()
+        closed = True
+    except TimeoutError:
+        closed = False
+        await ws.close()
+    if log is not None:
+        log.emit("connection", event="probed", connection=identity, subprotocol=selected, closed_by_sut=closed)
+    return SubprotocolProbe(offered, True, 101, selected, closed)

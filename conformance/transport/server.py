@@ -81,6 +81,8 @@ class CsmsServer:
         # Identities whose connection attempts are refused (HTTP 503): a CSMS that does not accept a reconnect
         # (Part 6 TC_B_57_CS). Every handshake sets ``handshake_seen`` so a test can await attempts.
         self.refusing: set[str] = set()
+        # Fault hook for the reference CSMS: select the first offered subprotocol, supported or not.
+        self.echo_first_subprotocol = False
         self.handshake_seen = asyncio.Event()
 
     @property
@@ -145,8 +147,9 @@ class CsmsServer:
             return response
         return None
 
-    @staticmethod
-    def _select_subprotocol(connection: ServerConnection, offered: Any) -> str | None:
+    def _select_subprotocol(self, connection: ServerConnection, offered: Any) -> str | None:
+        if self.echo_first_subprotocol and offered:  # a fault of the reference CSMS (faults.py)
+            return str(offered[0])
         return SUBPROTOCOL if SUBPROTOCOL in offered else None
 
     async def _handle(self, ws: ServerConnection) -> None:

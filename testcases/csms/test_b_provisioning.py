@@ -1,8 +1,9 @@
 """Block B Provisioning, the SUT is a CSMS (the harness plays the Charging Station).
 
 The cases are grouped by use case: cold boot (B01), Get/SetVariables (B05/B06, including the GetVariables item
-limit), boot Pending / Rejected (B02/B03), device-model reports (B07/B08), Reset (B11/B12) and network
-connection profiles (B09).
+limit), boot Pending / Rejected (B02/B03), device-model reports (B07/B08), Reset (B11/B12), network
+connection profiles (B09) and the WebSocket subprotocol negotiation of Part 4 §3.1.2 (TC_B_58_CSMS, a case
+the errata add: Part 5 erratum 5.10, Part 6 erratum 6.2.21).
 
 Reset: on request (action ``csms_send``) the CSMS sends ResetRequest for the station or one EVSE, OnIdle or
 Immediate; the harness station answers Accepted, or Scheduled while a transaction runs and the reset is OnIdle. A
@@ -545,3 +546,39 @@ async def test_tc_b_44_csms(csms: CsmsUnderTest) -> None:
     heartbeat = await csms.call("Heartbeat", {})
     csms.check.that("after a Failed SetNetworkProfileResponse the CSMS still answers the station", heartbeat.ok,
                     expected="HeartbeatResponse", actual=heartbeat.describe(), requirements=("B09.FR.03",))
+
+
+@case("TC_B_58_CSMS")
+async def test_tc_b_58_csms(csms: CsmsUnderTest) -> None:
+    """WebSocket subprotocol negotiation (added by Part 5 erratum 5.10, defined in the Part 6 errata):
+    offered only an OCPP version it does not implement, the CSMS must not end up with a working
+    connection on it; offered that version and ocpp2.0.1, it must upgrade and name ocpp2.0.1 in
+    Sec-WebSocket-Protocol.
+
+    Part 6 asks for the first attempt not to be upgraded; Part 4 §3.1.2 also lets a CSMS complete
+    the handshake without a Sec-WebSocket-Protocol header and close the connection at once. Both are
+    accepted; an upgrade that selects the unsupported version, or stays open, is not."""
+    from conformance.transport.client import probe_subprotocols
+
+    requirements = ("Part 4 §3.1.2",)
+    config = csms.ctx.config
+    await csms.close_all()  # the harness station is disconnected before each attempt
+
+    async def attempt(offered: tuple[str, ...], close_wait: float):
+        return await probe_subprotocols(
+            config.connection.csms_url or "", csms.identity, offered, password=csms.station.password,
+            connect_timeout=csms.ctx.scaled(config.timing.connect_timeout), close_wait=close_wait,
+            log=csms.ctx.log)
+
+    # An upgrade without a subprotocol must be closed by the CSMS "at once": within the message timeout.
+    unsupported = await attempt(("ocpp0.1",), csms.ctx.message_timeout)
+    refused = not unsupported.upgraded or (unsupported.selected is None and unsupported.closed_by_sut)
+    csms.check.that("offered only ocpp0.1, the CSMS refuses the connection (no upgrade, or an upgrade without "
+                    "Sec-WebSocket-Protocol that it closes at once)", refused,
+                    expected="no upgrade, or 101 without Sec-WebSocket-Protocol and then closed",
+                    actual=unsupported.describe(), requirements=requirements)
+    both = await attempt(("ocpp0.1", "ocpp2.0.1"), 0)  # not watched: the harness closes it right away
+    csms.check.that("offered ocpp0.1 and ocpp2.0.1, the CSMS upgrades the connection", both.upgraded,
+                    expected="HTTP 101", actual=both.describe(), requirements=requirements)
+    csms.check.equal("Sec-WebSocket-Protocol of the upgrade response", both.selected, "ocpp2.0.1",
+                     requirements=requirements)
