@@ -5,10 +5,8 @@ messages, keeps track of boots, authorizes tokens from its list, records transac
 is driven through the action port: ``csms_send`` makes it send a request to a station,
 ``csms_configure`` changes its settings (boot answer, token status).
 
-DataTransfer (P02): like the reference station, it implements vendorId ``org.openconformance``
-with messageId ``Echo`` (Accepted, the data returned); another messageId of that vendor is answered
-UnknownMessageId (P02.FR.07), a missing messageId Rejected (our vendor agreement, P02.FR.08), any
-other vendorId UnknownVendorId (P02.FR.06). customData (Part 4 §9) is accepted anywhere and ignored.
+DataTransfer (P02): like the reference station, it implements the vendor extension of
+:mod:`.vendor` (vendorId ``org.openconformance``, messageId ``Echo``).
 """
 
 from __future__ import annotations
@@ -27,7 +25,7 @@ from ..transport.connection import IncomingCall, Response
 from ..transport.server import CsmsServer
 from .faults import FaultSet, carries_custom_data
 from ..catalog import actions_handled_by
-from .station import VENDOR_ID, VENDOR_MESSAGES
+from .vendor import answer_data_transfer
 
 # While a station is not accepted, only these CALLs are answered normally (B01.FR.10 / B02).
 _ALLOWED_BEFORE_ACCEPTED = {"BootNotification"}
@@ -154,17 +152,7 @@ class ReferenceCsms:
     def on_DataTransfer(self, record: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:
         if "csms_data_transfer_accepts_unknown_vendor" in self.faults:
             return {"status": "Accepted"}
-        if payload["vendorId"] != VENDOR_ID:
-            return {"status": "UnknownVendorId"}  # P02.FR.06
-        if "messageId" not in payload:
-            return {"status": "Rejected", "statusInfo": {"reasonCode": "MissingParam",
-                                                         "additionalInfo": "messageId is required"}}
-        if payload["messageId"] not in VENDOR_MESSAGES:
-            return {"status": "UnknownMessageId"}  # P02.FR.07
-        answer: dict[str, Any] = {"status": "Accepted"}
-        if "data" in payload:
-            answer["data"] = payload["data"]
-        return answer
+        return answer_data_transfer(payload)  # P02.FR.06, P02.FR.07
 
     # ------------------------------------------------------------------ CSMS -> station
     async def send(self, identity: str, action: str, payload: dict[str, Any]) -> Response:

@@ -17,19 +17,16 @@ them), and is
 driven by the action port (``perform_action``). Faults from :mod:`.faults` make it deliberately
 non-conformant for negative controls.
 
-DataTransfer (P01): the station implements one vendor extension of its own, vendorId
-``org.openconformance`` (:data:`VENDOR_ID`) with messageId ``Echo``: it answers Accepted and returns
-the request's data. Another messageId of that vendor is answered UnknownMessageId (P01.FR.06), a
-request without messageId Rejected (our vendor agreement, P01.FR.07), any other vendorId
-UnknownVendorId (P01.FR.05). customData (Part 4 §9) is accepted anywhere and ignored.
+DataTransfer (P01): the station implements the vendor extension of :mod:`conformance.reference.vendor`
+(vendorId ``org.openconformance``, messageId ``Echo``).
 
 The package: :mod:`.state` (factory settings, persistent state), :mod:`.core` (the station itself), and one
 mixin per area: :mod:`.transactions`, :mod:`.report_requests`, :mod:`.reset`, :mod:`.network`, :mod:`.offline`.
 """
 
 from .core import ReferenceStation
-from .state import (FACTORY_SETTINGS, STATION_FEATURES, VENDOR_ID, VENDOR_MESSAGES, NetworkPlan, StationState,
-                    Transaction)
+from ..vendor import VENDOR_ID, VENDOR_MESSAGES
+from .state import FACTORY_SETTINGS, STATION_FEATURES, NetworkPlan, StationState, Transaction
 
 __all__ = ["FACTORY_SETTINGS", "NetworkPlan", "ReferenceStation", "STATION_FEATURES", "StationState", "Transaction",
            "VENDOR_ID", "VENDOR_MESSAGES"]

@@ -18,8 +18,8 @@ from ..device_model import DeviceModel
 from ..faults import FaultSet, carries_custom_data
 from ..smart_charging import ChargingProfiles, Limits
 
-from .state import (FACTORY_SETTINGS, STATION_FEATURES, VENDOR_ID, VENDOR_MESSAGES, NetworkPlan, StationState,
-                    Transaction)
+from ..vendor import answer_data_transfer
+from .state import FACTORY_SETTINGS, STATION_FEATURES, NetworkPlan, StationState, Transaction
 from .transactions import TransactionsMixin
 from .report_requests import ReportRequestsMixin
 from .reset import ResetMixin
@@ -439,17 +439,7 @@ class ReferenceStation(TransactionsMixin, ReportRequestsMixin, ResetMixin, Netwo
     async def on_DataTransfer(self, payload: dict[str, Any]) -> dict[str, Any]:
         if "data_transfer_accepts_unknown_vendor" in self.faults:
             return {"status": "Accepted"}
-        if payload["vendorId"] != VENDOR_ID:
-            return {"status": "UnknownVendorId"}  # P01.FR.05
-        if "messageId" not in payload:
-            return {"status": "Rejected", "statusInfo": {"reasonCode": "MissingParam",
-                                                         "additionalInfo": "messageId is required"}}
-        if payload["messageId"] not in VENDOR_MESSAGES:
-            return {"status": "UnknownMessageId"}  # P01.FR.06
-        answer: dict[str, Any] = {"status": "Accepted"}
-        if "data" in payload:
-            answer["data"] = payload["data"]
-        return answer
+        return answer_data_transfer(payload)  # P01.FR.05, P01.FR.06
 
     # ------------------------------------------------------------------ smart charging (K01, K10)
     def _smart_charging_limits(self) -> Limits:

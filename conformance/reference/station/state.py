@@ -17,11 +17,6 @@ FACTORY_SETTINGS = {"OCPPCommCtrlr.OfflineThreshold": 180, "OCPPCommCtrlr.RetryB
 # The optional device model groups of the reference station: it supports Smart Charging.
 STATION_FEATURES = DEFAULT_FEATURES | {"SmartCharging"}
 
-# The reference station's own DataTransfer extension (see the module docstring).
-VENDOR_ID = "org.openconformance"
-VENDOR_MESSAGES = frozenset({"Echo"})
-
-
 def _issued_by(certificate: Any, issuer: Any) -> bool:
     """Whether ``issuer`` (a CA certificate) signed ``certificate``: names match and the signature verifies."""
     try:
