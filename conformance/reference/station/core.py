@@ -463,6 +463,16 @@ class ReferenceStation(TransactionsMixin, ReportRequestsMixin, ResetMixin, Netwo
             await conn.call(action, payload)
 
     # ------------------------------------------------------------------ action port
+    async def perform_action(self, action: str, params: dict[str, Any]) -> dict[str, Any]:
+        """Entry point of the action port: perform the action, then any reset that became due by it (a reset
+        answered Scheduled waits for the physical step that ended the last transaction, see :mod:`.reset`)."""
+        self._acting += 1
+        try:
+            return await self._perform_action(action, params)
+        finally:
+            self._acting -= 1
+            self._reset_if_due()
+
     async def _perform_action(self, action: str, params: dict[str, Any]) -> dict[str, Any]:
         """Perform one action (physical step); :meth:`perform_action` is the entry point."""
         evse = int(params.get("evse", 1))

@@ -95,15 +95,6 @@ class ResetMixin:
         if "reservation_forgotten_after_reboot" in self.faults:
             self.state.reservations.clear()
 
-    async def perform_action(self, action: str, params: dict[str, Any]) -> dict[str, Any]:
-        """Entry point of the action port: perform the action, then any reset that became due by it."""
-        self._acting += 1
-        try:
-            return await self._perform_action(action, params)
-        finally:
-            self._acting -= 1
-            self._reset_if_due()
-
     def _report_later(self, connectors: list[tuple[int, int]]) -> None:
         """Report the connectors' status after the response to the current request."""
         conn = self.connection
