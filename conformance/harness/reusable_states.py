@@ -140,14 +140,15 @@ async def booted(sut: ChargingStationUnderTest, *, via: str = "power_cycle", sec
 TX_START_POINT = {"component": {"name": "TxCtrlr"}, "variable": {"name": "TxStartPoint"}}
 
 
+async def _tx_points(sut: ChargingStationUnderTest, variable: dict) -> list[str]:
+    """The members of a TxCtrlr start/stop point list; [] when it cannot be read (noted)."""
+    value = await sut.read_variable(variable, note_unreadable=True)
+    return [p.strip() for p in (value or "").split(",") if p.strip()]
+
+
 async def tx_start_points(sut: ChargingStationUnderTest) -> list[str]:
     """The station's TxCtrlr.TxStartPoint (a required variable, Part 2 §2.6.4); [] when it cannot be read."""
-    response = await sut.call("GetVariables", {"getVariableData": [TX_START_POINT]})
-    result = response.payload.get("getVariableResult", [{}])[0] if response.ok else {}
-    if result.get("attributeStatus") != "Accepted":
-        sut.note(f"TxCtrlr.TxStartPoint could not be read: {result or response.describe()}")
-        return []
-    return [p.strip() for p in result.get("attributeValue", "").split(",") if p.strip()]
+    return await _tx_points(sut, TX_START_POINT)
 
 
 @dataclass
@@ -469,12 +470,7 @@ TX_STOP_POINT = {"component": {"name": "TxCtrlr"}, "variable": {"name": "TxStopP
 
 async def tx_stop_points(sut: ChargingStationUnderTest) -> list[str]:
     """The station's TxCtrlr.TxStopPoint (a required variable, Part 2 §2.6.5); [] when it cannot be read."""
-    response = await sut.call("GetVariables", {"getVariableData": [TX_STOP_POINT]})
-    result = response.payload.get("getVariableResult", [{}])[0] if response.ok else {}
-    if result.get("attributeStatus") != "Accepted":
-        sut.note(f"TxCtrlr.TxStopPoint could not be read: {result or response.describe()}")
-        return []
-    return [p.strip() for p in result.get("attributeValue", "").split(",") if p.strip()]
+    return await _tx_points(sut, TX_STOP_POINT)
 
 
 @dataclass

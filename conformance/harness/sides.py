@@ -217,15 +217,27 @@ class ChargingStationUnderTest(_Side):
             await self._set(variable, value, name)
             yield
 
+    async def read_variable(self, variable: dict[str, Any], *, connection: Connection | None = None,
+                            note_unreadable: bool = False) -> str | None:
+        """A variable's value (``variable`` is ``{"component": {...}, "variable": {...}}``, optionally with
+        attributeType) by GetVariables on ``connection`` (default: the station's); None when the result is not
+        Accepted or the request fails, noted with the reason when ``note_unreadable``."""
+        response = await (connection or self.connection).call("GetVariables", {"getVariableData": [variable]})
+        result = response.payload.get("getVariableResult", [{}])[0] if response.ok else {}
+        if result.get("attributeStatus") == "Accepted":
+            return result.get("attributeValue")
+        if note_unreadable:
+            self.note(f"{variable['component']['name']}.{variable['variable']['name']} could not be read: "
+                      f"{result or response.describe()}")
+        return None
+
     @contextlib.asynccontextmanager
     async def restoring(self, variable: dict[str, Any]) -> AsyncIterator[str | None]:
         """For a case whose own steps change a variable: read its Actual value before the block
         (yielded; None when it cannot be read) and set it back afterwards. A failed restore is
         noted, never allowed to replace the case's own outcome."""
         name = f"{variable['component']['name']}.{variable['variable']['name']}"
-        got = await self.call("GetVariables", {"getVariableData": [variable]})
-        result = got.payload.get("getVariableResult", [{}])[0] if got.ok else {}
-        original = result.get("attributeValue") if result.get("attributeStatus") == "Accepted" else None
+        original = await self.read_variable(variable)
         try:
             yield original
         finally:

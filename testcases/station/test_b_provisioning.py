@@ -948,10 +948,9 @@ async def test_tc_b_18_cs(station: ChargingStationUnderTest) -> None:
     """Get Custom Report, componentCriteria and component/variable: EVSE 1's AvailabilityState is reported
     for criterion Available, and the same request for criterion Problem gives EmptyResultSet (EVSE 1 is
     taken to have no problem; checked first when the station knows EVSE.Problem)."""
-    problem = await station.call("GetVariables", {"getVariableData": [
-        {"component": {"name": "EVSE", "evse": {"id": 1}}, "variable": {"name": "Problem"}}]})
-    result = problem.payload.get("getVariableResult", [{}])[0] if problem.ok else {}
-    if result.get("attributeStatus") == "Accepted" and result.get("attributeValue") == "true":
+    problem = await station.read_variable({"component": {"name": "EVSE", "evse": {"id": 1}},
+                                           "variable": {"name": "Problem"}})
+    if problem == "true":
         raise Inconclusive("EVSE 1 reports Problem = true: the case needs an EVSE without a problem")
     report = await _report_custom(station, {"componentCriteria": ["Available"],
                                             "componentVariable": [_REPORT_EVSE1_AVAILABILITY]})
@@ -1467,13 +1466,6 @@ def _network_public_url(server: CsmsServer) -> str:
     return f"{'wss' if server.ssl_context is not None else 'ws'}://{host}:{server.port}{server.path}"
 
 
-async def _network_read(station: ChargingStationUnderTest, conn: Connection, variable: dict) -> str | None:
-    """A variable's Actual value through ``conn``; None when the station does not give it."""
-    response = await conn.call("GetVariables", {"getVariableData": [variable]})
-    result = response.payload.get("getVariableResult", [{}])[0] if response.ok else {}
-    return result.get("attributeValue") if result.get("attributeStatus") == "Accepted" else None
-
-
 async def _network_write(conn: Connection, variable: dict, value: str) -> dict[str, Any]:
     """SetVariables of one variable through ``conn``; its setVariableResult."""
     response = await conn.call("SetVariables", {"setVariableData": [dict(variable, attributeValue=value)]})
@@ -1508,10 +1500,10 @@ async def _network_migration(station: ChargingStationUnderTest, *, ssl_context: 
     (a certificate of another CSMS root). ``restore_trust``: run on the station's connection when bringing it back,
     before it is reset (makes it trust the original endpoint's certificate again)."""
     conn = station.connection
-    priority = await _network_read(station, conn, _NETWORK_PRIORITY)
+    priority = await station.read_variable(_NETWORK_PRIORITY, connection=conn)
     if not priority:
         raise Inconclusive("OCPPCommCtrlr.NetworkConfigurationPriority cannot be read, so the slot in use is unknown")
-    active = await _network_read(station, conn, _NETWORK_ACTIVE)  # required since errata 2025-09 §2.57
+    active = await station.read_variable(_NETWORK_ACTIVE, connection=conn)  # required since errata 2025-09 §2.57
     in_use = active.strip() if active and active.strip().isdigit() else priority.split(",")[0].strip()
     if not in_use.isdigit():
         raise Inconclusive(f"the slot in use cannot be told from ActiveNetworkProfile {active!r} or "
@@ -1706,7 +1698,7 @@ async def test_tc_b_49_cs(station: ChargingStationUnderTest) -> None:
     and no back-off growth; both endpoints refuse the first attempt, so every entry of NetworkConfigurationPriority
     fails. The station then keeps reconnecting to the profile of its last successful connection (the original
     endpoint), waiting RetryBackOffWaitMinimum, and is accepted there."""
-    wait_minimum_text = await _network_read(station, station.connection, _NETWORK_BACKOFF_MINIMUM)
+    wait_minimum_text = await station.read_variable(_NETWORK_BACKOFF_MINIMUM)
     if not wait_minimum_text or not wait_minimum_text.strip().isdigit():
         raise Inconclusive("OCPPCommCtrlr.RetryBackOffWaitMinimum cannot be read")
     # <Configured RetryBackOffWaitMinimum>: no configuration key yet, the station's current value is kept.
@@ -1822,7 +1814,7 @@ async def _network_backoff_allowance(station: ChargingStationUnderTest) -> float
     """RetryBackOffWaitMinimum + RetryBackOffRandomRange as the station reports them (0 when it does not)."""
     total = 0.0
     for variable in (_NETWORK_BACKOFF_MINIMUM, _NETWORK_BACKOFF_RANDOM):
-        value = await _network_read(station, station.connection, variable)
+        value = await station.read_variable(variable)
         total += float(value) if value and value.strip().isdigit() else 0.0
     return total
 

@@ -69,13 +69,11 @@ async def test_tc_p_03_cs(station: ChargingStationUnderTest) -> None:
 async def supported_rate_unit(station: ChargingStationUnderTest) -> str:
     """The configured chargingRateUnit: one the station lists in SmartChargingCtrlr.RateUnit (a
     required variable with Smart Charging, Part 2 §2.9.5), A when it lists both or cannot be read."""
-    response = await station.call("GetVariables", {"getVariableData": [
-        {"component": {"name": "SmartChargingCtrlr"}, "variable": {"name": "RateUnit"}}]})
-    result = response.payload.get("getVariableResult", [{}])[0] if response.ok else {}
-    units = [u.strip() for u in result.get("attributeValue", "").split(",")] \
-        if result.get("attributeStatus") == "Accepted" else []
+    value = await station.read_variable({"component": {"name": "SmartChargingCtrlr"},
+                                         "variable": {"name": "RateUnit"}})
+    units = [u.strip() for u in value.split(",")] if value is not None else []
     unit = "A" if "A" in units or not units else units[0]
-    station.note(f"chargingRateUnit {unit} (SmartChargingCtrlr.RateUnit: {result.get('attributeValue', 'not read')})")
+    station.note(f"chargingRateUnit {unit} (SmartChargingCtrlr.RateUnit: {value if value is not None else 'not read'})")
     return unit
 
 
