@@ -392,6 +392,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
         exc_value = call.excinfo.value
         exc_value.args = tuple(log.redact_text(a) if isinstance(a, str) else a for a in exc_value.args)
     verdict, message = _verdict_of(call)
+    if call.when == "call" and verdict in (Verdict.PASS, Verdict.INCONCLUSIVE):
+        failed = _failed_checks(log, meta.id)  # shared contract 1: a failed check decides the verdict
+        if failed:
+            verdict, message = Verdict.FAIL, _describe_check(failed[0]) + (
+                f" (and {len(failed) - 1} more failed check(s))" if len(failed) > 1 else "")
+            report.outcome = "failed"
+            report.longrepr = f"FAIL: {message}"
     message = log.redact_text(message)
     previous = item.stash.get(_VERDICT_KEY, None)
     if call.when == "setup" and verdict == Verdict.PASS:
@@ -422,6 +429,21 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
         from .reporting.allure import record_case
         record_case(item, meta, verdict.value, item.config.stash[_LOG_KEY])
     return report
+
+
+def _failed_checks(log: Any, case_id: str) -> list[Any]:
+    """The failed check events of the latest run of ``case_id`` (generic protocol findings included)."""
+    events = log.events(case=case_id)
+    starts = [i for i, e in enumerate(events) if e.kind == "case_start"]
+    return [e for e in events[starts[-1] if starts else 0:] if e.kind == "check" and e.data.get("passed") is False]
+
+
+def _describe_check(event: Any) -> str:
+    data = event.data
+    text = str(data.get("name", "check"))
+    if data.get("requirements"):
+        text += f" [{', '.join(map(str, data['requirements']))}]"
+    return text + f": expected {data.get('expected')}, actual {data.get('actual')}"
 
 
 def _record_end(item: pytest.Item, meta: CaseMeta, verdict: Verdict, message: str, duration: float,

@@ -13,11 +13,14 @@ Event log schema (one JSON object per line; ``kind``, ``wall`` (epoch s), ``mono
 * ``sut_identity``: identity, vendor, model, serial, firmware (from BootNotification) or url
 * ``connection``: event (handshake | opened | closed | rejected | connecting), connection, ...
 * ``frame``: direction ("in" = from the SUT, "out" = to the SUT), raw, message_type, message_id,
-  action, payload, valid, violations [{path, keyword, message}], error, rpc_issues, connection
+  action, payload, valid, violations [{path, keyword, message}], error, rpc_issues, connection,
+  frame_index, binary, deliberate (a malformed frame the harness sent on purpose), overtook
 * ``action``: action, params, backend, status (started | ok | failed | timeout | cancelled),
   result, reason, duration, call
 * ``check``: name, passed, expected, actual, requirements, severity, (timing: required,
-  measured, tolerance), detail
+  measured, tolerance), detail; a generic protocol finding of the transport also has generic
+  (true), rule, message_id, action, frame_index, frame, connection and, when it arrived after its
+  case ended (judged against the case that ended last), late (true)
 * ``wait``: reason, seconds (a wait the protocol requires)
 * ``note``: level, message
 * ``case_start``: title, role, block, use_cases, requirements, negative_controls (the faults of
@@ -164,6 +167,13 @@ def build_model(events: Iterable[dict[str, Any]]) -> RunModel:
             if record.start_mono is not None and event.get("mono") is not None:
                 record.duration = event["mono"] - record.start_mono
             current.pop(case_id, None)
+    for record in model.cases.values():  # shared contract 1: a failed check (a late one too) makes the case FAIL
+        failed = [e for e in record.of_kind("check") if e.get("passed") is False]
+        if failed and record.finished and record.verdict in ("PASS", "INCONCLUSIVE"):
+            first = failed[0]
+            record.verdict = "FAIL"
+            record.message = (f"{first.get('name', 'check')}: expected {first.get('expected')}, actual "
+                              f"{first.get('actual')}" + (" (after the case ended)" if first.get("late") else ""))
     return model
 
 
