@@ -14,7 +14,7 @@ import contextlib
 import time
 from typing import Any, AsyncIterator, Iterator
 
-from ..actions.port import ActionPort
+from ..actions.port import CLOSES_CONNECTION, ActionPort
 from ..outcomes import CheckFailed, HarnessError, Inconclusive, NotApplicable, SutTimeout
 from ..protocol.judge import Judgement, expected_reaction, judge_reaction
 from ..protocol.examples import build_example
@@ -66,6 +66,15 @@ class _Side:
     @property
     def connection(self) -> Connection:  # each side says where its connection is
         raise NotImplementedError
+
+    def open_connections(self) -> list[Connection]:
+        return [self.connection]
+
+    def expect_close(self, reason: str) -> None:
+        """Declare that the SUT may close (or lose) its connection from now on: a reboot the case asked for.
+        A close that is not declared, and not asked for by the harness, is a finding (OCPP-J Part 4 §5)."""
+        for conn in self.open_connections():
+            conn.expect_close(reason)
 
     async def send_malformed(self, raw: str, *, requirements: tuple[str, ...] = ("FR.03",),
                              handled_actions: frozenset[str] | None = None) -> Judgement:
@@ -133,6 +142,14 @@ class ChargingStationUnderTest(_Side):
         self.server = ctx.server
         self.identity = ctx.config.connection.identity
         self._since: dict[int, int] = {}
+        self.actions.before_action = self._before_action
+
+    def _before_action(self, action: str) -> None:
+        if action in CLOSES_CONNECTION:
+            self.expect_close(f"the case asked for action {action}")
+
+    def open_connections(self) -> list[Connection]:
+        return [c for c in self.server.connections.values() if c.is_open]
 
     @property
     def connection(self) -> Connection:
@@ -203,7 +220,10 @@ class ChargingStationUnderTest(_Side):
                                       **pattern)
 
     async def call(self, action: str, payload: dict[str, Any], **kwargs: Any) -> Response:
-        return await self.connection.call(action, payload, **kwargs)
+        conn = self.connection
+        if action == "Reset":  # the station may reboot from now on (at once, or when it becomes idle)
+            conn.expect_close("the case sent a ResetRequest")
+        return await conn.call(action, payload, **kwargs)
 
     @contextlib.asynccontextmanager
     async def configured(self, variable: dict[str, Any], value: str) -> AsyncIterator[None]:
@@ -333,7 +353,8 @@ class HarnessStation:
         self.connection = await open_station_connection(
             self.ctx.config.connection.csms_url or "", self.identity, password=self.password, log=self.ctx.log,
             message_timeout=self.ctx.message_timeout, connect_timeout=self.ctx.scaled(timing.connect_timeout),
-            handled_actions=actions_handled_by("ChargingStation"), default_handler=self.handle)
+            handled_actions=actions_handled_by("ChargingStation"), default_handler=self.handle,
+            max_frame_size=self.ctx.config.connection.max_frame_size)
         return self.connection
 
 

@@ -31,7 +31,8 @@ async def open_station_connection(endpoint: str, identity: str, *, password: str
                                   handled_actions: frozenset[str] | None = None,
                                   default_handler: Handler | None = None,
                                   local_role: str = "ChargingStation",
-                                  ssl_context: ssl.SSLContext | None = None) -> Connection:
+                                  ssl_context: ssl.SSLContext | None = None,
+                                  max_frame_size: int = 2**22) -> Connection:
     """Open an OCPP 2.0.1 WebSocket to a CSMS as station ``identity``; a failure names the cause.
     ``ssl_context``: how a wss:// server certificate is checked (transport/tls.py ``client_context``)."""
     url = connection_url(endpoint, identity)
@@ -43,7 +44,7 @@ async def open_station_connection(endpoint: str, identity: str, *, password: str
     try:
         async with asyncio.timeout(connect_timeout + 1):
             ws = await connect(url, subprotocols=[SUBPROTOCOL], additional_headers=headers, ping_interval=None,
-                               open_timeout=connect_timeout, max_size=2**22,
+                               open_timeout=connect_timeout, max_size=max_frame_size,
                                **({"ssl": ssl_context} if ssl_context is not None else {}))
     except TimeoutError:
         raise SutTimeout(f"the CSMS accepts a WebSocket connection at {url}", expected="handshake completed",
