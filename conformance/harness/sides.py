@@ -379,6 +379,9 @@ class CsmsUnderTest(_Side):
     async def connect(self, identity: str | None = None) -> Connection:
         return await self.stations[identity or self.identity].connect()
 
+    def open_connections(self) -> list[Connection]:
+        return [s.connection for s in self.stations.values() if s.connection is not None and s.connection.is_open]
+
     async def call(self, action: str, payload: dict[str, Any], **kwargs: Any) -> Response:
         return await self.connection.call(action, payload, **kwargs)
 

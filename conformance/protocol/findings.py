@@ -77,7 +77,7 @@ class Finding:
     kind: str | None = None  #: CALL / CALLRESULT / CALLERROR of the judged message, if readable
     error: FrameError | None = None  #: framing rules: what parse_frame / check_action said
     violations: tuple[Violation, ...] = ()  #: schema rules: every violation of the payload
-    earlier: Any = None  #: RPC rules: the ``ref`` of the earlier CALL involved
+    earlier: "Sent | None" = None  #: RPC rules: the earlier CALL involved (its ``ref`` says where it is)
 
     def as_event(self) -> dict[str, Any]:
         """The fields of the failed ``check`` event this finding becomes (shared contract 2)."""
@@ -218,7 +218,7 @@ class TrafficJudge:
                                  "CALL may keep its id)",
                         actual=f"{what} reuses the id of the earlier {earlier.action}"
                                + (" that was answered" if earlier.answered else ""),
-                        message_id=call.message_id, action=call.action, kind="CALL", earlier=earlier.ref))
+                        message_id=call.message_id, action=call.action, kind="CALL", earlier=earlier))
             pending = [(mid, c) for mid, c in me.open.items()
                        if mid != call.message_id and mid not in me.reported and not self._timed_out(c, mono)]
             if overtook is not None and overtook != call.message_id and overtook in me.used \
@@ -233,7 +233,7 @@ class TrafficJudge:
                     (RULE_REQUIREMENTS["one-outstanding-call"],),
                     expected="the earlier CALL answered (or timed out) before the next CALL",
                     actual=f"{what} sent while {names} was still unanswered",
-                    message_id=call.message_id, action=call.action, kind="CALL", earlier=pending[0][1].ref))
+                    message_id=call.message_id, action=call.action, kind="CALL", earlier=pending[0][1]))
         if retry:
             me.open.pop(call.message_id, None)
             me.reported.discard(call.message_id)
@@ -279,7 +279,7 @@ class TrafficJudge:
                                   "outstanding CALL", (RULE_REQUIREMENTS["response-matches-call"],),
                                   expected="a response to an outstanding CALL of this connection",
                                   actual=f"{kind} {frame.message_id!r} answers nothing: {why}; frame {_snippet(raw)}",
-                                  message_id=frame.message_id, kind=kind, earlier=earlier.ref if earlier else None)]
+                                  message_id=frame.message_id, kind=kind, earlier=earlier)]
         call.answered = True
         other.reported.discard(frame.message_id)
         if isinstance(frame, CallResult) and call.known:

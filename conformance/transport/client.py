@@ -62,7 +62,8 @@ async def open_station_connection(endpoint: str, identity: str, *, password: str
     conn = Connection(ws, identity=identity, local_role=local_role, log=log, message_timeout=message_timeout,
                       handled_actions=handled_actions, default_handler=default_handler)
     if log is not None:
-        log.emit("connection", event="opened", connection=identity, url=url)
+        log.emit("connection", event="opened", connection=identity, url=url, local_role=local_role,
+                 peer_timeout=conn.judge.peer_timeout)
     return conn.start()
 
 

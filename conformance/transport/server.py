@@ -169,7 +169,8 @@ class CsmsServer:
         previous = self.connections.get(identity)
         self.connections[identity] = conn
         self.history.append(conn)
-        self._emit("connection", event="opened", connection=identity, remote=conn.remote_address)
+        self._emit("connection", event="opened", connection=identity, remote=conn.remote_address,
+                   peer_timeout=conn.judge.peer_timeout)
         conn.start()
         if self.on_connect is not None:
             self.on_connect(conn)
