@@ -412,7 +412,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     elif verdict == Verdict.INCONCLUSIVE:
         report.outcome = "failed"
         report.longrepr = f"INCONCLUSIVE: {message}"
-    elif verdict in (Verdict.FAIL, Verdict.ERROR) and isinstance(call.excinfo.value, (CheckFailed, HarnessError)):
+    elif verdict in (Verdict.FAIL, Verdict.ERROR) and call.excinfo is not None \
+            and isinstance(call.excinfo.value, (CheckFailed, HarnessError)):
         report.longrepr = f"{verdict.value}: {message}"
     exc = call.excinfo.value if call.excinfo is not None else None
     if isinstance(exc, CheckFailed) and not getattr(exc, "recorded", False):

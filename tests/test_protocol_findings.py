@@ -85,7 +85,11 @@ def test_reused_message_id_and_the_retry_the_errata_allow() -> None:
     judge = TrafficJudge()
     judge.frame("in", frame(2, "t1", "Heartbeat", {}))
     judge.frame("out", frame(3, "t1", {"currentTime": NOW}))
-    assert rules(judge.frame("in", frame(2, "t1", "Heartbeat", {}))) == ["unique-message-id"]
+    assert rules(judge.frame("in", frame(2, "t1", "Heartbeat", {}))) == []  # the same message again: a retry
+    judge.frame("out", frame(3, "t1", {"currentTime": NOW}))
+    reused = judge.frame("in", frame(2, "t1", "StatusNotification", {
+        "timestamp": NOW, "connectorStatus": "Available", "evseId": 1, "connectorId": 1}))
+    assert rules(reused) == ["unique-message-id"] and "Heartbeat" in reused.findings[0].actual
     # errata 2024-09 §4.1.4: a CALL that got no response (timed out) may be retried with the same id
     judge = TrafficJudge(peer_timeout=1.0)
     judge.frame("in", frame(2, "m1", "MeterValues", {"evseId": 1, "meterValue": [

@@ -18,7 +18,8 @@ rule                       what it checks (requirement)
                            schemas cannot express (:mod:`conformance.protocol.schemas`)
 ``response-schema``        a CALLRESULT's payload conforms to the response schema of its CALL
 ``unique-message-id``      a sender never reuses a CALL message id on the connection (Part 4 §4.1.4);
-                           errata 2024-09: a retry of a CALL that had no response may keep its id
+                           errata 2024-09: a retry of a message (same action and payload) may keep
+                           its id
 ``one-outstanding-call``   a sender sends no CALL while an earlier CALL of its own is unanswered and
                            not timed out (Part 4 §4.1.1)
 ``response-matches-call``  a CALLRESULT / CALLERROR answers an outstanding CALL of the other sender
@@ -108,6 +109,7 @@ class Sent:
     known: bool  #: an OCPP 2.0.1 action (its response schema applies)
     ref: Any
     mono: float | None
+    payload: Any = None
     answered: bool = False
 
 
@@ -209,13 +211,15 @@ class TrafficJudge:
         if sender is not None:
             earlier = me.used.get(call.message_id)
             if earlier is not None:
-                retry = earlier.action == call.action and not earlier.answered
+                # a retry (errata 2024-09 §4.1.4): the same message again; whether the sender received the
+                # response to the earlier one cannot be seen from here, so an answered one may be retried too
+                retry = earlier.action == call.action and earlier.payload == call.payload
                 if not retry:
                     findings.append(Finding(
                         "unique-message-id", "the SUT uses a new message id for every CALL",
                         (RULE_REQUIREMENTS["unique-message-id"], "OCPP 2.0.1 errata 2024-09 §4.1.4"),
-                        expected="a message id not used before on this connection (a retry of an unanswered "
-                                 "CALL may keep its id)",
+                        expected="a message id not used before on this connection (a retry of the same "
+                                 "message may keep its id)",
                         actual=f"{what} reuses the id of the earlier {earlier.action}"
                                + (" that was answered" if earlier.answered else ""),
                         message_id=call.message_id, action=call.action, kind="CALL", earlier=earlier))
@@ -238,7 +242,7 @@ class TrafficJudge:
             me.open.pop(call.message_id, None)
             me.reported.discard(call.message_id)
         known = self.registry.is_known(call.action)
-        sent = Sent(call.message_id, call.action, known, ref, mono)
+        sent = Sent(call.message_id, call.action, known, ref, mono, call.payload)
         me.used[call.message_id] = sent
         me.open[call.message_id] = sent
         try:
