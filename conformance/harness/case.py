@@ -57,7 +57,8 @@ class CaseMeta:
                 "negative_controls": list(self.faults)}
 
 
-_OWN_ID = re.compile(r"^X_([A-P])_\d{2,3}_(CS|CSMS)$")
+# our own ids: X_<block letter>_nn_<role>, or X_OCPPJ_nn_<role> for Part 4 (OCPP-J) cases, their own block "OCPPJ"
+_OWN_ID = re.compile(r"^X_([A-P]|OCPPJ)_\d{2,3}_(CS|CSMS)$")
 
 
 def case(case_id: str, *, title: str | None = None, summary: str | None = None,

@@ -151,6 +151,10 @@ class Connection:
         self.findings: list[Finding] = []
         self._overtaking: tuple[str, int] | None = None  # (our answer's id, peer messages already queued then)
         self.close_expected = ""  # why a close is expected now (a reboot the case asked for): no finding
+        #: How this side answers a message it cannot process (unknown action, invalid payload, malformed frame):
+        #: given the conformant CALLERROR and the CALL (None when unreadable), it returns what to send: a
+        #: CallError, a payload dict (a CALLRESULT) or None (drop it). The reference SUTs' faults replace it.
+        self.react_to_invalid: Callable[[CallError, Call | None], HandlerResult | None] = lambda error, call: error
         self._closing = False  # this side started the close
         self.handlers: dict[str, Handler] = {}
         self._held: dict[str, int] = {}
@@ -398,7 +402,8 @@ class Connection:
             violations: tuple[Violation, ...] = ()
         else:
             frame = CallResult(incoming.message_id, result)
-            violations = tuple(self.registry.validate(incoming.action, "response", result))
+            violations = tuple(self.registry.validate(incoming.action, "response", result)) \
+                if self.registry.is_known(incoming.action) else ()
             if violations:
                 raise HarnessError(f"the harness was about to send an invalid {incoming.action}Response: "
                                    + "; ".join(f"{v.path}: {v.message}" for v in violations))
@@ -468,8 +473,9 @@ class Connection:
             index = self._record_frame("in", raw, None, error=str(err), issues=issues or None, binary=binary,
                                        overtook=overtook)
             self._report_all(judged.findings, index, raw)
-            if err.respond:
-                reply = err.to_call_error()
+            reaction = self.react_to_invalid(err.to_call_error(), None) if err.respond else None
+            if reaction is not None:
+                reply = reaction if isinstance(reaction, CallError) else CallResult(err.message_id, reaction)
                 text = encode(reply)
                 self._record_frame("out", text, reply)
                 self._judge_out(text)
@@ -493,13 +499,17 @@ class Connection:
                 check_action(frame, self.registry.actions, self.handled_actions)
             except FrameError as err:
                 # unknown or wrong-direction action: answered NotImplemented / NotSupported (Part 4 §4.2.3)
-                await self._answer(incoming, err.to_call_error())
+                reaction = self.react_to_invalid(err.to_call_error(), frame)
+                if reaction is not None:
+                    await self._answer(incoming, reaction)
                 return
             if violations:
                 code = callerror_for(violations)
                 first = next(v for v in violations if v.error_code == code)
-                await self._answer(incoming, CallError(frame.message_id, code,
-                                                       f"{first.path}: {first.message}"[:255], {}))
+                reaction = self.react_to_invalid(CallError(frame.message_id, code,
+                                                           f"{first.path}: {first.message}"[:255], {}), frame)
+                if reaction is not None:
+                    await self._answer(incoming, reaction)
             self.mailbox.append(incoming)
             async with self._arrived:
                 self._arrived.notify_all()
