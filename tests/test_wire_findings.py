@@ -323,3 +323,68 @@ async def test_csms_that_answers_conformantly_passes_tc_b_01_csms(tmp_path: Path
         code, results, output, _ = await run_case(config, "TC_B_01_CSMS", tmp_path / "run")
     assert results["TC_B_01_CSMS"]["verdict"] == "PASS", output
     assert code == 0
+
+
+# --------------------------------------------------------------------------- connection problems say what they are
+async def test_a_station_with_another_identity_is_named(tmp_path: Path) -> None:
+    port = free_port()
+    config = write_config(tmp_path / "sut.toml", "station", port)
+    stop = asyncio.Event()
+
+    async def other_identity() -> None:
+        while not stop.is_set():
+            with contextlib.suppress(OSError):
+                async with connect(f"ws://127.0.0.1:{port}/ocpp/CS-7", subprotocols=["ocpp2.0.1"]) as ws:
+                    await ws.send(json.dumps([2, "b1", "BootNotification", BOOT]))
+                    await stop.wait()
+            await asyncio.sleep(0.05)
+
+    task = asyncio.create_task(other_identity())
+    try:
+        code, results, output, _ = await run_case(config, "TC_P_01_CS", tmp_path / "run")
+    finally:
+        stop.set()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+    assert code == 1
+    assert "a station connected as 'CS-7', the configuration expects 'CS001'" in results["TC_P_01_CS"]["message"]
+
+
+async def test_http_401_from_a_csms_names_the_credentials(tmp_path: Path) -> None:
+    from http import HTTPStatus
+
+    def refuse(connection: ServerConnection, request: Any) -> Any:
+        return connection.respond(HTTPStatus.UNAUTHORIZED, "who are you\n")
+
+    port = free_port()
+    config = write_config(tmp_path / "sut.toml", "csms", port)
+    server = await serve(lambda ws: ws.close(), "127.0.0.1", port, subprotocols=["ocpp2.0.1"], process_request=refuse)
+    try:
+        code, results, output, _ = await run_case(config, "TC_B_01_CSMS", tmp_path / "run")
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert code == 1, output
+    assert "HTTP 401" in results["TC_B_01_CSMS"]["message"]
+    assert "connection.password" in results["TC_B_01_CSMS"]["message"]
+
+
+async def test_a_refused_tls_handshake_names_the_certificate_problem() -> None:
+    from conformance.outcomes import CheckFailed
+    from conformance.transport.client import open_station_connection
+    from conformance.transport.tls import client_context, issue_server, make_root, server_context
+
+    served_by, trusted = make_root("served root"), make_root("another root")
+    server = await serve(lambda ws: ws.close(), "127.0.0.1", 0, subprotocols=["ocpp2.0.1"],
+                         ssl=server_context(issue_server(served_by, ["127.0.0.1"])))
+    port = next(iter(server.sockets)).getsockname()[1]
+    try:
+        with pytest.raises(CheckFailed) as failure:
+            await open_station_connection(f"wss://127.0.0.1:{port}/ocpp", "CS001", password=None, log=None,
+                                          message_timeout=1.0, connect_timeout=2.0,
+                                          ssl_context=client_context([trusted.certificate_pem]))
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert "certificate" in str(failure.value).lower() and "CERTIFICATE_VERIFY_FAILED" in str(failure.value)

@@ -198,6 +198,10 @@ class CsmsServer:
                 if remaining <= 0:
                     rejected = [h for h in self.handshakes if h.identity == identity and h.auth_ok is False]
                     detail = f"; {len(rejected)} attempt(s) refused for bad Basic auth" if rejected else ""
+                    others = sorted({h.identity or h.path for h in self.handshakes if h.identity != identity})
+                    if others:
+                        detail += ("; " + ", ".join(f"a station connected as {o!r}" for o in others)
+                                   + f", the configuration expects {identity!r} (connection.identity)")
                     raise SutTimeout(f"the station {identity!r} connects to {self.url}/{identity} within {timeout:g}s",
                                      expected="a WebSocket connection", actual=f"no connection{detail}")
                 with contextlib.suppress(TimeoutError):
