@@ -384,6 +384,13 @@ class HarnessStation:
         """Connected, and its last boot on this connection was Accepted."""
         return self.connection is not None and self.connection.is_open and self.registration == "Accepted"
 
+    @property
+    def booted_and_idle(self) -> bool:
+        """What the reusable state Booted ends in (Part 6 §3.18): booted, and every connector last reported
+        Available. A station in this state need not boot again for the next case."""
+        connectors = [(e.id, c) for e in self.ctx.config.evses for c in e.connectors]
+        return self.booted and all(self.statuses.get(k) == "Available" for k in connectors)
+
     def note_sent(self, action: str, payload: dict[str, Any], response: Response) -> None:
         """What the station learns from its own CALLs: its registration status, its connectors' statuses."""
         if action == "BootNotification":
