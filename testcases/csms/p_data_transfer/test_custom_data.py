@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import uuid
 
-from conformance.harness import CsmsUnderTest, case, reusable_state
+from conformance.harness import CsmsUnderTest, case
+from conformance.harness.reusable_states import csms as states
 from conformance.protocol.frames import utc_now
 from conformance.outcomes import CheckFailed, Inconclusive
 
@@ -22,7 +23,7 @@ CUSTOM_DATA = {"vendorId": "org.openconformance", "purpose": "conformance test, 
 async def test_tc_p_03_csms(csms: CsmsUnderTest) -> None:
     """Custom data: the CSMS accepts a StatusNotification and a TransactionEvent that carry
     customData, at the top and inside transactionInfo."""
-    await reusable_state.booted_csms(csms)
+    await states.booted(csms)
     evse, connector = csms.connectors[0]
     transaction_id = f"P03-{uuid.uuid4().hex[:12]}"
     occupied = started = None
