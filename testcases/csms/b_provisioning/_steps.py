@@ -7,9 +7,9 @@ import time
 from typing import Any
 
 from conformance.catalog import actions_handled_by
-from conformance.harness import CsmsUnderTest, Satisfies, reusable_state
+from conformance.harness import CsmsUnderTest, Satisfies
 from conformance.harness.reports import check_csms_answers_report
-from conformance.harness.reusable_states import CsmsTransaction, boot_csms, report_availability_csms
+from conformance.harness.reusable_states import csms as states
 from conformance.outcomes import SutDisconnected, SutTimeout
 from conformance.protocol.frames import utc_now
 from conformance.transport.connection import IncomingCall
@@ -45,7 +45,7 @@ def boot_interval_of(csms: CsmsUnderTest, response_payload: dict) -> float:
 
 REPORT_EVSE1_AVAILABILITY = {"component": {"name": "EVSE", "evse": {"id": 1}}, "variable": {"name": "AvailabilityState"}}
 REPORT_REQUEST_ID = Satisfies(lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0,
-                               "an integer >= 0")
+                              "an integer >= 0")
 
 
 async def report_csms_delivered(csms: CsmsUnderTest, request: IncomingCall, requirements: tuple[str, ...]) -> None:
@@ -55,7 +55,7 @@ async def report_csms_delivered(csms: CsmsUnderTest, request: IncomingCall, requ
 
 
 async def report_csms_base(csms: CsmsUnderTest, base: str, requirements: tuple[str, ...]) -> None:
-    await reusable_state.booted_csms(csms)
+    await states.booted(csms)
     await csms.actions.do("csms_send", station=csms.identity, request="GetBaseReport", payload={"reportBase": base})
     request = await csms.expect_call("GetBaseReport")
     csms.check.fields("GetBaseReportRequest", request.payload, {"requestId": REPORT_REQUEST_ID, "reportBase": base},
@@ -106,7 +106,7 @@ def reset_configured_connector(csms: CsmsUnderTest) -> tuple[int, int]:
 
 
 async def reset_requested(csms: CsmsUnderTest, payload: dict[str, Any], expected: dict[str, Any],
-                           requirements: tuple[str, ...]) -> IncomingCall:
+                          requirements: tuple[str, ...]) -> IncomingCall:
     """The CSMS is asked (``csms_send``) to send ResetRequest ``payload``; the request it sends must have the
     ``expected`` fields (ABSENT: left out). The harness station answers with its current Reset answer."""
     await csms.actions.do("csms_send", station=csms.identity, request="Reset", payload=payload)
@@ -116,21 +116,21 @@ async def reset_requested(csms: CsmsUnderTest, payload: dict[str, Any], expected
 
 
 async def reset_reboot_csms(csms: CsmsUnderTest, request: IncomingCall, reason: str,
-                             statuses: dict[tuple[int, int], str] | None = None) -> None:
+                            statuses: dict[tuple[int, int], str] | None = None) -> None:
     """The harness station reboots after the reset: once it has answered ``request`` it connects again, boots
     with ``reason`` (the CSMS must accept it: Part 6 tool validation, B11.FR.04 / B01.FR.02) and reports every
     connector (Available unless ``statuses`` says otherwise)."""
     await csms.station.reboot(request)
-    response = await boot_csms(csms, reason)
+    response = await states.boot_notification(csms, reason)
     csms.check.fields("BootNotificationResponse", response.payload, {"status": "Accepted"},
                       requirements=("B01.FR.02", "B11.FR.04"))
     statuses = statuses or {}
     for status in sorted({statuses.get(k, "Available") for k in csms.connectors}):
-        await report_availability_csms(csms, [k for k in csms.connectors if statuses.get(k, "Available") == status],
-                                       status)
+        await states.report_availability(csms, [k for k in csms.connectors if statuses.get(k, "Available") == status],
+                                         status)
 
 
-async def reset_ended_immediately(csms: CsmsUnderTest, tx: CsmsTransaction) -> None:
+async def reset_ended_immediately(csms: CsmsUnderTest, tx: states.Transaction) -> None:
     """The harness station ends the transaction because of an Immediate reset: TransactionEventRequest Ended,
     triggerReason ResetCommand, chargingState EVConnected, stoppedReason ImmediateReset, no idToken; the CSMS
     must answer it."""

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 
-from conformance.harness import CsmsUnderTest, OneOf, Satisfies, case, reusable_state
+from conformance.harness import CsmsUnderTest, OneOf, Satisfies, case
+from conformance.harness.reusable_states import csms as states
 from conformance.protocol.frames import utc_now
 
 from ._steps import boot_interval_of, boot_pending_interval
@@ -18,7 +19,7 @@ from ._steps import boot_interval_of, boot_pending_interval
 async def test_tc_b_01_csms(csms: CsmsUnderTest) -> None:
     """Cold boot, accepted: the CSMS accepts a registered station's BootNotification and its
     connector status reports."""
-    boot = await reusable_state.booted_csms(csms)
+    boot = await states.booted(csms)
     csms.check.fields("BootNotificationResponse", boot.boot.payload, {
         "interval": Satisfies(lambda v: isinstance(v, int) and v >= 0, "a heartbeat interval in seconds (>= 0)"),
     }, requirements=("B01.FR.02",))
@@ -29,19 +30,19 @@ async def test_tc_b_02_csms(csms: CsmsUnderTest) -> None:
     """Cold boot, Pending: configured to first answer Pending, the CSMS answers the harness station's boot
     Pending, keeps the connection open during the interval (it may ask the station for information meanwhile),
     and accepts the boot that follows and the connector status reports."""
-    async with reusable_state.csms_boot_status(csms, "Pending"):
+    async with states.boot_answered(csms, "Pending"):
         await csms.connect()
-        first = await reusable_state.boot_csms(csms)
+        first = await states.boot_notification(csms)
         csms.check.fields("BootNotificationResponse (first boot)", first.payload, {"status": "Pending"},
                           requirements=("B02",))
         requests = await boot_pending_interval(csms, boot_interval_of(csms, first.payload))
         if requests:
             csms.note(f"during the Pending interval the CSMS sent: {[r.action for r in requests]}")
         await csms.actions.do("csms_configure", setting="boot_status", value="Accepted", station=csms.identity)
-        second = await reusable_state.boot_csms(csms)
+        second = await states.boot_notification(csms)
         csms.check.fields("BootNotificationResponse (after the interval)", second.payload, {"status": "Accepted"},
                           requirements=("B01.FR.02",))
-        await reusable_state.report_availability_csms(csms, csms.connectors, "Available")
+        await states.report_availability(csms, csms.connectors, "Available")
 
 
 @case
@@ -50,9 +51,9 @@ async def test_tc_b_30_csms(csms: CsmsUnderTest) -> None:
     not declare C-44), the CSMS answers the status reports the harness station then sends, unasked, with
     CALLERROR SecurityError."""
     wanted = "Pending" if csms.config.pics.supports("C-44") else "Rejected"
-    async with reusable_state.csms_boot_status(csms, wanted):
+    async with states.boot_answered(csms, wanted):
         await csms.connect()
-        boot = await reusable_state.boot_csms(csms)
+        boot = await states.boot_notification(csms)
         csms.check.fields("BootNotificationResponse", boot.payload, {"status": OneOf("Pending", "Rejected")},
                           requirements=("B02", "B03"))
         requirement = "B02.FR.09" if boot.payload["status"] == "Pending" else "B03.FR.07"
@@ -73,9 +74,9 @@ async def test_tc_b_31_csms(csms: CsmsUnderTest) -> None:
     Rejected), the CSMS asks for a BootNotification with TriggerMessage before the interval is over, and accepts
     the triggered boot and the connector status reports."""
     wanted = "Pending" if csms.config.pics.supports("C-44") else "Rejected"
-    async with reusable_state.csms_boot_status(csms, wanted):
+    async with states.boot_answered(csms, wanted):
         await csms.connect()
-        boot = await reusable_state.boot_csms(csms)
+        boot = await states.boot_notification(csms)
         csms.check.fields("BootNotificationResponse (first boot)", boot.payload,
                           {"status": OneOf("Pending", "Rejected")}, requirements=("B02", "B03"))
         # The operator accepts the station and makes the CSMS ask for a new BootNotification.
@@ -88,10 +89,10 @@ async def test_tc_b_31_csms(csms: CsmsUnderTest) -> None:
                 await trigger.answered.wait()  # the harness station boots after its TriggerMessageResponse
         csms.check.fields("TriggerMessageRequest", trigger.payload, {"requestedMessage": "BootNotification"},
                           requirements=("F06.FR.01",))
-        triggered = await reusable_state.boot_csms(csms, reason="Triggered")
+        triggered = await states.boot_notification(csms, reason="Triggered")
         csms.check.fields("BootNotificationResponse (triggered boot)", triggered.payload, {"status": "Accepted"},
                           requirements=("B02", "F06"))
-        await reusable_state.report_availability_csms(csms, csms.connectors, "Available")
+        await states.report_availability(csms, csms.connectors, "Available")
 
 
 @case

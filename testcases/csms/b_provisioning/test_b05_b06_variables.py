@@ -6,8 +6,9 @@ the GetVariables item limit).
 
 from __future__ import annotations
 
-from conformance.harness import ABSENT, CsmsUnderTest, OneOf, case, reusable_state
+from conformance.harness import ABSENT, CsmsUnderTest, OneOf, case
 from conformance.harness.reports import entry_name
+from conformance.harness.reusable_states import csms as states
 from conformance.outcomes import CheckFailed, Inconclusive, SutTimeout
 
 from ._steps import REPORT_FIVE_VARIABLES, REPORT_LIMIT, report_items_per_message, report_variable_key
@@ -17,7 +18,7 @@ from ._steps import REPORT_FIVE_VARIABLES, REPORT_LIMIT, report_items_per_messag
 async def test_tc_b_06_csms(csms: CsmsUnderTest) -> None:
     """Get Variables, single value: on request, the CSMS asks the station for
     OCPPCommCtrlr.OfflineThreshold with a well-formed GetVariablesRequest."""
-    await reusable_state.booted_csms(csms)
+    await states.booted(csms)
     wanted = {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "OfflineThreshold"}}
     await csms.actions.do("csms_send", station=csms.identity, request="GetVariables",
                           payload={"getVariableData": [wanted]})
@@ -52,7 +53,7 @@ def _entry_for(csms: CsmsUnderTest, what: str, items: list[dict], wanted: dict,
 async def test_tc_b_07_csms(csms: CsmsUnderTest) -> None:
     """Get Variables, multiple values: on request, the CSMS asks the station for
     OCPPCommCtrlr.OfflineThreshold and AuthCtrlr.AuthorizeRemoteStart in one GetVariablesRequest."""
-    await reusable_state.booted_csms(csms)
+    await states.booted(csms)
     await csms.actions.do("csms_send", station=csms.identity, request="GetVariables",
                           payload={"getVariableData": [OFFLINE_THRESHOLD, AUTHORIZE_REMOTE_START]})
     request = await csms.expect_call("GetVariables")
@@ -67,7 +68,7 @@ async def test_tc_b_07_csms(csms: CsmsUnderTest) -> None:
 async def test_tc_b_09_csms(csms: CsmsUnderTest) -> None:
     """Set Variables, single value: on request, the CSMS sets OCPPCommCtrlr.OfflineThreshold to 123
     with a well-formed SetVariablesRequest."""
-    await reusable_state.booted_csms(csms)
+    await states.booted(csms)
     await csms.actions.do("csms_send", station=csms.identity, request="SetVariables",
                           payload={"setVariableData": [dict(OFFLINE_THRESHOLD, attributeValue="123")]})
     request = await csms.expect_call("SetVariables")
@@ -83,7 +84,7 @@ async def test_tc_b_09_csms(csms: CsmsUnderTest) -> None:
 async def test_tc_b_10_csms(csms: CsmsUnderTest) -> None:
     """Set Variables, multiple values: on request, the CSMS sets OCPPCommCtrlr.OfflineThreshold to 123
     and AuthCtrlr.AuthorizeRemoteStart to false in one SetVariablesRequest."""
-    await reusable_state.booted_csms(csms)
+    await states.booted(csms)
     await csms.actions.do("csms_send", station=csms.identity, request="SetVariables", payload={"setVariableData": [
         dict(OFFLINE_THRESHOLD, attributeValue="123"), dict(AUTHORIZE_REMOTE_START, attributeValue="false")]})
     request = await csms.expect_call("SetVariables")
@@ -103,7 +104,7 @@ async def test_tc_b_08_csms(csms: CsmsUnderTest) -> None:
     """Get Variables, limit to the maximum number of values: the harness station's
     ItemsPerMessage[GetVariables] is 4 and the CSMS is made to read it; asked then for 5 variables, the
     CSMS sends GetVariablesRequests of at most 4 entries that together ask for all 5."""
-    await reusable_state.booted_csms(csms)
+    await states.booted(csms)
     model = csms.station.device_model
     original = model.get("DeviceDataCtrlr", "ItemsPerMessage", instance="GetVariables")
     model.set_value("DeviceDataCtrlr", "ItemsPerMessage", REPORT_LIMIT, instance="GetVariables")

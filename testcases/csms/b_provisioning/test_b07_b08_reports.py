@@ -5,7 +5,8 @@ Device-model reports (B07/B08).
 
 from __future__ import annotations
 
-from conformance.harness import CsmsUnderTest, case, reusable_state
+from conformance.harness import CsmsUnderTest, case
+from conformance.harness.reusable_states import csms as states
 
 from ._steps import report_csms_base, report_csms_custom, report_csms_delivered
 
@@ -36,7 +37,7 @@ async def test_tc_b_18_csms(csms: CsmsUnderTest) -> None:
     """Get Custom Report, componentCriteria and component/variable: on request, the CSMS asks for EVSE 1's
     AvailabilityState of Problem components (the station answers EmptyResultSet), then of Available
     components (Accepted) and accepts every NotifyReportRequest part of that report."""
-    await reusable_state.booted_csms(csms)
+    await states.booted(csms)
     await report_csms_custom(csms, "Problem")  # the harness station has no problem: EmptyResultSet
     request = await report_csms_custom(csms, "Available")
     await report_csms_delivered(csms, request, ("B08.FR.03",))

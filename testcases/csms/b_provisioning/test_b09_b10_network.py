@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from conformance.harness import CsmsUnderTest, OneOf, case, reusable_state
+from conformance.harness import CsmsUnderTest, OneOf, case
+from conformance.harness.reusable_states import csms as states
 
 
 def _network_interface(csms: CsmsUnderTest) -> str:
@@ -52,7 +53,7 @@ async def _network_expect_profile(csms: CsmsUnderTest, wanted: dict[str, Any]) -
 async def test_tc_b_42_csms(csms: CsmsUnderTest) -> None:
     """Set new NetworkConnectionProfile, Accepted: on request the CSMS sends a SetNetworkProfileRequest with the
     configured slot and connection data (JSON, OCPP 2.0.1); the harness station accepts it."""
-    await reusable_state.booted_csms(csms)
+    await states.booted(csms)
     wanted = _network_profile_request(csms)
     with csms.station.answering("SetNetworkProfile", {"status": "Accepted"}):
         payload = await _network_expect_profile(csms, wanted)
@@ -72,7 +73,7 @@ async def test_tc_b_42_csms(csms: CsmsUnderTest) -> None:
 async def test_tc_b_44_csms(csms: CsmsUnderTest) -> None:
     """Set new NetworkConnectionProfile, Failed: the harness station answers the CSMS's SetNetworkProfileRequest
     with Failed; the CSMS must cope with that answer and go on serving the station."""
-    await reusable_state.booted_csms(csms)
+    await states.booted(csms)
     with csms.station.answering("SetNetworkProfile", {"status": "Failed"}):
         await _network_expect_profile(csms, _network_profile_request(csms))
     # Part 6 lists no tool validation; the CSMS shows it handled the answer by still serving the station.

@@ -16,9 +16,8 @@ of them.
 
 from __future__ import annotations
 
-from conformance.harness import ABSENT, CsmsUnderTest, case, reusable_state
-from conformance.harness.reusable_states import (csms_transaction_closed, energy_transfer_started_csms,
-                                                 transaction_ends_csms)
+from conformance.harness import ABSENT, CsmsUnderTest, case
+from conformance.harness.reusable_states import csms as states
 
 from ._steps import reset_configured_connector, reset_ended_immediately, reset_reboot_csms, reset_requested
 
@@ -26,7 +25,7 @@ from ._steps import reset_configured_connector, reset_ended_immediately, reset_r
 @case
 async def test_tc_b_20_csms(csms: CsmsUnderTest) -> None:
     """On request the CSMS resets the idle station (OnIdle, no evseId) and accepts its boot after the reboot."""
-    await reusable_state.booted_csms(csms)
+    await states.booted(csms)
     request = await reset_requested(csms, {"type": "OnIdle"}, {"evseId": ABSENT}, ("B11", "B11.FR.03"))
     await reset_reboot_csms(csms, request, "RemoteReset")
 
@@ -35,15 +34,15 @@ async def test_tc_b_20_csms(csms: CsmsUnderTest) -> None:
 async def test_tc_b_21_csms(csms: CsmsUnderTest) -> None:
     """On request during a transaction the CSMS resets the station OnIdle; it accepts the Scheduled answer, the
     transaction's end and the boot (reason ScheduledReset) after the reboot."""
-    await reusable_state.booted_csms(csms)
+    await states.booted(csms)
     evse, connector = reset_configured_connector(csms)
-    async with csms_transaction_closed(csms) as transactions:
-        tx = await energy_transfer_started_csms(csms, evse, connector)
+    async with states.transactions_ended_afterwards(csms) as transactions:
+        tx = await states.energy_transfer_started(csms, evse, connector)
         transactions.append(tx)
         with csms.station.answering("Reset", {"status": "Scheduled"}):
             request = await reset_requested(csms, {"type": "OnIdle"}, {"type": "OnIdle", "evseId": ABSENT},
                                              ("B12", "B12.FR.01", "B12.FR.03"))
-        await transaction_ends_csms(csms, tx)
+        await states.transaction_ended(csms, tx)
         await reset_reboot_csms(csms, request, "ScheduledReset")
 
 
@@ -51,10 +50,10 @@ async def test_tc_b_21_csms(csms: CsmsUnderTest) -> None:
 async def test_tc_b_22_csms(csms: CsmsUnderTest) -> None:
     """On request during a transaction the CSMS resets the station Immediate; it accepts the transaction's end
     (ResetCommand, ImmediateReset) and the boot (reason RemoteReset) after the reboot."""
-    await reusable_state.booted_csms(csms)
+    await states.booted(csms)
     evse, connector = reset_configured_connector(csms)
-    async with csms_transaction_closed(csms) as transactions:
-        tx = await energy_transfer_started_csms(csms, evse, connector)
+    async with states.transactions_ended_afterwards(csms) as transactions:
+        tx = await states.energy_transfer_started(csms, evse, connector)
         transactions.append(tx)
         request = await reset_requested(csms, {"type": "Immediate"}, {"type": "Immediate", "evseId": ABSENT},
                                          ("B12", "B12.FR.02", "B12.FR.04"))
@@ -65,7 +64,7 @@ async def test_tc_b_22_csms(csms: CsmsUnderTest) -> None:
 @case
 async def test_tc_b_25_csms(csms: CsmsUnderTest) -> None:
     """On request the CSMS resets one idle EVSE: ResetRequest OnIdle with the configured evseId."""
-    await reusable_state.booted_csms(csms)
+    await states.booted(csms)
     evse, _ = reset_configured_connector(csms)
     await reset_requested(csms, {"type": "OnIdle", "evseId": evse}, {"type": "OnIdle", "evseId": evse},
                            ("B11", "B11.FR.08"))
@@ -75,25 +74,25 @@ async def test_tc_b_25_csms(csms: CsmsUnderTest) -> None:
 async def test_tc_b_26_csms(csms: CsmsUnderTest) -> None:
     """On request the CSMS resets the EVSE that charges, OnIdle; it accepts the Scheduled answer and the
     transaction's end."""
-    await reusable_state.booted_csms(csms)
+    await states.booted(csms)
     evse, connector = reset_configured_connector(csms)
-    async with csms_transaction_closed(csms) as transactions:
-        tx = await energy_transfer_started_csms(csms, evse, connector)
+    async with states.transactions_ended_afterwards(csms) as transactions:
+        tx = await states.energy_transfer_started(csms, evse, connector)
         transactions.append(tx)
         with csms.station.answering("Reset", {"status": "Scheduled"}):
             await reset_requested(csms, {"type": "OnIdle", "evseId": evse}, {"type": "OnIdle", "evseId": evse},
                                    ("B12", "B12.FR.01", "B12.FR.07"))
-        await transaction_ends_csms(csms, tx)
+        await states.transaction_ended(csms, tx)
 
 
 @case
 async def test_tc_b_27_csms(csms: CsmsUnderTest) -> None:
     """On request the CSMS resets the EVSE that charges, Immediate; it accepts the transaction's end
     (ResetCommand, ImmediateReset)."""
-    await reusable_state.booted_csms(csms)
+    await states.booted(csms)
     evse, connector = reset_configured_connector(csms)
-    async with csms_transaction_closed(csms) as transactions:
-        tx = await energy_transfer_started_csms(csms, evse, connector)
+    async with states.transactions_ended_afterwards(csms) as transactions:
+        tx = await states.energy_transfer_started(csms, evse, connector)
         transactions.append(tx)
         await reset_requested(csms, {"type": "Immediate", "evseId": evse}, {"type": "Immediate", "evseId": evse},
                                ("B12", "B12.FR.02", "B12.FR.08"))

@@ -5,10 +5,8 @@ change availability of the Charging Station (G04).
 
 from __future__ import annotations
 
-from conformance.harness import CsmsUnderTest, case, reusable_state
-from conformance.harness.reusable_states import (csms_availability_restored, csms_changes_availability,
-                                                 csms_transaction_closed, energy_transfer_started_csms,
-                                                 report_availability_csms, transaction_ends_csms, unavailable_csms)
+from conformance.harness import CsmsUnderTest, case
+from conformance.harness.reusable_states import csms as states
 
 from ._steps import configured_connector
 
@@ -16,35 +14,36 @@ from ._steps import configured_connector
 @case
 async def test_tc_g_05_csms(csms: CsmsUnderTest) -> None:
     """On request the CSMS sets the whole station Inoperative and accepts every Unavailable report."""
-    await reusable_state.booted_csms(csms)
-    async with csms_availability_restored(csms) as restore:
+    await states.booted(csms)
+    async with states.availability_restored(csms) as restore:
         restore.pending.append((None, None))
-        await unavailable_csms(csms)
+        await states.unavailable(csms)
 
 
 @case
 async def test_tc_g_06_csms(csms: CsmsUnderTest) -> None:
     """On request the CSMS sets the Inoperative station Operative and accepts every Available report."""
-    await reusable_state.booted_csms(csms)
-    async with csms_availability_restored(csms) as restore:
+    await states.booted(csms)
+    async with states.availability_restored(csms) as restore:
         restore.pending.append((None, None))
-        await unavailable_csms(csms)  # reusable state: Charging Station set to Unavailable
-        await csms_changes_availability(csms, "Operative")
+        await states.unavailable(csms)  # reusable state: Charging Station set to Unavailable
+        await states.change_availability(csms, "Operative")
         restore.pending.clear()
-        await report_availability_csms(csms, csms.connectors, "Available")
+        await states.report_availability(csms, csms.connectors, "Available")
 
 
 @case
 async def test_tc_g_14_csms(csms: CsmsUnderTest) -> None:
     """On request during a transaction the CSMS sets the station Inoperative; it accepts the Scheduled
     answer, the idle connectors' Unavailable reports and the last one after the transaction."""
-    await reusable_state.booted_csms(csms)
+    await states.booted(csms)
     evse, connector = configured_connector(csms)
-    async with csms_availability_restored(csms) as restore, csms_transaction_closed(csms) as transactions:
-        tx = await energy_transfer_started_csms(csms, evse, connector)
+    async with (states.availability_restored(csms) as restore,
+                states.transactions_ended_afterwards(csms) as transactions):
+        tx = await states.energy_transfer_started(csms, evse, connector)
         transactions.append(tx)
         restore.pending.append((None, None))
         with csms.station.answering("ChangeAvailability", {"status": "Scheduled"}):
-            await csms_changes_availability(csms, "Inoperative")
-        await report_availability_csms(csms, [k for k in csms.connectors if k != (evse, connector)], "Unavailable")
-        await transaction_ends_csms(csms, tx, status_after="Unavailable")  # G01.FR.05
+            await states.change_availability(csms, "Inoperative")
+        await states.report_availability(csms, [k for k in csms.connectors if k != (evse, connector)], "Unavailable")
+        await states.transaction_ended(csms, tx, status_after="Unavailable")  # G01.FR.05

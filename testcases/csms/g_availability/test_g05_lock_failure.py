@@ -5,7 +5,8 @@ connector status notification on a lock failure (G05).
 
 from __future__ import annotations
 
-from conformance.harness import CsmsUnderTest, case, reusable_state
+from conformance.harness import CsmsUnderTest, case
+from conformance.harness.reusable_states import csms as states
 from conformance.protocol.frames import utc_now
 
 from ._steps import configured_connector
@@ -14,7 +15,7 @@ from ._steps import configured_connector
 @case(requirements=("G05.FR.03",))
 async def test_tc_g_20_csms(csms: CsmsUnderTest) -> None:
     """The CSMS answers a NotifyEvent reporting a connector lock failure with a NotifyEventResponse."""
-    await reusable_state.booted_csms(csms)
+    await states.booted(csms)
     evse, connector = configured_connector(csms)
     response = await csms.call("NotifyEvent", {"generatedAt": utc_now(), "seqNo": 0, "eventData": [{
         "eventId": csms.ctx.ids.next("eventId"), "timestamp": utc_now(), "trigger": "Delta", "actualValue": "true",

@@ -6,7 +6,8 @@ customData (Part 6 TC_P_03/04, no use case of Part 2).
 from __future__ import annotations
 
 
-from conformance.harness import CsmsUnderTest, case, reusable_state
+from conformance.harness import CsmsUnderTest, case
+from conformance.harness.reusable_states import csms as states
 from conformance.protocol.frames import utc_now
 from conformance.outcomes import CheckFailed, Inconclusive
 
@@ -21,7 +22,7 @@ CUSTOM_DATA = {"vendorId": "org.openconformance", "purpose": "conformance test, 
 async def test_tc_p_03_csms(csms: CsmsUnderTest) -> None:
     """Custom data: the CSMS accepts a StatusNotification and a TransactionEvent that carry
     customData, at the top and inside transactionInfo."""
-    await reusable_state.booted_csms(csms)
+    await states.booted(csms)
     evse, connector = csms.connectors[0]
     transaction_id = csms.ctx.ids.text("transactionId", "P03-")
     occupied = started = None

@@ -13,9 +13,7 @@ from typing import Any, AsyncIterator
 from conformance.harness import ABSENT, ChargingStationUnderTest, OneOf, Satisfies
 from conformance.harness.reports import (B07_PARTS, B08_PARTS, Report, check_report_entries, collect_report, entry_name,
                                          new_request_id, request_report)
-from conformance.harness.reusable_states import (BOOT_REASONS, StationTransaction, ev_connected_post_session,
-                                                 ev_disconnected, expect_availability_reports, expect_connector_reports,
-                                                 parking_bay_unoccupied, scope_connectors, stop_authorized)
+from conformance.harness.reusable_states import station as states
 from conformance.outcomes import CheckFailed, Inconclusive, SutTimeout
 from conformance.transport.connection import Connection, IncomingCall, Response
 from conformance.transport.server import Handshake
@@ -182,7 +180,7 @@ REPORT_EVSE1_AVAILABILITY = {"component": {"name": "EVSE", "evse": {"id": 1}}, "
 
 
 def report_key(component: str, variable: str, instance: str | None = None, evse: int | None = None,
-                connector: int | None = None) -> tuple:
+               connector: int | None = None) -> tuple:
     return (component.casefold(), variable.casefold(), (instance or "").casefold(), evse, connector)
 
 
@@ -190,7 +188,7 @@ def report_entry_key(entry: dict[str, Any]) -> tuple:
     component, variable = entry.get("component", {}), entry.get("variable", {})
     evse = component.get("evse") or {}
     return report_key(str(component.get("name", "")), str(variable.get("name", "")), variable.get("instance"),
-                       evse.get("id"), evse.get("connectorId"))
+                      evse.get("id"), evse.get("connectorId"))
 
 
 def report_actual(entry: dict[str, Any]) -> dict[str, Any] | None:
@@ -206,7 +204,7 @@ async def report_base(station: ChargingStationUnderTest, base: str, *, requireme
 
 
 async def report_custom(station: ChargingStationUnderTest, payload: dict[str, Any], *,
-                         requirements: tuple[str, ...] = ()) -> Report:
+                        requirements: tuple[str, ...] = ()) -> Report:
     """GetReport (``payload`` without requestId): Accepted (``requirements`` also name what makes the selection
     non-empty), then the whole report collected and checked."""
     request_id = new_request_id()
@@ -241,7 +239,7 @@ def report_required_keys(station: ChargingStationUnderTest, entries: list[dict[s
 
 
 def report_check_required(station: ChargingStationUnderTest, entries: list[dict[str, Any]],
-                           requirements: tuple[str, ...]) -> None:
+                          requirements: tuple[str, ...]) -> None:
     reported = {report_entry_key(e) for e in entries}
     missing = [name for key, name in report_required_keys(station, entries).items() if key not in reported]
     station.check.that("the report contains every required component/variable (Part 2 Referenced Components and "
@@ -251,7 +249,7 @@ def report_check_required(station: ChargingStationUnderTest, entries: list[dict[
 
 
 def report_check_availability_entry(station: ChargingStationUnderTest, entry: dict[str, Any], what: str,
-                                     requirements: tuple[str, ...]) -> None:
+                                    requirements: tuple[str, ...]) -> None:
     """An AvailabilityState entry as Part 6 describes it: OptionList with the five states, Actual, ReadOnly."""
     characteristics = entry.get("variableCharacteristics", {})
     values = {v.strip() for v in str(characteristics.get("valuesList", "")).split(",") if v.strip()}
@@ -273,7 +271,7 @@ def report_component_key(entry: dict[str, Any]) -> tuple:
 
 
 def report_check_evse1_availability(station: ChargingStationUnderTest, entries: list[dict[str, Any]],
-                                     requirements: tuple[str, ...]) -> None:
+                                    requirements: tuple[str, ...]) -> None:
     station.check.that("the report has an entry", bool(entries), expected="EVSE 1 AvailabilityState",
                        actual="no reportData", requirements=requirements)
     for entry in entries:
@@ -304,7 +302,7 @@ class ResetWatch:
     """What a reset case asked and saw, for its restore: ``before`` is the station's connection count before
     the ResetRequest, ``answer`` the ResetResponse status, ``rebooted`` whether the case saw the reboot."""
 
-    transactions: list[StationTransaction] = field(default_factory=list)
+    transactions: list[states.Transaction] = field(default_factory=list)
     before: int = 0
     station_scope: bool = False
     answer: str | None = None
@@ -321,7 +319,7 @@ async def reset_request(station: ChargingStationUnderTest, watch: ResetWatch, pa
 
 
 async def reset_wait_reports(station: ChargingStationUnderTest, conn: Connection,
-                              connectors: list[tuple[int, int]] | None = None, since: int | None = None) -> None:
+                             connectors: list[tuple[int, int]] | None = None, since: int | None = None) -> None:
     """Wait (without judging) for a status report of each connector (default: all) on ``conn``."""
     since = station.since(conn) if since is None else since
     for evse, connector in station.connectors if connectors is None else connectors:
@@ -336,7 +334,7 @@ async def reset_wait_reports(station: ChargingStationUnderTest, conn: Connection
 
 @contextlib.asynccontextmanager
 async def reset_settled(station: ChargingStationUnderTest,
-                         transactions: list[StationTransaction] | None = None) -> AsyncIterator[ResetWatch]:
+                        transactions: list[states.Transaction] | None = None) -> AsyncIterator[ResetWatch]:
     """General precondition after a reset case that ended before the station's reboot was seen (it failed): a
     reset of the station answered Accepted, or Scheduled during transactions, is let happen (for Scheduled, the
     EVs are unplugged first, which ends the transactions), and the reboot and its connector reports are
@@ -366,7 +364,7 @@ async def reset_settled(station: ChargingStationUnderTest,
 
 
 def reset_answer(station: ChargingStationUnderTest, response: Response, status: object,
-                  requirements: tuple[str, ...]) -> None:
+                 requirements: tuple[str, ...]) -> None:
     """The ResetResponse is a CALLRESULT (B11.FR.01) with the expected status."""
     station.check.that("the station answers ResetRequest with a ResetResponse (CALLRESULT)", response.ok,
                        expected="CALLRESULT", actual=response.describe(), requirements=("B11.FR.01",))
@@ -374,10 +372,11 @@ def reset_answer(station: ChargingStationUnderTest, response: Response, status: 
 
 
 async def reset_rebooted(station: ChargingStationUnderTest, watch: ResetWatch, *,
-                          reason: object = OneOf(*BOOT_REASONS), reason_requirements: tuple[str, ...] = ("B01.FR.09",),
-                          statuses: dict[tuple[int, int], Any] | None = None,
-                          status_requirements: tuple[str, ...] = ("B11.FR.04", "B01.FR.05"),
-                          security_event: bool = False) -> tuple[Connection, IncomingCall]:
+                         reason: object = OneOf(*states.BOOT_REASONS),
+                         reason_requirements: tuple[str, ...] = ("B01.FR.09",),
+                         statuses: dict[tuple[int, int], Any] | None = None,
+                         status_requirements: tuple[str, ...] = ("B11.FR.04", "B01.FR.05"),
+                         security_event: bool = False) -> tuple[Connection, IncomingCall]:
     """After an accepted reset of the station: it reboots (a new connection, B11.FR.03 / B01.FR.03), sends
     BootNotificationRequest first (B01.FR.08) with ``reason``, and reports every connector (Available unless
     ``statuses`` says otherwise)."""
@@ -395,7 +394,7 @@ async def reset_rebooted(station: ChargingStationUnderTest, watch: ResetWatch, *
                        expected="BootNotification", actual=first.action if first else None,
                        requirements=("B01.FR.08",))
     station.check.fields("BootNotificationRequest", boot.payload, {"reason": reason}, requirements=reason_requirements)
-    await expect_connector_reports(station, conn, requirements=status_requirements, statuses=statuses)
+    await states.expect_connector_reports(station, conn, requirements=status_requirements, statuses=statuses)
     if security_event:
         event = await station.expect_call("SecurityEventNotification", connection=conn)
         station.check.fields("SecurityEventNotificationRequest", event.payload,
@@ -424,7 +423,7 @@ async def reset_reservations_cancelled(station: ChargingStationUnderTest) -> Asy
                 if status != "Accepted":
                     station.note(f"could not cancel reservation {reservation_id}: {status}")
                     continue
-                await reset_wait_reports(station, conn, scope_connectors(station, evse), since=mark)
+                await reset_wait_reports(station, conn, states.scope_connectors(station, evse), since=mark)
                 station.note(f"restored: reservation {reservation_id} cancelled")
             except (CheckFailed, Inconclusive) as exc:
                 station.note(f"could not cancel reservation {reservation_id}: {exc}")
@@ -443,33 +442,34 @@ async def reset_reserved(station: ChargingStationUnderTest, evse: int, reservati
     if status != "Accepted":
         raise Inconclusive(f"memory state Reserved not reached: ReserveNow for EVSE {evse} answered {status}")
     reservations.append((reservation_id, evse))
-    await expect_availability_reports(station, conn, {k: "Reserved" for k in scope_connectors(station, evse)},
-                                      requirements=("H01.FR.23",), since=mark,
-                                      what="every connector of the reserved EVSE is reported Reserved")
+    reserved = {k: "Reserved" for k in states.scope_connectors(station, evse)}
+    await states.expect_availability_reports(station, conn, reserved,
+                                             requirements=("H01.FR.23",), since=mark,
+                                             what="every connector of the reserved EVSE is reported Reserved")
     return reservation_id
 
 
 # --------------------------------------------------------------------------- with ongoing transactions (B12)
-async def reset_stopped_normally(station: ChargingStationUnderTest, tx: StationTransaction, *,
-                                  disconnect: bool = False) -> None:
+async def reset_stopped_normally(station: ChargingStationUnderTest, tx: states.Transaction, *,
+                                 disconnect: bool = False) -> None:
     """Part 6 steps StopAuthorized, EVConnectedPostSession, EVDisconnected and ParkingBayUnoccupied after a reset
     answered Scheduled: the transaction is ended normally (E06). EVDisconnected and ParkingBayUnoccupied are
     executed only while the transaction runs (the station resets as soon as it has ended), unless
     ``disconnect`` (Part 6 runs every step for an EVSE whose end does not yet reset the station)."""
-    await stop_authorized(station, tx)
-    await ev_connected_post_session(station, tx)
+    await states.stop_authorized(station, tx)
+    await states.ev_connected_post_session(station, tx)
     if disconnect or not tx.ended:
-        await ev_disconnected(station, tx)
+        await states.ev_disconnected(station, tx)
     if disconnect or not tx.ended:
-        await parking_bay_unoccupied(station, tx)
+        await states.parking_bay_unoccupied(station, tx)
     station.check.that(f"the transaction on EVSE {tx.evse} has ended normally", tx.ended,
                        expected="TransactionEventRequest eventType Ended", actual=[e.payload.get("eventType")
                                                                                 for e in tx.events],
                        requirements=("B12.FR.03", "B12.FR.07"))
 
 
-async def reset_ended_immediately(station: ChargingStationUnderTest, conn: Connection, tx: StationTransaction,
-                                   requirements: tuple[str, ...]) -> IncomingCall:
+async def reset_ended_immediately(station: ChargingStationUnderTest, conn: Connection, tx: states.Transaction,
+                                  requirements: tuple[str, ...]) -> IncomingCall:
     """After an accepted Immediate reset: the station ends the transaction with a TransactionEventRequest Ended,
     triggerReason ResetCommand, chargingState EVConnected, stoppedReason ImmediateReset, no idToken, before it
     resets (on the connection the transaction ran on)."""
@@ -495,7 +495,7 @@ async def reset_ended_immediately(station: ChargingStationUnderTest, conn: Conne
 
 
 def reset_after_transactions(station: ChargingStationUnderTest,
-                              transactions: list[StationTransaction]) -> dict[tuple[int, int], str]:
+                             transactions: list[states.Transaction]) -> dict[tuple[int, int], str]:
     """The connector statuses after the reboot: Occupied where the EV is still plugged in, else Available."""
     plugged = {(tx.evse, tx.connector) for tx in transactions if tx.plugged}
     return {k: "Occupied" if k in plugged else "Available" for k in station.connectors}

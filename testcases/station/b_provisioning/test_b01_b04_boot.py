@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import time
 
-from conformance.harness import ChargingStationUnderTest, OneOf, Satisfies, case, reusable_state
+from conformance.harness import ChargingStationUnderTest, OneOf, Satisfies, case
+from conformance.harness.reusable_states import station as states
 from conformance.outcomes import Inconclusive, SutDisconnected, SutTimeout
 
 from ._steps import (BOOT_CONNECTION_ATTEMPTS, BOOT_OFFLINE_THRESHOLD, BOOT_RANDOM_RANGE, BOOT_REPEAT_TIMES,
@@ -20,7 +21,7 @@ from ._steps import (BOOT_CONNECTION_ATTEMPTS, BOOT_OFFLINE_THRESHOLD, BOOT_RAND
 async def test_tc_b_01_cs(station: ChargingStationUnderTest) -> None:
     """Cold boot, accepted: after a power cycle the station sends BootNotification with a reason,
     is accepted, and reports the state of every connector."""
-    boot = await reusable_state.booted(station)
+    boot = await states.booted(station)
     station.check.that("every configured connector was reported after the accepted boot",
                        set(boot.connector_reports) == set(station.connectors),
                        expected=sorted(station.connectors), actual=sorted(boot.connector_reports),
@@ -35,13 +36,13 @@ async def test_tc_b_02_cs(station: ChargingStationUnderTest) -> None:
     (reason Triggered). Once accepted it reports every connector and rejects a further BootNotification trigger."""
     interval = boot_interval(station)
     async with station.restoring(BOOT_OFFLINE_THRESHOLD), \
-            reusable_state.boot_answered(station, "Pending", interval) as answers:
+            states.boot_answered(station, "Pending", interval) as answers:
         count = station.connection_count() + 1
         conn, first = await boot_restart(station)
         # The station retries after the interval (answered Pending again): not sooner, not much later.
-        await reusable_state.expect_boot_retry(station, answers, conn, may_close=False, quiet=frozenset(),
-                                               early=("B02.FR.04",), late=("B02.FR.08",),
-                                               quiet_requirements=("B02.FR.02",), open_requirements=("B02.FR.06",))
+        await states.expect_boot_retry(station, answers, conn, may_close=False, quiet=frozenset(),
+                                       early=("B02.FR.04",), late=("B02.FR.08",),
+                                       quiet_requirements=("B02.FR.02",), open_requirements=("B02.FR.06",))
         set_response = await conn.call("SetVariables", {"setVariableData": [
             dict(BOOT_OFFLINE_THRESHOLD, attributeValue="300")]})
         station.check.fields("SetVariablesResponse (while Pending)", set_response.payload,
@@ -78,7 +79,7 @@ async def test_tc_b_02_cs(station: ChargingStationUnderTest) -> None:
                                requirements=("F06.FR.04",))
         else:
             answers.status = "Accepted"
-            _, booted = await reusable_state.expect_boot_retry(
+            _, booted = await states.expect_boot_retry(
                 station, answers, conn, may_close=False, quiet=None, early=("B02.FR.04",), late=("B02.FR.08",),
                 open_requirements=("B02.FR.06",))
         await boot_answer_sent(station, booted)
@@ -90,7 +91,7 @@ async def test_tc_b_02_cs(station: ChargingStationUnderTest) -> None:
                 continue
             station.check.timing("BootNotificationRequest is retried no sooner than the interval while Pending",
                                  retry.boot.received_mono - previous.answered_at, required=previous.interval,
-                                 tolerance=reusable_state.BOOT_TIMER_GRANULARITY, at_least=True,
+                                 tolerance=states.BOOT_TIMER_GRANULARITY, at_least=True,
                                  requirements=("B02.FR.04",))
         pending = conn.mailbox[conn.mailbox.index(first):conn.mailbox.index(booted)]
         other = [i.action for i in pending if i.action not in ("BootNotification", "NotifyReport")]
@@ -101,7 +102,7 @@ async def test_tc_b_02_cs(station: ChargingStationUnderTest) -> None:
                            and station.connection_count() == count, expected="one connection, open",
                            actual=f"{station.connection_count() - count + 1} connection(s), open={conn.is_open}",
                            requirements=("B02.FR.06",))
-        await reusable_state.expect_connector_reports(station, conn, requirements=("B01.FR.05",))
+        await states.expect_connector_reports(station, conn, requirements=("B01.FR.05",))
         # F06.FR.17: once accepted, a BootNotification trigger is rejected.
         again = await conn.call("TriggerMessage", {"requestedMessage": "BootNotification"})
         station.check.fields("TriggerMessageResponse (BootNotification, once Accepted)", again.payload,
@@ -114,14 +115,14 @@ async def test_tc_b_03_cs(station: ChargingStationUnderTest) -> None:
     until it retries the boot, no sooner than the interval (it may close the connection meanwhile); accepted
     then, it reports every connector Available."""
     interval = boot_interval(station)
-    async with reusable_state.boot_answered(station, "Rejected", interval) as answers:
+    async with states.boot_answered(station, "Rejected", interval) as answers:
         conn, _ = await boot_restart(station)
         answers.status = "Accepted"
-        conn, retry = await reusable_state.expect_boot_retry(
+        conn, retry = await states.expect_boot_retry(
             station, answers, conn, may_close=True, quiet=frozenset(), early=("B03.FR.02", "B03.FR.06"),
             late=("B03.FR.06",), quiet_requirements=("B03.FR.02",))
         await boot_answer_sent(station, retry)
-        await reusable_state.expect_connector_reports(station, conn, requirements=("B01.FR.05",))
+        await states.expect_connector_reports(station, conn, requirements=("B01.FR.05",))
 
 
 @case
@@ -129,7 +130,7 @@ async def test_tc_b_30_cs(station: ChargingStationUnderTest) -> None:
     """Cold boot, Rejected, SecurityError: while its boot is Rejected, the station answers a GetBaseReportRequest
     with CALLERROR SecurityError (asked only while the station keeps the connection open)."""
     interval = boot_interval(station)
-    async with reusable_state.boot_answered(station, "Rejected", interval):
+    async with states.boot_answered(station, "Rejected", interval):
         conn, _ = await boot_restart(station)
         if not conn.is_open:
             station.note("the station closed the connection after the Rejected boot (B03.FR.04): nothing to ask")
@@ -155,14 +156,14 @@ async def test_tc_b_51_cs(station: ChargingStationUnderTest) -> None:
     wait_minimum = threshold + 2  # Part 6: the first reconnect attempt comes after the threshold
     async with station.configured(BOOT_OFFLINE_THRESHOLD, str(threshold)), \
             station.configured(BOOT_WAIT_MINIMUM, str(wait_minimum)), station.configured(BOOT_RANDOM_RANGE, "0"), \
-            reusable_state.ev_unplugged_afterwards(station, *station.connectors[0]) as unplug:
+            states.ev_unplugged_afterwards(station, *station.connectors[0]) as unplug:
         unplug.pending.append(station.connectors[0])
         conn, offline, plugged = await boot_offline_status_change(station, wait_minimum)
         if offline <= threshold:
             raise Inconclusive(f"the offline period ({offline:.3f}s) did not exceed OfflineThreshold ({threshold}s)")
         station.note(f"offline for {offline:.3f}s (OfflineThreshold {threshold}s)")
         expected = {k: "Occupied" if k == plugged else "Available" for k in station.connectors}
-        await reusable_state.expect_availability_reports(
+        await states.expect_availability_reports(
             station, conn, expected, requirements=("B04.FR.01",),
             what="after an offline period longer than OfflineThreshold every connector is reported")
 
@@ -176,14 +177,14 @@ async def test_tc_b_52_cs(station: ChargingStationUnderTest) -> None:
     wait_minimum = threshold - 2  # Part 6: the first reconnect attempt comes before the threshold
     async with station.configured(BOOT_OFFLINE_THRESHOLD, str(threshold)), \
             station.configured(BOOT_WAIT_MINIMUM, str(wait_minimum)), station.configured(BOOT_RANDOM_RANGE, "0"), \
-            reusable_state.ev_unplugged_afterwards(station, *station.connectors[0]) as unplug:
+            states.ev_unplugged_afterwards(station, *station.connectors[0]) as unplug:
         unplug.pending.append(station.connectors[0])
         conn, offline, plugged = await boot_offline_status_change(station, wait_minimum)
         if offline >= threshold:
             raise Inconclusive(f"the offline period ({offline:.3f}s) was not shorter than OfflineThreshold "
                                f"({threshold}s)")
         station.note(f"offline for {offline:.3f}s (OfflineThreshold {threshold}s)")
-        await reusable_state.expect_availability_reports(
+        await states.expect_availability_reports(
             station, conn, {plugged: "Occupied"}, requirements=("B04.FR.02",),
             what="after a short offline period the connector that changed is reported")
         others = [k for k in station.connectors if k != plugged]
@@ -223,7 +224,7 @@ async def test_tc_b_57_cs(station: ChargingStationUnderTest) -> None:
             station.protocol_wait(wait_minimum, "RetryBackOffWaitMinimum before reconnecting")
             first = await boot_next_handshake(station, attempts, wait_minimum + timeout)
             station.check.timing("the station reconnects no sooner than RetryBackOffWaitMinimum", first.mono - closing,
-                                 required=wait_minimum, tolerance=reusable_state.BOOT_TIMER_GRANULARITY,
+                                 required=wait_minimum, tolerance=states.BOOT_TIMER_GRANULARITY,
                                  at_least=True, requirements=("Part 4 §5.3",))
             conn = await station.wait_for_connection(after=count)
             # Steps 4-6: closed again; the attempt after the (reset) back-off is refused.
@@ -236,14 +237,14 @@ async def test_tc_b_57_cs(station: ChargingStationUnderTest) -> None:
             server.refusing.discard(station.identity)
             step5 = refused.mono - closing
             station.check.timing("after a successful reconnection the station again waits RetryBackOffWaitMinimum",
-                                 step5, required=wait_minimum, tolerance=reusable_state.BOOT_TIMER_GRANULARITY,
+                                 step5, required=wait_minimum, tolerance=states.BOOT_TIMER_GRANULARITY,
                                  at_least=True, requirements=("Part 4 §5.3",))
             # Steps 7-8: the next attempt comes after the doubled back-off, and is accepted.
             station.protocol_wait(2 * wait_minimum, "the doubled back-off after a refused attempt")
             retried = await boot_next_handshake(station, attempts + 1, 2 * wait_minimum + timeout)
             step7 = retried.mono - refused.mono
             station.check.timing("after a failed attempt the back-off doubles: at least 2 x RetryBackOffWaitMinimum",
-                                 step7, required=2 * wait_minimum, tolerance=reusable_state.BOOT_TIMER_GRANULARITY,
+                                 step7, required=2 * wait_minimum, tolerance=states.BOOT_TIMER_GRANULARITY,
                                  at_least=True, requirements=("Part 4 §5.3",))
             station.check.timing("the reconnection time is at least twice that of the refused attempt",
                                  step7, required=2 * step5, tolerance=station.tolerance, at_least=True,

@@ -133,7 +133,7 @@ async def test_tc_b_17_cs(station: ChargingStationUnderTest) -> None:
     """Get Custom Report, component/variable: asked for the AvailabilityState of EVSE 1, the station reports
     just that (OptionList of the five states, Actual, ReadOnly)."""
     report = await report_custom(station, {"componentVariable": [REPORT_EVSE1_AVAILABILITY]},
-                                  requirements=("B08.FR.11",))
+                                 requirements=("B08.FR.11",))
     report_check_evse1_availability(station, report.entries, ("B08.FR.11",))
 
 
@@ -147,7 +147,7 @@ async def test_tc_b_18_cs(station: ChargingStationUnderTest) -> None:
     if problem == "true":
         raise Inconclusive("EVSE 1 reports Problem = true: the case needs an EVSE without a problem")
     report = await report_custom(station, {"componentCriteria": ["Available"],
-                                            "componentVariable": [REPORT_EVSE1_AVAILABILITY]})
+                                           "componentVariable": [REPORT_EVSE1_AVAILABILITY]})
     report_check_evse1_availability(station, report.entries, ("B08.FR.05", "B08.FR.11"))
     request_id = new_request_id()
     response, mark = await request_report(station, "GetReport", {
@@ -221,7 +221,7 @@ async def test_tc_b_54_cs(station: ChargingStationUnderTest) -> None:
     """Get Custom Report, component/variable without instance: asked for DeviceDataCtrlr.ItemsPerMessage,
     the station reports every instance of it (GetReport and GetVariables among them), nothing else."""
     report = await report_custom(station, {"componentVariable": [REPORT_ITEMS_PER_MESSAGE]},
-                                  requirements=("B08.FR.21",))
+                                 requirements=("B08.FR.21",))
     entries = report.entries
     for entry in entries:
         station.check.fields(f"reportData {entry_name(entry)}", entry, {

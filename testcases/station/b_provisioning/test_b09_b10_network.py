@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.x509 import ocsp
 
 from conformance.harness import ChargingStationUnderTest, OneOf, case
-from conformance.harness.reusable_states import BOOT_REASONS, expect_connector_reports
+from conformance.harness.reusable_states import station as states
 from conformance.outcomes import CheckFailed, Inconclusive, NotApplicable
 from conformance.transport.connection import Connection
 from conformance.transport.server import CsmsServer, Handshake
@@ -211,9 +211,9 @@ async def _network_booted(station: ChargingStationUnderTest, conn: Connection) -
     station.check.that("BootNotificationRequest is the first CALL on the new connection", first is boot,
                        expected="BootNotification", actual=first.action if first else None,
                        requirements=("B10.FR.10", "B01.FR.08"))
-    station.check.fields("BootNotificationRequest", boot.payload, {"reason": OneOf(*BOOT_REASONS)},
+    station.check.fields("BootNotificationRequest", boot.payload, {"reason": OneOf(*states.BOOT_REASONS)},
                          requirements=("B01.FR.09",))
-    await expect_connector_reports(station, conn, requirements=("B01.FR.05",))
+    await states.expect_connector_reports(station, conn, requirements=("B01.FR.05",))
     event = await station.expect_call("SecurityEventNotification", connection=conn)
     station.check.fields("SecurityEventNotificationRequest", event.payload,
                          {"type": OneOf("StartupOfTheDevice", "ResetOrReboot")})

@@ -15,8 +15,7 @@ reboot, all others Available.
 from __future__ import annotations
 
 from conformance.harness import ChargingStationUnderTest, case
-from conformance.harness.reusable_states import (availability_restored, energy_transfer_started, scope_connectors,
-                                                 transactions_ended_afterwards, unavailable)
+from conformance.harness.reusable_states import station as states
 from conformance.outcomes import Inconclusive
 
 from ._steps import (reset_after_transactions, reset_answer, reset_configured_connector, reset_ended_immediately,
@@ -39,15 +38,15 @@ async def test_tc_b_23_cs(station: ChargingStationUnderTest) -> None:
     """A connector set Inoperative is still reported Unavailable after an accepted OnIdle reset, the other
     connectors Available."""
     evse, connector = reset_configured_connector(station)
-    async with availability_restored(station) as restore, reset_settled(station) as watch:
+    async with states.availability_restored(station) as restore, reset_settled(station) as watch:
         restore.pending.append((evse, connector))
-        await unavailable(station, evse=evse, connector=connector, requirements=("G03.FR.01", "G03.FR.02"),
-                          report_requirements=("G03.FR.04", "G01.FR.07"))
+        await states.unavailable(station, evse=evse, connector=connector, requirements=("G03.FR.01", "G03.FR.02"),
+                                 report_requirements=("G03.FR.04", "G01.FR.07"))
         response = await reset_request(station, watch, {"type": "OnIdle"})
         reset_answer(station, response, "Accepted", ("B11.FR.01", "B11.FR.03"))
         await reset_rebooted(station, watch, reason="RemoteReset", reason_requirements=("B11.FR.04", "B01.FR.09"),
-                              statuses={(evse, connector): "Unavailable"},
-                              status_requirements=("B11.FR.02", "B01.FR.07", "B11.FR.04", "B01.FR.05"))
+                             statuses={(evse, connector): "Unavailable"},
+                             status_requirements=("B11.FR.02", "B01.FR.07", "B11.FR.04", "B01.FR.05"))
 
 
 @case
@@ -60,8 +59,8 @@ async def test_tc_b_24_cs(station: ChargingStationUnderTest) -> None:
         response = await reset_request(station, watch, {"type": "Immediate"})
         reset_answer(station, response, "Accepted", ("B11.FR.01", "B11.FR.03"))
         await reset_rebooted(station, watch, reason="RemoteReset", reason_requirements=("B11.FR.04", "B01.FR.09"),
-                              statuses={k: "Reserved" for k in scope_connectors(station, evse)},
-                              status_requirements=("B11.FR.05", "B01.FR.13", "B11.FR.04", "B01.FR.05"))
+                             statuses={k: "Reserved" for k in states.scope_connectors(station, evse)},
+                             status_requirements=("B11.FR.05", "B01.FR.13", "B11.FR.04", "B01.FR.05"))
 
 
 @case
@@ -85,14 +84,15 @@ async def test_tc_b_21_cs(station: ChargingStationUnderTest) -> None:
     """An OnIdle reset during a transaction is answered Scheduled; once the transaction has ended normally the
     station reboots (reason ScheduledReset) and reports every connector."""
     evse, connector = reset_configured_connector(station)
-    async with transactions_ended_afterwards(station) as transactions, reset_settled(station, transactions) as watch:
-        tx = await energy_transfer_started(station, evse, connector)
+    async with (states.transactions_ended_afterwards(station) as transactions,
+                reset_settled(station, transactions) as watch):
+        tx = await states.energy_transfer_started(station, evse, connector)
         response = await reset_request(station, watch, {"type": "OnIdle"})
         reset_answer(station, response, "Scheduled", ("B12.FR.01",))
         await reset_stopped_normally(station, tx)
         await reset_rebooted(station, watch, reason="ScheduledReset", reason_requirements=("B12.FR.03", "B01.FR.09"),
-                              statuses=reset_after_transactions(station, [tx]),
-                              status_requirements=("B01.FR.05", "B12.FR.03"), security_event=True)
+                             statuses=reset_after_transactions(station, [tx]),
+                             status_requirements=("B01.FR.05", "B12.FR.03"), security_event=True)
 
 
 @case
@@ -101,23 +101,24 @@ async def test_tc_b_22_cs(station: ChargingStationUnderTest) -> None:
     ImmediateReset), reboots (reason RemoteReset) and reports the connector with the EV Occupied, the others
     Available."""
     evse, connector = reset_configured_connector(station)
-    async with transactions_ended_afterwards(station) as transactions, reset_settled(station, transactions) as watch:
-        tx = await energy_transfer_started(station, evse, connector)
+    async with (states.transactions_ended_afterwards(station) as transactions,
+                reset_settled(station, transactions) as watch):
+        tx = await states.energy_transfer_started(station, evse, connector)
         conn = station.connection
         response = await reset_request(station, watch, {"type": "Immediate"})
         reset_answer(station, response, "Accepted", ("B12.FR.02",))
         await reset_ended_immediately(station, conn, tx, ("B12.FR.04",))
         await reset_rebooted(station, watch, reason="RemoteReset", reason_requirements=("B12.FR.04", "B01.FR.09"),
-                              statuses=reset_after_transactions(station, [tx]),
-                              status_requirements=("B01.FR.05", "B01.FR.03"))
+                             statuses=reset_after_transactions(station, [tx]),
+                             status_requirements=("B01.FR.05", "B01.FR.03"))
 
 
 @case
 async def test_tc_b_26_cs(station: ChargingStationUnderTest) -> None:
     """An OnIdle reset of the EVSE that charges is answered Scheduled and the transaction ends normally."""
     evse, connector = reset_configured_connector(station)
-    async with transactions_ended_afterwards(station):
-        tx = await energy_transfer_started(station, evse, connector)
+    async with states.transactions_ended_afterwards(station):
+        tx = await states.energy_transfer_started(station, evse, connector)
         response = await station.call("Reset", {"type": "OnIdle", "evseId": evse})
         reset_answer(station, response, "Scheduled", ("B12.FR.01",))
         await reset_stopped_normally(station, tx, disconnect=True)
@@ -128,8 +129,8 @@ async def test_tc_b_27_cs(station: ChargingStationUnderTest) -> None:
     """An Immediate reset of the EVSE that charges is accepted; the station ends its transaction (ResetCommand,
     ImmediateReset)."""
     evse, connector = reset_configured_connector(station)
-    async with transactions_ended_afterwards(station):
-        tx = await energy_transfer_started(station, evse, connector)
+    async with states.transactions_ended_afterwards(station):
+        tx = await states.energy_transfer_started(station, evse, connector)
         response = await station.call("Reset", {"type": "Immediate", "evseId": evse})
         reset_answer(station, response, "Accepted", ("B12.FR.02",))
         await reset_ended_immediately(station, station.connection, tx, ("B12.FR.08",))
@@ -139,8 +140,8 @@ async def test_tc_b_27_cs(station: ChargingStationUnderTest) -> None:
 async def test_tc_b_29_cs(station: ChargingStationUnderTest) -> None:
     """A station that cannot reset a single EVSE rejects a reset of the EVSE that charges."""
     evse, connector = reset_configured_connector(station)
-    async with transactions_ended_afterwards(station):
-        await energy_transfer_started(station, evse, connector)
+    async with states.transactions_ended_afterwards(station):
+        await states.energy_transfer_started(station, evse, connector)
         response = await station.call("Reset", {"type": "OnIdle", "evseId": evse})
         reset_answer(station, response, "Rejected", ("B12.FR.09",))
 
@@ -155,9 +156,10 @@ async def test_tc_b_41_cs(station: ChargingStationUnderTest) -> None:
     if len(first) < 2:
         raise Inconclusive("the case needs two EVSEs in the configured topology")
     (evse1, connector1), (evse2, connector2) = sorted(first.items())[:2]
-    async with transactions_ended_afterwards(station) as transactions, reset_settled(station, transactions) as watch:
-        tx1 = await energy_transfer_started(station, evse1, connector1)
-        tx2 = await energy_transfer_started(station, evse2, connector2)
+    async with (states.transactions_ended_afterwards(station) as transactions,
+                reset_settled(station, transactions) as watch):
+        tx1 = await states.energy_transfer_started(station, evse1, connector1)
+        tx2 = await states.energy_transfer_started(station, evse2, connector2)
         conn = station.connection
         response = await reset_request(station, watch, {"type": "OnIdle"})
         reset_answer(station, response, "Scheduled", ("B12.FR.01",))
@@ -169,5 +171,5 @@ async def test_tc_b_41_cs(station: ChargingStationUnderTest) -> None:
                            requirements=("B12.FR.03",))
         await reset_stopped_normally(station, tx2)
         await reset_rebooted(station, watch, reason="ScheduledReset", reason_requirements=("B12.FR.03", "B01.FR.09"),
-                              statuses=reset_after_transactions(station, [tx1, tx2]),
-                              status_requirements=("B01.FR.05", "B12.FR.03"))
+                             statuses=reset_after_transactions(station, [tx1, tx2]),
+                             status_requirements=("B01.FR.05", "B12.FR.03"))

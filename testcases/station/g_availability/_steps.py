@@ -4,9 +4,7 @@
 from __future__ import annotations
 
 from conformance.harness import ChargingStationUnderTest
-from conformance.harness.reusable_states import (StationTransaction, change_availability, ev_connected_post_session,
-                                                 ev_disconnected, expect_availability_reports, parking_bay_unoccupied,
-                                                 scope_connectors, stop_authorized)
+from conformance.harness.reusable_states import station as states
 from conformance.transport.connection import IncomingCall
 
 
@@ -39,10 +37,10 @@ def unavailable_reported(incoming: IncomingCall, key: tuple[int, int]) -> bool:
     return False
 
 
-async def scheduled_until_transaction_ends(station: ChargingStationUnderTest, tx: StationTransaction, *,
-                                            evse: int | None, connector: int | None,
-                                            answer: tuple[str, ...], reports: tuple[str, ...],
-                                            others: tuple[str, ...] = ()) -> None:
+async def scheduled_until_transaction_ends(station: ChargingStationUnderTest, tx: states.Transaction, *,
+                                           evse: int | None, connector: int | None,
+                                           answer: tuple[str, ...], reports: tuple[str, ...],
+                                           others: tuple[str, ...] = ()) -> None:
     """The shared main part of TC_G_11/14/17_CS. While ``tx`` charges, ChangeAvailability Inoperative for the
     scope must be answered Scheduled; connectors of the scope on EVSEs without a transaction are reported
     Unavailable at once (``others``, TC_G_14 step 3); the transaction is then stopped through StopAuthorized,
@@ -52,27 +50,27 @@ async def scheduled_until_transaction_ends(station: ChargingStationUnderTest, tx
     validation: every connector of the scope has been reported (Part 6 reads "all connectors"; connectors
     outside the scope are not changed by the request and are not required to report, G03.FR.04)."""
     conn = station.connection
-    scope = scope_connectors(station, evse, connector)
+    scope = states.scope_connectors(station, evse, connector)
     own = [k for k in scope if k[0] == tx.evse]
     mark = conn.mark()
-    await change_availability(station, "Inoperative", evse=evse, connector=connector, status="Scheduled",
-                              requirements=answer)
+    await states.change_availability(station, "Inoperative", evse=evse, connector=connector, status="Scheduled",
+                                     requirements=answer)
     reported: set[tuple[int, int]] = set()
     idle = {k: "Unavailable" for k in scope if k[0] != tx.evse}
     if idle:
-        reported |= set(await expect_availability_reports(
+        reported |= set(await states.expect_availability_reports(
             station, conn, idle, requirements=others, since=mark,
             what="the connectors of the EVSEs without a transaction are reported Unavailable at once"))
-    steps = [("StopAuthorized", lambda: stop_authorized(station, tx)),
-             ("EVConnectedPostSession", lambda: ev_connected_post_session(station, tx)),
+    steps = [("StopAuthorized", lambda: states.stop_authorized(station, tx)),
+             ("EVConnectedPostSession", lambda: states.ev_connected_post_session(station, tx)),
              ("EVDisconnected", None),
-             ("ParkingBayUnoccupied", lambda: parking_bay_unoccupied(station, tx))]
+             ("ParkingBayUnoccupied", lambda: states.parking_bay_unoccupied(station, tx))]
     starts: list[tuple[int, str]] = []
     for name, step in steps:
         starts.append((conn.mark(), name))
         if step is None:  # EVDisconnected: the unplugged connector is reported Unavailable if that ended it
-            await ev_disconnected(station, tx, status="Unavailable", report=not tx.ended,
-                                  status_requirements=("G01.FR.05",) + reports)
+            await states.ev_disconnected(station, tx, status="Unavailable", report=not tx.ended,
+                                         status_requirements=("G01.FR.05",) + reports)
         else:
             await step()
         if tx.ended:
@@ -90,7 +88,7 @@ async def scheduled_until_transaction_ends(station: ChargingStationUnderTest, tx
         unplugged = name == "EVDisconnected"  # reported by ev_disconnected already (G01.FR.05)
         pending = {k: "Unavailable" for k in own if not (unplugged and k == (tx.evse, tx.connector))}
         if pending:
-            reported |= set(await expect_availability_reports(
+            reported |= set(await states.expect_availability_reports(
                 station, conn, pending, requirements=reports, since=start,
                 what=f"after {name} ended the transaction, the connectors of its EVSE in the scope are reported "
                      f"Unavailable"))
@@ -101,7 +99,7 @@ async def scheduled_until_transaction_ends(station: ChargingStationUnderTest, tx
                            expected="TransactionEventRequest eventType Ended",
                            actual=[e.payload.get("eventType") for e in tx.events], requirements=("E06.FR.02",))
     if tx.plugged:  # ended before the unplugging: the EV leaves now; the connector stays Unavailable
-        await ev_disconnected(station, tx, report=False)
+        await states.ev_disconnected(station, tx, report=False)
     station.check.that("post-scenario validation (Part 6): a status report has been received for every "
                        "connector of the scope", set(scope) <= reported, expected=sorted(scope),
                        actual=sorted(reported), requirements=reports)
@@ -113,7 +111,7 @@ SAME_STATE_REPORTS = "post-scenario validation (Part 6): after a request for the
 
 
 async def same_state(station: ChargingStationUnderTest, operational: str, status: str, *, evse: int | None = None,
-                      connector: int | None = None, answer: tuple[str, ...], reports: tuple[str, ...]) -> None:
+                     connector: int | None = None, answer: tuple[str, ...], reports: tuple[str, ...]) -> None:
     """Ask for the availability the scope already has: Accepted (G03.FR.03 / G04.FR.04), then a status report
     (StatusNotification or NotifyEvent AvailabilityState) of every connector of the scope with its unchanged
     ``status``. Part 2 asks for reports of changed connectors only (G03.FR.04) or "when an availability change
@@ -121,6 +119,7 @@ async def same_state(station: ChargingStationUnderTest, operational: str, status
     which certification applies, expects them."""
     conn = station.connection
     mark = conn.mark()
-    await change_availability(station, operational, evse=evse, connector=connector, requirements=answer)
-    await expect_availability_reports(station, conn, {k: status for k in scope_connectors(station, evse, connector)},
-                                      requirements=reports, what=SAME_STATE_REPORTS, since=mark)
+    await states.change_availability(station, operational, evse=evse, connector=connector, requirements=answer)
+    scope = states.scope_connectors(station, evse, connector)
+    await states.expect_availability_reports(station, conn, {k: status for k in scope},
+                                             requirements=reports, what=SAME_STATE_REPORTS, since=mark)

@@ -6,9 +6,8 @@ heartbeat (G02).
 
 from __future__ import annotations
 
-from conformance.harness import ChargingStationUnderTest, case, reusable_state
-from conformance.harness.reusable_states import (ev_connected_pre_session, ev_unplugged_afterwards,
-                                                 expect_availability_reports)
+from conformance.harness import ChargingStationUnderTest, case
+from conformance.harness.reusable_states import station as states
 
 from ._steps import configured_connector
 
@@ -17,25 +16,25 @@ from ._steps import configured_connector
 async def test_tc_g_01_cs(station: ChargingStationUnderTest) -> None:
     """Plugging an EV in makes the station report the connector Occupied."""
     evse, connector = configured_connector(station)
-    async with ev_unplugged_afterwards(station, evse, connector) as restore:
+    async with states.ev_unplugged_afterwards(station, evse, connector) as restore:
         restore.pending.append((evse, connector))
-        await ev_connected_pre_session(station, evse, connector, requirements=("G01.FR.03", "G01.FR.01"))
+        await states.ev_connected_pre_session(station, evse, connector, requirements=("G01.FR.03", "G01.FR.01"))
 
 
 @case
 async def test_tc_g_02_cs(station: ChargingStationUnderTest) -> None:
     """Unplugging the EV makes the station report the connector Available again."""
     evse, connector = configured_connector(station)
-    async with ev_unplugged_afterwards(station, evse, connector) as restore:
+    async with states.ev_unplugged_afterwards(station, evse, connector) as restore:
         restore.pending.append((evse, connector))
-        await ev_connected_pre_session(station, evse, connector, requirements=("G01.FR.03", "G01.FR.01"))
+        await states.ev_connected_pre_session(station, evse, connector, requirements=("G01.FR.03", "G01.FR.01"))
         conn = station.connection
         mark = conn.mark()
         await station.actions.do("unplug", evse=evse, connector=connector)
         restore.pending.clear()
-        await expect_availability_reports(station, conn, {(evse, connector): "Available"},
-                                          requirements=("G01.FR.04", "G01.FR.01"),
-                                          what="the unplugged connector is reported Available", since=mark)
+        await states.expect_availability_reports(station, conn, {(evse, connector): "Available"},
+                                                 requirements=("G01.FR.04", "G01.FR.01"),
+                                                 what="the unplugged connector is reported Available", since=mark)
 
 
 @case(title="Heartbeat at the interval of the BootNotificationResponse", use_cases=("G02",),
@@ -47,7 +46,7 @@ async def test_x_g_02_cs(station: ChargingStationUnderTest) -> None:
     """After an accepted boot the station sends its first Heartbeat one interval (as the CSMS gave it) after
     the boot, or after its last other message if it resets the timer on every message (G02.FR.05)."""
     station.require_profiles("Core", reason="G02 Heartbeat belongs to Core; Part 5 does not list our own case")
-    boot = await reusable_state.booted(station)
+    boot = await states.booted(station)
     answer = boot.boot.response
     interval = answer["interval"] if isinstance(answer, dict) else station.config.timing.heartbeat_interval
     conn = boot.connection

@@ -6,7 +6,7 @@ connector status notification on a lock failure (G05).
 from __future__ import annotations
 
 from conformance.harness import ChargingStationUnderTest, Satisfies, case
-from conformance.harness.reusable_states import authorized, ev_connected_transaction, transactions_ended_afterwards
+from conformance.harness.reusable_states import station as states
 from conformance.outcomes import NotApplicable
 
 from ._steps import configured_connector
@@ -36,13 +36,13 @@ async def test_tc_g_20_cs(station: ChargingStationUnderTest) -> None:
     if found is None:
         raise NotApplicable("the station has no ConnectorPlugRetentionLock.Problem in its device model "
                             "(prerequisite of TC_G_20_CS)")
-    async with transactions_ended_afterwards(station):
+    async with states.transactions_ended_afterwards(station):
         # Before: EVConnectedPreSession with a plug that cannot be locked.
         await station.actions.do("connector_lock_failure", evse=evse, connector=connector)
-        tx = await ev_connected_transaction(station, evse, connector)
+        tx = await states.ev_connected_transaction(station, evse, connector)
         conn = station.connection
         mark = conn.mark()
-        await authorized(station, evse, connector, tx=tx)
+        await states.authorized(station, evse, connector, tx=tx)
         notify = await conn.expect_call(
             "NotifyEvent", since=mark, requirements=("G05.FR.02",),
             eventData=Satisfies(lambda data: any(_lock_problem(e) for e in data),
