@@ -346,3 +346,21 @@ def test_config_pacing_defaults_depend_on_reference(tmp_path: Path) -> None:
     bad.write_text(text + '[harness_station]\nmodel = "' + "M" * 21 + '"\n')
     with pytest.raises(Exception, match="harness_station.model: must be at most 20 characters"):
         load_config(bad)
+
+
+@pytest.mark.asyncio
+async def test_expect_call_takes_only_requests_after_the_instruction(tmp_path: Path) -> None:
+    """In process: a GetVariables the CSMS sent on its own before the instruction is answered from the device
+    model and recorded, but the wait after ``csms_send`` (here through the port's convenience method) returns
+    the instructed one."""
+    async with harness_against_reference(tmp_path) as (csms, reference):
+        await _boot(csms)
+        own = await reference.send("CS001", "GetVariables", {"getVariableData": [
+            {"component": {"name": "SecurityCtrlr"}, "variable": {"name": "SecurityProfile"}}]})
+        assert own.ok and own.payload["getVariableResult"][0]["attributeStatus"] in ("Accepted", "UnknownVariable",
+                                                                                    "UnknownComponent")
+        await csms.actions.csms_send("GetVariables", "CS001", {"getVariableData": [
+            {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "OfflineThreshold"}}]})
+        request = await csms.expect_call("GetVariables", timeout=3)
+        assert request.payload["getVariableData"][0]["variable"]["name"] == "OfflineThreshold"
+        assert [e for e in csms.ctx.log.events("action") if e.data.get("action") == "csms_send"]
