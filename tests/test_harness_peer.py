@@ -43,11 +43,12 @@ class PeerCsms(ReferenceCsms):
     and asks for a FullInventory on its own: Part 5 C-50.1, B07.FR.14), ``send_delay`` (the operator's request
     goes out only after a while). It records every NotifyEvent eventId per station and refuses a repeated one."""
 
-    def __init__(self, *, onboarding: bool = False, send_delay: float = 0.0) -> None:
+    def __init__(self, *, onboarding: bool = False, send_delay: float = 0.0, learn_delay: float = 0.0) -> None:
         super().__init__(passwords={"CS001": None}, security_profile=0, message_timeout=MESSAGE_TIMEOUT,
                          heartbeat_interval=300)
         self.onboarding = onboarding
         self.send_delay = send_delay
+        self.learn_delay = learn_delay  # it stores what it learns of a station (ItemsPerMessage) only after a while
         self.event_ids: dict[str, list[int]] = {}
         self.duplicates: list[int] = []
         self.onboarded = 0
@@ -68,6 +69,13 @@ class PeerCsms(ReferenceCsms):
             await self.send(record.identity, "GetBaseReport", {"requestId": 900_000 + self.onboarded,
                                                                "reportBase": "FullInventory"})
             self.onboarded += 1
+
+    def _learn_limit(self, identity: str, component: dict[str, Any], variable: dict[str, Any], value: Any) -> None:
+        if self.learn_delay:
+            asyncio.get_running_loop().call_later(self.learn_delay, super()._learn_limit, identity, component,
+                                                  variable, value)
+        else:
+            super()._learn_limit(identity, component, variable, value)
 
     def on_NotifyEvent(self, record: Any, payload: dict[str, Any]) -> Any:
         seen = self.event_ids.setdefault(record.identity, [])
@@ -179,7 +187,7 @@ async def test_csms_onboarding_requests_are_not_taken_for_the_instructed_ones(tm
     """A CSMS that reads a variable and asks for a FullInventory on its own right after boot (allowed: Part 5
     C-50.1, B07.FR.14) passes the Get Variables and Get Base Report cases: its own requests are answered and
     recorded, the case waits for the one its instruction asked for."""
-    cases = ("TC_B_06_CSMS", "TC_B_07_CSMS", "TC_B_12_CSMS", "TC_B_14_CSMS")
+    cases = ("TC_B_06_CSMS", "TC_B_07_CSMS", "TC_B_08_CSMS", "TC_B_12_CSMS", "TC_B_14_CSMS")
     async with csms_peer(onboarding=True) as (peer, hook):
         config = peer_config(tmp_path / "peer.toml", peer.url, hook, think_time=0.3)
         results, events, output = await run_cases(config, tmp_path / "run", *cases)
@@ -197,6 +205,18 @@ async def test_a_csms_whose_operator_takes_longer_than_the_think_time_passes(tmp
         config = peer_config(tmp_path / "peer.toml", peer.url, hook, think_time=1.0)
         results, events, output = await run_cases(config, tmp_path / "run", "TC_B_06_CSMS")
     assert _verdicts(results) == {"TC_B_06_CSMS": "PASS"}, output
+
+
+@pytest.mark.asyncio
+async def test_think_time_gives_the_csms_time_to_store_what_it_learnt(tmp_path: Path) -> None:
+    """TC_B_08_CSMS: a CSMS that stores the ItemsPerMessage it read 0.4 s after the answer passes with a think
+    time of 0.8 s; without think time the instruction to read 5 variables overtakes it (the case's FAIL then is
+    the operator's haste, which the think time exists to avoid)."""
+    for think_time, verdict in ((0.8, "PASS"), (0.0, "FAIL")):
+        async with csms_peer(learn_delay=0.4) as (peer, hook):  # a new CSMS each time: nothing learnt yet
+            config = peer_config(tmp_path / f"{think_time}.toml", peer.url, hook, think_time=think_time)
+            results, _, output = await run_cases(config, tmp_path / f"run-{think_time}", "TC_B_08_CSMS")
+        assert _verdicts(results) == {"TC_B_08_CSMS": verdict}, output
 
 
 @pytest.mark.asyncio
