@@ -36,7 +36,7 @@ def _run_role(role: str, args: argparse.Namespace, run_dir: Path) -> int:
            "-q" if not args.verbose else "-v", "-rfE", "--no-header", "--ocpp-progress",
            f"--alluredir={run_dir / 'allure-results'}"]
     if args.config:
-        cmd += ["--ocpp-config", str(Path(args.config).resolve())]
+        cmd += ["--ocpp-config", str(Path(args.config).resolve()), "--ocpp-no-preflight"]  # cmd_run did it
     for item in args.set or []:
         cmd += ["--ocpp-set", item]
     for fault in args.fault or []:
@@ -80,6 +80,13 @@ def cmd_run(args: argparse.Namespace) -> int:
             cfg = load_config(args.config, overrides=args.set or [])
         except ConfigError as exc:
             print(f"invalid configuration:\n{exc}", file=sys.stderr)
+            return EXIT_ERROR
+        from .preflight import PreflightFailed, preflight
+
+        try:
+            preflight(cfg)
+        except PreflightFailed as exc:
+            print(f"pre-flight check failed: {exc}", file=sys.stderr)
             return EXIT_ERROR
         roles = [cfg.role]
     else:
@@ -252,44 +259,120 @@ def cmd_reference(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------- serve
+def _serve_sut(args: argparse.Namespace, faults: Any) -> tuple[Any, str]:
+    """The reference SUT ``serve`` runs (from ``--config`` or the options) and its OCPP-J address."""
+    if args.config:
+        from .config import ConfigError, load_config
+        from .reference.serve import csms_from_config, station_from_config
+
+        try:
+            cfg = load_config(args.config, overrides=args.set or [])
+        except ConfigError as exc:
+            raise _UsageError(f"invalid configuration:\n{exc}") from None
+        if cfg.role != args.what:
+            raise _UsageError(f"{args.config} describes a {cfg.role} SUT: serve it with `serve {cfg.role}`")
+        try:
+            sut = station_from_config(cfg, faults) if args.what == "station" else csms_from_config(cfg, faults)
+        except ValueError as exc:
+            raise _UsageError(f"{args.config}: {exc}") from None
+        url = cfg.actions.url if cfg.actions.backend == "webhook" else None
+        if url and args.actions_port is None:  # listen where the configuration's webhook backend will POST
+            from urllib.parse import urlsplit
+
+            parts = urlsplit(url)
+            if parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost", "::1") and parts.port:
+                args.actions_host, args.actions_port = parts.hostname, parts.port
+        return sut, (sut.csms_url if args.what == "station" else cfg.connection.csms_url)
+    if args.what == "station":
+        from .reference.station import ReferenceStation
+
+        if not args.csms_url:
+            raise _UsageError("serve station needs --csms-url (or --config with a station configuration)")
+        evses = [(i + 1, (1,)) for i in range(args.evses)]
+        return ReferenceStation(csms_url=args.csms_url, identity=args.identity, password=args.password,
+                                evses=evses, faults=faults), args.csms_url
+    from .reference.csms import ReferenceCsms
+
+    passwords = {}
+    for spec in args.station or ["CS001"]:
+        identity, _, password = spec.partition(":")
+        passwords[identity] = password or None
+    return ReferenceCsms(host=args.host, port=args.port, path=args.path, passwords=passwords,
+                         security_profile=1 if any(passwords.values()) else 0, faults=faults), ""
+
+
+class _UsageError(Exception):
+    """Bad input to a command: its message is printed, the command exits 2."""
+
+
+def _listen_error(what: str, host: str, port: int, exc: OSError) -> str:
+    import errno
+
+    if exc.errno == errno.EADDRINUSE:
+        return f"cannot listen for {what} on {host}:{port}: port {port} is in use, something else listens there"
+    if exc.errno == errno.EACCES:
+        return f"cannot listen for {what} on {host}:{port}: permission denied (ports below 1024 need privileges)"
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return f"cannot listen for {what} on {host}:{port}: {host} is not an address of this machine"
+    return f"cannot listen for {what} on {host}:{port}: {exc.strerror or exc}"
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
+    """A reference SUT standalone, with the action contract over HTTP (conformance/reference/serve.py)."""
     from .reference.faults import FaultSet
+    from .reference.serve import ActionEndpoint
 
     try:
         faults = FaultSet(args.fault or [], sut=args.what)
+        sut, url = _serve_sut(args, faults)
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_ERROR
+    except _UsageError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_ERROR
 
-    async def serve() -> None:
+    async def serve() -> int:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
+        endpoint = ActionEndpoint(sut, role=args.what, host=args.actions_host, port=args.actions_port or 0)
+        try:
+            await sut.start()
+        except OSError as exc:
+            server = getattr(sut, "server", None)
+            print(_listen_error("OCPP-J", getattr(server, "host", args.what), getattr(server, "port", 0), exc),
+                  file=sys.stderr)
+            return EXIT_ERROR
+        try:
+            await endpoint.start()
+        except OSError as exc:
+            await sut.stop()
+            print(_listen_error("the action endpoint", args.actions_host, args.actions_port or 0, exc),
+                  file=sys.stderr)
+            return EXIT_ERROR
         if args.what == "station":
-            from .reference.station import ReferenceStation
-
-            evses = [(i + 1, (1,)) for i in range(args.evses)]
-            sut: Any = ReferenceStation(csms_url=args.csms_url, identity=args.identity, password=args.password,
-                                        evses=evses, faults=faults)
-            await sut.start()
-            print(f"reference station {args.identity} connecting to {args.csms_url}", flush=True)
+            print(f"reference station {sut.identity} connecting to {url}", flush=True)
         else:
-            from .reference.csms import ReferenceCsms
-
-            passwords = {}
-            for spec in args.station or ["CS001"]:
-                identity, _, password = spec.partition(":")
-                passwords[identity] = password or None
-            sut = ReferenceCsms(host=args.host, port=args.port, path=args.path, passwords=passwords,
-                                security_profile=1 if any(passwords.values()) else 0, faults=faults)
-            await sut.start()
             print(f"reference CSMS listening on {sut.url}/<identity>", flush=True)
+        print(f"actions: POST {endpoint.url}/actions/<action> (docs/actions.md)", flush=True)
         await stop.wait()
+        await endpoint.stop()
         await sut.stop()
+        return EXIT_OK
 
-    asyncio.run(serve())
-    return EXIT_OK
+    return asyncio.run(serve())
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not a port number (0-65535)")
+    return value
 
 
 # --------------------------------------------------------------------------- main
@@ -347,20 +430,28 @@ def build_parser() -> argparse.ArgumentParser:
                      help="output folder (default reports/reference)")
     ref.set_defaults(func=cmd_reference)
 
-    srv = sub.add_parser("serve", help="run a reference SUT standalone")
+    srv = sub.add_parser("serve", help="run a reference SUT standalone, a stand-in for a real SUT (OCPP-J and the "
+                                       "HTTP action endpoints of docs/actions.md)")
     srv_sub = srv.add_subparsers(dest="what", required=True)
     st = srv_sub.add_parser("station", help="the reference Charging Station")
-    st.add_argument("--csms-url", required=True, help="the CSMS's OCPP-J endpoint, e.g. ws://127.0.0.1:9000/ocpp")
+    cs = srv_sub.add_parser("csms", help="the reference CSMS")
+    for p in (st, cs):
+        p.add_argument("--config", help="a real-SUT configuration (TOML) of this role: the stand-in takes its "
+                                        "connection, EVSEs, id tokens and PICS, and listens for actions where its "
+                                        "webhook backend points (a dry run of that configuration)")
+        p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a configuration key")
+        p.add_argument("--fault", action="append")
+        p.add_argument("--actions-host", default="127.0.0.1", help="the action endpoint's address")
+        p.add_argument("--actions-port", type=_port, help="the action endpoint's port (default: the port of the "
+                                                          "configuration's actions.url, else any free port)")
+    st.add_argument("--csms-url", help="the CSMS's OCPP-J endpoint, e.g. ws://127.0.0.1:9000/ocpp")
     st.add_argument("--identity", default="CS001")
     st.add_argument("--password")
     st.add_argument("--evses", type=int, default=1)
-    st.add_argument("--fault", action="append")
-    cs = srv_sub.add_parser("csms", help="the reference CSMS")
     cs.add_argument("--host", default="127.0.0.1")
-    cs.add_argument("--port", type=int, default=9000)
+    cs.add_argument("--port", type=_port, default=9000)
     cs.add_argument("--path", default="/ocpp")
     cs.add_argument("--station", action="append", metavar="IDENTITY[:PASSWORD]", help="a registered station")
-    cs.add_argument("--fault", action="append")
     srv.set_defaults(func=cmd_serve)
     return parser
 

@@ -65,6 +65,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--ocpp-strict", action="store_true", help="accept only the preferred CALLERROR codes")
     group.addoption("--ocpp-progress", action="store_true",
                     help="one live progress line in a terminal (plain lines otherwise) instead of pytest's dots")
+    group.addoption("--ocpp-no-preflight", action="store_true",
+                    help="skip the pre-flight checks (conformance/preflight.py; `ocpp-conformance run` did them)")
 
 
 def _active(config: pytest.Config) -> bool:
@@ -98,6 +100,7 @@ def pytest_configure(config: pytest.Config) -> None:
     unsupported = cfg.unsupported()
     if unsupported:
         raise pytest.UsageError("not supported yet:\n" + "\n".join(unsupported))
+    _preflight(config, cfg)
     config.stash[_CONFIG_KEY] = cfg
     run_dir = Path(config.getoption("--ocpp-run-dir") or Path("reports") / new_run_id())
     config.stash[_RUN_DIR_KEY] = run_dir
@@ -117,6 +120,18 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_LOG_KEY] = log
     if config.getoption("--ocpp-progress"):
         config.pluginmanager.register(Progress(config), "ocpp-progress")
+
+
+def _preflight(config: pytest.Config, cfg: Config) -> None:
+    """Before any case: the harness can listen / reach the SUT and the action backend answers
+    (conformance/preflight.py); once per run, in the controller, not in xdist workers."""
+    if config.getoption("--ocpp-no-preflight") or hasattr(config, "workerinput"):
+        return
+    from .preflight import PreflightFailed, preflight
+    try:
+        preflight(cfg)
+    except PreflightFailed as exc:
+        raise pytest.UsageError(f"pre-flight check failed: {exc}") from None
 
 
 class Progress:
