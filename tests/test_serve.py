@@ -158,3 +158,42 @@ async def test_the_preflight_says_when_the_webhook_is_not_there(tmp_path: Path) 
     assert "pre-flight check failed: the webhook action backend is not reachable" in text, text
     assert "connection refused" in text and "Traceback" not in text
     assert not (tmp_path / "run" / "events.jsonl").exists()
+
+
+def adapter_from_docs() -> str:
+    """The code of docs/actions.md's last section, "A complete webhook adapter" (its Python block)."""
+    from support import REPO
+
+    text = (REPO / "docs/actions.md").read_text()
+    section = text.split("## A complete webhook adapter", 1)[1]
+    return section.split("```python\n", 1)[1].split("```", 1)[0]
+
+
+async def test_the_documented_webhook_adapter_drives_serve(tmp_path: Path) -> None:
+    """harness --webhook--> the adapter of docs/actions.md --HTTP--> serve's action endpoint: the run PASSes."""
+    config = real_sut_config(tmp_path, "station")
+    adapter_port = int(re.search(r'url = "http://127.0.0.1:(\d+)/sut"', config.read_text()).group(1))
+    rig_port = free_port()
+    (tmp_path / "sut_adapter.py").write_text(adapter_from_docs())
+    proc = await start("station", "--config", str(config), "--actions-port", str(rig_port))
+    adapter = await asyncio.create_subprocess_exec(sys.executable, str(tmp_path / "sut_adapter.py"), str(adapter_port),
+                                                   f"http://127.0.0.1:{rig_port}", stdout=asyncio.subprocess.PIPE,
+                                                   stderr=asyncio.subprocess.PIPE)
+    try:
+        await read_until(proc, "actions: POST")
+        await read_until(adapter, "action adapter on")
+        run_dir = tmp_path / "run"
+        run = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "conformance.cli", "run", "--config", str(config), "--run-dir", str(run_dir),
+            "--case", "TC_G_01_CS", "--case", "TC_B_01_CS",
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        async with asyncio.timeout(180):
+            output, _ = await run.communicate()
+        assert run.returncode == 0, output.decode()
+    finally:
+        adapter.terminate()
+        async with asyncio.timeout(TIMEOUT):
+            _, adapter_log = await adapter.communicate()
+        assert await stop(proc) == 0
+    posts = adapter_log.decode()
+    assert "POST /sut/actions/noop" in posts and "POST /sut/actions/plug_in" in posts, posts
