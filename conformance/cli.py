@@ -39,8 +39,11 @@ def _run_role(role: str, args: argparse.Namespace, run_dir: Path) -> int:
         cmd += ["--ocpp-config", str(Path(args.config).resolve()), "--ocpp-no-preflight"]  # cmd_run did it
     for item in args.set or []:
         cmd += ["--ocpp-set", item]
+    from .reference.faults import FAULTS
+
     for fault in args.fault or []:
-        cmd += ["--ocpp-fault", fault]
+        if FAULTS[fault].sut == role:  # each fault to the reference SUT that has it
+            cmd += ["--ocpp-fault", fault]
     for feature in args.without_feature or []:
         cmd += ["--ocpp-without-feature", feature]
     if args.strict:
@@ -58,6 +61,70 @@ def _run_role(role: str, args: argparse.Namespace, run_dir: Path) -> int:
     print(f"== {role}: testing the {'Charging Station' if role == 'station' else 'CSMS'} "
           f"(log: {run_dir / 'events.jsonl'})", flush=True)
     return subprocess.run(cmd, cwd=os.getcwd()).returncode
+
+
+def _did_you_mean(word: str, choices: Sequence[str]) -> str:
+    import difflib
+
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean {match[0]!r}?" if match else ""
+
+
+def _check_selection(args: argparse.Namespace, config_role: str | None) -> list[str]:
+    """Check --case, --block and --fault before anything runs; normalise them in ``args``. Returns
+    the roles to run (the configuration's, or those the selection needs). _UsageError on bad input."""
+    from .harness.case import discover
+    from .reference.faults import FAULTS
+
+    implemented = discover()
+    roles = [config_role] if config_role else (
+        ["station", "csms"] if args.role in (None, "both") else [args.role])
+    if args.case:
+        by_upper = {case_id.upper(): case_id for case_id in implemented}
+        cases = []
+        for given in args.case:
+            case_id = by_upper.get(given.strip().upper())
+            if case_id is None:
+                from .catalog import load_catalog
+
+                if given.strip().upper() in {c.upper() for c in load_catalog().test_cases}:
+                    raise _UsageError(f"test case {given!r} is in the catalog but not implemented yet "
+                                      f"(`ocpp-conformance list --implemented` lists those that are)")
+                raise _UsageError(f"unknown test case {given!r}{_did_you_mean(given.upper(), sorted(implemented))}")
+            cases.append(case_id)
+        args.case = cases
+        needed = {implemented[c].sut_role for c in cases}
+        if config_role and config_role not in needed:
+            raise _UsageError(f"--case {', '.join(cases)}: not a case for the {config_role} this configuration "
+                              f"describes")
+        roles = [r for r in roles if r in needed]
+        if not roles:
+            raise _UsageError(f"--case {', '.join(cases)}: no case for --role {args.role}")
+    if args.block:
+        blocks = sorted({m.block for m in implemented.values()})
+        chosen = []
+        for given in args.block:
+            letter = given.strip().upper()
+            if letter not in blocks:
+                raise _UsageError(f"unknown functional block {given!r}{_did_you_mean(letter, blocks)} "
+                                  f"(blocks with implemented cases: {', '.join(blocks)})")
+            chosen.append(letter)
+        args.block = chosen
+    if args.fault:
+        for name in args.fault:
+            if name not in FAULTS:
+                raise _UsageError(f"unknown fault {name!r}{_did_you_mean(name, sorted(FAULTS))} "
+                                  f"(`ocpp-conformance list --faults` lists them)")
+        suts = {FAULTS[name].sut for name in args.fault}
+        if config_role:
+            wrong = [n for n in args.fault if FAULTS[n].sut != config_role]
+            if wrong:
+                raise _UsageError(f"fault(s) {', '.join(wrong)} belong to the reference "
+                                  f"{'CSMS' if config_role == 'station' else 'Charging Station'}, but this "
+                                  f"configuration tests a {config_role}")
+        elif args.role in (None, "both"):
+            roles = [r for r in roles if r in suts]  # a negative-control run tests the SUT that has the fault
+    return roles
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -88,11 +155,35 @@ def cmd_run(args: argparse.Namespace) -> int:
         except PreflightFailed as exc:
             print(f"pre-flight check failed: {exc}", file=sys.stderr)
             return EXIT_ERROR
-        roles = [cfg.role]
+        if args.fault and not cfg.reference:
+            print("--fault switches on a fault of a built-in reference SUT; this configuration tests a real SUT "
+                  "(reference = false)", file=sys.stderr)
+            return EXIT_ERROR
+        config_role: str | None = cfg.role
     else:
-        roles = ["station", "csms"] if args.role in (None, "both") else [args.role]
+        config_role = None
+        if args.set:  # the reference configurations with the overrides: say a bad key once, up front
+            from .config import ConfigError, load_config
+
+            for role in (["station", "csms"] if args.role in (None, "both") else [args.role]):
+                try:
+                    load_config(None, overrides=args.set, role=role)
+                except ConfigError as exc:
+                    print(f"invalid --set:\n{exc}", file=sys.stderr)
+                    return EXIT_ERROR
+    try:
+        roles = _check_selection(args, config_role)
+    except _UsageError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_ERROR
     run_dir = Path(args.run_dir or Path("reports") / new_run_id())
-    run_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        (run_dir / ".write-test").touch()
+        (run_dir / ".write-test").unlink()
+    except OSError as exc:
+        print(f"cannot write the run folder {run_dir}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
     harness_error = None
     for role in roles:
         code = _run_role(role, args, run_dir)
@@ -118,11 +209,31 @@ def cmd_report(args: argparse.Namespace) -> int:
     if not source.exists():
         print(f"no such event log: {source}", file=sys.stderr)
         return EXIT_ERROR
-    model = load_model(source)
+    log_file = source / "events.jsonl" if source.is_dir() else source
+    if not log_file.is_file():
+        print(f"{source} holds no event log (events.jsonl)", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        model = load_model(source)
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"cannot read {log_file}: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
+        return EXIT_ERROR
+    if not any(e.get("kind") in ("run_start", "session_start", "case_start") for e in model.events
+               if isinstance(e, dict)):
+        print(f"{log_file} is not an event log of ocpp-conformance (no run_start / session_start / case_start "
+              f"record)", file=sys.stderr)
+        return EXIT_ERROR
     out = Path(args.out) if args.out else (source if source.is_dir() else source.parent)
-    out.mkdir(parents=True, exist_ok=True)
-    outcome = decide(model)
-    report = render_all(model, outcome, out)
+    if out.exists() and not out.is_dir():
+        print(f"--out {out} exists and is not a folder", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        outcome = decide(model)
+        report = render_all(model, outcome, out)
+    except OSError as exc:
+        print(f"cannot write the reports to {out}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
     print(f"rendered {report}")
     return EXIT_OK
 
@@ -213,7 +324,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"cannot read {source}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_ERROR
-    report = validate_stream(text)
+    action = None
+    if args.action:
+        try:
+            action, _ = _message_name(args.action)
+        except _UsageError as exc:
+            print(str(exc), file=sys.stderr)
+            return EXIT_ERROR
+    report = validate_stream(text, action=action)
     if report.unreadable:
         print(f"{source}: {report.reason}", file=sys.stderr)
         return EXIT_ERROR
@@ -224,20 +342,40 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------- build
+def _message_name(text: str) -> tuple[str, str]:
+    """(OCPP action, "request" | "response") for a message name in any letter case: ``bootnotification``,
+    ``BootNotificationResponse``; _UsageError with a "did you mean" for an unknown one."""
+    from .protocol.schemas import get_registry
+
+    registry = get_registry()
+    by_lower = {a.lower(): a for a in registry.actions}
+    name = text.strip()
+    kind = "request"
+    lowered = name.lower()
+    if lowered.endswith("response"):
+        lowered, kind = lowered.removesuffix("response"), "response"
+    elif lowered.endswith("request"):
+        lowered = lowered.removesuffix("request")
+    action = by_lower.get(lowered)
+    if action is None:
+        hint = _did_you_mean(lowered, sorted(by_lower))
+        if hint:
+            hint = f"; did you mean {by_lower[hint.split(chr(39))[1]]!r}?"
+        raise _UsageError(f"unknown message {text!r}{hint} (`ocpp-conformance reference` lists the 64 messages)")
+    return action, kind
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from .protocol.examples import build_example
     from .protocol.schemas import get_registry
 
-    registry = get_registry()
-    action = args.action.removesuffix("Request")
-    kind = "request"
-    if action.endswith("Response"):
-        action, kind = action.removesuffix("Response"), "response"
+    try:
+        action, kind = _message_name(args.action)
+    except _UsageError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_ERROR
     if args.response:
         kind = "response"
-    if not registry.is_known(action):
-        print(f"unknown message {args.action!r}; known: {', '.join(sorted(registry.actions))}", file=sys.stderr)
-        return EXIT_ERROR
     payload = build_example(action, kind, full=args.full)
     if args.frame:
         from .protocol.frames import Call, CallResult, new_message_id
@@ -253,7 +391,15 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_reference(args: argparse.Namespace) -> int:
     from .reporting.reference import write_reference
 
-    index = write_reference(Path(args.out))
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        print(f"--out {out} exists and is not a folder", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        index = write_reference(out)
+    except OSError as exc:
+        print(f"cannot write the reference to {out}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
     print(index)
     return EXIT_OK
 
@@ -416,6 +562,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     val = sub.add_parser("validate", help="validate a frame or a JSON-lines log of frames (exit 1 on violations)")
     val.add_argument("input", nargs="?", help="file, or - / nothing for stdin")
+    val.add_argument("--action", metavar="NAME", help="the action a lone response answers (a CALLRESULT whose CALL "
+                                                      "is not in the input), e.g. BootNotification")
     val.set_defaults(func=cmd_validate)
 
     bld = sub.add_parser("build", help="print a schema-valid example payload")
@@ -462,6 +610,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
+        return EXIT_ERROR
+    except _UsageError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as exc:  # a path that cannot be read or written: say it, no traceback
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        print(f"ocpp-conformance {args.command}: {exc.strerror or exc}{where}", file=sys.stderr)
         return EXIT_ERROR
 
 
