@@ -358,10 +358,9 @@ def _message_name(text: str) -> tuple[str, str]:
         lowered = lowered.removesuffix("request")
     action = by_lower.get(lowered)
     if action is None:
-        hint = _did_you_mean(lowered, sorted(by_lower))
-        if hint:
-            hint = f"; did you mean {by_lower[hint.split(chr(39))[1]]!r}?"
-        raise _UsageError(f"unknown message {text!r}{hint} (`ocpp-conformance reference` lists the 64 messages)")
+        match = _did_you_mean(lowered, sorted(by_lower))
+        hint = f"\ndid you mean {by_lower[match.split(chr(39))[1]]!r}?" if match else ""
+        raise _UsageError(f"unknown message {text!r}; known: {', '.join(sorted(registry.actions))}{hint}")
     return action, kind
 
 
