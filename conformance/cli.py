@@ -32,8 +32,8 @@ def _run_role(role: str, args: argparse.Namespace, run_dir: Path) -> int:
     """Run one role's cases in a pytest process; everything lands in the run's event log."""
     target = _testcases_dir() / role
     cmd = [sys.executable, "-m", "pytest", str(target), "--ocpp-role", role, "--ocpp-run-dir", str(run_dir),
-           "-p", "no:cacheprovider", "--rootdir", str(target.parent), "-c", str(target.parent / "pytest.ini"),
-           "-q" if not args.verbose else "-v", "-rfE", "--no-header", "--ocpp-progress",
+           "-p", "no:cacheprovider", "--rootdir", str(target.parent), "-c", str(Path(__file__).with_name("pytest-cases.ini")),
+           "-q" if not args.verbose else "-v", "-rfE", "--no-header", "--ocpp-progress", "--ocpp-no-render",
            f"--alluredir={run_dir / 'allure-results'}"]
     if args.config:
         cmd += ["--ocpp-config", str(Path(args.config).resolve()), "--ocpp-no-preflight"]  # cmd_run did it
@@ -56,9 +56,14 @@ def _run_role(role: str, args: argparse.Namespace, run_dir: Path) -> int:
         selectors.append(" or ".join(f"test_tc_{b.lower()}_ or test_x_{b.lower()}_" for b in args.block))
     if selectors:
         cmd += ["-k", " and ".join(f"({s})" for s in selectors)]
-    if args.profile:
-        cmd += ["-m", " or ".join(f'ocpp_profile("{p}")' for p in args.profile)]
-    print(f"== {role}: testing the {'Charging Station' if role == 'station' else 'CSMS'} "
+    if args.profile:  # the value markers of the plugin: profile_core, profile_smart_charging, ...
+        from .pytest_plugin import _marker_name
+
+        cmd += ["-m", " or ".join(_marker_name("profile", p) for p in args.profile)]
+    own_faults = [f for f in args.fault or [] if FAULTS[f].sut == role]
+    negative = (f", the reference {'Charging Station' if role == 'station' else 'CSMS'} with the fault(s) "
+                f"{', '.join(own_faults)} (a negative control: failures are expected)") if own_faults else ""
+    print(f"== {role}: testing the {'Charging Station' if role == 'station' else 'CSMS'}{negative} "
           f"(log: {run_dir / 'events.jsonl'})", flush=True)
     return subprocess.run(cmd, cwd=os.getcwd()).returncode
 
@@ -110,6 +115,17 @@ def _check_selection(args: argparse.Namespace, config_role: str | None) -> list[
                                   f"(blocks with implemented cases: {', '.join(blocks)})")
             chosen.append(letter)
         args.block = chosen
+    if args.profile:
+        from .catalog import PROFILES
+
+        by_lower = {p.lower(): p for p in PROFILES}
+        chosen = []
+        for given in args.profile:
+            if given.strip().lower() not in by_lower:
+                raise _UsageError(f"unknown certification profile {given!r}"
+                                  f"{_did_you_mean(given, list(PROFILES))} (profiles: {', '.join(PROFILES)})")
+            chosen.append(by_lower[given.strip().lower()])
+        args.profile = chosen
     if args.fault:
         for name in args.fault:
             if name not in FAULTS:
@@ -122,7 +138,7 @@ def _check_selection(args: argparse.Namespace, config_role: str | None) -> list[
                 raise _UsageError(f"fault(s) {', '.join(wrong)} belong to the reference "
                                   f"{'CSMS' if config_role == 'station' else 'Charging Station'}, but this "
                                   f"configuration tests a {config_role}")
-        elif args.role in (None, "both"):
+        elif args.role in (None, "both") and not args.case:
             roles = [r for r in roles if r in suts]  # a negative-control run tests the SUT that has the fault
     return roles
 

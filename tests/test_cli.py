@@ -753,3 +753,15 @@ def test_serve_on_an_invalid_port() -> None:
 def test_serve_station_without_a_csms_url() -> None:
     proc = _serve("station")
     assert proc.returncode == 2 and "needs --csms-url" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_run_profile_selects_by_marker(tmp_path: Path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "conformance.cli", "run", "--role", "station", "--profile", "core",
+                           "--case", "TC_B_01_CS", "--run-dir", str(tmp_path / "run")], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert json.loads((tmp_path / "run" / "summary.json").read_text())["cases"][0]["id"] == "TC_B_01_CS"
+
+
+def test_run_unknown_profile_says_did_you_mean(capsys: pytest.CaptureFixture[str]) -> None:
+    assert "did you mean 'Core'?" in bad_input(capsys, "run", "--profile", "Cor")

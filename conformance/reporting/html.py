@@ -67,6 +67,17 @@ EXIT_MEANING = {
 }
 
 
+_SUT_NAMES = {"station": "reference Charging Station", "csms": "reference CSMS"}
+
+
+def _own_faults(session: Any) -> list[str]:
+    """The faults a session's SUT really had: a run gives every role all --fault names, each reference SUT
+    switches on only its own (FaultSet)."""
+    from ..reference.faults import FAULTS
+
+    return [f for f in session.faults if f not in FAULTS or FAULTS[f].sut == session.role]
+
+
 def _e(value: Any) -> str:
     return escape("" if value is None else str(value), quote=True)
 
@@ -303,7 +314,7 @@ class _Report:
     # ------------------------------------------------------------------ header
     def header(self) -> None:
         run, model, outcome = self.model.run, self.model, self.outcome
-        sut_names = [s.sut_name for s in model.sessions if s.sut_name]
+        sut_names = list(dict.fromkeys(s.sut_name for s in model.sessions if s.sut_name))  # xdist: one per worker
         result = {0: "PASSED", 1: "FAILED", 2: "ERROR"}.get(outcome.exit_code, f"EXIT {outcome.exit_code}")
         result_cls = {0: "pass", 1: "fail", 2: "error"}.get(outcome.exit_code, "error")
         self.w('<header class="top" id="top"><div class="wrap-top">',
@@ -314,7 +325,7 @@ class _Report:
                f'<span class="exit">exit code {outcome.exit_code}</span>')
         if model.interrupted:
             self.w('<span class="result r-unfinished">INTERRUPTED RUN</span>')
-        if any(s.faults for s in model.sessions):
+        if any(_own_faults(s) for s in model.sessions):
             self.w('<span class="result r-negative">NEGATIVE-CONTROL RUN</span>')
         self.w('</div>')
         facts = [
@@ -332,11 +343,13 @@ class _Report:
         for name, value in facts:
             self.w(f'<div><dt>{_e(name)}</dt><dd>{_e(value) if value not in (None, "") else "&mdash;"}</dd></div>')
         self.w('</dl></div></header>\n')
-        for session in model.sessions:
-            if session.faults:
+        banners = {(s.sut_name or _SUT_NAMES.get(s.role, "reference SUT"), tuple(_own_faults(s))): None
+                   for s in model.sessions if _own_faults(s)}
+        for sut_name, faults in banners:
+            if faults:
                 self.w('<div class="banner negative"><b>Negative-control run.</b> The ',
-                       f'{_e(session.sut_name or "reference SUT")} ran with the fault(s) ',
-                       ", ".join(f"<code>{_e(f)}</code>" for f in session.faults),
+                       f'{_e(sut_name)} ran with the fault(s) ',
+                       ", ".join(f"<code>{_e(f)}</code>" for f in faults),
                        ' switched on on purpose, to show that the suite detects them: failures are expected and '
                        'this report is not a statement about any product.</div>\n')
         if model.interrupted:
@@ -595,7 +608,7 @@ class _Report:
                '<div class="tablewrap"><table class="list index"><thead><tr><th>Case</th><th>Verdict</th>'
                '<th>Title</th><th>SUT</th><th>Block</th><th>Use cases</th><th>Negative controls</th>'
                '<th class="num">Duration</th></tr></thead><tbody>')
-        active = {fault for session in self.model.sessions for fault in session.faults}
+        active = {fault for session in self.model.sessions for fault in _own_faults(session)}
         for case in self.cases:
             controls = " ".join(f'<code class="fault{" on" if f in active else ""}" title="'
                                 f'{"switched on in this run" if f in active else "a fault that must make it FAIL"}">'
