@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from . import __version__
+from .reporting.capping import MAX_FRAMES_SHOWN
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 
@@ -210,7 +211,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     model = load_model(run_dir)
     outcome = decide(model, harness_error=harness_error, expected_failures=expected)
-    report = render_all(model, outcome, run_dir)
+    report = render_all(model, outcome, run_dir, max_frames=args.max_frames)
     print()
     print(terminal_table(model, outcome, report))
     return outcome.exit_code
@@ -246,7 +247,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         out.mkdir(parents=True, exist_ok=True)
         outcome = decide(model)
-        report = render_all(model, outcome, out)
+        report = render_all(model, outcome, out, max_frames=args.max_frames)
     except OSError as exc:
         print(f"cannot write the reports to {out}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -526,6 +527,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return asyncio.run(serve())
 
 
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative")
+    return value
+
+
 def _port(text: str) -> int:
     try:
         value = int(text)
@@ -558,12 +569,17 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--expected-failures", metavar="FILE",
                      help="TOML file of [[expected_failure]] case/reason entries: known failures do not fail the "
                           "gate; one that passes does")
+    run.add_argument("--max-frames", type=_count, default=MAX_FRAMES_SHOWN, metavar="N",
+                     help=f"frames the HTML report shows per case, the first and the last half (default "
+                          f"{MAX_FRAMES_SHOWN}; 0: all); events.jsonl keeps every frame")
     run.add_argument("-v", "--verbose", action="store_true")
     run.set_defaults(func=cmd_run)
 
     rep = sub.add_parser("report", help="render the reports again from a run's event log (offline)")
     rep.add_argument("log", help="a run folder or its events.jsonl")
     rep.add_argument("--out", help="output folder (default: next to the log)")
+    rep.add_argument("--max-frames", type=_count, default=MAX_FRAMES_SHOWN, metavar="N",
+                     help=f"frames the HTML report shows per case (default {MAX_FRAMES_SHOWN}; 0: all)")
     rep.set_defaults(func=cmd_report)
 
     lst = sub.add_parser("list", help="list the catalog of test cases")

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ..catalog import PROFILES, TestCase, load_catalog
+from .capping import FULL_LOG, MAX_FRAMES_SHOWN, Omitted, cap_rows
 from .diagram import (
     format_relative,
     frame_problems,
@@ -264,20 +265,26 @@ def readiness(model: RunModel) -> dict[str, list[ProfileReadiness]]:
 # --------------------------------------------------------------------------------------------
 
 
-def render_html(model: RunModel, outcome: Outcome, path: Path, *, reference_href: str | None = "reference") -> Path:
-    """Write the report for ``model`` to ``path`` (one self-contained HTML file); returns ``path``."""
+def render_html(model: RunModel, outcome: Outcome, path: Path, *, reference_href: str | None = "reference",
+                max_frames: int | None = MAX_FRAMES_SHOWN) -> Path:
+    """Write the report for ``model`` to ``path`` (one self-contained HTML file); returns ``path``.
+    Per case at most ``max_frames`` frames are shown (wire log, diagram; None: all)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(html_report(model, outcome, reference_href=reference_href), encoding="utf-8")
+    path.write_text(html_report(model, outcome, reference_href=reference_href, max_frames=max_frames),
+                    encoding="utf-8")
     return path
 
 
-def html_report(model: RunModel, outcome: Outcome, *, reference_href: str | None = "reference") -> str:
+def html_report(model: RunModel, outcome: Outcome, *, reference_href: str | None = "reference",
+                max_frames: int | None = MAX_FRAMES_SHOWN) -> str:
     """The report as a string (see :func:`render_html`)."""
-    return _Report(model, outcome, reference_href).render()
+    return _Report(model, outcome, reference_href, max_frames).render()
 
 
 class _Report:
-    def __init__(self, model: RunModel, outcome: Outcome, reference_href: str | None) -> None:
+    def __init__(self, model: RunModel, outcome: Outcome, reference_href: str | None,
+                 max_frames: int | None = MAX_FRAMES_SHOWN) -> None:
+        self.max_frames = max_frames
         self.model = model
         self.outcome = outcome
         self.href = reference_href
@@ -714,7 +721,7 @@ class _Report:
         self.checks(case)
         if case.frames or case.verdict not in ("NOT APPLICABLE", "SKIPPED") or case.of_kind("action"):
             self.w('<h4>Sequence diagram</h4><figure class="diagram">',
-                   sequence_svg(case, reference_href=self.href), LEGEND, '</figure>')
+                   sequence_svg(case, reference_href=self.href, max_frames=self.max_frames), LEGEND, '</figure>')
             self.wire_log(case)
         self.actions(case)
         self.notes(case)
@@ -759,7 +766,14 @@ class _Report:
         self.w('<div class="tablewrap"><table class="list checks"><thead><tr><th class="num">#</th><th>Check</th>'
                '<th>Requirements</th><th>Expected</th><th>Actual</th><th class="num">Time</th><th>Result</th></tr>'
                '</thead><tbody>')
-        for number, check in enumerate(checks, start=1):
+        keep = {i for i, c in enumerate(checks) if c is deciding}
+        number = 0
+        for check in cap_rows(checks, self.max_frames, keep=keep):
+            if isinstance(check, Omitted):
+                number += check.rows
+                self.w(f'<tr class="omitted"><td></td><td colspan="6">{self._omitted(check, "checks")}</td></tr>')
+                continue
+            number += 1
             passed = bool(check.get("passed"))
             is_deciding = check is deciding
             cls = "ok" if passed else ("failing" if is_deciding else "bad")
@@ -811,7 +825,11 @@ class _Report:
                '<th class="num">Time</th><th>Dir.</th><th>Type</th><th>Action</th><th>Message id</th><th>Valid</th>'
                '<th>Payload</th></tr></thead><tbody>')
         number = 0
-        for event in events:
+        for event in cap_rows(events, self.max_frames, is_frame=lambda e: e.get("kind") == "frame"):
+            if isinstance(event, Omitted):
+                number += event.frames
+                self.w(f'<tr class="omitted"><td></td><td colspan="7">{self._omitted(event, "frames")}</td></tr>')
+                continue
             rel = _e(format_relative(relative_time(event, case)))
             wall = _e(utc(event.get("wall"), millis=True))
             if event.get("kind") == "connection":
@@ -848,6 +866,15 @@ class _Report:
                 self.w('<ul class="viol">' + "".join(f"<li>{_e(p)}</li>" for p in problems) + '</ul>')
             self.w(self._payload(event), '</td></tr>')
         self.w('</tbody></table></div>')
+
+    @staticmethod
+    def _omitted(omitted: Omitted, what: str) -> str:
+        count = omitted.frames if what == "frames" else omitted.rows
+        others = omitted.rows - omitted.frames if what == "frames" else 0
+        extra = f" (and {others:,} other events)" if others else ""
+        return (f'\u22ef <b>{count:,} {what} omitted</b>{extra}: the report shows the first and the last ones; '
+                f'the complete log is <a href="{FULL_LOG}">{FULL_LOG}</a> (<code>ocpp-conformance report '
+                f'--max-frames 0</code> renders all)')
 
     @staticmethod
     def _payload(event: dict[str, Any]) -> str:
@@ -1209,6 +1236,7 @@ svg.seq .end.pass .marker-box{fill:#dafbe1;stroke:#4ac26b}svg.seq .end.pass text
 svg.seq .empty{fill:#8c959f}
 table.wire td{font-size:12.5px}table.wire td.pl{min-width:320px;max-width:560px}
 table.wire tr.bad td{background:#fff6f5}table.wire tr.bad td:first-child{box-shadow:inset 3px 0 0 var(--fail)}
+tr.omitted td{background:#fff8c5;color:var(--muted);text-align:center}
 table.wire tr.conn td{background:#fbfcfd;color:var(--muted);font-size:12px;padding-top:3px;padding-bottom:3px}
 .dir{font-weight:650;white-space:nowrap;font-size:12px}.dir.out{color:#12263f}.dir.in{color:#0b5cad}
 .mt{font-family:var(--mono);font-size:11px;font-weight:650;letter-spacing:.02em}.mt-callerror{color:var(--fail)}
