@@ -160,6 +160,19 @@ class Progress:
         self.done = 0
         self.total = 0
         self.live = sys.stdout.isatty() and not os.environ.get("CI")
+        # One duration per case: the one the report shows (case_start to case_end in the event log, the
+        # case's own setup included), not pytest's call phase alone.
+        self.case_started: dict[str, float] = {}
+        self.case_durations: dict[str, float] = {}
+        log = config.stash.get(_LOG_KEY, None)
+        if log is not None:
+            log.subscribe(self._on_event)
+
+    def _on_event(self, event: Any) -> None:
+        if event.kind == "case_start" and event.case:
+            self.case_started[event.case] = event.mono
+        elif event.kind == "case_end" and event.case:
+            self.case_durations[event.case] = event.mono - self.case_started.get(event.case, event.mono)
 
     def _writer(self) -> Any:
         return self.config.pluginmanager.getplugin("terminalreporter")
@@ -189,7 +202,8 @@ class Progress:
         if writer is None:
             return
         case = dict(report.user_properties).get("ocpp_case", report.nodeid)
-        line = f"{case:<16} {verdict:<14} {report.duration:7.3f}s  {self._status()}"
+        duration = self.case_durations.get(case, report.duration)
+        line = f"{case:<16} {verdict:<14} {duration:7.3f}s  {self._status()}"
         if self.live:
             writer.rewrite(line, erase=True)
             writer.write("\n")
@@ -466,7 +480,9 @@ def _start_case(ctx: RunContext, request: pytest.FixtureRequest) -> None:
 
 
 def _text(value: Any) -> str | None:
-    return None if value is None else value if isinstance(value, str) else repr(value)
+    from .outcomes import plain  # the verdict's wording: no Python notation ("EVSE 2 connector 1")
+
+    return None if value is None else plain(value)
 
 
 def _verdict_of(call: pytest.CallInfo[Any]) -> tuple[Verdict, str]:

@@ -68,6 +68,22 @@ EXIT_MEANING = {
 }
 
 
+def _readable(value: Any) -> Any:
+    """A check value recorded as a Python repr of a list, tuple or set ("[(2, 1)]") in the wording of
+    the verdicts ("EVSE 2 connector 1", outcomes.plain); anything else as recorded."""
+    if not isinstance(value, str) or not value[:1] in ("[", "(", "{"):
+        return value
+    import ast
+
+    from ..outcomes import plain
+
+    try:
+        literal = ast.literal_eval(value)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return value
+    return plain(literal) if isinstance(literal, (list, tuple, set, frozenset)) else value
+
+
 _SUT_NAMES = {"station": "reference Charging Station", "csms": "reference CSMS"}
 
 
@@ -808,8 +824,8 @@ class _Report:
             else:
                 expected, actual = str(check.get("expected")), f"measured {measured:.3f} s"
             return f'<code>{_e(expected)}</code>', f'<code>{_e(actual)}</code>'
-        return (f'<code class="val">{_e(check.get("expected"))}</code>',
-                f'<code class="val">{_e(check.get("actual"))}</code>')
+        return (f'<code class="val">{_e(_readable(check.get("expected")))}</code>',
+                f'<code class="val">{_e(_readable(check.get("actual")))}</code>')
 
     def wire_log(self, case: CaseRecord) -> None:
         events = [e for e in case.events if e.get("kind") == "frame" or
