@@ -58,6 +58,9 @@ The rules are those of :mod:`conformance.protocol.findings`, the same the live r
 ``validate`` over a run's event log reports what the run judged (it also judges the harness's own
 frames, except those it sent malformed on purpose, recorded ``deliberate``).
 
+A lone response (a CALLRESULT whose CALL is not in the input) is validated against the response
+schema of ``--action NAME`` when given (``ocpp-conformance validate --action BootNotification``).
+
 Then one count line on standard error: ``<n> frame(s) checked, <m> violation(s)``.
 Exit codes: 0 no violation, 1 at least one violation, 2 the input could not be read or holds no
 frame at all (the reason on standard error).
@@ -209,8 +212,12 @@ def _handled(local_role: Any) -> dict[str | None, frozenset[str]] | None:
     return {"in": actions_handled_by(local_role)}
 
 
-def validate_stream(text: str) -> ValidationReport:
-    """Validate one frame or a JSON-lines log of frames (see the module docstring)."""
+def validate_stream(text: str, action: str | None = None) -> ValidationReport:
+    """Validate one frame or a JSON-lines log of frames (see the module docstring).
+
+    ``action`` (``validate --action NAME``): a CALLRESULT whose CALL is not in the input (a lone
+    response) is validated against NAME's response schema instead of being reported as answering
+    no CALL."""
     registry = get_registry()
     report = ValidationReport()
     judges: dict[str | None, TrafficJudge] = {}
@@ -220,7 +227,8 @@ def validate_stream(text: str) -> ValidationReport:
         judge = judges.get(connection)
         if judge is None:
             judge = judges[connection] = TrafficJudge(registry=registry, peer_timeout=timeouts.get(connection),
-                                                      handled_actions=_handled((record or {}).get("local_role")))
+                                                      handled_actions=_handled((record or {}).get("local_role")),
+                                                      lone_response_action=action)
         return judge
 
     def flag(item: _Item, finding: RuleFinding) -> None:

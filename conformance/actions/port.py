@@ -25,7 +25,7 @@ import json
 import re
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Protocol, runtime_checkable
+from typing import Any, Mapping, Protocol, runtime_checkable
 
 from conformance.recording import EventLog
 
@@ -554,7 +554,8 @@ _call_ids = itertools.count(1)
 TIMEOUT_GRACE = 0.5
 
 
-#: actions after which the station may close or lose its connection without that being a finding
+#: actions after which the station may close or lose its connection without that being a finding (the station
+#: side declares the close expected when the case gives such an instruction)
 CLOSES_CONNECTION = frozenset({"reboot", "power_cycle", "go_offline"})
 
 
@@ -570,9 +571,6 @@ class ActionPort:
         self.log = log
         self.timeout = float(timeout)
         self.role = role
-        # Called with the action's name before it starts: the station side declares the connection close an
-        # action such as a reboot brings (CLOSES_CONNECTION) expected, so it is no finding.
-        self.before_action: Callable[[str], None] | None = None
 
     @property
     def actions(self) -> dict[str, ActionSpec]:
@@ -587,8 +585,6 @@ class ActionPort:
         """Like :meth:`do`, with the params as a mapping and an optional per-call timeout."""
         params = {k: v for k, v in params.items() if v is not None}
         validate(action, params, self.role)
-        if self.before_action is not None:
-            self.before_action(action)
         limit = self.timeout if timeout is None else float(timeout)
         if limit <= 0:
             raise ValueError(f"the action timeout must be > 0 seconds, got {timeout!r}")

@@ -156,8 +156,11 @@ class TrafficJudge:
     """The generic rules over one WebSocket connection's messages (see the module docstring)."""
 
     def __init__(self, *, registry: SchemaRegistry | None = None, peer_timeout: float | None = None,
-                 handled_actions: dict[str | None, frozenset[str]] | None = None) -> None:
+                 handled_actions: dict[str | None, frozenset[str]] | None = None,
+                 lone_response_action: str | None = None) -> None:
         self.registry = registry or get_registry()
+        # validate --action NAME: a response to no CALL is a lone response of NAME (its schema applies)
+        self.lone_response_action = lone_response_action
         self.peer_timeout = peer_timeout
         self.handled_actions = handled_actions or {}  # sender -> the actions its receiver takes
         self._senders: dict[str | None, _Sender] = {}
@@ -273,6 +276,15 @@ class TrafficJudge:
             if frame.message_id in other.answerable:
                 other.answerable.discard(frame.message_id)
                 return None, []
+            if self.lone_response_action is not None:
+                lone = self.lone_response_action
+                violations = tuple(self.registry.validate(lone, "response", frame.payload)) \
+                    if isinstance(frame, CallResult) else ()
+                return None, [Finding("response-schema", f"{lone}Response conforms to its JSON schema",
+                                      (f"schema {lone}Response",), expected="a schema-valid payload",
+                                      actual=f"CALLRESULT {frame.message_id!r}: {_schema_text(violations)}",
+                                      message_id=frame.message_id, action=lone, kind=kind,
+                                      violations=violations)] if violations else []
             if isinstance(frame, CallError) and frame.message_id == UNREADABLE_MESSAGE_ID and other.unreadable > 0:
                 other.unreadable -= 1
                 return None, []
