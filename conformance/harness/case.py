@@ -63,7 +63,7 @@ class CaseMeta:
 _OWN_ID = re.compile(r"^X_([A-P]|OCPPJ)_\d{2,3}_(CS|CSMS)$")
 
 
-_FUNCTION_NAME = re.compile(r"^test_((?:tc|x)_[a-p]_\d{2,3}_(?:cs|csms))$")
+_FUNCTION_NAME = re.compile(r"^test_((?:tc_[a-p]|x_(?:[a-p]|ocppj))_\d{2,3}_(?:cs|csms))$")
 
 
 def case_id_of(function_name: str) -> str:

@@ -30,7 +30,7 @@ def frame(*items: object) -> str:
     return json.dumps(list(items), separators=(",", ":"))
 
 
-@case("X_OCPPJ_01_CS", title="RPC: a request with an unknown action", use_cases=USE_CASES,
+@case(title="RPC: a request with an unknown action", use_cases=USE_CASES,
       summary="A CALL whose action is not an OCPP 2.0.1 message is answered CALLERROR NotImplemented.",
       requirements=("OCPP-J Part 4 §4.1.6",) + ANSWERS)
 async def test_x_ocppj_01_cs(station: ChargingStationUnderTest) -> None:
@@ -40,7 +40,7 @@ async def test_x_ocppj_01_cs(station: ChargingStationUnderTest) -> None:
                                  requirements=("OCPP-J Part 4 §4.1.6",) + ANSWERS, handled_actions=STATION_TAKES)
 
 
-@case("X_OCPPJ_02_CS", title="RPC: a request whose payload violates its schema", use_cases=USE_CASES,
+@case(title="RPC: a request whose payload violates its schema", use_cases=USE_CASES,
       summary="A GetVariablesRequest without its required field, and one with a field of the wrong type, are "
               "answered with a CALLERROR code Part 4 allows for the violation.",
       requirements=("OCPP-J Part 4 §4.1.2",) + ANSWERS)
@@ -52,7 +52,7 @@ async def test_x_ocppj_02_cs(station: ChargingStationUnderTest) -> None:
                                      requirements=("OCPP-J Part 4 §4.1.2",) + ANSWERS, handled_actions=STATION_TAKES)
 
 
-@case("X_OCPPJ_03_CS", title="RPC: a message that is not valid JSON", use_cases=USE_CASES,
+@case(title="RPC: a message that is not valid JSON", use_cases=USE_CASES,
       summary="A message that is not valid JSON is answered CALLERROR RpcFrameworkError with message id -1 "
               "(or dropped).", requirements=("OCPP-J Part 4 §4.1.2",) + ANSWERS)
 async def test_x_ocppj_03_cs(station: ChargingStationUnderTest) -> None:
@@ -62,7 +62,7 @@ async def test_x_ocppj_03_cs(station: ChargingStationUnderTest) -> None:
                                  handled_actions=STATION_TAKES)
 
 
-@case("X_OCPPJ_04_CS", title="RPC: a message of an unknown message type", use_cases=USE_CASES,
+@case(title="RPC: a message of an unknown message type", use_cases=USE_CASES,
       summary="A message with MessageTypeId 5 is answered CALLERROR MessageTypeNotSupported.",
       requirements=("OCPP-J Part 4 §4.1.3", "OCPP-J Part 4 §4.4") + ANSWERS)
 async def test_x_ocppj_04_cs(station: ChargingStationUnderTest) -> None:
@@ -72,7 +72,7 @@ async def test_x_ocppj_04_cs(station: ChargingStationUnderTest) -> None:
                                  handled_actions=STATION_TAKES)
 
 
-@case("X_OCPPJ_05_CS", title="RPC: no second CALL while the first is unanswered", use_cases=USE_CASES,
+@case(title="RPC: no second CALL while the first is unanswered", use_cases=USE_CASES,
       summary="While the harness withholds its HeartbeatResponse, the station does not send the "
               "StatusNotification it was asked to trigger; it sends it once the answer came.",
       requirements=("OCPP-J Part 4 §4.1.1", "F06.FR.04"),
