@@ -388,3 +388,98 @@ async def test_a_refused_tls_handshake_names_the_certificate_problem() -> None:
         server.close()
         await server.wait_closed()
     assert "certificate" in str(failure.value).lower() and "CERTIFICATE_VERIFY_FAILED" in str(failure.value)
+
+
+# --------------------------------------------------------------------------- SUT-caused closes, expected closes
+async def _invalid_utf8(peer: Peer, ws: Any) -> None:
+    await ws.send(b'[2,"u1","Heartbeat",{"x":"\xff"}]', text=True)
+
+
+async def _abort(peer: Peer, ws: Any) -> None:
+    ws.transport.abort()
+
+
+async def _close_unanswered(peer: Peer, ws: Any) -> None:
+    await ws.close(1000, "bye")
+
+
+SUT_CLOSES = {
+    "invalid-utf8": (_invalid_utf8, "1007"),
+    "tcp-abort": (_abort, "without a WebSocket close frame"),
+    "close-while-a-call-is-outstanding": (_close_unanswered, "outstanding"),
+}
+
+
+@pytest.mark.parametrize("mode", sorted(SUT_CLOSES))
+async def test_a_close_caused_by_the_sut_fails_the_case_with_its_cause(mode: str, tmp_path: Path) -> None:
+    """The SUT closes (or breaks) the connection while the harness's DataTransferRequest is unanswered."""
+    misbehave, cause = SUT_CLOSES[mode]
+
+    def make(peer: Peer) -> OnCall:
+        async def on_call(ws: Any, action: str, payload: dict[str, Any]) -> dict[str, Any] | None:
+            if action == "DataTransfer":
+                await misbehave(peer, ws)
+                return ANSWERED
+            return None
+        return on_call
+
+    peer = Peer()
+    peer.on_call = make(peer)
+    code, results, output, run_dir = await run_station_case(tmp_path, peer)
+    assert code == 1, output
+    assert results["TC_P_01_CS"]["verdict"] == "FAIL", output
+    closes = [f for f in generic_checks(run_dir, "TC_P_01_CS") if f["rule"] == "connection-close"]
+    assert closes and cause in closes[0]["actual"], closes
+    assert "OCPP-J Part 4 §5" in closes[0]["requirements"]
+
+
+async def test_an_expected_close_is_no_finding_and_an_unexpected_one_is() -> None:
+    """Connection level: a TCP abort after the case declared a reboot (expect_close) is no finding."""
+    from conformance.recording import EventLog
+    from conformance.transport.server import CsmsServer
+
+    for expected in (False, True):
+        log = EventLog()
+        log.current_case = "TC_X"
+        server = CsmsServer(host="127.0.0.1", port=0, path="/ocpp", log=log, message_timeout=1.0, security_profile=0)
+        await server.start()
+        try:
+            ws = await connect(f"{server.url}/CS001", subprotocols=["ocpp2.0.1"])
+            conn = await server.wait_for_connection("CS001", timeout=2.0)
+            if expected:
+                conn.expect_close("the case sent a ResetRequest")
+            ws.transport.abort()
+            assert await conn.wait_closed(2.0)
+        finally:
+            await server.stop()
+        findings = [e for e in log.events("check") if e.data.get("rule") == "connection-close"]
+        assert (findings == []) is expected, findings
+        closed = [e for e in log.events("connection") if e.data.get("event") == "closed"]
+        assert closed[-1].data["by"] == "abort"
+
+
+async def test_a_stale_reply_a_csms_replays_on_a_new_connection_fails(tmp_path: Path) -> None:
+    """A CALLRESULT for a CALL never sent on this connection (e.g. a reply queued for the previous one)."""
+    port = free_port()
+    config = write_config(tmp_path / "sut.toml", "csms", port)
+
+    async def handler(ws: ServerConnection) -> None:
+        with contextlib.suppress(Exception):
+            await ws.send(json.dumps([3, "reply-for-the-old-connection", {"currentTime": NOW}]))
+            async for text in ws:
+                message = json.loads(text)
+                if message[0] == 2:
+                    payload = {"currentTime": NOW, "interval": 300, "status": "Accepted"} \
+                        if message[2] == "BootNotification" else build_example(message[2], "response")
+                    await ws.send(json.dumps([3, message[1], payload]))
+
+    server = await serve(handler, "127.0.0.1", port, subprotocols=["ocpp2.0.1"])
+    try:
+        code, results, output, run_dir = await run_case(config, "TC_B_01_CSMS", tmp_path / "run")
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert code == 1, output
+    assert results["TC_B_01_CSMS"]["verdict"] == "FAIL", output
+    assert "reply-for-the-old-connection" in results["TC_B_01_CSMS"]["message"]
+    assert_validate_agrees(tmp_path / "run")

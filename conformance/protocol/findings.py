@@ -229,7 +229,8 @@ class TrafficJudge:
             pending = [(mid, c) for mid, c in me.open.items()
                        if mid != call.message_id and mid not in me.reported and not self._timed_out(c, mono)]
             if overtook is not None and overtook != call.message_id and overtook in me.used \
-                    and overtook not in me.reported and overtook not in me.open:
+                    and overtook not in me.reported and overtook not in me.open \
+                    and not self._timed_out(me.used[overtook], mono):
                 pending.append((overtook, me.used[overtook]))
             for mid, _ in pending:
                 me.reported.add(mid)
