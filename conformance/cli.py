@@ -45,6 +45,8 @@ def _run_role(role: str, args: argparse.Namespace, run_dir: Path) -> int:
         cmd += ["--ocpp-without-feature", feature]
     if args.strict:
         cmd.append("--ocpp-strict")
+    if args.keep_going:
+        cmd.append("--ocpp-keep-going")
     selectors = []
     if args.case:
         selectors.append(" or ".join(f"test_{c.lower()}" for c in args.case))
@@ -57,7 +59,18 @@ def _run_role(role: str, args: argparse.Namespace, run_dir: Path) -> int:
         cmd += ["-m", " or ".join(f'ocpp_profile("{p}")' for p in args.profile)]
     print(f"== {role}: testing the {'Charging Station' if role == 'station' else 'CSMS'} "
           f"(log: {run_dir / 'events.jsonl'})", flush=True)
-    return subprocess.run(cmd, cwd=os.getcwd()).returncode
+    proc = subprocess.Popen(cmd, cwd=os.getcwd())
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:  # SIGINT: let the session end its log (pytest stops at the interrupt), then render
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)  # a no-op when the terminal already sent it to the whole group
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        raise
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -87,15 +100,22 @@ def cmd_run(args: argparse.Namespace) -> int:
     run_dir = Path(args.run_dir or Path("reports") / new_run_id())
     run_dir.mkdir(parents=True, exist_ok=True)
     harness_error = None
-    for role in roles:
-        code = _run_role(role, args, run_dir)
-        if code not in (0, 1, 5):  # 2 interrupted, 3 internal error, 4 usage error
-            harness_error = f"the {role} session ended with pytest exit code {code} (see above)"
+    interrupted = False
+    try:
+        for role in roles:
+            code = _run_role(role, args, run_dir)
+            if code not in (0, 1, 5):  # 2 interrupted, 3 internal error, 4 usage error
+                harness_error = f"the {role} session ended with pytest exit code {code} (see above)"
+    except KeyboardInterrupt:  # render what the log has: what did not run is NOT FINISHED, never a pass
+        interrupted = True
+        harness_error = None
+        print("\ninterrupted: rendering what the event log holds", file=sys.stderr, flush=True)
     if not (run_dir / "events.jsonl").exists():
         print(harness_error or "no event log was written", file=sys.stderr)
         return EXIT_ERROR
     model = load_model(run_dir)
-    outcome = decide(model, harness_error=harness_error, expected_failures=expected)
+    outcome = decide(model, harness_error=harness_error, expected_failures=expected,
+                     interrupted="the run was interrupted (SIGINT)" if interrupted else None)
     report = render_all(model, outcome, run_dir)
     print()
     print(terminal_table(model, outcome, report))
@@ -105,7 +125,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from .reporting.model import load_model
     from .reporting.render import render_all
-    from .reporting.summary import decide
+    from .reporting.summary import decide, terminal_table
 
     source = Path(args.log)
     if not source.exists():
@@ -116,8 +136,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     outcome = decide(model)
     report = render_all(model, outcome, out)
-    print(f"rendered {report}")
-    return EXIT_OK
+    print(terminal_table(model, outcome, report))
+    return outcome.exit_code
 
 
 # --------------------------------------------------------------------------- list
@@ -310,6 +330,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="declare the SUT without a Part 5 feature, e.g. C-13 (the reference SUT then behaves as a "
                           "product without it; repeatable)")
     run.add_argument("--strict", action="store_true", help="accept only preferred CALLERROR codes")
+    run.add_argument("--keep-going", action="store_true",
+                     help="when the SUT stops answering and cannot be brought back to the state a case starts from, "
+                          "still try every remaining case (default: they are INCONCLUSIVE and the run stops)")
     run.add_argument("--run-dir", help="output folder (default reports/<run-id>)")
     run.add_argument("--expected-failures", metavar="FILE",
                      help="TOML file of [[expected_failure]] case/reason entries: known failures do not fail the "
@@ -317,7 +340,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-v", "--verbose", action="store_true")
     run.set_defaults(func=cmd_run)
 
-    rep = sub.add_parser("report", help="render the reports again from a run's event log (offline)")
+    rep = sub.add_parser("report", help="render the reports again from a run's event log (offline); exits as "
+                                        "`run` did (0 passed, 1 a case did not pass or did not finish)")
     rep.add_argument("log", help="a run folder or its events.jsonl")
     rep.add_argument("--out", help="output folder (default: next to the log)")
     rep.set_defaults(func=cmd_report)
