@@ -144,7 +144,7 @@ class Checker:
         if len(failures) == 1:
             raise first
         requirements = list(dict.fromkeys(r for exc, _ in failures for r in exc.requirements))
-        raise _recorded(CheckFailed(f"{len(failures)} checks failed; the first: {first.check}",
+        raise _recorded(CheckFailed(f"{len(failures)} checks failed",
                                     requirements=requirements,
                                     detail=describe_failed_checks([event for _, event in failures])
                                     .split("\n", 1)[1]))
