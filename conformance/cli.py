@@ -63,11 +63,15 @@ def _run_role(role: str, args: argparse.Namespace, run_dir: Path) -> int:
     try:
         return proc.wait()
     except KeyboardInterrupt:  # SIGINT: let the session end its log (pytest stops at the interrupt), then render
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)  # a no-op when the terminal already sent it to the whole group
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
+        for forward in (None, signal.SIGINT):  # Ctrl-C reaches the whole process group; a lone kill -INT does not
+            if forward is not None and proc.poll() is None:
+                proc.send_signal(forward)
+            try:
+                proc.wait(timeout=15)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        else:
             proc.kill()
             proc.wait()
         raise

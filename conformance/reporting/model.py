@@ -191,8 +191,17 @@ def _never_ran(model: RunModel) -> None:
         for case_id in session.selected or []:
             if case_id not in model.cases:
                 parts = case_id.split("_")
-                model.cases[case_id] = CaseRecord(id=case_id, role=_ROLE_OF_SESSION.get(session.role, ""),
+                model.cases[case_id] = CaseRecord(id=case_id, title=_catalog_title(case_id),
+                                                  role=_ROLE_OF_SESSION.get(session.role, ""),
                                                   block=parts[1] if len(parts) > 2 else "", message=NEVER_RAN)
+
+
+def _catalog_title(case_id: str) -> str:
+    """The title of a Part 6 case that never ran (its case_start, which carries the title, is not in the log)."""
+    from ..catalog import load_catalog
+
+    case = load_catalog().test_cases.get(case_id)
+    return case.title if case is not None else ""
 
 
 def _judge_checks(record: CaseRecord) -> None:
