@@ -162,3 +162,66 @@ async def test_a_station_that_ignores_one_request_is_not_taken_as_broken(tmp_pat
     events = [json.loads(line) for line in (tmp_path / "run" / "events.jsonl").read_text().splitlines()]
     assert any(e["kind"] == "note" and e.get("case") == "TC_B_09_CS" and "pre-case check: the station answered"
                in e["message"] for e in events)
+
+
+# --------------------------------------------------------------------------- CSMS role
+CSMS_CASES = ["TC_B_01_CSMS", "TC_G_05_CSMS", "TC_G_07_CSMS", "TC_G_08_CSMS"]
+
+
+@contextlib.asynccontextmanager
+async def csms_answering_first_connection(port: int) -> AsyncIterator[None]:
+    """A CSMS that serves the first connection and then, like one that lost its message broker, accepts
+    connections but answers nothing on them."""
+    from websockets.asyncio.server import ServerConnection, serve
+
+    connections = 0
+
+    async def handler(ws: ServerConnection) -> None:
+        nonlocal connections
+        connections += 1
+        mine = connections
+        with contextlib.suppress(Exception):
+            async for raw in ws:
+                message = json.loads(raw)
+                if message[0] != 2 or mine > 1:
+                    continue
+                answer: dict[str, Any] = {}
+                if message[2] == "BootNotification":
+                    answer = {"currentTime": "2025-01-01T00:00:00Z", "interval": 300, "status": "Accepted"}
+                await ws.send(json.dumps([3, message[1], answer]))
+
+    server = await serve(handler, "127.0.0.1", port, subprotocols=["ocpp2.0.1"])
+    try:
+        yield
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+async def test_a_csms_that_stops_answering_is_one_fail_then_inconclusive(tmp_path: Path) -> None:
+    import sys
+    import time
+
+    from test_misbehaving_sut import REPO
+
+    port = free_port()
+    config = write_peer_config(tmp_path / "sut.toml", "csms", port, message_timeout=MESSAGE_TIMEOUT,
+                               connect_timeout=3, case_time_limit=10)
+    args = [a for c in CSMS_CASES for a in ("--case", c)]
+    started = time.monotonic()
+    async with csms_answering_first_connection(port):
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "conformance.cli", "run", "--config", str(config), *args, "--run-dir",
+            str(tmp_path / "run"), cwd=REPO, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        output, _ = await asyncio.wait_for(proc.communicate(), 90)
+    elapsed = time.monotonic() - started
+    results = {c["id"]: c for c in json.loads((tmp_path / "run" / "summary.json").read_text())["cases"]}
+    assert proc.returncode == 1, output.decode()
+    assert {c: results[c]["verdict"] for c in CSMS_CASES} == {
+        "TC_B_01_CSMS": "PASS", "TC_G_05_CSMS": "FAIL", "TC_G_07_CSMS": "INCONCLUSIVE",
+        "TC_G_08_CSMS": "INCONCLUSIVE"}, output.decode()
+    message = results["TC_G_07_CSMS"]["message"]
+    assert message.startswith("the SUT stopped answering after TC_G_05_CSMS"), message
+    assert "BootNotificationRequest got no answer" in message
+    assert results["TC_G_08_CSMS"]["message"].startswith("not run: the SUT stopped answering after TC_G_05_CSMS")
+    assert elapsed < 20
