@@ -132,6 +132,7 @@ def summary_json(model: RunModel, outcome: Outcome) -> dict[str, Any]:
         "end": model.end_wall,
         "interrupted": model.interrupted,
         "exit_code": outcome.exit_code,
+        "coverage": coverage_lines(model),
         "counts": {v: model.counts.get(v, 0) for v in VERDICTS if model.counts.get(v)},
         "sessions": [{"role": s.role, "sut": s.sut_name, "sut_identity": s.sut_identity, "reference": s.reference,
                       "faults": s.faults} for s in model.sessions],
