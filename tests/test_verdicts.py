@@ -162,8 +162,8 @@ SMALL_CASES = '''
 from conformance.harness import case
 
 
-@case("X_B_91_CS", title="soft checks", use_cases=("B06",))
-async def test_soft(station):
+@case(title="soft checks", use_cases=("B06",))
+async def test_x_b_91_cs(station):
     station.check.that("the first soft check", False, expected="a", actual="b", requirements=("B06.FR.01",),
                        soft=True)
     station.check.that("a passing check", True)
@@ -171,16 +171,16 @@ async def test_soft(station):
                        soft=True)
 
 
-@case("X_B_92_CS", title="collected checks", use_cases=("B06",))
-async def test_collected(station):
+@case(title="collected checks", use_cases=("B06",))
+async def test_x_b_92_cs(station):
     station.check.that("a soft check before", False, soft=True)
     with station.check.collecting():
         station.check.that("collected one", False, requirements=("B06.FR.03",))
         station.check.that("collected two", False, requirements=("B06.FR.04",))
 
 
-@case("X_B_93_CS", title="passes", use_cases=("B06",))
-async def test_passes(station):
+@case(title="passes", use_cases=("B06",))
+async def test_x_b_93_cs(station):
     station.check.that("a passing check", True)
 '''
 
