@@ -129,16 +129,23 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from .reporting.model import load_model
     from .reporting.render import render_all
-    from .reporting.summary import decide, terminal_table
+    from .reporting.summary import ExpectedFailuresError, decide, load_expected_failures, terminal_table
 
     source = Path(args.log)
     if not source.exists():
         print(f"no such event log: {source}", file=sys.stderr)
         return EXIT_ERROR
+    expected = {}
+    if args.expected_failures:
+        try:
+            expected = load_expected_failures(Path(args.expected_failures))
+        except ExpectedFailuresError as exc:
+            print(f"invalid expected-failures file: {exc}", file=sys.stderr)
+            return EXIT_ERROR
     model = load_model(source)
     out = Path(args.out) if args.out else (source if source.is_dir() else source.parent)
     out.mkdir(parents=True, exist_ok=True)
-    outcome = decide(model)
+    outcome = decide(model, expected_failures=expected)
     report = render_all(model, outcome, out)
     print(terminal_table(model, outcome, report))
     return outcome.exit_code
@@ -348,6 +355,8 @@ def build_parser() -> argparse.ArgumentParser:
                                         "`run` did (0 passed, 1 a case did not pass or did not finish)")
     rep.add_argument("log", help="a run folder or its events.jsonl")
     rep.add_argument("--out", help="output folder (default: next to the log)")
+    rep.add_argument("--expected-failures", metavar="FILE",
+                     help="the expected-failures file the run was given (the exit code then agrees with the run's)")
     rep.set_defaults(func=cmd_report)
 
     lst = sub.add_parser("list", help="list the catalog of test cases")
