@@ -211,3 +211,19 @@ def test_the_live_verdict_and_the_report_agree_on_failed_checks(tmp_path: Path) 
     assert {c["id"]: c["verdict"] for c in summary["cases"]} == {"X_B_91_CS": "FAIL", "X_B_92_CS": "FAIL",
                                                                 "X_B_93_CS": "PASS"}
     assert {c["id"]: c["message"] for c in summary["cases"]} == {k: v["message"] for k, v in ends.items()}
+
+
+def test_a_malformed_report_is_not_hidden_behind_a_seq_no_failure(tmp_path: Path) -> None:
+    """Issue 8 §3: the reference station numbers its report parts from 1 AND leaks a WriteOnly value AND omits
+    valuesLists; TC_B_13_CS names all three, not only the seqNo."""
+    run_dir = tmp_path / "run"
+    proc = subprocess.run([sys.executable, "-m", "conformance.cli", "run", "--role", "station", "--case",
+                           "TC_B_13_CS", "--fault", "report_seq_no_from_one", "--fault", "report_write_only_value",
+                           "--fault", "full_inventory_omits_list_values", "--run-dir", str(run_dir)],
+                          capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    case = json.loads((run_dir / "summary.json").read_text())["cases"][0]
+    assert case["verdict"] == "FAIL"
+    for what in ("NotifyReportRequest part 0 seqNo [B07.FR.10]", "no value is reported for a WriteOnly attribute",
+                 "has a valuesList"):
+        assert what in case["message"], case["message"]
