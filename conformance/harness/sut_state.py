@@ -10,8 +10,8 @@ would otherwise turn every remaining case into the same timeout FAIL. Before eac
   disconnected, or a CALL went unanswered) the station is asked for a required variable,
   DeviceDataCtrlr.ItemsPerMessage[GetVariables] (Part 2 §2.1.17), a request any station answers at any time;
 * CSMS role: accepting a connection and answering: when the previous case ended because the CSMS timed out,
-  disconnected or refused the connection, a harness station connects and sends the BootNotificationRequest
-  every station sends after connecting; any CALLRESULT or CALLERROR is an answer.
+  disconnected or refused the connection, the harness station sends a Heartbeat on its open connection, or
+  connects and boots as every station does after connecting; any CALLRESULT or CALLERROR is an answer.
 
 When the state cannot be restored, :class:`SutUnavailable` (INCONCLUSIVE) says "the SUT stopped answering
 after TC_x" and what was tried; the plugin then stops the run (unless ``--keep-going``) and records the cases
@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from ..outcomes import CheckFailed, Inconclusive, SutDisconnected, SutTimeout
+from ..protocol.frames import utc_now
 
 if TYPE_CHECKING:
     from ..recording import EventLog
@@ -137,29 +138,48 @@ async def station_state(sut: ChargingStationUnderTest, state: SutState) -> None:
 
 async def csms_state(ctx: RunContext, state: SutState) -> None:
     """CSMS role: accepts a connection and answers, or :class:`SutUnavailable` with what was tried. Probed only
-    when the previous case ended because the CSMS timed out, disconnected or refused the connection."""
+    when the previous case ended because the CSMS timed out, disconnected or refused the connection.
+
+    The harness station stays connected across cases: on its open connection the probe is a Heartbeat (a
+    station sends one at any time). Without a connection it connects, boots (BootNotificationRequest, reason
+    PowerUp) and, when Accepted, reports its connectors Available as a booting station does (B01.FR.05), so it
+    is left in the reusable state Booted, which the next case may use as it is."""
     if state.suspect is None:
         return
     from .sides import CsmsUnderTest
 
     probe = CsmsUnderTest(ctx)
+    station = probe.station
     tried = [f"probed because: {state.suspect}"]
+    if station.connection is not None and station.connection.is_open:
+        try:
+            await probe.call("Heartbeat", {})
+        except SutTimeout as exc:
+            tried.append(f"HeartbeatRequest on the open connection got no answer: {exc.actual}")
+            raise state.unavailable(tried) from None
+        except SutDisconnected:
+            tried.append("the connection closed during a HeartbeatRequest")
+        else:
+            _answered(ctx, state, "HeartbeatRequest on the open connection", tried)
+            return
     try:
-        try:
-            await probe.connect()
-        except CheckFailed as exc:  # SutTimeout included
-            tried.append(f"a harness station connected to {ctx.config.connection.csms_url}: {exc.check}: "
-                         f"{exc.actual}")
-            raise state.unavailable(tried) from None
-        station = probe.station
-        try:
-            await probe.call("BootNotification", {"reason": "PowerUp", "chargingStation": {
-                "model": station.model, "vendorName": station.vendor_name}})
-        except (SutTimeout, SutDisconnected) as exc:
-            tried.append(f"the connection was accepted; BootNotificationRequest got no answer: {exc.actual}")
-            raise state.unavailable(tried) from None
-        ctx.log.emit("note", level="info", message="pre-case check: the CSMS accepted a connection and answered "
-                                                   f"BootNotificationRequest ({tried[0]})")
-        state.suspect = None
-    finally:
-        await probe.close_all()
+        await probe.connect()
+    except CheckFailed as exc:  # SutTimeout included
+        tried.append(f"a harness station connected to {ctx.config.connection.csms_url}: {exc.check}: {exc.actual}")
+        raise state.unavailable(tried) from None
+    try:
+        boot = await probe.call("BootNotification", {"reason": "PowerUp",
+                                                     "chargingStation": station.charging_station})
+        if boot.ok and boot.payload.get("status") == "Accepted":
+            for evse, connector in probe.connectors:
+                await probe.call("StatusNotification", {"timestamp": utc_now(), "connectorStatus": "Available",
+                                                        "evseId": evse, "connectorId": connector})
+    except (SutTimeout, SutDisconnected) as exc:
+        tried.append(f"the connection was accepted; the boot got no answer: {exc.check}: {exc.actual}")
+        raise state.unavailable(tried) from None
+    _answered(ctx, state, "a new connection and BootNotificationRequest", tried)
+
+
+def _answered(ctx: RunContext, state: SutState, what: str, tried: list[str]) -> None:
+    ctx.log.emit("note", level="info", message=f"pre-case check: the CSMS answered {what} ({'; '.join(tried)})")
+    state.suspect = None
