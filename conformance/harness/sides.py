@@ -19,11 +19,12 @@ from ..outcomes import CheckFailed, HarnessError, Inconclusive, NotApplicable, S
 from ..protocol.judge import Judgement, expected_reaction, judge_reaction
 from ..protocol.examples import build_example
 from ..protocol.frames import CallError, ErrorCode, utc_now
+from ..protocol.patterns import Satisfies
 from ..reference.device_model import DeviceModel
 from ..catalog import actions_handled_by
 from ..transport.client import open_station_connection
 from ..transport.connection import Connection, IncomingCall, Response
-from .checks import Checker, Satisfies
+from .checks import Checker
 from .context import RunContext
 from .reports import HarnessReports
 

@@ -15,8 +15,8 @@ from typing import Any, AsyncIterator
 
 from ...outcomes import CheckFailed, Inconclusive, SutDisconnected, SutTimeout
 from ...protocol.frames import utc_now
+from ...protocol.patterns import ABSENT, OneOf, Satisfies
 from ...transport.connection import Connection, IncomingCall, Response
-from ..checks import ABSENT, OneOf, Satisfies
 from ..sides import ChargingStationUnderTest
 from .common import AvailabilityRestore, availability_scope, scope_connectors
 
