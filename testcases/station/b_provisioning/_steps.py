@@ -16,11 +16,9 @@ from conformance.harness.reports import (B07_PARTS, B08_PARTS, Report, check_rep
                                          new_request_id, request_report)
 from conformance.harness.reusable_states import station as states
 from conformance.outcomes import CheckFailed, Inconclusive, SutTimeout
+from conformance.protocol.variables import evse_availability_state
 from conformance.transport.connection import Connection, IncomingCall, Response
 from conformance.transport.server import Handshake
-
-
-BOOT_OFFLINE_THRESHOLD = {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "OfflineThreshold"}}
 
 
 def boot_interval(station: ChargingStationUnderTest) -> int:
@@ -53,16 +51,6 @@ async def boot_notify_reports(station: ChargingStationUnderTest, conn: Connectio
 
 
 # --------------------------------------------------------------------------- offline (B04), reconnection (Part 4 §5.3)
-def boot_comm(name: str) -> dict:
-    return {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": name}}
-
-
-BOOT_WAIT_MINIMUM = boot_comm("RetryBackOffWaitMinimum")
-BOOT_RANDOM_RANGE = boot_comm("RetryBackOffRandomRange")
-BOOT_REPEAT_TIMES = boot_comm("RetryBackOffRepeatTimes")
-BOOT_CONNECTION_ATTEMPTS = boot_comm("NetworkProfileConnectionAttempts")
-
-
 async def boot_next_handshake(station: ChargingStationUnderTest, after: int, timeout: float) -> Handshake:
     """The station's connection attempt number ``after`` (0-based, counted over the run), accepted or not."""
     server = station.server
@@ -177,7 +165,7 @@ REPORT_REQUIRED_WRITABLE = (
     ("SampledDataCtrlr", "TxUpdatedInterval", None),
 )
 REPORT_AVAILABILITY_STATES = {"Available", "Occupied", "Reserved", "Unavailable", "Faulted"}
-REPORT_EVSE1_AVAILABILITY = {"component": {"name": "EVSE", "evse": {"id": 1}}, "variable": {"name": "AvailabilityState"}}
+REPORT_EVSE1_AVAILABILITY = evse_availability_state(1)
 
 
 def report_key(component: str, variable: str, instance: str | None = None, evse: int | None = None,
@@ -288,9 +276,6 @@ def report_value_allowed(entry: dict[str, Any], value: str) -> bool:
     if characteristics.get("dataType") == "OptionList":
         return value in allowed
     return value == "" or all(member.strip() in allowed for member in value.split(","))
-
-
-REPORT_ITEMS_PER_MESSAGE = {"component": {"name": "DeviceDataCtrlr"}, "variable": {"name": "ItemsPerMessage"}}
 
 
 def reset_configured_connector(station: ChargingStationUnderTest) -> tuple[int, int]:
