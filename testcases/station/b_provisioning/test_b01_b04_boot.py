@@ -155,12 +155,7 @@ async def test_tc_b_51_cs(station: ChargingStationUnderTest) -> None:
     one, Available for the others)."""
     threshold = 1
     wait_minimum = threshold + 2  # Part 6: the first reconnect attempt comes after the threshold
-    async with station.configured(OFFLINE_THRESHOLD, str(threshold)), \
-            station.configured(RETRY_BACK_OFF_WAIT_MINIMUM, str(wait_minimum)), \
-            station.configured(RETRY_BACK_OFF_RANDOM_RANGE, "0"), \
-            states.ev_unplugged_afterwards(station, *station.connectors[0]) as unplug:
-        unplug.pending.append(station.connectors[0])
-        conn, offline, plugged = await boot_offline_status_change(station, wait_minimum)
+    async with boot_offline_status_change(station, threshold, wait_minimum) as (conn, offline, plugged):
         if offline <= threshold:
             raise Inconclusive(f"the offline period ({offline:.3f}s) did not exceed OfflineThreshold ({threshold}s)")
         station.note(f"offline for {offline:.3f}s (OfflineThreshold {threshold}s)")
@@ -177,12 +172,7 @@ async def test_tc_b_52_cs(station: ChargingStationUnderTest) -> None:
     other connector."""
     threshold = 4
     wait_minimum = threshold - 2  # Part 6: the first reconnect attempt comes before the threshold
-    async with station.configured(OFFLINE_THRESHOLD, str(threshold)), \
-            station.configured(RETRY_BACK_OFF_WAIT_MINIMUM, str(wait_minimum)), \
-            station.configured(RETRY_BACK_OFF_RANDOM_RANGE, "0"), \
-            states.ev_unplugged_afterwards(station, *station.connectors[0]) as unplug:
-        unplug.pending.append(station.connectors[0])
-        conn, offline, plugged = await boot_offline_status_change(station, wait_minimum)
+    async with boot_offline_status_change(station, threshold, wait_minimum) as (conn, offline, plugged):
         if offline >= threshold:
             raise Inconclusive(f"the offline period ({offline:.3f}s) was not shorter than OfflineThreshold "
                                f"({threshold}s)")
