@@ -362,8 +362,8 @@ async def authorized(sut: ChargingStationUnderTest, evse: int, connector: int, *
     contains Authorized or the transaction already started (``tx`` from EVConnectedPreSession with
     TxStartPoint EVConnected); otherwise Part 6 does not require it here (with PowerPathClosed and the EV
     plugged in, the transaction may start now, E01.FR.05: :func:`energy_transfer_started` takes that event).
-    ParkingBayOccupied, optional in Part 6, is skipped. Returns ``tx`` (a new :class:`Transaction` when None), marked authorized; inside
-    :func:`transactions_ended_afterwards` a new one is registered for the restore."""
+    ParkingBayOccupied, optional in Part 6, is skipped. Returns ``tx`` (a new :class:`Transaction` when None),
+    marked authorized; inside :func:`transactions_ended_afterwards` a new one is registered for the restore."""
     conn = sut.connection
     if tx is None:
         tx = Transaction(evse, connector, start_points=await tx_start_points(sut),
@@ -632,9 +632,9 @@ async def transactions_ended_afterwards(sut: ChargingStationUnderTest) -> AsyncI
     in the yielded list (the helpers :func:`authorized` / :func:`energy_transfer_started` add the ones they
     create inside the block; a case may add its own) that is still running, authorized or plugged in at the
     end (a case that waited for a transaction's Ended event itself, e.g. after a reset, records it with
-    :meth:`Transaction.record`) is stopped (the idToken presented again), the EV unplugged and the transaction's Ended event awaited
-    (after ``drive_out`` when TxStopPoint has ParkingBayOccupancy), even when the case failed, so the
-    connector is free for the next case. Nothing is judged; a failed restore is noted, never the case's
+    :meth:`Transaction.record`) is stopped (the idToken presented again), the EV unplugged and the
+    transaction's Ended event awaited (after ``drive_out`` when TxStopPoint has ParkingBayOccupancy), even
+    when the case failed, so the connector is free for the next case. Nothing is judged; a failed restore is noted, never the case's
     outcome. Availability a case changed is :func:`availability_restored`'s job (enter that one first)."""
     previous = _tx_registry(sut)
     transactions: list[Transaction] = []

@@ -13,6 +13,7 @@ from conformance.harness.reusable_states import csms as states
 from conformance.outcomes import SutDisconnected, SutTimeout
 from conformance.protocol.frames import utc_now
 from conformance.protocol.variables import AUTHORIZE_REMOTE_START, component_variable, evse_availability_state
+from conformance.roles import Role
 from conformance.transport.connection import IncomingCall
 
 
@@ -22,7 +23,7 @@ async def boot_pending_interval(csms: CsmsUnderTest, interval: float) -> list[In
     the harness station answers; the connection must stay open (B02.FR.06). Returns the CSMS's requests."""
     conn = csms.connection
     requests: list[IncomingCall] = []
-    alternatives = [(action, {}) for action in sorted(actions_handled_by("ChargingStation"))]
+    alternatives = [(action, {}) for action in sorted(actions_handled_by(Role.STATION))]
     csms.ctx.log.emit("wait", reason="the interval of the Pending BootNotificationResponse", seconds=interval)
     deadline = time.monotonic() + interval
     while (remaining := deadline - time.monotonic()) > 0:
