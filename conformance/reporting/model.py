@@ -182,9 +182,6 @@ def build_model(events: Iterable[dict[str, Any]]) -> RunModel:
     return model
 
 
-_ROLE_OF_SESSION = {"station": "CS", "csms": "CSMS"}
-
-
 def _never_ran(model: RunModel) -> None:
     """A selected case without a case_start never ran: NOT FINISHED (a killed run never reads as a pass)."""
     for session in model.sessions:
@@ -192,8 +189,16 @@ def _never_ran(model: RunModel) -> None:
             if case_id not in model.cases:
                 parts = case_id.split("_")
                 model.cases[case_id] = CaseRecord(id=case_id, title=_catalog_title(case_id),
-                                                  role=_ROLE_OF_SESSION.get(session.role, ""),
+                                                  role=_case_role(session.role),
                                                   block=parts[1] if len(parts) > 2 else "", message=NEVER_RAN)
+
+
+def _case_role(session_role: str) -> str:
+    """The role a case record carries ("CS" / "CSMS") for a session's role ("station" / "csms")."""
+    from ..roles import Role
+
+    role = Role.parse(session_role)
+    return role.value if role is not None else ""
 
 
 def _catalog_title(case_id: str) -> str:

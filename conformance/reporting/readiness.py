@@ -9,10 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..catalog import PROFILES, TestCase, load_catalog
+from ..roles import Role
 from .model import CaseRecord, RunModel
-
-ROLE_OF_SESSION = {"station": "CS", "csms": "CSMS"}
-SUT_NAME = {"CS": "Charging Station", "CSMS": "CSMS"}
 
 
 @dataclass
@@ -65,22 +63,30 @@ class ProfileReadiness:
         return out
 
 
+def sut_name(role: str | None) -> str:
+    """"Charging Station" / "CSMS" for any spelling of a role (:class:`~conformance.roles.Role`); anything
+    else as it is."""
+    parsed = Role.parse(role)
+    return parsed.display if parsed else (role or "")
+
+
 def run_roles(model: RunModel) -> list[str]:
     """The roles tested in the run ("CS", "CSMS"), in the order of the log."""
     roles: list[str] = []
     for session in model.sessions:
-        role = ROLE_OF_SESSION.get(session.role)
+        role = Role.parse(session.role)
         if role and role not in roles:
             roles.append(role)
     for case in model.cases.values():
-        if case.role in SUT_NAME and case.role not in roles:
-            roles.append(case.role)
+        role = Role.parse(case.role)
+        if role and role not in roles:
+            roles.append(role)
     return roles
 
 
 def _claimed_profiles(model: RunModel, role: str) -> set[str] | None:
     for session in model.sessions:
-        if ROLE_OF_SESSION.get(session.role) == role:
+        if Role.parse(session.role) == role:
             pics = (session.config or {}).get("pics")
             if isinstance(pics, dict) and isinstance(pics.get("profiles"), list):
                 return {str(p) for p in pics["profiles"]}

@@ -93,19 +93,19 @@ def coverage_lines(model: RunModel) -> list[str]:
     e.g. "Charging Station: 60 of 340 catalog cases implemented; this run: 58 cases: 56 PASS, 2 FAIL; Core: 51
     of 104 mandatory passed, NOT READY"."""
     from ..catalog import load_catalog
-    from .readiness import SUT_NAME, readiness
+    from ..roles import Role
+    from .readiness import readiness, sut_name
 
     catalog = load_catalog()
     table = readiness(model)
     lines = []
     for role, rows in table.items():
         in_program = {t.id for t in catalog.cases_for(role) if t.in_program}  # type: ignore[arg-type]
-        implemented = {c for s in model.sessions if {"station": "CS", "csms": "CSMS"}.get(s.role) == role
-                       for c in s.implemented}
+        implemented = {c for s in model.sessions if Role.parse(s.role) == role for c in s.implemented}
         beyond = {c for c in implemented if c not in catalog.test_cases}
-        text = f"{SUT_NAME.get(role, role)}: {len(implemented & in_program)} of {len(in_program)} catalog cases " \
+        text = f"{sut_name(role)}: {len(implemented & in_program)} of {len(in_program)} catalog cases " \
                "implemented" + (f" (+{len(beyond)} beyond the catalog)" if beyond else "")
-        cases = [c for c in model.cases.values() if c.role == role]
+        cases = [c for c in model.cases.values() if Role.parse(c.role) == role]
         counts: dict[str, int] = {}
         for case in cases:
             counts[case.verdict] = counts.get(case.verdict, 0) + 1
@@ -120,7 +120,7 @@ def coverage_lines(model: RunModel) -> list[str]:
         if untested:
             parts.append("not tested: " + ", ".join(untested))
         if parts:
-            lines.append(f"{SUT_NAME.get(role, role)} readiness: " + "; ".join(parts))
+            lines.append(f"{sut_name(role)} readiness: " + "; ".join(parts))
     return lines
 
 
