@@ -191,7 +191,7 @@ def test_the_live_verdict_and_the_report_agree_on_failed_checks(tmp_path: Path) 
     (cases / "test_small.py").write_text(SMALL_CASES)
     run_dir = tmp_path / "run"
     proc = subprocess.run([sys.executable, "-m", "pytest", str(cases), "--ocpp-role", "station", "--ocpp-run-dir",
-                           str(run_dir), "-p", "no:cacheprovider", "-c", str(REPO / "testcases" / "pytest.ini"),
+                           str(run_dir), "-p", "no:cacheprovider", "-c", str(REPO / "conformance" / "pytest-cases.ini"),
                            "--rootdir", str(cases)], capture_output=True, text=True, timeout=120, cwd=REPO)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     ends = {e["case"]: e for e in map(json.loads, (run_dir / "events.jsonl").read_text().splitlines())
