@@ -11,6 +11,7 @@ import json
 import time
 
 from conformance.catalog import actions_handled_by
+from conformance.roles import Role
 from conformance.harness import CsmsUnderTest, case
 from conformance.harness.reusable_states import csms as states
 from conformance.outcomes import SutTimeout
@@ -18,7 +19,7 @@ from conformance.protocol.frames import new_message_id, utc_now
 
 USE_CASES = ("OCPP-J RPC",)
 ANSWERS = ("OCPP-J Part 4 §4.2.3", "OCPP-J Part 4 §4.3")
-CSMS_TAKES = actions_handled_by("CSMS")
+CSMS_TAKES = actions_handled_by(Role.CSMS)
 GET_INTERVAL = {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "HeartbeatInterval"}}
 
 

@@ -15,13 +15,14 @@ import json
 import time
 
 from conformance.catalog import actions_handled_by
+from conformance.roles import Role
 from conformance.harness import ChargingStationUnderTest, case
 from conformance.outcomes import Inconclusive, SutTimeout
 from conformance.protocol.frames import new_message_id
 
 USE_CASES = ("OCPP-J RPC",)
 ANSWERS = ("OCPP-J Part 4 §4.2.3", "OCPP-J Part 4 §4.3")
-STATION_TAKES = actions_handled_by("ChargingStation")
+STATION_TAKES = actions_handled_by(Role.STATION)
 GET_INTERVAL = {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "HeartbeatInterval"}}
 MESSAGE_TIMEOUT = {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "MessageTimeout"}}
 
