@@ -420,7 +420,7 @@ class Connection:
             async with self._arrived:
                 self._arrived.notify_all()
 
-    def _how_closed(self) -> tuple[str, dict[str, Any]]:  # noqa: C901
+    def _how_closed(self) -> tuple[str, dict[str, Any]]:
         """Why the WebSocket ended, from its close frames: (reason, {by, code}). ``by`` is "local" when this
         side sent the first close frame (asked for, or because of what the peer sent: 1007, 1009), "peer"
         when the peer did, "abort" when the TCP connection ended without a close frame."""
