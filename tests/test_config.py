@@ -740,3 +740,111 @@ def test_reference_csms_answers_use_the_renumbered_ids():
     answers = default_config("csms").pics.answers
     assert answers == {"AQ-17": True, "AQ-12": True, "AQ-16": True}
     assert load_config(FIXTURES / "reference-csms.toml", env={}, role="csms").pics.answers == answers
+
+
+# --------------------------------------------------------------------------------------
+# The layout derived from the dataclasses: the docs list every key, a new field is one edit
+# --------------------------------------------------------------------------------------
+
+
+def test_docs_list_every_key_with_its_default():
+    """docs/configuration.md holds the key tables generated from the dataclasses (tools/config_doc.py): every
+    key of every table, with its type and default."""
+    from conformance.config.docs import blocks, default_text, stale
+    from conformance.config.schema import layout
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "configuration.md").read_text(encoding="utf-8")
+    assert stale(text) == [], "docs/configuration.md is out of date: run python tools/config_doc.py"
+    tables = blocks()
+
+    def rows(cls, block):
+        for name, k in layout(cls).items():
+            if k.kind == "table" or (k.kind == "list" and block == "top-level"):
+                continue
+            assert f"| `{name}` | " in tables[block], (block, name)
+            line = next(line for line in tables[block].splitlines() if line.startswith(f"| `{name}` | "))
+            assert f" | {default_text(k)} | " in line, (block, name, line)
+            assert line.rstrip(" |").split(" | ")[-1], f"{block}.{name} has no meaning"
+
+    rows(Config, "top-level")
+    for name, k in layout(Config).items():
+        if k.kind == "list":
+            rows(k.cls, name)
+        elif k.kind == "table" and name == "id_tokens":
+            rows(IdTokenSpec, "id_tokens.<role>")
+            for role in layout(IdTokens):
+                assert f"| `{role}` | " in tables["id_tokens"]
+        elif k.kind == "table":
+            rows(k.cls, name)
+    # the defaults the docs show are those of the dataclasses
+    assert "| `message_timeout` | number > 0 (s) | `30` | `5` |" in tables["timing"]
+    assert "| `max_frame_size` | int >= 1024 (bytes) | `4194304` (4 MiB) |" in tables["connection"]
+
+
+# A table and a key added the way a contributor adds them: one field each, nothing else.
+from conformance.config import setting  # noqa: E402
+
+
+@dataclasses.dataclass(frozen=True)
+class _Extra:
+    grace: float = setting(3.0, min=0, unit="s", doc="how long to wait before giving up")
+    level: int = setting(5, min=0, max=9, what="a severity 0-9", doc="the monitoring level")
+    vendor_id: str = setting("org.example", max_len=12, max_len_ref="DataTransferRequest.vendorId",
+                             doc="the vendorId sent")
+    criterion: str = setting("", choices=("Active", "Enabled"), allow_empty=True, doc="a component criterion")
+    token: str | None = setting(None, secret=True, doc="a secret")
+    window: int | None = setting(None, min=1, doc="an optional count")
+
+
+@dataclasses.dataclass(frozen=True)
+class _TimingPlus(Timing):
+    grace_period: float = setting(2.0, min=0, reference_default=0.0, unit="s", doc="a new timing key")
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class _ConfigPlus(Config):
+    timing: _TimingPlus
+    extra: _Extra = _Extra()
+
+
+def test_a_field_is_enough_for_load_validation_env_overrides_and_to_dict(tmp_path):
+    from conformance.config.docs import blocks
+
+    path = write(tmp_path, MINIMAL_STATION + "\n[extra]\ngrace = 1.5\ntoken = \"the-secret-token\"\n"
+                                            "[timing]\ngrace_period = 4\n")
+    cfg = load_config(path, env={**ENV, "OCPP_CONFORMANCE_EXTRA__LEVEL": "7"}, overrides=["extra.vendor_id=org.acme"],
+                      model=_ConfigPlus)
+    assert cfg.extra == _Extra(grace=1.5, level=7, vendor_id="org.acme", token="the-secret-token")
+    assert cfg.timing.grace_period == 4.0 and cfg.timing.message_timeout == 30.0
+    d = cfg.to_dict()
+    assert d["extra"] == {"grace": 1.5, "level": 7, "vendor_id": "org.acme", "criterion": "", "token": "***",
+                          "window": None}
+    assert d["timing"]["grace_period"] == 4.0 and list(d)[-2:] == ["extra", "source"]
+    assert "the-secret-token" in cfg.secrets
+    # defaults, and the reference default with reference = true
+    plain = load_config(write(tmp_path, MINIMAL_STATION, "plain.toml"), env=ENV, model=_ConfigPlus)
+    assert plain.extra == _Extra() and plain.timing.grace_period == 2.0
+    assert load_config(None, role="station", env={}, model=_ConfigPlus).timing.grace_period == 0.0
+    # validation: dotted keys, reasons, every problem at once, secrets not echoed
+    with pytest.raises(ConfigError) as exc_info:
+        load_config(path, env=ENV, model=_ConfigPlus, overrides=[
+            "extra.grace=-1", "extra.level=10", "extra.vendor_id=" + "x" * 13, "extra.criterion=active",
+            "extra.window=0", "extra.levle=1", "timing.grace_period=abc"])
+    problems = problems_of(exc_info)
+    assert problems["extra.grace"] == "must be a number >= 0, got -1 (set on the command line)"
+    assert problems["extra.level"].startswith("must be a severity 0-9, got 10")
+    assert problems["extra.vendor_id"].startswith("must be at most 12 characters (DataTransferRequest.vendorId), got 13")
+    assert problems["extra.criterion"].startswith("must be one of 'Active', 'Enabled', got 'active'; did you mean 'Active'?")
+    assert problems["extra.window"].startswith("must be an integer, got 0")
+    assert problems["extra.levle"].startswith("unknown key; did you mean 'level'?")
+    assert problems["timing.grace_period"].startswith("must be a number >= 0 (seconds), got 'abc'")
+    with pytest.raises(ConfigError) as exc_info:
+        load_config(path, env=ENV, model=_ConfigPlus, overrides=["extra=3"])
+    assert problems_of(exc_info)["extra"] == "must be a table, got an integer (set on the command line)"
+    with pytest.raises(ConfigError) as exc_info:
+        load_config(write(tmp_path, MINIMAL_STATION + "[extra]\ntoken = 12345\n", "t.toml"), env=ENV, model=_ConfigPlus)
+    assert problems_of(exc_info)["extra.token"] == "must be a string, got a value of another type"
+    # the docs' tables follow
+    tables = blocks(_ConfigPlus)
+    assert "| `level` | int 0-9 | `5` | the monitoring level |" in tables["extra"]
+    assert "| `grace_period` | number >= 0 (s) | `2` (`0` with `reference = true`) |" in tables["timing"]

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .model import ROLES, Config
-from .reference import default_config
+from .reference import reference_config
 from .schema import (
     ConfigError,
     choices_text,
@@ -274,7 +274,7 @@ def load_config(
 ) -> Any:
     """Load, merge and validate a configuration; raise :class:`ConfigError` listing every problem.
 
-    ``path``: the SUT's TOML file; None starts from :func:`default_config` (``role`` or a
+    ``path``: the SUT's TOML file; None starts from the reference setup (:func:`default_config`) (``role`` or a
     ``role`` override says which). ``overrides``: ``key.path=value`` strings (CLI).
     ``env``: the environment (default ``os.environ``); ``OCPP_CONFORMANCE_<SECTION>__<KEY>``.
     ``role``: the role the caller needs; a configuration for the other role is an error.
@@ -295,7 +295,7 @@ def load_config(
             why = "required: say which kind of SUT to test, 'station' or 'csms'" if wanted is None else (
                 f"must be one of {choices_text(ROLES)}, got {wanted!r}")
             raise ConfigError([*problems, ("role", why)])
-        layers.merge(_raw(default_config(wanted)), "built-in default")
+        layers.merge(_raw(reference_config(wanted, model)), "built-in default")
         file_tree: dict[str, Any] = {}
     else:
         file_path = Path(path)

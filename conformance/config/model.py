@@ -292,7 +292,7 @@ class Connection:
     identity: str = setting(
         "CS001", check=identity_problem,
         doc="the Charging Station identity: the SUT station's, or the first harness station's. identifierString "
-            "characters (`a-z A-Z 0-9 * - _ = + \\| @ .`), no `:`, at most 48 characters (Part 4 §3.1.1)")
+            "characters (`a-z A-Z 0-9 * - _ = + | @ .`), no `:`, at most 48 characters (Part 4 §3.1.1)")
     password: str | None = setting(
         None, secret=True, allow_empty=True, check=password_problem,
         doc="**secret.** HTTP Basic auth password (16-40 characters, Part 2 BasicAuthPassword). Required for "
@@ -435,7 +435,7 @@ class Config:
 
     role: str = setting(
         required="'station' (the SUT is a Charging Station) or 'csms' (the SUT is a CSMS)", choices=ROLES,
-        type_doc="`\"station\"` \\| `\"csms\"`",
+        type_doc="`\"station\"` | `\"csms\"`",
         doc="what the SUT is: a Charging Station (harness = CSMS) or a CSMS (harness = station(s))")
     name: str = setting(required="the SUT's name, shown in reports", free_text=True,
                         doc="the SUT's name, shown in reports")

@@ -106,6 +106,12 @@ def default_config(role: str) -> Config:
     """The built-in reference setup for ``role`` ("station" or "csms"): the harness starts
     the reference SUT in-process; short timings for fast self-tests; a 2-EVSE topology; the
     full PICS; every id token role. ``fixtures/reference-<role>.toml`` spells out the same."""
+    return reference_config(role)
+
+
+def reference_config(role: str, model: type = Config) -> Any:
+    """The reference setup of ``role`` as an instance of ``model`` (Config or a subclass with keys of its own:
+    those take their defaults)."""
     if role not in ROLES:
         raise ConfigError([("role", f"must be one of {choices_text(ROLES)}, got {role!r}")])
-    return build(Config, reference_data(role), reference=True)
+    return build(model, reference_data(role), reference=True)

@@ -151,10 +151,12 @@ def _kind(tp: Any) -> tuple[str, type | None, bool]:
 
 
 def _toml_fields(cls: type) -> list[Field]:
-    """The dataclass fields in TOML order: those named in ``cls.__toml_order__`` first, then the rest."""
+    """The dataclass fields in TOML order: those named in ``cls.__toml_order__`` first, then the rest; the
+    internal ones (not TOML keys, e.g. ``source``) last."""
     fields = list(dataclasses.fields(cls))
     order = getattr(cls, "__toml_order__", ())
-    return sorted(fields, key=lambda f: (order.index(f.name) if f.name in order else len(order)))
+    return sorted(fields, key=lambda f: (bool(f.metadata.get("internal")),
+                                         order.index(f.name) if f.name in order else len(order)))
 
 
 @functools.cache
@@ -521,7 +523,8 @@ class Checker:
         values: dict[str, Any] = root if not path else {}
         for name, k in layout(cls).items():
             if k.meta.get("custom"):
-                reader = self.readers.get((cls, k.field.name))
+                reader = next((self.readers[(c, k.field.name)] for c in cls.__mro__
+                               if (c, k.field.name) in self.readers), None)
                 if reader is not None:
                     values[k.field.name] = reader(self, table, values, path, root)
                 continue
@@ -531,7 +534,7 @@ class Checker:
                 values[k.field.name] = self.read(table, k, path, root)
             else:
                 raise TypeError(f"{fmt_path((*path, name))}: a {k.kind} key needs custom = True and a rule")
-        rule = self.rules.get(cls)
+        rule = next((self.rules[c] for c in cls.__mro__ if c in self.rules), None)  # a subclass keeps its rules
         if rule is not None:
             rule(self, table, values, path, root)
         if any(v is _MISSING for v in values.values()):
