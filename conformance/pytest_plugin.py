@@ -17,30 +17,24 @@ own tests load it too. When active it
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import functools
 import inspect
 import sys
 import time
 import os
-import platform
 from pathlib import Path
 from typing import Any, AsyncIterator
 
 import pytest
 import pytest_asyncio
 
-from . import SPEC_EDITION, __version__
-from .actions.port import ActionFailed, ActionPort
-from .actions import make_backend
-from .catalog import CATALOG_VERSION
-from .config import Config, ConfigError, load_config
-from .harness.applicability import applicability
+from .config import Config, ConfigError
 from .harness.case import CaseMeta, case_of
-from .harness.context import RunContext, current, new_run_id, set_current
-from .harness.sides import ChargingStationUnderTest, CsmsUnderTest, csms_default_handler
-from .outcomes import CheckFailed, HarnessError, Inconclusive, NotApplicable, Verdict
+from .harness.context import RunContext, new_run_id
+from .harness.session import (begin_session, bounded, build_config, csms_under_test, end_case, end_session,
+                              not_applicable_reason, record_failed_check, run_session, start_case,
+                              station_under_test, verdict_of)
+from .harness.sides import ChargingStationUnderTest, CsmsUnderTest
+from .outcomes import CheckFailed, HarnessError, NotApplicable, Verdict
 from .recording import EventLog
 
 _CONFIG_KEY = pytest.StashKey[Config]()
@@ -78,21 +72,11 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", f"{name}: {doc}")
     if not _active(config):
         return
-    overrides = list(config.getoption("--ocpp-set"))
-    faults = config.getoption("--ocpp-fault")
-    if faults:
-        overrides.append("faults=[" + ",".join(f'"{f}"' for f in faults) + "]")
-    if config.getoption("--ocpp-strict"):
-        overrides.append("strict=true")
     try:
-        cfg = load_config(config.getoption("--ocpp-config"), overrides=overrides,
-                          role=config.getoption("--ocpp-role"))
-        if cfg.reference and faults:
-            from .reference.faults import FaultSet
-            FaultSet(cfg.faults, sut=cfg.role)
-        without = frozenset(config.getoption("--ocpp-without-feature"))
-        if without:
-            cfg = cfg.without_features(without)
+        cfg = build_config(config.getoption("--ocpp-config"), role=config.getoption("--ocpp-role"),
+                           overrides=config.getoption("--ocpp-set"), faults=config.getoption("--ocpp-fault"),
+                           without=config.getoption("--ocpp-without-feature"),
+                           strict=config.getoption("--ocpp-strict"))
     except (ConfigError, ValueError) as exc:
         raise pytest.UsageError(f"invalid ocpp-conformance configuration:\n{exc}") from None
     unsupported = cfg.unsupported()
@@ -104,16 +88,10 @@ def pytest_configure(config: pytest.Config) -> None:
     log_path = run_dir / "events.jsonl"
     first = not log_path.exists() or log_path.stat().st_size == 0
     log = EventLog(log_path, secrets=cfg.secrets)
-    if first:  # the roles of one run append to one log; the first writer describes the run
-        log.emit("run_start", run_id=run_dir.name, suite_version=__version__, spec=SPEC_EDITION,
-                 catalog_version=CATALOG_VERSION, host=platform.node(), python=platform.python_version())
     from .harness.case import discover
     sut_role = "CS" if cfg.role == "station" else "CSMS"
-    implemented = sorted(case_id for case_id, meta in discover().items() if meta.role == sut_role)
-    log.emit("session_start", role=cfg.role, sut_name=cfg.name, reference=cfg.reference, faults=list(cfg.faults),
-             strict=cfg.strict, config=cfg.to_dict(redact=True), pid=os.getpid(), implemented=implemented)
-    if cfg.role == "csms":
-        log.emit("sut_identity", identity=cfg.name, url=cfg.connection.csms_url if not cfg.reference else "reference")
+    begin_session(log, cfg, run_dir.name, first=first,
+                  implemented=(case_id for case_id, meta in discover().items() if meta.role == sut_role))
     config.stash[_LOG_KEY] = log
     if config.getoption("--ocpp-progress"):
         config.pluginmanager.register(Progress(config), "ocpp-progress")
@@ -178,9 +156,7 @@ class Progress:
 def pytest_unconfigure(config: pytest.Config) -> None:
     log = config.stash.get(_LOG_KEY, None)
     if log is not None:
-        log.current_case = None
-        log.emit("session_end", role=config.stash[_CONFIG_KEY].role)
-        log.close()
+        end_session(log, config.stash[_CONFIG_KEY])
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -203,7 +179,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
             drop.append(item)  # a case for the other role, or no run configured
         else:
             if inspect.iscoroutinefunction(item.obj):
-                item.obj = _bounded(item.obj, meta)
+                item.obj = bounded(item.obj, meta)
             keep.append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
@@ -219,77 +195,8 @@ async def ocpp_run(request: pytest.FixtureRequest) -> AsyncIterator[RunContext]:
         pytest.skip("no ocpp-conformance run configured (--ocpp-role / --ocpp-config)")
     run_dir = request.config.stash[_RUN_DIR_KEY]
     log = request.config.stash[_LOG_KEY]
-    ctx_holder: dict[str, Any] = {}
-    reference = None
-    backend_target = None
-    server = None
-    csms_root = None  # station role on security profile 2: the harness's CSMS root (test PKI)
-    try:
-        if cfg.role == "station":
-            from .transport.server import CsmsServer
-            from .catalog import actions_handled_by
-            conn = cfg.connection
-            tls = csms_root = None
-            if conn.security_profile >= 2:  # the reference setup only (Config.unsupported): a test PKI of its own
-                from .transport.tls import issue_server, make_root, server_context
-                csms_root = make_root("OCPP Conformance harness CSMS root")
-                tls = server_context(issue_server(csms_root, [conn.listen_host]))
-            server = CsmsServer(host=conn.listen_host, port=conn.listen_port, path=conn.path, log=log,
-                                message_timeout=cfg.timing.scaled(cfg.timing.message_timeout),
-                                passwords={conn.identity: conn.password}, security_profile=conn.security_profile,
-                                handled_actions=actions_handled_by("CSMS"), ssl_context=tls,
-                                default_handler_for=lambda identity: csms_default_handler(ctx_holder["ctx"]))
-            await server.start()
-            if cfg.reference:
-                from .reference.faults import FaultSet
-                from .reference.station import ReferenceStation
-                reference = ReferenceStation(
-                    csms_url=server.url, identity=conn.identity, password=conn.password,
-                    evses=[(e.id, e.connectors) for e in cfg.evses], faults=FaultSet(cfg.faults, sut="station"),
-                    features=cfg.pics.supported(),
-                    message_timeout=cfg.timing.scaled(cfg.timing.message_timeout),
-                    connect_timeout=cfg.timing.scaled(cfg.timing.connect_timeout))
-                if csms_root is not None:  # shipped trusting the harness CSMS root, on security profile 2
-                    reference.install_factory_csms_root(csms_root.certificate_pem)
-                backend_target = reference
-        elif cfg.reference:
-            from .reference.csms import ReferenceCsms
-            from .reference.faults import FaultSet
-            conn = cfg.connection
-            passwords = {conn.identity: conn.password, **{s.identity: s.password for s in conn.extra_stations}}
-            tokens = {cfg.id_tokens.valid.id_token: "Accepted"}
-            for name, status in (("blocked", "Blocked"), ("expired", "Expired"), ("invalid", "Invalid")):
-                spec = getattr(cfg.id_tokens, name)
-                if spec is not None:
-                    tokens[spec.id_token] = status
-            reference = ReferenceCsms(host="127.0.0.1", port=0, path="/ocpp", passwords=passwords,
-                                      security_profile=conn.security_profile,
-                                      faults=FaultSet(cfg.faults, sut="csms"), tokens=tokens,
-                                      features=cfg.pics.supported(),
-                                      heartbeat_interval=cfg.timing.heartbeat_interval,
-                                      boot_retry_interval=cfg.timing.boot_retry_interval,
-                                      message_timeout=cfg.timing.scaled(cfg.timing.message_timeout))
-            await reference.start()
-            cfg = cfg.with_csms_url(reference.url)
-            backend_target = reference
-        backend = make_backend(cfg.actions.backend, command=cfg.actions.command, url=cfg.actions.url,
-                               headers=dict(cfg.actions.headers), target=backend_target)
-        actions = ActionPort(backend, log, timeout=cfg.timing.scaled(cfg.timing.action_timeout), role=cfg.role)
-        ctx = RunContext(config=cfg, log=log, run_dir=run_dir, actions=actions, server=server, reference=reference,
-                         csms_root=csms_root)
-        ctx_holder["ctx"] = ctx
-        set_current(ctx)
-        if reference is not None and cfg.role == "station":
-            await reference.start()
+    async with run_session(cfg, log, run_dir) as ctx:
         yield ctx
-    finally:
-        set_current(None)
-        with contextlib.suppress(Exception):
-            async with asyncio.timeout(5):
-                if reference is not None:
-                    await reference.stop()
-                if server is not None:
-                    await server.stop()
 
 
 @pytest_asyncio.fixture(loop_scope="session")
@@ -297,24 +204,16 @@ async def station(ocpp_run: RunContext, request: pytest.FixtureRequest) -> Async
     """The Charging Station under test, connected to the harness CSMS (general precondition:
     connected and accepted)."""
     _start_case(ocpp_run, request)
-    sut = ChargingStationUnderTest(ocpp_run)
-    await sut.ensure_ready()
-    sut.start_case()
-    try:
+    async with station_under_test(ocpp_run) as sut:
         yield sut
-    finally:
-        ocpp_run.response_overrides.clear()
 
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def csms(ocpp_run: RunContext, request: pytest.FixtureRequest) -> AsyncIterator[CsmsUnderTest]:
     """The CSMS under test; the harness plays the configured station(s)."""
     _start_case(ocpp_run, request)
-    sut = CsmsUnderTest(ocpp_run)
-    try:
+    async with csms_under_test(ocpp_run) as sut:
         yield sut
-    finally:
-        await sut.close_all()
 
 
 # --------------------------------------------------------------------------- per case
@@ -323,62 +222,20 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     cfg = item.config.stash.get(_CONFIG_KEY, None)
     if meta is None or cfg is None:
         return
-    applies, reason = applicability(meta, cfg)
-    if not applies:
+    reason = not_applicable_reason(meta, cfg)
+    if reason is not None:
         raise NotApplicable(reason)
-
-
-def _bounded(original: Any, meta: CaseMeta) -> Any:
-    """Bound a case by ``timing.case_time_limit``: a case never hangs the run."""
-
-    @functools.wraps(original)
-    async def bounded(*args: Any, **kwargs: Any) -> Any:
-        ctx = current()
-        timing = ctx.config.timing
-        needed = meta.time_needed(timing) if meta.time_needed is not None else 0.0
-        limit = ctx.scaled(max(timing.case_time_limit, needed))
-        try:
-            async with asyncio.timeout(limit) as scope:
-                return await original(*args, **kwargs)
-        except TimeoutError:
-            if scope.expired():
-                raise CheckFailed(f"the case completes within its time limit of {limit:g}s",
-                                  expected=f"done within {limit:g}s", actual="time limit exceeded") from None
-            raise
-
-    return bounded
 
 
 def _start_case(ctx: RunContext, request: pytest.FixtureRequest) -> None:
     meta = case_of(getattr(request.node, "function", None))
     if meta is None:
         return
-    ctx.log.current_case = meta.id
-    ctx.log.emit("case_start", title=meta.title, role=meta.role, block=meta.block, use_cases=list(meta.use_cases),
-                 requirements=list(meta.requirements), negative_controls=list(meta.faults), nodeid=request.node.nodeid)
-
-
-def _text(value: Any) -> str | None:
-    return None if value is None else value if isinstance(value, str) else repr(value)
+    start_case(ctx.log, meta, request.node.nodeid)
 
 
 def _verdict_of(call: pytest.CallInfo[Any]) -> tuple[Verdict, str]:
-    if call.excinfo is None:
-        return Verdict.PASS, ""
-    exc = call.excinfo.value
-    if isinstance(exc, NotApplicable):
-        return Verdict.NOT_APPLICABLE, str(exc)
-    if isinstance(exc, (Inconclusive, ActionFailed)):
-        return Verdict.INCONCLUSIVE, str(exc)
-    if isinstance(exc, CheckFailed):
-        return Verdict.FAIL, str(exc)
-    if isinstance(exc, AssertionError):
-        return Verdict.FAIL, str(exc) or "assertion failed"
-    if isinstance(exc, pytest.skip.Exception):
-        return Verdict.SKIPPED, str(exc)
-    if isinstance(exc, HarnessError):
-        return Verdict.ERROR, f"harness error: {exc}"
-    return Verdict.ERROR, f"{type(exc).__name__}: {exc}"
+    return verdict_of(call.excinfo.value if call.excinfo is not None else None)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -406,11 +263,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
         report.longrepr = f"INCONCLUSIVE: {message}"
     elif verdict in (Verdict.FAIL, Verdict.ERROR) and isinstance(call.excinfo.value, (CheckFailed, HarnessError)):
         report.longrepr = f"{verdict.value}: {message}"
-    exc = call.excinfo.value if call.excinfo is not None else None
-    if isinstance(exc, CheckFailed) and not getattr(exc, "recorded", False):
-        item.config.stash[_LOG_KEY].emit("check", name=exc.check, passed=False, expected=_text(exc.expected),
-                                         actual=_text(exc.actual), requirements=list(exc.requirements),
-                                         severity="MUST", detail=exc.detail)
+    record_failed_check(item.config.stash[_LOG_KEY], call.excinfo.value if call.excinfo is not None else None)
     item.stash[_VERDICT_KEY] = {"verdict": verdict, "message": message}
     report.user_properties.append(("ocpp_verdict", verdict.value))
     report.user_properties.append(("ocpp_case", meta.id))
@@ -426,13 +279,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
 
 def _record_end(item: pytest.Item, meta: CaseMeta, verdict: Verdict, message: str, duration: float,
                 when: str) -> None:
-    log = item.config.stash[_LOG_KEY]
-    if log.current_case != meta.id:  # ended before its fixtures ran (e.g. not applicable)
-        log.current_case = meta.id
-        log.emit("case_start", title=meta.title, role=meta.role, block=meta.block,
-                 use_cases=list(meta.use_cases), requirements=list(meta.requirements), negative_controls=list(meta.faults), nodeid=item.nodeid)
-    log.emit("case_end", verdict=verdict.value, message=message, duration=duration, phase=when)
-    log.current_case = None
+    end_case(item.config.stash[_LOG_KEY], meta, verdict, message, duration, when, item.nodeid)
 
 
 def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -> Any:
