@@ -25,10 +25,11 @@ from conformance.selftest import (Setup, SetupResult, fault_problems, fault_setu
 
 REPO = Path(__file__).resolve().parents[1]
 
-# The matrix is computed once: every test that reads it runs in the same xdist worker (--dist loadgroup).
-# Its time is the fixture's, counted in the first such test: a generous pytest-timeout for those.
+# The matrix is computed once per worker that runs a test of this file: one worker, as the project's tests run
+# one file per worker (--dist loadfile, pyproject.toml). Its time is the fixture's, counted in the first test
+# that reads it: a generous pytest-timeout for those.
 def uses_the_matrix(test: Any) -> Any:
-    return pytest.mark.xdist_group("negative-control-matrix")(pytest.mark.timeout(900)(test))
+    return pytest.mark.timeout(900)(test)
 
 _PICS_ONLY_SMART_CHARGING = Setup("station", (), settings=('pics.profiles=["Smart Charging"]',),
                                   label="pics-only-smart-charging")
