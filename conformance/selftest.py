@@ -256,7 +256,7 @@ def fault_problems(result: SetupResult) -> list[str]:
     """What is wrong with a fault's run: a case it names that did not FAIL, or whose message names none of
     the fault's requirements, or lacks expected/actual. Empty: the fault is a working negative control."""
     problems = []
-    breaks = FAULTS[result.setup.faults[0]].breaks if result.setup.faults else ()
+    breaks = tuple(r for f in result.setup.faults if f in FAULTS for r in FAULTS[f].breaks)
     for case_id, case in result.cases.items():
         if case.verdict != "FAIL":
             problems.append(f"{case_id}: {case.verdict} (expected FAIL): {case.message}")

@@ -188,7 +188,9 @@ def test_the_command_passes_both_roles_and_writes_the_outputs(tmp_path: Path) ->
     assert (tmp_path / "junit.xml").exists()
 
 
-def test_a_fault_makes_the_command_fail_naming_the_requirement(tmp_path: Path) -> None:
+@uses_the_matrix
+def test_a_fault_makes_the_command_fail_as_the_matrix_judged_it(tmp_path: Path,
+                                                                matrix: dict[str, SetupResult]) -> None:
     spec = FAULTS["boot_without_reason"]
     code, results, output = run_cli("--role", "station", "--fault", spec.name, "--case", "TC_B_01_CS",
                                     run_dir=tmp_path)
@@ -197,6 +199,9 @@ def test_a_fault_makes_the_command_fail_naming_the_requirement(tmp_path: Path) -
     assert result["verdict"] == "FAIL", result
     assert any(req in result["message"] for req in spec.breaks), result
     assert "expected" in result["message"] and "actual" in result["message"], result
+    # the in-process matrix judged the same case the same way: same verdict, same message
+    in_process = matrix[spec.name].cases["TC_B_01_CS"]
+    assert (in_process.verdict, in_process.message) == (result["verdict"], result["message"])
 
 
 def test_unknown_fault_is_a_usage_error(tmp_path: Path) -> None:
