@@ -235,6 +235,8 @@ def _start_case(ctx: RunContext, request: pytest.FixtureRequest) -> None:
 
 
 def _verdict_of(call: pytest.CallInfo[Any]) -> tuple[Verdict, str]:
+    if call.excinfo is not None and isinstance(call.excinfo.value, pytest.skip.Exception):
+        return Verdict.SKIPPED, str(call.excinfo.value)
     return verdict_of(call.excinfo.value if call.excinfo is not None else None)
 
 

@@ -215,7 +215,8 @@ def bounded(original: Any, meta: CaseMeta) -> Any:
 
 
 def verdict_of(exc: BaseException | None) -> tuple[Verdict, str]:
-    """What ended a case (None: it returned) -> its verdict and message."""
+    """What ended a case (None: it returned) -> its verdict and message. (pytest's own skip is the plugin's:
+    SKIPPED.)"""
     if exc is None:
         return Verdict.PASS, ""
     if isinstance(exc, NotApplicable):
@@ -226,9 +227,6 @@ def verdict_of(exc: BaseException | None) -> tuple[Verdict, str]:
         return Verdict.FAIL, str(exc)
     if isinstance(exc, AssertionError):
         return Verdict.FAIL, str(exc) or "assertion failed"
-    import pytest
-    if isinstance(exc, pytest.skip.Exception):
-        return Verdict.SKIPPED, str(exc)
     if isinstance(exc, HarnessError):
         return Verdict.ERROR, f"harness error: {exc}"
     return Verdict.ERROR, f"{type(exc).__name__}: {exc}"
