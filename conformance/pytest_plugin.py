@@ -212,7 +212,11 @@ async def station(ocpp_run: RunContext, request: pytest.FixtureRequest) -> Async
 async def csms(ocpp_run: RunContext, request: pytest.FixtureRequest) -> AsyncIterator[CsmsUnderTest]:
     """The CSMS under test; the harness plays the configured station(s)."""
     _start_case(ocpp_run, request)
-    async with csms_under_test(ocpp_run) as sut:
+    # the harness stations stay connected for the next case; the last CSMS case of the session closes
+    items = request.session.items
+    later = items[items.index(request.node) + 1:] if request.node in items else []
+    last = not any("csms" in getattr(i, "fixturenames", ()) for i in later)
+    async with csms_under_test(ocpp_run, last=last) as sut:
         yield sut
 
 

@@ -146,9 +146,10 @@ def _side_of(func: Any) -> str:
     raise HarnessError(f"{func.__qualname__}: a case takes one argument, station or csms; it takes {params}")
 
 
-async def run_case(ctx: RunContext, meta: CaseMeta, nodeid: str | None = None) -> None:
+async def run_case(ctx: RunContext, meta: CaseMeta, *, last: bool, nodeid: str | None = None) -> None:
     """One case, as the pytest plugin runs it: not applicable -> NOT APPLICABLE; the case's side object (its
-    fixture: setup), the case bounded by its time limit (call), verdict, case end; then the side's teardown."""
+    fixture: setup), the case bounded by its time limit (call), verdict, case end; then the side's teardown
+    (``last``: the last case of the setup, the harness stations disconnect)."""
     func = case_function(meta.id)
     log, nodeid = ctx.log, nodeid or f"{func.__module__}::{func.__name__}"
     started = time.monotonic()
@@ -158,7 +159,7 @@ async def run_case(ctx: RunContext, meta: CaseMeta, nodeid: str | None = None) -
         return
     start_case(log, meta, nodeid)
     side = _side_of(func)
-    scope = station_under_test(ctx) if side == "station" else csms_under_test(ctx)
+    scope = station_under_test(ctx) if side == "station" else csms_under_test(ctx, last=last)
     try:
         sut = await scope.__aenter__()
     except Exception as exc:  # the fixture's setup failed: the verdict is the setup's
@@ -201,8 +202,8 @@ async def run_setup(setup: Setup, run_dir: Path, *, timing: Sequence[str] = SELF
                       implemented=(c for c, meta in implemented.items() if meta.role == role))
         try:
             async with run_session(cfg, log, run_dir) as ctx:
-                for case_id in setup.cases:
-                    await run_case(ctx, implemented[case_id])
+                for n, case_id in enumerate(setup.cases):
+                    await run_case(ctx, implemented[case_id], last=n == len(setup.cases) - 1)
         except Exception as exc:  # the harness could not run the setup (as a pytest session error)
             result.error = f"{type(exc).__name__}: {exc}"
         finally:

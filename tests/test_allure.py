@@ -27,8 +27,8 @@ from conformance.reporting.allure import (
 
 REPO = Path(__file__).resolve().parents[1]
 CATALOG = load_catalog()
-STATION_CASES = ("TC_B_01_CS", "TC_B_06_CS")  # the cases of BLOCK_B, the module these tests run
-BLOCK_B = REPO / "testcases" / "station" / "test_b_provisioning.py"
+STATION_CASES = ("TC_B_01_CS", "TC_B_06_CS")  # the cases of BLOCK_B, the package these tests run
+BLOCK_B = REPO / "testcases" / "station" / "b_provisioning"
 
 
 @dataclass
@@ -217,15 +217,15 @@ from conformance.harness import case
 from conformance.outcomes import HarnessError, Inconclusive
 
 
-@case("TC_B_06_CS")
-async def test_inconclusive(station):
+@case
+async def test_tc_b_06_cs(station):
     await station.call("GetVariables", {"getVariableData": [
         {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "OfflineThreshold"}}]})
     raise Inconclusive("the operator did not present the token")
 
 
-@case("TC_B_01_CS")
-async def test_error(station):
+@case
+async def test_tc_b_01_cs(station):
     raise HarnessError("the harness broke")
 '''
 

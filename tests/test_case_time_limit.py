@@ -16,7 +16,7 @@ from conformance.harness.context import RunContext, set_current
 from conformance.outcomes import CheckFailed
 from conformance.harness.session import bounded as _bounded
 from conformance.recording import EventLog
-from testcases.station import test_b_provisioning as station_cases
+from testcases.station.b_provisioning import test_b05_b06_variables as station_cases
 
 
 async def test_a_case_that_overruns_its_time_limit_fails_with_the_limit_named(tmp_path: Path) -> None:
@@ -46,7 +46,7 @@ async def test_a_case_that_needs_more_time_than_the_limit_gets_it_from_the_confi
         tmp_path: Path) -> None:
     """X_G_02_CS waits one heartbeat interval: with a real station's 300 s interval its limit grows with it,
     while a stuck case without time_needed is still cut at case_time_limit."""
-    from testcases.station import test_g_availability as g_cases
+    from testcases.station.g_availability import test_g01_g02_status_heartbeat as g_cases
     base = default_config("station")
     timing = dataclasses.replace(base.timing, case_time_limit=0.2, heartbeat_interval=300)
     meta = case_of(g_cases.test_x_g_02_cs)

@@ -23,8 +23,8 @@ SECRET_CASE = f'''
 from conformance.harness import case
 
 
-@case("TC_A_01_CS")
-async def test_traffic_full_of_secrets(station):
+@case
+async def test_tc_a_01_cs(station):
     await station.call("SetVariables", {{"setVariableData": [{{
         "component": {{"name": "SecurityCtrlr"}}, "variable": {{"name": "BasicAuthPassword"}},
         "attributeValue": "{NEW_PASSWORD}"}}]}})

@@ -1,6 +1,6 @@
 """What test cases are written with: case metadata, checks, the SUT's two faces, reusable states."""
 
-from . import reusable_states as reusable_state
+from . import reusable_states as reusable_states
 from .case import CaseMeta as CaseMeta
 from .case import case as case
 from .checks import ABSENT as ABSENT
@@ -10,4 +10,4 @@ from .sides import ChargingStationUnderTest as ChargingStationUnderTest
 from .sides import CsmsUnderTest as CsmsUnderTest
 
 __all__ = ["ABSENT", "CaseMeta", "ChargingStationUnderTest", "CsmsUnderTest", "OneOf", "Satisfies", "case",
-           "reusable_state"]
+           "reusable_states"]

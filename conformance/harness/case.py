@@ -1,9 +1,11 @@
 """Test case metadata: data that can be listed without running anything.
 
-``@case("TC_B_01_CS")`` looks the case up in the catalog (role, block, title, use cases,
-requirements, Part 5 profiles) and attaches it to the test function. Cases beyond the
-certification catalog (use cases Part 6 does not test) are declared with ``beyond_catalog``
-and our own id (``X_G_02_CS``).
+``@case`` on ``test_tc_b_01_cs`` looks the case TC_B_01_CS up in the catalog (role, block, title,
+use cases, requirements, Part 5 profiles) and attaches it to the test function. The case id is
+written once, in the function name (``test_`` + the id in lower case); a function whose name is not
+a case id is an error at import. Cases beyond the certification catalog (use cases Part 6 does not
+test) carry our own id (``test_x_g_02_cs`` -> X_G_02_CS) and declare a title and use cases:
+``@case(title=..., use_cases=(...))``.
 """
 
 from __future__ import annotations
@@ -61,13 +63,47 @@ class CaseMeta:
 _OWN_ID = re.compile(r"^X_([A-P])_\d{2,3}_(CS|CSMS)$")
 
 
-def case(case_id: str, *, title: str | None = None, summary: str | None = None,
+_FUNCTION_NAME = re.compile(r"^test_((?:tc|x)_[a-p]_\d{2,3}_(?:cs|csms))$")
+
+
+def case_id_of(function_name: str) -> str:
+    """The case id a test function's name declares: ``test_tc_b_01_cs`` -> TC_B_01_CS."""
+    match = _FUNCTION_NAME.match(function_name)
+    if match is None:
+        raise ValueError(f"{function_name}: a test case function is named test_ + its case id in lower case "
+                         f"(test_tc_b_01_cs for TC_B_01_CS, test_x_g_02_cs for X_G_02_CS)")
+    return match.group(1).upper()
+
+
+def case(func: F | None = None, *, title: str | None = None, summary: str | None = None,
          use_cases: tuple[str, ...] = (), requirements: tuple[str, ...] = (),
-         time_needed: Callable[[Any], float] | None = None) -> Callable[[F], F]:
-    """Attach catalog metadata to a test function; the id must be in the catalog or be our own X_ id.
+         time_needed: Callable[[Any], float] | None = None) -> Any:
+    """Attach catalog metadata to a test function (``@case`` or ``@case(requirements=...)``); the case id
+    comes from the function name (:func:`case_id_of`) and must be in the catalog or be our own X_ id.
 
     ``time_needed(timing)`` (optional): the seconds the case needs at least with the run's
     :class:`~conformance.config.Timing`, before time_scale, when that can exceed ``case_time_limit``."""
+    if func is not None and not callable(func):
+        raise TypeError(f"@case({func!r}): the case id is not an argument, it comes from the function name")
+
+    def decorate(func: F) -> F:
+        meta = _meta(case_id_of(func.__name__), title=title, summary=summary, use_cases=use_cases,
+                     requirements=requirements, time_needed=time_needed)
+        case_id = meta.id
+        if case_id in _REGISTRY and _REGISTRY[case_id] is not getattr(func, CASE_ATTRIBUTE, None):
+            existing = _REGISTRY[case_id]
+            if existing != meta:
+                raise ValueError(f"test case {case_id} is declared twice")
+        _REGISTRY[case_id] = meta
+        _FUNCTIONS[case_id] = func
+        setattr(func, CASE_ATTRIBUTE, meta)
+        return func
+
+    return decorate(func) if func is not None else decorate
+
+
+def _meta(case_id: str, *, title: str | None, summary: str | None, use_cases: tuple[str, ...],
+          requirements: tuple[str, ...], time_needed: Callable[[Any], float] | None) -> CaseMeta:
     catalog = load_catalog()
     if case_id in catalog.test_cases:
         tc = catalog.test_cases[case_id]
@@ -82,20 +118,8 @@ def case(case_id: str, *, title: str | None = None, summary: str | None = None,
         meta = CaseMeta(case_id, own.group(2), own.group(1), title, summary or title, use_cases, requirements, (),
                         beyond_catalog=True)
     from ..reference.faults import FAULTS
-    meta = CaseMeta(**{**meta.__dict__, "faults": tuple(f.name for f in FAULTS.values() if case_id in f.fails),
+    return CaseMeta(**{**meta.__dict__, "faults": tuple(f.name for f in FAULTS.values() if case_id in f.fails),
                        "time_needed": time_needed})
-
-    def decorate(func: F) -> F:
-        if case_id in _REGISTRY and _REGISTRY[case_id] is not getattr(func, CASE_ATTRIBUTE, None):
-            existing = _REGISTRY[case_id]
-            if existing != meta:
-                raise ValueError(f"test case {case_id} is declared twice")
-        _REGISTRY[case_id] = meta
-        _FUNCTIONS[case_id] = func
-        setattr(func, CASE_ATTRIBUTE, meta)
-        return func
-
-    return decorate
 
 
 def case_of(func: Callable[..., Any]) -> CaseMeta | None:

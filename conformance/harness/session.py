@@ -179,13 +179,14 @@ async def station_under_test(ctx: RunContext) -> AsyncIterator[ChargingStationUn
 
 
 @contextlib.asynccontextmanager
-async def csms_under_test(ctx: RunContext) -> AsyncIterator[CsmsUnderTest]:
-    """The CSMS under test; the harness plays the configured station(s), disconnected afterwards."""
+async def csms_under_test(ctx: RunContext, *, last: bool) -> AsyncIterator[CsmsUnderTest]:
+    """The CSMS under test; the harness plays the configured station(s). Afterwards they stay connected for the
+    next case, or disconnect after the ``last`` CSMS case of the session."""
     sut = CsmsUnderTest(ctx)
     try:
         yield sut
     finally:
-        await sut.close_all()
+        await (sut.close_all() if last else sut.finish_case())
 
 
 def time_limit(meta: CaseMeta, ctx: RunContext) -> float:

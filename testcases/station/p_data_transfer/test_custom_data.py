@@ -1,46 +1,27 @@
 """Block P DataTransfer, the SUT is a Charging Station (the harness is its CSMS).
 
-P01 from the station's side is TC_P_01_CS. P02 (the station sends DataTransfer) has no case of
-ours: what it requires of a station (use DataTransfer only for what OCPP does not cover, a
-reversed-DNS vendorId) cannot be provoked or judged from outside, and which vendor extension a
-station sends is its own business.
+customData (Part 6 TC_P_03/04, no use case of Part 2).
 """
+
+from __future__ import annotations
 
 from typing import Any
 
 from conformance.harness import ABSENT, ChargingStationUnderTest, OneOf, case
 
-# The vendorId Part 6 uses in TC_P_01_CS: no station implements it.
-OCTT_VENDOR_ID = "org.openchargealliance.octt"
-UNUSED_MESSAGE_ID = "OcppConformanceUnusedMessage"  # the configured (unused) messageId
+from ._steps import answered
+
+
 # A CustomDataType (Part 4 §9): the required vendorId plus properties of the extension's own.
 CUSTOM_DATA = {"vendorId": "org.openconformance", "purpose": "conformance test, to be ignored", "sequence": 1}
 
 OFFLINE_THRESHOLD = {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "OfflineThreshold"}}
 
 # The configured values of TC_P_04_CS.
-CHARGING_PROFILE_ID = 1
 SCHEDULE_DURATION = 3600  # seconds
 
 
-def answered(side: ChargingStationUnderTest, what: str, response: Any, *, requirements: tuple[str, ...]) -> None:
-    """The request was answered with a CALLRESULT, not a CALLERROR."""
-    side.check.that(f"the station answers {what} with a CALLRESULT", response.ok, expected="CALLRESULT",
-                    actual=response.describe(), requirements=requirements)
-
-
-@case("TC_P_01_CS", requirements=("FR.02",))
-async def test_tc_p_01_cs(station: ChargingStationUnderTest) -> None:
-    """Data transfer for a vendor the station does not know: it answers with UnknownVendorId,
-    UnknownMessageId or Rejected, never with an error."""
-    response = await station.call("DataTransfer", {"vendorId": OCTT_VENDOR_ID, "messageId": UNUSED_MESSAGE_ID})
-    answered(station, "DataTransferRequest", response, requirements=("FR.02", "P01.FR.05", "P01.FR.06"))
-    station.check.fields("DataTransferResponse", response.payload, {
-        "status": OneOf("UnknownVendorId", "UnknownMessageId", "Rejected"),
-    }, requirements=("P01.FR.05", "P01.FR.06"))
-
-
-@case("TC_P_03_CS", requirements=("FR.02", "B05.FR.10", "B06.FR.04", "B06.FR.10"))
+@case(requirements=("FR.02", "B05.FR.10", "B06.FR.04", "B06.FR.10"))
 async def test_tc_p_03_cs(station: ChargingStationUnderTest) -> None:
     """Custom data: the station accepts Set- and GetVariables requests that carry customData at
     every level and handles them as if it were not there."""
@@ -89,7 +70,7 @@ def number_phases(station: ChargingStationUnderTest) -> int | None:
     return 3  # what an AC station assumes when it is omitted (K01.FR.49)
 
 
-@case("TC_P_04_CS", requirements=("FR.02", "K01.FR.15"))
+@case(requirements=("FR.02", "K01.FR.15"))
 async def test_tc_p_04_cs(station: ChargingStationUnderTest) -> None:
     """Custom data in a charging profile: a station with Smart Charging accepts a TxDefaultProfile
     whose profile and schedule period carry customData."""
@@ -102,16 +83,18 @@ async def test_tc_p_04_cs(station: ChargingStationUnderTest) -> None:
     phases = number_phases(station)
     if phases is not None:
         period["numberPhases"] = phases
-    profile = {"id": CHARGING_PROFILE_ID, "stackLevel": 0, "chargingProfilePurpose": "TxDefaultProfile",
+    # Ids of this run, not a constant that would replace a profile the station already holds (K01.FR.05).
+    profile_id, schedule_id = station.ctx.ids.next("chargingProfileId"), station.ctx.ids.next("chargingScheduleId")
+    profile = {"id": profile_id, "stackLevel": 0, "chargingProfilePurpose": "TxDefaultProfile",
                "chargingProfileKind": "Relative", "customData": CUSTOM_DATA,
-               "chargingSchedule": [{"id": 1, "duration": SCHEDULE_DURATION, "chargingRateUnit": unit,
+               "chargingSchedule": [{"id": schedule_id, "duration": SCHEDULE_DURATION, "chargingRateUnit": unit,
                                      "chargingSchedulePeriod": [period]}]}
     response = await station.call("SetChargingProfile", {"evseId": evse, "chargingProfile": profile})
     answered(station, "a SetChargingProfileRequest with customData", response, requirements=("FR.02",))
     station.check.fields("SetChargingProfileResponse", response.payload, {"status": "Accepted"},
                          requirements=("K01.FR.15",))
     # General precondition of the next cases: no charging schedules active.
-    cleared = await station.call("ClearChargingProfile", {"chargingProfileId": CHARGING_PROFILE_ID})
+    cleared = await station.call("ClearChargingProfile", {"chargingProfileId": profile_id})
     if not cleared.ok or cleared.payload.get("status") != "Accepted":
-        station.note(f"could not clear charging profile {CHARGING_PROFILE_ID}: "
+        station.note(f"could not clear charging profile {profile_id}: "
                      f"{cleared.payload if cleared.ok else cleared.describe()}")

@@ -1,29 +1,31 @@
-"""Part 6 reusable states (§2.18 for Charging Stations, §3.18 for CSMSs), implemented once.
+"""Part 6 reusable states of a Charging Station under test (§2.18), the harness being its CSMS.
 
-Each state is an async helper that drives the SUT into the state and checks the tool
-validations Part 6 lists for it. A case calls them in its "before" or "main" stage.
+Each state is an async helper that drives the station into the state and checks the tool validations Part 6
+lists for it; :mod:`.csms` has the same names for the same states of a CSMS under test.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-import uuid
+import time
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any, AsyncIterator
 
-from ..transport.connection import Connection, IncomingCall, Response
-from ..outcomes import CheckFailed, Inconclusive, SutTimeout
-from .checks import ABSENT, OneOf, Satisfies
-from ..protocol.frames import utc_now
-from .sides import ChargingStationUnderTest, CsmsUnderTest
+from ...outcomes import CheckFailed, Inconclusive, SutDisconnected, SutTimeout
+from ...protocol.frames import utc_now
+from ...transport.connection import Connection, IncomingCall, Response
+from ..checks import ABSENT, OneOf, Satisfies
+from ..sides import ChargingStationUnderTest
+from .common import AvailabilityRestore, availability_scope, scope_connectors
 
 BOOT_REASONS = ("ApplicationReset", "FirmwareUpdate", "LocalReset", "PowerUp", "RemoteReset", "ScheduledReset",
                 "Triggered", "Unknown", "Watchdog")
 
 
 @dataclass
-class StationBoot:
+class Boot:
     connection: Connection
     boot: IncomingCall
     connector_reports: dict[tuple[int, int], IncomingCall]
@@ -110,7 +112,7 @@ async def expect_connector_reports(sut: ChargingStationUnderTest, conn: Connecti
 
 async def booted(sut: ChargingStationUnderTest, *, via: str = "power_cycle", security_event: bool = True,
                  statuses: dict[tuple[int, int], str] | None = None,
-                 status_requirements: tuple[str, ...] = ("B01.FR.05",)) -> StationBoot:
+                 status_requirements: tuple[str, ...] = ("B01.FR.05",)) -> Boot:
     """Reusable state Booted (Charging Station): power cycle (``via="reboot"``: the station's own reboot;
     ``"reset"``: Reset Immediate), boot accepted, every connector reported (Available unless ``statuses``
     says otherwise, e.g. Unavailable that persisted, checked against ``status_requirements``), security
@@ -134,7 +136,7 @@ async def booted(sut: ChargingStationUnderTest, *, via: str = "power_cycle", sec
         event = await sut.expect_call("SecurityEventNotification", connection=conn)
         sut.check.fields("SecurityEventNotificationRequest", event.payload,
                          {"type": OneOf("StartupOfTheDevice", "ResetOrReboot")})
-    return StationBoot(conn, boot, reports, event)
+    return Boot(conn, boot, reports, event)
 
 
 TX_START_POINT = {"component": {"name": "TxCtrlr"}, "variable": {"name": "TxStartPoint"}}
@@ -208,18 +210,6 @@ async def ev_unplugged_afterwards(sut: ChargingStationUnderTest, evse: int, conn
                 sut.note(f"could not unplug the EV from EVSE {evse} connector {connector}: {exc}")
 
 
-def availability_scope(evse: int | None = None, connector: int | None = None) -> dict:
-    """The ChangeAvailabilityRequest fields that name a scope: nothing (the station), an EVSE, a connector."""
-    if evse is None:
-        return {}
-    return {"evse": {"id": evse} if connector is None else {"id": evse, "connectorId": connector}}
-
-
-def scope_connectors(sut: ChargingStationUnderTest | CsmsUnderTest, evse: int | None = None,
-                     connector: int | None = None) -> list[tuple[int, int]]:
-    """The configured connectors a ChangeAvailability scope covers."""
-    return [(e, c) for e, c in sut.connectors if evse is None or (e == evse and connector in (None, c))]
-
 
 async def change_availability(sut: ChargingStationUnderTest, operational: str, *, evse: int | None = None,
                               connector: int | None = None, status: object = "Accepted",
@@ -246,12 +236,6 @@ async def unavailable(sut: ChargingStationUnderTest, *, evse: int | None = None,
         sut, conn, {k: "Unavailable" for k in scope_connectors(sut, evse, connector)},
         requirements=report_requirements, what="every connector of the scope is reported Unavailable", since=mark)
 
-
-@dataclass
-class AvailabilityRestore:
-    """What :func:`availability_restored` sets back: ``pending`` scopes, as (evse, connector) pairs."""
-
-    pending: list[tuple[int | None, int | None]]
 
 
 @contextlib.asynccontextmanager
@@ -289,179 +273,6 @@ async def availability_restored(sut: ChargingStationUnderTest) -> AsyncIterator[
                          f"{exc}")
 
 
-@dataclass
-class CsmsBoot:
-    connection: Connection
-    boot: Response
-    statuses: list[Response]
-
-
-async def booted_csms(csms: CsmsUnderTest) -> CsmsBoot:
-    """Reusable state Booted (CSMS): the harness station connects, boots with reason PowerUp,
-    must be Accepted, and reports every connector Available."""
-    conn = await csms.connect()
-    station = csms.station
-    response = await csms.call("BootNotification", {
-        "reason": "PowerUp", "chargingStation": {"model": station.model, "vendorName": station.vendor_name}})
-    csms.check.fields("BootNotificationResponse", response.payload, {"status": "Accepted"},
-                      requirements=("B01.FR.02",))
-    statuses = []
-    for evse, connector in csms.connectors:
-        status = await csms.call("StatusNotification", {"timestamp": utc_now(), "connectorStatus": "Available",
-                                                        "evseId": evse, "connectorId": connector})
-        csms.check.that(f"the CSMS accepts the StatusNotification of EVSE {evse} connector {connector}", status.ok,
-                        expected="CALLRESULT", actual=status.describe(), requirements=("FR.02",))
-        statuses.append(status)
-    return CsmsBoot(conn, response, statuses)
-
-
-async def report_availability_csms(csms: CsmsUnderTest, connectors: list[tuple[int, int]], status: str) -> None:
-    """The harness station reports each connector's status by StatusNotification; the CSMS must answer
-    each with a CALLRESULT."""
-    for evse, connector in connectors:
-        response = await csms.call("StatusNotification", {"timestamp": utc_now(), "connectorStatus": status,
-                                                          "evseId": evse, "connectorId": connector})
-        csms.check.that(f"the CSMS accepts the StatusNotification {status} of EVSE {evse} connector {connector}",
-                        response.ok, expected="CALLRESULT", actual=response.describe(), requirements=("FR.02",))
-
-
-async def csms_changes_availability(csms: CsmsUnderTest, operational: str, *, evse: int | None = None,
-                                    connector: int | None = None) -> IncomingCall:
-    """On request (action ``csms_send``), the CSMS sends ChangeAvailabilityRequest for the station, an EVSE
-    or a connector; the tool validations of Part 6 (operationalStatus, evse.id, evse.connectorId, or no
-    evse for the whole station) are checked and the harness station answers Accepted."""
-    await csms.actions.do("csms_send", station=csms.identity, request="ChangeAvailability",
-                          payload={"operationalStatus": operational, **availability_scope(evse, connector)})
-    request = await csms.expect_call("ChangeAvailability")
-    scope = "G04" if evse is None else "G03"
-    csms.check.fields("ChangeAvailabilityRequest", request.payload, {"operationalStatus": operational},
-                      requirements=(scope,))
-    if evse is None:
-        csms.check.fields("ChangeAvailabilityRequest", request.payload, {"evse": ABSENT},
-                          requirements=("G04.FR.01",))
-    else:
-        csms.check.fields("ChangeAvailabilityRequest", request.payload, {
-            "evse.id": evse, "evse.connectorId": ABSENT if connector is None else connector}, requirements=(scope,))
-    return request
-
-
-async def unavailable_csms(csms: CsmsUnderTest, *, evse: int | None = None,
-                           connector: int | None = None) -> IncomingCall:
-    """Reusable state Unavailable (CSMS, Part 6 §3.18): the CSMS sends ChangeAvailability Inoperative for the
-    scope, the harness answers Accepted and reports every connector of the scope Unavailable."""
-    request = await csms_changes_availability(csms, "Inoperative", evse=evse, connector=connector)
-    await report_availability_csms(csms, scope_connectors(csms, evse, connector), "Unavailable")
-    return request
-
-
-@contextlib.asynccontextmanager
-async def csms_availability_restored(csms: CsmsUnderTest) -> AsyncIterator[AvailabilityRestore]:
-    """General precondition after an availability case of a CSMS: each scope in ``pending`` is made Operative
-    again through the CSMS (``csms_send``), answered Accepted and reported Available, even when the case
-    failed. A failed restore is noted, never the case's outcome."""
-    restore = AvailabilityRestore([])
-    try:
-        yield restore
-    finally:
-        for evse, connector in reversed(restore.pending):
-            try:
-                await csms.actions.do("csms_send", station=csms.identity, request="ChangeAvailability",
-                                      payload={"operationalStatus": "Operative",
-                                               **availability_scope(evse, connector)})
-                await csms.expect_call("ChangeAvailability")
-                await report_availability_csms(csms, scope_connectors(csms, evse, connector), "Available")
-                csms.note(f"restored: {availability_scope(evse, connector) or 'the station'} Operative")
-            except Exception as exc:  # action failures, timeouts, disconnects: never the case's outcome
-                csms.note(f"could not restore availability of {availability_scope(evse, connector) or 'the station'}"
-                          f": {exc}")
-
-
-@dataclass
-class CsmsTransaction:
-    """A transaction the harness station runs against the CSMS under test (Part 6 §3.18 states)."""
-
-    transaction_id: str
-    evse: int
-    connector: int
-    seq_no: int = 0
-    ended: bool = False
-
-
-async def _transaction_event(csms: CsmsUnderTest, tx: CsmsTransaction, event_type: str, trigger: str,
-                             charging_state: str, **extra: Any) -> Response:
-    payload: dict[str, Any] = {"eventType": event_type, "timestamp": utc_now(), "triggerReason": trigger,
-                               "seqNo": tx.seq_no, "transactionInfo": {"transactionId": tx.transaction_id,
-                                                                       "chargingState": charging_state}}
-    if tx.seq_no == 0:
-        payload["evse"] = {"id": tx.evse, "connectorId": tx.connector}
-    payload["transactionInfo"].update(extra.pop("info", {}))
-    payload.update(extra)
-    tx.seq_no += 1
-    response = await csms.call("TransactionEvent", payload)
-    csms.check.that(f"the CSMS answers TransactionEventRequest ({event_type}, {trigger}) with a CALLRESULT",
-                    response.ok, expected="CALLRESULT", actual=response.describe(), requirements=("FR.02",))
-    if event_type == "Ended":
-        tx.ended = True
-    return response
-
-
-async def energy_transfer_started_csms(csms: CsmsUnderTest, evse: int, connector: int) -> CsmsTransaction:
-    """Reusable states Authorized + EnergyTransferStarted (CSMS, Part 6 §3.18): the harness station authorizes
-    the configured valid idToken (AuthorizeResponse and TransactionEventResponse must say Accepted), starts a
-    transaction, reports the connector Occupied, the cable plugged in and the energy transfer Charging."""
-    token = csms.config.id_tokens.valid.to_ocpp()
-    authorize = await csms.call("Authorize", {"idToken": token})
-    csms.check.fields("AuthorizeResponse", authorize.payload if authorize.ok else {}, {
-        "idTokenInfo.status": "Accepted"})
-    tx = CsmsTransaction(f"G-{uuid.uuid4().hex[:12]}", evse, connector)
-    started = await _transaction_event(csms, tx, "Started", "Authorized", "Idle", idToken=token)
-    csms.check.fields("TransactionEventResponse", started.payload, {"idTokenInfo.status": "Accepted"})
-    await report_availability_csms(csms, [(evse, connector)], "Occupied")
-    await _transaction_event(csms, tx, "Updated", "CablePluggedIn", "EVConnected",
-                             evse={"id": evse, "connectorId": connector})
-    await _transaction_event(csms, tx, "Updated", "ChargingStateChanged", "Charging")
-    return tx
-
-
-async def transaction_ends_csms(csms: CsmsUnderTest, tx: CsmsTransaction, *, status_after: str = "Available") -> None:
-    """Reusable states StopAuthorized, EVConnectedPostSession and EVDisconnected (CSMS, Part 6 §3.18): the
-    stop is authorized (TransactionEventResponse idTokenInfo Accepted), the energy transfer stops, the EV is
-    unplugged: the connector is reported ``status_after`` (Available, or Unavailable when a change of
-    availability was scheduled, G01.FR.05) and the transaction Ended with stoppedReason EVDisconnected."""
-    token = csms.config.id_tokens.valid.to_ocpp()
-    stop = await _transaction_event(csms, tx, "Updated", "StopAuthorized", "Charging", idToken=token)
-    csms.check.fields("TransactionEventResponse", stop.payload, {"idTokenInfo.status": "Accepted"})
-    await _transaction_event(csms, tx, "Updated", "ChargingStateChanged", "EVConnected")
-    await report_availability_csms(csms, [(tx.evse, tx.connector)], status_after)
-    await _transaction_event(csms, tx, "Ended", "EVCommunicationLost", "Idle", info={"stoppedReason": "EVDisconnected"})
-
-
-@contextlib.asynccontextmanager
-async def csms_transaction_closed(csms: CsmsUnderTest) -> AsyncIterator[list[CsmsTransaction]]:
-    """General precondition after a CSMS case with a transaction: every transaction the case put in the
-    yielded list and did not end is ended (EV unplugged, connector Available), even when the case failed."""
-    transactions: list[CsmsTransaction] = []
-    try:
-        yield transactions
-    finally:
-        for tx in transactions:
-            if tx.ended:
-                continue
-            try:
-                await report_availability_csms(csms, [(tx.evse, tx.connector)], "Available")
-                await _transaction_event(csms, tx, "Ended", "EVCommunicationLost", "Idle",
-                                         info={"stoppedReason": "EVDisconnected"})
-            except Exception as exc:  # timeouts, disconnects: never the case's outcome
-                csms.note(f"could not end transaction {tx.transaction_id}: {exc}")
-
-
-__all__ = ["booted", "booted_csms", "StationBoot", "CsmsBoot", "expect_connector_reports",
-           "expect_availability_reports", "availability_scope", "scope_connectors", "change_availability",
-           "unavailable", "availability_restored", "AvailabilityRestore", "report_availability_csms",
-           "csms_changes_availability", "unavailable_csms", "csms_availability_restored", "tx_start_points",
-           "EvConnected", "ev_connected_pre_session", "ev_unplugged_afterwards", "CsmsTransaction",
-           "energy_transfer_started_csms", "transaction_ends_csms", "csms_transaction_closed"]
-
 
 # --------------------------------------------------------------------------- station-side transactions (Part 6 §2)
 
@@ -474,7 +285,7 @@ async def tx_stop_points(sut: ChargingStationUnderTest) -> list[str]:
 
 
 @dataclass
-class StationTransaction:
+class Transaction:
     """A transaction of the Charging Station under test, as the harness CSMS follows it through the Part 6
     §2.18 reusable states. ``transaction_id`` is None until the station sent its first TransactionEventRequest
     (with TxStartPoint PowerPathClosed, say, authorizing alone starts nothing); ``events`` are the station's
@@ -523,11 +334,11 @@ class StationTransaction:
         return incoming
 
 
-def _tx_registry(sut: ChargingStationUnderTest) -> list[StationTransaction] | None:
+def _tx_registry(sut: ChargingStationUnderTest) -> list[Transaction] | None:
     return getattr(sut, "_station_transactions", None)
 
 
-async def _next_tx_event(sut: ChargingStationUnderTest, tx: StationTransaction, what: str, *,
+async def _next_tx_event(sut: ChargingStationUnderTest, tx: Transaction, what: str, *,
                          requirements: tuple[str, ...], timeout: float | None = None) -> IncomingCall:
     """The next (not yet claimed) TransactionEventRequest of ``tx``; a missing one fails the case naming
     ``requirements``."""
@@ -548,7 +359,7 @@ def _token_fields(sut: ChargingStationUnderTest) -> dict[str, Any]:
 
 
 async def authorized(sut: ChargingStationUnderTest, evse: int, connector: int, *,
-                     tx: StationTransaction | None = None) -> StationTransaction:
+                     tx: Transaction | None = None) -> Transaction:
     """Reusable state Authorized (Charging Station, Part 6 §2.18, way A: local authorization): the configured
     valid idToken is presented at the EVSE (action ``present_id_token``).
 
@@ -558,12 +369,12 @@ async def authorized(sut: ChargingStationUnderTest, evse: int, connector: int, *
     contains Authorized or the transaction already started (``tx`` from EVConnectedPreSession with
     TxStartPoint EVConnected); otherwise Part 6 does not require it here (with PowerPathClosed and the EV
     plugged in, the transaction may start now, E01.FR.05: :func:`energy_transfer_started` takes that event).
-    ParkingBayOccupied, optional in Part 6, is skipped. Returns ``tx`` (a new :class:`StationTransaction` when None), marked authorized; inside
+    ParkingBayOccupied, optional in Part 6, is skipped. Returns ``tx`` (a new :class:`Transaction` when None), marked authorized; inside
     :func:`transactions_ended_afterwards` a new one is registered for the restore."""
     conn = sut.connection
     if tx is None:
-        tx = StationTransaction(evse, connector, start_points=await tx_start_points(sut),
-                                stop_points=await tx_stop_points(sut), since=conn.mark(), connection=conn)
+        tx = Transaction(evse, connector, start_points=await tx_start_points(sut),
+                         stop_points=await tx_stop_points(sut), since=conn.mark(), connection=conn)
         registry = _tx_registry(sut)
         if registry is not None:
             registry.append(tx)
@@ -603,14 +414,14 @@ async def authorized(sut: ChargingStationUnderTest, evse: int, connector: int, *
 
 
 async def ev_connected_transaction(sut: ChargingStationUnderTest, evse: int, connector: int, *,
-                                   requirements: tuple[str, ...] = ("G01.FR.03",)) -> StationTransaction:
+                                   requirements: tuple[str, ...] = ("G01.FR.03",)) -> Transaction:
     """Reusable state EVConnectedPreSession (:func:`ev_connected_pre_session`: plug in, Occupied, the Started
-    event when TxStartPoint contains EVConnected) as the beginning of a :class:`StationTransaction`, for cases
+    event when TxStartPoint contains EVConnected) as the beginning of a :class:`Transaction`, for cases
     that plug in before authorizing (pass it as ``tx`` to :func:`authorized` / :func:`energy_transfer_started`).
     Inside :func:`transactions_ended_afterwards` it is registered for the restore before the EV is plugged in."""
     conn = sut.connection
-    tx = StationTransaction(evse, connector, start_points=await tx_start_points(sut),
-                            stop_points=await tx_stop_points(sut), since=conn.mark(), connection=conn, plugged=True)
+    tx = Transaction(evse, connector, start_points=await tx_start_points(sut),
+                     stop_points=await tx_stop_points(sut), since=conn.mark(), connection=conn, plugged=True)
     registry = _tx_registry(sut)
     if registry is not None:
         registry.append(tx)
@@ -621,7 +432,7 @@ async def ev_connected_transaction(sut: ChargingStationUnderTest, evse: int, con
 
 
 async def energy_transfer_started(sut: ChargingStationUnderTest, evse: int, connector: int, *,
-                                  tx: StationTransaction | None = None) -> StationTransaction:
+                                  tx: Transaction | None = None) -> Transaction:
     """Reusable state EnergyTransferStarted (Charging Station, Part 6 §2.18), in Part 6's order: Authorized
     first (unless ``tx`` is already authorized), then, unless the EV is plugged in already (``tx`` from
     EVConnectedPreSession), Part 1: the EV is plugged in (action ``plug_in``), the connector reported
@@ -629,7 +440,7 @@ async def energy_transfer_started(sut: ChargingStationUnderTest, evse: int, conn
     TransactionEventRequest with triggerReason CablePluggedIn and chargingState EVConnected. Part 2: the
     station's TransactionEventRequests are followed until one reports chargingState Charging (triggerReason
     ChargingStateChanged, step 9); the transaction must have started with eventType Started for the EVSE,
-    and one of its events must carry the valid idToken (E01.FR.10). Returns the :class:`StationTransaction`."""
+    and one of its events must carry the valid idToken (E01.FR.10). Returns the :class:`Transaction`."""
     if tx is None or not tx.authorized:
         tx = await authorized(sut, evse, connector, tx=tx)
     conn = sut.connection
@@ -681,7 +492,7 @@ def _stopped_locally(sut: ChargingStationUnderTest, event: IncomingCall) -> None
                      requirements=("E07.FR.04", "E07.FR.05"))
 
 
-async def stop_authorized(sut: ChargingStationUnderTest, tx: StationTransaction) -> IncomingCall:
+async def stop_authorized(sut: ChargingStationUnderTest, tx: Transaction) -> IncomingCall:
     """Reusable state StopAuthorized (Charging Station, Part 6 §2.18, way A): the same idToken is presented
     again (action ``present_id_token``); the station must send a TransactionEventRequest with triggerReason
     StopAuthorized and the idToken omitted or the presented one (step 1). With TxStopPoint Authorized (or
@@ -714,7 +525,7 @@ async def stop_authorized(sut: ChargingStationUnderTest, tx: StationTransaction)
     return event
 
 
-async def ev_connected_post_session(sut: ChargingStationUnderTest, tx: StationTransaction) -> IncomingCall | None:
+async def ev_connected_post_session(sut: ChargingStationUnderTest, tx: Transaction) -> IncomingCall | None:
     """Reusable state EVConnectedPostSession (Charging Station, Part 6 §2.18): unless the transaction has ended
     already, the station reports the energy transfer stopped: triggerReason ChargingStateChanged,
     chargingState EVConnected (step 1; Ended is accepted, e.g. TxStopPoint EnergyTransfer, then with
@@ -740,7 +551,7 @@ async def ev_connected_post_session(sut: ChargingStationUnderTest, tx: StationTr
     return event
 
 
-async def ev_disconnected(sut: ChargingStationUnderTest, tx: StationTransaction, *, status: str = "Available",
+async def ev_disconnected(sut: ChargingStationUnderTest, tx: Transaction, *, status: str = "Available",
                           status_requirements: tuple[str, ...] = ("G01.FR.04",),
                           report: bool = True) -> IncomingCall | None:
     """Reusable state EVDisconnected (Charging Station, Part 6 §2.18): the EV is unplugged (action ``unplug``),
@@ -767,7 +578,7 @@ async def ev_disconnected(sut: ChargingStationUnderTest, tx: StationTransaction,
     return event
 
 
-async def parking_bay_unoccupied(sut: ChargingStationUnderTest, tx: StationTransaction) -> IncomingCall | None:
+async def parking_bay_unoccupied(sut: ChargingStationUnderTest, tx: Transaction) -> IncomingCall | None:
     """Reusable state ParkingBayUnoccupied (Charging Station, Part 6 §2.18): only when the transaction is still
     running and TxStopPoint contains ParkingBayOccupancy, the EV leaves the bay (action ``drive_out``) and
     the station ends the transaction: triggerReason EVDeparted, eventType Ended, stoppedReason Local. Otherwise
@@ -786,7 +597,7 @@ async def parking_bay_unoccupied(sut: ChargingStationUnderTest, tx: StationTrans
     return event
 
 
-async def _end_quietly(sut: ChargingStationUnderTest, tx: StationTransaction) -> None:
+async def _end_quietly(sut: ChargingStationUnderTest, tx: Transaction) -> None:
     """Stop, unplug and drain one transaction without judging anything (used by the restore)."""
     conn, since = tx.since_on(sut)
     token = sut.config.id_tokens.valid
@@ -823,17 +634,17 @@ async def _end_quietly(sut: ChargingStationUnderTest, tx: StationTransaction) ->
 
 
 @contextlib.asynccontextmanager
-async def transactions_ended_afterwards(sut: ChargingStationUnderTest) -> AsyncIterator[list[StationTransaction]]:
-    """General precondition after a case with transactions on the station: every :class:`StationTransaction`
+async def transactions_ended_afterwards(sut: ChargingStationUnderTest) -> AsyncIterator[list[Transaction]]:
+    """General precondition after a case with transactions on the station: every :class:`Transaction`
     in the yielded list (the helpers :func:`authorized` / :func:`energy_transfer_started` add the ones they
     create inside the block; a case may add its own) that is still running, authorized or plugged in at the
     end (a case that waited for a transaction's Ended event itself, e.g. after a reset, records it with
-    :meth:`StationTransaction.record`) is stopped (the idToken presented again), the EV unplugged and the transaction's Ended event awaited
+    :meth:`Transaction.record`) is stopped (the idToken presented again), the EV unplugged and the transaction's Ended event awaited
     (after ``drive_out`` when TxStopPoint has ParkingBayOccupancy), even when the case failed, so the
     connector is free for the next case. Nothing is judged; a failed restore is noted, never the case's
     outcome. Availability a case changed is :func:`availability_restored`'s job (enter that one first)."""
     previous = _tx_registry(sut)
-    transactions: list[StationTransaction] = []
+    transactions: list[Transaction] = []
     sut._station_transactions = transactions  # type: ignore[attr-defined]
     try:
         yield transactions
@@ -850,12 +661,9 @@ async def transactions_ended_afterwards(sut: ChargingStationUnderTest) -> AsyncI
                 sut.note(f"could not end transaction {tx.transaction_id or '(not started)'} on EVSE {tx.evse}: {exc}")
 
 
+
+
 # --------------------------------------------------------------------------- boot states (B02/B03)
-import asyncio  # noqa: E402  (this section's own imports)
-import time as _boot_time  # noqa: E402
-
-from ..outcomes import SutDisconnected as _SutDisconnected  # noqa: E402
-
 # A station's timers may fire this much before the interval ends (timer granularity); the harness measures from
 # the moment it answered to the moment the retry arrived, which network latency only lengthens.
 BOOT_TIMER_GRANULARITY = 0.05
@@ -885,7 +693,7 @@ class BootAnswers:
     def __call__(self, incoming: IncomingCall) -> dict[str, Any]:
         status = "Accepted" if self.accept_reason and incoming.payload.get("reason") == self.accept_reason \
             else self.status
-        self.log.append(BootAnswer(incoming, status, self.interval, _boot_time.monotonic()))
+        self.log.append(BootAnswer(incoming, status, self.interval, time.monotonic()))
         return {"currentTime": utc_now(), "interval": self.interval, "status": status}
 
     @property
@@ -917,19 +725,19 @@ async def boot_answered(sut: ChargingStationUnderTest, status: str, interval: in
 
 async def _boot_accepted_again(sut: ChargingStationUnderTest, answers: BootAnswers) -> None:
     timeout = answers.interval + sut.tolerance + sut.ctx.scaled(sut.config.timing.connect_timeout)
-    deadline = _boot_time.monotonic() + timeout
+    deadline = time.monotonic() + timeout
     try:
         while answers.last.status != "Accepted":
             previous = answers.last.boot
             conn = previous.connection
             if not conn.is_open:
                 conn = await sut.server.wait_for_connection(sut.identity,
-                                                            timeout=max(0.0, deadline - _boot_time.monotonic()))
+                                                            timeout=max(0.0, deadline - time.monotonic()))
             since = conn.mailbox.index(previous) + 1 if previous in conn.mailbox else 0
-            with contextlib.suppress(_SutDisconnected):
+            with contextlib.suppress(SutDisconnected):
                 boot = await conn.expect_call("BootNotification", since=since,
-                                              timeout=max(0.0, deadline - _boot_time.monotonic()))
-                async with asyncio.timeout(max(0.1, deadline - _boot_time.monotonic())):
+                                              timeout=max(0.0, deadline - time.monotonic()))
+                async with asyncio.timeout(max(0.1, deadline - time.monotonic())):
                     await boot.answered.wait()
         await _boot_reports_done(sut, answers.last.boot)
         sut.note("restored: the station booted again and was accepted")
@@ -952,11 +760,11 @@ async def _boot_reports_done(sut: ChargingStationUnderTest, boot: IncomingCall) 
     pending = set(sut.connectors)
     for incoming in conn.mailbox[start:]:
         pending -= reported(incoming)
-    deadline = _boot_time.monotonic() + sut.message_timeout
+    deadline = time.monotonic() + sut.message_timeout
     while pending and conn.is_open:
         try:
             pending -= reported(await conn.expect_one_of(AVAILABILITY_REPORTS, since=start, timeout=max(
-                0.0, deadline - _boot_time.monotonic())))
+                0.0, deadline - time.monotonic())))
         except CheckFailed:
             sut.note(f"no status report of connector(s) {sorted(pending)} after the accepted boot")
             return
@@ -978,22 +786,22 @@ async def expect_boot_retry(sut: ChargingStationUnderTest, answers: BootAnswers,
     count = sut.connection_count()
     deadline = last.answered_at + interval + sut.tolerance
     window = f"between {interval}s and {interval + sut.tolerance:g}s after the {last.status} answer"
-    sut.protocol_wait(max(0.0, last.answered_at + interval - _boot_time.monotonic()),
+    sut.protocol_wait(max(0.0, last.answered_at + interval - time.monotonic()),
                       f"the boot retry interval of the {last.status} answer")
     calls: list[IncomingCall] = []
     try:
         try:
             retry = await conn.expect_call("BootNotification", since=since,
-                                           timeout=max(0.0, deadline - _boot_time.monotonic()))
+                                           timeout=max(0.0, deadline - time.monotonic()))
             calls = conn.mailbox[since:conn.mailbox.index(retry)]
-        except _SutDisconnected:
+        except SutDisconnected:
             sut.check.that(f"the station keeps the connection open after a {last.status} boot", may_close,
                            expected="connection open", actual=f"closed: {conn.close_reason}",
                            requirements=open_requirements)
             calls = list(conn.mailbox[since:])
             conn = await sut.server.wait_for_connection(sut.identity, after=count,
-                                                        timeout=max(0.0, deadline - _boot_time.monotonic()))
-            retry = await conn.expect_call("BootNotification", timeout=max(0.0, deadline - _boot_time.monotonic()))
+                                                        timeout=max(0.0, deadline - time.monotonic()))
+            retry = await conn.expect_call("BootNotification", timeout=max(0.0, deadline - time.monotonic()))
             calls += conn.mailbox[:conn.mailbox.index(retry)]
     except SutTimeout as exc:
         sut.check.that(f"the station sends BootNotificationRequest again {window}", False,
@@ -1010,34 +818,11 @@ async def expect_boot_retry(sut: ChargingStationUnderTest, answers: BootAnswers,
     return conn, retry
 
 
-@contextlib.asynccontextmanager
-async def csms_boot_status(csms: CsmsUnderTest, status: str) -> AsyncIterator[None]:
-    """The CSMS is configured (``csms_configure boot_status``) to answer the harness station's BootNotification
-    with ``status``; afterwards it is configured back to Accepted (a failure is noted)."""
-    await csms.actions.do("csms_configure", setting="boot_status", value=status, station=csms.identity)
-    try:
-        yield
-    finally:
-        try:
-            await csms.actions.do("csms_configure", setting="boot_status", value="Accepted", station=csms.identity)
-        except Exception as exc:  # action failures: never the case's outcome
-            csms.note(f"could not configure the CSMS back to accept the station: {exc}")
 
-
-async def boot_csms(csms: CsmsUnderTest, reason: str = "PowerUp") -> Response:
-    """The harness station sends BootNotificationRequest with ``reason`` and its configured model and vendor;
-    the CSMS must answer it with a CALLRESULT (B01.FR.02)."""
-    station = csms.station
-    response = await csms.call("BootNotification", {
-        "reason": reason, "chargingStation": {"model": station.model, "vendorName": station.vendor_name}})
-    csms.check.that("the CSMS answers BootNotificationRequest with a CALLRESULT", response.ok, expected="CALLRESULT",
-                    actual=response.describe(), requirements=("B01.FR.02",))
-    return response
-
-
-__all__ += ["BootAnswer", "BootAnswers", "boot_answered", "expect_boot_retry", "csms_boot_status", "boot_csms",
-            "BOOT_TIMER_GRANULARITY"]
-
-
-
-# --------------------------------------------------------------------------- reports (B07/B08)
+__all__ = ["authorized", "AVAILABILITY_REPORTS", "availability_restored", "availability_scope", "AvailabilityRestore",
+           "Boot", "boot_answered", "BOOT_REASONS", "BOOT_TIMER_GRANULARITY", "BootAnswer", "BootAnswers", "booted",
+           "change_availability", "energy_transfer_started", "ev_connected_post_session", "ev_connected_pre_session",
+           "ev_connected_transaction", "ev_disconnected", "ev_unplugged_afterwards", "EvConnected",
+           "expect_availability_reports", "expect_boot_retry", "expect_connector_reports", "parking_bay_unoccupied",
+           "scope_connectors", "stop_authorized", "Transaction", "transactions_ended_afterwards", "TX_START_POINT",
+           "tx_start_points", "TX_STOP_POINT", "tx_stop_points", "unavailable"]

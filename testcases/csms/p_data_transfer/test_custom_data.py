@@ -1,50 +1,30 @@
 """Block P DataTransfer, the SUT is a CSMS (the harness plays the Charging Station).
 
-P02 from the CSMS's side is TC_P_02_CSMS. P01 (the CSMS sends DataTransfer) has no case of
-ours: its requirements on the sender (use DataTransfer only for what OCPP does not cover, a
-reversed-DNS vendorId) cannot be judged from one request, and which vendor extension a CSMS
-sends is its own business.
+customData (Part 6 TC_P_03/04, no use case of Part 2).
 """
 
-import uuid
-from typing import Any
+from __future__ import annotations
 
-from conformance.harness import CsmsUnderTest, OneOf, case, reusable_state
+
+from conformance.harness import CsmsUnderTest, case
+from conformance.harness.reusable_states import csms as states
 from conformance.protocol.frames import utc_now
 from conformance.outcomes import CheckFailed, Inconclusive
 
-# A vendorId no CSMS implements (the one Part 6 uses towards stations) and an unused messageId.
-UNKNOWN_VENDOR_ID = "org.openchargealliance.octt"
-UNUSED_MESSAGE_ID = "OcppConformanceUnusedMessage"
+from ._steps import answered
+
+
 # A CustomDataType (Part 4 §9): the required vendorId plus properties of the extension's own.
 CUSTOM_DATA = {"vendorId": "org.openconformance", "purpose": "conformance test, to be ignored", "sequence": 1}
 
 
-def answered(csms: CsmsUnderTest, what: str, response: Any, *, requirements: tuple[str, ...]) -> None:
-    """The request was answered with a CALLRESULT, not a CALLERROR."""
-    csms.check.that(f"the CSMS answers {what} with a CALLRESULT", response.ok, expected="CALLRESULT",
-                    actual=response.describe(), requirements=requirements)
-
-
-@case("TC_P_02_CSMS")
-async def test_tc_p_02_csms(csms: CsmsUnderTest) -> None:
-    """Data transfer for a vendor the CSMS does not know: it answers with UnknownVendorId,
-    UnknownMessageId or Rejected, never with an error."""
-    await reusable_state.booted_csms(csms)
-    response = await csms.call("DataTransfer", {"vendorId": UNKNOWN_VENDOR_ID, "messageId": UNUSED_MESSAGE_ID})
-    answered(csms, "DataTransferRequest", response, requirements=("P02.FR.06", "P02.FR.07"))
-    csms.check.fields("DataTransferResponse", response.payload, {
-        "status": OneOf("UnknownVendorId", "UnknownMessageId", "Rejected"),
-    }, requirements=("P02.FR.06", "P02.FR.07"))
-
-
-@case("TC_P_03_CSMS", requirements=("FR.02",))
+@case(requirements=("FR.02",))
 async def test_tc_p_03_csms(csms: CsmsUnderTest) -> None:
     """Custom data: the CSMS accepts a StatusNotification and a TransactionEvent that carry
     customData, at the top and inside transactionInfo."""
-    await reusable_state.booted_csms(csms)
+    await states.booted(csms)
     evse, connector = csms.connectors[0]
-    transaction_id = f"P03-{uuid.uuid4().hex[:12]}"
+    transaction_id = csms.ctx.ids.text("transactionId", "P03-")
     occupied = started = None
     try:
         occupied = await csms.call("StatusNotification", {

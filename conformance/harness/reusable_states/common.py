@@ -1,0 +1,33 @@
+"""What the station-side and the CSMS-side reusable states share: the scope of a ChangeAvailability and
+what an availability case sets back. Both :mod:`.station` and :mod:`.csms` export these names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..sides import ChargingStationUnderTest, CsmsUnderTest
+
+
+def availability_scope(evse: int | None = None, connector: int | None = None) -> dict:
+    """The ChangeAvailabilityRequest fields that name a scope: nothing (the station), an EVSE, a connector."""
+    if evse is None:
+        return {}
+    return {"evse": {"id": evse} if connector is None else {"id": evse, "connectorId": connector}}
+
+
+def scope_connectors(sut: ChargingStationUnderTest | CsmsUnderTest, evse: int | None = None,
+                     connector: int | None = None) -> list[tuple[int, int]]:
+    """The configured connectors a ChangeAvailability scope covers."""
+    return [(e, c) for e, c in sut.connectors if evse is None or (e == evse and connector in (None, c))]
+
+
+
+@dataclass
+class AvailabilityRestore:
+    """What :func:`availability_restored` sets back: ``pending`` scopes, as (evse, connector) pairs."""
+
+    pending: list[tuple[int | None, int | None]]
+
+
+
+__all__ = ["availability_scope", "scope_connectors", "AvailabilityRestore"]

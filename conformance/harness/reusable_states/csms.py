@@ -1,0 +1,218 @@
+"""Part 6 reusable states of a CSMS under test (§3.18), the harness playing the Charging Station.
+
+The same names as :mod:`.station` for the same states (``booted``, ``unavailable``, ``availability_restored``,
+``energy_transfer_started``, ...), each driving the CSMS and judging its answers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from typing import Any, AsyncIterator
+
+from ...protocol.frames import utc_now
+from ...transport.connection import Connection, IncomingCall, Response
+from ..checks import ABSENT
+from ..sides import CsmsUnderTest
+from .common import AvailabilityRestore, availability_scope, scope_connectors
+
+
+@dataclass
+class Boot:
+    connection: Connection
+    boot: Response | None  # None: the station was still booted and idle, it did not boot again
+    statuses: list[Response]
+
+
+async def booted(csms: CsmsUnderTest, *, power_cycle: bool = False) -> Boot:
+    """Reusable state Booted (CSMS): the harness station connects, boots with reason PowerUp and its configured
+    model and vendor, must be Accepted, and reports every connector Available.
+
+    A station still connected, booted and idle from the case before is in that state already and is not power
+    cycled again: a real station stays connected between cases (issue 8 §2). ``power_cycle`` makes it reconnect
+    and boot anyway, for a case whose scenario is the boot itself (TC_B_01_CSMS)."""
+    station = csms.station
+    if station.booted_and_idle and not power_cycle:
+        csms.note("Booted: the harness station is still connected, booted and idle; it does not boot again")
+        return Boot(csms.connection, None, [])
+    conn = await csms.connect()
+    response = await csms.call("BootNotification", {"reason": "PowerUp", "chargingStation": station.charging_station})
+    csms.check.fields("BootNotificationResponse", response.payload, {"status": "Accepted"},
+                      requirements=("B01.FR.02",))
+    statuses = []
+    for evse, connector in csms.connectors:
+        status = await csms.call("StatusNotification", {"timestamp": utc_now(), "connectorStatus": "Available",
+                                                        "evseId": evse, "connectorId": connector})
+        csms.check.that(f"the CSMS accepts the StatusNotification of EVSE {evse} connector {connector}", status.ok,
+                        expected="CALLRESULT", actual=status.describe(), requirements=("FR.02",))
+        statuses.append(status)
+    return Boot(conn, response, statuses)
+
+
+async def report_availability(csms: CsmsUnderTest, connectors: list[tuple[int, int]], status: str) -> None:
+    """The harness station reports each connector's status by StatusNotification; the CSMS must answer
+    each with a CALLRESULT."""
+    for evse, connector in connectors:
+        response = await csms.call("StatusNotification", {"timestamp": utc_now(), "connectorStatus": status,
+                                                          "evseId": evse, "connectorId": connector})
+        csms.check.that(f"the CSMS accepts the StatusNotification {status} of EVSE {evse} connector {connector}",
+                        response.ok, expected="CALLRESULT", actual=response.describe(), requirements=("FR.02",))
+
+
+async def change_availability(csms: CsmsUnderTest, operational: str, *, evse: int | None = None,
+                              connector: int | None = None) -> IncomingCall:
+    """On request (action ``csms_send``), the CSMS sends ChangeAvailabilityRequest for the station, an EVSE
+    or a connector; the tool validations of Part 6 (operationalStatus, evse.id, evse.connectorId, or no
+    evse for the whole station) are checked and the harness station answers Accepted."""
+    await csms.actions.do("csms_send", station=csms.identity, request="ChangeAvailability",
+                          payload={"operationalStatus": operational, **availability_scope(evse, connector)})
+    request = await csms.expect_call("ChangeAvailability")
+    scope = "G04" if evse is None else "G03"
+    csms.check.fields("ChangeAvailabilityRequest", request.payload, {"operationalStatus": operational},
+                      requirements=(scope,))
+    if evse is None:
+        csms.check.fields("ChangeAvailabilityRequest", request.payload, {"evse": ABSENT},
+                          requirements=("G04.FR.01",))
+    else:
+        csms.check.fields("ChangeAvailabilityRequest", request.payload, {
+            "evse.id": evse, "evse.connectorId": ABSENT if connector is None else connector}, requirements=(scope,))
+    return request
+
+
+async def unavailable(csms: CsmsUnderTest, *, evse: int | None = None,
+                      connector: int | None = None) -> IncomingCall:
+    """Reusable state Unavailable (CSMS, Part 6 §3.18): the CSMS sends ChangeAvailability Inoperative for the
+    scope, the harness answers Accepted and reports every connector of the scope Unavailable."""
+    request = await change_availability(csms, "Inoperative", evse=evse, connector=connector)
+    await report_availability(csms, scope_connectors(csms, evse, connector), "Unavailable")
+    return request
+
+
+@contextlib.asynccontextmanager
+async def availability_restored(csms: CsmsUnderTest) -> AsyncIterator[AvailabilityRestore]:
+    """General precondition after an availability case of a CSMS: each scope in ``pending`` is made Operative
+    again through the CSMS (``csms_send``), answered Accepted and reported Available, even when the case
+    failed. A failed restore is noted, never the case's outcome."""
+    restore = AvailabilityRestore([])
+    try:
+        yield restore
+    finally:
+        for evse, connector in reversed(restore.pending):
+            try:
+                await csms.actions.do("csms_send", station=csms.identity, request="ChangeAvailability",
+                                      payload={"operationalStatus": "Operative",
+                                               **availability_scope(evse, connector)})
+                await csms.expect_call("ChangeAvailability")
+                await report_availability(csms, scope_connectors(csms, evse, connector), "Available")
+                csms.note(f"restored: {availability_scope(evse, connector) or 'the station'} Operative")
+            except Exception as exc:  # action failures, timeouts, disconnects: never the case's outcome
+                csms.note(f"could not restore availability of {availability_scope(evse, connector) or 'the station'}"
+                          f": {exc}")
+
+
+@dataclass
+class Transaction:
+    """A transaction the harness station runs against the CSMS under test (Part 6 §3.18 states)."""
+
+    transaction_id: str
+    evse: int
+    connector: int
+    seq_no: int = 0
+    ended: bool = False
+
+
+async def _transaction_event(csms: CsmsUnderTest, tx: Transaction, event_type: str, trigger: str,
+                             charging_state: str, **extra: Any) -> Response:
+    payload: dict[str, Any] = {"eventType": event_type, "timestamp": utc_now(), "triggerReason": trigger,
+                               "seqNo": tx.seq_no, "transactionInfo": {"transactionId": tx.transaction_id,
+                                                                       "chargingState": charging_state}}
+    if tx.seq_no == 0:
+        payload["evse"] = {"id": tx.evse, "connectorId": tx.connector}
+    payload["transactionInfo"].update(extra.pop("info", {}))
+    payload.update(extra)
+    tx.seq_no += 1
+    response = await csms.call("TransactionEvent", payload)
+    csms.check.that(f"the CSMS answers TransactionEventRequest ({event_type}, {trigger}) with a CALLRESULT",
+                    response.ok, expected="CALLRESULT", actual=response.describe(), requirements=("FR.02",))
+    if event_type == "Ended":
+        tx.ended = True
+    return response
+
+
+async def energy_transfer_started(csms: CsmsUnderTest, evse: int, connector: int) -> Transaction:
+    """Reusable states Authorized + EnergyTransferStarted (CSMS, Part 6 §3.18): the harness station authorizes
+    the configured valid idToken (AuthorizeResponse and TransactionEventResponse must say Accepted), starts a
+    transaction, reports the connector Occupied, the cable plugged in and the energy transfer Charging."""
+    token = csms.config.id_tokens.valid.to_ocpp()
+    authorize = await csms.call("Authorize", {"idToken": token})
+    csms.check.fields("AuthorizeResponse", authorize.payload if authorize.ok else {}, {
+        "idTokenInfo.status": "Accepted"})
+    tx = Transaction(csms.ctx.ids.text("transactionId", "G-"), evse, connector)
+    started = await _transaction_event(csms, tx, "Started", "Authorized", "Idle", idToken=token)
+    csms.check.fields("TransactionEventResponse", started.payload, {"idTokenInfo.status": "Accepted"})
+    await report_availability(csms, [(evse, connector)], "Occupied")
+    await _transaction_event(csms, tx, "Updated", "CablePluggedIn", "EVConnected",
+                             evse={"id": evse, "connectorId": connector})
+    await _transaction_event(csms, tx, "Updated", "ChargingStateChanged", "Charging")
+    return tx
+
+
+async def transaction_ended(csms: CsmsUnderTest, tx: Transaction, *, status_after: str = "Available") -> None:
+    """Reusable states StopAuthorized, EVConnectedPostSession and EVDisconnected (CSMS, Part 6 §3.18): the
+    stop is authorized (TransactionEventResponse idTokenInfo Accepted), the energy transfer stops, the EV is
+    unplugged: the connector is reported ``status_after`` (Available, or Unavailable when a change of
+    availability was scheduled, G01.FR.05) and the transaction Ended with stoppedReason EVDisconnected."""
+    token = csms.config.id_tokens.valid.to_ocpp()
+    stop = await _transaction_event(csms, tx, "Updated", "StopAuthorized", "Charging", idToken=token)
+    csms.check.fields("TransactionEventResponse", stop.payload, {"idTokenInfo.status": "Accepted"})
+    await _transaction_event(csms, tx, "Updated", "ChargingStateChanged", "EVConnected")
+    await report_availability(csms, [(tx.evse, tx.connector)], status_after)
+    await _transaction_event(csms, tx, "Ended", "EVCommunicationLost", "Idle", info={"stoppedReason": "EVDisconnected"})
+
+
+@contextlib.asynccontextmanager
+async def transactions_ended_afterwards(csms: CsmsUnderTest) -> AsyncIterator[list[Transaction]]:
+    """General precondition after a CSMS case with a transaction: every transaction the case put in the
+    yielded list and did not end is ended (EV unplugged, connector Available), even when the case failed."""
+    transactions: list[Transaction] = []
+    try:
+        yield transactions
+    finally:
+        for tx in transactions:
+            if tx.ended:
+                continue
+            try:
+                await report_availability(csms, [(tx.evse, tx.connector)], "Available")
+                await _transaction_event(csms, tx, "Ended", "EVCommunicationLost", "Idle",
+                                         info={"stoppedReason": "EVDisconnected"})
+            except Exception as exc:  # timeouts, disconnects: never the case's outcome
+                csms.note(f"could not end transaction {tx.transaction_id}: {exc}")
+
+
+@contextlib.asynccontextmanager
+async def boot_answered(csms: CsmsUnderTest, status: str) -> AsyncIterator[None]:
+    """The CSMS is configured (``csms_configure boot_status``) to answer the harness station's BootNotification
+    with ``status``; afterwards it is configured back to Accepted (a failure is noted)."""
+    await csms.actions.do("csms_configure", setting="boot_status", value=status, station=csms.identity)
+    try:
+        yield
+    finally:
+        try:
+            await csms.actions.do("csms_configure", setting="boot_status", value="Accepted", station=csms.identity)
+        except Exception as exc:  # action failures: never the case's outcome
+            csms.note(f"could not configure the CSMS back to accept the station: {exc}")
+
+
+async def boot_notification(csms: CsmsUnderTest, reason: str = "PowerUp") -> Response:
+    """The harness station sends BootNotificationRequest with ``reason`` and its configured model and vendor;
+    the CSMS must answer it with a CALLRESULT (B01.FR.02)."""
+    response = await csms.call("BootNotification", {"reason": reason,
+                                                    "chargingStation": csms.station.charging_station})
+    csms.check.that("the CSMS answers BootNotificationRequest with a CALLRESULT", response.ok, expected="CALLRESULT",
+                    actual=response.describe(), requirements=("B01.FR.02",))
+    return response
+
+
+__all__ = ["availability_restored", "availability_scope", "AvailabilityRestore", "Boot", "boot_answered",
+           "boot_notification", "booted", "change_availability", "energy_transfer_started", "report_availability",
+           "scope_connectors", "Transaction", "transaction_ended", "transactions_ended_afterwards", "unavailable"]

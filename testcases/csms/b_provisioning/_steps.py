@@ -1,0 +1,144 @@
+"""Steps the block B CSMS cases share (boot, device-model reports, reset): private to this block.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from conformance.catalog import actions_handled_by
+from conformance.harness import CsmsUnderTest, Satisfies
+from conformance.harness.reports import check_csms_answers_report
+from conformance.harness.reusable_states import csms as states
+from conformance.outcomes import SutDisconnected, SutTimeout
+from conformance.protocol.frames import utc_now
+from conformance.transport.connection import IncomingCall
+
+
+async def boot_pending_interval(csms: CsmsUnderTest, interval: float) -> list[IncomingCall]:
+    """The harness station waits the interval of a not-accepted boot before booting again (Part 6 TC_B_02_CSMS
+    note: the configured heartbeat interval when the CSMS gave 0). Meanwhile the CSMS may send requests, which
+    the harness station answers; the connection must stay open (B02.FR.06). Returns the CSMS's requests."""
+    conn = csms.connection
+    requests: list[IncomingCall] = []
+    alternatives = [(action, {}) for action in sorted(actions_handled_by("ChargingStation"))]
+    csms.ctx.log.emit("wait", reason="the interval of the Pending BootNotificationResponse", seconds=interval)
+    deadline = time.monotonic() + interval
+    while (remaining := deadline - time.monotonic()) > 0:
+        try:
+            requests.append(await conn.expect_one_of(alternatives, timeout=remaining))
+        except SutTimeout:
+            break
+        except SutDisconnected:
+            csms.check.that("the CSMS keeps the connection open while the station is Pending", False,
+                            expected="connection open", actual=f"closed: {conn.close_reason}",
+                            requirements=("B02.FR.06",))
+    csms.check.that("the connection is still open at the end of the interval", conn.is_open,
+                    expected="connection open", actual=f"closed: {conn.close_reason}", requirements=("B02.FR.06",))
+    return requests
+
+
+def boot_interval_of(csms: CsmsUnderTest, response_payload: dict) -> float:
+    interval = response_payload.get("interval", 0)
+    return interval if interval > 0 else csms.config.timing.heartbeat_interval
+
+
+REPORT_EVSE1_AVAILABILITY = {"component": {"name": "EVSE", "evse": {"id": 1}}, "variable": {"name": "AvailabilityState"}}
+REPORT_REQUEST_ID = Satisfies(lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0,
+                              "an integer >= 0")
+
+
+async def report_csms_delivered(csms: CsmsUnderTest, request: IncomingCall, requirements: tuple[str, ...]) -> None:
+    """The harness station (which answered Accepted) sends the report; the CSMS must accept every part."""
+    record = await csms.station.reports.sent(request.payload["requestId"], timeout=10 * csms.message_timeout)
+    check_csms_answers_report(csms, record, requirements=requirements)
+
+
+async def report_csms_base(csms: CsmsUnderTest, base: str, requirements: tuple[str, ...]) -> None:
+    await states.booted(csms)
+    await csms.actions.do("csms_send", station=csms.identity, request="GetBaseReport", payload={"reportBase": base})
+    request = await csms.expect_call("GetBaseReport")
+    csms.check.fields("GetBaseReportRequest", request.payload, {"requestId": REPORT_REQUEST_ID, "reportBase": base},
+                      requirements=requirements)
+    await report_csms_delivered(csms, request, requirements)
+
+
+async def report_csms_custom(csms: CsmsUnderTest, criterion: str) -> IncomingCall:
+    await csms.actions.do("csms_send", station=csms.identity, request="GetReport", payload={
+        "componentCriteria": [criterion], "componentVariable": [REPORT_EVSE1_AVAILABILITY]})
+    request = await csms.expect_call("GetReport")
+    csms.check.fields("GetReportRequest", request.payload, {
+        "requestId": REPORT_REQUEST_ID,
+        "componentCriteria": [criterion],
+        "componentVariable": Satisfies(lambda v: isinstance(v, list) and len(v) == 1, "one entry"),
+        "componentVariable.0.component.name": "EVSE",
+        "componentVariable.0.component.evse.id": 1,
+        "componentVariable.0.variable.name": "AvailabilityState",
+    }, requirements=("B08.FR.01",))
+    return request
+
+
+def report_items_per_message(instance: str) -> dict[str, Any]:
+    return {"component": {"name": "DeviceDataCtrlr"}, "variable": {"name": "ItemsPerMessage", "instance": instance}}
+
+
+def report_bytes_per_message(instance: str) -> dict[str, Any]:
+    return {"component": {"name": "DeviceDataCtrlr"}, "variable": {"name": "BytesPerMessage", "instance": instance}}
+
+
+REPORT_LIMIT = 4  # Part 6 TC_B_08_CSMS configuration state
+REPORT_FIVE_VARIABLES = (
+    report_items_per_message("GetReport"), report_items_per_message("GetVariables"),
+    report_bytes_per_message("GetReport"), report_bytes_per_message("GetVariables"),
+    {"component": {"name": "AuthCtrlr"}, "variable": {"name": "AuthorizeRemoteStart"}},
+)
+
+
+def report_variable_key(item: dict[str, Any]) -> tuple[str, str, str]:
+    return (str(item.get("component", {}).get("name", "")).casefold(),
+            str(item.get("variable", {}).get("name", "")).casefold(),
+            str(item.get("variable", {}).get("instance") or "").casefold())
+
+
+def reset_configured_connector(csms: CsmsUnderTest) -> tuple[int, int]:
+    """<Configured evseId> and <Configured connectorId>: the first configured connector."""
+    return csms.connectors[0]
+
+
+async def reset_requested(csms: CsmsUnderTest, payload: dict[str, Any], expected: dict[str, Any],
+                          requirements: tuple[str, ...]) -> IncomingCall:
+    """The CSMS is asked (``csms_send``) to send ResetRequest ``payload``; the request it sends must have the
+    ``expected`` fields (ABSENT: left out). The harness station answers with its current Reset answer."""
+    await csms.actions.do("csms_send", station=csms.identity, request="Reset", payload=payload)
+    request = await csms.expect_call("Reset")
+    csms.check.fields("ResetRequest", request.payload, expected, requirements=requirements)
+    return request
+
+
+async def reset_reboot_csms(csms: CsmsUnderTest, request: IncomingCall, reason: str,
+                            statuses: dict[tuple[int, int], str] | None = None) -> None:
+    """The harness station reboots after the reset: once it has answered ``request`` it connects again, boots
+    with ``reason`` (the CSMS must accept it: Part 6 tool validation, B11.FR.04 / B01.FR.02) and reports every
+    connector (Available unless ``statuses`` says otherwise)."""
+    await csms.station.reboot(request)
+    response = await states.boot_notification(csms, reason)
+    csms.check.fields("BootNotificationResponse", response.payload, {"status": "Accepted"},
+                      requirements=("B01.FR.02", "B11.FR.04"))
+    statuses = statuses or {}
+    for status in sorted({statuses.get(k, "Available") for k in csms.connectors}):
+        await states.report_availability(csms, [k for k in csms.connectors if statuses.get(k, "Available") == status],
+                                         status)
+
+
+async def reset_ended_immediately(csms: CsmsUnderTest, tx: states.Transaction) -> None:
+    """The harness station ends the transaction because of an Immediate reset: TransactionEventRequest Ended,
+    triggerReason ResetCommand, chargingState EVConnected, stoppedReason ImmediateReset, no idToken; the CSMS
+    must answer it."""
+    response = await csms.call("TransactionEvent", {
+        "eventType": "Ended", "timestamp": utc_now(), "triggerReason": "ResetCommand", "seqNo": tx.seq_no,
+        "transactionInfo": {"transactionId": tx.transaction_id, "chargingState": "EVConnected",
+                            "stoppedReason": "ImmediateReset"}})
+    tx.seq_no += 1
+    tx.ended = True
+    csms.check.that("the CSMS answers TransactionEventRequest (Ended, ResetCommand) with a CALLRESULT", response.ok,
+                    expected="CALLRESULT", actual=response.describe(), requirements=("FR.02",))

@@ -1,0 +1,133 @@
+"""Block B Provisioning, the SUT is a CSMS (the harness plays the Charging Station).
+
+Cold boot (B01), boot Pending / Rejected (B02/B03) and the
+WebSocket subprotocol negotiation of OCPP-J Part 4 §3.1.2 (TC_B_58_CSMS).
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from conformance.harness import CsmsUnderTest, OneOf, Satisfies, case
+from conformance.harness.reusable_states import csms as states
+from conformance.protocol.frames import utc_now
+
+from ._steps import boot_interval_of, boot_pending_interval
+
+
+@case
+async def test_tc_b_01_csms(csms: CsmsUnderTest) -> None:
+    """Cold boot, accepted: the CSMS accepts a registered station's BootNotification and its
+    connector status reports. The scenario is the Booted state itself, so the station boots even when it is
+    still connected and booted from the case before."""
+    boot = await states.booted(csms, power_cycle=True)
+    assert boot.boot is not None
+    csms.check.fields("BootNotificationResponse", boot.boot.payload, {
+        "interval": Satisfies(lambda v: isinstance(v, int) and v >= 0, "a heartbeat interval in seconds (>= 0)"),
+    }, requirements=("B01.FR.02",))
+
+
+@case
+async def test_tc_b_02_csms(csms: CsmsUnderTest) -> None:
+    """Cold boot, Pending: configured to first answer Pending, the CSMS answers the harness station's boot
+    Pending, keeps the connection open during the interval (it may ask the station for information meanwhile),
+    and accepts the boot that follows and the connector status reports."""
+    async with states.boot_answered(csms, "Pending"):
+        await csms.connect()
+        first = await states.boot_notification(csms)
+        csms.check.fields("BootNotificationResponse (first boot)", first.payload, {"status": "Pending"},
+                          requirements=("B02",))
+        requests = await boot_pending_interval(csms, boot_interval_of(csms, first.payload))
+        if requests:
+            csms.note(f"during the Pending interval the CSMS sent: {[r.action for r in requests]}")
+        await csms.actions.do("csms_configure", setting="boot_status", value="Accepted", station=csms.identity)
+        second = await states.boot_notification(csms)
+        csms.check.fields("BootNotificationResponse (after the interval)", second.payload, {"status": "Accepted"},
+                          requirements=("B01.FR.02",))
+        await states.report_availability(csms, csms.connectors, "Available")
+
+
+@case
+async def test_tc_b_30_csms(csms: CsmsUnderTest) -> None:
+    """Cold boot, Pending/Rejected, SecurityError: configured to first answer Pending (Rejected when the CSMS does
+    not declare C-44), the CSMS answers the status reports the harness station then sends, unasked, with
+    CALLERROR SecurityError."""
+    wanted = "Pending" if csms.config.pics.supports("C-44") else "Rejected"
+    async with states.boot_answered(csms, wanted):
+        await csms.connect()
+        boot = await states.boot_notification(csms)
+        csms.check.fields("BootNotificationResponse", boot.payload, {"status": OneOf("Pending", "Rejected")},
+                          requirements=("B02", "B03"))
+        requirement = "B02.FR.09" if boot.payload["status"] == "Pending" else "B03.FR.07"
+        for evse, connector in csms.connectors:
+            response = await csms.call("StatusNotification", {"timestamp": utc_now(),
+                                                              "connectorStatus": "Available", "evseId": evse,
+                                                              "connectorId": connector})
+            csms.check.that(f"the CSMS answers the StatusNotification of EVSE {evse} connector {connector} of a "
+                            f"{boot.payload['status']} station with CALLERROR SecurityError",
+                            response.error_code == "SecurityError", expected="CALLERROR SecurityError",
+                            actual=response.describe() if not response.ok else f"CALLRESULT {response.payload}",
+                            requirements=(requirement,))
+
+
+@case
+async def test_tc_b_31_csms(csms: CsmsUnderTest) -> None:
+    """Cold boot, Pending/Rejected, TriggerMessage: after answering the harness station's boot Pending (or
+    Rejected), the CSMS asks for a BootNotification with TriggerMessage before the interval is over, and accepts
+    the triggered boot and the connector status reports."""
+    wanted = "Pending" if csms.config.pics.supports("C-44") else "Rejected"
+    async with states.boot_answered(csms, wanted):
+        await csms.connect()
+        boot = await states.boot_notification(csms)
+        csms.check.fields("BootNotificationResponse (first boot)", boot.payload,
+                          {"status": OneOf("Pending", "Rejected")}, requirements=("B02", "B03"))
+        # The operator accepts the station and makes the CSMS ask for a new BootNotification.
+        await csms.actions.do("csms_configure", setting="boot_status", value="Accepted", station=csms.identity)
+        with csms.station.answering("TriggerMessage", {"status": "Accepted"}):
+            await csms.actions.do("csms_send", station=csms.identity, request="TriggerMessage",
+                                  payload={"requestedMessage": "BootNotification"})
+            trigger = await csms.expect_call("TriggerMessage")
+            async with asyncio.timeout(csms.message_timeout):
+                await trigger.answered.wait()  # the harness station boots after its TriggerMessageResponse
+        csms.check.fields("TriggerMessageRequest", trigger.payload, {"requestedMessage": "BootNotification"},
+                          requirements=("F06.FR.01",))
+        triggered = await states.boot_notification(csms, reason="Triggered")
+        csms.check.fields("BootNotificationResponse (triggered boot)", triggered.payload, {"status": "Accepted"},
+                          requirements=("B02", "F06"))
+        await states.report_availability(csms, csms.connectors, "Available")
+
+
+@case
+async def test_tc_b_58_csms(csms: CsmsUnderTest) -> None:
+    """WebSocket subprotocol negotiation (added by Part 5 erratum 5.10, defined in the Part 6 errata):
+    offered only an OCPP version it does not implement, the CSMS must not end up with a working
+    connection on it; offered that version and ocpp2.0.1, it must upgrade and name ocpp2.0.1 in
+    Sec-WebSocket-Protocol.
+
+    Part 6 asks for the first attempt not to be upgraded; Part 4 §3.1.2 also lets a CSMS complete
+    the handshake without a Sec-WebSocket-Protocol header and close the connection at once. Both are
+    accepted; an upgrade that selects the unsupported version, or stays open, is not."""
+    from conformance.transport.client import probe_subprotocols
+
+    requirements = ("Part 4 §3.1.2",)
+    config = csms.ctx.config
+    await csms.close_all()  # the harness station is disconnected before each attempt
+
+    async def attempt(offered: tuple[str, ...], close_wait: float):
+        return await probe_subprotocols(
+            config.connection.csms_url or "", csms.identity, offered, password=csms.station.password,
+            connect_timeout=csms.ctx.scaled(config.timing.connect_timeout), close_wait=close_wait,
+            log=csms.ctx.log)
+
+    # An upgrade without a subprotocol must be closed by the CSMS "at once": within the message timeout.
+    unsupported = await attempt(("ocpp0.1",), csms.ctx.message_timeout)
+    refused = not unsupported.upgraded or (unsupported.selected is None and unsupported.closed_by_sut)
+    csms.check.that("offered only ocpp0.1, the CSMS refuses the connection (no upgrade, or an upgrade without "
+                    "Sec-WebSocket-Protocol that it closes at once)", refused,
+                    expected="no upgrade, or 101 without Sec-WebSocket-Protocol and then closed",
+                    actual=unsupported.describe(), requirements=requirements)
+    both = await attempt(("ocpp0.1", "ocpp2.0.1"), 0)  # not watched: the harness closes it right away
+    csms.check.that("offered ocpp0.1 and ocpp2.0.1, the CSMS upgrades the connection", both.upgraded,
+                    expected="HTTP 101", actual=both.describe(), requirements=requirements)
+    csms.check.equal("Sec-WebSocket-Protocol of the upgrade response", both.selected, "ocpp2.0.1",
+                     requirements=requirements)

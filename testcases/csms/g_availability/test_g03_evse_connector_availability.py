@@ -1,0 +1,93 @@
+"""Block G Availability, the SUT is a CSMS (the harness plays the Charging Station).
+
+change availability of an EVSE or a
+connector (G03).
+"""
+
+from __future__ import annotations
+
+from conformance.harness import CsmsUnderTest, case
+from conformance.harness.reusable_states import csms as states
+
+from ._steps import configured_connector
+
+
+@case
+async def test_tc_g_03_csms(csms: CsmsUnderTest) -> None:
+    """On request the CSMS sets an EVSE Inoperative and accepts its connectors' Unavailable reports."""
+    await states.booted(csms)
+    evse, _ = configured_connector(csms)
+    async with states.availability_restored(csms) as restore:
+        restore.pending.append((evse, None))
+        await states.unavailable(csms, evse=evse)
+
+
+@case
+async def test_tc_g_04_csms(csms: CsmsUnderTest) -> None:
+    """On request the CSMS sets an Inoperative EVSE Operative and accepts its connectors' Available reports."""
+    await states.booted(csms)
+    evse, _ = configured_connector(csms)
+    async with states.availability_restored(csms) as restore:
+        restore.pending.append((evse, None))
+        await states.unavailable(csms, evse=evse)  # memory state: Unavailable for <Configured evseId>
+        await states.change_availability(csms, "Operative", evse=evse)
+        restore.pending.clear()
+        await states.report_availability(csms, states.scope_connectors(csms, evse), "Available")
+
+
+@case
+async def test_tc_g_07_csms(csms: CsmsUnderTest) -> None:
+    """On request the CSMS sets one connector Inoperative and accepts its Unavailable report."""
+    await states.booted(csms)
+    evse, connector = configured_connector(csms)
+    async with states.availability_restored(csms) as restore:
+        restore.pending.append((evse, connector))
+        await states.unavailable(csms, evse=evse, connector=connector)
+
+
+@case
+async def test_tc_g_08_csms(csms: CsmsUnderTest) -> None:
+    """On request the CSMS sets an Inoperative connector Operative and accepts its Available report."""
+    await states.booted(csms)
+    evse, connector = configured_connector(csms)
+    async with states.availability_restored(csms) as restore:
+        restore.pending.append((evse, connector))
+        await states.unavailable(csms, evse=evse, connector=connector)  # memory state: Unavailable connector
+        await states.change_availability(csms, "Operative", evse=evse, connector=connector)
+        restore.pending.clear()
+        await states.report_availability(csms, [(evse, connector)], "Available")
+
+
+@case
+async def test_tc_g_11_csms(csms: CsmsUnderTest) -> None:
+    """On request during a transaction the CSMS sets the EVSE Inoperative; it accepts the Scheduled answer
+    and the Unavailable report after the transaction."""
+    await states.booted(csms)
+    evse, connector = configured_connector(csms)
+    async with (states.availability_restored(csms) as restore,
+                states.transactions_ended_afterwards(csms) as transactions):
+        tx = await states.energy_transfer_started(csms, evse, connector)
+        transactions.append(tx)
+        restore.pending.append((evse, None))
+        with csms.station.answering("ChangeAvailability", {"status": "Scheduled"}):
+            await states.change_availability(csms, "Inoperative", evse=evse)
+        # <Configured Transaction Duration>: nothing of the CSMS depends on it; the transaction ends at once.
+        await states.transaction_ended(csms, tx, status_after="Unavailable")  # G01.FR.05
+        others = [k for k in states.scope_connectors(csms, evse) if k != (evse, connector)]
+        await states.report_availability(csms, others, "Unavailable")
+
+
+@case
+async def test_tc_g_17_csms(csms: CsmsUnderTest) -> None:
+    """On request during a transaction the CSMS sets the connector Inoperative; it accepts the Scheduled
+    answer and the Unavailable report after the transaction."""
+    await states.booted(csms)
+    evse, connector = configured_connector(csms)
+    async with (states.availability_restored(csms) as restore,
+                states.transactions_ended_afterwards(csms) as transactions):
+        tx = await states.energy_transfer_started(csms, evse, connector)
+        transactions.append(tx)
+        restore.pending.append((evse, connector))
+        with csms.station.answering("ChangeAvailability", {"status": "Scheduled"}):
+            await states.change_availability(csms, "Inoperative", evse=evse, connector=connector)
+        await states.transaction_ended(csms, tx, status_after="Unavailable")  # G01.FR.05

@@ -1,0 +1,49 @@
+"""Block G Availability, the SUT is a CSMS (the harness plays the Charging Station).
+
+change availability of the Charging Station (G04).
+"""
+
+from __future__ import annotations
+
+from conformance.harness import CsmsUnderTest, case
+from conformance.harness.reusable_states import csms as states
+
+from ._steps import configured_connector
+
+
+@case
+async def test_tc_g_05_csms(csms: CsmsUnderTest) -> None:
+    """On request the CSMS sets the whole station Inoperative and accepts every Unavailable report."""
+    await states.booted(csms)
+    async with states.availability_restored(csms) as restore:
+        restore.pending.append((None, None))
+        await states.unavailable(csms)
+
+
+@case
+async def test_tc_g_06_csms(csms: CsmsUnderTest) -> None:
+    """On request the CSMS sets the Inoperative station Operative and accepts every Available report."""
+    await states.booted(csms)
+    async with states.availability_restored(csms) as restore:
+        restore.pending.append((None, None))
+        await states.unavailable(csms)  # reusable state: Charging Station set to Unavailable
+        await states.change_availability(csms, "Operative")
+        restore.pending.clear()
+        await states.report_availability(csms, csms.connectors, "Available")
+
+
+@case
+async def test_tc_g_14_csms(csms: CsmsUnderTest) -> None:
+    """On request during a transaction the CSMS sets the station Inoperative; it accepts the Scheduled
+    answer, the idle connectors' Unavailable reports and the last one after the transaction."""
+    await states.booted(csms)
+    evse, connector = configured_connector(csms)
+    async with (states.availability_restored(csms) as restore,
+                states.transactions_ended_afterwards(csms) as transactions):
+        tx = await states.energy_transfer_started(csms, evse, connector)
+        transactions.append(tx)
+        restore.pending.append((None, None))
+        with csms.station.answering("ChangeAvailability", {"status": "Scheduled"}):
+            await states.change_availability(csms, "Inoperative")
+        await states.report_availability(csms, [k for k in csms.connectors if k != (evse, connector)], "Unavailable")
+        await states.transaction_ended(csms, tx, status_after="Unavailable")  # G01.FR.05

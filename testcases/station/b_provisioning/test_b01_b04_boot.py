@@ -1,0 +1,254 @@
+"""Block B Provisioning, the SUT is a Charging Station (the harness is its CSMS).
+
+Cold boot accepted (B01), boot Pending / Rejected (B02/B03),
+offline behaviour (B04) and reconnection (OCPP-J Part 4 §5.3).
+"""
+
+from __future__ import annotations
+
+import time
+
+from conformance.harness import ChargingStationUnderTest, OneOf, Satisfies, case
+from conformance.harness.reusable_states import station as states
+from conformance.outcomes import Inconclusive, SutDisconnected, SutTimeout
+
+from ._steps import (BOOT_CONNECTION_ATTEMPTS, BOOT_OFFLINE_THRESHOLD, BOOT_RANDOM_RANGE, BOOT_REPEAT_TIMES,
+                     BOOT_WAIT_MINIMUM, boot_answer_sent, boot_attempts, boot_interval, boot_next_handshake,
+                     boot_notify_reports, boot_offline_status_change, boot_restart)
+
+
+@case
+async def test_tc_b_01_cs(station: ChargingStationUnderTest) -> None:
+    """Cold boot, accepted: after a power cycle the station sends BootNotification with a reason,
+    is accepted, and reports the state of every connector."""
+    boot = await states.booted(station)
+    station.check.that("every configured connector was reported after the accepted boot",
+                       set(boot.connector_reports) == set(station.connectors),
+                       expected=sorted(station.connectors), actual=sorted(boot.connector_reports),
+                       requirements=("B01.FR.05",))
+
+
+@case
+async def test_tc_b_02_cs(station: ChargingStationUnderTest) -> None:
+    """Cold boot, Pending: after a reboot the harness answers the boot Pending. While pending the station
+    retries no sooner than the interval, answers Set/GetVariables and GetBaseReport, rejects a remote start,
+    keeps the connection open and sends nothing else; a TriggerMessage BootNotification makes it boot at once
+    (reason Triggered). Once accepted it reports every connector and rejects a further BootNotification trigger."""
+    interval = boot_interval(station)
+    async with station.restoring(BOOT_OFFLINE_THRESHOLD), \
+            states.boot_answered(station, "Pending", interval) as answers:
+        count = station.connection_count() + 1
+        conn, first = await boot_restart(station)
+        # The station retries after the interval (answered Pending again): not sooner, not much later.
+        await states.expect_boot_retry(station, answers, conn, may_close=False, quiet=frozenset(),
+                                       early=("B02.FR.04",), late=("B02.FR.08",),
+                                       quiet_requirements=("B02.FR.02",), open_requirements=("B02.FR.06",))
+        set_response = await conn.call("SetVariables", {"setVariableData": [
+            dict(BOOT_OFFLINE_THRESHOLD, attributeValue="300")]})
+        station.check.fields("SetVariablesResponse (while Pending)", set_response.payload,
+                             {"setVariableResult[0].attributeStatus": "Accepted"}, requirements=("B02.FR.01",))
+        get_response = await conn.call("GetVariables", {"getVariableData": [BOOT_OFFLINE_THRESHOLD]})
+        station.check.fields("GetVariablesResponse (while Pending)", get_response.payload,
+                             {"getVariableResult[0].attributeStatus": "Accepted"}, requirements=("B02.FR.01",))
+        request_id = station.ctx.ids.next("requestId")  # <Generated requestId>
+        report = await conn.call("GetBaseReport", {"requestId": request_id, "reportBase": "FullInventory"})
+        station.check.fields("GetBaseReportResponse (while Pending)", report.payload, {"status": "Accepted"},
+                             requirements=("B02.FR.01",))
+        await boot_notify_reports(station, conn, request_id)
+        token = station.config.id_tokens.valid.to_ocpp()
+        start = await conn.call("RequestStartTransaction", {"idToken": token,
+                                                            "remoteStartId": station.ctx.ids.next("remoteStartId")})
+        station.check.that("the station answers RequestStartTransactionRequest with a CALLRESULT while Pending",
+                           start.ok, expected="CALLRESULT", actual=start.describe(), requirements=("B02.FR.05",))
+        station.check.fields("RequestStartTransactionResponse (while Pending)", start.payload,
+                             {"status": "Rejected"}, requirements=("B02.FR.05",))
+        answers.accept_reason = "Triggered"
+        mark = conn.mark()
+        trigger = await conn.call("TriggerMessage", {"requestedMessage": "BootNotification"})
+        station.check.fields("TriggerMessageResponse (BootNotification, while Pending)", trigger.payload,
+                             {"status": OneOf("Accepted", "NotImplemented")}, requirements=("F06.FR.05", "F06.FR.08"))
+        if trigger.payload["status"] == "Accepted":
+            # The triggered boot comes at once (not after the interval), after the TriggerMessageResponse.
+            booted = await conn.expect_call("BootNotification", since=mark, timeout=station.message_timeout,
+                                            requirements=("F06.FR.10",))
+            station.check.fields("BootNotificationRequest (triggered)", booted.payload, {"reason": "Triggered"},
+                                 requirements=("B01.FR.09",))
+            station.check.that("the triggered BootNotificationRequest follows the TriggerMessageResponse",
+                               booted.received_mono >= trigger.received_mono, expected="after the response",
+                               actual=f"{booted.received_mono - trigger.received_mono:+.3f}s after the response",
+                               requirements=("F06.FR.04",))
+        else:
+            answers.status = "Accepted"
+            _, booted = await states.expect_boot_retry(
+                station, answers, conn, may_close=False, quiet=None, early=("B02.FR.04",), late=("B02.FR.08",),
+                open_requirements=("B02.FR.06",))
+        await boot_answer_sent(station, booted)
+        station.check.equal("the harness CSMS accepted the station", answers.answer_to(booted).status, "Accepted")
+        # Pending phase, as a whole: no retry sooner than the interval, nothing but BootNotification and the
+        # NotifyReports asked for, the connection open throughout.
+        for previous, retry in zip(answers.log, answers.log[1:]):
+            if retry.boot is booted and retry.boot.payload.get("reason") == "Triggered":
+                continue
+            station.check.timing("BootNotificationRequest is retried no sooner than the interval while Pending",
+                                 retry.boot.received_mono - previous.answered_at, required=previous.interval,
+                                 tolerance=states.BOOT_TIMER_GRANULARITY, at_least=True,
+                                 requirements=("B02.FR.04",))
+        pending = conn.mailbox[conn.mailbox.index(first):conn.mailbox.index(booted)]
+        other = [i.action for i in pending if i.action not in ("BootNotification", "NotifyReport")]
+        station.check.that("while Pending the station sends only BootNotification and the requested NotifyReport",
+                           not other, expected="BootNotification, NotifyReport", actual=other,
+                           requirements=("B02.FR.02",))
+        station.check.that("the connection stayed open while Pending", conn.is_open
+                           and station.connection_count() == count, expected="one connection, open",
+                           actual=f"{station.connection_count() - count + 1} connection(s), open={conn.is_open}",
+                           requirements=("B02.FR.06",))
+        await states.expect_connector_reports(station, conn, requirements=("B01.FR.05",))
+        # F06.FR.17: once accepted, a BootNotification trigger is rejected.
+        again = await conn.call("TriggerMessage", {"requestedMessage": "BootNotification"})
+        station.check.fields("TriggerMessageResponse (BootNotification, once Accepted)", again.payload,
+                             {"status": "Rejected"}, requirements=("F06.FR.17",))
+
+
+@case
+async def test_tc_b_03_cs(station: ChargingStationUnderTest) -> None:
+    """Cold boot, Rejected: after a reboot the harness answers the boot Rejected. The station sends nothing
+    until it retries the boot, no sooner than the interval (it may close the connection meanwhile); accepted
+    then, it reports every connector Available."""
+    interval = boot_interval(station)
+    async with states.boot_answered(station, "Rejected", interval) as answers:
+        conn, _ = await boot_restart(station)
+        answers.status = "Accepted"
+        conn, retry = await states.expect_boot_retry(
+            station, answers, conn, may_close=True, quiet=frozenset(), early=("B03.FR.02", "B03.FR.06"),
+            late=("B03.FR.06",), quiet_requirements=("B03.FR.02",))
+        await boot_answer_sent(station, retry)
+        await states.expect_connector_reports(station, conn, requirements=("B01.FR.05",))
+
+
+@case
+async def test_tc_b_30_cs(station: ChargingStationUnderTest) -> None:
+    """Cold boot, Rejected, SecurityError: while its boot is Rejected, the station answers a GetBaseReportRequest
+    with CALLERROR SecurityError (asked only while the station keeps the connection open)."""
+    interval = boot_interval(station)
+    async with states.boot_answered(station, "Rejected", interval):
+        conn, _ = await boot_restart(station)
+        if not conn.is_open:
+            station.note("the station closed the connection after the Rejected boot (B03.FR.04): nothing to ask")
+            return
+        try:
+            response = await conn.call("GetBaseReport", {"requestId": station.ctx.ids.next("requestId"),
+                                                         "reportBase": "FullInventory"})
+        except SutDisconnected as exc:  # the station closed the connection meanwhile (B03.FR.04)
+            station.note(f"the station closed the connection after the Rejected boot (B03.FR.04): {exc}")
+            return
+        station.check.that("the station answers a request while its boot is Rejected with CALLERROR SecurityError",
+                           response.error_code == "SecurityError", expected="CALLERROR SecurityError",
+                           actual=response.describe() if not response.ok else f"CALLRESULT {response.payload}",
+                           requirements=("B03.FR.08",))
+
+
+@case
+async def test_tc_b_51_cs(station: ChargingStationUnderTest) -> None:
+    """Status change during an offline period longer than OCPPCommCtrlr.OfflineThreshold: an EV is plugged in
+    while the station is offline; after reconnecting, the station reports every connector (Occupied for that
+    one, Available for the others)."""
+    threshold = 1
+    wait_minimum = threshold + 2  # Part 6: the first reconnect attempt comes after the threshold
+    async with station.configured(BOOT_OFFLINE_THRESHOLD, str(threshold)), \
+            station.configured(BOOT_WAIT_MINIMUM, str(wait_minimum)), station.configured(BOOT_RANDOM_RANGE, "0"), \
+            states.ev_unplugged_afterwards(station, *station.connectors[0]) as unplug:
+        unplug.pending.append(station.connectors[0])
+        conn, offline, plugged = await boot_offline_status_change(station, wait_minimum)
+        if offline <= threshold:
+            raise Inconclusive(f"the offline period ({offline:.3f}s) did not exceed OfflineThreshold ({threshold}s)")
+        station.note(f"offline for {offline:.3f}s (OfflineThreshold {threshold}s)")
+        expected = {k: "Occupied" if k == plugged else "Available" for k in station.connectors}
+        await states.expect_availability_reports(
+            station, conn, expected, requirements=("B04.FR.01",),
+            what="after an offline period longer than OfflineThreshold every connector is reported")
+
+
+@case
+async def test_tc_b_52_cs(station: ChargingStationUnderTest) -> None:
+    """Status change during an offline period shorter than OCPPCommCtrlr.OfflineThreshold: an EV is plugged in
+    while the station is offline; after reconnecting, the station reports that connector Occupied and no
+    other connector."""
+    threshold = 4
+    wait_minimum = threshold - 2  # Part 6: the first reconnect attempt comes before the threshold
+    async with station.configured(BOOT_OFFLINE_THRESHOLD, str(threshold)), \
+            station.configured(BOOT_WAIT_MINIMUM, str(wait_minimum)), station.configured(BOOT_RANDOM_RANGE, "0"), \
+            states.ev_unplugged_afterwards(station, *station.connectors[0]) as unplug:
+        unplug.pending.append(station.connectors[0])
+        conn, offline, plugged = await boot_offline_status_change(station, wait_minimum)
+        if offline >= threshold:
+            raise Inconclusive(f"the offline period ({offline:.3f}s) was not shorter than OfflineThreshold "
+                               f"({threshold}s)")
+        station.note(f"offline for {offline:.3f}s (OfflineThreshold {threshold}s)")
+        await states.expect_availability_reports(
+            station, conn, {plugged: "Occupied"}, requirements=("B04.FR.02",),
+            what="after a short offline period the connector that changed is reported")
+        others = [k for k in station.connectors if k != plugged]
+        if not others:
+            return
+        alternatives = [("StatusNotification", {"evseId": e, "connectorId": c}) for e, c in others] + [
+            ("NotifyEvent", {"eventData": Satisfies(
+                lambda data: any(e.get("variable", {}).get("name") == "AvailabilityState"
+                                 and (e.get("component", {}).get("evse", {}).get("id"),
+                                      e.get("component", {}).get("evse", {}).get("connectorId")) in others
+                                 for e in data), "an AvailabilityState event of an unchanged connector")})]
+        station.ctx.log.emit("wait", reason="no report of an unchanged connector expected", seconds=station.tolerance)
+        try:
+            extra = await conn.expect_one_of(alternatives, since=station.since(conn), timeout=station.tolerance)
+        except SutTimeout:
+            return
+        station.check.that("after a short offline period only the connectors that changed are reported", False,
+                           expected=f"no report of {others}", actual=f"{extra.action} {extra.payload}",
+                           requirements=("B04.FR.02",))
+
+
+@case
+async def test_tc_b_57_cs(station: ChargingStationUnderTest) -> None:
+    """Network reconnection after connection loss: the harness closes the connection; the station reconnects
+    no sooner than RetryBackOffWaitMinimum. Closed again, its attempt after RetryBackOffWaitMinimum is refused;
+    its next attempt comes no sooner than twice that (the back-off doubles)."""
+    wait_minimum = 1
+    timeout = station.ctx.scaled(station.config.timing.connect_timeout)
+    server = station.server
+    async with station.configured(BOOT_CONNECTION_ATTEMPTS, "3"), station.configured(BOOT_REPEAT_TIMES, "2"), \
+            station.configured(BOOT_RANDOM_RANGE, "0"), station.configured(BOOT_WAIT_MINIMUM, str(wait_minimum)):
+        try:
+            # Steps 1-3: closed by the harness, reconnected after the back-off.
+            attempts, count = boot_attempts(station), station.connection_count()
+            closing = time.monotonic()
+            await station.connection.close(1000, "connection closed by the harness (test)")
+            station.protocol_wait(wait_minimum, "RetryBackOffWaitMinimum before reconnecting")
+            first = await boot_next_handshake(station, attempts, wait_minimum + timeout)
+            station.check.timing("the station reconnects no sooner than RetryBackOffWaitMinimum", first.mono - closing,
+                                 required=wait_minimum, tolerance=states.BOOT_TIMER_GRANULARITY,
+                                 at_least=True, requirements=("Part 4 §5.3",))
+            conn = await station.wait_for_connection(after=count)
+            # Steps 4-6: closed again; the attempt after the (reset) back-off is refused.
+            attempts, count = boot_attempts(station), station.connection_count()
+            server.refusing.add(station.identity)
+            closing = time.monotonic()
+            await conn.close(1000, "connection closed by the harness (test)")
+            station.protocol_wait(wait_minimum, "RetryBackOffWaitMinimum before reconnecting")
+            refused = await boot_next_handshake(station, attempts, wait_minimum + timeout)
+            server.refusing.discard(station.identity)
+            step5 = refused.mono - closing
+            station.check.timing("after a successful reconnection the station again waits RetryBackOffWaitMinimum",
+                                 step5, required=wait_minimum, tolerance=states.BOOT_TIMER_GRANULARITY,
+                                 at_least=True, requirements=("Part 4 §5.3",))
+            # Steps 7-8: the next attempt comes after the doubled back-off, and is accepted.
+            station.protocol_wait(2 * wait_minimum, "the doubled back-off after a refused attempt")
+            retried = await boot_next_handshake(station, attempts + 1, 2 * wait_minimum + timeout)
+            step7 = retried.mono - refused.mono
+            station.check.timing("after a failed attempt the back-off doubles: at least 2 x RetryBackOffWaitMinimum",
+                                 step7, required=2 * wait_minimum, tolerance=states.BOOT_TIMER_GRANULARITY,
+                                 at_least=True, requirements=("Part 4 §5.3",))
+            station.check.timing("the reconnection time is at least twice that of the refused attempt",
+                                 step7, required=2 * step5, tolerance=station.tolerance, at_least=True,
+                                 requirements=("Part 4 §5.3",))
+            await station.wait_for_connection(after=count)
+        finally:
+            server.refusing.discard(station.identity)

@@ -1,0 +1,83 @@
+"""Block G Availability, the SUT is a Charging Station (the harness is its CSMS).
+
+change availability of the Charging Station (G04).
+"""
+
+from __future__ import annotations
+
+from conformance.harness import ChargingStationUnderTest, case
+from conformance.harness.reusable_states import station as states
+
+from ._steps import after_reboot, same_state, scheduled_until_transaction_ends, configured_connector
+
+
+STATION_REPORTS = ("G04.FR.05", "G04.FR.07", "G01.FR.07")
+STATION_BACK = ("G04.FR.05", "G04.FR.08", "G01.FR.07")
+
+
+STATION_ANSWER = ("G04.FR.02", "G04.FR.03")
+
+
+@case
+async def test_tc_g_05_cs(station: ChargingStationUnderTest) -> None:
+    """The station set Inoperative answers Accepted and reports every connector Unavailable."""
+    async with states.availability_restored(station) as restore:
+        restore.pending.append((None, None))
+        await states.unavailable(station, requirements=STATION_ANSWER, report_requirements=STATION_REPORTS)
+
+
+@case
+async def test_tc_g_06_cs(station: ChargingStationUnderTest) -> None:
+    """The Inoperative station set Operative answers Accepted and reports every connector Available."""
+    async with states.availability_restored(station) as restore:
+        restore.pending.append((None, None))
+        await states.unavailable(station, requirements=STATION_ANSWER, report_requirements=STATION_REPORTS)
+        conn = station.connection
+        mark = conn.mark()
+        await states.change_availability(station, "Operative", requirements=STATION_ANSWER)
+        restore.pending.clear()
+        await states.expect_availability_reports(station, conn, {k: "Available" for k in station.connectors},
+                                                 requirements=STATION_BACK,
+                                                 what="every connector is reported Available again", since=mark)
+
+
+@case
+async def test_tc_g_21_cs(station: ChargingStationUnderTest) -> None:
+    """The station set Inoperative reports every connector Unavailable after a reboot."""
+    async with states.availability_restored(station) as restore:
+        restore.pending.append((None, None))
+        await states.unavailable(station, requirements=STATION_ANSWER, report_requirements=STATION_REPORTS)
+        await states.booted(station, statuses=after_reboot(station, station.connectors),
+                            status_requirements=("G04.FR.09", "B01.FR.05"))
+
+
+@case
+async def test_tc_g_14_cs(station: ChargingStationUnderTest) -> None:
+    """The station asked to become Inoperative while one EVSE charges answers Scheduled: the other EVSEs'
+    connectors are reported Unavailable at once, the charging EVSE's once its transaction has ended."""
+    evse, connector = configured_connector(station)
+    async with states.availability_restored(station) as restore, states.transactions_ended_afterwards(station):
+        tx = await states.energy_transfer_started(station, evse, connector)
+        restore.pending.append((None, None))
+        await scheduled_until_transaction_ends(station, tx, evse=None, connector=None,
+                                               answer=("G04.FR.02", "G04.FR.03", "G04.FR.06"),
+                                               reports=("G04.FR.05", "G04.FR.06", "G04.FR.07", "G01.FR.07"),
+                                               others=("G04.FR.05", "G04.FR.07", "G01.FR.07"))
+
+
+@case
+async def test_tc_g_12_cs(station: ChargingStationUnderTest) -> None:
+    """The Operative station asked to become Operative answers Accepted and reports every connector Available."""
+    await same_state(station, "Operative", "Available", answer=STATION_ANSWER + ("G04.FR.04",),
+                     reports=("G04.FR.05",))
+
+
+@case
+async def test_tc_g_13_cs(station: ChargingStationUnderTest) -> None:
+    """The Inoperative station asked to become Inoperative answers Accepted and reports every connector
+    Unavailable."""
+    async with states.availability_restored(station) as restore:
+        restore.pending.append((None, None))
+        await states.unavailable(station, requirements=STATION_ANSWER, report_requirements=STATION_REPORTS)
+        await same_state(station, "Inoperative", "Unavailable", answer=STATION_ANSWER + ("G04.FR.04",),
+                         reports=("G04.FR.05",))
