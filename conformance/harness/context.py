@@ -84,6 +84,11 @@ def set_current(ctx: RunContext | None) -> None:
     _CURRENT.set(ctx)
 
 
+def current_or_none() -> RunContext | None:
+    """The current run, or None outside a run."""
+    return _CURRENT.get()
+
+
 def current() -> RunContext:
     ctx = _CURRENT.get()
     if ctx is None:
