@@ -82,7 +82,8 @@ def test_every_implemented_case_passes_against_the_reference_suts(sut: str, matr
 @uses_the_matrix
 @pytest.mark.parametrize("variant", sorted(variant_setups()),
                          ids=lambda v: "-".join([v[0], *(f"without-{f}" for f in v[1]), *v[2]]))
-def test_cases_of_other_setups_pass_against_the_reference_sut_set_up_so(variant: Any, matrix: dict[str, SetupResult]) -> None:
+def test_cases_of_other_setups_pass_against_the_reference_sut_set_up_so(variant: Any,
+                                                                        matrix: dict[str, SetupResult]) -> None:
     sut, without, settings = variant
     result = matrix[Setup(sut, (), without=without, settings=settings).name]
     assert result.verdicts() == dict.fromkeys(sorted(variant_setups()[variant]), "PASS"), _show([result])

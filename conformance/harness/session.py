@@ -3,7 +3,8 @@ self-test matrix (:mod:`conformance.selftest`) share, so both judge a case the s
 
 * :func:`build_config`: the run's configuration from a file / the built-in reference setup, overrides,
   faults, features declared without;
-* :func:`begin_session` / :func:`end_session`: the run's and the session's first and last events;
+* :func:`begin_run`, :func:`begin_session` / :func:`end_session`: the run's and the session's first and last
+  events;
 * :func:`run_session`: starts the harness transport (the harness CSMS when the SUT is a Charging Station)
   and the reference SUT, yields the :class:`RunContext`, stops them afterwards;
 * per case: :func:`not_applicable_reason`, :func:`start_case`, :func:`station_under_test` /
@@ -55,12 +56,17 @@ def build_config(path: str | Path | None, *, role: str | None, overrides: Sequen
     return cfg
 
 
+def begin_run(log: EventLog, run_id: str) -> None:
+    """The event that describes the run, written by the first writer of its log."""
+    log.emit("run_start", run_id=run_id, suite_version=__version__, spec=SPEC_EDITION,
+             catalog_version=CATALOG_VERSION, host=platform.node(), python=platform.python_version())
+
+
 def begin_session(log: EventLog, cfg: Config, run_id: str, *, first: bool, implemented: Iterable[str]) -> None:
     """The events that open a session: ``run_start`` (``first``: the first writer of the log describes the
     run; the roles of one run append to one log), ``session_start`` and, for a CSMS SUT, ``sut_identity``."""
     if first:
-        log.emit("run_start", run_id=run_id, suite_version=__version__, spec=SPEC_EDITION,
-                 catalog_version=CATALOG_VERSION, host=platform.node(), python=platform.python_version())
+        begin_run(log, run_id)
     log.emit("session_start", role=cfg.role, sut_name=cfg.name, reference=cfg.reference, faults=list(cfg.faults),
              strict=cfg.strict, config=cfg.to_dict(redact=True), pid=os.getpid(), implemented=sorted(implemented))
     if cfg.role == "csms":
@@ -234,7 +240,9 @@ def verdict_of(exc: BaseException | None) -> tuple[Verdict, str]:
 
 
 def _text(value: Any) -> str | None:
-    return None if value is None else value if isinstance(value, str) else repr(value)
+    from ..outcomes import plain  # the verdict's wording: no Python notation ("EVSE 2 connector 1")
+
+    return None if value is None else plain(value)
 
 
 def record_failed_check(log: EventLog, exc: BaseException | None) -> None:
