@@ -8,6 +8,7 @@ outputs, usage errors)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -48,7 +49,7 @@ def matrix(tmp_path_factory: pytest.TempPathFactory) -> dict[str, SetupResult]:
     setup per fault, and the PICS setups below. The table of which setup made which case end how is
     written next to the run folders (matrix.txt)."""
     base = tmp_path_factory.mktemp("matrix")
-    pics = [Setup(**{**s.__dict__, "cases": _station_cases()}) for s in (_PICS_ONLY_SMART_CHARGING, _PICS_NO_OPTIONAL)]
+    pics = [dataclasses.replace(s, cases=_station_cases()) for s in (_PICS_ONLY_SMART_CHARGING, _PICS_NO_OPTIONAL)]
     matrix_setups = reference_setups() + fault_setups()
     results = run_matrix(matrix_setups + pics, base)
     (base / "matrix.txt").write_text(table(results[:len(matrix_setups)]) + "\n")
