@@ -12,7 +12,15 @@ own tests load it too. When active it
 * marks cases by case id, block, use case, profile and requirement, deselects cases of the
   other role, and skips those the PICS excludes with "not applicable: <condition>";
 * bounds each case by ``timing.case_time_limit`` and maps what ended it to a verdict
-  (PASS, FAIL, INCONCLUSIVE, NOT APPLICABLE, ERROR), recorded in the event log.
+  (PASS, FAIL, INCONCLUSIVE, NOT APPLICABLE, ERROR), recorded in the event log; a failed
+  ``check`` event of the case decides too (HELPERS contract 1): a case that raised nothing but
+  has failed checks is FAIL, and the message lists every failed check;
+* records which cases were selected (``session_start`` ``selected``), so that a run that is
+  killed renders the cases that never ran as NOT FINISHED;
+* before each case checks that the SUT is still in the state a case starts from
+  (:mod:`conformance.harness.sut_state`); when it cannot be restored the case and the
+  remaining ones are INCONCLUSIVE "the SUT stopped answering after TC_x" and the run stops,
+  unless ``--ocpp-keep-going``.
 """
 
 from __future__ import annotations
@@ -31,9 +39,10 @@ from .config import Config, ConfigError
 from .harness.case import CaseMeta, case_of
 from .harness.context import RunContext, new_run_id
 from .harness.session import (begin_run, begin_session, bounded, build_config, csms_under_test, end_case,
-                              end_session, not_applicable_reason, record_failed_check, run_session, start_case,
-                              station_under_test, verdict_of)
+                              end_session, failed_checks, judged, not_applicable_reason, record_failed_check,
+                              record_not_run, run_session, session_data, start_case, station_under_test, verdict_of)
 from .harness.sides import ChargingStationUnderTest, CsmsUnderTest
+from .harness.sut_state import SutState, SutUnavailable
 from .outcomes import CheckFailed, HarnessError, NotApplicable, Verdict
 from .recording import EventLog
 
@@ -41,6 +50,9 @@ _CONFIG_KEY = pytest.StashKey[Config]()
 _VERDICT_KEY = pytest.StashKey[dict]()
 _RUN_DIR_KEY = pytest.StashKey[Path]()
 _LOG_KEY = pytest.StashKey[EventLog]()
+_SESSION_KEY = pytest.StashKey[dict]()  # the session_start event's data until collection says what is selected
+_STATE_KEY = pytest.StashKey[SutState]()
+_START_KEY = pytest.StashKey[float]()  # the monotonic time of the case's case_start
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -59,6 +71,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--ocpp-strict", action="store_true", help="accept only the preferred CALLERROR codes")
     group.addoption("--ocpp-progress", action="store_true",
                     help="one live progress line in a terminal (plain lines otherwise) instead of pytest's dots")
+    group.addoption("--ocpp-keep-going", action="store_true",
+                    help="when the SUT cannot be brought back to the state a case starts from, still try every "
+                         "remaining case (default: they are INCONCLUSIVE and the run stops)")
     group.addoption("--ocpp-block", action="append", default=[], metavar="LETTER",
                     help="only the cases of this functional block, e.g. G (repeatable; same as -m block_g)")
     group.addoption("--ocpp-no-render", action="store_true",
@@ -100,16 +115,18 @@ def pytest_configure(config: pytest.Config) -> None:
     log_path = run_dir / "events.jsonl"
     first = not log_path.exists() or log_path.stat().st_size == 0
     log = EventLog(log_path, secrets=cfg.secrets)
+    if first:  # the roles of one run append to one log; the first writer describes the run
+        begin_run(log, run_dir.name)
     if _xdist_controller(config):  # the workers run the cases and write their sessions into this one run
-        if first:
-            begin_run(log, run_dir.name)
         log.close()
         return
     from .harness.case import discover
     sut_role = "CS" if cfg.role == "station" else "CSMS"
-    begin_session(log, cfg, run_dir.name, first=first,
-                  implemented=(case_id for case_id, meta in discover().items() if meta.role == sut_role))
+    implemented = (case_id for case_id, meta in discover().items() if meta.role == sut_role)
+    # emitted once collection has said which cases are selected (pytest_collection_finish)
+    config.stash[_SESSION_KEY] = session_data(cfg, implemented)
     config.stash[_LOG_KEY] = log
+    config.stash[_STATE_KEY] = SutState(keep_going=bool(config.getoption("--ocpp-keep-going")))
     if config.getoption("--ocpp-progress"):
         config.pluginmanager.register(Progress(config), "ocpp-progress")
 
@@ -196,9 +213,33 @@ class Progress:
         return None
 
 
+def _emit_session_start(config: pytest.Config, selected: list[str] | None) -> None:
+    data = config.stash.get(_SESSION_KEY, None)
+    if data is None:
+        return
+    del config.stash[_SESSION_KEY]
+    begin_session(config.stash[_LOG_KEY], config.stash[_CONFIG_KEY], data, selected)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """The selection is final (-k, -m, the role's cases): the session's cases, in the order they will run."""
+    if session.config.stash.get(_LOG_KEY, None) is None:
+        return
+    selected = [meta.id for meta in (case_of(getattr(i, "function", None)) for i in session.items) if meta]
+    _emit_session_start(session.config, selected)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    state = session.config.stash.get(_STATE_KEY, None)
+    if state is not None and state.broken and session.shouldstop and exitstatus == pytest.ExitCode.INTERRUPTED:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED  # stopped on purpose: the cases say why, no crash
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     log = config.stash.get(_LOG_KEY, None)
     if log is not None:
+        _emit_session_start(config, None)  # collection never finished: the log still says what the session was
         end_session(log, config.stash[_CONFIG_KEY])
     _render_reports(config)
 
@@ -324,7 +365,7 @@ async def station(ocpp_run: RunContext, request: pytest.FixtureRequest) -> Async
     """The Charging Station under test, connected to the harness CSMS (general precondition:
     connected and accepted)."""
     _start_case(ocpp_run, request)
-    async with station_under_test(ocpp_run) as sut:
+    async with station_under_test(ocpp_run, request.config.stash[_STATE_KEY]) as sut:
         yield sut
 
 
@@ -336,7 +377,7 @@ async def csms(ocpp_run: RunContext, request: pytest.FixtureRequest) -> AsyncIte
     items = request.session.items
     later = items[items.index(request.node) + 1:] if request.node in items else []
     last = not any("csms" in getattr(i, "fixturenames", ()) for i in later)
-    async with csms_under_test(ocpp_run, last=last) as sut:
+    async with csms_under_test(ocpp_run, request.config.stash[_STATE_KEY], last=last) as sut:
         yield sut
 
 
@@ -355,7 +396,7 @@ def _start_case(ctx: RunContext, request: pytest.FixtureRequest) -> None:
     meta = case_of(getattr(request.node, "function", None))
     if meta is None:
         return
-    start_case(ctx.log, meta, request.node.nodeid)
+    request.node.stash[_START_KEY] = start_case(ctx.log, meta, request.node.nodeid)
 
 
 def _verdict_of(call: pytest.CallInfo[Any]) -> tuple[Verdict, str]:
@@ -375,32 +416,60 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
         exc_value = call.excinfo.value
         exc_value.args = tuple(log.redact_text(a) if isinstance(a, str) else a for a in exc_value.args)
     verdict, message = _verdict_of(call)
-    message = log.redact_text(message)
     previous = item.stash.get(_VERDICT_KEY, None)
-    if call.when == "setup" and verdict == Verdict.PASS:
-        return report
     if call.when == "teardown" and (verdict == Verdict.PASS or previous is not None):
         return report
+    exc = call.excinfo.value if call.excinfo is not None else None
+    record_failed_check(log, exc)
+    if call.when == "setup" and verdict == Verdict.PASS:
+        return report
+    verdict, message = judged(verdict, message, failed_checks(log, meta.id, item.stash.get(_START_KEY, None)))
+    message = log.redact_text(message)
     if verdict == Verdict.NOT_APPLICABLE:
         report.outcome = "skipped"
         report.longrepr = (str(item.path), item.location[1] or 0, f"not applicable: {message}")
     elif verdict == Verdict.INCONCLUSIVE:
         report.outcome = "failed"
         report.longrepr = f"INCONCLUSIVE: {message}"
-    elif verdict in (Verdict.FAIL, Verdict.ERROR) and isinstance(call.excinfo.value, (CheckFailed, HarnessError)):
+    elif verdict == Verdict.FAIL and (exc is None or isinstance(exc, CheckFailed) or not isinstance(
+            exc, AssertionError)):
+        report.outcome = "failed"
+        report.longrepr = f"FAIL: {message}"
+    elif verdict == Verdict.ERROR and isinstance(exc, HarnessError):
         report.longrepr = f"{verdict.value}: {message}"
-    record_failed_check(item.config.stash[_LOG_KEY], call.excinfo.value if call.excinfo is not None else None)
     item.stash[_VERDICT_KEY] = {"verdict": verdict, "message": message}
     report.user_properties.append(("ocpp_verdict", verdict.value))
     report.user_properties.append(("ocpp_case", meta.id))
     report.ocpp_verdict = verdict.value  # type: ignore[attr-defined]
     _record_end(item, meta, verdict, message, report.duration, call.when)
+    _after_case(item, meta, exc)
     # Allure results (conformance/reporting/allure.py): labels, links, steps and attachments from
     # the event log onto allure-pytest's test result (its listener exists only with --alluredir).
     if item.config.pluginmanager.has_plugin("allure_listener"):
         from .reporting.allure import record_case
         record_case(item, meta, verdict.value, item.config.stash[_LOG_KEY])
     return report
+
+
+def _after_case(item: pytest.Item, meta: CaseMeta, exc: BaseException | None) -> None:
+    """Keep the SUT state (:class:`SutState`) up to date; when the pre-case check could not restore it, stop the
+    run (unless --ocpp-keep-going) and record every case that will not run."""
+    state = item.config.stash[_STATE_KEY]
+    if isinstance(exc, NotApplicable):
+        return  # nothing was sent: says nothing about the SUT
+    if not isinstance(exc, SutUnavailable):
+        state.case_ended(meta.id, exc)
+        return
+    if state.keep_going:
+        return
+    reason = state.broken or str(exc)
+    item.session.shouldstop = f"{reason} (--keep-going runs the remaining cases anyway)"
+    items = item.session.items
+    # an xdist worker does not know which of the remaining items are its own: those stay NOT FINISHED
+    rest = items[items.index(item) + 1:] if item in items and not _xdist_worker(item.config) else []
+    metas = ((case_of(getattr(other, "function", None)), other.nodeid) for other in rest)
+    record_not_run(item.config.stash[_LOG_KEY], item.config.stash[_CONFIG_KEY],
+                   [(meta, nodeid) for meta, nodeid in metas if meta is not None], reason)
 
 
 def _record_end(item: pytest.Item, meta: CaseMeta, verdict: Verdict, message: str, duration: float,

@@ -35,10 +35,11 @@ from typing import Any, Iterable, Sequence
 from .config import ConfigError
 from .harness.case import CaseMeta, case_function, discover
 from .harness.context import RunContext
-from .harness.session import (begin_session, bounded, build_config, csms_under_test, end_case, end_session,
-                              not_applicable_reason, record_failed_check, run_session, start_case,
-                              station_under_test, verdict_of)
-from .outcomes import HarnessError, Verdict
+from .harness.session import (begin_run, begin_session, bounded, build_config, csms_under_test, end_case,
+                              end_session, failed_checks, judged, not_applicable_reason, record_failed_check,
+                              record_not_run, run_session, session_data, start_case, station_under_test, verdict_of)
+from .harness.sut_state import SutState, SutUnavailable
+from .outcomes import HarnessError, NotApplicable, Verdict
 from .recording import EventLog
 from .reference.faults import FAULTS
 from .reporting.model import NOT_FINISHED, load_model
@@ -149,40 +150,60 @@ def _side_of(func: Any) -> str:
     raise HarnessError(f"{func.__qualname__}: a case takes one argument, station or csms; it takes {params}")
 
 
-async def run_case(ctx: RunContext, meta: CaseMeta, *, last: bool, nodeid: str | None = None) -> None:
-    """One case, as the pytest plugin runs it: not applicable -> NOT APPLICABLE; the case's side object (its
-    fixture: setup), the case bounded by its time limit (call), verdict, case end; then the side's teardown
-    (``last``: the last case of the setup, the harness stations disconnect)."""
+def _nodeid(meta: CaseMeta) -> str:
     func = case_function(meta.id)
-    log, nodeid = ctx.log, nodeid or f"{func.__module__}::{func.__name__}"
-    started = time.monotonic()
+    return f"{func.__module__}::{func.__name__}"
+
+
+async def run_case(ctx: RunContext, meta: CaseMeta, state: SutState, *, last: bool,
+                   nodeid: str | None = None) -> str | None:
+    """One case, as the pytest plugin runs it: not applicable -> NOT APPLICABLE; the case's side object (its
+    fixture: the pre-case state check, the general precondition), the case bounded by its time limit, the
+    verdict (a failed check makes it FAIL), case end; then the side's teardown (``last``: the last case of
+    the setup, the harness stations disconnect). Returns why the run must stop (the SUT could not be brought
+    back to a state cases start from), or None."""
+    func = case_function(meta.id)
+    log, nodeid = ctx.log, nodeid or _nodeid(meta)
     reason = not_applicable_reason(meta, ctx.config)
     if reason is not None:
         end_case(log, meta, Verdict.NOT_APPLICABLE, log.redact_text(reason), 0.0, "setup", nodeid)
-        return
-    start_case(log, meta, nodeid)
+        return None
+    started = time.monotonic()
+    since = start_case(log, meta, nodeid)
     side = _side_of(func)
-    scope = station_under_test(ctx) if side == "station" else csms_under_test(ctx, last=last)
+    scope = station_under_test(ctx, state) if side == "station" else csms_under_test(ctx, state, last=last)
     try:
         sut = await scope.__aenter__()
     except Exception as exc:  # the fixture's setup failed: the verdict is the setup's
-        verdict, message = verdict_of(exc)
-        record_failed_check(log, exc)
-        end_case(log, meta, verdict, log.redact_text(message), time.monotonic() - started, "setup", nodeid)
-        return
+        return _ended(ctx, meta, state, exc, since, time.monotonic() - started, "setup", nodeid)
     started = time.monotonic()
     failure: BaseException | None = None
     try:
         await bounded(func, meta)(**{side: sut})
     except Exception as exc:
         failure = exc
-    verdict, message = verdict_of(failure)
-    record_failed_check(log, failure)
-    end_case(log, meta, verdict, log.redact_text(message), time.monotonic() - started, "call", nodeid)
+    stop = _ended(ctx, meta, state, failure, since, time.monotonic() - started, "call", nodeid)
     try:
         await scope.__aexit__(None, None, None)
     except Exception as exc:  # as in pytest: a teardown error after the verdict does not change it
         log.emit("note", level="warning", message=f"teardown of {meta.id}: {type(exc).__name__}: {exc}")
+    return stop
+
+
+def _ended(ctx: RunContext, meta: CaseMeta, state: SutState, exc: BaseException | None, since: float,
+           duration: float, phase: str, nodeid: str) -> str | None:
+    """The verdict of a case that ended (the plugin's pytest_runtest_makereport and _after_case)."""
+    log = ctx.log
+    verdict, message = verdict_of(exc)
+    record_failed_check(log, exc)
+    verdict, message = judged(verdict, message, failed_checks(log, meta.id, since))
+    end_case(log, meta, verdict, log.redact_text(message), duration, phase, nodeid)
+    if isinstance(exc, NotApplicable):
+        return None
+    if not isinstance(exc, SutUnavailable):
+        state.case_ended(meta.id, exc)
+        return None
+    return None if state.keep_going else (state.broken or str(exc))
 
 
 async def run_setup(setup: Setup, run_dir: Path, *, timing: Sequence[str] = SELFTEST_TIMING) -> SetupResult:
@@ -201,12 +222,18 @@ async def run_setup(setup: Setup, run_dir: Path, *, timing: Sequence[str] = SELF
     else:
         log = EventLog(run_dir / "events.jsonl", secrets=cfg.secrets)
         role = "CS" if cfg.role == "station" else "CSMS"
-        begin_session(log, cfg, run_dir.name, first=True,
-                      implemented=(c for c, meta in implemented.items() if meta.role == role))
+        begin_run(log, run_dir.name)
+        begin_session(log, cfg, session_data(cfg, (c for c, meta in implemented.items() if meta.role == role)),
+                      list(setup.cases))
+        state = SutState(keep_going=False)  # as `ocpp-conformance run` without --keep-going
         try:
             async with run_session(cfg, log, run_dir) as ctx:
                 for n, case_id in enumerate(setup.cases):
-                    await run_case(ctx, implemented[case_id], last=n == len(setup.cases) - 1)
+                    stop = await run_case(ctx, implemented[case_id], state, last=n == len(setup.cases) - 1)
+                    if stop is not None:
+                        rest = [implemented[c] for c in setup.cases[n + 1:]]
+                        record_not_run(log, cfg, [(m, _nodeid(m)) for m in rest], stop)
+                        break
         except Exception as exc:  # the harness could not run the setup (as a pytest session error)
             result.error = f"{type(exc).__name__}: {exc}"
         finally:

@@ -3,13 +3,15 @@ self-test matrix (:mod:`conformance.selftest`) share, so both judge a case the s
 
 * :func:`build_config`: the run's configuration from a file / the built-in reference setup, overrides,
   faults, features declared without;
-* :func:`begin_run`, :func:`begin_session` / :func:`end_session`: the run's and the session's first and last
-  events;
+* :func:`begin_run`, :func:`session_data`, :func:`begin_session` / :func:`end_session`: the run's and the
+  session's first and last events;
 * :func:`run_session`: starts the harness transport (the harness CSMS when the SUT is a Charging Station)
   and the reference SUT, yields the :class:`RunContext`, stops them afterwards;
 * per case: :func:`not_applicable_reason`, :func:`start_case`, :func:`station_under_test` /
-  :func:`csms_under_test` (the case's side objects), :func:`bounded` (``timing.case_time_limit``),
-  :func:`verdict_of` (what ended the case -> verdict), :func:`record_failed_check` and :func:`end_case`.
+  :func:`csms_under_test` (the case's side objects, after the pre-case state check), :func:`bounded`
+  (``timing.case_time_limit``), :func:`verdict_of` (what ended the case -> verdict), :func:`record_failed_check`,
+  :func:`failed_checks` and :func:`judged` (a failed check makes the case FAIL), :func:`end_case`, and
+  :func:`record_not_run` (the cases after a SUT that stopped answering).
 """
 
 from __future__ import annotations
@@ -27,12 +29,13 @@ from ..actions import make_backend
 from ..actions.port import ActionFailed, ActionPort
 from ..catalog import CATALOG_VERSION
 from ..config import Config, load_config
-from ..outcomes import CheckFailed, HarnessError, Inconclusive, NotApplicable, Verdict
+from ..outcomes import CheckFailed, HarnessError, Inconclusive, NotApplicable, Verdict, describe_failed_checks
 from ..recording import EventLog
 from .applicability import applicability
 from .case import CaseMeta
 from .context import RunContext, current, set_current
 from .sides import ChargingStationUnderTest, CsmsUnderTest, csms_default_handler
+from .sut_state import SutState, csms_state, station_state
 
 
 # --------------------------------------------------------------------------- the run
@@ -62,13 +65,17 @@ def begin_run(log: EventLog, run_id: str) -> None:
              catalog_version=CATALOG_VERSION, host=platform.node(), python=platform.python_version())
 
 
-def begin_session(log: EventLog, cfg: Config, run_id: str, *, first: bool, implemented: Iterable[str]) -> None:
-    """The events that open a session: ``run_start`` (``first``: the first writer of the log describes the
-    run; the roles of one run append to one log), ``session_start`` and, for a CSMS SUT, ``sut_identity``."""
-    if first:
-        begin_run(log, run_id)
-    log.emit("session_start", role=cfg.role, sut_name=cfg.name, reference=cfg.reference, faults=list(cfg.faults),
-             strict=cfg.strict, config=cfg.to_dict(redact=True), pid=os.getpid(), implemented=sorted(implemented))
+def session_data(cfg: Config, implemented: Iterable[str]) -> dict[str, Any]:
+    """What the ``session_start`` event says (the suite's cases for the role when the session started)."""
+    return dict(role=cfg.role, sut_name=cfg.name, reference=cfg.reference, faults=list(cfg.faults), strict=cfg.strict,
+                config=cfg.to_dict(redact=True), pid=os.getpid(), implemented=sorted(implemented))
+
+
+def begin_session(log: EventLog, cfg: Config, data: dict[str, Any], selected: list[str] | None) -> None:
+    """The events that open a session, once the selection is known: ``session_start`` (with the ``selected``
+    cases, in the order they will run) and, for a CSMS SUT, ``sut_identity``. (The first writer of the run's
+    log has written :func:`begin_run` before.)"""
+    log.emit("session_start", **data, **({"selected": selected} if selected is not None else {}))
     if cfg.role == "csms":
         log.emit("sut_identity", identity=cfg.name, url=cfg.connection.csms_url if not cfg.reference else "reference")
 
@@ -164,18 +171,21 @@ def not_applicable_reason(meta: CaseMeta, cfg: Config) -> str | None:
     return None if applies else reason
 
 
-def start_case(log: EventLog, meta: CaseMeta, nodeid: str) -> None:
-    """From now on, events belong to the case."""
+def start_case(log: EventLog, meta: CaseMeta, nodeid: str) -> float:
+    """From now on, events belong to the case; returns the case_start's monotonic time."""
     log.current_case = meta.id
-    log.emit("case_start", title=meta.title, role=meta.role, block=meta.block, use_cases=list(meta.use_cases),
-             requirements=list(meta.requirements), negative_controls=list(meta.faults), nodeid=nodeid)
+    return log.emit("case_start", title=meta.title, role=meta.role, block=meta.block, use_cases=list(meta.use_cases),
+                    requirements=list(meta.requirements), negative_controls=list(meta.faults), nodeid=nodeid).mono
 
 
 @contextlib.asynccontextmanager
-async def station_under_test(ctx: RunContext) -> AsyncIterator[ChargingStationUnderTest]:
-    """The Charging Station under test, connected to the harness CSMS (general precondition: connected and
-    accepted); afterwards the harness CSMS answers as by default again."""
+async def station_under_test(ctx: RunContext, state: SutState) -> AsyncIterator[ChargingStationUnderTest]:
+    """The Charging Station under test, still in a state cases start from (:func:`station_state`), connected to
+    the harness CSMS (general precondition: connected and accepted); afterwards the harness CSMS answers as by
+    default again."""
     sut = ChargingStationUnderTest(ctx)
+    await station_state(sut, state)
+    state.broken = None  # (again) in a state cases start from
     await sut.ensure_ready()
     sut.start_case()
     try:
@@ -185,9 +195,12 @@ async def station_under_test(ctx: RunContext) -> AsyncIterator[ChargingStationUn
 
 
 @contextlib.asynccontextmanager
-async def csms_under_test(ctx: RunContext, *, last: bool) -> AsyncIterator[CsmsUnderTest]:
-    """The CSMS under test; the harness plays the configured station(s). Afterwards they stay connected for the
-    next case, or disconnect after the ``last`` CSMS case of the session."""
+async def csms_under_test(ctx: RunContext, state: SutState, *, last: bool) -> AsyncIterator[CsmsUnderTest]:
+    """The CSMS under test, still in a state cases start from (:func:`csms_state`); the harness plays the
+    configured station(s). Afterwards they stay connected for the next case, or disconnect after the ``last``
+    CSMS case of the session."""
+    await csms_state(ctx, state)
+    state.broken = None  # (again) in a state cases start from
     sut = CsmsUnderTest(ctx)
     try:
         yield sut
@@ -250,6 +263,46 @@ def record_failed_check(log: EventLog, exc: BaseException | None) -> None:
     if isinstance(exc, CheckFailed) and not getattr(exc, "recorded", False):
         log.emit("check", name=exc.check, passed=False, expected=_text(exc.expected), actual=_text(exc.actual),
                  requirements=list(exc.requirements), severity="MUST", detail=exc.detail)
+
+
+def failed_checks(log: EventLog, case_id: str, since: float | None) -> list[dict[str, Any]]:
+    """The failed ``check`` events of the running case (since its case_start), in order."""
+    return [e.to_json() for e in log.events(kind="check", case=case_id)
+            if not e.data.get("passed") and (since is None or e.mono >= since)]
+
+
+def judged(verdict: Verdict, message: str, failed: list[dict[str, Any]]) -> tuple[Verdict, str]:
+    """Contract 1 (HELPERS.md): a failed check of the case makes it FAIL whatever ended it, and the message
+    lists every failed check; the case's own ending stays in the message."""
+    if not failed:
+        return verdict, message
+    if verdict == Verdict.FAIL:  # the exception's own check heads the message; the others follow
+        others = [c for c in failed if str(c.get("name")) not in message]
+        if not others:
+            return verdict, message
+        listed = describe_failed_checks(others)
+        if len(others) > 1:
+            listed = listed.split("\n", 1)[1]
+        else:
+            listed = "- " + listed.replace("\n", "\n  ")
+        return verdict, f"{message}\nalso failed:\n{listed}"
+    text = describe_failed_checks(failed)
+    if verdict != Verdict.PASS:
+        text += f"\nthe case then ended {verdict.value}: {message}"
+    return Verdict.FAIL, text
+
+
+def record_not_run(log: EventLog, cfg: Config, cases: Iterable[tuple[CaseMeta, str]], reason: str) -> None:
+    """The run stopped early (the SUT could not be brought back to a state cases start from): each remaining
+    case (meta, nodeid) is recorded INCONCLUSIVE "not run", or NOT APPLICABLE with why."""
+    for meta, nodeid in cases:
+        why = not_applicable_reason(meta, cfg)
+        verdict = Verdict.INCONCLUSIVE if why is None else Verdict.NOT_APPLICABLE
+        message = (f"not run: {reason}. The run stopped early (ocpp-conformance run --keep-going runs every case)"
+                   if why is None else why)
+        start_case(log, meta, nodeid)
+        log.emit("case_end", verdict=verdict.value, message=log.redact_text(message), duration=0.0, phase="not run")
+        log.current_case = None
 
 
 def end_case(log: EventLog, meta: CaseMeta, verdict: Verdict, message: str, duration: float, phase: str,
