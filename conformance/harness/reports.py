@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from ..outcomes import CheckFailed, SutDisconnected, SutTimeout
 from ..protocol.frames import utc_now
 from ..protocol.patterns import ABSENT, OneOf
-from ..reference import reports as reference_reports
+from ..device_model import reports as device_reports
 from ..transport.connection import IncomingCall, Response
 from . import context as _context
 
@@ -174,11 +174,11 @@ class HarnessReports:
     def answer(self, incoming: IncomingCall) -> dict[str, Any]:
         payload, model = incoming.payload, self.station.device_model
         if incoming.action == "GetBaseReport":
-            entries = reference_reports.base_report(model, payload["reportBase"])
+            entries = device_reports.base_report(model, payload["reportBase"])
             response: dict[str, Any] = {"status": "Accepted"}
         else:
-            report = reference_reports.custom_report(model, component_criteria=payload.get("componentCriteria"),
-                                                     component_variables=payload.get("componentVariable"))
+            report = device_reports.custom_report(model, component_criteria=payload.get("componentCriteria"),
+                                                  component_variables=payload.get("componentVariable"))
             if report.status != "Accepted":
                 return report.response()
             entries, response = list(report.entries), {"status": "Accepted"}
@@ -195,8 +195,8 @@ class HarnessReports:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(conn.message_timeout):
                     await incoming.answered.wait()  # the report follows the response
-            for payload in reference_reports.notify_report_payloads(record.request_id, entries, utc_now(),
-                                                                    max_items=self.page_items):
+            for payload in device_reports.notify_report_payloads(record.request_id, entries, utc_now(),
+                                                                 max_items=self.page_items):
                 try:
                     response: Response | str = await conn.call("NotifyReport", payload)
                 except (CheckFailed, SutDisconnected, SutTimeout) as exc:

@@ -22,7 +22,7 @@ from ..protocol.judge import Judgement, expected_reaction, judge_reaction
 from ..protocol.examples import build_example
 from ..protocol.frames import CallError, ErrorCode, utc_now
 from ..protocol.patterns import Satisfies
-from ..reference.device_model import DeviceModel
+from ..device_model.model import DeviceModel
 from ..roles import Role
 from ..catalog import actions_handled_by
 from ..transport.client import open_station_connection

@@ -14,7 +14,7 @@ from ...outcomes import CheckFailed, SutDisconnected, SutTimeout
 from ...protocol.frames import CallError, ErrorCode, utc_now
 from ...recording import EventLog
 from ...transport.connection import Connection, IncomingCall
-from ..device_model import DeviceModel
+from ...device_model.model import DeviceModel
 from ..faults import FaultSet, carries_custom_data
 from ..smart_charging import ChargingProfiles, Limits
 
