@@ -96,7 +96,7 @@ def pytest_configure(config: pytest.Config) -> None:
         cfg = load_config(config.getoption("--ocpp-config"), overrides=overrides,
                           role=config.getoption("--ocpp-role"))
         if cfg.reference and faults:
-            from .reference.faults import FaultSet
+            from .faults import FaultSet
             FaultSet(cfg.faults, sut=cfg.role)
         without = frozenset(config.getoption("--ocpp-without-feature"))
         if without:
@@ -362,7 +362,7 @@ async def ocpp_run(request: pytest.FixtureRequest) -> AsyncIterator[RunContext]:
                                 default_handler_for=lambda identity: csms_default_handler(ctx_holder["ctx"]))
             await server.start()
             if cfg.reference:
-                from .reference.faults import FaultSet
+                from .faults import FaultSet
                 from .reference.station import ReferenceStation
                 reference = ReferenceStation(
                     csms_url=server.url, identity=conn.identity, password=conn.password,
@@ -375,7 +375,7 @@ async def ocpp_run(request: pytest.FixtureRequest) -> AsyncIterator[RunContext]:
                 backend_target = reference
         elif cfg.reference:
             from .reference.csms import ReferenceCsms
-            from .reference.faults import FaultSet
+            from .faults import FaultSet
             conn = cfg.connection
             passwords = {conn.identity: conn.password, **{s.identity: s.password for s in conn.extra_stations}}
             tokens = {cfg.id_tokens.valid.id_token: "Accepted"}

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from conformance.harness.case import discover
-from conformance.reference.faults import FAULTS
+from conformance.faults import FAULTS
 
 REPO = Path(__file__).resolve().parents[1]
 

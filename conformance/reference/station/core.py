@@ -15,10 +15,10 @@ from ...protocol.frames import CallError, ErrorCode, utc_now
 from ...recording import EventLog
 from ...transport.connection import Connection, IncomingCall
 from ...device_model.model import DeviceModel
-from ..faults import FaultSet, carries_custom_data
+from ...faults import FaultSet
 from ..smart_charging import ChargingProfiles, Limits
 
-from ..vendor import answer_data_transfer
+from ..vendor import answer_data_transfer, carries_custom_data
 from .state import FACTORY_SETTINGS, STATION_FEATURES, NetworkPlan, StationState, Transaction
 from .transactions import TransactionsMixin
 from .report_requests import ReportRequestsMixin

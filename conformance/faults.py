@@ -3,12 +3,14 @@
 Each fault is a realistic mistake an implementer makes, names the requirement it breaks,
 and the test cases that must FAIL when it is switched on. A test case without a fault that
 fails it has not been shown to be able to fail.
+
+Data only (no conformance imports): the reference SUTs read it to break what a fault names, and the case metadata,
+the reports and the CLI read it for the negative-control matrix without importing the reference SUTs.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 
 @dataclass(frozen=True)
@@ -372,17 +374,6 @@ FAULTS: dict[str, Fault] = {f.name: f for f in [
           "the CSMS ignores the messageTimeout the operator entered for a network profile and always sends 30",
           ("TC_B_42_CSMS",)),
 ]}
-
-
-def carries_custom_data(payload: Any, *, nested_only: bool = False) -> bool:
-    """Whether a payload has a customData property (Part 4 §9) anywhere, or only below the top level."""
-    if isinstance(payload, dict):
-        if "customData" in payload and not nested_only:
-            return True
-        return any(carries_custom_data(v) for k, v in payload.items() if k != "customData")
-    if isinstance(payload, list):
-        return any(carries_custom_data(v) for v in payload)
-    return False
 
 
 class FaultSet:
