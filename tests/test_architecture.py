@@ -164,7 +164,8 @@ def test_the_walker_sees_every_kind_of_import() -> None:
     found = {(i.target, i.type_only) for i in imports_of("conformance.harness.reports")}
     assert ("conformance.protocol.patterns", False) in found  # from ..protocol.patterns import ABSENT
     assert ("conformance.harness.context", False) in found  # from . import context
-    assert ("asyncio", False) in found
+    assert ("conformance.harness.sent_reports", False) in found  # from .sent_reports import SentReport
+    assert ("asyncio", False) in {(i.target, i.type_only) for i in imports_of("conformance.harness.sent_reports")}
     assert any(t == "conformance.harness.sides" and type_only for t, type_only in found)  # under TYPE_CHECKING
     deferred = {i.target for i in imports_of("conformance.cli")}  # cli imports inside its functions
     assert "conformance.pytest_plugin" in deferred and "conformance.faults" in deferred
