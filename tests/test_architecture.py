@@ -203,9 +203,10 @@ def test_the_table_goes_down_the_layers() -> None:
         visit(unit, ())
 
 
-def _violations() -> dict[tuple[str, str], list[Import]]:
+def _violations(imports: tuple[Import, ...] | None = None) -> dict[tuple[str, str], list[Import]]:
+    """(importing module, imported unit) -> the imports against the table (all the code's when ``imports`` is None)."""
     table, found = allowed_imports(), {}
-    for i in all_imports():
+    for i in all_imports() if imports is None else imports:
         source, target = unit_of(i.module), unit_of(i.target)
         if i.target.split(".")[0] in SOURCES and target not in (source, ROOT) and target not in table[source]:
             found.setdefault((i.module, target), []).append(i)
@@ -217,6 +218,15 @@ def test_imports_go_down_the_layers() -> None:
     wrong = [f"{unit_of(m)} may not import {t}: {', '.join(f'{i.where} imports {i.target}' for i in imports)}"
              for (m, t), imports in _violations().items() if (m, t) not in allowed]
     assert not wrong, "imports against ARCHITECTURE.md's import rule:\n" + "\n".join(wrong)
+
+
+def test_an_import_up_the_layers_is_found() -> None:
+    up = Import("conformance.protocol.frames", "conformance.transport.connection", 1, False)
+    cousin = Import("conformance.harness.sides", "conformance.reference.station.core", 2, True)
+    same = Import("conformance.harness.sides", "conformance.harness.checks", 3, False)
+    down = Import("conformance.harness.sides", "conformance.device_model.model", 4, False)
+    assert set(_violations((up, cousin, same, down))) == {("conformance.protocol.frames", "transport"),
+                                                           ("conformance.harness.sides", "reference")}
 
 
 def test_every_exception_is_still_needed() -> None:
