@@ -15,6 +15,7 @@ from conformance.harness import ABSENT, ChargingStationUnderTest, OneOf, Satisfi
 from conformance.harness.reports import (B07_PARTS, B08_PARTS, Report, check_report_entries, collect_report, entry_name,
                                          new_request_id, request_report)
 from conformance.harness.reusable_states import station as states
+from conformance.protocol.variable_names import canonical, sources_of, spellings
 from conformance.outcomes import CheckFailed, Inconclusive, SutTimeout
 from conformance.transport.connection import Connection, IncomingCall, Response
 from conformance.transport.server import Handshake
@@ -112,77 +113,79 @@ async def boot_offline_status_change(station: ChargingStationUnderTest, wait_min
 
 
 # Part 2 "Referenced Components and Variables": the required controller variables of the functional blocks
-# every station implements (section ids in the comments; names as in the appendix CSV).
+# every station implements (section ids in the comments; names as in the appendix CSV, every documented spelling
+# accepted: protocol/variable_names.py), and whether Part 2 makes them ReadWrite (required in the
+# ConfigurationInventory; "ReadOnly or ReadWrite, up to the implementation" counts as not).
 REPORT_REQUIRED = (
-    ("OCPPCommCtrlr", "MessageTimeout", "Default"),  # 2.1.3
-    ("OCPPCommCtrlr", "FileTransferProtocols", None),  # 2.1.4
-    ("OCPPCommCtrlr", "NetworkConfigurationPriority", None),  # 2.1.6
-    ("OCPPCommCtrlr", "NetworkProfileConnectionAttempts", None),  # 2.1.7
-    ("OCPPCommCtrlr", "OfflineThreshold", None),  # 2.1.8
-    ("OCPPCommCtrlr", "MessageAttempts", "TransactionEvent"),  # 2.1.10
-    ("OCPPCommCtrlr", "MessageAttemptInterval", "TransactionEvent"),  # 2.1.11
-    ("OCPPCommCtrlr", "UnlockOnEVSideDisconnect", None),  # 2.1.12
-    ("OCPPCommCtrlr", "ResetRetries", None),  # 2.1.14
-    ("DeviceDataCtrlr", "ItemsPerMessage", "GetReport"),  # 2.1.16
-    ("DeviceDataCtrlr", "ItemsPerMessage", "GetVariables"),  # 2.1.17
-    ("DeviceDataCtrlr", "BytesPerMessage", "GetReport"),  # 2.1.18
-    ("DeviceDataCtrlr", "BytesPerMessage", "GetVariables"),  # 2.1.19
-    ("DeviceDataCtrlr", "ItemsPerMessage", "SetVariables"),  # 2.1.22
-    ("DeviceDataCtrlr", "BytesPerMessage", "SetVariables"),  # 2.1.23
-    ("ClockCtrlr", "DateTime", None),  # 2.1.24
-    ("ClockCtrlr", "TimeSource", None),  # 2.1.30
-    ("SecurityCtrlr", "OrganizationName", None),  # 2.2.3
-    ("SecurityCtrlr", "CertificateEntries", None),  # 2.2.4
-    ("SecurityCtrlr", "SecurityProfile", None),  # 2.2.5
-    ("AuthCtrlr", "AuthorizeRemoteStart", None),  # 2.3.4
-    ("AuthCtrlr", "LocalAuthorizeOffline", None),  # 2.3.5
-    ("AuthCtrlr", "LocalPreAuthorize", None),  # 2.3.6
-    ("TxCtrlr", "EVConnectionTimeOut", None),  # 2.6.1
-    ("TxCtrlr", "StopTxOnEVSideDisconnect", None),  # 2.6.2
-    ("TxCtrlr", "TxStartPoint", None),  # 2.6.4
-    ("TxCtrlr", "TxStopPoint", None),  # 2.6.5
-    ("TxCtrlr", "StopTxOnInvalidId", None),  # 2.6.8
-    ("SampledDataCtrlr", "TxEndedMeasurands", None),  # 2.7.4
-    ("SampledDataCtrlr", "TxEndedInterval", None),  # 2.7.5
-    ("SampledDataCtrlr", "TxStartedMeasurands", None),  # 2.7.6
-    ("SampledDataCtrlr", "TxUpdatedMeasurands", None),  # 2.7.7
-    ("SampledDataCtrlr", "TxUpdatedInterval", None),  # 2.7.8
-    ("AlignedDataCtrlr", "Measurands", None),  # 2.7.11
-    ("AlignedDataCtrlr", "Interval", None),  # 2.7.12
-    ("AlignedDataCtrlr", "TxEndedMeasurands", None),  # 2.7.15
-    ("AlignedDataCtrlr", "TxEndedInterval", None),  # 2.7.16
+    ("OCPPCommCtrlr", "MessageTimeout", "Default", False),  # 2.1.3
+    ("OCPPCommCtrlr", "FileTransferProtocols", None, False),  # 2.1.4
+    ("OCPPCommCtrlr", "ActiveNetworkProfile", None, False),  # 2.1.5, required by errata 2025-09 §2.57
+    ("OCPPCommCtrlr", "NetworkConfigurationPriority", None, True),  # 2.1.6
+    ("OCPPCommCtrlr", "NetworkProfileConnectionAttempts", None, True),  # 2.1.7
+    ("OCPPCommCtrlr", "OfflineThreshold", None, True),  # 2.1.8
+    ("OCPPCommCtrlr", "MessageAttempts", "TransactionEvent", True),  # 2.1.10
+    ("OCPPCommCtrlr", "MessageAttemptInterval", "TransactionEvent", True),  # 2.1.11
+    ("OCPPCommCtrlr", "UnlockOnEVSideDisconnect", None, False),  # 2.1.12 (ReadWrite/ReadOnly)
+    ("OCPPCommCtrlr", "ResetRetries", None, True),  # 2.1.14
+    ("DeviceDataCtrlr", "ItemsPerMessage", "GetReport", False),  # 2.1.16
+    ("DeviceDataCtrlr", "ItemsPerMessage", "GetVariables", False),  # 2.1.17
+    ("DeviceDataCtrlr", "BytesPerMessage", "GetReport", False),  # 2.1.18
+    ("DeviceDataCtrlr", "BytesPerMessage", "GetVariables", False),  # 2.1.19
+    ("DeviceDataCtrlr", "ItemsPerMessage", "SetVariables", False),  # 2.1.22
+    ("DeviceDataCtrlr", "BytesPerMessage", "SetVariables", False),  # 2.1.23
+    ("ClockCtrlr", "DateTime", None, False),  # 2.1.24
+    ("ClockCtrlr", "TimeSource", None, True),  # 2.1.30
+    ("SecurityCtrlr", "OrganizationName", None, True),  # 2.2.3
+    ("SecurityCtrlr", "CertificateEntries", None, False),  # 2.2.4
+    ("SecurityCtrlr", "SecurityProfile", None, False),  # 2.2.5
+    ("AuthCtrlr", "AuthorizeRemoteStart", None, False),  # 2.3.4 (ReadOnly or ReadWrite)
+    ("AuthCtrlr", "LocalAuthorizeOffline", None, True),  # 2.3.5
+    ("AuthCtrlr", "LocalPreAuthorize", None, True),  # 2.3.6
+    ("TxCtrlr", "EVConnectionTimeOut", None, True),  # 2.6.1
+    ("TxCtrlr", "StopTxOnEVSideDisconnect", None, False),  # 2.6.2 (ReadWrite or ReadOnly)
+    ("TxCtrlr", "TxStartPoint", None, False),  # 2.6.4 (ReadOnly or ReadWrite)
+    ("TxCtrlr", "TxStopPoint", None, False),  # 2.6.5 (ReadOnly or ReadWrite)
+    ("TxCtrlr", "StopTxOnInvalidId", None, True),  # 2.6.8
+    ("SampledDataCtrlr", "TxEndedMeasurands", None, True),  # 2.7.4
+    ("SampledDataCtrlr", "TxEndedInterval", None, True),  # 2.7.5
+    ("SampledDataCtrlr", "TxStartedMeasurands", None, True),  # 2.7.6
+    ("SampledDataCtrlr", "TxUpdatedMeasurands", None, True),  # 2.7.7
+    ("SampledDataCtrlr", "TxUpdatedInterval", None, True),  # 2.7.8
+    ("AlignedDataCtrlr", "Measurands", None, True),  # 2.7.11
+    ("AlignedDataCtrlr", "Interval", None, True),  # 2.7.12
+    ("AlignedDataCtrlr", "TxEndedMeasurands", None, True),  # 2.7.15
+    ("AlignedDataCtrlr", "TxEndedInterval", None, True),  # 2.7.16
 )
 # Required variables of optional functional blocks: checked when the station reports the controller (then it
-# implements the block), LocalAuthListCtrlr only when its Available is not reported false.
+# implements the block), LocalAuthListCtrlr only when its Available is not reported false. (variable, instance,
+# ReadWrite in Part 2)
 REPORT_REQUIRED_IF_PRESENT = {
-    "SmartChargingCtrlr": (("ProfileStackLevel", None), ("RateUnit", None), ("PeriodsPerSchedule", None),  # 2.9.4-6
-                           ("Entries", "ChargingProfiles"), ("LimitChangeSignificance", None)),  # 2.9.10-11
-    "MonitoringCtrlr": (("ItemsPerMessage", "SetVariableMonitoring"), ("BytesPerMessage", "SetVariableMonitoring")),
-    "DisplayMessageCtrlr": (("SupportedFormats", None), ("SupportedPriorities", None)),  # 2.12.4-5
-    "LocalAuthListCtrlr": (("Entries", None), ("ItemsPerMessage", None), ("BytesPerMessage", None)),  # 2.5.2-5
-    "ISO15118Ctrlr": (("ContractValidationOffline", None),),  # 2.14.2
+    "SmartChargingCtrlr": (("ProfileStackLevel", None, False), ("RateUnit", None, False),  # 2.9.4-5
+                           ("PeriodsPerSchedule", None, False), ("Entries", "ChargingProfiles", False),  # 2.9.6-10
+                           ("LimitChangeSignificance", None, True)),  # 2.9.11
+    "MonitoringCtrlr": (("ItemsPerMessage", "SetVariableMonitoring", False),
+                        ("BytesPerMessage", "SetVariableMonitoring", False)),
+    "DisplayMessageCtrlr": (("DisplayMessages", None, False), ("SupportedFormats", None, False),  # 2.12.3-4
+                            ("SupportedPriorities", None, False)),  # 2.12.5
+    "LocalAuthListCtrlr": (("Entries", None, False), ("ItemsPerMessage", None, False),
+                           ("BytesPerMessage", None, False)),  # 2.5.2-5
+    "ISO15118Ctrlr": (("ContractValidationOffline", None, False),),  # 2.14.2
+    "TariffCostCtrlr": (("TariffFallbackMessage", None, True), ("TotalCostFallbackMessage", None, True),
+                        ("Currency", None, True)),  # 2.11
 }
-# Charging infrastructure (Part 2 2.13): per component tier.
+# Charging infrastructure (Part 2 2.13; Connector.AvailabilityState required by errata 2025-09 §2.66): per tier.
 REPORT_STATION_VARIABLES = ("Available", "AvailabilityState", "SupplyPhases")
 REPORT_EVSE_VARIABLES = ("Available", "AvailabilityState", "Power", "SupplyPhases")
 REPORT_CONNECTOR_VARIABLES = ("Available", "AvailabilityState", "ConnectorType", "SupplyPhases")
-# Required writable controller variables (mutability ReadWrite in Part 2) for the ConfigurationInventory.
-REPORT_REQUIRED_WRITABLE = (
-    ("OCPPCommCtrlr", "NetworkConfigurationPriority", None), ("OCPPCommCtrlr", "NetworkProfileConnectionAttempts", None),
-    ("OCPPCommCtrlr", "OfflineThreshold", None), ("OCPPCommCtrlr", "MessageAttempts", "TransactionEvent"),
-    ("OCPPCommCtrlr", "MessageAttemptInterval", "TransactionEvent"), ("OCPPCommCtrlr", "ResetRetries", None),
-    ("TxCtrlr", "EVConnectionTimeOut", None), ("TxCtrlr", "StopTxOnInvalidId", None),
-    ("SecurityCtrlr", "OrganizationName", None), ("AuthCtrlr", "LocalAuthorizeOffline", None),
-    ("AuthCtrlr", "LocalPreAuthorize", None), ("SampledDataCtrlr", "TxEndedMeasurands", None),
-    ("SampledDataCtrlr", "TxUpdatedInterval", None),
-)
 REPORT_AVAILABILITY_STATES = {"Available", "Occupied", "Reserved", "Unavailable", "Faulted"}
 REPORT_EVSE1_AVAILABILITY = {"component": {"name": "EVSE", "evse": {"id": 1}}, "variable": {"name": "AvailabilityState"}}
 
 
 def report_key(component: str, variable: str, instance: str | None = None, evse: int | None = None,
                connector: int | None = None) -> tuple:
-    return (component.casefold(), variable.casefold(), (instance or "").casefold(), evse, connector)
+    """Compares equal for every spelling of a variable the documents spell two ways (variable_names.py)."""
+    return (component.casefold(), canonical(component, variable).casefold(), (instance or "").casefold(), evse,
+            connector)
 
 
 def report_entry_key(entry: dict[str, Any]) -> tuple:
@@ -216,9 +219,15 @@ async def report_custom(station: ChargingStationUnderTest, payload: dict[str, An
     return report
 
 
-def report_required_keys(station: ChargingStationUnderTest, entries: list[dict[str, Any]]) -> dict[tuple, str]:
-    """The required component/variables (key -> name) for this station's topology and reported controllers."""
-    keys = {report_key(c, v, i): f"{c}.{v}" + (f"[{i}]" if i else "") for c, v, i in REPORT_REQUIRED}
+def report_required_keys(station: ChargingStationUnderTest, entries: list[dict[str, Any]], *,
+                         writable_only: bool = False) -> dict[tuple, str]:
+    """The required component/variables (key -> name) for this station's topology and reported controllers;
+    ``writable_only``: only the controller variables Part 2 makes ReadWrite (ConfigurationInventory)."""
+    def label(component: str, variable: str, instance: str | None) -> str:
+        names = spellings(component, variable)
+        return f"{component}.{'/'.join(names)}" + (f"[{instance}]" if instance else "")
+
+    keys = {report_key(c, v, i): label(c, v, i) for c, v, i, rw in REPORT_REQUIRED if rw or not writable_only}
     present = {}
     for entry in entries:
         name = str(entry.get("component", {}).get("name", ""))
@@ -228,8 +237,10 @@ def report_required_keys(station: ChargingStationUnderTest, entries: list[dict[s
             present[name.casefold()].add("<not available>")
     for controller, variables in REPORT_REQUIRED_IF_PRESENT.items():
         if controller.casefold() in present and "<not available>" not in present[controller.casefold()]:
-            keys.update({report_key(controller, v, i): f"{controller}.{v}" + (f"[{i}]" if i else "")
-                         for v, i in variables})
+            keys.update({report_key(controller, v, i): label(controller, v, i) for v, i, rw in variables
+                         if rw or not writable_only})
+    if writable_only:
+        return keys
     keys.update({report_key("ChargingStation", v): f"ChargingStation.{v}" for v in REPORT_STATION_VARIABLES})
     for evse in station.config.evses:
         keys.update({report_key("EVSE", v, evse=evse.id): f"EVSE@{evse.id}.{v}" for v in REPORT_EVSE_VARIABLES})
@@ -239,12 +250,26 @@ def report_required_keys(station: ChargingStationUnderTest, entries: list[dict[s
     return keys
 
 
+def report_note_spellings(station: ChargingStationUnderTest, entries: list[dict[str, Any]]) -> None:
+    """Say which spelling the station uses for each variable the documents spell two ways."""
+    for entry in entries:
+        component, variable = str(entry.get("component", {}).get("name", "")), str(entry.get("variable", {}).get(
+            "name", ""))
+        if len(spellings(component, variable)) > 1:
+            station.note(f"the station reports {component}.{variable} ({'; '.join(sources_of(component, variable))})",
+                         variable_spelling={"component": component, "used": variable})
+
+
 def report_check_required(station: ChargingStationUnderTest, entries: list[dict[str, Any]],
-                          requirements: tuple[str, ...]) -> None:
+                          requirements: tuple[str, ...], *, writable_only: bool = False, what: str | None = None
+                          ) -> None:
     reported = {report_entry_key(e) for e in entries}
-    missing = [name for key, name in report_required_keys(station, entries).items() if key not in reported]
-    station.check.that("the report contains every required component/variable (Part 2 Referenced Components and "
-                       "Variables; charging infrastructure for every configured EVSE and connector)", not missing,
+    missing = [name for key, name in report_required_keys(station, entries, writable_only=writable_only).items()
+               if key not in reported]
+    report_note_spellings(station, entries)
+    station.check.that(what or "the report contains every required component/variable (Part 2 Referenced Components "
+                       "and Variables with errata 2025-09 §2.57 / §2.66; charging infrastructure for every configured "
+                       "EVSE and connector; either spelling where the documents spell a name two ways)", not missing,
                        expected="all required variables reported", actual=f"missing: {missing}",
                        requirements=requirements)
 
