@@ -76,7 +76,7 @@ async def boot_next_handshake(station: ChargingStationUnderTest, after: int, tim
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise SutTimeout(f"the station tries to connect within {timeout:g}s", expected="a connection attempt",
-                             actual="no attempt", requirements=("Part 4 §5.3",))
+                             actual="no attempt", requirements=("OCPP-J Part 4 §5.3",))
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(remaining):
                 await server.handshake_seen.wait()
@@ -86,29 +86,37 @@ def boot_attempts(station: ChargingStationUnderTest) -> int:
     return sum(1 for h in station.server.handshakes if h.identity == station.identity)
 
 
-async def boot_offline_status_change(station: ChargingStationUnderTest, wait_minimum: int
-                                      ) -> tuple[Connection, float, tuple[int, int]]:
-    """Part 6 TC_B_51/52_CS main steps 1-3: the station goes offline (action ``go_offline``; the harness also
-    closes its side of the connection and refuses reconnection attempts meanwhile), an EV is plugged into the
-    first configured connector while it is offline, then the network comes back (``go_online``) and the station
-    reconnects by its back-off. Returns the new connection, the offline period as the harness saw it (its close
-    to the accepted reconnection attempt) and the connector. The caller has configured threshold and back-off."""
+async def boot_offline_status_change(station: ChargingStationUnderTest, wait_minimum: int, *,
+                                     refuse_for: float = 0.0) -> tuple[Connection, float, tuple[int, int]]:
+    """Part 6 TC_B_51/52_CS main steps 1-3: the harness closes the WebSocket connection and refuses reconnection
+    attempts (step 1), an EV is plugged into the first configured connector meanwhile (step 2, action
+    ``plug_in``), then the harness accepts the station's next attempt (step 3), once ``refuse_for`` seconds have
+    passed since the close (TC_B_51: the threshold exceeded). No network action: Part 6 only closes and refuses.
+    Returns the new connection, the offline period as the harness saw it (its close to the accepted reconnection
+    attempt) and the connector. The caller has configured threshold and back-off."""
     evse, connector = station.connectors[0]
     conn = station.connection
     count = station.connection_count()
-    station.server.refusing.add(station.identity)
+    server = station.server
+    server.refusing.add(station.identity)
     try:
-        await station.actions.do("go_offline")
         lost = time.monotonic()
         await conn.close(1000, "connection closed by the harness (test): offline period")
         await station.actions.do("plug_in", evse=evse, connector=connector)
+        if refuse_for > 0:
+            station.protocol_wait(max(0.0, lost + refuse_for - time.monotonic()),
+                                  "reconnection attempts refused until the offline threshold is exceeded")
+            while time.monotonic() < lost + refuse_for:  # an attempt meanwhile is refused; wake on each one
+                server.handshake_seen.clear()
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(max(0.0, lost + refuse_for - time.monotonic())):
+                        await server.handshake_seen.wait()
     finally:
-        station.server.refusing.discard(station.identity)
-        await station.actions.do("go_online")
+        server.refusing.discard(station.identity)
     station.protocol_wait(max(0.0, lost + wait_minimum - time.monotonic()),
                           "RetryBackOffWaitMinimum, set around OfflineThreshold, before the station reconnects")
     new = await station.wait_for_connection(after=count)
-    attempt = [h for h in station.server.handshakes if h.identity == station.identity][-1]
+    attempt = [h for h in server.handshakes if h.identity == station.identity][-1]
     return new, attempt.mono - lost, (evse, connector)
 
 
@@ -420,11 +428,11 @@ async def reset_rebooted(station: ChargingStationUnderTest, watch: ResetWatch, *
                        expected="BootNotification", actual=first.action if first else None,
                        requirements=("B01.FR.08",))
     station.check.fields("BootNotificationRequest", boot.payload, {"reason": reason}, requirements=reason_requirements)
-    await states.expect_connector_reports(station, conn, requirements=status_requirements, statuses=statuses)
+    await boot_answer_sent(station, boot)
+    await states.expect_connector_reports(station, conn, requirements=status_requirements, statuses=statuses,
+                                          after=boot)
     if security_event:
-        event = await station.expect_call("SecurityEventNotification", connection=conn)
-        station.check.fields("SecurityEventNotificationRequest", event.payload,
-                             {"type": OneOf("StartupOfTheDevice", "ResetOrReboot")}, requirements=("A04.FR.01",))
+        await states.expect_startup_security_event(station, conn)
     return conn, boot
 
 

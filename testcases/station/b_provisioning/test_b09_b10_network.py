@@ -213,10 +213,10 @@ async def _network_booted(station: ChargingStationUnderTest, conn: Connection) -
                        requirements=("B10.FR.10", "B01.FR.08"))
     station.check.fields("BootNotificationRequest", boot.payload, {"reason": OneOf(*states.BOOT_REASONS)},
                          requirements=("B01.FR.09",))
-    await states.expect_connector_reports(station, conn, requirements=("B01.FR.05",))
-    event = await station.expect_call("SecurityEventNotification", connection=conn)
-    station.check.fields("SecurityEventNotificationRequest", event.payload,
-                         {"type": OneOf("StartupOfTheDevice", "ResetOrReboot")})
+    async with asyncio.timeout(station.message_timeout):
+        await boot.answered.wait()
+    await states.expect_connector_reports(station, conn, requirements=("B01.FR.05",), after=boot)
+    await states.expect_startup_security_event(station, conn)
 
 
 def _network_connect_timeout(station: ChargingStationUnderTest) -> float:
