@@ -15,7 +15,7 @@ from typing import Any, AsyncIterator
 
 from ...outcomes import CheckFailed, Inconclusive, SutDisconnected, SutTimeout
 from ...protocol.frames import utc_now
-from ...transport.connection import Connection, IncomingCall, Response
+from ...transport.connection import Connection, IncomingCall, Response, matches
 from ..checks import ABSENT, OneOf, Satisfies
 from ..sides import ChargingStationUnderTest
 from .common import AvailabilityRestore, availability_scope, scope_connectors
@@ -303,6 +303,12 @@ async def tx_stop_points(sut: ChargingStationUnderTest) -> list[str]:
     return await _tx_points(sut, TX_STOP_POINT)
 
 
+# Errata 2025-09 §6.2.117: with one of these in TxStopPoint the StopAuthorized / EVConnectedPostSession events end
+# the transaction (E06.FR.03, E06.FR.06, E06.FR.07); otherwise both are Updated.
+TX_STOP_ENDING = ("Authorized", "PowerPathClosed", "EnergyTransfer")
+TX_STOP_REQUIREMENTS = ("errata 2025-09 §6.2.117", "E06.FR.03", "E06.FR.06", "E06.FR.07")
+
+
 @dataclass
 class Transaction:
     """A transaction of the Charging Station under test, as the harness CSMS follows it through the Part 6
@@ -337,10 +343,25 @@ class Transaction:
         return {"eventType": "Started", "evse": {"id": self.evse}}
 
     def since_on(self, sut: ChargingStationUnderTest) -> tuple[Connection, int]:
-        """The station's current connection and where this transaction's messages start on it (after a reboot:
-        the start of the case on the new connection)."""
+        """Where this transaction's next messages are looked for: on the connection it ran on while that is open
+        or holds one of its events not yet taken (a station that reboots right after its Ended event has sent it
+        there); otherwise the station's current connection from the start of the case (events queued while
+        offline come on the new one)."""
+        own = self.connection
+        if own is not None and (own.is_open or any(
+                i.action == "TransactionEvent" and not i.claimed and matches(i.payload, self.pattern())
+                for i in own.mailbox[self.since:])):
+            return own, self.since
         conn = sut.connection
         return conn, (self.since if conn is self.connection else sut.since(conn))
+
+    @property
+    def stop_ends(self) -> bool | None:
+        """Errata 2025-09 §6.2.117: whether StopAuthorized / EVConnectedPostSession end the transaction (TxStopPoint
+        contains Authorized, PowerPathClosed or EnergyTransfer); None when TxStopPoint could not be read."""
+        if not self.stop_points:
+            return None
+        return any(p in self.stop_points for p in TX_STOP_ENDING)
 
     def record(self, incoming: IncomingCall) -> IncomingCall:
         """Take a TransactionEventRequest of this transaction into account. A case that waits for one of its
@@ -517,9 +538,19 @@ async def stop_authorized(sut: ChargingStationUnderTest, tx: Transaction) -> Inc
     StopAuthorized and the idToken omitted or the presented one (step 1). With TxStopPoint Authorized (or
     PowerPathClosed) that event is the Ended one, then with stoppedReason Local or omitted; otherwise the
     transaction goes on to EVConnectedPostSession. The same token ends the authorization without an
-    AuthorizeRequest (C01.FR.03, E07.FR.01): one sent before the StopAuthorized event fails. Returns the
-    StopAuthorized event."""
+    AuthorizeRequest (C01.FR.03, E07.FR.01): one sent before the StopAuthorized event fails. Errata 2025-09 §6.2.117:
+    the harness first lets the transaction run <Configured Transaction Duration> (``station_values.
+    transaction_duration``); with TxStopPoint without Authorized / PowerPathClosed / EnergyTransfer this event must
+    be Updated (checked for every TxStopPoint, not only the path taken; the Ended case is completed by
+    :func:`ev_connected_post_session`). Returns the StopAuthorized event."""
     token = sut.config.id_tokens.valid
+    duration = sut.config.station_values.transaction_duration
+    if duration > 0:
+        sut.protocol_wait(duration, "<Configured Transaction Duration> before the idToken is presented again "
+                                    "(errata 2025-09 §6.2.117)")
+        with contextlib.suppress(TimeoutError):  # the transaction runs; a lost connection ends the wait early
+            async with asyncio.timeout(sut.ctx.scaled(duration)):
+                await sut.connection.closed.wait()
     conn = sut.connection
     mark = conn.mark()
     await sut.actions.do("present_id_token", id_token=token.id_token, type=token.type, evse=tx.evse)
@@ -539,6 +570,14 @@ async def stop_authorized(sut: ChargingStationUnderTest, tx: Transaction) -> Inc
                                          lambda t: t.get("idToken") == token.id_token and t.get("type") == token.type,
                                          f"the presented idToken {token.id_token} ({token.type})"))},
                      requirements=("E07.FR.02",))
+    ends = tx.stop_ends
+    if ends is False:
+        sut.check.fields(f"TransactionEventRequest after the stop authorization with TxStopPoint "
+                         f"{','.join(tx.stop_points)} (errata 2025-09 §6.2.117: Updated)", event.payload,
+                         {"eventType": "Updated"}, requirements=TX_STOP_REQUIREMENTS)
+    elif ends is None:
+        sut.note("TxStopPoint could not be read: whether StopAuthorized must end the transaction (errata 2025-09 "
+                 "§6.2.117) is not checked")
     if tx.ended:
         _stopped_locally(sut, event)
     return event
@@ -558,6 +597,12 @@ async def ev_connected_post_session(sut: ChargingStationUnderTest, tx: Transacti
     sut.check.fields("TransactionEventRequest after the stop (Part 6 EVConnectedPostSession step 1)", event.payload,
                      {"triggerReason": "ChargingStateChanged", "transactionInfo.chargingState": "EVConnected"},
                      requirements=("E01.FR.18", "E06.FR.15"))
+    ends = tx.stop_ends
+    if tx.stop_authorized and ends is not None:  # errata 2025-09 §6.2.117, StopAuthorized step 3
+        sut.check.fields(f"the last TransactionEventRequest of StopAuthorized (step 3) with TxStopPoint "
+                         f"{','.join(tx.stop_points)} (errata 2025-09 §6.2.117: "
+                         f"{'Ended' if ends else 'Updated'})", event.payload,
+                         {"eventType": "Ended" if ends else "Updated"}, requirements=TX_STOP_REQUIREMENTS)
     if tx.ended:
         _stopped_locally(sut, event)
     elif "DataSigned" in tx.stop_points:
@@ -579,7 +624,7 @@ async def ev_disconnected(sut: ChargingStationUnderTest, tx: Transaction, *, sta
     Unavailable when the transaction ended), and, unless the transaction has ended already, a
     TransactionEventRequest with triggerReason EVCommunicationLost and chargingState Idle (step 3).
     Returns that event, or None."""
-    conn = sut.connection
+    conn = tx.connection if tx.connection is not None and tx.connection.is_open else sut.connection
     mark = conn.mark()
     await sut.actions.do("unplug", evse=tx.evse, connector=tx.connector)
     tx.plugged = False
@@ -856,4 +901,4 @@ __all__ = ["authorized", "AVAILABILITY_REPORTS", "availability_restored", "avail
            "expect_availability_reports", "expect_boot_retry", "expect_connector_reports",
            "expect_startup_security_event", "after_call", "parking_bay_unoccupied",
            "scope_connectors", "stop_authorized", "Transaction", "transactions_ended_afterwards", "TX_START_POINT",
-           "tx_start_points", "TX_STOP_POINT", "tx_stop_points", "unavailable"]
+           "tx_start_points", "TX_STOP_ENDING", "TX_STOP_POINT", "TX_STOP_REQUIREMENTS", "tx_stop_points", "unavailable"]

@@ -503,10 +503,12 @@ async def reset_stopped_normally(station: ChargingStationUnderTest, tx: states.T
 
 
 async def reset_ended_immediately(station: ChargingStationUnderTest, conn: Connection, tx: states.Transaction,
-                                  requirements: tuple[str, ...]) -> IncomingCall:
+                                  requirements: tuple[str, ...], *, part6_case: str,
+                                  token_absent: bool = False) -> IncomingCall:
     """After an accepted Immediate reset: the station ends the transaction with a TransactionEventRequest Ended,
-    triggerReason ResetCommand, chargingState EVConnected, stoppedReason ImmediateReset, no idToken, before it
-    resets (on the connection the transaction ran on)."""
+    triggerReason ResetCommand and stoppedReason ImmediateReset (``requirements``: B12.FR.04 / B12.FR.08 with errata
+    2.16), chargingState EVConnected (Part 6's expectation) and, when ``token_absent`` (only Part 6 TC_B_22 asks it),
+    no idToken, before it resets (on the connection the transaction ran on)."""
     try:
         ended = await conn.expect_call("TransactionEvent", since=tx.since, requirements=requirements,
                                        **tx.pattern(), eventType="Ended")
@@ -521,10 +523,14 @@ async def reset_ended_immediately(station: ChargingStationUnderTest, conn: Conne
     tx.stop_authorized = True
     station.check.fields("TransactionEventRequest that ends the transaction on the Immediate reset", ended.payload, {
         "triggerReason": "ResetCommand",
-        "transactionInfo.chargingState": "EVConnected",
         "transactionInfo.stoppedReason": "ImmediateReset",
-        "idToken": ABSENT,
     }, requirements=requirements)
+    expected: dict[str, Any] = {"transactionInfo.chargingState": "EVConnected"}
+    if token_absent:
+        expected["idToken"] = ABSENT
+    station.check.fields(f"TransactionEventRequest that ends the transaction on the Immediate reset (Part 6 "
+                         f"{part6_case} step 3: {', '.join(expected)})", ended.payload, expected,
+                         requirements=requirements)
     return ended
 
 
