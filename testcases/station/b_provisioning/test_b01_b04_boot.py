@@ -49,7 +49,8 @@ async def test_tc_b_02_cs(station: ChargingStationUnderTest) -> None:
     Accepted or NotImplemented (Part 6 TC_B_02 step 14; F06.FR.05 would also allow Rejected); step 15 reason
     Triggered after the response (F06.FR.10, F06.FR.04, B01.FR.09), or with NotImplemented the next retry after
     the interval (B02.FR.08); step 17 every connector Available after the Accepted answer (B01.FR.05); Pending
-    phase: retries no sooner than the interval (B02.FR.04, no upper bound), only BootNotification / requested
+    phase: retries no sooner than the interval (B02.FR.04, no upper bound; step 13 is sent half the interval after
+    the Pending answer, before the interval as Part 6's step 15 note has it, so that an early retry can show), only BootNotification / requested
     NotifyReport sent (B02.FR.02), connection open (B02.FR.06); after acceptance TriggerMessage BootNotification
     Rejected (F06.FR.17, Part 2 check in the case's requirement list). The Pending answer's interval is
     ``timing.boot_retry_interval``, the Accepted one's ``timing.heartbeat_interval``."""
@@ -76,6 +77,14 @@ async def test_tc_b_02_cs(station: ChargingStationUnderTest) -> None:
                            start.ok, expected="CALLRESULT", actual=start.describe(), requirements=("B02.FR.05",))
         station.check.fields("RequestStartTransactionResponse (while Pending)", start.payload,
                              {"status": "Rejected"}, requirements=("B02.FR.05",))
+        # Part 6 steps 3-14 run while Pending and step 13 comes before the interval has passed (step 15 note). The
+        # steps are paced so that step 13 comes no earlier than half the interval after the Pending answer: a retry
+        # sooner than the interval (B02.FR.04) has room to show; nothing else is asked of the station meanwhile.
+        pace = answers.log[0].answered_at + interval / 2 - time.monotonic()
+        if pace > 0:
+            station.protocol_wait(pace, "half the boot interval while Pending, before TriggerMessage (step 13)")
+            with contextlib.suppress(SutTimeout):  # an early retry ends the wait; it is judged below
+                await conn.expect_call("BootNotification", since=conn.mailbox.index(first) + 1, timeout=pace)
         answers.accept_reason = "Triggered"
         mark = conn.mark()
         trigger = await conn.call("TriggerMessage", {"requestedMessage": "BootNotification"})
