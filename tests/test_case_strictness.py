@@ -275,6 +275,7 @@ def full_inventory(*, without: str | None = None) -> list[dict]:
         entries.append(report_entry({"name": "ChargingStation"}, variable))
     for variable in ("Available", "AvailabilityState", "Power", "SupplyPhases"):
         entries.append(report_entry({"name": "EVSE", "evse": {"id": 1}}, variable))
+    entries[-2]["variableCharacteristics"]["maxLimit"] = 22000  # EVSE.Power
     for variable in ("Available", "AvailabilityState", "ConnectorType", "SupplyPhases"):
         entries.append(report_entry({"name": "Connector", "evse": {"id": 1, "connectorId": 1}}, variable))
     # A vendor component whose Target attribute is unset: B07.FR.11 lets it be reported without a value.
@@ -303,13 +304,17 @@ class ReportPeer(Peer):
         return self.variables(action, payload)
 
 
+@pytest.mark.parametrize("case_id", ["TC_B_13_CS", "TC_B_53_CS"])
 @pytest.mark.parametrize("without, verdict", [(None, "PASS"), ("ActiveNetworkProfile", "FAIL")])
-async def test_full_inventory_with_part2_spellings(without: str | None, verdict: str, tmp_path: Path) -> None:
+async def test_full_inventory_with_part2_spellings(case_id: str, without: str | None, verdict: str,
+                                                   tmp_path: Path) -> None:
+    """Part 2's spellings are accepted; a vendor variable's unset Target attribute without a value is outside
+    errata 2025-09 §6.2.19 (TC_B_53_CS); a missing ActiveNetworkProfile fails both cases."""
     port = free_port()
     actions = tmp_path / "actions.log"
     config = write_config(tmp_path / "sut.toml", port, actions)
     async with peer_running(ReportPeer(port, actions, lambda action, payload: full_inventory(without=without))):
-        result, output, events = await run_case(config, "TC_B_13_CS", tmp_path / "run")
+        result, output, events = await run_case(config, case_id, tmp_path / "run")
     assert result.get("verdict") == verdict, output
     if verdict == "FAIL":
         assert "ActiveNetworkProfile" in json.dumps(result), result
@@ -341,4 +346,84 @@ async def test_get_variables_results_in_any_order(value: str, verdict: str, tmp_
 
     async with peer_running(ReportPeer(port, actions, reports, variables)):
         result, output, _ = await run_case(config, "TC_B_16_CS", tmp_path / "run")
+    assert result.get("verdict") == verdict, output
+
+
+# --------------------------------------------------------------------------- TC_B_02_CS: a periodic retry first
+class PendingPeer(Peer):
+    """Booted Pending, it retries every interval with reason PowerUp; asked by TriggerMessage it answers Accepted,
+    sends its periodic retry first when one is due (interval passed) and then the triggered boot. Once Accepted
+    it rejects a BootNotification trigger (F06.FR.17). ``triggered_reason``: the reason of the triggered boot."""
+
+    def __init__(self, port: int, actions_file: Path, triggered_reason: str = "Triggered") -> None:
+        super().__init__(port, actions_file, self._answer)
+        self.triggered_reason = triggered_reason
+        self.accepted = False
+        self.trigger = asyncio.Event()
+        self.values = {"OfflineThreshold": "60"}
+
+    async def _answer(self, action: str, payload: dict) -> dict:
+        if action == "SetVariables":
+            entry = payload["setVariableData"][0]
+            self.values[entry["variable"]["name"]] = entry["attributeValue"]
+            return {"setVariableResult": [{"attributeStatus": "Accepted", "component": entry["component"],
+                                           "variable": entry["variable"]}]}
+        if action == "GetVariables":
+            entry = payload["getVariableData"][0]
+            return {"getVariableResult": [{"attributeStatus": "Accepted", "component": entry["component"],
+                                           "variable": entry["variable"],
+                                           "attributeValue": self.values.get(entry["variable"]["name"], "1")}]}
+        if action == "GetBaseReport":
+            asyncio.get_running_loop().call_later(0.05, lambda: asyncio.ensure_future(self.call("NotifyReport", {
+                "requestId": payload["requestId"], "generatedAt": NOW, "seqNo": 0, "tbc": False,
+                "reportData": [report_entry({"name": "OCPPCommCtrlr"}, "OfflineThreshold")]})))
+            return {"status": "Accepted"}
+        if action == "RequestStartTransaction":
+            return {"status": "Rejected"}
+        if action == "TriggerMessage":
+            if self.accepted:
+                return {"status": "Rejected"}
+            asyncio.get_running_loop().call_soon(self.trigger.set)
+            return {"status": "Accepted"}
+        return {}
+
+    async def _session(self) -> None:
+        reader = asyncio.create_task(self._reader())
+        try:
+            loop = asyncio.get_running_loop()
+            reason = "PowerUp"
+            self.accepted = False
+            while True:
+                response = await self.call("BootNotification", dict(BOOT, reason=reason))
+                answered = loop.time()
+                if response["status"] == "Accepted":
+                    break
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(response["interval"]):
+                        await self.trigger.wait()
+                if self.trigger.is_set():
+                    self.trigger.clear()
+                    await asyncio.sleep(max(0.0, answered + response["interval"] + 0.05 - loop.time()))
+                    await self.call("BootNotification", dict(BOOT, reason="PowerUp"))  # the periodic retry, due
+                    reason = self.triggered_reason
+                else:
+                    reason = "PowerUp"
+            self.accepted = True
+            await self.call("SecurityEventNotification", {"type": "StartupOfTheDevice", "timestamp": NOW})
+            await self.call(*status_notification())
+            await self.reboot.wait()
+        finally:
+            reader.cancel()
+
+
+@pytest.mark.parametrize("reason, verdict", [("Triggered", "PASS"), ("PowerUp", "FAIL")])
+async def test_triggered_boot_after_a_periodic_retry(reason: str, verdict: str, tmp_path: Path) -> None:
+    """TC_B_02_CS step 15: a periodic Pending retry that comes between the TriggerMessageResponse and the triggered
+    boot is answered Pending and not taken for the triggered boot; a triggered boot without reason Triggered
+    fails (F06.FR.10)."""
+    port = free_port()
+    actions = tmp_path / "actions.log"
+    config = write_config(tmp_path / "sut.toml", port, actions)
+    async with peer_running(PendingPeer(port, actions, reason)):
+        result, output, _ = await run_case(config, "TC_B_02_CS", tmp_path / "run")
     assert result.get("verdict") == verdict, output
