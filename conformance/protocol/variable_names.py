@@ -74,7 +74,7 @@ def spellings(component: str, variable: str) -> tuple[str, ...]:
     entry = aliases_of(component, variable)
     if entry is None:
         return (variable,)
-    return (variable,) + tuple(n for n in entry.names if n.casefold() != variable.casefold())
+    return (variable,) + tuple(n for n in entry.names if n != variable)  # a station may compare case-sensitively
 
 
 def same_variable(component: str, a: str, b: str) -> bool:
