@@ -14,17 +14,22 @@ allure-pytest is building for that test (not a fixture container) with:
   with ``--allure-link-pattern requirement:https://.../{}``);
 * steps rebuilt from the event log, in order: one per exchange (a CALL and its response, payloads
   attached as JSON), per action, per wait, per check, per connection event and per note;
-* attachments on the test: the wire log (text), the case's events (JSON) and the sequence
-  diagram (a standalone SVG from :func:`conformance.reporting.diagram.sequence_svg`, skipped
-  when that is not importable or the case did nothing).
+* attachments on the test: the wire log (text, every frame, once per case), the case's events (JSON)
+  and the sequence diagram (a standalone SVG from :func:`conformance.reporting.diagram.sequence_svg`,
+  skipped when that is not importable or the case did nothing).
+
+A case with more than ``MAX_FRAMES_SHOWN`` frames (a flooding SUT) keeps the steps of its first
+and last frames only, without their payload attachments, with one "N frames omitted" step in
+between, and its "case events" attachment is capped the same way; the wire log attachment and the
+event log keep every frame. So the results stay a few dozen files whatever the SUT sends.
 
 Allure's status comes from allure-pytest, which reads the report our plugin has already adjusted:
 PASS -> passed, FAIL -> failed, INCONCLUSIVE -> broken, ERROR -> broken, NOT APPLICABLE ->
 skipped. :func:`record_case` corrects it should allure-pytest have read the report first.
 
-The module imports nothing at import time beyond the standard library; allure is imported only
-inside :func:`record_case`, which the plugin calls only when allure-pytest's listener is
-registered (that is, with ``--alluredir``). The pure part
+The module imports nothing at import time beyond the standard library (and :mod:`conformance.roles`);
+allure is imported only inside :func:`record_case`, which the plugin calls only when allure-pytest's
+listener is registered (that is, with ``--alluredir``). The pure part
 (:func:`case_steps`, :func:`wire_log`, :func:`severity_of`, ...) needs no allure at all.
 """
 
@@ -37,6 +42,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+
+from ..roles import Role
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..harness.case import CaseMeta
@@ -54,7 +61,6 @@ STATUS_OF_VERDICT = {
 
 REQUIREMENT_LINK_TYPE = "requirement"
 
-_PARTY = {"CSMS": "CSMS", "ChargingStation": "Charging Station", "CS": "Charging Station"}
 _RESPONSES = ("CALLRESULT", "CALLERROR", "CALLRESULTERROR")
 
 
@@ -86,7 +92,7 @@ def _profile_label(p: Any) -> str:
 
 def role_name(meta: CaseMeta) -> str:
     """The SUT's role: "Charging Station" or "CSMS"."""
-    return "Charging Station" if meta.role == "CS" else "CSMS"
+    return Role.of(meta.role).display
 
 
 def labels_for(meta: CaseMeta, verdict: str) -> list[tuple[str, str]]:
@@ -170,17 +176,18 @@ class _Parties:
 
     def __init__(self, events: list[dict[str, Any]], sut_role: str) -> None:
         self.connections = {e.get("connection") for e in events if e.get("kind") == "frame" and e.get("connection")}
-        self.default_local = "CSMS" if sut_role == "CS" else "ChargingStation"
+        self.default_local = Role.of(sut_role).peer.party
 
     def _name(self, role: str, connection: Any) -> str:
-        name = _PARTY.get(role, role)
+        parsed = Role.parse(role)
+        name = parsed.display if parsed else role
         if name == "Charging Station" and len(self.connections) > 1 and connection:
             name = f"{name} {connection}"
         return name
 
     def ends(self, frame: dict[str, Any]) -> tuple[str, str]:
         local_role = frame.get("local_role") or self.default_local
-        peer_role = "ChargingStation" if local_role == "CSMS" else "CSMS"
+        peer_role = Role.STATION.party if Role.parse(local_role) is Role.CSMS else Role.CSMS.party
         local = self._name(local_role, frame.get("connection"))
         peer = self._name(peer_role, frame.get("connection"))
         return (local, peer) if frame.get("direction") == "out" else (peer, local)
@@ -337,7 +344,8 @@ def _pairs(events: list[dict[str, Any]]) -> tuple[dict[int, int], set[int]]:
     return pairs, set(pairs.values())
 
 
-def case_steps(events: Iterable[dict[str, Any]], sut_role: str = "CS") -> list[Step]:
+def case_steps(events: Iterable[dict[str, Any]], sut_role: str = "CS",
+               max_frames: int | None = None) -> list[Step]:
     """The Allure steps of one case, from its events (dicts as in the event log), in order:
     exchanges (a CALL with its response), actions, waits, checks, connection events and notes.
     Frames with no CALL of their own in the case (a late or unsolicited response, an
@@ -347,6 +355,7 @@ def case_steps(events: Iterable[dict[str, Any]], sut_role: str = "CS") -> list[S
     end = max((e.get("wall") or 0.0 for e in events), default=0.0)
     pairs, second_halves = _pairs(events)
     steps: list[Step] = []
+    frame_steps: set[int] = set()
     for i, event in enumerate(events):
         if i in second_halves:
             continue
@@ -360,6 +369,7 @@ def case_steps(events: Iterable[dict[str, Any]], sut_role: str = "CS") -> list[S
                 steps.append(_lone_frame_step(event, parties, "without a CALL in this case"))
             else:
                 steps.append(_lone_frame_step(event, parties, ""))
+            frame_steps.add(id(steps[-1]))
         elif kind == "action":
             if event.get("status") == "started":
                 steps.append(_action_step(event, other))
@@ -373,7 +383,27 @@ def case_steps(events: Iterable[dict[str, Any]], sut_role: str = "CS") -> list[S
             steps.append(_connection_step(event))
         elif kind == "note":
             steps.append(_note_step(event))
-    return steps
+    return _capped_steps(steps, frame_steps, max_frames)
+
+
+def _capped_steps(steps: list[Step], frame_steps: set[int], max_frames: int | None) -> list[Step]:
+    """At most ``max_frames`` frame steps (default MAX_FRAMES_SHOWN): the first and the last ones."""
+    from .capping import MAX_FRAMES_SHOWN, Omitted, cap_rows
+
+    limit = MAX_FRAMES_SHOWN if max_frames is None else max_frames
+    shown = cap_rows(steps, limit, is_frame=lambda st: id(st) in frame_steps)
+    flooded = any(isinstance(step, Omitted) for step in shown)
+    out = []
+    for step in shown:
+        if flooded and id(step) in frame_steps:
+            step.attachments = []  # one file per frame is what made 40,000 files: the wire log has them all
+        if isinstance(step, Omitted):
+            at = out[-1].stop if out else 0.0
+            out.append(Step(name=step.text().replace("events", "steps") + " (the wire log attachment has every frame)",
+                            start=at, stop=at, status="skipped"))
+        else:
+            out.append(step)
+    return out
 
 
 def _clock(wall: Any) -> str:
@@ -467,7 +497,12 @@ def case_attachments(case_events: list[dict[str, Any]], case_id: str, sut_role: 
         svg = sequence_diagram(case_events, case_id)
         if svg is not None:
             out.append(Attachment("sequence diagram", svg, "svg"))
-    out.append(Attachment("case events", _json(case_events), "json"))
+    from .capping import MAX_FRAMES_SHOWN, Omitted, cap_rows
+
+    shown = [{"kind": "omitted", "events": e.rows, "frames": e.frames, "see": "events.jsonl"}
+             if isinstance(e, Omitted) else e
+             for e in cap_rows(case_events, MAX_FRAMES_SHOWN, is_frame=lambda e: e.get("kind") == "frame")]
+    out.append(Attachment("case events", _json(shown), "json"))
     return out
 
 

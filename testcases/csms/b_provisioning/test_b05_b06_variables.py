@@ -10,6 +10,7 @@ from conformance.harness import ABSENT, CsmsUnderTest, OneOf, case
 from conformance.harness.reports import entry_name
 from conformance.harness.reusable_states import csms as states
 from conformance.outcomes import CheckFailed, Inconclusive, SutTimeout
+from conformance.protocol.variables import AUTHORIZE_REMOTE_START, OFFLINE_THRESHOLD
 
 from ._steps import REPORT_FIVE_VARIABLES, REPORT_LIMIT, report_items_per_message, report_variable_key
 
@@ -19,7 +20,7 @@ async def test_tc_b_06_csms(csms: CsmsUnderTest) -> None:
     """Get Variables, single value: on request, the CSMS asks the station for
     OCPPCommCtrlr.OfflineThreshold with a well-formed GetVariablesRequest."""
     await states.booted(csms)
-    wanted = {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "OfflineThreshold"}}
+    wanted = OFFLINE_THRESHOLD
     await csms.actions.do("csms_send", station=csms.identity, request="GetVariables",
                           payload={"getVariableData": [wanted]})
     request = await csms.expect_call("GetVariables")
@@ -33,10 +34,6 @@ async def test_tc_b_06_csms(csms: CsmsUnderTest) -> None:
                     expected=wanted, actual=items, requirements=("B06.FR.02",))
     csms.check.fields("GetVariablesRequest getVariableData entry", matching[0], {
         "attributeType": OneOf(ABSENT, "Actual", "Target", "MinSet", "MaxSet")})
-
-
-OFFLINE_THRESHOLD = {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "OfflineThreshold"}}
-AUTHORIZE_REMOTE_START = {"component": {"name": "AuthCtrlr"}, "variable": {"name": "AuthorizeRemoteStart"}}
 
 
 def _entry_for(csms: CsmsUnderTest, what: str, items: list[dict], wanted: dict,

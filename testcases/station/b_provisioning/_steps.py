@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import random
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -17,11 +16,10 @@ from conformance.harness.reports import (B07_PARTS, B08_PARTS, Report, check_rep
 from conformance.harness.reusable_states import station as states
 from conformance.protocol.variable_names import canonical, sources_of, spellings
 from conformance.outcomes import CheckFailed, Inconclusive, SutTimeout
+from conformance.protocol.variables import (OFFLINE_THRESHOLD, RETRY_BACK_OFF_RANDOM_RANGE, RETRY_BACK_OFF_WAIT_MINIMUM,
+                                            evse_availability_state)
 from conformance.transport.connection import Connection, IncomingCall, Response
 from conformance.transport.server import Handshake
-
-
-BOOT_OFFLINE_THRESHOLD = {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "OfflineThreshold"}}
 
 
 def boot_interval(station: ChargingStationUnderTest) -> int:
@@ -54,16 +52,6 @@ async def boot_notify_reports(station: ChargingStationUnderTest, conn: Connectio
 
 
 # --------------------------------------------------------------------------- offline (B04), reconnection (Part 4 §5.3)
-def boot_comm(name: str) -> dict:
-    return {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": name}}
-
-
-BOOT_WAIT_MINIMUM = boot_comm("RetryBackOffWaitMinimum")
-BOOT_RANDOM_RANGE = boot_comm("RetryBackOffRandomRange")
-BOOT_REPEAT_TIMES = boot_comm("RetryBackOffRepeatTimes")
-BOOT_CONNECTION_ATTEMPTS = boot_comm("NetworkProfileConnectionAttempts")
-
-
 async def boot_next_handshake(station: ChargingStationUnderTest, after: int, timeout: float) -> Handshake:
     """The station's connection attempt number ``after`` (0-based, counted over the run), accepted or not."""
     server = station.server
@@ -86,38 +74,47 @@ def boot_attempts(station: ChargingStationUnderTest) -> int:
     return sum(1 for h in station.server.handshakes if h.identity == station.identity)
 
 
-async def boot_offline_status_change(station: ChargingStationUnderTest, wait_minimum: int, *,
-                                     refuse_for: float = 0.0) -> tuple[Connection, float, tuple[int, int]]:
-    """Part 6 TC_B_51/52_CS main steps 1-3: the harness closes the WebSocket connection and refuses reconnection
-    attempts (step 1), an EV is plugged into the first configured connector meanwhile (step 2, action
-    ``plug_in``), then the harness accepts the station's next attempt (step 3), once ``refuse_for`` seconds have
-    passed since the close (TC_B_51: the threshold exceeded). No network action: Part 6 only closes and refuses.
-    Returns the new connection, the offline period as the harness saw it (its close to the accepted reconnection
-    attempt) and the connector. The caller has configured threshold and back-off."""
+@contextlib.asynccontextmanager
+async def boot_offline_status_change(station: ChargingStationUnderTest, threshold: int, wait_minimum: int, *,
+                                     refuse_for: float = 0.0
+                                     ) -> AsyncIterator[tuple[Connection, float, tuple[int, int]]]:
+    """Part 6 TC_B_51/52_CS main steps 1-3, with OfflineThreshold ``threshold`` and RetryBackOffWaitMinimum
+    ``wait_minimum`` (RetryBackOffRandomRange 0) configured for the case: the harness closes the WebSocket
+    connection and refuses reconnection attempts (step 1), an EV is plugged into the first configured connector
+    meanwhile (step 2, action ``plug_in``), then the harness accepts the station's next attempt (step 3), once
+    ``refuse_for`` seconds have passed since the close (TC_B_51: the threshold exceeded). No network action:
+    Part 6 only closes and refuses. Yields the new connection, the offline period as the harness saw it (its
+    close to the accepted reconnection attempt) and the connector; afterwards the EV is unplugged and the
+    variables are restored, even when the case failed."""
     evse, connector = station.connectors[0]
-    conn = station.connection
-    count = station.connection_count()
-    server = station.server
-    server.refusing.add(station.identity)
-    try:
-        lost = time.monotonic()
-        await conn.close(1000, "connection closed by the harness (test): offline period")
-        await station.actions.do("plug_in", evse=evse, connector=connector)
-        if refuse_for > 0:
-            station.protocol_wait(max(0.0, lost + refuse_for - time.monotonic()),
-                                  "reconnection attempts refused until the offline threshold is exceeded")
-            while time.monotonic() < lost + refuse_for:  # an attempt meanwhile is refused; wake on each one
-                server.handshake_seen.clear()
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(max(0.0, lost + refuse_for - time.monotonic())):
-                        await server.handshake_seen.wait()
-    finally:
-        server.refusing.discard(station.identity)
-    station.protocol_wait(max(0.0, lost + wait_minimum - time.monotonic()),
-                          "RetryBackOffWaitMinimum, set around OfflineThreshold, before the station reconnects")
-    new = await station.wait_for_connection(after=count)
-    attempt = [h for h in server.handshakes if h.identity == station.identity][-1]
-    return new, attempt.mono - lost, (evse, connector)
+    async with station.configured(OFFLINE_THRESHOLD, str(threshold)), \
+            station.configured(RETRY_BACK_OFF_WAIT_MINIMUM, str(wait_minimum)), \
+            station.configured(RETRY_BACK_OFF_RANDOM_RANGE, "0"), \
+            states.ev_unplugged_afterwards(station, evse, connector) as unplug:
+        unplug.pending.append((evse, connector))
+        conn = station.connection
+        count = station.connection_count()
+        server = station.server
+        server.refusing.add(station.identity)
+        try:
+            lost = time.monotonic()
+            await conn.close(1000, "connection closed by the harness (test): offline period")
+            await station.actions.do("plug_in", evse=evse, connector=connector)
+            if refuse_for > 0:
+                station.protocol_wait(max(0.0, lost + refuse_for - time.monotonic()),
+                                      "reconnection attempts refused until the offline threshold is exceeded")
+                while time.monotonic() < lost + refuse_for:  # an attempt meanwhile is refused; wake on each one
+                    server.handshake_seen.clear()
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(max(0.0, lost + refuse_for - time.monotonic())):
+                            await server.handshake_seen.wait()
+        finally:
+            server.refusing.discard(station.identity)
+        station.protocol_wait(max(0.0, lost + wait_minimum - time.monotonic()),
+                              "RetryBackOffWaitMinimum, set around OfflineThreshold, before the station reconnects")
+        new = await station.wait_for_connection(after=count)
+        attempt = [h for h in server.handshakes if h.identity == station.identity][-1]
+        yield new, attempt.mono - lost, (evse, connector)
 
 
 # Part 2 "Referenced Components and Variables": the required controller variables of the functional blocks
@@ -186,7 +183,7 @@ REPORT_STATION_VARIABLES = ("Available", "AvailabilityState", "SupplyPhases")
 REPORT_EVSE_VARIABLES = ("Available", "AvailabilityState", "Power", "SupplyPhases")
 REPORT_CONNECTOR_VARIABLES = ("Available", "AvailabilityState", "ConnectorType", "SupplyPhases")
 REPORT_AVAILABILITY_STATES = {"Available", "Occupied", "Reserved", "Unavailable", "Faulted"}
-REPORT_EVSE1_AVAILABILITY = {"component": {"name": "EVSE", "evse": {"id": 1}}, "variable": {"name": "AvailabilityState"}}
+REPORT_EVSE1_AVAILABILITY = evse_availability_state(1)
 
 
 def report_key(component: str, variable: str, instance: str | None = None, evse: int | None = None,
@@ -321,9 +318,6 @@ def report_value_allowed(entry: dict[str, Any], value: str) -> bool:
     if characteristics.get("dataType") == "OptionList":
         return value in allowed
     return value == "" or all(member.strip() in allowed for member in value.split(","))
-
-
-REPORT_ITEMS_PER_MESSAGE = {"component": {"name": "DeviceDataCtrlr"}, "variable": {"name": "ItemsPerMessage"}}
 
 
 def reset_configured_connector(station: ChargingStationUnderTest) -> tuple[int, int]:
@@ -468,7 +462,7 @@ async def reset_reserved(station: ChargingStationUnderTest, evse: int, reservati
     every connector of the EVSE reported Reserved (H01.FR.23). Not reached: INCONCLUSIVE."""
     conn = station.connection
     mark = conn.mark()
-    reservation_id = random.randint(1000, 2**31 - 1)
+    reservation_id = station.ctx.ids.next("reservationId")
     expiry = (datetime.now(UTC) + RESERVATION_LIFETIME).isoformat(timespec="seconds").replace("+00:00", "Z")
     response = await station.call("ReserveNow", {"id": reservation_id, "expiryDateTime": expiry, "evseId": evse,
                                                  "idToken": station.config.id_tokens.valid.to_ocpp()})

@@ -11,13 +11,14 @@ import time
 
 from conformance.harness import ChargingStationUnderTest, OneOf, Satisfies, case
 from conformance.harness.reusable_states import station as states
-from conformance.harness.reports import new_request_id
-from conformance.transport.connection import Connection, IncomingCall
 from conformance.outcomes import HarnessError, Inconclusive, SutDisconnected, SutTimeout
+from conformance.protocol.variables import (NETWORK_PROFILE_CONNECTION_ATTEMPTS, OFFLINE_THRESHOLD,
+                                            RETRY_BACK_OFF_RANDOM_RANGE, RETRY_BACK_OFF_REPEAT_TIMES,
+                                            RETRY_BACK_OFF_WAIT_MINIMUM)
+from conformance.transport.connection import Connection, IncomingCall
 
-from ._steps import (BOOT_CONNECTION_ATTEMPTS, BOOT_OFFLINE_THRESHOLD, BOOT_RANDOM_RANGE, BOOT_REPEAT_TIMES,
-                     BOOT_WAIT_MINIMUM, boot_answer_sent, boot_attempts, boot_interval, boot_next_handshake,
-                     boot_notify_reports, boot_offline_status_change, boot_restart)
+from ._steps import (boot_answer_sent, boot_attempts, boot_interval, boot_next_handshake, boot_notify_reports,
+                     boot_offline_status_change, boot_restart)
 
 
 @case
@@ -55,24 +56,25 @@ async def test_tc_b_02_cs(station: ChargingStationUnderTest) -> None:
     Rejected (F06.FR.17, Part 2 check in the case's requirement list). The Pending answer's interval is
     ``timing.boot_retry_interval``, the Accepted one's ``timing.heartbeat_interval``."""
     interval = boot_interval(station)
-    async with station.restoring(BOOT_OFFLINE_THRESHOLD), \
+    async with station.restoring(OFFLINE_THRESHOLD), \
             states.boot_answered(station, "Pending", interval) as answers:
         count = station.connection_count() + 1
         conn, first = await boot_restart(station)
         set_response = await conn.call("SetVariables", {"setVariableData": [
-            dict(BOOT_OFFLINE_THRESHOLD, attributeValue="300")]})
+            dict(OFFLINE_THRESHOLD, attributeValue="300")]})
         station.check.fields("SetVariablesResponse (while Pending)", set_response.payload,
                              {"setVariableResult[0].attributeStatus": "Accepted"}, requirements=("B02.FR.01",))
-        get_response = await conn.call("GetVariables", {"getVariableData": [BOOT_OFFLINE_THRESHOLD]})
+        get_response = await conn.call("GetVariables", {"getVariableData": [OFFLINE_THRESHOLD]})
         station.check.fields("GetVariablesResponse (while Pending)", get_response.payload,
                              {"getVariableResult[0].attributeStatus": "Accepted"}, requirements=("B02.FR.01",))
-        request_id = new_request_id()
+        request_id = station.ctx.ids.next("requestId")  # <Generated requestId>
         report = await conn.call("GetBaseReport", {"requestId": request_id, "reportBase": "FullInventory"})
         station.check.fields("GetBaseReportResponse (while Pending)", report.payload, {"status": "Accepted"},
                              requirements=("B02.FR.01",))
         await boot_notify_reports(station, conn, request_id)
         token = station.config.id_tokens.valid.to_ocpp()
-        start = await conn.call("RequestStartTransaction", {"idToken": token, "remoteStartId": new_request_id()})
+        start = await conn.call("RequestStartTransaction", {"idToken": token,
+                                                            "remoteStartId": station.ctx.ids.next("remoteStartId")})
         station.check.that("the station answers RequestStartTransactionRequest with a CALLRESULT while Pending",
                            start.ok, expected="CALLRESULT", actual=start.describe(), requirements=("B02.FR.05",))
         station.check.fields("RequestStartTransactionResponse (while Pending)", start.payload,
@@ -171,7 +173,7 @@ async def test_tc_b_30_cs(station: ChargingStationUnderTest) -> None:
             station.note("the station closed the connection after the Rejected boot (B03.FR.04): nothing to ask")
             return
         try:
-            response = await conn.call("GetBaseReport", {"requestId": new_request_id(),
+            response = await conn.call("GetBaseReport", {"requestId": station.ctx.ids.next("requestId"),
                                                          "reportBase": "FullInventory"})
         except SutDisconnected as exc:  # the station closed the connection meanwhile (B03.FR.04)
             station.note(f"the station closed the connection after the Rejected boot (B03.FR.04): {exc}")
@@ -195,11 +197,8 @@ async def test_tc_b_51_cs(station: ChargingStationUnderTest) -> None:
     than the threshold is INCONCLUSIVE."""
     threshold = station.config.station_values.offline_threshold
     wait_minimum = threshold + 2  # Part 6: the first reconnect attempt comes after the threshold
-    async with station.configured(BOOT_OFFLINE_THRESHOLD, str(threshold)), \
-            station.configured(BOOT_WAIT_MINIMUM, str(wait_minimum)), station.configured(BOOT_RANDOM_RANGE, "0"), \
-            states.ev_unplugged_afterwards(station, *station.connectors[0]) as unplug:
-        unplug.pending.append(station.connectors[0])
-        conn, offline, plugged = await boot_offline_status_change(station, wait_minimum, refuse_for=threshold)
+    async with boot_offline_status_change(station, threshold, wait_minimum, refuse_for=threshold) as (
+            conn, offline, plugged):
         if offline <= threshold:
             raise Inconclusive(f"the offline period ({offline:.3f}s) did not exceed OfflineThreshold ({threshold}s)")
         station.note(f"offline for {offline:.3f}s (OfflineThreshold {threshold}s)")
@@ -239,11 +238,7 @@ async def test_tc_b_52_cs(station: ChargingStationUnderTest) -> None:
     INCONCLUSIVE."""
     threshold = station.config.station_values.offline_threshold
     wait_minimum = threshold - 2  # Part 6: the first reconnect attempt comes before the threshold
-    async with station.configured(BOOT_OFFLINE_THRESHOLD, str(threshold)), \
-            station.configured(BOOT_WAIT_MINIMUM, str(wait_minimum)), station.configured(BOOT_RANDOM_RANGE, "0"), \
-            states.ev_unplugged_afterwards(station, *station.connectors[0]) as unplug:
-        unplug.pending.append(station.connectors[0])
-        conn, offline, plugged = await boot_offline_status_change(station, wait_minimum)
+    async with boot_offline_status_change(station, threshold, wait_minimum) as (conn, offline, plugged):
         if offline >= threshold:
             raise Inconclusive(f"the offline period ({offline:.3f}s) was not shorter than OfflineThreshold "
                                f"({threshold}s)")
@@ -284,8 +279,10 @@ async def test_tc_b_57_cs(station: ChargingStationUnderTest) -> None:
     wait_minimum = station.config.station_values.retry_back_off_wait_minimum
     timeout = station.ctx.scaled(station.config.timing.connect_timeout)
     server = station.server
-    async with station.configured(BOOT_CONNECTION_ATTEMPTS, "3"), station.configured(BOOT_REPEAT_TIMES, "2"), \
-            station.configured(BOOT_RANDOM_RANGE, "0"), station.configured(BOOT_WAIT_MINIMUM, str(wait_minimum)):
+    async with station.configured(NETWORK_PROFILE_CONNECTION_ATTEMPTS, "3"), \
+            station.configured(RETRY_BACK_OFF_REPEAT_TIMES, "2"), \
+            station.configured(RETRY_BACK_OFF_RANDOM_RANGE, "0"), \
+            station.configured(RETRY_BACK_OFF_WAIT_MINIMUM, str(wait_minimum)):
         try:
             # Steps 1-3: closed by the harness, reconnected after the back-off.
             attempts, count = boot_attempts(station), station.connection_count()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from conformance.harness import ABSENT, ChargingStationUnderTest, OneOf, case
+from conformance.protocol.variables import OFFLINE_THRESHOLD
 
 from ._steps import answered
 
@@ -15,10 +16,8 @@ from ._steps import answered
 # A CustomDataType (Part 4 §9): the required vendorId plus properties of the extension's own.
 CUSTOM_DATA = {"vendorId": "org.openconformance", "purpose": "conformance test, to be ignored", "sequence": 1}
 
-OFFLINE_THRESHOLD = {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "OfflineThreshold"}}
 
 # The configured values of TC_P_04_CS.
-CHARGING_PROFILE_ID = 1
 SCHEDULE_DURATION = 3600  # seconds
 
 
@@ -84,16 +83,18 @@ async def test_tc_p_04_cs(station: ChargingStationUnderTest) -> None:
     phases = number_phases(station)
     if phases is not None:
         period["numberPhases"] = phases
-    profile = {"id": CHARGING_PROFILE_ID, "stackLevel": 0, "chargingProfilePurpose": "TxDefaultProfile",
+    # Ids of this run, not a constant that would replace a profile the station already holds (K01.FR.05).
+    profile_id, schedule_id = station.ctx.ids.next("chargingProfileId"), station.ctx.ids.next("chargingScheduleId")
+    profile = {"id": profile_id, "stackLevel": 0, "chargingProfilePurpose": "TxDefaultProfile",
                "chargingProfileKind": "Relative", "customData": CUSTOM_DATA,
-               "chargingSchedule": [{"id": 1, "duration": SCHEDULE_DURATION, "chargingRateUnit": unit,
+               "chargingSchedule": [{"id": schedule_id, "duration": SCHEDULE_DURATION, "chargingRateUnit": unit,
                                      "chargingSchedulePeriod": [period]}]}
     response = await station.call("SetChargingProfile", {"evseId": evse, "chargingProfile": profile})
     answered(station, "a SetChargingProfileRequest with customData", response, requirements=("FR.02",))
     station.check.fields("SetChargingProfileResponse", response.payload, {"status": "Accepted"},
                          requirements=("K01.FR.15",))
     # General precondition of the next cases: no charging schedules active.
-    cleared = await station.call("ClearChargingProfile", {"chargingProfileId": CHARGING_PROFILE_ID})
+    cleared = await station.call("ClearChargingProfile", {"chargingProfileId": profile_id})
     if not cleared.ok or cleared.payload.get("status") != "Accepted":
-        station.note(f"could not clear charging profile {CHARGING_PROFILE_ID}: "
+        station.note(f"could not clear charging profile {profile_id}: "
                      f"{cleared.payload if cleared.ok else cleared.describe()}")
