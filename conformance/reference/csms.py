@@ -18,12 +18,12 @@ from typing import Any
 
 from ..actions.port import ActionFailed
 from ..outcomes import CheckFailed
-from ..protocol.frames import CallError, ErrorCode, utc_now
+from ..protocol.frames import Call, CallError, ErrorCode, encode, new_message_id, utc_now
 from ..protocol.schemas import get_registry
 from ..recording import EventLog
 from ..transport.connection import IncomingCall, Response
 from ..transport.server import CsmsServer
-from .faults import FaultSet, carries_custom_data
+from .faults import FaultSet, carries_custom_data, react_to_invalid
 from ..catalog import actions_handled_by
 from .vendor import answer_data_transfer
 
@@ -71,6 +71,8 @@ class ReferenceCsms:
                                  handled_actions=actions_handled_by("CSMS"),
                                  default_handler_for=self._handler_for)
         self.server.echo_first_subprotocol = "csms_selects_first_offered_subprotocol" in self.faults
+        reaction = react_to_invalid(self.faults, "csms")  # Part 4 §4.2.3 (or a fault)
+        self.server.on_connect = lambda conn: setattr(conn, "react_to_invalid", reaction)
         self._tasks: set[asyncio.Task[Any]] = set()
 
     def supports(self, feature: str) -> bool:
@@ -171,6 +173,10 @@ class ReferenceCsms:
         if conn is None or not conn.is_open:
             raise ActionFailed("csms_send", {"station": identity, "request": action},
                                f"station {identity!r} is not connected to the reference CSMS")
+        if "csms_does_not_wait_for_response" in self.faults and conn.rpc.our_outstanding is not None:
+            call = Call(new_message_id(), action, payload)  # no queue per station: out at once, answer ignored
+            await conn.send_raw(encode(call))
+            return Response(call, None, 0.0, 0.0)
         response = await conn.call(action, payload)
         self.stations.setdefault(identity, StationRecord(identity)).responses.append(response)
         return response
