@@ -252,6 +252,27 @@ FAULTS: dict[str, Fault] = {f.name: f for f in [
           "with AdditionalRootCertificateCheck the station keeps the old CSMS root after it connected using the new "
           "one, instead of removing the fallback",
           ("TC_B_50_CS",), settings=("connection.security_profile=2",)),
+    # block B faults added with the issue 9 re-read (helper fixbcs)
+    Fault("report_omits_active_network_profile", "station", ("B07.FR.08",),
+          "the device model report leaves out OCPPCommCtrlr.ActiveNetworkProfile, optional before errata 2025-09 "
+          "§2.57 made it required",
+          ("TC_B_13_CS", "TC_B_53_CS")),
+    Fault("items_per_message_set_variables_unreported", "station", ("B08.FR.21", "B07.FR.08"),
+          "reports leave out the instance SetVariables of DeviceDataCtrlr.ItemsPerMessage (only the Get instances "
+          "are implemented as report entries)",
+          ("TC_B_54_CS", "TC_B_13_CS", "TC_B_53_CS")),
+    Fault("triggered_boot_keeps_original_reason", "station", ("F06.FR.10", "B01.FR.09"),
+          "a BootNotification sent because of a TriggerMessage repeats the reason of the first boot (PowerUp, ...) "
+          "instead of Triggered",
+          ("TC_B_02_CS",)),
+    Fault("boot_without_security_event", "station", ("A04.FR.01",),
+          "the station does not report its start-up with a SecurityEventNotification (StartupOfTheDevice / "
+          "ResetOrReboot)",
+          ("TC_B_01_CS", "TC_B_21_CS")),
+    Fault("stop_point_authorized_ignored", "station", ("E06.FR.03", "errata 2025-09 §6.2.117"),
+          "with TxStopPoint containing Authorized, presenting the idToken again only stops the energy transfer: "
+          "the transaction goes on (Updated events) until the EV is unplugged",
+          ("TC_B_21_CS",)),
     # --- reference Charging Station: G (transactions, lock failure, same-state reports) ---
     Fault("scheduled_availability_never_applied", "station", ("G03.FR.05", "G04.FR.06", "G03.FR.04", "G04.FR.05"),
           "a change to Inoperative answered Scheduled during a transaction is never carried out for the EVSE of "

@@ -84,6 +84,13 @@ class ReportRequestsMixin:
         for payload in payloads:
             if "report_seq_no_from_one" in self.faults:
                 payload["seqNo"] += 1
+            if "report_omits_active_network_profile" in self.faults:
+                payload["reportData"] = [e for e in payload.get("reportData", [])
+                                         if e["variable"]["name"] != "ActiveNetworkProfile"]
+            if "items_per_message_set_variables_unreported" in self.faults:
+                payload["reportData"] = [e for e in payload.get("reportData", [])
+                                         if (e["variable"]["name"], e["variable"].get("instance")) !=
+                                         ("ItemsPerMessage", "SetVariables")]
             for entry in payload.get("reportData", []):
                 if "full_inventory_omits_list_values" in self.faults:
                     entry.get("variableCharacteristics", {}).pop("valuesList", None)
