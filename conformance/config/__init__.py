@@ -39,6 +39,7 @@ from .model import (
     Pics,
     StationIdentity,
     Stations,
+    StationValues,
     Timing,
 )
 from .reference import default_config
@@ -54,6 +55,7 @@ __all__ = [
     "REAL_SUT_PACING",
     "StationIdentity",
     "Stations",
+    "StationValues",
     "Connection",
     "Pics",
     "Actions",

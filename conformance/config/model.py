@@ -176,7 +176,9 @@ class Timing:
         30, min=1, what="a positive whole number of seconds", unit="s",
         doc="the interval the harness-as-CSMS gives with a Pending or Rejected boot")
     max_time_deviation: float = setting(
-        2.0, min=0, unit="s", doc="tolerance of timing checks (e.g. \"a heartbeat every interval\")")
+        4.0, min=0, unit="s",  # Part 6 §2.1: the certification labs configure 4 s
+        doc="tolerance of timing checks (e.g. \"a heartbeat every interval\"); Part 6 §2.1: certification labs "
+            "configure 4 s")
     time_scale: float = setting(
         1.0, doc="multiplies every wait and timeout above (`Timing.scaled(seconds)`); not `heartbeat_interval` / "
                  "`boot_retry_interval`")
@@ -196,6 +198,65 @@ class Timing:
     def scaled(self, seconds: float) -> float:
         """A wait or timeout as it applies in this run: ``seconds * time_scale``."""
         return seconds * self.time_scale
+
+
+# ---------------------------------------------------------------------------------------
+# [station_values] (helper fixbcs)
+# ---------------------------------------------------------------------------------------
+
+_COMPONENT_CRITERIA = ("Active", "Available", "Enabled", "Problem")  # ComponentCriterionEnumType
+_OCPP_INTERFACES = ("Wired0", "Wired1", "Wired2", "Wired3", "Wireless0", "Wireless1", "Wireless2", "Wireless3")
+
+
+@dataclass(frozen=True)
+class StationValues:
+    """Part 6 "<Configured ...>" values of the Charging Station cases that are not timing, topology or tokens: what
+    a lab enters in its test tool for the station under test."""
+
+    offline_threshold: int = setting(
+        10, min=3, what="a whole number of seconds >= 3 (TC_B_52 waits 2 s less)", unit="s",
+        doc="`<Configured offlineThreshold>`: the value TC_B_11_CS sets, the OfflineThreshold of TC_B_51_CS "
+            "(RetryBackOffWaitMinimum = it + 2) and TC_B_52_CS (it - 2)")
+    retry_back_off_wait_minimum: int = setting(
+        10, min=0, what="a whole number of seconds >= 0", unit="s",
+        doc="`<Configured RetryBackOffWaitMinimum>` (TC_B_49_CS, TC_B_57_CS); a value the station's minLimit allows")
+    unsupported_component_criteria: str = setting(
+        "", allow_empty=True, choices=_COMPONENT_CRITERIA, did_you_mean=False,
+        what=f"a ComponentCriterionEnumType value ({', '.join(_COMPONENT_CRITERIA)}) or empty",
+        doc="`<Configured Unsupported componentCriteria>` of TC_B_19_CS: a ComponentCriterionEnumType value the "
+            "station does not support; empty: the case is NOT APPLICABLE")
+    configuration_slot: int = setting(
+        1, min=0, what="a configuration slot number >= 0", type_doc="int",
+        doc="`<Configured configurationSlot>` (TC_B_43..50_CS): a slot of NetworkConfigurationPriority's valuesList")
+    configuration_slot2: int = setting(
+        2, min=0, what="a configuration slot number >= 0", type_doc="int",
+        doc="`<Configured configurationSlot2>`; the migration cases put the new profile in whichever of the two is "
+            "not in use")
+    ocpp_interface: str = setting(
+        "", allow_empty=True, choices=_OCPP_INTERFACES, did_you_mean=False,
+        what=f"an OCPPInterfaceEnumType value ({', '.join(_OCPP_INTERFACES)}) or empty",
+        doc="`<Configured ocppInterface>` (`Wired0` ... `Wireless3`); empty: `Wireless0` when PICS `HFS-9` names a "
+            "wireless technology, else `Wired0`")
+    ocpp_interface2: str = setting(
+        "", allow_empty=True, choices=_OCPP_INTERFACES, did_you_mean=False,
+        what=f"an OCPPInterfaceEnumType value ({', '.join(_OCPP_INTERFACES)}) or empty",
+        doc="`<Configured ocppInterface2>` of the second endpoint's profile; empty: as `ocpp_interface`")
+    second_endpoint_host: str = setting(
+        "", allow_empty=True,
+        doc="host of `<Configured connectionData2>` (the second CSMS endpoint the harness opens for TC_B_45..50_CS); "
+            "empty: the listen host, or this machine's FQDN when listening on a wildcard address. With TLS it must "
+            "be a name the harness's server certificate carries")
+    second_endpoint_port: int = setting(0, min=0, max=65535, what="a TCP port (0 = a free port)", type_doc="int",
+                                        doc="its port; 0: a free port")
+    long_operation_timeout: float = setting(
+        240.0, unit="s", doc="`<Configured Long Operation Time Out>` (TC_B_46_CS, TC_B_49_CS: attempts with back-off)")
+    transaction_duration: float = setting(
+        0.0, min=0, unit="s",
+        doc="`<Configured Transaction Duration>`: how long the harness lets a transaction run before StopAuthorized "
+            "presents the idToken again (errata 6.2.117); Part 6 leaves the value to the lab")
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
 
 
 # ---------------------------------------------------------------------------------------
@@ -449,7 +510,7 @@ class Config:
         (), custom=True,
         doc="named faults switched on in the reference SUT (e.g. `\"boot_without_reason\"`), to show that the cases "
             "catch them; only with `reference = true`. Names: lower-case letters, digits, `_`, `-`, `.`; the "
-            "reference SUTs check that they exist (`conformance/reference/faults.py`)")
+            "reference SUTs check that they exist (`conformance/faults.py`)")
     pics_file: str | None = setting(
         None, custom=True, compare=False, dump=False, type_doc="string (path)",
         doc="a PICS file (layout below) read before `[pics]`; relative to the configuration file (relative to the "
@@ -462,6 +523,7 @@ class Config:
     harness_station: HarnessStationInfo = HarnessStationInfo()
     pics: Pics
     actions: Actions
+    station_values: StationValues = StationValues()
     source: str = setting("<defaults>", compare=False, internal=True)
 
     def __post_init__(self) -> None:

@@ -39,6 +39,11 @@ REFERENCE_ANSWERS: dict[str, dict[str, bool | int | str]] = {
     "csms": {"AQ-17": True, "AQ-12": True, "AQ-16": True},
 }
 
+#: Part 6 <Configured ...> values of the station cases, short for the reference SUTs.
+REFERENCE_STATION_VALUES: dict[str, Any] = {"offline_threshold": 3, "retry_back_off_wait_minimum": 1,
+                                            "unsupported_component_criteria": "Active",
+                                            "long_operation_timeout": 40.0}
+
 #: The keys both reference setups share, in the TOML layout.
 REFERENCE_COMMON: dict[str, Any] = {
     "reference": True,
@@ -76,6 +81,7 @@ REFERENCE_COMMON: dict[str, Any] = {
         "features": sorted(FULL_FEATURES, key=feature_sort_key),
     },
     "actions": {"backend": "reference"},
+    "station_values": REFERENCE_STATION_VALUES,
 }
 
 #: What differs between the two reference setups, merged over REFERENCE_COMMON table by table.

@@ -33,7 +33,7 @@ Path_ = tuple[str | int, ...]
 # Metadata a field may carry (see setting()).
 _META = ("doc", "type_doc", "default_doc", "required", "min", "max", "positive", "what", "choices", "max_len",
          "max_len_ref", "secret", "secret_if", "allow_empty", "check", "toml", "internal", "dump", "omit_none",
-         "order", "free_text", "reference_default", "custom", "unit")
+         "order", "free_text", "reference_default", "custom", "unit", "did_you_mean")
 
 
 def setting(default: Any = MISSING, *, default_factory: Any = MISSING, compare: bool = True, **meta: Any) -> Any:
@@ -499,7 +499,7 @@ class Checker:
         if choices is not None and value not in choices:
             if not (value == "" and m.get("allow_empty")):
                 self.err(p, f"must be {m.get('what') or 'one of ' + choices_text(choices)}, got {show(value)}"
-                            + close(value, choices))
+                            + (close(value, choices) if m.get("did_you_mean", True) else ""))
                 return _MISSING
         limit = m.get("max_len")
         if limit is not None and isinstance(value, str) and len(value) > limit:

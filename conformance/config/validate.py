@@ -27,6 +27,7 @@ from .model import (
     IdTokenSpec,
     Pics,
     StationIdentity,
+    StationValues,
     Timing,
 )
 from .schema import _MISSING, Checker, Path_, choices_text, close, known, layout, show, what
@@ -479,3 +480,15 @@ def _headers(c: Checker, t: Mapping[str, Any], P: Path_) -> Any:
             c.err((*hp, hname), "must not contain line breaks")
             bad = True
     return _MISSING if bad else FrozenDict(headers)
+
+
+# ---------------------------------------------------------------------------------------
+# [station_values]
+# ---------------------------------------------------------------------------------------
+
+
+@rule(StationValues)
+def _station_values(c: Checker, t: Mapping[str, Any], v: dict[str, Any], P: Path_, root: dict[str, Any]) -> None:
+    if isinstance(v["configuration_slot"], int) and v["configuration_slot"] == v["configuration_slot2"]:
+        c.err((*P, "configuration_slot2"), "must differ from configuration_slot")
+        v["configuration_slot2"] = _MISSING

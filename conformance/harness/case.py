@@ -16,12 +16,14 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
 
 from ..catalog import ProfileApplicability, load_catalog
+from ..faults import FAULTS
 from ..roles import Role
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 CASE_ATTRIBUTE = "__ocpp_case__"
 _REGISTRY: dict[str, "CaseMeta"] = {}
+_FUNCTIONS: dict[str, Callable[..., Any]] = {}  # case id -> its test function (as declared, undecorated)
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,7 @@ def case(func: F | None = None, *, title: str | None = None, summary: str | None
             if existing != meta:
                 raise ValueError(f"test case {case_id} is declared twice")
         _REGISTRY[case_id] = meta
+        _FUNCTIONS[case_id] = func
         setattr(func, CASE_ATTRIBUTE, meta)
         return func
 
@@ -118,7 +121,6 @@ def _meta(case_id: str, *, title: str | None, summary: str | None, use_cases: tu
                              f"X_<block>_<nn>_<CS|CSMS>, a title and use cases")
         meta = CaseMeta(case_id, Role(own.group(2)), own.group(1), title, summary or title, use_cases, requirements, (),
                         beyond_catalog=True)
-    from ..reference.faults import FAULTS
     return CaseMeta(**{**meta.__dict__, "faults": tuple(f.name for f in FAULTS.values() if case_id in f.fails),
                        "time_needed": time_needed})
 
@@ -136,6 +138,11 @@ def case_of(func: Callable[..., Any]) -> CaseMeta | None:
 def implemented_cases() -> dict[str, CaseMeta]:
     """Every case declared so far (import the test case modules first: see :func:`discover`)."""
     return dict(_REGISTRY)
+
+
+def case_function(case_id: str) -> Callable[..., Any]:
+    """The test function of a declared case (import the test case modules first: see :func:`discover`)."""
+    return _FUNCTIONS[case_id]
 
 
 @functools.cache
