@@ -17,8 +17,8 @@ from .model import Config
 from .reference import reference_config
 from .schema import Key, layout
 
-_BLOCK_RE = re.compile(r"<!-- BEGIN config-keys (?P<name>\S+) [^>]*-->\n(?P<body>.*?)<!-- END config-keys (?P=name) -->",
-                       re.S)
+_BLOCK_RE = re.compile(
+    r"<!-- BEGIN config-keys (?P<name>\S+) [^>]*-->\n(?P<body>.*?)<!-- END config-keys (?P=name) -->", re.S)
 _ANCHOR = "\n## From code"
 
 
@@ -103,7 +103,8 @@ def _reference_values(root: type, path: tuple[str, ...]) -> dict[str, Any] | Non
 def _key_table(root: type, cls: type, path: tuple[str, ...], reference_column: bool = True) -> str:
     """The key table of ``cls`` at ``path``, with a "reference" column when both reference setups share values
     there that differ from the defaults."""
-    keys = [(name, k) for name, k in layout(cls).items() if not (k.kind == "table" or (k.kind == "list" and path == ()))]
+    keys = [(name, k) for name, k in layout(cls).items()
+            if not (k.kind == "table" or (k.kind == "list" and path == ()))]  # tables have tables of their own
     reference = _reference_values(root, path) if path and reference_column else None
     if reference is not None and all(reference[n] == k.default(True) for n, k in keys):
         reference = None  # the reference setups use the defaults: no column needed
@@ -131,7 +132,8 @@ def blocks(root: type = Config) -> dict[str, str]:
         if roles:
             out[name] = _table(["role", "required", "what"], [
                 [f"`{role}`", "yes" if c.required else "no", c.meta.get("doc", "")] for role, c in children.items()])
-            out[f"{name}.<role>"] = _key_table(root, next(iter(children.values())).cls, (name, next(iter(children))), False)
+            first = next(iter(children))
+            out[f"{name}.<role>"] = _key_table(root, children[first].cls, (name, first), False)
         else:
             out[name] = _key_table(root, k.cls, (name,))
     return out

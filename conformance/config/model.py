@@ -130,7 +130,8 @@ class IdTokens:
     blocked: IdTokenSpec | None = setting(None, omit_none=True, doc="Blocked")
     expired: IdTokenSpec | None = setting(None, omit_none=True, doc="Expired")
     master_pass: IdTokenSpec | None = setting(
-        None, omit_none=True, doc="a master pass: its `group_id_token` is the station's MasterPassGroupId (required then)")
+        None, omit_none=True,
+        doc="a master pass: its `group_id_token` is the station's MasterPassGroupId (required then)")
     group: IdTokenSpec | None = setting(
         None, omit_none=True, doc="a second valid token of a group (usually `valid`'s): `group_id_token` required")
 
@@ -146,7 +147,8 @@ class IdTokens:
 
 @dataclass(frozen=True)
 class Evse:
-    id: int = setting(required=True, min=1, what="a positive integer", doc="the EVSE id: 1, 2, 3, ... in the order of the tables, without gaps")
+    id: int = setting(required=True, min=1, what="a positive integer",
+                      doc="the EVSE id: 1, 2, 3, ... in the order of the tables, without gaps")
     connectors: tuple[int, ...] = setting(
         (1,), type_doc="list of ints, or an int",
         doc="the connector ids of this EVSE, `[1, 2, ...]` without gaps; a count `n` means `[1, ..., n]`")

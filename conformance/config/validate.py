@@ -437,7 +437,8 @@ def _actions(c: Checker, t: Mapping[str, Any], v: dict[str, Any], P: Path_, root
             c.required(bp, "how the harness performs physical/operator steps on a real SUT: "
                            "'prompt', 'shell' or 'webhook'")
     elif backend not in ACTION_BACKENDS:
-        c.err(bp, f"must be one of {choices_text(ACTION_BACKENDS)}, got {show(backend)}" + close(backend, ACTION_BACKENDS))
+        c.err(bp, f"must be one of {choices_text(ACTION_BACKENDS)}, got {show(backend)}"
+                  + close(backend, ACTION_BACKENDS))
         backend = _MISSING
     elif reference is True and backend != "reference":
         c.err(bp, f"must be 'reference' when reference = true (the built-in SUT performs its own actions), "
