@@ -398,14 +398,6 @@ class Checker:
 
     # -- primitive readers ---------------------------------------------------------------
 
-    def table(self, parent: Mapping[str, Any], key: str, path: Path_, known: Sequence[str]) -> dict[str, Any]:
-        value = parent.get(key, {})
-        if not isinstance(value, dict):
-            self.err(path, f"must be a table, got {what(value)}")
-            return {}
-        self.unknown(value, path, known)
-        return value
-
     def unknown(self, table: Mapping[str, Any], path: Path_, known: Sequence[str]) -> None:
         for key in table:
             if key not in known:
