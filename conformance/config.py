@@ -37,6 +37,7 @@ __all__ = [
     "IdTokens",
     "Evse",
     "Timing",
+    "CaseValues",
     "StationIdentity",
     "Stations",
     "Connection",
@@ -356,6 +357,40 @@ class Actions:
         _freeze(self, "headers", FrozenDict)
 
 
+# --- Part 6 <Configured ...> values of single cases (helper "fixrest", issue 9) -------------------------------
+@dataclass(frozen=True)
+class CaseValues:
+    """The ``<Configured ...>`` values Part 6 leaves to the test setup for single cases (TOML table
+    ``[configured]``). ``None``: derived as documented in docs/configuration.md."""
+
+    data_transfer_vendor_id: str = "org.openchargealliance.octt"  # TC_P_02_CSMS <Configured vendorId>
+    data_transfer_message_id: str = "OcppConformanceUnusedMessage"  # TC_P_01_CS / TC_P_02_CSMS <Configured messageId>
+    charging_profile_id: int = 1  # TC_P_04_CS <Configured chargingProfileId>
+    charging_schedule_duration: int = 3600  # TC_P_04_CS <Configured duration>, seconds
+    charging_rate_unit: str | None = None  # TC_P_04_CS; None: one SmartChargingCtrlr.RateUnit lists (A first)
+    number_phases: int | None = None  # TC_P_04_CS; None: from the PICS hardware (HFS-5/6/7; omitted DC-only)
+    network_configuration_slot: int | None = None  # TC_B_42/44_CSMS; None: a slot of the harness station not in use
+    network_message_timeout: int | None = None  # None: timing.message_timeout, rounded
+    network_ocpp_csms_url: str | None = None  # None: connection.csms_url
+    network_ocpp_interface: str | None = None  # None: Wireless0 when PICS HFS-9 names a wireless link, else Wired0
+    network_security_profile: int | None = None  # None: connection.security_profile
+    lock_failure_watch: float | None = None  # TC_G_20_CS, seconds; None: the station's TxCtrlr.EVConnectionTimeOut
+    lock_failure_monitoring_level: int = 9  # TC_G_20_CS prerequisite: the MonitoringLevel (severity 0-9) set if lower
+    transaction_duration: float = 0.0  # <Configured Transaction Duration> before StopAuthorized, seconds
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in dataclasses.asdict(self).items() if v is not None}
+
+
+_CONFIGURED_KINDS = {"data_transfer_vendor_id": "str", "data_transfer_message_id": "str",
+                     "charging_profile_id": "int", "charging_schedule_duration": "int", "charging_rate_unit": "str",
+                     "number_phases": "int", "network_configuration_slot": "int", "network_message_timeout": "int",
+                     "network_ocpp_csms_url": "str", "network_ocpp_interface": "str",
+                     "network_security_profile": "int", "lock_failure_watch": "float",
+                     "lock_failure_monitoring_level": "int", "transaction_duration": "float"}
+# --- end of the [configured] block ---------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class Config:
     role: str
@@ -370,6 +405,7 @@ class Config:
     faults: tuple[str, ...] = ()
     strict: bool = False
     source: str = field(default="<defaults>", compare=False)
+    configured: CaseValues = CaseValues()  # [configured] (fixrest)
 
     def __post_init__(self) -> None:
         _freeze(self, "evses", tuple)
@@ -473,6 +509,7 @@ class Config:
                 "url": self.actions.url,
                 "headers": {k: _red(v, redact) for k, v in self.actions.headers.items()},
             },
+            "configured": self.configured.to_dict(),
             "source": self.source,
         }
         if redact:
@@ -602,6 +639,7 @@ _SCHEMA: dict[str, Any] = {
     },
     "pics": {"profiles": "list[str]", "features": "list[str]", "hardware": "map", "answers": "map"},
     "actions": {"backend": "str", "command": "str", "url": "str", "headers": "map[str]"},
+    "configured": _CONFIGURED_KINDS,
 }
 _PICS_FILE_SCHEMA = _SCHEMA["pics"]
 
@@ -1115,13 +1153,44 @@ class _Checker:
                                                         f"({len(evses)}), got {count}")
                 pics = _MISSING
         parts = (role, name, reference, strict, faults, connection, evses, id_tokens, timing, pics, actions)
-        if not ok or any(p is _MISSING for p in parts) or self.problems:
+        configured = self.configured(raw)  # [configured] (fixrest)
+        if not ok or any(p is _MISSING for p in parts) or configured is _MISSING or self.problems:
             return None
         return Config(
             role=role, name=name, reference=reference, connection=connection, evses=evses,
             id_tokens=id_tokens, timing=timing, pics=pics, actions=actions, faults=faults,
-            strict=strict, source=source,
+            strict=strict, source=source, configured=configured,
         )
+
+    # -- [configured] (fixrest) ------------------------------------------------------------
+
+    def configured(self, raw: Mapping[str, Any]) -> Any:
+        P: Path_ = ("configured",)
+        t = self.table(raw, "configured", P, list(_CONFIGURED_KINDS))
+        d = CaseValues()
+        v: dict[str, Any] = {}
+        for key, kind in _CONFIGURED_KINDS.items():
+            default = getattr(d, key)
+            if kind == "str":
+                v[key] = self.string(t, key, P, default)
+            elif kind == "int":
+                lo, hi, what = {"number_phases": (1, 3, "1, 2 or 3"),
+                                "network_security_profile": (0, 3, "a security profile 0-3"),
+                                "lock_failure_monitoring_level": (0, 9, "a severity 0-9")}.get(
+                    key, (0, None, "an integer >= 0"))
+                v[key] = self.integer(t, key, P, default, lo, hi, what) if key in t or default is not None \
+                    else None
+            elif key in t or default is not None:
+                v[key] = self.number(t, key, P, default if default is not None else 0.0, allow_zero=True)
+            else:
+                v[key] = None
+        unit = v.get("charging_rate_unit")
+        if isinstance(unit, str) and unit not in ("A", "W"):
+            self.err((*P, "charging_rate_unit"), f"must be one of 'A', 'W', got {_show(unit)}")
+            return _MISSING
+        if any(x is _MISSING for x in v.values()):
+            return _MISSING
+        return CaseValues(**v)
 
     def faults(self, raw: Mapping[str, Any], reference: Any) -> Any:
         value = raw.get("faults", [])

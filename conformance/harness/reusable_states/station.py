@@ -120,7 +120,11 @@ async def booted(sut: ChargingStationUnderTest, *, via: str = "power_cycle", sec
     before = sut.connection_count()
     if via == "reset":
         response = await sut.call("Reset", {"type": "Immediate"})
-        sut.check.fields("ResetResponse", response.payload, {"status": "Accepted"}, requirements=("B11.FR.01",))
+        sut.check.that("the station answers ResetRequest (Immediate) with a CALLRESULT", response.ok,
+                       expected="CALLRESULT", actual=response.describe(),
+                       requirements=("B11.FR.01", "Part 6 §2.18 Booting step 2"))
+        sut.check.fields("ResetResponse (Part 6 §2.18 Booting / Booted step 2)", response.payload if response.ok else {},
+                         {"status": "Accepted"}, requirements=("B11.FR.01", "B11.FR.03", "Part 6 §2.18 Booting step 2"))
     else:
         await sut.actions.do(via)
     conn = await sut.wait_for_connection(after=before)
@@ -135,7 +139,8 @@ async def booted(sut: ChargingStationUnderTest, *, via: str = "power_cycle", sec
     if security_event:
         event = await sut.expect_call("SecurityEventNotification", connection=conn)
         sut.check.fields("SecurityEventNotificationRequest", event.payload,
-                         {"type": OneOf("StartupOfTheDevice", "ResetOrReboot")})
+                         {"type": OneOf("StartupOfTheDevice", "ResetOrReboot")},
+                         requirements=("A04.FR.01", "Part 6 §2.18 Booted step 7"))
     return Boot(conn, boot, reports, event)
 
 
