@@ -598,6 +598,9 @@ def default_config(role: str) -> Config:
         faults=(),
         strict=False,
         source="<defaults>",
+        # The reference station decides on a lock failure at once: TC_G_20_CS need not watch its 60 s
+        # EVConnectionTimeOut for a start of charging.
+        configured=CaseValues(lock_failure_watch=2.0) if role == "station" else CaseValues(),
     )
 
 

@@ -272,7 +272,16 @@ FAULTS: dict[str, Fault] = {f.name: f for f in [
     Fault("same_state_change_not_reported", "station", ("G03.FR.04", "G04.FR.05"),
           "a ChangeAvailability request for the availability the station already has is answered Accepted but no "
           "connector status is reported afterwards (Part 6 expects a report of every connector in scope)",
-          ("TC_G_12_CS", "TC_G_13_CS", "TC_G_15_CS")),
+          ("TC_G_10_CS", "TC_G_12_CS", "TC_G_13_CS", "TC_G_15_CS", "TC_G_16_CS", "TC_G_18_CS")),
+    # --- reference Charging Station: G (fixrest, issue 9) ------------------------------------
+    Fault("same_state_reports_whole_station", "station", ("G03.FR.04",),
+          "asked for the availability an EVSE already has, the station re-reports every connector of the "
+          "station with the requested status, the other EVSEs' connectors included",
+          ("TC_G_18_CS",)),
+    Fault("reset_rejected_while_inoperative", "station", ("B11.FR.01", "B11.FR.03"),
+          "the station's reset guard counts an Inoperative connector as busy and answers ResetRequest Rejected "
+          "while any scope is Inoperative",
+          ("TC_G_19_CS", "TC_G_21_CS")),
     # --- reference CSMS -------------------------------------------------------------------
     Fault("boot_rejects_known_station", "csms", ("B01.FR.02",),
           "the CSMS answers a registered station's BootNotification with Rejected",

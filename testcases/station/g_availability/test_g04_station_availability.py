@@ -43,11 +43,19 @@ async def test_tc_g_06_cs(station: ChargingStationUnderTest) -> None:
 
 @case
 async def test_tc_g_21_cs(station: ChargingStationUnderTest) -> None:
-    """The station set Inoperative reports every connector Unavailable after a reboot."""
+    """The station set Inoperative reports every connector Unavailable after a reset.
+
+    Part 6 steps / validations implemented:
+    - Before, Charging State Unavailable: reusable state Unavailable for the station (G04.FR.05);
+    - step 1, reusable state Booting: ResetRequest Immediate, ResetResponse Accepted (B11.FR.01, §2.18 Booting
+      step 2);
+    - steps 2-4: BootNotification, every connector reported Unavailable, evseId / connectorId not 0 (G04.FR.09);
+    - step 6: SecurityEventNotification type StartupOfTheDevice / ResetOrReboot (A04.FR.01);
+    - post-scenario: every connector reported (the step 4 reports)."""
     async with states.availability_restored(station) as restore:
         restore.pending.append((None, None))
         await states.unavailable(station, requirements=STATION_ANSWER, report_requirements=STATION_REPORTS)
-        await states.booted(station, statuses=after_reboot(station, station.connectors),
+        await states.booted(station, via="reset", statuses=after_reboot(station, station.connectors),
                             status_requirements=("G04.FR.09", "B01.FR.05"))
 
 
