@@ -371,7 +371,7 @@ FAULTS: dict[str, Fault] = {f.name: f for f in [
           ("TC_B_25_CSMS", "TC_B_26_CSMS", "TC_B_27_CSMS")),
     Fault("csms_reset_always_immediate", "csms", ("B11", "B12"),
           "the CSMS ignores the reset type the operator chose and always sends type Immediate",
-          ("TC_B_21_CSMS", "TC_B_25_CSMS", "TC_B_26_CSMS")),
+          ("TC_B_20_CSMS", "TC_B_21_CSMS", "TC_B_25_CSMS", "TC_B_26_CSMS")),
     # --- reference CSMS: B09 network profiles ----------------------------------------------
     Fault("csms_network_profile_slot_default", "csms", ("B09.FR.01", "B09.FR.05"),
           "the CSMS's network profile form does not pass the chosen slot on: every SetNetworkProfileRequest "

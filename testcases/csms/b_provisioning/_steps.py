@@ -116,14 +116,14 @@ async def reset_requested(csms: CsmsUnderTest, payload: dict[str, Any], expected
 
 
 async def reset_reboot_csms(csms: CsmsUnderTest, request: IncomingCall, reason: str,
-                            statuses: dict[tuple[int, int], str] | None = None) -> None:
+                            statuses: dict[tuple[int, int], str] | None = None, *, validation: str) -> None:
     """The harness station reboots after the reset: once it has answered ``request`` it connects again, boots
-    with ``reason`` (the CSMS must accept it: Part 6 tool validation, B11.FR.04 / B01.FR.02) and reports every
-    connector (Available unless ``statuses`` says otherwise)."""
+    with ``reason`` (the CSMS must accept it: ``validation``, the case's Part 6 tool validation, and B01.FR.02)
+    and reports every connector (Available unless ``statuses`` says otherwise)."""
     await csms.station.reboot(request)
     response = await states.boot_notification(csms, reason)
-    csms.check.fields("BootNotificationResponse", response.payload, {"status": "Accepted"},
-                      requirements=("B01.FR.02", "B11.FR.04"))
+    csms.check.fields(f"BootNotificationResponse ({validation})", response.payload, {"status": "Accepted"},
+                      requirements=("B01.FR.02", validation))
     statuses = statuses or {}
     for status in sorted({statuses.get(k, "Available") for k in csms.connectors}):
         await states.report_availability(csms, [k for k in csms.connectors if statuses.get(k, "Available") == status],
@@ -141,4 +141,25 @@ async def reset_ended_immediately(csms: CsmsUnderTest, tx: states.Transaction) -
     tx.seq_no += 1
     tx.ended = True
     csms.check.that("the CSMS answers TransactionEventRequest (Ended, ResetCommand) with a CALLRESULT", response.ok,
-                    expected="CALLRESULT", actual=response.describe(), requirements=("FR.02",))
+                    expected="CALLRESULT", actual=response.describe(),
+                    requirements=("Part 6: the CSMS responds with a TransactionEventResponse", "OCPP-J Part 4 §4.2.2"))
+
+
+async def reset_scheduled_transaction_ends(csms: CsmsUnderTest, tx: states.Transaction, *, case: str) -> None:
+    """Part 6 TC_B_21/26_CSMS steps 3-6: after the Scheduled answer the harness station sends exactly two events,
+    Updated StopAuthorized (chargingState EVConnected, the configured valid idToken) and Ended
+    EVCommunicationLost (chargingState Idle, stoppedReason EVDisconnected); the CSMS must answer each with a
+    CALLRESULT (steps 4 and 6)."""
+    token = csms.config.id_tokens.valid.to_ocpp()
+    for step, event_type, trigger, info, extra in (
+            (4, "Updated", "StopAuthorized", {"chargingState": "EVConnected"}, {"idToken": token}),
+            (6, "Ended", "EVCommunicationLost", {"chargingState": "Idle", "stoppedReason": "EVDisconnected"}, {})):
+        response = await csms.call("TransactionEvent", {
+            "eventType": event_type, "timestamp": utc_now(), "triggerReason": trigger, "seqNo": tx.seq_no,
+            "transactionInfo": {"transactionId": tx.transaction_id, **info}, **extra})
+        tx.seq_no += 1
+        if event_type == "Ended":
+            tx.ended = True
+        csms.check.that(f"the CSMS answers TransactionEventRequest ({event_type}, {trigger}) with a CALLRESULT",
+                        response.ok, expected="CALLRESULT", actual=response.describe(),
+                        requirements=(f"Part 6 {case} step {step}", "OCPP-J Part 4 §4.2.2"))
