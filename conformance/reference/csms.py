@@ -118,8 +118,9 @@ class ReferenceCsms:
         record.boots.append(payload)
         record.registration = status
         interval = self.heartbeat_interval if status == "Accepted" else self.boot_retry_interval
-        if status == "Pending" and record.boot_status == "Pending":
-            record.boot_status = "Accepted"  # accept on the next attempt
+        if status in ("Pending", "Rejected") and record.boot_status == status \
+                and "csms_pending_until_operator_accepts" not in self.faults:
+            record.boot_status = "Accepted"  # configured to *first* answer Pending / Rejected: accept the next attempt
         return {"currentTime": utc_now(), "interval": interval, "status": status}
 
     def on_Heartbeat(self, record: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:

@@ -357,6 +357,11 @@ FAULTS: dict[str, Fault] = {f.name: f for f in [
           "the CSMS's boot handler does not know the reason Triggered and answers such a BootNotification with "
           "Rejected, so a station it asked to boot (TriggerMessage) is never accepted",
           ("TC_B_31_CSMS",)),
+    # --- reference CSMS: B02 boot (fixrest, issue 9) -------------------------------------------
+    Fault("csms_pending_until_operator_accepts", "csms", ("B01.FR.02",),
+          "configured to first answer Pending (or Rejected), the CSMS keeps answering every boot that way until an "
+          "operator accepts the station by hand: it never leaves Pending by itself",
+          ("TC_B_02_CSMS", "TC_B_31_CSMS")),
     # --- reference CSMS: WebSocket subprotocol (Part 5 erratum 5.10, TC_B_58_CSMS) ---------
     Fault("csms_selects_first_offered_subprotocol", "csms", ("Part 4 §3.1.2",),
           "the CSMS's handshake echoes the first subprotocol the station offers instead of choosing one it "

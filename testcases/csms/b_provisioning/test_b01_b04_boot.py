@@ -29,19 +29,28 @@ async def test_tc_b_01_csms(csms: CsmsUnderTest) -> None:
 async def test_tc_b_02_csms(csms: CsmsUnderTest) -> None:
     """Cold boot, Pending: configured to first answer Pending, the CSMS answers the harness station's boot
     Pending, keeps the connection open during the interval (it may ask the station for information meanwhile),
-    and accepts the boot that follows and the connector status reports."""
+    and, by itself, accepts the boot that follows and the connector status reports.
+
+    Part 6 steps / validations implemented:
+    - prerequisite: the CSMS is configured to first answer Pending (``csms_configure boot_status Pending``,
+      nothing more: leaving Pending is the CSMS's own decision);
+    - steps 1-2 tool validation: BootNotificationResponse status Pending;
+    - note: the harness waits the interval (the configured heartbeat interval when it is 0), answering the
+      CSMS's requests; the connection stays open (B02.FR.06);
+    - steps 3-4 tool validation: BootNotificationResponse status Accepted (B01.FR.02);
+    - steps 5-6: every connector reported Available, each answered (OCPP-J Part 4 §4.2.2)."""
     async with states.boot_answered(csms, "Pending"):
         await csms.connect()
         first = await states.boot_notification(csms)
         csms.check.fields("BootNotificationResponse (first boot)", first.payload, {"status": "Pending"},
-                          requirements=("B02",))
+                          requirements=("Part 6 TC_B_02_CSMS tool validation step 2 (prerequisite: configured to "
+                                        "first answer Pending)", "B01.FR.02"))
         requests = await boot_pending_interval(csms, boot_interval_of(csms, first.payload))
         if requests:
             csms.note(f"during the Pending interval the CSMS sent: {[r.action for r in requests]}")
-        await csms.actions.do("csms_configure", setting="boot_status", value="Accepted", station=csms.identity)
         second = await states.boot_notification(csms)
         csms.check.fields("BootNotificationResponse (after the interval)", second.payload, {"status": "Accepted"},
-                          requirements=("B01.FR.02",))
+                          requirements=("Part 6 TC_B_02_CSMS tool validation step 4", "B01.FR.02"))
         await states.report_availability(csms, csms.connectors, "Available")
 
 
@@ -49,13 +58,20 @@ async def test_tc_b_02_csms(csms: CsmsUnderTest) -> None:
 async def test_tc_b_30_csms(csms: CsmsUnderTest) -> None:
     """Cold boot, Pending/Rejected, SecurityError: configured to first answer Pending (Rejected when the CSMS does
     not declare C-44), the CSMS answers the status reports the harness station then sends, unasked, with
-    CALLERROR SecurityError."""
+    CALLERROR SecurityError.
+
+    Part 6 steps / validations implemented:
+    - prerequisite: the CSMS is configured to first answer Pending (C-44) or Rejected;
+    - steps 1-2 tool validation: BootNotificationResponse status Pending or Rejected;
+    - steps 3-4: each StatusNotificationRequest answered with CALLERROR SecurityError (B02.FR.09 / B03.FR.07);
+    - Part 2 only, with Rejected: the CSMS initiates no message meanwhile (B03.FR.03)."""
     wanted = "Pending" if csms.config.pics.supports("C-44") else "Rejected"
     async with states.boot_answered(csms, wanted):
-        await csms.connect()
+        conn = await csms.connect()
+        mark = conn.mark()
         boot = await states.boot_notification(csms)
         csms.check.fields("BootNotificationResponse", boot.payload, {"status": OneOf("Pending", "Rejected")},
-                          requirements=("B02", "B03"))
+                          requirements=("Part 6 TC_B_30_CSMS tool validation step 2", "B01.FR.02"))
         requirement = "B02.FR.09" if boot.payload["status"] == "Pending" else "B03.FR.07"
         for evse, connector in csms.connectors:
             response = await csms.call("StatusNotification", {"timestamp": utc_now(),
@@ -65,22 +81,37 @@ async def test_tc_b_30_csms(csms: CsmsUnderTest) -> None:
                             f"{boot.payload['status']} station with CALLERROR SecurityError",
                             response.error_code == "SecurityError", expected="CALLERROR SecurityError",
                             actual=response.describe() if not response.ok else f"CALLRESULT {response.payload}",
-                            requirements=(requirement,))
+                            requirements=(requirement, "Part 6 TC_B_30_CSMS step 4"))
+        if boot.payload["status"] == "Rejected":
+            initiated = [c.action for c in conn.mailbox[mark:]]
+            csms.check.that("the CSMS initiates no message to the station it Rejected (Part 2; Part 6 is silent)",
+                            not initiated, expected="no CALL from the CSMS", actual=initiated,
+                            requirements=("B03.FR.03",))
 
 
 @case
 async def test_tc_b_31_csms(csms: CsmsUnderTest) -> None:
     """Cold boot, Pending/Rejected, TriggerMessage: after answering the harness station's boot Pending (or
     Rejected), the CSMS asks for a BootNotification with TriggerMessage before the interval is over, and accepts
-    the triggered boot and the connector status reports."""
+    the triggered boot and the connector status reports.
+
+    Part 6 steps / validations implemented:
+    - prerequisite: the CSMS is configured to first answer Pending (C-44) or Rejected; nothing more (no operator
+      switch to Accepted);
+    - steps 1-2 tool validation: BootNotificationResponse status Pending or Rejected;
+    - step 3 tool validation: TriggerMessageRequest requestedMessage BootNotification (F06.FR.01), asked of the
+      CSMS by ``csms_send`` (Part 6 names no other trigger). With Rejected this is Part 6's scenario although
+      B03.FR.03 forbids a CSMS to initiate messages to a Rejected station: Pending is used whenever the CSMS
+      declares C-44;
+    - steps 5-6 tool validation: the triggered boot (reason Triggered) is Accepted (B01.FR.02);
+    - steps 7-8: every connector reported Available, each answered."""
     wanted = "Pending" if csms.config.pics.supports("C-44") else "Rejected"
     async with states.boot_answered(csms, wanted):
         await csms.connect()
         boot = await states.boot_notification(csms)
         csms.check.fields("BootNotificationResponse (first boot)", boot.payload,
-                          {"status": OneOf("Pending", "Rejected")}, requirements=("B02", "B03"))
-        # The operator accepts the station and makes the CSMS ask for a new BootNotification.
-        await csms.actions.do("csms_configure", setting="boot_status", value="Accepted", station=csms.identity)
+                          {"status": OneOf("Pending", "Rejected")},
+                          requirements=("Part 6 TC_B_31_CSMS tool validation step 2", "B01.FR.02"))
         with csms.station.answering("TriggerMessage", {"status": "Accepted"}):
             await csms.actions.do("csms_send", station=csms.identity, request="TriggerMessage",
                                   payload={"requestedMessage": "BootNotification"})
@@ -88,10 +119,10 @@ async def test_tc_b_31_csms(csms: CsmsUnderTest) -> None:
             async with asyncio.timeout(csms.message_timeout):
                 await trigger.answered.wait()  # the harness station boots after its TriggerMessageResponse
         csms.check.fields("TriggerMessageRequest", trigger.payload, {"requestedMessage": "BootNotification"},
-                          requirements=("F06.FR.01",))
+                          requirements=("Part 6 TC_B_31_CSMS tool validation step 3", "F06.FR.01"))
         triggered = await states.boot_notification(csms, reason="Triggered")
         csms.check.fields("BootNotificationResponse (triggered boot)", triggered.payload, {"status": "Accepted"},
-                          requirements=("B02", "F06"))
+                          requirements=("Part 6 TC_B_31_CSMS tool validation step 6", "B01.FR.02"))
         await states.report_availability(csms, csms.connectors, "Available")
 
 
