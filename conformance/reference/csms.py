@@ -60,6 +60,8 @@ class ReferenceCsms:
                                  handled_actions=actions_handled_by("CSMS"),
                                  default_handler_for=self._handler_for)
         self.server.echo_first_subprotocol = "csms_selects_first_offered_subprotocol" in self.faults
+        if "csms_always_names_ocpp201" in self.faults:  # the handshake names ocpp2.0.1 whatever was offered
+            self.server._select_subprotocol = lambda connection, offered: "ocpp2.0.1"  # type: ignore[method-assign]
         self._tasks: set[asyncio.Task[Any]] = set()
 
     def supports(self, feature: str) -> bool:

@@ -367,6 +367,10 @@ FAULTS: dict[str, Fault] = {f.name: f for f in [
           "the CSMS's handshake echoes the first subprotocol the station offers instead of choosing one it "
           "implements, so a station offering ocpp0.1 first gets an upgrade to a protocol the CSMS does not speak",
           ("TC_B_58_CSMS",)),
+    Fault("csms_always_names_ocpp201", "csms", ("OCPP-J Part 4 §3.2",),
+          "the CSMS's handshake hard-codes Sec-WebSocket-Protocol ocpp2.0.1 in its 101 answer, also when the "
+          "station did not offer it (a 101 the station must fail, not a refusal)",
+          ("TC_B_58_CSMS",)),
     # --- reference CSMS: B11/B12 reset -----------------------------------------------------
     Fault("csms_reset_default_evse", "csms", ("B11", "B12"),
           "the CSMS's reset form fills in EVSE 1 when the operator resets the whole station",
