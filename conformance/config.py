@@ -38,6 +38,8 @@ __all__ = [
     "Evse",
     "Timing",
     "CaseValues",
+    "HarnessStationInfo",
+    "REAL_SUT_PACING",
     "StationIdentity",
     "Stations",
     "Connection",
@@ -236,10 +238,44 @@ class Timing:
     boot_retry_interval: int = 30
     max_time_deviation: float = 2.0
     time_scale: float = 1.0
+    # The harness as a well-behaved peer (issue 8 §2). Both default to REAL_SUT_PACING for a real SUT and to 0 in
+    # the reference setups (``reference = true``), where nobody needs to be waited for.
+    reconnect_gap: float = 1.0  # at least this long between closing a harness station's connection and reopening it
+    operator_think_time: float = 1.0  # at least this long between a SUT response and the next operator instruction
 
     def scaled(self, seconds: float) -> float:
         """A wait or timeout as it applies in this run: ``seconds * time_scale``."""
         return seconds * self.time_scale
+
+
+#: The default of ``timing.reconnect_gap`` and ``timing.operator_think_time`` for a real SUT (0 with reference = true).
+REAL_SUT_PACING = 1.0
+
+
+@dataclass(frozen=True)
+class HarnessStationInfo:
+    """How the harness's Charging Station describes itself in BootNotificationRequest.chargingStation when the SUT
+    is a CSMS (Part 6 <Configured model> / <Configured vendorName>): a CSMS that accepts only registered hardware
+    is told the values it knows. serialNumber / firmwareVersion are sent only when configured."""
+
+    vendor_name: str = "OpenConformance"
+    model: str = "HarnessStation"
+    serial_number: str | None = None
+    firmware_version: str | None = None
+
+    def charging_station(self) -> dict[str, str]:
+        """The ChargingStationType of a BootNotificationRequest."""
+        out = {"model": self.model, "vendorName": self.vendor_name}
+        if self.serial_number is not None:
+            out["serialNumber"] = self.serial_number
+        if self.firmware_version is not None:
+            out["firmwareVersion"] = self.firmware_version
+        return out
+
+
+# ChargingStationType field limits (the BootNotificationRequest schema): TOML key -> (OCPP field, maxLength).
+_HARNESS_STATION_FIELDS = {"vendor_name": ("vendorName", 50), "model": ("model", 20),
+                           "serial_number": ("serialNumber", 25), "firmware_version": ("firmwareVersion", 50)}
 
 
 @dataclass(frozen=True)
@@ -365,7 +401,7 @@ class CaseValues:
 
     data_transfer_vendor_id: str = "org.openchargealliance.octt"  # TC_P_02_CSMS <Configured vendorId>
     data_transfer_message_id: str = "OcppConformanceUnusedMessage"  # TC_P_01_CS / TC_P_02_CSMS <Configured messageId>
-    charging_profile_id: int = 1  # TC_P_04_CS <Configured chargingProfileId>
+    charging_profile_id: int | None = None  # TC_P_04_CS <Configured chargingProfileId>; None: an id of the run
     charging_schedule_duration: int = 3600  # TC_P_04_CS <Configured duration>, seconds
     charging_rate_unit: str | None = None  # TC_P_04_CS; None: one SmartChargingCtrlr.RateUnit lists (A first)
     number_phases: int | None = None  # TC_P_04_CS; None: from the PICS hardware (HFS-5/6/7; omitted DC-only)
@@ -405,6 +441,7 @@ class Config:
     faults: tuple[str, ...] = ()
     strict: bool = False
     source: str = field(default="<defaults>", compare=False)
+    harness_station: HarnessStationInfo = HarnessStationInfo()
     configured: CaseValues = CaseValues()  # [configured] (fixrest)
 
     def __post_init__(self) -> None:
@@ -496,7 +533,13 @@ class Config:
                 "boot_retry_interval": self.timing.boot_retry_interval,
                 "max_time_deviation": self.timing.max_time_deviation,
                 "time_scale": self.timing.time_scale,
+                "reconnect_gap": self.timing.reconnect_gap,
+                "operator_think_time": self.timing.operator_think_time,
             },
+            "harness_station": {k: v for k, v in (
+                ("vendor_name", self.harness_station.vendor_name), ("model", self.harness_station.model),
+                ("serial_number", self.harness_station.serial_number),
+                ("firmware_version", self.harness_station.firmware_version)) if v is not None},
             "pics": {
                 "profiles": [p for p in CERTIFICATION_PROFILES if p in self.pics.profiles],
                 "features": sorted(self.pics.features, key=_feature_sort_key),
@@ -587,6 +630,8 @@ def default_config(role: str) -> Config:
             boot_retry_interval=1,
             max_time_deviation=1.0,
             time_scale=1.0,
+            reconnect_gap=0.0,
+            operator_think_time=0.0,
         ),
         pics=Pics(
             features=FULL_FEATURES,
@@ -639,7 +684,10 @@ _SCHEMA: dict[str, Any] = {
         "boot_retry_interval": "int",
         "max_time_deviation": "float",
         "time_scale": "float",
+        "reconnect_gap": "float",
+        "operator_think_time": "float",
     },
+    "harness_station": {"vendor_name": "str", "model": "str", "serial_number": "str", "firmware_version": "str"},
     "pics": {"profiles": "list[str]", "features": "list[str]", "hardware": "map", "answers": "map"},
     "actions": {"backend": "str", "command": "str", "url": "str", "headers": "map[str]"},
     "configured": _CONFIGURED_KINDS,
@@ -1145,7 +1193,8 @@ class _Checker:
         connection = self.connection(raw, role if role in ROLES else None, reference)
         evses = self.evses(raw)
         id_tokens = self.id_tokens(raw)
-        timing = self.timing(raw)
+        timing = self.timing(raw, reference)
+        harness_station = self.harness_station(raw)
         pics = self.pics(raw, role if role in ROLES else None)
         actions = self.actions(raw, reference)
 
@@ -1155,14 +1204,15 @@ class _Checker:
                 self.err(("pics", "hardware", "HFS-8"), f"the number of EVSEs must match the [[evse]] tables "
                                                         f"({len(evses)}), got {count}")
                 pics = _MISSING
-        parts = (role, name, reference, strict, faults, connection, evses, id_tokens, timing, pics, actions)
+        parts = (role, name, reference, strict, faults, connection, evses, id_tokens, timing, pics, actions,
+                 harness_station)
         configured = self.configured(raw)  # [configured] (fixrest)
         if not ok or any(p is _MISSING for p in parts) or configured is _MISSING or self.problems:
             return None
         return Config(
             role=role, name=name, reference=reference, connection=connection, evses=evses,
             id_tokens=id_tokens, timing=timing, pics=pics, actions=actions, faults=faults,
-            strict=strict, source=source, configured=configured,
+            strict=strict, source=source, harness_station=harness_station, configured=configured,
         )
 
     # -- [configured] (fixrest) ------------------------------------------------------------
@@ -1486,7 +1536,7 @@ class _Checker:
 
     # -- [timing] ------------------------------------------------------------------------
 
-    def timing(self, raw: Mapping[str, Any]) -> Any:
+    def timing(self, raw: Mapping[str, Any], reference: Any = False) -> Any:
         P: Path_ = ("timing",)
         t = self.table(raw, "timing", P, list(_SCHEMA["timing"]))
         d = Timing()
@@ -1494,6 +1544,9 @@ class _Checker:
         for key in ("message_timeout", "connect_timeout", "action_timeout", "case_time_limit", "time_scale"):
             v[key] = self.number(t, key, P, getattr(d, key))
         v["max_time_deviation"] = self.number(t, "max_time_deviation", P, d.max_time_deviation, allow_zero=True)
+        pacing = 0.0 if reference is True else REAL_SUT_PACING
+        for key in ("reconnect_gap", "operator_think_time"):
+            v[key] = self.number(t, key, P, pacing, allow_zero=True)
         for key in ("heartbeat_interval", "boot_retry_interval"):
             v[key] = self.integer(t, key, P, getattr(d, key), 1, None, "a positive whole number of seconds")
         if any(x is _MISSING for x in v.values()):
@@ -1504,6 +1557,24 @@ class _Checker:
                                               f"{v[longest]:g}), got {v['case_time_limit']:g}")
             return _MISSING
         return Timing(**v)
+
+    # -- [harness_station] ---------------------------------------------------------------
+
+    def harness_station(self, raw: Mapping[str, Any]) -> Any:
+        P: Path_ = ("harness_station",)
+        t = self.table(raw, "harness_station", P, list(_SCHEMA["harness_station"]))
+        d = HarnessStationInfo()
+        v: dict[str, Any] = {}
+        for key, (ocpp, limit) in _HARNESS_STATION_FIELDS.items():
+            value = self.string(t, key, P, getattr(d, key))
+            if isinstance(value, str) and len(value) > limit:
+                self.err((*P, key), f"must be at most {limit} characters (BootNotificationRequest "
+                                    f"chargingStation.{ocpp}), got {len(value)}")
+                value = _MISSING
+            v[key] = value
+        if any(x is _MISSING for x in v.values()):
+            return _MISSING
+        return HarnessStationInfo(**v)
 
     # -- [pics] --------------------------------------------------------------------------
 

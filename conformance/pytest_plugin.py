@@ -313,8 +313,10 @@ async def csms(ocpp_run: RunContext, request: pytest.FixtureRequest) -> AsyncIte
     sut = CsmsUnderTest(ocpp_run)
     try:
         yield sut
-    finally:
-        await sut.close_all()
+    finally:  # the harness stations stay connected for the next case; the last CSMS case of the session closes
+        items = request.session.items
+        later = items[items.index(request.node) + 1:] if request.node in items else []
+        await (sut.finish_case() if any("csms" in getattr(i, "fixturenames", ()) for i in later) else sut.close_all())
 
 
 # --------------------------------------------------------------------------- per case

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from typing import Any
 from ..actions.port import ActionPort
 from ..config import Config
 from ..recording import EventLog
+from .ids import IdSource
 
 _CURRENT: "RunContext | None" = None
 
@@ -32,6 +34,31 @@ class RunContext:
     # After a case replaced the station's CSMS root, ``csms_root`` is a copy of that root (same subject and key) signed
     # by the case's root, which this is (the certificate's issuer); None while ``csms_root`` is self-signed.
     csms_root_issuer: Any = None
+    # Ids the harness invents (eventId, requestId, reservation ids, transaction ids): unique per run (harness/ids.py).
+    ids: IdSource = field(default_factory=IdSource)
+    # SUT = CSMS: the harness's Charging Stations (sides.HarnessStation) by identity. They live for the whole run, so a
+    # station stays connected and booted across cases where Part 6 does not reconnect (issue 8 §2).
+    harness_stations: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # The moment the SUT last sent a frame to the harness (monotonic), for the operator think time, and an event
+        # set at each such frame, for waits on "the SUT answered something" (sides.py). Watched through the log.
+        self.last_sut_message: float | None = None
+        self._sut_activity = asyncio.Event()
+        harness_role = "ChargingStation" if self.config.role == "csms" else "CSMS"
+
+        def watch(event: Any) -> None:
+            if event.kind == "frame" and event.data.get("direction") == "in" \
+                    and event.data.get("local_role") == harness_role:
+                self.last_sut_message = event.mono
+                activity, self._sut_activity = self._sut_activity, asyncio.Event()
+                activity.set()
+        if self.log is not None:
+            self.log.subscribe(watch)
+
+    def sut_activity(self) -> asyncio.Event:
+        """An event set when the SUT next sends a frame to the harness."""
+        return self._sut_activity
 
     @property
     def timing(self):

@@ -22,6 +22,7 @@ from ..outcomes import CheckFailed, SutDisconnected, SutTimeout
 from ..protocol.frames import utc_now
 from ..reference import reports as reference_reports
 from ..transport.connection import IncomingCall, Response
+from . import context as _context
 from .checks import ABSENT, OneOf
 
 if TYPE_CHECKING:
@@ -34,8 +35,10 @@ B08_PARTS = ("B08.FR.04", "B08.FR.14", "B08.FR.03")
 
 
 def new_request_id() -> int:
-    """A <Generated requestId>: a positive integer that differs from run to run."""
-    return random.randint(1, 2**31 - 1)
+    """A <Generated requestId>: a positive integer unique in this run and not repeated by the next
+    (the run's :class:`~conformance.harness.ids.IdSource`; random outside a run)."""
+    ctx = _context._CURRENT
+    return ctx.ids.next("requestId") if ctx is not None else random.randint(1, 2**31 - 1)
 
 
 def is_date_time(value: Any) -> bool:

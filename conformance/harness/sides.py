@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import time
-from typing import Any, AsyncIterator, Iterator
+import types
+from typing import Any, AsyncIterator, Iterator, Mapping
 
 from ..actions.port import ActionPort
-from ..outcomes import CheckFailed, HarnessError, Inconclusive, NotApplicable, SutTimeout
+from ..outcomes import CheckFailed, HarnessError, Inconclusive, NotApplicable, SutDisconnected, SutTimeout
 from ..protocol.judge import Judgement, expected_reaction, judge_reaction
 from ..protocol.examples import build_example
 from ..protocol.frames import CallError, ErrorCode, utc_now
@@ -32,14 +34,55 @@ def connectors_of(ctx: RunContext) -> list[tuple[int, int]]:
     return [(evse.id, connector) for evse in ctx.config.evses for connector in evse.connectors]
 
 
+class InstructedActions:
+    """The action port as a case sees it: every action (an operator or physical step, ``csms_send``,
+    ``csms_configure``) is an instruction, given through :meth:`_Side.before_instruction` first (the operator
+    think time; on the CSMS side, the moment from which the SUT's reaction is awaited). Everything else is
+    the :class:`ActionPort`'s, whose convenience methods (``plug_in`` ...) run through :meth:`run` here."""
+
+    def __init__(self, side: "_Side", port: ActionPort) -> None:
+        self._side = side
+        self.port = port
+
+    async def do(self, action: str, /, **params: Any) -> dict[str, Any]:
+        return await self.run(action, params)
+
+    async def run(self, action: str, params: Mapping[str, Any], *, timeout: float | None = None) -> dict[str, Any]:
+        await self._side.before_instruction(action)
+        return await self.port.run(action, params, timeout=timeout)
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(type(self.port), name, None)
+        if inspect.isfunction(method):
+            return types.MethodType(method, self)  # e.g. ActionPort.plug_in -> self.do -> self.run
+        return getattr(self.port, name)
+
+
 class _Side:
     def __init__(self, ctx: RunContext) -> None:
         self.ctx = ctx
         self.config = ctx.config
         self.check = Checker(ctx.log)
-        self.actions: ActionPort = ctx.actions
+        self.actions: ActionPort = InstructedActions(self, ctx.actions)  # type: ignore[assignment]
         self.message_timeout = ctx.message_timeout
         self.tolerance = ctx.config.timing.max_time_deviation
+
+    async def before_instruction(self, action: str) -> None:
+        """Before the case instructs the operator (or the SUT's back office): an operator does not act within a
+        millisecond of the SUT's last message (``timing.operator_think_time``, recorded as a wait), and the
+        SUT's reaction is awaited from now on (:meth:`instruction_given`)."""
+        think = self.ctx.scaled(self.config.timing.operator_think_time)
+        last = getattr(self.ctx, "last_sut_message", None)
+        if think > 0 and last is not None:
+            remaining = last + think - time.monotonic()
+            if remaining > 0:
+                self.ctx.log.emit("wait", reason=f"operator think time before {action}", seconds=round(remaining, 3),
+                                  pacing="operator_think_time")
+                await asyncio.sleep(remaining)  # pacing, not a wait for the SUT: nothing to await
+        self.instruction_given(action)
+
+    def instruction_given(self, action: str) -> None:
+        """The case gives an instruction now (each side says what that changes)."""
 
     def note(self, message: str, **data: Any) -> None:
         self.ctx.log.emit("note", level="info", message=message, **data)
@@ -271,25 +314,95 @@ class ChargingStationUnderTest(_Side):
 
 
 # --------------------------------------------------------------------------- harness = station(s)
-class HarnessStation:
-    """One Charging Station played by the harness against the CSMS under test."""
+# How the harness station answers the CSMS's requests a case does not take over (:meth:`HarnessStation.answering`),
+# where a schema example would say something the harness station does not do (issue 8 §2). Each is what a
+# conformant idle station without the feature's state answers (Part 2):
+_IDLE_ANSWERS: dict[str, dict[str, Any]] = {
+    # It starts and stops transactions only as a case's steps: no remote start (F01), no such transaction (F03).
+    "RequestStartTransaction": {"status": "Rejected"},
+    "RequestStopTransaction": {"status": "Rejected"},
+    # It holds no reservation (H01/H03), charging profile (K10), display message (O04), certificate (M04), local list
+    # (D01: version 0 when there is none), firmware or log job (L01, L03, N01) and no customer data (N09).
+    "ReserveNow": {"status": "Rejected"},
+    "CancelReservation": {"status": "Rejected"},
+    "ClearChargingProfile": {"status": "Unknown"},
+    "GetChargingProfiles": {"status": "NoProfiles"},
+    "GetCompositeSchedule": {"status": "Rejected"},
+    "ClearDisplayMessage": {"status": "Unknown"},
+    "GetDisplayMessages": {"status": "Unknown"},
+    "GetInstalledCertificateIds": {"status": "NotFound"},
+    "DeleteCertificate": {"status": "NotFound"},
+    "GetLocalListVersion": {"versionNumber": 0},
+    "GetLog": {"status": "Rejected"},
+    "UpdateFirmware": {"status": "Rejected"},
+    "PublishFirmware": {"status": "Rejected"},
+    "UnpublishFirmware": {"status": "NoFirmware"},
+    "CustomerInformation": {"status": "Rejected"},
+    "GetMonitoringReport": {"status": "EmptyResultSet"},
+}
 
-    vendor_name = "OpenConformance"
-    model = "HarnessStation"
+# TriggerMessage (F06): what the harness station sends for each requestedMessage it accepts. The others are
+# NotImplemented (F06.FR.08) or, for a TransactionEvent without a transaction it knows of, Rejected (F06.FR.05).
+_TRIGGERABLE = ("BootNotification", "Heartbeat", "StatusNotification", "MeterValues", "LogStatusNotification",
+                "FirmwareStatusNotification")
+
+
+class HarnessStation:
+    """One Charging Station played by the harness against the CSMS under test.
+
+    It lives for the whole run (``RunContext.harness_stations``): like a real station it stays connected and
+    booted from one case to the next where Part 6 does not reconnect, lets its own CALLs finish (or time out)
+    before it closes a connection, and waits ``timing.reconnect_gap`` before it opens the next. Requests a case
+    does not take over are answered as a conformant idle station would: GetVariables / SetVariables from its
+    device model, GetBaseReport / GetReport followed by the report, TriggerMessage followed by the triggered
+    message, and the answers of ``_IDLE_ANSWERS``."""
 
     def __init__(self, ctx: RunContext, identity: str, password: str | None) -> None:
         self.ctx = ctx
         self.identity = identity
         self.password = password
+        self.info = ctx.config.harness_station
+        self.vendor_name = self.info.vendor_name  # Part 6 <Configured vendorName>
+        self.model = self.info.model  # Part 6 <Configured model>
         self.device_model = DeviceModel([(e.id, e.connectors) for e in ctx.config.evses])
         self.connection: Connection | None = None
+        self.registration: str | None = None  # the status of the last BootNotificationResponse on this connection
+        self.statuses: dict[tuple[int, int], str] = {}  # connectorStatus last reported per (evse, connector)
         self.answers: dict[str, Any] = {}  # action -> payload: set by :meth:`answering`
         self.reports = HarnessReports(self)  # GetBaseReport / GetReport and the reports sent (B07, B08)
+        self._closed_at: float | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()  # messages it sends on its own (triggered ones)
+
+    @property
+    def charging_station(self) -> dict[str, str]:
+        """BootNotificationRequest.chargingStation: the configured vendor name, model and, if set, serial number
+        and firmware version (``[harness_station]``)."""
+        return self.info.charging_station()
+
+    @property
+    def booted(self) -> bool:
+        """Connected, and its last boot on this connection was Accepted."""
+        return self.connection is not None and self.connection.is_open and self.registration == "Accepted"
+
+    @property
+    def booted_and_idle(self) -> bool:
+        """What the reusable state Booted ends in (Part 6 §3.18): booted, and every connector last reported
+        Available. A station in this state need not boot again for the next case."""
+        connectors = [(e.id, c) for e in self.ctx.config.evses for c in e.connectors]
+        return self.booted and all(self.statuses.get(k) == "Available" for k in connectors)
+
+    def note_sent(self, action: str, payload: dict[str, Any], response: Response) -> None:
+        """What the station learns from its own CALLs: its registration status, its connectors' statuses."""
+        if action == "BootNotification":
+            self.registration = response.payload.get("status") if response.ok else None
+        elif action == "StatusNotification":
+            self.statuses[(payload["evseId"], payload["connectorId"])] = payload["connectorStatus"]
 
     @contextlib.contextmanager
     def answering(self, action: str, payload: dict[str, Any]) -> Iterator[None]:
         """Inside the block, answer the CSMS's ``action`` CALLs with ``payload`` (e.g. ChangeAvailability
-        Scheduled while the harness station has a transaction)."""
+        Scheduled while the harness station has a transaction). A TriggerMessage answered this way is not
+        followed by the triggered message: sending it is then the case's step."""
         previous = self.answers.get(action)
         self.answers[action] = payload
         try:
@@ -315,7 +428,103 @@ class HarnessStation:
             # No transaction: Accepted (B11.FR.03, B11.FR.08); a case with a transaction answers Scheduled
             # (OnIdle, B12.FR.01) through :meth:`answering`. The reboot itself is the case's step (:meth:`reboot`).
             return {"status": "Accepted"}
+        if incoming.action == "TriggerMessage":
+            return self._trigger(incoming)
+        if incoming.action in _IDLE_ANSWERS:
+            return dict(_IDLE_ANSWERS[incoming.action])
         return build_example(incoming.action, "response")
+
+    # ------------------------------------------------------------------ TriggerMessage (F06)
+    def _trigger(self, incoming: IncomingCall) -> dict[str, Any]:
+        requested = incoming.payload.get("requestedMessage")
+        evse = incoming.payload.get("evse") or {}
+        if requested not in _TRIGGERABLE:
+            return {"status": "Rejected" if requested == "TransactionEvent" else "NotImplemented"}
+        if requested == "BootNotification" and self.registration == "Accepted":
+            return {"status": "Rejected"}  # F06.FR.17
+        messages = self._triggered_messages(requested, evse)
+        if not messages:
+            return {"status": "Rejected"}  # e.g. StatusNotification without a (known) connector: F06.FR.12
+        self._spawn(self._send_after(incoming, messages))
+        return {"status": "Accepted"}  # F06.FR.10: what it accepts, it sends
+
+    def _triggered_messages(self, requested: str, evse: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+        connectors = [(e.id, c) for e in self.ctx.config.evses for c in e.connectors]
+        if requested == "BootNotification":
+            return [("BootNotification", {"reason": "Triggered", "chargingStation": self.charging_station})]
+        if requested == "Heartbeat":
+            return [("Heartbeat", {})]
+        if requested == "StatusNotification":
+            key = (evse.get("id"), evse.get("connectorId"))
+            if key not in connectors:
+                return []
+            return [("StatusNotification", {"timestamp": utc_now(), "connectorStatus": self.statuses.get(key, "Available"),
+                                            "evseId": key[0], "connectorId": key[1]})]
+        if requested == "MeterValues":  # the evse asked for, else every EVSE (F06.FR.11); an energy register of 0
+            evses = [evse["id"]] if "id" in evse else sorted({e for e, _ in connectors})
+            return [("MeterValues", {"evseId": e, "meterValue": [{"timestamp": utc_now(), "sampledValue": [
+                {"value": 0.0, "measurand": "Energy.Active.Import.Register"}]}]}) for e in evses]
+        if requested == "LogStatusNotification":
+            return [("LogStatusNotification", {"status": "Idle"})]  # not uploading: F06.FR.15
+        return [("FirmwareStatusNotification", {"status": "Idle"})]  # no firmware job: F06.FR.16
+
+    async def _send_after(self, incoming: IncomingCall, messages: list[tuple[str, dict[str, Any]]]) -> None:
+        """Send the triggered messages once the TriggerMessageResponse is out (F06.FR.10)."""
+        conn = incoming.connection
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(conn.message_timeout):
+                await incoming.answered.wait()
+        for action, payload in messages:
+            if not conn.is_open:
+                return
+            try:
+                response = await conn.call(action, payload)
+            except (CheckFailed, SutDisconnected, SutTimeout, HarnessError) as exc:
+                self.ctx.log.emit("note", level="info", message=f"harness station {self.identity}: the triggered "
+                                                                f"{action} got no answer: {exc}")
+                return
+            self.note_sent(action, payload, response)
+
+    def _spawn(self, coroutine: Any) -> None:
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # ------------------------------------------------------------------ connection lifecycle
+    async def settle(self) -> None:
+        """Let the station's own CALLs finish (or time out) before the connection is closed or handed to the next
+        case: messages it is sending on its own (reports, triggered messages), then a CALL a cancelled case left
+        outstanding. Bounded by the message timeout each; a CALL still unanswered then has timed out (Part 4
+        §4.1.1 lets the station send its next CALL)."""
+        conn = self.connection
+        timeout = self.ctx.message_timeout
+        pending = [t for t in (*self._tasks, *self.reports._tasks) if not t.done()]
+        if pending:
+            await asyncio.wait(pending, timeout=timeout)
+        if conn is None or not conn.is_open:
+            return
+        deadline = time.monotonic() + timeout
+        while (outstanding := conn.rpc.our_outstanding) is not None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not conn.is_open:
+                conn.rpc.call_timed_out(outstanding)
+                self.ctx.log.emit("note", level="info", message=f"harness station {self.identity}: its "
+                                  f"{outstanding.action} ({outstanding.message_id}) got no answer; timed out")
+                return
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(remaining):
+                    await self.ctx.sut_activity().wait()
+
+    async def close(self, reason: str) -> None:
+        """Close the connection (if open) once the station's own CALLs are done."""
+        conn = self.connection
+        if conn is not None and conn.is_open:
+            await self.settle()
+            await conn.close(1000, reason)
+            self._closed_at = time.monotonic()
+        elif conn is not None and self._closed_at is None:
+            self._closed_at = time.monotonic()  # closed by the CSMS: the gap starts when the station notices
+        self.registration = None
 
     async def reboot(self, reset: IncomingCall | None = None) -> Connection:
         """Simulate a reboot (e.g. after an accepted Reset): once ``reset`` has been answered, the WebSocket
@@ -324,12 +533,21 @@ class HarnessStation:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(self.ctx.message_timeout):
                     await reset.answered.wait()
-        if self.connection is not None:
-            await self.connection.close(1000, "station rebooting")
+        await self.close("station rebooting")
         return await self.connect()
 
     async def connect(self) -> Connection:
+        """Open a new connection (closing the open one first), at least ``timing.reconnect_gap`` after the last
+        one closed. Booting on it is the caller's step."""
+        await self.close("station reconnecting")
         timing = self.ctx.config.timing
+        if self._closed_at is not None:
+            remaining = self._closed_at + self.ctx.scaled(timing.reconnect_gap) - time.monotonic()
+            if remaining > 0:
+                self.ctx.log.emit("wait", reason=f"harness station {self.identity}: gap before reconnecting",
+                                  seconds=round(remaining, 3), pacing="reconnect_gap")
+                await asyncio.sleep(remaining)  # pacing, not a wait for the SUT: nothing to await
+        self._closed_at = None
         self.connection = await open_station_connection(
             self.ctx.config.connection.csms_url or "", self.identity, password=self.password, log=self.ctx.log,
             message_timeout=self.ctx.message_timeout, connect_timeout=self.ctx.scaled(timing.connect_timeout),
@@ -338,16 +556,24 @@ class HarnessStation:
 
 
 class CsmsUnderTest(_Side):
-    """The SUT is a CSMS; the harness plays the configured station(s)."""
+    """The SUT is a CSMS; the harness plays the configured station(s).
+
+    The stations outlive the case (``RunContext.harness_stations``). Every wait for the CSMS's request starts at
+    the case's start and, after an instruction (an action such as ``csms_send``), at that instruction: a request
+    the CSMS sent on its own before is answered and recorded but never taken for the reaction."""
 
     def __init__(self, ctx: RunContext) -> None:
         super().__init__(ctx)
         conn = ctx.config.connection
-        self.stations = {conn.identity: HarnessStation(ctx, conn.identity, conn.password)}
-        for extra in conn.extra_stations:
-            self.stations[extra.identity] = HarnessStation(ctx, extra.identity, extra.password)
+        for station in conn.stations:
+            if station.identity not in ctx.harness_stations:
+                ctx.harness_stations[station.identity] = HarnessStation(ctx, station.identity, station.password)
+        self.stations: dict[str, HarnessStation] = {s.identity: ctx.harness_stations[s.identity]
+                                                    for s in conn.stations}
         self.station = self.stations[conn.identity]
         self.identity = conn.identity
+        self._since: dict[Connection, int] = {}
+        self.start_case()
 
     @property
     def connection(self) -> Connection:
@@ -355,18 +581,41 @@ class CsmsUnderTest(_Side):
             raise Inconclusive(f"harness station {self.identity!r} is not connected to the CSMS")
         return self.station.connection
 
+    def start_case(self) -> None:
+        """Only requests that arrive from now on count for this case."""
+        self.instruction_given("the case starts")
+
+    def instruction_given(self, action: str) -> None:
+        for station in self.stations.values():
+            if station.connection is not None:
+                self._since[station.connection] = station.connection.mark()
+
+    def since(self, conn: Connection) -> int:
+        """Where waits on ``conn`` start: the last instruction (a connection opened since: its beginning)."""
+        return self._since.get(conn, 0)
+
     async def connect(self, identity: str | None = None) -> Connection:
         return await self.stations[identity or self.identity].connect()
 
     async def call(self, action: str, payload: dict[str, Any], **kwargs: Any) -> Response:
-        return await self.connection.call(action, payload, **kwargs)
+        response = await self.connection.call(action, payload, **kwargs)
+        self.station.note_sent(action, payload, response)
+        return response
 
-    async def expect_call(self, action: str, *, timeout: float | None = None, requirements: tuple[str, ...] = (),
-                          **pattern: Any) -> IncomingCall:
-        return await self.connection.expect_call(action, timeout=timeout, requirements=requirements, **pattern)
+    async def expect_call(self, action: str, *, connection: Connection | None = None, timeout: float | None = None,
+                          requirements: tuple[str, ...] = (), **pattern: Any) -> IncomingCall:
+        conn = connection or self.connection
+        return await conn.expect_call(action, timeout=timeout, since=self.since(conn), requirements=requirements,
+                                      **pattern)
+
+    async def finish_case(self) -> None:
+        """After a case: each station's own CALLs finish (or time out); its connection stays open for the next
+        case (:meth:`close_all` at the end of the run)."""
+        for station in self.stations.values():
+            await station.settle()
 
     async def close_all(self) -> None:
+        """Close every station's connection (once its own CALLs are done), e.g. before a case that needs the
+        station disconnected, or at the end of the run."""
         for station in self.stations.values():
-            if station.connection is not None:
-                await station.connection.close(1000, "test case finished")
-                station.connection = None
+            await station.close("station disconnecting")

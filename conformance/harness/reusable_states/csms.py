@@ -7,7 +7,6 @@ The same names as :mod:`.station` for the same states (``booted``, ``unavailable
 from __future__ import annotations
 
 import contextlib
-import uuid
 from dataclasses import dataclass
 from typing import Any, AsyncIterator
 
@@ -21,17 +20,23 @@ from .common import AvailabilityRestore, availability_scope, scope_connectors
 @dataclass
 class Boot:
     connection: Connection
-    boot: Response
+    boot: Response | None  # None: the station was still booted and idle, it did not boot again
     statuses: list[Response]
 
 
-async def booted(csms: CsmsUnderTest) -> Boot:
-    """Reusable state Booted (CSMS): the harness station connects, boots with reason PowerUp,
-    must be Accepted, and reports every connector Available."""
-    conn = await csms.connect()
+async def booted(csms: CsmsUnderTest, *, power_cycle: bool = False) -> Boot:
+    """Reusable state Booted (CSMS): the harness station connects, boots with reason PowerUp and its configured
+    model and vendor, must be Accepted, and reports every connector Available.
+
+    A station still connected, booted and idle from the case before is in that state already and is not power
+    cycled again: a real station stays connected between cases (issue 8 §2). ``power_cycle`` makes it reconnect
+    and boot anyway, for a case whose scenario is the boot itself (TC_B_01_CSMS)."""
     station = csms.station
-    response = await csms.call("BootNotification", {
-        "reason": "PowerUp", "chargingStation": {"model": station.model, "vendorName": station.vendor_name}})
+    if station.booted_and_idle and not power_cycle:
+        csms.note("Booted: the harness station is still connected, booted and idle; it does not boot again")
+        return Boot(csms.connection, None, [])
+    conn = await csms.connect()
+    response = await csms.call("BootNotification", {"reason": "PowerUp", "chargingStation": station.charging_station})
     csms.check.fields("BootNotificationResponse", response.payload, {"status": "Accepted"},
                       requirements=("B01.FR.02",))
     statuses = []
@@ -142,7 +147,7 @@ async def energy_transfer_started(csms: CsmsUnderTest, evse: int, connector: int
     authorize = await csms.call("Authorize", {"idToken": token})
     csms.check.fields("AuthorizeResponse", authorize.payload if authorize.ok else {}, {
         "idTokenInfo.status": "Accepted"})
-    tx = Transaction(f"G-{uuid.uuid4().hex[:12]}", evse, connector)
+    tx = Transaction(csms.ctx.ids.text("transactionId", "G-"), evse, connector)
     started = await _transaction_event(csms, tx, "Started", "Authorized", "Idle", idToken=token)
     csms.check.fields("TransactionEventResponse", started.payload, {"idTokenInfo.status": "Accepted"})
     await report_availability(csms, [(evse, connector)], "Occupied")
@@ -201,9 +206,8 @@ async def boot_answered(csms: CsmsUnderTest, status: str) -> AsyncIterator[None]
 async def boot_notification(csms: CsmsUnderTest, reason: str = "PowerUp") -> Response:
     """The harness station sends BootNotificationRequest with ``reason`` and its configured model and vendor;
     the CSMS must answer it with a CALLRESULT (B01.FR.02)."""
-    station = csms.station
-    response = await csms.call("BootNotification", {
-        "reason": reason, "chargingStation": {"model": station.model, "vendorName": station.vendor_name}})
+    response = await csms.call("BootNotification", {"reason": reason,
+                                                    "chargingStation": csms.station.charging_station})
     csms.check.that("the CSMS answers BootNotificationRequest with a CALLRESULT", response.ok, expected="CALLRESULT",
                     actual=response.describe(), requirements=("B01.FR.02",))
     return response

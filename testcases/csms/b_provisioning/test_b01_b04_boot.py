@@ -19,8 +19,10 @@ from ._steps import boot_interval_of, boot_pending_interval
 @case
 async def test_tc_b_01_csms(csms: CsmsUnderTest) -> None:
     """Cold boot, accepted: the CSMS accepts a registered station's BootNotification and its
-    connector status reports."""
-    boot = await states.booted(csms)
+    connector status reports. The scenario is the Booted state itself, so the station boots even when it is
+    still connected and booted from the case before."""
+    boot = await states.booted(csms, power_cycle=True)
+    assert boot.boot is not None
     csms.check.fields("BootNotificationResponse", boot.boot.payload, {
         "interval": Satisfies(lambda v: isinstance(v, int) and v >= 0, "a heartbeat interval in seconds (>= 0)"),
     }, requirements=("B01.FR.02",))

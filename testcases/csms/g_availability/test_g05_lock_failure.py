@@ -18,7 +18,7 @@ async def test_tc_g_20_csms(csms: CsmsUnderTest) -> None:
     await states.booted(csms)
     evse, connector = configured_connector(csms)
     response = await csms.call("NotifyEvent", {"generatedAt": utc_now(), "seqNo": 0, "eventData": [{
-        "eventId": 1, "timestamp": utc_now(), "trigger": "Delta", "actualValue": "true",
+        "eventId": csms.ctx.ids.next("eventId"), "timestamp": utc_now(), "trigger": "Delta", "actualValue": "true",
         "eventNotificationType": "HardWiredNotification",
         "component": {"name": "ConnectorPlugRetentionLock", "evse": {"id": evse, "connectorId": connector}},
         "variable": {"name": "Problem"}}]})

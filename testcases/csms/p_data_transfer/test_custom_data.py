@@ -5,7 +5,6 @@ customData (Part 6 TC_P_03/04, no use case of Part 2).
 
 from __future__ import annotations
 
-import uuid
 
 from conformance.harness import CsmsUnderTest, case
 from conformance.harness.reusable_states import csms as states
@@ -33,7 +32,7 @@ async def test_tc_p_03_csms(csms: CsmsUnderTest) -> None:
     - the transaction is ended and the connector reported Available again afterwards."""
     await states.booted(csms)
     evse, connector = csms.connectors[0]
-    transaction_id = f"P03-{uuid.uuid4().hex[:12]}"
+    transaction_id = csms.ctx.ids.text("transactionId", "P03-")
     occupied = started = None
     try:
         occupied = await csms.call("StatusNotification", {

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import random
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -435,7 +434,7 @@ async def reset_reserved(station: ChargingStationUnderTest, evse: int, reservati
     every connector of the EVSE reported Reserved (H01.FR.23). Not reached: INCONCLUSIVE."""
     conn = station.connection
     mark = conn.mark()
-    reservation_id = random.randint(1000, 2**31 - 1)
+    reservation_id = station.ctx.ids.next("reservationId")
     expiry = (datetime.now(UTC) + RESERVATION_LIFETIME).isoformat(timespec="seconds").replace("+00:00", "Z")
     response = await station.call("ReserveNow", {"id": reservation_id, "expiryDateTime": expiry, "evseId": evse,
                                                  "idToken": station.config.id_tokens.valid.to_ocpp()})

@@ -50,13 +50,14 @@ async def test_tc_b_02_cs(station: ChargingStationUnderTest) -> None:
         get_response = await conn.call("GetVariables", {"getVariableData": [BOOT_OFFLINE_THRESHOLD]})
         station.check.fields("GetVariablesResponse (while Pending)", get_response.payload,
                              {"getVariableResult[0].attributeStatus": "Accepted"}, requirements=("B02.FR.01",))
-        request_id = int(time.time()) % 100000
+        request_id = station.ctx.ids.next("requestId")  # <Generated requestId>
         report = await conn.call("GetBaseReport", {"requestId": request_id, "reportBase": "FullInventory"})
         station.check.fields("GetBaseReportResponse (while Pending)", report.payload, {"status": "Accepted"},
                              requirements=("B02.FR.01",))
         await boot_notify_reports(station, conn, request_id)
         token = station.config.id_tokens.valid.to_ocpp()
-        start = await conn.call("RequestStartTransaction", {"idToken": token, "remoteStartId": request_id})
+        start = await conn.call("RequestStartTransaction", {"idToken": token,
+                                                            "remoteStartId": station.ctx.ids.next("remoteStartId")})
         station.check.that("the station answers RequestStartTransactionRequest with a CALLRESULT while Pending",
                            start.ok, expected="CALLRESULT", actual=start.describe(), requirements=("B02.FR.05",))
         station.check.fields("RequestStartTransactionResponse (while Pending)", start.payload,
@@ -135,7 +136,7 @@ async def test_tc_b_30_cs(station: ChargingStationUnderTest) -> None:
             station.note("the station closed the connection after the Rejected boot (B03.FR.04): nothing to ask")
             return
         try:
-            response = await conn.call("GetBaseReport", {"requestId": int(time.time()) % 100000,
+            response = await conn.call("GetBaseReport", {"requestId": station.ctx.ids.next("requestId"),
                                                          "reportBase": "FullInventory"})
         except SutDisconnected as exc:  # the station closed the connection meanwhile (B03.FR.04)
             station.note(f"the station closed the connection after the Rejected boot (B03.FR.04): {exc}")

@@ -104,16 +104,23 @@ async def test_tc_p_04_cs(station: ChargingStationUnderTest) -> None:
     phases = number_phases(station)
     if phases is not None:
         period["numberPhases"] = phases
-    profile = {"id": values.charging_profile_id, "stackLevel": 0, "chargingProfilePurpose": "TxDefaultProfile",
+    # <Configured chargingProfileId>, by default an id of this run, not a constant that would replace a profile
+    # the station already holds (K01.FR.05).
+    profile_id = values.charging_profile_id
+    if profile_id is None:
+        profile_id = station.ctx.ids.next("chargingProfileId")
+    schedule_id = station.ctx.ids.next("chargingScheduleId")
+    profile = {"id": profile_id, "stackLevel": 0, "chargingProfilePurpose": "TxDefaultProfile",
                "chargingProfileKind": "Relative", "customData": CUSTOM_DATA,
-               "chargingSchedule": [{"id": 1, "duration": values.charging_schedule_duration, "chargingRateUnit": unit,
+               "chargingSchedule": [{"id": schedule_id, "duration": values.charging_schedule_duration,
+                                     "chargingRateUnit": unit,
                                      "chargingSchedulePeriod": [period]}]}
     response = await station.call("SetChargingProfile", {"evseId": evse, "chargingProfile": profile})
     answered(station, "a SetChargingProfileRequest with customData", response, requirements=(ANSWER, "OCPP-J Part 4 §9"))
     station.check.fields("SetChargingProfileResponse", response.payload, {"status": "Accepted"},
                          requirements=("K01.FR.15", "Part 6 TC_P_04_CS tool validation step 2"))
     # General precondition of the next cases: no charging schedules active.
-    cleared = await station.call("ClearChargingProfile", {"chargingProfileId": values.charging_profile_id})
+    cleared = await station.call("ClearChargingProfile", {"chargingProfileId": profile_id})
     if not cleared.ok or cleared.payload.get("status") != "Accepted":
-        station.note(f"could not clear charging profile {values.charging_profile_id}: "
+        station.note(f"could not clear charging profile {profile_id}: "
                      f"{cleared.payload if cleared.ok else cleared.describe()}")
