@@ -18,7 +18,7 @@ from ...protocol.frames import utc_now
 from ...transport.connection import Connection, IncomingCall, Response
 from ..checks import ABSENT, OneOf, Satisfies
 from ..sides import ChargingStationUnderTest
-from .common import AvailabilityRestore, availability_scope, scope_connectors
+from .common import AvailabilityRestore, availability_scope, scope_connectors, transaction_duration
 
 BOOT_REASONS = ("ApplicationReset", "FirmwareUpdate", "LocalReset", "PowerUp", "RemoteReset", "ScheduledReset",
                 "Triggered", "Unknown", "Watchdog")
@@ -512,6 +512,7 @@ async def stop_authorized(sut: ChargingStationUnderTest, tx: Transaction) -> Inc
     AuthorizeRequest (C01.FR.03, E07.FR.01): one sent before the StopAuthorized event fails. Returns the
     StopAuthorized event."""
     token = sut.config.id_tokens.valid
+    await transaction_duration(sut)
     conn = sut.connection
     mark = conn.mark()
     await sut.actions.do("present_id_token", id_token=token.id_token, type=token.type, evse=tx.evse)
