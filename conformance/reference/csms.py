@@ -264,6 +264,8 @@ class ReferenceCsms:
             limit = len(items)
         elif "csms_items_per_message_off_by_one" in self.faults:
             limit += 1
+        elif "csms_get_variables_balanced_split" in self.faults and len(items) > limit:
+            limit = -(-len(items) // -(-len(items) // limit))  # as many requests as needed, evenly filled
         for start in range(0, len(items), max(limit, 1)):
             with contextlib.suppress(CheckFailed, ActionFailed):
                 response = await self.send(identity, "GetVariables",

@@ -345,6 +345,10 @@ FAULTS: dict[str, Fault] = {f.name: f for f in [
     Fault("csms_get_report_drops_criteria", "csms", ("B08.FR.01",),
           "the CSMS sends a GetReportRequest without the componentCriteria the operator chose",
           ("TC_B_18_CSMS",)),
+    Fault("csms_get_variables_balanced_split", "csms", ("Part 6 TC_B_08_CSMS tool validation step 1",),
+          "the CSMS spreads variables evenly over the fewest GetVariablesRequests ItemsPerMessage allows (5 with a "
+          "limit of 4: 3 + 2), where Part 6 expects full requests first (4 + 1); B06.FR.05 alone allows it",
+          ("TC_B_08_CSMS",)),
     # --- reference CSMS: B02/B03 boot ------------------------------------------------------
     Fault("csms_pending_closes_connection", "csms", ("B02.FR.06",),
           "after answering a BootNotification with Pending, the CSMS closes the WebSocket connection",
