@@ -9,7 +9,7 @@ from __future__ import annotations
 from conformance.harness import CsmsUnderTest, case
 from conformance.harness.reusable_states import csms as states
 
-from ._steps import configured_connector
+from ._steps import configured_connector, memory_state_unavailable
 
 
 @case
@@ -24,12 +24,18 @@ async def test_tc_g_03_csms(csms: CsmsUnderTest) -> None:
 
 @case
 async def test_tc_g_04_csms(csms: CsmsUnderTest) -> None:
-    """On request the CSMS sets an Inoperative EVSE Operative and accepts its connectors' Available reports."""
+    """On request the CSMS sets an Inoperative EVSE Operative and accepts its connectors' Available reports.
+
+    Part 6 steps / validations implemented:
+    - Memory State: Unavailable for the configured EVSE (the harness station's own state, reported);
+    - step 1 tool validation: ChangeAvailabilityRequest operationalStatus Operative, evse.id the configured EVSE,
+      no connectorId;
+    - step 3-4: the connectors reported Available, each answered."""
     await states.booted(csms)
     evse, _ = configured_connector(csms)
     async with states.availability_restored(csms) as restore:
         restore.pending.append((evse, None))
-        await states.unavailable(csms, evse=evse)  # memory state: Unavailable for <Configured evseId>
+        await memory_state_unavailable(csms, evse)
         await states.change_availability(csms, "Operative", evse=evse)
         restore.pending.clear()
         await states.report_availability(csms, states.scope_connectors(csms, evse), "Available")
@@ -47,12 +53,18 @@ async def test_tc_g_07_csms(csms: CsmsUnderTest) -> None:
 
 @case
 async def test_tc_g_08_csms(csms: CsmsUnderTest) -> None:
-    """On request the CSMS sets an Inoperative connector Operative and accepts its Available report."""
+    """On request the CSMS sets an Inoperative connector Operative and accepts its Available report.
+
+    Part 6 steps / validations implemented:
+    - Memory State: Unavailable for the configured connector (the harness station's own state, reported);
+    - step 1 tool validation: ChangeAvailabilityRequest operationalStatus Operative, evse.id and
+      evse.connectorId the configured ones;
+    - step 3-4: the connector reported Available, answered."""
     await states.booted(csms)
     evse, connector = configured_connector(csms)
     async with states.availability_restored(csms) as restore:
         restore.pending.append((evse, connector))
-        await states.unavailable(csms, evse=evse, connector=connector)  # memory state: Unavailable connector
+        await memory_state_unavailable(csms, evse, connector)
         await states.change_availability(csms, "Operative", evse=evse, connector=connector)
         restore.pending.clear()
         await states.report_availability(csms, [(evse, connector)], "Available")
