@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from . import __version__
+from .reporting.capping import MAX_FRAMES_SHOWN
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 
@@ -32,15 +33,18 @@ def _run_role(role: str, args: argparse.Namespace, run_dir: Path) -> int:
     """Run one role's cases in a pytest process; everything lands in the run's event log."""
     target = _testcases_dir() / role
     cmd = [sys.executable, "-m", "pytest", str(target), "--ocpp-role", role, "--ocpp-run-dir", str(run_dir),
-           "-p", "no:cacheprovider", "--rootdir", str(target.parent), "-c", str(target.parent / "pytest.ini"),
-           "-q" if not args.verbose else "-v", "-rfE", "--no-header", "--ocpp-progress",
+           "-p", "no:cacheprovider", "--rootdir", str(target.parent), "-c", str(Path(__file__).with_name("pytest-cases.ini")),
+           "-q" if not args.verbose else "-v", "-rfE", "--no-header", "--ocpp-progress", "--ocpp-no-render",
            f"--alluredir={run_dir / 'allure-results'}"]
     if args.config:
-        cmd += ["--ocpp-config", str(Path(args.config).resolve())]
+        cmd += ["--ocpp-config", str(Path(args.config).resolve()), "--ocpp-no-preflight"]  # cmd_run did it
     for item in args.set or []:
         cmd += ["--ocpp-set", item]
+    from .reference.faults import FAULTS
+
     for fault in args.fault or []:
-        cmd += ["--ocpp-fault", fault]
+        if FAULTS[fault].sut == role:  # each fault to the reference SUT that has it
+            cmd += ["--ocpp-fault", fault]
     for feature in args.without_feature or []:
         cmd += ["--ocpp-without-feature", feature]
     if args.strict:
@@ -53,11 +57,91 @@ def _run_role(role: str, args: argparse.Namespace, run_dir: Path) -> int:
         selectors.append(" or ".join(f"test_tc_{b.lower()}_ or test_x_{b.lower()}_" for b in args.block))
     if selectors:
         cmd += ["-k", " and ".join(f"({s})" for s in selectors)]
-    if args.profile:
-        cmd += ["-m", " or ".join(f'ocpp_profile("{p}")' for p in args.profile)]
-    print(f"== {role}: testing the {'Charging Station' if role == 'station' else 'CSMS'} "
+    if args.profile:  # the value markers of the plugin: profile_core, profile_smart_charging, ...
+        from .pytest_plugin import _marker_name
+
+        cmd += ["-m", " or ".join(_marker_name("profile", p) for p in args.profile)]
+    own_faults = [f for f in args.fault or [] if FAULTS[f].sut == role]
+    negative = (f", the reference {'Charging Station' if role == 'station' else 'CSMS'} with the fault(s) "
+                f"{', '.join(own_faults)} (a negative control: failures are expected)") if own_faults else ""
+    print(f"== {role}: testing the {'Charging Station' if role == 'station' else 'CSMS'}{negative} "
           f"(log: {run_dir / 'events.jsonl'})", flush=True)
     return subprocess.run(cmd, cwd=os.getcwd()).returncode
+
+
+def _did_you_mean(word: str, choices: Sequence[str]) -> str:
+    import difflib
+
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean {match[0]!r}?" if match else ""
+
+
+def _check_selection(args: argparse.Namespace, config_role: str | None) -> list[str]:
+    """Check --case, --block and --fault before anything runs; normalise them in ``args``. Returns
+    the roles to run (the configuration's, or those the selection needs). _UsageError on bad input."""
+    from .harness.case import discover
+    from .reference.faults import FAULTS
+
+    implemented = discover()
+    roles = [config_role] if config_role else (
+        ["station", "csms"] if args.role in (None, "both") else [args.role])
+    if args.case:
+        by_upper = {case_id.upper(): case_id for case_id in implemented}
+        cases = []
+        for given in args.case:
+            case_id = by_upper.get(given.strip().upper())
+            if case_id is None:
+                from .catalog import load_catalog
+
+                if given.strip().upper() in {c.upper() for c in load_catalog().test_cases}:
+                    raise _UsageError(f"test case {given!r} is in the catalog but not implemented yet "
+                                      f"(`ocpp-conformance list --implemented` lists those that are)")
+                raise _UsageError(f"unknown test case {given!r}{_did_you_mean(given.upper(), sorted(implemented))}")
+            cases.append(case_id)
+        args.case = cases
+        needed = {implemented[c].sut_role for c in cases}
+        if config_role and config_role not in needed:
+            raise _UsageError(f"--case {', '.join(cases)}: not a case for the {config_role} this configuration "
+                              f"describes")
+        roles = [r for r in roles if r in needed]
+        if not roles:
+            raise _UsageError(f"--case {', '.join(cases)}: no case for --role {args.role}")
+    if args.block:
+        blocks = sorted({m.block for m in implemented.values()})
+        chosen = []
+        for given in args.block:
+            letter = given.strip().upper()
+            if letter not in blocks:
+                raise _UsageError(f"unknown functional block {given!r}{_did_you_mean(letter, blocks)} "
+                                  f"(blocks with implemented cases: {', '.join(blocks)})")
+            chosen.append(letter)
+        args.block = chosen
+    if args.profile:
+        from .catalog import PROFILES
+
+        by_lower = {p.lower(): p for p in PROFILES}
+        chosen = []
+        for given in args.profile:
+            if given.strip().lower() not in by_lower:
+                raise _UsageError(f"unknown certification profile {given!r}"
+                                  f"{_did_you_mean(given, list(PROFILES))} (profiles: {', '.join(PROFILES)})")
+            chosen.append(by_lower[given.strip().lower()])
+        args.profile = chosen
+    if args.fault:
+        for name in args.fault:
+            if name not in FAULTS:
+                raise _UsageError(f"unknown fault {name!r}{_did_you_mean(name, sorted(FAULTS))} "
+                                  f"(`ocpp-conformance list --faults` lists them)")
+        suts = {FAULTS[name].sut for name in args.fault}
+        if config_role:
+            wrong = [n for n in args.fault if FAULTS[n].sut != config_role]
+            if wrong:
+                raise _UsageError(f"fault(s) {', '.join(wrong)} belong to the reference "
+                                  f"{'CSMS' if config_role == 'station' else 'Charging Station'}, but this "
+                                  f"configuration tests a {config_role}")
+        elif args.role in (None, "both") and not args.case:
+            roles = [r for r in roles if r in suts]  # a negative-control run tests the SUT that has the fault
+    return roles
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -81,11 +165,42 @@ def cmd_run(args: argparse.Namespace) -> int:
         except ConfigError as exc:
             print(f"invalid configuration:\n{exc}", file=sys.stderr)
             return EXIT_ERROR
-        roles = [cfg.role]
+        from .preflight import PreflightFailed, preflight
+
+        try:
+            preflight(cfg)
+        except PreflightFailed as exc:
+            print(f"pre-flight check failed: {exc}", file=sys.stderr)
+            return EXIT_ERROR
+        if args.fault and not cfg.reference:
+            print("--fault switches on a fault of a built-in reference SUT; this configuration tests a real SUT "
+                  "(reference = false)", file=sys.stderr)
+            return EXIT_ERROR
+        config_role: str | None = cfg.role
     else:
-        roles = ["station", "csms"] if args.role in (None, "both") else [args.role]
+        config_role = None
+        if args.set:  # the reference configurations with the overrides: say a bad key once, up front
+            from .config import ConfigError, load_config
+
+            for role in (["station", "csms"] if args.role in (None, "both") else [args.role]):
+                try:
+                    load_config(None, overrides=args.set, role=role)
+                except ConfigError as exc:
+                    print(f"invalid --set:\n{exc}", file=sys.stderr)
+                    return EXIT_ERROR
+    try:
+        roles = _check_selection(args, config_role)
+    except _UsageError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_ERROR
     run_dir = Path(args.run_dir or Path("reports") / new_run_id())
-    run_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        (run_dir / ".write-test").touch()
+        (run_dir / ".write-test").unlink()
+    except OSError as exc:
+        print(f"cannot write the run folder {run_dir}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
     harness_error = None
     for role in roles:
         code = _run_role(role, args, run_dir)
@@ -96,7 +211,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     model = load_model(run_dir)
     outcome = decide(model, harness_error=harness_error, expected_failures=expected)
-    report = render_all(model, outcome, run_dir)
+    report = render_all(model, outcome, run_dir, max_frames=args.max_frames)
     print()
     print(terminal_table(model, outcome, report))
     return outcome.exit_code
@@ -111,11 +226,31 @@ def cmd_report(args: argparse.Namespace) -> int:
     if not source.exists():
         print(f"no such event log: {source}", file=sys.stderr)
         return EXIT_ERROR
-    model = load_model(source)
+    log_file = source / "events.jsonl" if source.is_dir() else source
+    if not log_file.is_file():
+        print(f"{source} holds no event log (events.jsonl)", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        model = load_model(source)
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"cannot read {log_file}: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
+        return EXIT_ERROR
+    if not any(e.get("kind") in ("run_start", "session_start", "case_start") for e in model.events
+               if isinstance(e, dict)):
+        print(f"{log_file} is not an event log of ocpp-conformance (no run_start / session_start / case_start "
+              f"record)", file=sys.stderr)
+        return EXIT_ERROR
     out = Path(args.out) if args.out else (source if source.is_dir() else source.parent)
-    out.mkdir(parents=True, exist_ok=True)
-    outcome = decide(model)
-    report = render_all(model, outcome, out)
+    if out.exists() and not out.is_dir():
+        print(f"--out {out} exists and is not a folder", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        outcome = decide(model)
+        report = render_all(model, outcome, out, max_frames=args.max_frames)
+    except OSError as exc:
+        print(f"cannot write the reports to {out}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
     print(f"rendered {report}")
     return EXIT_OK
 
@@ -206,7 +341,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"cannot read {source}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_ERROR
-    report = validate_stream(text)
+    action = None
+    if args.action:
+        try:
+            action, _ = _message_name(args.action)
+        except _UsageError as exc:
+            print(str(exc), file=sys.stderr)
+            return EXIT_ERROR
+    report = validate_stream(text, action=action)
     if report.unreadable:
         print(f"{source}: {report.reason}", file=sys.stderr)
         return EXIT_ERROR
@@ -217,20 +359,39 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------- build
+def _message_name(text: str) -> tuple[str, str]:
+    """(OCPP action, "request" | "response") for a message name in any letter case: ``bootnotification``,
+    ``BootNotificationResponse``; _UsageError with a "did you mean" for an unknown one."""
+    from .protocol.schemas import get_registry
+
+    registry = get_registry()
+    by_lower = {a.lower(): a for a in registry.actions}
+    name = text.strip()
+    kind = "request"
+    lowered = name.lower()
+    if lowered.endswith("response"):
+        lowered, kind = lowered.removesuffix("response"), "response"
+    elif lowered.endswith("request"):
+        lowered = lowered.removesuffix("request")
+    action = by_lower.get(lowered)
+    if action is None:
+        match = _did_you_mean(lowered, sorted(by_lower))
+        hint = f"\ndid you mean {by_lower[match.split(chr(39))[1]]!r}?" if match else ""
+        raise _UsageError(f"unknown message {text!r}; known: {', '.join(sorted(registry.actions))}{hint}")
+    return action, kind
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from .protocol.examples import build_example
     from .protocol.schemas import get_registry
 
-    registry = get_registry()
-    action = args.action.removesuffix("Request")
-    kind = "request"
-    if action.endswith("Response"):
-        action, kind = action.removesuffix("Response"), "response"
+    try:
+        action, kind = _message_name(args.action)
+    except _UsageError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_ERROR
     if args.response:
         kind = "response"
-    if not registry.is_known(action):
-        print(f"unknown message {args.action!r}; known: {', '.join(sorted(registry.actions))}", file=sys.stderr)
-        return EXIT_ERROR
     payload = build_example(action, kind, full=args.full)
     if args.frame:
         from .protocol.frames import Call, CallResult, new_message_id
@@ -246,50 +407,144 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_reference(args: argparse.Namespace) -> int:
     from .reporting.reference import write_reference
 
-    index = write_reference(Path(args.out))
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        print(f"--out {out} exists and is not a folder", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        index = write_reference(out)
+    except OSError as exc:
+        print(f"cannot write the reference to {out}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
     print(index)
     return EXIT_OK
 
 
 # --------------------------------------------------------------------------- serve
+def _serve_sut(args: argparse.Namespace, faults: Any) -> tuple[Any, str]:
+    """The reference SUT ``serve`` runs (from ``--config`` or the options) and its OCPP-J address."""
+    if args.config:
+        from .config import ConfigError, load_config
+        from .reference.serve import csms_from_config, station_from_config
+
+        try:
+            cfg = load_config(args.config, overrides=args.set or [])
+        except ConfigError as exc:
+            raise _UsageError(f"invalid configuration:\n{exc}") from None
+        if cfg.role != args.what:
+            raise _UsageError(f"{args.config} describes a {cfg.role} SUT: serve it with `serve {cfg.role}`")
+        try:
+            sut = station_from_config(cfg, faults) if args.what == "station" else csms_from_config(cfg, faults)
+        except ValueError as exc:
+            raise _UsageError(f"{args.config}: {exc}") from None
+        url = cfg.actions.url if cfg.actions.backend == "webhook" else None
+        if url and args.actions_port is None:  # listen where the configuration's webhook backend will POST
+            from urllib.parse import urlsplit
+
+            parts = urlsplit(url)
+            if parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost", "::1") and parts.port:
+                args.actions_host, args.actions_port = parts.hostname, parts.port
+        return sut, (sut.csms_url if args.what == "station" else cfg.connection.csms_url)
+    if args.what == "station":
+        from .reference.station import ReferenceStation
+
+        if not args.csms_url:
+            raise _UsageError("serve station needs --csms-url (or --config with a station configuration)")
+        evses = [(i + 1, (1,)) for i in range(args.evses)]
+        return ReferenceStation(csms_url=args.csms_url, identity=args.identity, password=args.password,
+                                evses=evses, faults=faults), args.csms_url
+    from .reference.csms import ReferenceCsms
+
+    passwords = {}
+    for spec in args.station or ["CS001"]:
+        identity, _, password = spec.partition(":")
+        passwords[identity] = password or None
+    return ReferenceCsms(host=args.host, port=args.port, path=args.path, passwords=passwords,
+                         security_profile=1 if any(passwords.values()) else 0, faults=faults), ""
+
+
+class _UsageError(Exception):
+    """Bad input to a command: its message is printed, the command exits 2."""
+
+
+def _listen_error(what: str, host: str, port: int, exc: OSError) -> str:
+    import errno
+
+    if exc.errno == errno.EADDRINUSE:
+        return f"cannot listen for {what} on {host}:{port}: port {port} is in use, something else listens there"
+    if exc.errno == errno.EACCES:
+        return f"cannot listen for {what} on {host}:{port}: permission denied (ports below 1024 need privileges)"
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return f"cannot listen for {what} on {host}:{port}: {host} is not an address of this machine"
+    return f"cannot listen for {what} on {host}:{port}: {exc.strerror or exc}"
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
+    """A reference SUT standalone, with the action contract over HTTP (conformance/reference/serve.py)."""
     from .reference.faults import FaultSet
+    from .reference.serve import ActionEndpoint
 
     try:
         faults = FaultSet(args.fault or [], sut=args.what)
+        sut, url = _serve_sut(args, faults)
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_ERROR
+    except _UsageError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_ERROR
 
-    async def serve() -> None:
+    async def serve() -> int:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
+        endpoint = ActionEndpoint(sut, role=args.what, host=args.actions_host, port=args.actions_port or 0)
+        try:
+            await sut.start()
+        except OSError as exc:
+            server = getattr(sut, "server", None)
+            print(_listen_error("OCPP-J", getattr(server, "host", args.what), getattr(server, "port", 0), exc),
+                  file=sys.stderr)
+            return EXIT_ERROR
+        try:
+            await endpoint.start()
+        except OSError as exc:
+            await sut.stop()
+            print(_listen_error("the action endpoint", args.actions_host, args.actions_port or 0, exc),
+                  file=sys.stderr)
+            return EXIT_ERROR
         if args.what == "station":
-            from .reference.station import ReferenceStation
-
-            evses = [(i + 1, (1,)) for i in range(args.evses)]
-            sut: Any = ReferenceStation(csms_url=args.csms_url, identity=args.identity, password=args.password,
-                                        evses=evses, faults=faults)
-            await sut.start()
-            print(f"reference station {args.identity} connecting to {args.csms_url}", flush=True)
+            print(f"reference station {sut.identity} connecting to {url}", flush=True)
         else:
-            from .reference.csms import ReferenceCsms
-
-            passwords = {}
-            for spec in args.station or ["CS001"]:
-                identity, _, password = spec.partition(":")
-                passwords[identity] = password or None
-            sut = ReferenceCsms(host=args.host, port=args.port, path=args.path, passwords=passwords,
-                                security_profile=1 if any(passwords.values()) else 0, faults=faults)
-            await sut.start()
             print(f"reference CSMS listening on {sut.url}/<identity>", flush=True)
+        print(f"actions: POST {endpoint.url}/actions/<action> (docs/actions.md)", flush=True)
         await stop.wait()
+        await endpoint.stop()
         await sut.stop()
+        return EXIT_OK
 
-    asyncio.run(serve())
-    return EXIT_OK
+    return asyncio.run(serve())
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative")
+    return value
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not a port number (0-65535)")
+    return value
 
 
 # --------------------------------------------------------------------------- main
@@ -314,12 +569,17 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--expected-failures", metavar="FILE",
                      help="TOML file of [[expected_failure]] case/reason entries: known failures do not fail the "
                           "gate; one that passes does")
+    run.add_argument("--max-frames", type=_count, default=MAX_FRAMES_SHOWN, metavar="N",
+                     help=f"frames the HTML report shows per case, the first and the last half (default "
+                          f"{MAX_FRAMES_SHOWN}; 0: all); events.jsonl keeps every frame")
     run.add_argument("-v", "--verbose", action="store_true")
     run.set_defaults(func=cmd_run)
 
     rep = sub.add_parser("report", help="render the reports again from a run's event log (offline)")
     rep.add_argument("log", help="a run folder or its events.jsonl")
     rep.add_argument("--out", help="output folder (default: next to the log)")
+    rep.add_argument("--max-frames", type=_count, default=MAX_FRAMES_SHOWN, metavar="N",
+                     help=f"frames the HTML report shows per case (default {MAX_FRAMES_SHOWN}; 0: all)")
     rep.set_defaults(func=cmd_report)
 
     lst = sub.add_parser("list", help="list the catalog of test cases")
@@ -333,6 +593,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     val = sub.add_parser("validate", help="validate a frame or a JSON-lines log of frames (exit 1 on violations)")
     val.add_argument("input", nargs="?", help="file, or - / nothing for stdin")
+    val.add_argument("--action", metavar="NAME", help="the action a lone response answers (a CALLRESULT whose CALL "
+                                                      "is not in the input), e.g. BootNotification")
     val.set_defaults(func=cmd_validate)
 
     bld = sub.add_parser("build", help="print a schema-valid example payload")
@@ -347,20 +609,28 @@ def build_parser() -> argparse.ArgumentParser:
                      help="output folder (default reports/reference)")
     ref.set_defaults(func=cmd_reference)
 
-    srv = sub.add_parser("serve", help="run a reference SUT standalone")
+    srv = sub.add_parser("serve", help="run a reference SUT standalone, a stand-in for a real SUT (OCPP-J and the "
+                                       "HTTP action endpoints of docs/actions.md)")
     srv_sub = srv.add_subparsers(dest="what", required=True)
     st = srv_sub.add_parser("station", help="the reference Charging Station")
-    st.add_argument("--csms-url", required=True, help="the CSMS's OCPP-J endpoint, e.g. ws://127.0.0.1:9000/ocpp")
+    cs = srv_sub.add_parser("csms", help="the reference CSMS")
+    for p in (st, cs):
+        p.add_argument("--config", help="a real-SUT configuration (TOML) of this role: the stand-in takes its "
+                                        "connection, EVSEs, id tokens and PICS, and listens for actions where its "
+                                        "webhook backend points (a dry run of that configuration)")
+        p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a configuration key")
+        p.add_argument("--fault", action="append")
+        p.add_argument("--actions-host", default="127.0.0.1", help="the action endpoint's address")
+        p.add_argument("--actions-port", type=_port, help="the action endpoint's port (default: the port of the "
+                                                          "configuration's actions.url, else any free port)")
+    st.add_argument("--csms-url", help="the CSMS's OCPP-J endpoint, e.g. ws://127.0.0.1:9000/ocpp")
     st.add_argument("--identity", default="CS001")
     st.add_argument("--password")
     st.add_argument("--evses", type=int, default=1)
-    st.add_argument("--fault", action="append")
-    cs = srv_sub.add_parser("csms", help="the reference CSMS")
     cs.add_argument("--host", default="127.0.0.1")
-    cs.add_argument("--port", type=int, default=9000)
+    cs.add_argument("--port", type=_port, default=9000)
     cs.add_argument("--path", default="/ocpp")
     cs.add_argument("--station", action="append", metavar="IDENTITY[:PASSWORD]", help="a registered station")
-    cs.add_argument("--fault", action="append")
     srv.set_defaults(func=cmd_serve)
     return parser
 
@@ -371,6 +641,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
+        return EXIT_ERROR
+    except _UsageError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as exc:  # a path that cannot be read or written: say it, no traceback
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        print(f"ocpp-conformance {args.command}: {exc.strerror or exc}{where}", file=sys.stderr)
         return EXIT_ERROR
 
 

@@ -37,8 +37,26 @@ def combine(verdicts: Sequence[Verdict]) -> Verdict:
     return Verdict.PASS
 
 
+def plain(value: Any) -> str:
+    """A value as a person reads it in a verdict, without Python notation: a pair of ints is the harness's
+    (EVSE id, connector id), "EVSE 2 connector 1"; a list, tuple or set is its items separated by commas
+    ("none" when empty); a dict is JSON; a string is itself; anything else its repr."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, tuple) and len(value) == 2 and all(type(v) is int for v in value):
+        return f"EVSE {value[0]} connector {value[1]}"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = sorted(value, key=repr) if isinstance(value, (set, frozenset)) else list(value)
+        return ", ".join(plain(v) for v in items) if items else "none"
+    if isinstance(value, dict):
+        import json
+
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return repr(value)
+
+
 def _short(value: Any, limit: int = 400) -> str:
-    text = repr(value) if not isinstance(value, str) else value
+    text = plain(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 

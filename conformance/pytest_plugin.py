@@ -65,6 +65,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--ocpp-strict", action="store_true", help="accept only the preferred CALLERROR codes")
     group.addoption("--ocpp-progress", action="store_true",
                     help="one live progress line in a terminal (plain lines otherwise) instead of pytest's dots")
+    group.addoption("--ocpp-block", action="append", default=[], metavar="LETTER",
+                    help="only the cases of this functional block, e.g. G (repeatable; same as -m block_g)")
+    group.addoption("--ocpp-no-render", action="store_true",
+                    help="do not render report.html, junit.xml and summary.json at the end (`ocpp-conformance run` "
+                         "renders them once for all roles)")
+    group.addoption("--ocpp-no-preflight", action="store_true",
+                    help="skip the pre-flight checks (conformance/preflight.py; `ocpp-conformance run` did them)")
 
 
 def _active(config: pytest.Config) -> bool:
@@ -76,6 +83,7 @@ def pytest_configure(config: pytest.Config) -> None:
                       ("ocpp_use_case(id)", "use case id"), ("ocpp_profile(name)", "certification profile"),
                       ("ocpp_requirement(id)", "requirement id")):
         config.addinivalue_line("markers", f"{name}: {doc}")
+    _register_value_markers(config)
     if not _active(config):
         return
     overrides = list(config.getoption("--ocpp-set"))
@@ -98,12 +106,22 @@ def pytest_configure(config: pytest.Config) -> None:
     unsupported = cfg.unsupported()
     if unsupported:
         raise pytest.UsageError("not supported yet:\n" + "\n".join(unsupported))
+    if _xdist_controller(config) and not cfg.reference:
+        raise pytest.UsageError("a real SUT (reference = false) is tested by one harness: run the cases in one "
+                                "process (-n 0); pytest-xdist would start one harness per worker")
+    _preflight(config, cfg)
     config.stash[_CONFIG_KEY] = cfg
-    run_dir = Path(config.getoption("--ocpp-run-dir") or Path("reports") / new_run_id())
+    run_dir = _shared_run_dir(config) or Path(config.getoption("--ocpp-run-dir") or Path("reports") / new_run_id())
     config.stash[_RUN_DIR_KEY] = run_dir
     log_path = run_dir / "events.jsonl"
     first = not log_path.exists() or log_path.stat().st_size == 0
     log = EventLog(log_path, secrets=cfg.secrets)
+    if _xdist_controller(config):  # the workers run the cases and write their sessions into this one run
+        if first:
+            log.emit("run_start", run_id=run_dir.name, suite_version=__version__, spec=SPEC_EDITION,
+                     catalog_version=CATALOG_VERSION, host=platform.node(), python=platform.python_version())
+        log.close()
+        return
     if first:  # the roles of one run append to one log; the first writer describes the run
         log.emit("run_start", run_id=run_dir.name, suite_version=__version__, spec=SPEC_EDITION,
                  catalog_version=CATALOG_VERSION, host=platform.node(), python=platform.python_version())
@@ -119,6 +137,18 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(Progress(config), "ocpp-progress")
 
 
+def _preflight(config: pytest.Config, cfg: Config) -> None:
+    """Before any case: the harness can listen / reach the SUT and the action backend answers
+    (conformance/preflight.py); once per run, in the controller, not in xdist workers."""
+    if config.getoption("--ocpp-no-preflight") or hasattr(config, "workerinput"):
+        return
+    from .preflight import PreflightFailed, preflight
+    try:
+        preflight(cfg)
+    except PreflightFailed as exc:
+        raise pytest.UsageError(f"pre-flight check failed: {exc}") from None
+
+
 class Progress:
     """The current case, counts so far and elapsed time: one live line in a terminal, one plain
     line per finished case otherwise (CI logs)."""
@@ -130,6 +160,19 @@ class Progress:
         self.done = 0
         self.total = 0
         self.live = sys.stdout.isatty() and not os.environ.get("CI")
+        # One duration per case: the one the report shows (case_start to case_end in the event log, the
+        # case's own setup included), not pytest's call phase alone.
+        self.case_started: dict[str, float] = {}
+        self.case_durations: dict[str, float] = {}
+        log = config.stash.get(_LOG_KEY, None)
+        if log is not None:
+            log.subscribe(self._on_event)
+
+    def _on_event(self, event: Any) -> None:
+        if event.kind == "case_start" and event.case:
+            self.case_started[event.case] = event.mono
+        elif event.kind == "case_end" and event.case:
+            self.case_durations[event.case] = event.mono - self.case_started.get(event.case, event.mono)
 
     def _writer(self) -> Any:
         return self.config.pluginmanager.getplugin("terminalreporter")
@@ -159,7 +202,8 @@ class Progress:
         if writer is None:
             return
         case = dict(report.user_properties).get("ocpp_case", report.nodeid)
-        line = f"{case:<16} {verdict:<14} {report.duration:7.3f}s  {self._status()}"
+        duration = self.case_durations.get(case, report.duration)
+        line = f"{case:<16} {verdict:<14} {duration:7.3f}s  {self._status()}"
         if self.live:
             writer.rewrite(line, erase=True)
             writer.write("\n")
@@ -181,6 +225,79 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         log.current_case = None
         log.emit("session_end", role=config.stash[_CONFIG_KEY].role)
         log.close()
+    _render_reports(config)
+
+
+# --------------------------------------------------------------------------- pytest as users know it
+#: Markers selecting by value: ``-m block_g``, ``-m "profile_core and not block_p"``.
+def _marker_name(prefix: str, value: str) -> str:
+    return prefix + "_" + "".join(c if c.isalnum() else "_" for c in value.lower()).strip("_")
+
+
+def _register_value_markers(config: pytest.Config) -> None:
+    from .catalog import PROFILES
+
+    for letter in "ABCDEFGHIJKLMNOP":
+        config.addinivalue_line("markers", f"{_marker_name('block', letter)}: the cases of functional block {letter}")
+    for profile in PROFILES:
+        config.addinivalue_line("markers", f"{_marker_name('profile', profile)}: the cases of the {profile} profile")
+
+
+def _add_value_markers(item: pytest.Item, meta: CaseMeta) -> None:
+    item.add_marker(_marker_name("block", meta.block))
+    for p in meta.profiles:
+        item.add_marker(_marker_name("profile", p.profile))
+
+
+def _xdist_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def _xdist_controller(config: pytest.Config) -> bool:
+    return not _xdist_worker(config) and getattr(config.option, "dist", "no") != "no"
+
+
+def _shared_run_dir(config: pytest.Config) -> Path | None:
+    """In an xdist worker: the run folder the controller chose (one run, not one folder per worker)."""
+    shared = getattr(config, "workerinput", {}).get("ocpp_run_dir")
+    return Path(shared) if shared else None
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """xdist controller, per worker: hand over the run folder."""
+    run_dir = node.config.stash.get(_RUN_DIR_KEY, None)
+    if run_dir is not None:
+        node.workerinput["ocpp_run_dir"] = str(run_dir)
+
+
+def _render_reports(config: pytest.Config) -> None:
+    """A configured pytest run renders what ``ocpp-conformance run`` renders (report.html, junit.xml,
+    summary.json), once, in the process that is not an xdist worker."""
+    run_dir = config.stash.get(_RUN_DIR_KEY, None)
+    if run_dir is None or _xdist_worker(config) or config.getoption("--ocpp-no-render"):
+        return
+    if not (run_dir / "events.jsonl").exists():
+        return
+    from .reporting.model import load_model
+    from .reporting.render import render_all
+    from .reporting.summary import decide, terminal_table
+
+    model = load_model(run_dir)
+    outcome = decide(model)
+    report = render_all(model, outcome, run_dir)
+    print("\n" + terminal_table(model, outcome, report), flush=True)
+
+
+def _no_run_configured(config: pytest.Config, cases: int, others: int) -> None:
+    """Test cases were collected, but no run is configured: say how to choose one."""
+    how = ("the OCPP test cases need a run: --ocpp-role station or --ocpp-role csms (the built-in reference SUT), "
+           "or --ocpp-config my-sut.toml (docs/configuration.md); or use `ocpp-conformance run`")
+    if not others:
+        raise pytest.UsageError(f"{cases} test case(s) collected, none can run: {how}")
+    reporter = config.pluginmanager.getplugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(f"ocpp-conformance: {cases} test case(s) deselected: {how}", yellow=True)
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -199,13 +316,17 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
             item.add_marker(pytest.mark.ocpp_profile(p.profile))
         for r in meta.requirements:
             item.add_marker(pytest.mark.ocpp_requirement(r))
-        if cfg is None or meta.sut_role != cfg.role:
+        _add_value_markers(item, meta)
+        blocks = {b.upper() for b in config.getoption("--ocpp-block")}
+        if cfg is None or meta.sut_role != cfg.role or (blocks and meta.block not in blocks):
             drop.append(item)  # a case for the other role, or no run configured
         else:
             if inspect.iscoroutinefunction(item.obj):
                 item.obj = _bounded(item.obj, meta)
             keep.append(item)
     if drop:
+        if cfg is None:
+            _no_run_configured(config, len(drop), len(keep))
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
 
@@ -361,7 +482,9 @@ def _start_case(ctx: RunContext, request: pytest.FixtureRequest) -> None:
 
 
 def _text(value: Any) -> str | None:
-    return None if value is None else value if isinstance(value, str) else repr(value)
+    from .outcomes import plain  # the verdict's wording: no Python notation ("EVSE 2 connector 1")
+
+    return None if value is None else plain(value)
 
 
 def _verdict_of(call: pytest.CallInfo[Any]) -> tuple[Verdict, str]:

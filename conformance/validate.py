@@ -50,6 +50,9 @@ order, exactly ``<source>:<line>: <message>``, where ``<source>`` is the file na
 * ``CALLRESULT <id> answers no CALL in this log`` / ``CALLERROR <id> ...``;
 * ``message id reused (Part 4 §4.1.4): ...`` / ``one-outstanding-call (Part 4 §4.1.1): ...``.
 
+A lone response (a CALLRESULT whose CALL is not in the input) is validated against the response
+schema of ``--action NAME`` when given (``ocpp-conformance validate --action BootNotification``).
+
 Then one count line on standard error: ``<n> frame(s) checked, <m> violation(s)``.
 Exit codes: 0 no violation, 1 at least one violation, 2 the input could not be read or holds no
 frame at all (the reason on standard error).
@@ -222,8 +225,12 @@ class _Traffic:
         return False
 
 
-def validate_stream(text: str) -> ValidationReport:
-    """Validate one frame or a JSON-lines log of frames (see the module docstring)."""
+def validate_stream(text: str, action: str | None = None) -> ValidationReport:
+    """Validate one frame or a JSON-lines log of frames (see the module docstring).
+
+    ``action`` (``validate --action NAME``): a CALLRESULT whose CALL is not in the input (a lone
+    response) is validated against NAME's response schema instead of being reported as answering
+    no CALL."""
     registry = get_registry()
     report = ValidationReport()
     traffic = _Traffic()
@@ -266,6 +273,11 @@ def validate_stream(text: str) -> ValidationReport:
             continue
         kind = "CALLRESULT" if isinstance(frame, CallResult) else "CALLERROR"
         call = traffic.response(connection, direction, frame.message_id)
+        if call is None and action is not None:
+            if isinstance(frame, CallResult):
+                for v in registry.validate(action, "response", frame.payload):
+                    flag(number, f"{action}Response {frame.message_id}: {v.path}: {v.message} [{v.keyword}]")
+            continue
         if call is None:
             if kind == "CALLERROR" and frame.message_id == UNREADABLE_MESSAGE_ID \
                     and traffic.answers_unreadable(connection, direction):

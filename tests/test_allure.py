@@ -52,7 +52,7 @@ def run_cases(tmp: Path, *args: str, cases: Path | None = None, alluredir: bool 
     allure_dir = tmp / "allure"
     command = [sys.executable, "-m", "pytest", str(cases or BLOCK_B), "--ocpp-role", "station",
                "--ocpp-run-dir", str(tmp / "run"), "-p", "no:cacheprovider",
-               "-c", str(REPO / "testcases" / "pytest.ini"), "--rootdir", str(cases or REPO / "testcases"), *args]
+               "-c", str(REPO / "conformance" / "pytest-cases.ini"), "--rootdir", str(cases or REPO / "testcases"), *args]
     if cases is None:  # the two cases these tests count, whatever else block B implements
         command += ["-k", " or ".join(f"test_{c.lower()}" for c in STATION_CASES)]
     if alluredir:

@@ -483,12 +483,12 @@ def test_build_message_type_names(capsys: pytest.CaptureFixture[str]) -> None:
     assert frame[0] == 3 and frame[2] == json.loads(response[1])
 
 
-@pytest.mark.parametrize("name", ["Nope", "bootnotification", "BootNotificationReq", "Response"])
+@pytest.mark.parametrize("name", ["Nope", "BootNotifcation", "BootNotificationReq", "Response"])
 def test_build_unknown_action_exits_2_with_the_known_ones(name: str, capsys: pytest.CaptureFixture[str]) -> None:
     rc, out, err = run(capsys, "build", name)
     assert (rc, out) == (2, "")
     assert err.startswith(f"unknown message {name!r}; known: ")
-    known = err.split("known: ", 1)[1].strip().split(", ")
+    known = err.splitlines()[0].split("known: ", 1)[1].strip().split(", ")
     assert known == sorted(get_registry().actions) and len(known) == 64
     assert "Traceback" not in err
 
@@ -614,3 +614,154 @@ def test_list_faults_gives_the_negative_control_matrix(capsys) -> None:
     assert all(r["breaks"] and r["fails"] for r in rows)
     assert main(["list", "--faults"]) == 0
     assert capsys.readouterr().out.rstrip().endswith("cases with a negative control")
+
+
+# =========================================================================== bad input: one message, the documented exit code
+# README "Exit codes": every command says what is wrong once on stderr, exits 2, never prints a traceback.
+def bad_input(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    rc, out, err = run(capsys, *argv)
+    assert rc == 2, (out, err)
+    assert "Traceback" not in out + err and err.strip(), err
+    return err
+
+
+def test_build_takes_a_message_name_in_any_letter_case(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "build", "bootnotification") == run(capsys, "build", "BootNotification")
+    assert run(capsys, "build", "HEARTBEATRESPONSE") == run(capsys, "build", "HeartbeatResponse")
+    assert "did you mean 'BootNotification'?" in bad_input(capsys, "build", "BootNotifcation")
+
+
+def test_run_unknown_case_says_did_you_mean(capsys: pytest.CaptureFixture[str]) -> None:
+    err = bad_input(capsys, "run", "--case", "TC_B_01_C")
+    assert err.strip() == "unknown test case 'TC_B_01_C'; did you mean 'TC_B_01_CS'?"
+
+
+def test_run_catalog_case_not_implemented_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    assert "in the catalog but not implemented yet" in bad_input(capsys, "run", "--case", "TC_N_01_CS")
+
+
+def test_run_unknown_block_names_the_blocks(capsys: pytest.CaptureFixture[str]) -> None:
+    err = bad_input(capsys, "run", "--block", "Z")
+    assert "unknown functional block 'Z'" in err and "blocks with implemented cases: B" in err
+
+
+def test_run_unknown_fault_without_config_says_did_you_mean(capsys: pytest.CaptureFixture[str]) -> None:
+    err = bad_input(capsys, "run", "--fault", "boot_without_reaso")
+    assert "unknown fault 'boot_without_reaso'; did you mean 'boot_without_reason'?" in err
+
+
+def test_run_bad_set_without_config_is_said_once(capsys: pytest.CaptureFixture[str]) -> None:
+    err = bad_input(capsys, "run", "--set", "timing.mesage_timeout=3")
+    assert "timing.mesage_timeout: unknown key; did you mean 'message_timeout'?" in err
+    assert err.count("mesage_timeout: unknown key") == 1  # not once per role
+
+
+def test_run_fault_of_the_other_sut_with_a_config(capsys: pytest.CaptureFixture[str]) -> None:
+    from support import REPO
+
+    err = bad_input(capsys, "run", "--config", str(REPO / "fixtures/reference-csms.toml"), "--fault",
+                    "boot_without_reason")
+    assert "belong to the reference Charging Station" in err
+
+
+def test_run_unwritable_run_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a-file").write_text("x")
+    assert "cannot write the run folder" in bad_input(capsys, "run", "--case", "TC_B_01_CS", "--run-dir",
+                                                      str(tmp_path / "a-file" / "run"))
+
+
+def test_report_on_a_file_that_is_not_an_event_log(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    log = tmp_path / "notes.txt"
+    log.write_text("hello\n{\"a\": 1}\n")
+    assert "is not an event log of ocpp-conformance" in bad_input(capsys, "report", str(log))
+
+
+def test_report_on_a_folder_without_a_log(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert "holds no event log" in bad_input(capsys, "report", str(tmp_path))
+
+
+def test_report_on_a_missing_log(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert "no such event log" in bad_input(capsys, "report", str(tmp_path / "nope"))
+
+
+def _event_log(tmp_path: Path) -> Path:
+    log = EventLog(tmp_path / "run" / "events.jsonl")
+    log.emit("run_start", run_id="r1")
+    log.emit("session_start", role="station", sut_name="s", reference=True, faults=[])
+    log.close()
+    return tmp_path / "run"
+
+
+def test_report_with_an_out_that_is_an_existing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run_dir = _event_log(tmp_path)
+    (tmp_path / "out.html").write_text("x")
+    assert "exists and is not a folder" in bad_input(capsys, "report", str(run_dir), "--out",
+                                                      str(tmp_path / "out.html"))
+
+
+def test_report_to_an_unwritable_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run_dir = _event_log(tmp_path)
+    (tmp_path / "a-file").write_text("x")
+    assert "cannot write the reports" in bad_input(capsys, "report", str(run_dir), "--out",
+                                                    str(tmp_path / "a-file" / "out"))
+
+
+def test_reference_with_an_out_that_is_an_existing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "ref").write_text("x")
+    assert "exists and is not a folder" in bad_input(capsys, "reference", "--out", str(tmp_path / "ref"))
+
+
+def test_validate_a_lone_response_with_action(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "response.json"
+    path.write_text(json.dumps([3, "42", BOOT_RESPONSE]))
+    rc, out, _ = run(capsys, "validate", str(path))
+    assert rc == 1 and "answers no CALL" in out
+    assert run(capsys, "validate", "--action", "BootNotification", str(path))[:2] == (0, "")
+    path.write_text(json.dumps([3, "42", {"status": "Accepted"}]))
+    rc, out, _ = run(capsys, "validate", "--action", "bootnotification", str(path))
+    assert rc == 1 and "BootNotificationResponse 42: $" in out
+    assert "unknown message 'Nope'" in bad_input(capsys, "validate", "--action", "Nope", str(path))
+
+
+def test_validate_an_unreadable_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert "cannot read" in bad_input(capsys, "validate", str(tmp_path / "nope.jsonl"))
+
+
+def _serve(*argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "conformance.cli", "serve", *argv], capture_output=True, text=True,
+                          timeout=30)
+
+
+def test_serve_on_a_busy_port() -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        proc = _serve("csms", "--port", str(port))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert f"port {port} is in use, something else listens there" in proc.stderr
+
+
+def test_serve_on_an_invalid_port() -> None:
+    proc = _serve("csms", "--port", "70000")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "70000 is not a port number (0-65535)" in proc.stderr
+
+
+def test_serve_station_without_a_csms_url() -> None:
+    proc = _serve("station")
+    assert proc.returncode == 2 and "needs --csms-url" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_run_profile_selects_by_marker(tmp_path: Path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "conformance.cli", "run", "--role", "station", "--profile", "core",
+                           "--case", "TC_B_01_CS", "--run-dir", str(tmp_path / "run")], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert json.loads((tmp_path / "run" / "summary.json").read_text())["cases"][0]["id"] == "TC_B_01_CS"
+
+
+def test_run_unknown_profile_says_did_you_mean(capsys: pytest.CaptureFixture[str]) -> None:
+    assert "did you mean 'Core'?" in bad_input(capsys, "run", "--profile", "Cor")

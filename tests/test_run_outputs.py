@@ -44,8 +44,8 @@ def test_secrets_never_leave_the_run(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", str(cases), "--ocpp-role", "station", "--ocpp-run-dir", str(run_dir),
          "--ocpp-set", f"connection.password={PASSWORD}", "--ocpp-set", f'id_tokens.valid.id_token="{TOKEN}"',
-         "--ocpp-set", "id_tokens.valid.secret=true", "-p", "no:cacheprovider", "-c", str(REPO / "testcases" /
-                                                                                       "pytest.ini"),
+         "--ocpp-set", "id_tokens.valid.secret=true", "-p", "no:cacheprovider", "-c", str(REPO / "conformance" /
+                                                                                       "pytest-cases.ini"),
          "--rootdir", str(cases), f"--alluredir={run_dir / 'allure-results'}"],
         capture_output=True, text=True, timeout=120, cwd=REPO)
     report = subprocess.run([sys.executable, "-m", "conformance.cli", "report", str(run_dir)], capture_output=True,

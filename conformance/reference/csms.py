@@ -42,6 +42,17 @@ class StationRecord:
     responses: list[Response] = field(default_factory=list)
 
 
+def tokens_of(id_tokens: Any) -> dict[str, str]:
+    """The idToken -> AuthorizationStatus list of a reference CSMS provisioned with a configuration's
+    ``[id_tokens]`` (valid: Accepted; blocked, expired, invalid: as named)."""
+    tokens = {id_tokens.valid.id_token: "Accepted"}
+    for name, status in (("blocked", "Blocked"), ("expired", "Expired"), ("invalid", "Invalid")):
+        spec = getattr(id_tokens, name)
+        if spec is not None:
+            tokens[spec.id_token] = status
+    return tokens
+
+
 class ReferenceCsms:
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0, path: str = "/ocpp",
                  passwords: dict[str, str | None], security_profile: int = 1, faults: FaultSet | None = None,

@@ -14,9 +14,14 @@ allure-pytest is building for that test (not a fixture container) with:
   with ``--allure-link-pattern requirement:https://.../{}``);
 * steps rebuilt from the event log, in order: one per exchange (a CALL and its response, payloads
   attached as JSON), per action, per wait, per check, per connection event and per note;
-* attachments on the test: the wire log (text), the case's events (JSON) and the sequence
-  diagram (a standalone SVG from :func:`conformance.reporting.diagram.sequence_svg`, skipped
-  when that is not importable or the case did nothing).
+* attachments on the test: the wire log (text, every frame, once per case), the case's events (JSON)
+  and the sequence diagram (a standalone SVG from :func:`conformance.reporting.diagram.sequence_svg`,
+  skipped when that is not importable or the case did nothing).
+
+A case with more than ``MAX_FRAMES_SHOWN`` frames (a flooding SUT) keeps the steps of its first
+and last frames only, without their payload attachments, with one "N frames omitted" step in
+between, and its "case events" attachment is capped the same way; the wire log attachment and the
+event log keep every frame. So the results stay a few dozen files whatever the SUT sends.
 
 Allure's status comes from allure-pytest, which reads the report our plugin has already adjusted:
 PASS -> passed, FAIL -> failed, INCONCLUSIVE -> broken, ERROR -> broken, NOT APPLICABLE ->
@@ -337,7 +342,8 @@ def _pairs(events: list[dict[str, Any]]) -> tuple[dict[int, int], set[int]]:
     return pairs, set(pairs.values())
 
 
-def case_steps(events: Iterable[dict[str, Any]], sut_role: str = "CS") -> list[Step]:
+def case_steps(events: Iterable[dict[str, Any]], sut_role: str = "CS",
+               max_frames: int | None = None) -> list[Step]:
     """The Allure steps of one case, from its events (dicts as in the event log), in order:
     exchanges (a CALL with its response), actions, waits, checks, connection events and notes.
     Frames with no CALL of their own in the case (a late or unsolicited response, an
@@ -347,6 +353,7 @@ def case_steps(events: Iterable[dict[str, Any]], sut_role: str = "CS") -> list[S
     end = max((e.get("wall") or 0.0 for e in events), default=0.0)
     pairs, second_halves = _pairs(events)
     steps: list[Step] = []
+    frame_steps: set[int] = set()
     for i, event in enumerate(events):
         if i in second_halves:
             continue
@@ -360,6 +367,7 @@ def case_steps(events: Iterable[dict[str, Any]], sut_role: str = "CS") -> list[S
                 steps.append(_lone_frame_step(event, parties, "without a CALL in this case"))
             else:
                 steps.append(_lone_frame_step(event, parties, ""))
+            frame_steps.add(id(steps[-1]))
         elif kind == "action":
             if event.get("status") == "started":
                 steps.append(_action_step(event, other))
@@ -373,7 +381,27 @@ def case_steps(events: Iterable[dict[str, Any]], sut_role: str = "CS") -> list[S
             steps.append(_connection_step(event))
         elif kind == "note":
             steps.append(_note_step(event))
-    return steps
+    return _capped_steps(steps, frame_steps, max_frames)
+
+
+def _capped_steps(steps: list[Step], frame_steps: set[int], max_frames: int | None) -> list[Step]:
+    """At most ``max_frames`` frame steps (default MAX_FRAMES_SHOWN): the first and the last ones."""
+    from .capping import MAX_FRAMES_SHOWN, Omitted, cap_rows
+
+    limit = MAX_FRAMES_SHOWN if max_frames is None else max_frames
+    shown = cap_rows(steps, limit, is_frame=lambda st: id(st) in frame_steps)
+    flooded = any(isinstance(step, Omitted) for step in shown)
+    out = []
+    for step in shown:
+        if flooded and id(step) in frame_steps:
+            step.attachments = []  # one file per frame is what made 40,000 files: the wire log has them all
+        if isinstance(step, Omitted):
+            at = out[-1].stop if out else 0.0
+            out.append(Step(name=step.text().replace("events", "steps") + " (the wire log attachment has every frame)",
+                            start=at, stop=at, status="skipped"))
+        else:
+            out.append(step)
+    return out
 
 
 def _clock(wall: Any) -> str:
@@ -467,7 +495,12 @@ def case_attachments(case_events: list[dict[str, Any]], case_id: str, sut_role: 
         svg = sequence_diagram(case_events, case_id)
         if svg is not None:
             out.append(Attachment("sequence diagram", svg, "svg"))
-    out.append(Attachment("case events", _json(case_events), "json"))
+    from .capping import MAX_FRAMES_SHOWN, Omitted, cap_rows
+
+    shown = [{"kind": "omitted", "events": e.rows, "frames": e.frames, "see": "events.jsonl"}
+             if isinstance(e, Omitted) else e
+             for e in cap_rows(case_events, MAX_FRAMES_SHOWN, is_frame=lambda e: e.get("kind") == "frame")]
+    out.append(Attachment("case events", _json(shown), "json"))
     return out
 
 

@@ -17,6 +17,10 @@ fixed-width diagram):
 
 The left column gives each row's time relative to the case start (``+0.123 s``). Message names
 link to ``<reference_href>/<Action>.html`` when a reference folder is given.
+
+A case with more than ``max_frames`` frames (a flooding SUT) shows its first and last
+``max_frames / 2`` frames, with one "N frames omitted" row in between (:func:`conformance.reporting.capping.cap_rows`, also
+used by the HTML wire log and check list and the Allure steps); the event log keeps everything.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from html import escape
 from typing import Any
 
 from ..catalog import load_catalog
+from .capping import MAX_FRAMES_SHOWN, Omitted, cap_rows
 from .model import NOT_FINISHED, CaseRecord
 
 WIDTH = 900
@@ -40,6 +45,7 @@ BOX_H = 34
 
 #: verdicts that make a case not pass: the failure is what the diagram points at
 FAILING_VERDICTS = frozenset({"FAIL", "ERROR", "INCONCLUSIVE"})
+
 
 
 def _e(value: Any) -> str:
@@ -252,9 +258,11 @@ def _failing_class(case: CaseRecord) -> str:
     return "step failing" + extra
 
 
-def sequence_svg(case: CaseRecord, *, reference_href: str | None = None) -> str:
-    """The case's sequence diagram as an inline ``<svg>`` element (a string)."""
-    rows = _timeline(case)
+def sequence_svg(case: CaseRecord, *, reference_href: str | None = None,
+                 max_frames: int | None = MAX_FRAMES_SHOWN) -> str:
+    """The case's sequence diagram as an inline ``<svg>`` element (a string); at most ``max_frames``
+    frames are drawn (see the module docstring)."""
+    all_rows = _timeline(case)
     harness_label, sut_label = lane_labels(case)
     connections = {f.get("connection") for f in case.frames if f.get("connection")}
     multi = len(connections) > 1
@@ -269,18 +277,23 @@ def sequence_svg(case: CaseRecord, *, reference_href: str | None = None) -> str:
             return kind == "check" and event is deciding
         return kind == "end" and case.verdict in FAILING_VERDICTS
 
-    fail_row = next((number for number, (kind, event) in enumerate(rows) if is_failure(kind, event)), None)
+    fail_row = next((number for number, (kind, event) in enumerate(all_rows) if is_failure(kind, event)), None)
     culprit_row: int | None = None
     if fail_row is not None:
         for number in range(fail_row - 1, -1, -1):
-            if rows[number][0] in ("frame", "action"):
+            if all_rows[number][0] in ("frame", "action"):
                 culprit_row = number
                 break
+    # (original index, row): the index keeps the failure and its culprit recognisable after capping
+    shown = cap_rows(list(enumerate(all_rows)), max_frames, is_frame=lambda r: r[1][0] == "frame",
+                     keep={i for i in (fail_row, culprit_row) if i is not None})
+    rows = [("omitted", item) if isinstance(item, Omitted) else item[1] for item in shown]
+    original = [None if isinstance(item, Omitted) else item[0] for item in shown]
 
     bottom_boxes = len(rows) > 20
     height = TOP + len(rows) * ROW + 16 + (BOX_H + 12 if bottom_boxes else 0)
     svg = _Svg()
-    n_frames = sum(1 for kind, _ in rows if kind == "frame")
+    n_frames = sum(1 for kind, _ in all_rows if kind == "frame")
     aria = _e(f"Sequence diagram of {case.id}: {n_frames} frames")
     svg.add(f'<svg class="seq" role="img" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
             f'preserveAspectRatio="xMinYMin meet" data-rows="{len(rows)}" aria-label="{aria}">')
@@ -293,7 +306,11 @@ def sequence_svg(case: CaseRecord, *, reference_href: str | None = None) -> str:
     frame_number = 0
     for number, (kind, event) in enumerate(rows):
         y = TOP + number * ROW
-        extra = " culprit" if number == culprit_row else ""
+        extra = " culprit" if original[number] == culprit_row and culprit_row is not None else ""
+        if kind == "omitted":
+            frame_number += event.frames
+            _marker(svg, y, event.text(), event.text(), "step omitted")
+            continue
         if kind == "frame":
             frame_number += 1
             _frame_row(svg, y, event, frame_number, extra, multi, reference_href)
@@ -333,7 +350,7 @@ def sequence_svg(case: CaseRecord, *, reference_href: str | None = None) -> str:
                     f'<line x1="{HARNESS_X}" y1="{y + ROW / 2:g}" x2="{SUT_X}" y2="{y + ROW / 2:g}"/>'
                     f'<text x="{MID_X}" y="{y + ROW / 2 - 4:g}" text-anchor="middle">{_e(_short(text, 70))}</text></g>')
         elif kind == "check":
-            is_deciding = number == fail_row
+            is_deciding = fail_row is not None and original[number] == fail_row
             reqs = ", ".join(event.get("requirements") or [])
             text = f"\u2717 {event.get('name', 'check')}" + (f" [{reqs}]" if reqs else "")
             tip = [f"failed check: {event.get('name')}", f"expected: {event.get('expected')}",
@@ -348,7 +365,7 @@ def sequence_svg(case: CaseRecord, *, reference_href: str | None = None) -> str:
             verdict = str(event.get("verdict") or case.verdict)
             first = str(event.get("message") or "").splitlines()[0] if event.get("message") else ""
             text = f"end of case: {verdict}" + (f": {first}" if first else "")
-            if number == fail_row:
+            if fail_row is not None and original[number] == fail_row:
                 _marker(svg, y, _short(text, 96), str(event.get("message") or verdict), _failing_class(case),
                         f"{case.id}-failing")
             else:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ..catalog import PROFILES, TestCase, load_catalog
+from .capping import FULL_LOG, MAX_FRAMES_SHOWN, Omitted, cap_rows
 from .diagram import (
     format_relative,
     frame_problems,
@@ -65,6 +66,33 @@ EXIT_MEANING = {
        "failure passed)",
     2: "a configuration, usage or harness error: nothing was judged",
 }
+
+
+def _readable(value: Any) -> Any:
+    """A check value recorded as a Python repr of a list, tuple or set ("[(2, 1)]") in the wording of
+    the verdicts ("EVSE 2 connector 1", outcomes.plain); anything else as recorded."""
+    if not isinstance(value, str) or not value[:1] in ("[", "(", "{"):
+        return value
+    import ast
+
+    from ..outcomes import plain
+
+    try:
+        literal = ast.literal_eval(value)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return value
+    return plain(literal) if isinstance(literal, (list, tuple, set, frozenset)) else value
+
+
+_SUT_NAMES = {"station": "reference Charging Station", "csms": "reference CSMS"}
+
+
+def _own_faults(session: Any) -> list[str]:
+    """The faults a session's SUT really had: a run gives every role all --fault names, each reference SUT
+    switches on only its own (FaultSet)."""
+    from ..reference.faults import FAULTS
+
+    return [f for f in session.faults if f not in FAULTS or FAULTS[f].sut == session.role]
 
 
 def _e(value: Any) -> str:
@@ -253,20 +281,26 @@ def readiness(model: RunModel) -> dict[str, list[ProfileReadiness]]:
 # --------------------------------------------------------------------------------------------
 
 
-def render_html(model: RunModel, outcome: Outcome, path: Path, *, reference_href: str | None = "reference") -> Path:
-    """Write the report for ``model`` to ``path`` (one self-contained HTML file); returns ``path``."""
+def render_html(model: RunModel, outcome: Outcome, path: Path, *, reference_href: str | None = "reference",
+                max_frames: int | None = MAX_FRAMES_SHOWN) -> Path:
+    """Write the report for ``model`` to ``path`` (one self-contained HTML file); returns ``path``.
+    Per case at most ``max_frames`` frames are shown (wire log, diagram; None: all)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(html_report(model, outcome, reference_href=reference_href), encoding="utf-8")
+    path.write_text(html_report(model, outcome, reference_href=reference_href, max_frames=max_frames),
+                    encoding="utf-8")
     return path
 
 
-def html_report(model: RunModel, outcome: Outcome, *, reference_href: str | None = "reference") -> str:
+def html_report(model: RunModel, outcome: Outcome, *, reference_href: str | None = "reference",
+                max_frames: int | None = MAX_FRAMES_SHOWN) -> str:
     """The report as a string (see :func:`render_html`)."""
-    return _Report(model, outcome, reference_href).render()
+    return _Report(model, outcome, reference_href, max_frames).render()
 
 
 class _Report:
-    def __init__(self, model: RunModel, outcome: Outcome, reference_href: str | None) -> None:
+    def __init__(self, model: RunModel, outcome: Outcome, reference_href: str | None,
+                 max_frames: int | None = MAX_FRAMES_SHOWN) -> None:
+        self.max_frames = max_frames
         self.model = model
         self.outcome = outcome
         self.href = reference_href
@@ -303,7 +337,7 @@ class _Report:
     # ------------------------------------------------------------------ header
     def header(self) -> None:
         run, model, outcome = self.model.run, self.model, self.outcome
-        sut_names = [s.sut_name for s in model.sessions if s.sut_name]
+        sut_names = list(dict.fromkeys(s.sut_name for s in model.sessions if s.sut_name))  # xdist: one per worker
         result = {0: "PASSED", 1: "FAILED", 2: "ERROR"}.get(outcome.exit_code, f"EXIT {outcome.exit_code}")
         result_cls = {0: "pass", 1: "fail", 2: "error"}.get(outcome.exit_code, "error")
         self.w('<header class="top" id="top"><div class="wrap-top">',
@@ -314,7 +348,7 @@ class _Report:
                f'<span class="exit">exit code {outcome.exit_code}</span>')
         if model.interrupted:
             self.w('<span class="result r-unfinished">INTERRUPTED RUN</span>')
-        if any(s.faults for s in model.sessions):
+        if any(_own_faults(s) for s in model.sessions):
             self.w('<span class="result r-negative">NEGATIVE-CONTROL RUN</span>')
         self.w('</div>')
         facts = [
@@ -332,11 +366,13 @@ class _Report:
         for name, value in facts:
             self.w(f'<div><dt>{_e(name)}</dt><dd>{_e(value) if value not in (None, "") else "&mdash;"}</dd></div>')
         self.w('</dl></div></header>\n')
-        for session in model.sessions:
-            if session.faults:
+        banners = {(s.sut_name or _SUT_NAMES.get(s.role, "reference SUT"), tuple(_own_faults(s))): None
+                   for s in model.sessions if _own_faults(s)}
+        for sut_name, faults in banners:
+            if faults:
                 self.w('<div class="banner negative"><b>Negative-control run.</b> The ',
-                       f'{_e(session.sut_name or "reference SUT")} ran with the fault(s) ',
-                       ", ".join(f"<code>{_e(f)}</code>" for f in session.faults),
+                       f'{_e(sut_name)} ran with the fault(s) ',
+                       ", ".join(f"<code>{_e(f)}</code>" for f in faults),
                        ' switched on on purpose, to show that the suite detects them: failures are expected and '
                        'this report is not a statement about any product.</div>\n')
         if model.interrupted:
@@ -595,7 +631,7 @@ class _Report:
                '<div class="tablewrap"><table class="list index"><thead><tr><th>Case</th><th>Verdict</th>'
                '<th>Title</th><th>SUT</th><th>Block</th><th>Use cases</th><th>Negative controls</th>'
                '<th class="num">Duration</th></tr></thead><tbody>')
-        active = {fault for session in self.model.sessions for fault in session.faults}
+        active = {fault for session in self.model.sessions for fault in _own_faults(session)}
         for case in self.cases:
             controls = " ".join(f'<code class="fault{" on" if f in active else ""}" title="'
                                 f'{"switched on in this run" if f in active else "a fault that must make it FAIL"}">'
@@ -701,7 +737,7 @@ class _Report:
         self.checks(case)
         if case.frames or case.verdict not in ("NOT APPLICABLE", "SKIPPED") or case.of_kind("action"):
             self.w('<h4>Sequence diagram</h4><figure class="diagram">',
-                   sequence_svg(case, reference_href=self.href), LEGEND, '</figure>')
+                   sequence_svg(case, reference_href=self.href, max_frames=self.max_frames), LEGEND, '</figure>')
             self.wire_log(case)
         self.actions(case)
         self.notes(case)
@@ -746,7 +782,14 @@ class _Report:
         self.w('<div class="tablewrap"><table class="list checks"><thead><tr><th class="num">#</th><th>Check</th>'
                '<th>Requirements</th><th>Expected</th><th>Actual</th><th class="num">Time</th><th>Result</th></tr>'
                '</thead><tbody>')
-        for number, check in enumerate(checks, start=1):
+        keep = {i for i, c in enumerate(checks) if c is deciding}
+        number = 0
+        for check in cap_rows(checks, self.max_frames, keep=keep):
+            if isinstance(check, Omitted):
+                number += check.rows
+                self.w(f'<tr class="omitted"><td></td><td colspan="6">{self._omitted(check, "checks")}</td></tr>')
+                continue
+            number += 1
             passed = bool(check.get("passed"))
             is_deciding = check is deciding
             cls = "ok" if passed else ("failing" if is_deciding else "bad")
@@ -781,8 +824,8 @@ class _Report:
             else:
                 expected, actual = str(check.get("expected")), f"measured {measured:.3f} s"
             return f'<code>{_e(expected)}</code>', f'<code>{_e(actual)}</code>'
-        return (f'<code class="val">{_e(check.get("expected"))}</code>',
-                f'<code class="val">{_e(check.get("actual"))}</code>')
+        return (f'<code class="val">{_e(_readable(check.get("expected")))}</code>',
+                f'<code class="val">{_e(_readable(check.get("actual")))}</code>')
 
     def wire_log(self, case: CaseRecord) -> None:
         events = [e for e in case.events if e.get("kind") == "frame" or
@@ -798,7 +841,11 @@ class _Report:
                '<th class="num">Time</th><th>Dir.</th><th>Type</th><th>Action</th><th>Message id</th><th>Valid</th>'
                '<th>Payload</th></tr></thead><tbody>')
         number = 0
-        for event in events:
+        for event in cap_rows(events, self.max_frames, is_frame=lambda e: e.get("kind") == "frame"):
+            if isinstance(event, Omitted):
+                number += event.frames
+                self.w(f'<tr class="omitted"><td></td><td colspan="7">{self._omitted(event, "frames")}</td></tr>')
+                continue
             rel = _e(format_relative(relative_time(event, case)))
             wall = _e(utc(event.get("wall"), millis=True))
             if event.get("kind") == "connection":
@@ -835,6 +882,15 @@ class _Report:
                 self.w('<ul class="viol">' + "".join(f"<li>{_e(p)}</li>" for p in problems) + '</ul>')
             self.w(self._payload(event), '</td></tr>')
         self.w('</tbody></table></div>')
+
+    @staticmethod
+    def _omitted(omitted: Omitted, what: str) -> str:
+        count = omitted.frames if what == "frames" else omitted.rows
+        others = omitted.rows - omitted.frames if what == "frames" else 0
+        extra = f" (and {others:,} other events)" if others else ""
+        return (f'\u22ef <b>{count:,} {what} omitted</b>{extra}: the report shows the first and the last ones; '
+                f'the complete log is <a href="{FULL_LOG}">{FULL_LOG}</a> (<code>ocpp-conformance report '
+                f'--max-frames 0</code> renders all)')
 
     @staticmethod
     def _payload(event: dict[str, Any]) -> str:
@@ -1196,6 +1252,7 @@ svg.seq .end.pass .marker-box{fill:#dafbe1;stroke:#4ac26b}svg.seq .end.pass text
 svg.seq .empty{fill:#8c959f}
 table.wire td{font-size:12.5px}table.wire td.pl{min-width:320px;max-width:560px}
 table.wire tr.bad td{background:#fff6f5}table.wire tr.bad td:first-child{box-shadow:inset 3px 0 0 var(--fail)}
+tr.omitted td{background:#fff8c5;color:var(--muted);text-align:center}
 table.wire tr.conn td{background:#fbfcfd;color:var(--muted);font-size:12px;padding-top:3px;padding-bottom:3px}
 .dir{font-weight:650;white-space:nowrap;font-size:12px}.dir.out{color:#12263f}.dir.in{color:#0b5cad}
 .mt{font-family:var(--mono);font-size:11px;font-weight:650;letter-spacing:.02em}.mt-callerror{color:var(--fail)}
