@@ -290,7 +290,17 @@ class ReferenceCsms:
 
     # ------------------------------------------------------------------ boot (B02/B03)
     def _boot_received(self, record: StationRecord, incoming: IncomingCall) -> None:
-        """The fault csms_pending_closes_connection: once a boot is answered Pending, the CSMS hangs up."""
+        """The fault csms_pending_closes_connection: once a boot is answered Pending, the CSMS hangs up. The fault
+        csms_queries_rejected_station: once a boot is answered Rejected, the CSMS asks the station about itself."""
+        if "csms_queries_rejected_station" in self.faults and record.boot_status == "Rejected":
+            async def query() -> None:
+                await incoming.answered.wait()
+                with contextlib.suppress(Exception):
+                    await self.send(record.identity, "GetVariables", {"getVariableData": [
+                        {"component": {"name": "SecurityCtrlr"}, "variable": {"name": "SecurityProfile"}}]})
+            task = asyncio.get_running_loop().create_task(query())
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
         if "csms_pending_closes_connection" not in self.faults or record.boot_status != "Pending":
             return
 

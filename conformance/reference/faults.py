@@ -366,6 +366,9 @@ FAULTS: dict[str, Fault] = {f.name: f for f in [
           "configured to first answer Pending (or Rejected), the CSMS keeps answering every boot that way until an "
           "operator accepts the station by hand: it never leaves Pending by itself",
           ("TC_B_02_CSMS", "TC_B_31_CSMS")),
+    Fault("csms_queries_rejected_station", "csms", ("B03.FR.03",),
+          "right after answering a BootNotification with Rejected, the CSMS sends the station a GetVariablesRequest "
+          "to find out what it is", ("TC_B_30_CSMS",), without=("C-44",), settings=("pics.answers.AQ-16=false",)),
     # --- reference CSMS: WebSocket subprotocol (Part 5 erratum 5.10, TC_B_58_CSMS) ---------
     Fault("csms_selects_first_offered_subprotocol", "csms", ("Part 4 §3.1.2",),
           "the CSMS's handshake echoes the first subprotocol the station offers instead of choosing one it "
