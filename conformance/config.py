@@ -29,6 +29,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .catalog import PROFILES, load_catalog
+from .roles import Role
 from .protocol.endpoint import connection_url
 
 __all__ = [
@@ -59,7 +60,7 @@ __all__ = [
 ]
 
 ENV_PREFIX = "OCPP_CONFORMANCE_"
-ROLES = ("station", "csms")
+ROLES = tuple(role.config for role in Role)  # "station", "csms"
 #: IdTokenEnumType (OCPP 2.0.1 Part 2).
 ID_TOKEN_TYPES = ("Central", "eMAID", "ISO14443", "ISO15693", "KeyCode", "Local", "MacAddress", "NoAuthorization")
 ACTION_BACKENDS = ("reference", "prompt", "shell", "webhook")

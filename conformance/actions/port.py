@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Protocol, runtime_checkable
 
 from conformance.recording import EventLog
+from conformance.roles import Role
 
 __all__ = [
     "ACTIONS",
@@ -46,7 +47,7 @@ __all__ = [
     "validate",
 ]
 
-ROLES = ("station", "csms")
+ROLES = tuple(role.config for role in Role)  # "station", "csms"
 
 
 class ActionFailed(Exception):

@@ -25,6 +25,7 @@ import sys
 from typing import IO, Any
 
 from conformance.actions.port import ACTIONS, ActionFailed, describe
+from conformance.roles import Role
 
 NO_INPUT = "no operator input available"
 _DONE_WORDS = {"", "y", "yes", "ok", "done"}
@@ -239,8 +240,8 @@ class PromptBackend:
             fd = _fileno(self._input)
             if fd is not None and _isatty(fd):
                 self._discard_typeahead(fd)
-            role = ACTIONS[action].role if action in ACTIONS else "?"
-            sut = "Charging Station" if role == "station" else "CSMS" if role == "csms" else "SUT"
+            role = Role.parse(ACTIONS[action].role) if action in ACTIONS else None
+            sut = role.display if role else "SUT"
             bar = "=" * 72
             self._write(
                 f"\n{bar}\nOPERATOR ACTION on the {sut}: {action}\n{describe(action, params)}\n"

@@ -35,6 +35,7 @@ from importlib import resources
 from typing import Any, Final, Literal
 
 from conformance.catalog.messages import BLOCKS, CATEGORIES, MESSAGE_TABLE
+from conformance.roles import Role
 
 __all__ = [
     "BLOCKS",
@@ -54,7 +55,6 @@ __all__ = [
     "normalise_features",
 ]
 
-Role = Literal["CS", "CSMS"]
 Level = Literal["M", "C"]
 
 #: The certification profiles of Part 5, in document order.
@@ -68,8 +68,6 @@ PROFILES: Final[tuple[str, ...]] = (
     "Advanced User Interface",
     "ISO 15118 Support",
 )
-
-ROLE_NAMES: Final[dict[str, str]] = {"CS": "Charging Station", "CSMS": "CSMS"}
 
 _DATA_PACKAGE: Final = "conformance.catalog.data"
 
@@ -156,7 +154,7 @@ class TestCase:
     @property
     def role_name(self) -> str:
         """"Charging Station" or "CSMS": the system under test."""
-        return ROLE_NAMES[self.role]
+        return self.role.display
 
     @property
     def number(self) -> int:
@@ -534,7 +532,7 @@ def _test_cases(raw: list[dict[str, Any]]) -> dict[str, TestCase]:
     return {
         t["id"]: TestCase(
             id=t["id"],
-            role=t["role"],
+            role=Role.of(t["role"]),
             block=t["block"],
             title=t["title"],
             use_cases=tuple(t["use_cases"]),
@@ -552,10 +550,11 @@ def _test_cases(raw: list[dict[str, Any]]) -> dict[str, TestCase]:
     }
 
 
-def actions_handled_by(role: str) -> frozenset[str]:
-    """The actions a side receives ("CSMS" or "ChargingStation"): a CSMS gets what stations
-    initiate, and vice versa; DataTransfer goes both ways."""
-    senders = {"CSMS": ("ChargingStation", "Both"), "ChargingStation": ("CSMS", "Both")}[role]
+def actions_handled_by(role: Role | str) -> frozenset[str]:
+    """The actions a side receives (a :class:`~conformance.roles.Role` or any of its spellings, e.g.
+    "CSMS" or "ChargingStation"): a CSMS gets what stations initiate, and vice versa; DataTransfer goes
+    both ways."""
+    senders = (Role.of(role).peer.party, "Both")
     return frozenset(m.name for m in load_catalog().messages.values() if m.initiator in senders)
 
 

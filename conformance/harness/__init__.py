@@ -1,11 +1,11 @@
 """What test cases are written with: case metadata, checks, the SUT's two faces, reusable states."""
 
+from ..protocol.patterns import ABSENT as ABSENT
+from ..protocol.patterns import OneOf as OneOf
+from ..protocol.patterns import Satisfies as Satisfies
 from . import reusable_states as reusable_states
 from .case import CaseMeta as CaseMeta
 from .case import case as case
-from .checks import ABSENT as ABSENT
-from .checks import OneOf as OneOf
-from .checks import Satisfies as Satisfies
 from .sides import ChargingStationUnderTest as ChargingStationUnderTest
 from .sides import CsmsUnderTest as CsmsUnderTest
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
 
 from ..catalog import ProfileApplicability, load_catalog
+from ..roles import Role
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -26,7 +27,7 @@ _REGISTRY: dict[str, "CaseMeta"] = {}
 @dataclass(frozen=True)
 class CaseMeta:
     id: str
-    role: str  # "CS" (the SUT is a Charging Station) or "CSMS"
+    role: Role  # the SUT's role: Role.STATION ("CS") or Role.CSMS
     block: str
     title: str
     summary: str
@@ -43,12 +44,13 @@ class CaseMeta:
 
     @property
     def harness_role(self) -> str:
-        return "csms" if self.role == "CS" else "station"
+        """Config word of the role the harness plays: "csms" when the SUT is a Charging Station, else "station"."""
+        return self.role.peer.config
 
     @property
     def sut_role(self) -> str:
         """Config role: "station" when the SUT is a Charging Station, else "csms"."""
-        return "station" if self.role == "CS" else "csms"
+        return self.role.config
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "role": self.role, "block": self.block, "title": self.title, "summary": self.summary,
@@ -113,7 +115,7 @@ def _meta(case_id: str, *, title: str | None, summary: str | None, use_cases: tu
         if own is None or title is None or not use_cases:
             raise ValueError(f"{case_id} is not a Part 6 test case; cases beyond the catalog need an id "
                              f"X_<block>_<nn>_<CS|CSMS>, a title and use cases")
-        meta = CaseMeta(case_id, own.group(2), own.group(1), title, summary or title, use_cases, requirements, (),
+        meta = CaseMeta(case_id, Role(own.group(2)), own.group(1), title, summary or title, use_cases, requirements, (),
                         beyond_catalog=True)
     from ..reference.faults import FAULTS
     return CaseMeta(**{**meta.__dict__, "faults": tuple(f.name for f in FAULTS.values() if case_id in f.fails),

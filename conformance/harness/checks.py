@@ -2,87 +2,17 @@
 
 A test case states what Part 6 validates as checks; each one becomes a ``check`` event in
 the run log (name, requirements, expected, actual, passed) and a failed one ends the case
-with :class:`~conformance.outcomes.CheckFailed`.
+with :class:`~conformance.outcomes.CheckFailed`. Expected values are patterns of
+:mod:`conformance.protocol.patterns`, the language ``Connection.expect_call`` reads too.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 from ..outcomes import CheckFailed
+from ..protocol.patterns import lookup, matches
 from ..recording import EventLog
-
-
-class _Absent:
-    def __repr__(self) -> str:
-        return "<absent>"
-
-
-ABSENT = _Absent()  # expected: the field is not in the payload
-
-
-@dataclass(frozen=True)
-class OneOf:
-    """Expected: any of several values (Part 6 often allows alternatives)."""
-
-    values: tuple[Any, ...]
-
-    def __init__(self, *values: Any) -> None:
-        object.__setattr__(self, "values", values)
-
-    def __repr__(self) -> str:
-        return " or ".join(repr(v) for v in self.values)
-
-
-@dataclass(frozen=True)
-class Satisfies:
-    """Expected: a predicate holds; ``description`` says what in words."""
-
-    predicate: Callable[[Any], bool]
-    description: str
-
-    def __repr__(self) -> str:
-        return self.description
-
-    def __call__(self, value: Any) -> bool:
-        """Usable as a pattern of ``Connection.expect_call`` (its ``matches`` calls callables)."""
-        return bool(self.predicate(value))
-
-
-_MISSING = object()
-
-
-def lookup(payload: Any, path: str) -> Any:
-    """``lookup(p, "getVariableResult[0].component.name")``; returns ABSENT when missing."""
-    current = payload
-    for part in path.replace("]", "").replace("[", ".").split("."):
-        if part == "":
-            continue
-        if isinstance(current, list):
-            try:
-                current = current[int(part)]
-            except (ValueError, IndexError):
-                return ABSENT
-        elif isinstance(current, Mapping):
-            current = current.get(part, ABSENT)
-        else:
-            return ABSENT
-        if current is ABSENT:
-            return ABSENT
-    return current
-
-
-def satisfied(actual: Any, expected: Any) -> bool:
-    if isinstance(expected, OneOf):
-        return any(satisfied(actual, v) for v in expected.values)
-    if isinstance(expected, Satisfies):
-        return actual is not ABSENT and bool(expected.predicate(actual))
-    if expected is ABSENT:
-        return actual is ABSENT
-    if isinstance(expected, bool) or isinstance(actual, bool):
-        return actual is expected
-    return actual == expected
 
 
 def _recorded(exc: CheckFailed) -> CheckFailed:
@@ -105,7 +35,7 @@ class Checker:
             raise _recorded(CheckFailed(name, expected=expected, actual=actual, requirements=requirements))
 
     def equal(self, name: str, actual: Any, expected: Any, *, requirements: Sequence[str] = ()) -> None:
-        self.that(name, satisfied(actual, expected), expected=expected, actual=actual, requirements=requirements)
+        self.that(name, matches(actual, expected), expected=expected, actual=actual, requirements=requirements)
 
     def fields(self, what: str, payload: Any, expected: Mapping[str, Any], *,
                requirements: Sequence[str] = ()) -> None:
@@ -116,7 +46,7 @@ class Checker:
         failures = []
         for path, want in expected.items():
             got = lookup(payload, path)
-            ok = satisfied(got, want)
+            ok = matches(got, want)
             self.log.emit("check", name=f"{what}: {path}", passed=ok, expected=repr(want), actual=repr(got),
                           requirements=list(requirements), severity="MUST")
             if not ok:

@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 from ..outcomes import CheckFailed, SutDisconnected, SutTimeout
 from ..protocol.frames import utc_now
+from ..protocol.patterns import ABSENT, OneOf
 from ..reference import reports as reference_reports
 from ..transport.connection import IncomingCall, Response
 from . import context as _context
-from .checks import ABSENT, OneOf
 
 if TYPE_CHECKING:
     from .sides import ChargingStationUnderTest, CsmsUnderTest, HarnessStation

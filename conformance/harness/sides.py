@@ -21,11 +21,13 @@ from ..outcomes import CheckFailed, HarnessError, Inconclusive, NotApplicable, S
 from ..protocol.judge import Judgement, expected_reaction, judge_reaction
 from ..protocol.examples import build_example
 from ..protocol.frames import CallError, ErrorCode, utc_now
+from ..protocol.patterns import Satisfies
 from ..reference.device_model import DeviceModel
+from ..roles import Role
 from ..catalog import actions_handled_by
 from ..transport.client import open_station_connection
 from ..transport.connection import Connection, IncomingCall, Response
-from .checks import Checker, Satisfies
+from .checks import Checker
 from .context import RunContext
 from .reports import HarnessReports
 
@@ -551,7 +553,7 @@ class HarnessStation:
         self.connection = await open_station_connection(
             self.ctx.config.connection.csms_url or "", self.identity, password=self.password, log=self.ctx.log,
             message_timeout=self.ctx.message_timeout, connect_timeout=self.ctx.scaled(timing.connect_timeout),
-            handled_actions=actions_handled_by("ChargingStation"), default_handler=self.handle)
+            handled_actions=actions_handled_by(Role.STATION), default_handler=self.handle)
         return self.connection
 
 

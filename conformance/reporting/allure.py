@@ -27,9 +27,9 @@ Allure's status comes from allure-pytest, which reads the report our plugin has 
 PASS -> passed, FAIL -> failed, INCONCLUSIVE -> broken, ERROR -> broken, NOT APPLICABLE ->
 skipped. :func:`record_case` corrects it should allure-pytest have read the report first.
 
-The module imports nothing at import time beyond the standard library; allure is imported only
-inside :func:`record_case`, which the plugin calls only when allure-pytest's listener is
-registered (that is, with ``--alluredir``). The pure part
+The module imports nothing at import time beyond the standard library (and :mod:`conformance.roles`);
+allure is imported only inside :func:`record_case`, which the plugin calls only when allure-pytest's
+listener is registered (that is, with ``--alluredir``). The pure part
 (:func:`case_steps`, :func:`wire_log`, :func:`severity_of`, ...) needs no allure at all.
 """
 
@@ -42,6 +42,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+
+from ..roles import Role
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..harness.case import CaseMeta
@@ -59,7 +61,6 @@ STATUS_OF_VERDICT = {
 
 REQUIREMENT_LINK_TYPE = "requirement"
 
-_PARTY = {"CSMS": "CSMS", "ChargingStation": "Charging Station", "CS": "Charging Station"}
 _RESPONSES = ("CALLRESULT", "CALLERROR", "CALLRESULTERROR")
 
 
@@ -91,7 +92,7 @@ def _profile_label(p: Any) -> str:
 
 def role_name(meta: CaseMeta) -> str:
     """The SUT's role: "Charging Station" or "CSMS"."""
-    return "Charging Station" if meta.role == "CS" else "CSMS"
+    return Role.of(meta.role).display
 
 
 def labels_for(meta: CaseMeta, verdict: str) -> list[tuple[str, str]]:
@@ -175,17 +176,18 @@ class _Parties:
 
     def __init__(self, events: list[dict[str, Any]], sut_role: str) -> None:
         self.connections = {e.get("connection") for e in events if e.get("kind") == "frame" and e.get("connection")}
-        self.default_local = "CSMS" if sut_role == "CS" else "ChargingStation"
+        self.default_local = Role.of(sut_role).peer.party
 
     def _name(self, role: str, connection: Any) -> str:
-        name = _PARTY.get(role, role)
+        parsed = Role.parse(role)
+        name = parsed.display if parsed else role
         if name == "Charging Station" and len(self.connections) > 1 and connection:
             name = f"{name} {connection}"
         return name
 
     def ends(self, frame: dict[str, Any]) -> tuple[str, str]:
         local_role = frame.get("local_role") or self.default_local
-        peer_role = "ChargingStation" if local_role == "CSMS" else "CSMS"
+        peer_role = Role.STATION.party if Role.parse(local_role) is Role.CSMS else Role.CSMS.party
         local = self._name(local_role, frame.get("connection"))
         peer = self._name(peer_role, frame.get("connection"))
         return (local, peer) if frame.get("direction") == "out" else (peer, local)

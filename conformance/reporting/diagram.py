@@ -31,6 +31,7 @@ from typing import Any
 
 from ..catalog import load_catalog
 from .capping import MAX_FRAMES_SHOWN, Omitted, cap_rows
+from ..roles import Role
 from .model import NOT_FINISHED, CaseRecord
 
 WIDTH = 900
@@ -75,9 +76,10 @@ def reference_link(action: str | None, reference_href: str | None) -> str | None
 
 def lane_labels(case: CaseRecord) -> tuple[str, str]:
     """(harness label, SUT label) for the case's role."""
-    if case.role == "CS":
+    role = Role.parse(case.role)
+    if role is Role.STATION:
         return "Harness (CSMS)", "Charging Station (SUT)"
-    if case.role == "CSMS":
+    if role is Role.CSMS:
         stations = sorted({str(f["connection"]) for f in case.frames if f.get("connection")})
         if not stations:
             return "Harness (Charging Station)", "CSMS (SUT)"

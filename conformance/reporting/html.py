@@ -29,6 +29,7 @@ from typing import Any
 
 from ..catalog import PROFILES, TestCase, load_catalog
 from .capping import FULL_LOG, MAX_FRAMES_SHOWN, Omitted, cap_rows
+from ..roles import Role
 from .diagram import (
     format_relative,
     frame_problems,
@@ -46,8 +47,6 @@ SHOWN_VERDICTS = ("PASS", "FAIL", "INCONCLUSIVE", "ERROR", "NOT APPLICABLE", NOT
 #: worst first: the colour of a group of cases is that of its worst verdict
 SEVERITY = {"FAIL": 6, "ERROR": 5, NOT_FINISHED: 4, "INCONCLUSIVE": 3, "PASS": 2, "NOT APPLICABLE": 1, "SKIPPED": 0}
 NOT_PASSING = frozenset({"FAIL", "ERROR", "INCONCLUSIVE", NOT_FINISHED})
-ROLE_OF_SESSION = {"station": "CS", "csms": "CSMS"}
-SUT_NAME = {"CS": "Charging Station", "CSMS": "CSMS"}
 LEGEND = ('<figcaption class="legend"><span><i class="lg solid"></i>request (CALL)</span>'
           '<span><i class="lg dashed"></i>response (CALLRESULT / CALLERROR)</span>'
           '<span><i class="lg red"></i>CALLERROR or invalid frame</span>'
@@ -221,22 +220,30 @@ class ProfileReadiness:
         return out
 
 
+def sut_name(role: str | None) -> str:
+    """"Charging Station" / "CSMS" for any spelling of a role (:class:`~conformance.roles.Role`); anything
+    else as it is."""
+    parsed = Role.parse(role)
+    return parsed.display if parsed else (role or "")
+
+
 def run_roles(model: RunModel) -> list[str]:
     """The roles tested in the run ("CS", "CSMS"), in the order of the log."""
     roles: list[str] = []
     for session in model.sessions:
-        role = ROLE_OF_SESSION.get(session.role)
+        role = Role.parse(session.role)
         if role and role not in roles:
             roles.append(role)
     for case in model.cases.values():
-        if case.role in SUT_NAME and case.role not in roles:
-            roles.append(case.role)
+        role = Role.parse(case.role)
+        if role and role not in roles:
+            roles.append(role)
     return roles
 
 
 def _claimed_profiles(model: RunModel, role: str) -> set[str] | None:
     for session in model.sessions:
-        if ROLE_OF_SESSION.get(session.role) == role:
+        if Role.parse(session.role) == role:
             pics = (session.config or {}).get("pics")
             if isinstance(pics, dict) and isinstance(pics.get("profiles"), list):
                 return {str(p) for p in pics["profiles"]}
@@ -514,7 +521,7 @@ class _Report:
             self.w('<p class="muted">No role was tested.</p></section>\n')
             return
         for role, rows in table.items():
-            self.w(f'<h3>{_e(SUT_NAME.get(role, role))} as system under test</h3>',
+            self.w(f'<h3>{_e(sut_name(role))} as system under test</h3>',
                    '<div class="tablewrap fit"><table class="list ready"><thead><tr><th>Profile</th><th>PICS</th>'
                    '<th class="num">Mandatory<br>passed</th><th class="num">Conditional<br>passed</th>'
                    '<th class="num">Not<br>applicable</th><th class="num">Failed</th>'
@@ -571,7 +578,7 @@ class _Report:
 
     # ------------------------------------------------------------------ block x use case matrix
     def matrix(self) -> None:
-        roles = run_roles(self.model) or ["CS", "CSMS"]
+        roles = run_roles(self.model) or list(Role)
         by_block: dict[str, dict[str, list[CaseRecord]]] = {}
         for case in self.cases:
             for use_case in case.use_cases or ["\u2014"]:
@@ -637,7 +644,7 @@ class _Report:
                                 f'{"switched on in this run" if f in active else "a fault that must make it FAIL"}">'
                                 f'{_e(f)}</code>' for f in case.negative_controls) or '<span class="muted">none</span>'
             self.w(f'<tr {self._data(case)}><td>{case_link(case.id)}</td><td>{badge(case.verdict, True)}</td>'
-                   f'<td>{_e(case.title)}</td><td>{_e(SUT_NAME.get(case.role, case.role))}</td>'
+                   f'<td>{_e(case.title)}</td><td>{_e(sut_name(case.role))}</td>'
                    f'<td>{_e(case.block)}</td><td>{_e(" ".join(case.use_cases))}</td><td>{controls}</td>'
                    f'<td class="num">{_e(seconds(case.duration))}</td></tr>')
         if not self.cases:
@@ -659,9 +666,9 @@ class _Report:
         self.w('</section>\n')
 
     def session_card(self, number: int, session: Session) -> None:
-        role = ROLE_OF_SESSION.get(session.role, session.role)
-        sut = SUT_NAME.get(role, session.role or "?")
-        harness = {"CS": "CSMS", "CSMS": "Charging Station(s)"}.get(role, "peer")
+        role = Role.parse(session.role)
+        sut = role.display if role else session.role or "?"
+        harness = {Role.STATION: "CSMS", Role.CSMS: "Charging Station(s)"}.get(role, "peer")
         identity = session.sut_identity
         self.w(f'<article class="session{" negative" if session.faults else ""}">',
                f'<h3>Session {number}: {_e(sut)} under test '
@@ -722,7 +729,7 @@ class _Report:
                f'<details class="case-d"{open_attr}><summary>',
                f'{badge(case.verdict)}<span class="case-id">{_e(case.id)}</span>',
                f'<span class="case-title">{_e(case.title)}</span>',
-               f'<span class="case-meta">{_e(SUT_NAME.get(case.role, case.role))} \u00b7 block {_e(case.block)} '
+               f'<span class="case-meta">{_e(sut_name(case.role))} \u00b7 block {_e(case.block)} '
                f'\u00b7 {_e(seconds(case.duration))}</span>')
         if msg:
             self.w(f'<span class="case-msg">{_e(_clip(msg, 200))}</span>')

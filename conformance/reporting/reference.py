@@ -38,6 +38,7 @@ from typing import Any, Final
 from conformance import SPEC_EDITION, __version__
 from conformance.catalog import CATEGORIES, Message, load_catalog
 from conformance.protocol.examples import build_example
+from conformance.roles import Role
 from conformance.protocol.schemas import (
     DATE_TIME_EXAMPLE,
     IDENTIFIER_STRING_FIELDS,
@@ -64,9 +65,6 @@ __all__ = [
 #: how many common errors are shown per request / response (at most)
 MAX_COMMON_ERRORS: Final = 6
 
-_PARTY: Final[dict[str, str]] = {"ChargingStation": "Charging Station", "CSMS": "CSMS"}
-
-
 # --------------------------------------------------------------------------------------------
 # Catalog helpers
 # --------------------------------------------------------------------------------------------
@@ -81,11 +79,11 @@ def direction(message: Message, kind: str = "request") -> str:
     """Who sends ``kind`` of the message: "Charging Station → CSMS", the reverse, or "both directions"."""
     if message.initiator == "Both":
         return "both directions"
-    sender = message.initiator
-    receiver = "CSMS" if sender == "ChargingStation" else "ChargingStation"
+    sender = Role.of(message.initiator)
+    receiver = sender.peer
     if kind == "response":
         sender, receiver = receiver, sender
-    return f"{_PARTY[sender]} \u2192 {_PARTY[receiver]}"
+    return f"{sender.display} \u2192 {receiver.display}"
 
 
 def _ordered_messages() -> list[Message]:

@@ -28,6 +28,7 @@ from websockets.exceptions import ConnectionClosed
 from ..outcomes import CheckFailed, HarnessError, SutDisconnected, SutTimeout
 from ..protocol.frames import Call, CallError, CallResult, ErrorCode, Frame, FrameError, check_action, encode, \
     new_message_id, parse_frame
+from ..protocol.patterns import describe, differences, matches
 from ..protocol.rpc import OutstandingCallError, RpcState
 from ..protocol.schemas import Violation, callerror_for, get_registry
 from ..recording import EventLog
@@ -36,29 +37,10 @@ HandlerResult = dict[str, Any] | CallError
 Handler = Callable[["IncomingCall"], HandlerResult | Awaitable[HandlerResult]]
 
 
-def matches(payload: Any, pattern: Any) -> bool:
-    """Partial match: every key of a dict pattern must be present and match; a callable is
-    a predicate; lists match element-wise; anything else by equality."""
-    if callable(pattern):
-        try:
-            return bool(pattern(payload))
-        except Exception:
-            return False
-    if isinstance(pattern, Mapping):
-        return isinstance(payload, Mapping) and all(k in payload and matches(payload[k], v)
-                                                    for k, v in pattern.items())
-    if isinstance(pattern, (list, tuple)):
-        return (isinstance(payload, list) and len(payload) == len(pattern)
-                and all(matches(p, q) for p, q in zip(payload, pattern)))
-    if isinstance(pattern, bool) or isinstance(payload, bool):
-        return payload is pattern
-    return payload == pattern
-
-
 def describe_pattern(action: str, pattern: Mapping[str, Any]) -> str:
     if not pattern:
         return action
-    fields = ", ".join(f"{k}={'<predicate>' if callable(v) else repr(v)}" for k, v in pattern.items())
+    fields = ", ".join(f"{k}={describe(v)}" for k, v in pattern.items())
     return f"{action}({fields})"
 
 
@@ -472,6 +454,24 @@ class Connection:
                     return incoming
         return None
 
+    def _closest(self, alternatives: list[tuple[str, Mapping[str, Any]]], since: int) -> str:
+        """The unclaimed CALL of an expected action that came closest to its pattern (fewest differences),
+        and how it differed; "" when none of the expected actions arrived."""
+        best: tuple[IncomingCall, list] | None = None
+        for incoming in self.mailbox[since:]:
+            if incoming.claimed:
+                continue
+            for action, pattern in alternatives:
+                if incoming.action == action:
+                    found = differences(incoming.payload, dict(pattern))
+                    if best is None or len(found) < len(best[1]):
+                        best = (incoming, found)
+        if best is None:
+            return ""
+        incoming, found = best
+        return (f"; closest: {incoming.action} (message {incoming.message_id}), differing in "
+                + "; ".join(str(d) for d in found))
+
     async def expect_call(self, action: str, *, timeout: float | None = None, since: int = 0,
                           requirements: tuple[str, ...] = (), **pattern: Any) -> IncomingCall:
         """Wait for the peer's ``action`` CALL whose payload matches ``pattern`` partially.
@@ -506,7 +506,8 @@ class Connection:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise SutTimeout(f"the SUT sends {what} within {timeout:g}s", expected=what,
-                                     actual=f"not received; received meanwhile: {self.summary_since(since)}",
+                                     actual=f"not received; received meanwhile: {self.summary_since(since)}"
+                                            f"{self._closest(alternatives, since)}",
                                      requirements=requirements)
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(remaining):

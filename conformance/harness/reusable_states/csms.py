@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any, AsyncIterator
 
 from ...protocol.frames import utc_now
+from ...protocol.patterns import ABSENT
 from ...transport.connection import Connection, IncomingCall, Response
-from ..checks import ABSENT
 from ..sides import CsmsUnderTest
 from .common import AvailabilityRestore, availability_scope, scope_connectors, transaction_duration
 

@@ -15,8 +15,9 @@ from typing import Any, AsyncIterator
 
 from ...outcomes import CheckFailed, Inconclusive, SutDisconnected, SutTimeout
 from ...protocol.frames import utc_now
+from ...protocol.patterns import ABSENT, OneOf, Satisfies
+from ...protocol.variables import TX_START_POINT, TX_STOP_POINT
 from ...transport.connection import Connection, IncomingCall, Response
-from ..checks import ABSENT, OneOf, Satisfies
 from ..sides import ChargingStationUnderTest
 from .common import AvailabilityRestore, availability_scope, scope_connectors, transaction_duration
 
@@ -144,9 +145,6 @@ async def booted(sut: ChargingStationUnderTest, *, via: str = "power_cycle", sec
     return Boot(conn, boot, reports, event)
 
 
-TX_START_POINT = {"component": {"name": "TxCtrlr"}, "variable": {"name": "TxStartPoint"}}
-
-
 async def _tx_points(sut: ChargingStationUnderTest, variable: dict) -> list[str]:
     """The members of a TxCtrlr start/stop point list; [] when it cannot be read (noted)."""
     value = await sut.read_variable(variable, note_unreadable=True)
@@ -218,7 +216,6 @@ async def ev_unplugged_afterwards(sut: ChargingStationUnderTest, evse: int, conn
                 sut.note(f"could not unplug the EV from EVSE {evse} connector {connector}: {exc}")
 
 
-
 async def change_availability(sut: ChargingStationUnderTest, operational: str, *, evse: int | None = None,
                               connector: int | None = None, status: object = "Accepted",
                               requirements: tuple[str, ...]) -> Response:
@@ -243,7 +240,6 @@ async def unavailable(sut: ChargingStationUnderTest, *, evse: int | None = None,
     return await expect_availability_reports(
         sut, conn, {k: "Unavailable" for k in scope_connectors(sut, evse, connector)},
         requirements=report_requirements, what="every connector of the scope is reported Unavailable", since=mark)
-
 
 
 @contextlib.asynccontextmanager
@@ -281,10 +277,7 @@ async def availability_restored(sut: ChargingStationUnderTest) -> AsyncIterator[
                          f"{exc}")
 
 
-
 # --------------------------------------------------------------------------- station-side transactions (Part 6 §2)
-
-TX_STOP_POINT = {"component": {"name": "TxCtrlr"}, "variable": {"name": "TxStopPoint"}}
 
 
 async def tx_stop_points(sut: ChargingStationUnderTest) -> list[str]:
@@ -377,10 +370,11 @@ async def authorized(sut: ChargingStationUnderTest, evse: int, connector: int, *
     contains Authorized or the transaction already started (``tx`` from EVConnectedPreSession with
     TxStartPoint EVConnected); otherwise Part 6 does not require it here (with PowerPathClosed and the EV
     plugged in, the transaction may start now, E01.FR.05: :func:`energy_transfer_started` takes that event).
-    ParkingBayOccupied, optional in Part 6, is skipped. Returns ``tx`` (a new :class:`Transaction` when None), marked authorized; inside
-    :func:`transactions_ended_afterwards` a new one is registered for the restore. ``require_tx=False`` (a plug
-    that cannot lock, TC_G_20_CS: G05's postcondition is "transaction is not started"): step 3 is not required;
-    a TransactionEventRequest sent first instead of an AuthorizeRequest is recorded, not judged."""
+    ParkingBayOccupied, optional in Part 6, is skipped. Returns ``tx`` (a new :class:`Transaction` when None),
+    marked authorized; inside :func:`transactions_ended_afterwards` a new one is registered for the restore.
+    ``require_tx=False`` (a plug that cannot lock, TC_G_20_CS: G05's postcondition is "transaction is not
+    started"): step 3 is not required; a TransactionEventRequest sent first instead of an AuthorizeRequest is
+    recorded, not judged."""
     conn = sut.connection
     if tx is None:
         tx = Transaction(evse, connector, start_points=await tx_start_points(sut),
@@ -651,9 +645,9 @@ async def transactions_ended_afterwards(sut: ChargingStationUnderTest) -> AsyncI
     in the yielded list (the helpers :func:`authorized` / :func:`energy_transfer_started` add the ones they
     create inside the block; a case may add its own) that is still running, authorized or plugged in at the
     end (a case that waited for a transaction's Ended event itself, e.g. after a reset, records it with
-    :meth:`Transaction.record`) is stopped (the idToken presented again), the EV unplugged and the transaction's Ended event awaited
-    (after ``drive_out`` when TxStopPoint has ParkingBayOccupancy), even when the case failed, so the
-    connector is free for the next case. Nothing is judged; a failed restore is noted, never the case's
+    :meth:`Transaction.record`) is stopped (the idToken presented again), the EV unplugged and the
+    transaction's Ended event awaited (after ``drive_out`` when TxStopPoint has ParkingBayOccupancy), even
+    when the case failed, so the connector is free for the next case. Nothing is judged; a failed restore is noted, never the case's
     outcome. Availability a case changed is :func:`availability_restored`'s job (enter that one first)."""
     previous = _tx_registry(sut)
     transactions: list[Transaction] = []
@@ -671,8 +665,6 @@ async def transactions_ended_afterwards(sut: ChargingStationUnderTest) -> AsyncI
                          f"EV unplugged")
             except Exception as exc:  # action failures, timeouts, disconnects: never the case's outcome
                 sut.note(f"could not end transaction {tx.transaction_id or '(not started)'} on EVSE {tx.evse}: {exc}")
-
-
 
 
 # --------------------------------------------------------------------------- boot states (B02/B03)
@@ -830,11 +822,10 @@ async def expect_boot_retry(sut: ChargingStationUnderTest, answers: BootAnswers,
     return conn, retry
 
 
-
 __all__ = ["authorized", "AVAILABILITY_REPORTS", "availability_restored", "availability_scope", "AvailabilityRestore",
            "Boot", "boot_answered", "BOOT_REASONS", "BOOT_TIMER_GRANULARITY", "BootAnswer", "BootAnswers", "booted",
            "change_availability", "energy_transfer_started", "ev_connected_post_session", "ev_connected_pre_session",
            "ev_connected_transaction", "ev_disconnected", "ev_unplugged_afterwards", "EvConnected",
            "expect_availability_reports", "expect_boot_retry", "expect_connector_reports", "parking_bay_unoccupied",
-           "scope_connectors", "stop_authorized", "Transaction", "transactions_ended_afterwards", "TX_START_POINT",
-           "tx_start_points", "TX_STOP_POINT", "tx_stop_points", "unavailable"]
+           "scope_connectors", "stop_authorized", "Transaction", "transactions_ended_afterwards",
+           "tx_start_points", "tx_stop_points", "unavailable"]

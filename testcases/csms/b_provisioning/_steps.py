@@ -12,6 +12,8 @@ from conformance.harness.reports import check_csms_answers_report
 from conformance.harness.reusable_states import csms as states
 from conformance.outcomes import SutDisconnected, SutTimeout
 from conformance.protocol.frames import utc_now
+from conformance.protocol.variables import AUTHORIZE_REMOTE_START, component_variable, evse_availability_state
+from conformance.roles import Role
 from conformance.transport.connection import IncomingCall
 
 
@@ -21,7 +23,7 @@ async def boot_pending_interval(csms: CsmsUnderTest, interval: float) -> list[In
     the harness station answers; the connection must stay open (B02.FR.06). Returns the CSMS's requests."""
     conn = csms.connection
     requests: list[IncomingCall] = []
-    alternatives = [(action, {}) for action in sorted(actions_handled_by("ChargingStation"))]
+    alternatives = [(action, {}) for action in sorted(actions_handled_by(Role.STATION))]
     csms.ctx.log.emit("wait", reason="the interval of the Pending BootNotificationResponse", seconds=interval)
     deadline = time.monotonic() + interval
     while (remaining := deadline - time.monotonic()) > 0:
@@ -43,7 +45,7 @@ def boot_interval_of(csms: CsmsUnderTest, response_payload: dict) -> float:
     return interval if interval > 0 else csms.config.timing.heartbeat_interval
 
 
-REPORT_EVSE1_AVAILABILITY = {"component": {"name": "EVSE", "evse": {"id": 1}}, "variable": {"name": "AvailabilityState"}}
+REPORT_EVSE1_AVAILABILITY = evse_availability_state(1)
 REPORT_REQUEST_ID = Satisfies(lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0,
                               "an integer >= 0")
 
@@ -84,18 +86,18 @@ async def report_csms_custom(csms: CsmsUnderTest, criterion: str, step: int) -> 
 
 
 def report_items_per_message(instance: str) -> dict[str, Any]:
-    return {"component": {"name": "DeviceDataCtrlr"}, "variable": {"name": "ItemsPerMessage", "instance": instance}}
+    return component_variable("DeviceDataCtrlr", "ItemsPerMessage", instance=instance)
 
 
 def report_bytes_per_message(instance: str) -> dict[str, Any]:
-    return {"component": {"name": "DeviceDataCtrlr"}, "variable": {"name": "BytesPerMessage", "instance": instance}}
+    return component_variable("DeviceDataCtrlr", "BytesPerMessage", instance=instance)
 
 
 REPORT_LIMIT = 4  # Part 6 TC_B_08_CSMS configuration state
 REPORT_FIVE_VARIABLES = (
     report_items_per_message("GetReport"), report_items_per_message("GetVariables"),
     report_bytes_per_message("GetReport"), report_bytes_per_message("GetVariables"),
-    {"component": {"name": "AuthCtrlr"}, "variable": {"name": "AuthorizeRemoteStart"}},
+    AUTHORIZE_REMOTE_START,
 )
 
 

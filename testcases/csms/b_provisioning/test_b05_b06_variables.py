@@ -10,6 +10,7 @@ from conformance.harness import ABSENT, CsmsUnderTest, OneOf, case
 from conformance.harness.reports import entry_name
 from conformance.harness.reusable_states import csms as states
 from conformance.outcomes import CheckFailed, Inconclusive, SutTimeout
+from conformance.protocol.variables import AUTHORIZE_REMOTE_START, OFFLINE_THRESHOLD
 
 from ._steps import REPORT_FIVE_VARIABLES, REPORT_LIMIT, report_items_per_message, report_variable_key
 
@@ -26,7 +27,7 @@ async def test_tc_b_06_csms(csms: CsmsUnderTest) -> None:
     - not checked: the post-scenario "manually validate that the CSMS has correctly read the variable" (no
       operator verification action yet)."""
     await states.booted(csms)
-    wanted = {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "OfflineThreshold"}}
+    wanted = OFFLINE_THRESHOLD
     await csms.actions.do("csms_send", station=csms.identity, request="GetVariables",
                           payload={"getVariableData": [wanted]})
     request = await csms.expect_call("GetVariables")
@@ -41,10 +42,6 @@ async def test_tc_b_06_csms(csms: CsmsUnderTest) -> None:
     csms.check.fields("GetVariablesRequest getVariableData entry", matching[0], {
         "attributeType": OneOf(ABSENT, "Actual", "Target", "MinSet", "MaxSet")},
         requirements=("Part 6 TC_B_06_CSMS tool validation step 1",))
-
-
-OFFLINE_THRESHOLD = {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "OfflineThreshold"}}
-AUTHORIZE_REMOTE_START = {"component": {"name": "AuthCtrlr"}, "variable": {"name": "AuthorizeRemoteStart"}}
 
 
 def _entry_for(csms: CsmsUnderTest, what: str, items: list[dict], wanted: dict,

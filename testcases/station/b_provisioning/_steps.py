@@ -15,11 +15,10 @@ from conformance.harness.reports import (B07_PARTS, B08_PARTS, Report, check_rep
                                          new_request_id, request_report)
 from conformance.harness.reusable_states import station as states
 from conformance.outcomes import CheckFailed, Inconclusive, SutTimeout
+from conformance.protocol.variables import (OFFLINE_THRESHOLD, RETRY_BACK_OFF_RANDOM_RANGE, RETRY_BACK_OFF_WAIT_MINIMUM,
+                                            evse_availability_state)
 from conformance.transport.connection import Connection, IncomingCall, Response
 from conformance.transport.server import Handshake
-
-
-BOOT_OFFLINE_THRESHOLD = {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "OfflineThreshold"}}
 
 
 def boot_interval(station: ChargingStationUnderTest) -> int:
@@ -52,16 +51,6 @@ async def boot_notify_reports(station: ChargingStationUnderTest, conn: Connectio
 
 
 # --------------------------------------------------------------------------- offline (B04), reconnection (Part 4 §5.3)
-def boot_comm(name: str) -> dict:
-    return {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": name}}
-
-
-BOOT_WAIT_MINIMUM = boot_comm("RetryBackOffWaitMinimum")
-BOOT_RANDOM_RANGE = boot_comm("RetryBackOffRandomRange")
-BOOT_REPEAT_TIMES = boot_comm("RetryBackOffRepeatTimes")
-BOOT_CONNECTION_ATTEMPTS = boot_comm("NetworkProfileConnectionAttempts")
-
-
 async def boot_next_handshake(station: ChargingStationUnderTest, after: int, timeout: float) -> Handshake:
     """The station's connection attempt number ``after`` (0-based, counted over the run), accepted or not."""
     server = station.server
@@ -84,30 +73,38 @@ def boot_attempts(station: ChargingStationUnderTest) -> int:
     return sum(1 for h in station.server.handshakes if h.identity == station.identity)
 
 
-async def boot_offline_status_change(station: ChargingStationUnderTest, wait_minimum: int
-                                      ) -> tuple[Connection, float, tuple[int, int]]:
-    """Part 6 TC_B_51/52_CS main steps 1-3: the station goes offline (action ``go_offline``; the harness also
-    closes its side of the connection and refuses reconnection attempts meanwhile), an EV is plugged into the
-    first configured connector while it is offline, then the network comes back (``go_online``) and the station
-    reconnects by its back-off. Returns the new connection, the offline period as the harness saw it (its close
-    to the accepted reconnection attempt) and the connector. The caller has configured threshold and back-off."""
+@contextlib.asynccontextmanager
+async def boot_offline_status_change(station: ChargingStationUnderTest, threshold: int, wait_minimum: int
+                                     ) -> AsyncIterator[tuple[Connection, float, tuple[int, int]]]:
+    """Part 6 TC_B_51/52_CS main steps 1-3, with OfflineThreshold ``threshold`` and RetryBackOffWaitMinimum
+    ``wait_minimum`` (RetryBackOffRandomRange 0) configured for the case: the station goes offline (action
+    ``go_offline``; the harness also closes its side of the connection and refuses reconnection attempts
+    meanwhile), an EV is plugged into the first configured connector while it is offline, then the network
+    comes back (``go_online``) and the station reconnects by its back-off. Yields the new connection, the
+    offline period as the harness saw it (its close to the accepted reconnection attempt) and the connector;
+    afterwards the EV is unplugged and the variables are restored, even when the case failed."""
     evse, connector = station.connectors[0]
-    conn = station.connection
-    count = station.connection_count()
-    station.server.refusing.add(station.identity)
-    try:
-        await station.actions.do("go_offline")
-        lost = time.monotonic()
-        await conn.close(1000, "connection closed by the harness (test): offline period")
-        await station.actions.do("plug_in", evse=evse, connector=connector)
-    finally:
-        station.server.refusing.discard(station.identity)
-        await station.actions.do("go_online")
-    station.protocol_wait(max(0.0, lost + wait_minimum - time.monotonic()),
-                          "RetryBackOffWaitMinimum, set around OfflineThreshold, before the station reconnects")
-    new = await station.wait_for_connection(after=count)
-    attempt = [h for h in station.server.handshakes if h.identity == station.identity][-1]
-    return new, attempt.mono - lost, (evse, connector)
+    async with station.configured(OFFLINE_THRESHOLD, str(threshold)), \
+            station.configured(RETRY_BACK_OFF_WAIT_MINIMUM, str(wait_minimum)), \
+            station.configured(RETRY_BACK_OFF_RANDOM_RANGE, "0"), \
+            states.ev_unplugged_afterwards(station, evse, connector) as unplug:
+        unplug.pending.append((evse, connector))
+        conn = station.connection
+        count = station.connection_count()
+        station.server.refusing.add(station.identity)
+        try:
+            await station.actions.do("go_offline")
+            lost = time.monotonic()
+            await conn.close(1000, "connection closed by the harness (test): offline period")
+            await station.actions.do("plug_in", evse=evse, connector=connector)
+        finally:
+            station.server.refusing.discard(station.identity)
+            await station.actions.do("go_online")
+        station.protocol_wait(max(0.0, lost + wait_minimum - time.monotonic()),
+                              "RetryBackOffWaitMinimum, set around OfflineThreshold, before the station reconnects")
+        new = await station.wait_for_connection(after=count)
+        attempt = [h for h in station.server.handshakes if h.identity == station.identity][-1]
+        yield new, attempt.mono - lost, (evse, connector)
 
 
 # Part 2 "Referenced Components and Variables": the required controller variables of the functional blocks
@@ -176,7 +173,7 @@ REPORT_REQUIRED_WRITABLE = (
     ("SampledDataCtrlr", "TxUpdatedInterval", None),
 )
 REPORT_AVAILABILITY_STATES = {"Available", "Occupied", "Reserved", "Unavailable", "Faulted"}
-REPORT_EVSE1_AVAILABILITY = {"component": {"name": "EVSE", "evse": {"id": 1}}, "variable": {"name": "AvailabilityState"}}
+REPORT_EVSE1_AVAILABILITY = evse_availability_state(1)
 
 
 def report_key(component: str, variable: str, instance: str | None = None, evse: int | None = None,
@@ -287,9 +284,6 @@ def report_value_allowed(entry: dict[str, Any], value: str) -> bool:
     if characteristics.get("dataType") == "OptionList":
         return value in allowed
     return value == "" or all(member.strip() in allowed for member in value.split(","))
-
-
-REPORT_ITEMS_PER_MESSAGE = {"component": {"name": "DeviceDataCtrlr"}, "variable": {"name": "ItemsPerMessage"}}
 
 
 def reset_configured_connector(station: ChargingStationUnderTest) -> tuple[int, int]:

@@ -11,10 +11,12 @@ import time
 from conformance.harness import ChargingStationUnderTest, OneOf, Satisfies, case
 from conformance.harness.reusable_states import station as states
 from conformance.outcomes import Inconclusive, SutDisconnected, SutTimeout
+from conformance.protocol.variables import (NETWORK_PROFILE_CONNECTION_ATTEMPTS, OFFLINE_THRESHOLD,
+                                            RETRY_BACK_OFF_RANDOM_RANGE, RETRY_BACK_OFF_REPEAT_TIMES,
+                                            RETRY_BACK_OFF_WAIT_MINIMUM)
 
-from ._steps import (BOOT_CONNECTION_ATTEMPTS, BOOT_OFFLINE_THRESHOLD, BOOT_RANDOM_RANGE, BOOT_REPEAT_TIMES,
-                     BOOT_WAIT_MINIMUM, boot_answer_sent, boot_attempts, boot_interval, boot_next_handshake,
-                     boot_notify_reports, boot_offline_status_change, boot_restart)
+from ._steps import (boot_answer_sent, boot_attempts, boot_interval, boot_next_handshake, boot_notify_reports,
+                     boot_offline_status_change, boot_restart)
 
 
 @case
@@ -35,7 +37,7 @@ async def test_tc_b_02_cs(station: ChargingStationUnderTest) -> None:
     keeps the connection open and sends nothing else; a TriggerMessage BootNotification makes it boot at once
     (reason Triggered). Once accepted it reports every connector and rejects a further BootNotification trigger."""
     interval = boot_interval(station)
-    async with station.restoring(BOOT_OFFLINE_THRESHOLD), \
+    async with station.restoring(OFFLINE_THRESHOLD), \
             states.boot_answered(station, "Pending", interval) as answers:
         count = station.connection_count() + 1
         conn, first = await boot_restart(station)
@@ -44,10 +46,10 @@ async def test_tc_b_02_cs(station: ChargingStationUnderTest) -> None:
                                        early=("B02.FR.04",), late=("B02.FR.08",),
                                        quiet_requirements=("B02.FR.02",), open_requirements=("B02.FR.06",))
         set_response = await conn.call("SetVariables", {"setVariableData": [
-            dict(BOOT_OFFLINE_THRESHOLD, attributeValue="300")]})
+            dict(OFFLINE_THRESHOLD, attributeValue="300")]})
         station.check.fields("SetVariablesResponse (while Pending)", set_response.payload,
                              {"setVariableResult[0].attributeStatus": "Accepted"}, requirements=("B02.FR.01",))
-        get_response = await conn.call("GetVariables", {"getVariableData": [BOOT_OFFLINE_THRESHOLD]})
+        get_response = await conn.call("GetVariables", {"getVariableData": [OFFLINE_THRESHOLD]})
         station.check.fields("GetVariablesResponse (while Pending)", get_response.payload,
                              {"getVariableResult[0].attributeStatus": "Accepted"}, requirements=("B02.FR.01",))
         request_id = station.ctx.ids.next("requestId")  # <Generated requestId>
@@ -154,11 +156,7 @@ async def test_tc_b_51_cs(station: ChargingStationUnderTest) -> None:
     one, Available for the others)."""
     threshold = 1
     wait_minimum = threshold + 2  # Part 6: the first reconnect attempt comes after the threshold
-    async with station.configured(BOOT_OFFLINE_THRESHOLD, str(threshold)), \
-            station.configured(BOOT_WAIT_MINIMUM, str(wait_minimum)), station.configured(BOOT_RANDOM_RANGE, "0"), \
-            states.ev_unplugged_afterwards(station, *station.connectors[0]) as unplug:
-        unplug.pending.append(station.connectors[0])
-        conn, offline, plugged = await boot_offline_status_change(station, wait_minimum)
+    async with boot_offline_status_change(station, threshold, wait_minimum) as (conn, offline, plugged):
         if offline <= threshold:
             raise Inconclusive(f"the offline period ({offline:.3f}s) did not exceed OfflineThreshold ({threshold}s)")
         station.note(f"offline for {offline:.3f}s (OfflineThreshold {threshold}s)")
@@ -175,11 +173,7 @@ async def test_tc_b_52_cs(station: ChargingStationUnderTest) -> None:
     other connector."""
     threshold = 4
     wait_minimum = threshold - 2  # Part 6: the first reconnect attempt comes before the threshold
-    async with station.configured(BOOT_OFFLINE_THRESHOLD, str(threshold)), \
-            station.configured(BOOT_WAIT_MINIMUM, str(wait_minimum)), station.configured(BOOT_RANDOM_RANGE, "0"), \
-            states.ev_unplugged_afterwards(station, *station.connectors[0]) as unplug:
-        unplug.pending.append(station.connectors[0])
-        conn, offline, plugged = await boot_offline_status_change(station, wait_minimum)
+    async with boot_offline_status_change(station, threshold, wait_minimum) as (conn, offline, plugged):
         if offline >= threshold:
             raise Inconclusive(f"the offline period ({offline:.3f}s) was not shorter than OfflineThreshold "
                                f"({threshold}s)")
@@ -214,8 +208,10 @@ async def test_tc_b_57_cs(station: ChargingStationUnderTest) -> None:
     wait_minimum = 1
     timeout = station.ctx.scaled(station.config.timing.connect_timeout)
     server = station.server
-    async with station.configured(BOOT_CONNECTION_ATTEMPTS, "3"), station.configured(BOOT_REPEAT_TIMES, "2"), \
-            station.configured(BOOT_RANDOM_RANGE, "0"), station.configured(BOOT_WAIT_MINIMUM, str(wait_minimum)):
+    async with station.configured(NETWORK_PROFILE_CONNECTION_ATTEMPTS, "3"), \
+            station.configured(RETRY_BACK_OFF_REPEAT_TIMES, "2"), \
+            station.configured(RETRY_BACK_OFF_RANDOM_RANGE, "0"), \
+            station.configured(RETRY_BACK_OFF_WAIT_MINIMUM, str(wait_minimum)):
         try:
             # Steps 1-3: closed by the harness, reconnected after the back-off.
             attempts, count = boot_attempts(station), station.connection_count()

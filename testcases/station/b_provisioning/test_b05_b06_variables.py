@@ -9,9 +9,9 @@ import re
 from datetime import UTC, datetime
 
 from conformance.harness import ABSENT, ChargingStationUnderTest, OneOf, case
-
-
-OFFLINE_THRESHOLD = {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "OfflineThreshold"}}
+from conformance.protocol.variables import (AUTHORIZE_REMOTE_START, LIMIT_CHANGE_SIGNIFICANCE, LOCAL_AUTHORIZE_OFFLINE,
+                                            MESSAGE_TIMEOUT_DEFAULT, NEXT_TIME_OFFSET_TRANSITION_DATE_TIME,
+                                            OFFLINE_THRESHOLD)
 
 
 @case
@@ -31,11 +31,6 @@ async def test_tc_b_06_cs(station: ChargingStationUnderTest) -> None:
             "attributeValue": "300",
             "attributeStatusInfo.reasonCode": OneOf(ABSENT, "NoError"),
         }, requirements=("B06.FR.02", "B06.FR.03", "B06.FR.04", "B06.FR.10"))
-
-
-LOCAL_AUTHORIZE_OFFLINE = {"component": {"name": "AuthCtrlr"}, "variable": {"name": "LocalAuthorizeOffline"}}
-MESSAGE_TIMEOUT_DEFAULT = {"component": {"name": "OCPPCommCtrlr"},
-                           "variable": {"name": "MessageTimeout", "instance": "Default"}}
 
 
 def _result_for(station: ChargingStationUnderTest, what: str, results: list[dict], wanted: dict,
@@ -246,10 +241,9 @@ def _well_formed(data_type: str, value: str) -> bool:
 # others are tested when the station knows them.
 B_11_VARIABLES = (
     (OFFLINE_THRESHOLD, "integer", True),
-    ({"component": {"name": "SmartChargingCtrlr"}, "variable": {"name": "LimitChangeSignificance"}}, "decimal", False),
-    ({"component": {"name": "AuthCtrlr"}, "variable": {"name": "AuthorizeRemoteStart"}}, "boolean", False),
-    ({"component": {"name": "ClockCtrlr"}, "variable": {"name": "NextTimeOffsetTransitionDateTime"}}, "dateTime",
-     False),
+    (LIMIT_CHANGE_SIGNIFICANCE, "decimal", False),
+    (AUTHORIZE_REMOTE_START, "boolean", False),
+    (NEXT_TIME_OFFSET_TRANSITION_DATE_TIME, "dateTime", False),
 )
 
 

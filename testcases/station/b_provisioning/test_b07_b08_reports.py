@@ -10,10 +10,11 @@ from conformance.harness import ABSENT, ChargingStationUnderTest, OneOf, case
 from conformance.harness.reports import (B08_PARTS, LIST_TYPES, check_report_entries, collect_report, entry_name,
                                          new_request_id, request_report)
 from conformance.outcomes import Inconclusive, NotApplicable
+from conformance.protocol.variables import ITEMS_PER_MESSAGE, component_variable
 
-from ._steps import (REPORT_EVSE1_AVAILABILITY, REPORT_ITEMS_PER_MESSAGE, REPORT_REQUIRED_WRITABLE, report_actual,
-                     report_base, report_check_evse1_availability, report_check_required, report_component_key,
-                     report_custom, report_entry_key, report_key, report_value_allowed)
+from ._steps import (REPORT_EVSE1_AVAILABILITY, REPORT_REQUIRED_WRITABLE, report_actual, report_base,
+                     report_check_evse1_availability, report_check_required, report_component_key, report_custom,
+                     report_entry_key, report_key, report_value_allowed)
 
 
 @case
@@ -220,7 +221,7 @@ async def test_tc_b_53_cs(station: ChargingStationUnderTest) -> None:
 async def test_tc_b_54_cs(station: ChargingStationUnderTest) -> None:
     """Get Custom Report, component/variable without instance: asked for DeviceDataCtrlr.ItemsPerMessage,
     the station reports every instance of it (GetReport and GetVariables among them), nothing else."""
-    report = await report_custom(station, {"componentVariable": [REPORT_ITEMS_PER_MESSAGE]},
+    report = await report_custom(station, {"componentVariable": [ITEMS_PER_MESSAGE]},
                                  requirements=("B08.FR.21",))
     entries = report.entries
     for entry in entries:
@@ -236,7 +237,7 @@ async def test_tc_b_54_cs(station: ChargingStationUnderTest) -> None:
 async def test_tc_b_55_cs(station: ChargingStationUnderTest) -> None:
     """Get Custom Report, component/variable/instance: asked for DeviceDataCtrlr.ItemsPerMessage[GetReport],
     the station reports that instance only."""
-    wanted = {"component": {"name": "DeviceDataCtrlr"}, "variable": {"name": "ItemsPerMessage", "instance": "GetReport"}}
+    wanted = component_variable("DeviceDataCtrlr", "ItemsPerMessage", instance="GetReport")
     report = await report_custom(station, {"componentVariable": [wanted]}, requirements=("B08.FR.11",))
     station.check.that("the report has an entry", bool(report.entries), expected="ItemsPerMessage[GetReport]",
                        actual="no reportData", requirements=("B08.FR.11",))

@@ -29,18 +29,14 @@ from cryptography.x509 import ocsp
 from conformance.harness import ChargingStationUnderTest, OneOf, case
 from conformance.harness.reusable_states import station as states
 from conformance.outcomes import CheckFailed, Inconclusive, NotApplicable
+from conformance.protocol.variables import (ACTIVE_NETWORK_PROFILE, NETWORK_CONFIGURATION_PRIORITY,
+                                            NETWORK_PROFILE_CONNECTION_ATTEMPTS, RETRY_BACK_OFF_RANDOM_RANGE,
+                                            RETRY_BACK_OFF_REPEAT_TIMES, RETRY_BACK_OFF_WAIT_MINIMUM)
 from conformance.transport.connection import Connection
 from conformance.transport.server import CsmsServer, Handshake
 from conformance.transport.tls import Credential, cross_sign, issue_server, make_root, server_context
 
 
-_NETWORK_CTRLR = "OCPPCommCtrlr"
-_NETWORK_PRIORITY = {"component": {"name": _NETWORK_CTRLR}, "variable": {"name": "NetworkConfigurationPriority"}}
-_NETWORK_ACTIVE = {"component": {"name": _NETWORK_CTRLR}, "variable": {"name": "ActiveNetworkProfile"}}
-_NETWORK_ATTEMPTS = {"component": {"name": _NETWORK_CTRLR}, "variable": {"name": "NetworkProfileConnectionAttempts"}}
-_NETWORK_BACKOFF_REPEAT = {"component": {"name": _NETWORK_CTRLR}, "variable": {"name": "RetryBackOffRepeatTimes"}}
-_NETWORK_BACKOFF_RANDOM = {"component": {"name": _NETWORK_CTRLR}, "variable": {"name": "RetryBackOffRandomRange"}}
-_NETWORK_BACKOFF_MINIMUM = {"component": {"name": _NETWORK_CTRLR}, "variable": {"name": "RetryBackOffWaitMinimum"}}
 # <Configured configurationSlot> and <Configured configurationSlot2>: the harness configuration has no keys for
 # them yet, so the first two slots are used.
 _NETWORK_SLOTS = (1, 2)
@@ -100,10 +96,11 @@ async def _network_migration(station: ChargingStationUnderTest, *, ssl_context: 
     (a certificate of another CSMS root). ``restore_trust``: run on the station's connection when bringing it back,
     before it is reset (makes it trust the original endpoint's certificate again)."""
     conn = station.connection
-    priority = await station.read_variable(_NETWORK_PRIORITY, connection=conn)
+    priority = await station.read_variable(NETWORK_CONFIGURATION_PRIORITY, connection=conn)
     if not priority:
         raise Inconclusive("OCPPCommCtrlr.NetworkConfigurationPriority cannot be read, so the slot in use is unknown")
-    active = await station.read_variable(_NETWORK_ACTIVE, connection=conn)  # required since errata 2025-09 §2.57
+    # required since errata 2025-09 §2.57
+    active = await station.read_variable(ACTIVE_NETWORK_PROFILE, connection=conn)
     in_use = active.strip() if active and active.strip().isdigit() else priority.split(",")[0].strip()
     if not in_use.isdigit():
         raise Inconclusive(f"the slot in use cannot be told from ActiveNetworkProfile {active!r} or "
@@ -139,7 +136,7 @@ async def _network_restore(station: ChargingStationUnderTest, migration: _Networ
     if on_second is not None and on_second.is_open:
         if restore_trust is not None:
             await restore_trust(on_second)
-        result = await _network_write(on_second, _NETWORK_PRIORITY, migration.priority)
+        result = await _network_write(on_second, NETWORK_CONFIGURATION_PRIORITY, migration.priority)
         station.note(f"restored NetworkConfigurationPriority = {migration.priority!r}: "
                      f"{result.get('attributeStatus')}")
         migration.second.refusing.add(identity)  # whatever it does, the station ends up on the original endpoint
@@ -150,7 +147,7 @@ async def _network_restore(station: ChargingStationUnderTest, migration: _Networ
     await station.ensure_ready()  # after a reset in the case: waits for its boot on the original endpoint
     if restore_trust is not None:
         await restore_trust(station.connection)
-    result = await _network_write(station.connection, _NETWORK_PRIORITY, migration.priority)
+    result = await _network_write(station.connection, NETWORK_CONFIGURATION_PRIORITY, migration.priority)
     station.note(f"restored NetworkConfigurationPriority = {migration.priority!r}: {result.get('attributeStatus')}")
 
 
@@ -164,7 +161,7 @@ async def _network_prepare(station: ChargingStationUnderTest, migration: _Networ
                        actual=response.describe(), requirements=("B09.FR.01",))
     station.check.fields("SetNetworkProfileResponse", response.payload, {"status": "Accepted"},
                          requirements=("B09.FR.01",))
-    result = await _network_write(conn, _NETWORK_PRIORITY, f"{migration.new_slot},{migration.old_slot}")
+    result = await _network_write(conn, NETWORK_CONFIGURATION_PRIORITY, f"{migration.new_slot},{migration.old_slot}")
     station.check.fields("SetVariablesResponse setVariableResult[0] (NetworkConfigurationPriority)", result, {
         "attributeStatus": OneOf("Accepted", "RebootRequired")}, requirements=("B10.FR.01",))
     # Errata 2025-09 §6.2.18: the reset is always sent, whatever the SetVariablesResponse said.
@@ -272,7 +269,7 @@ async def test_tc_b_46_cs(station: ChargingStationUnderTest) -> None:
     second endpoint refuses the station; it tries the new profile twice, then connects to the original endpoint
     (second entry of NetworkConfigurationPriority) and boots there."""
     attempts_per_entry = 2
-    async with station.configured(_NETWORK_ATTEMPTS, str(attempts_per_entry)), \
+    async with station.configured(NETWORK_PROFILE_CONNECTION_ATTEMPTS, str(attempts_per_entry)), \
             _network_migration(station) as migration:
         migration.second.refusing.add(station.identity)
         before = station.connection_count()
@@ -298,14 +295,15 @@ async def test_tc_b_49_cs(station: ChargingStationUnderTest) -> None:
     and no back-off growth; both endpoints refuse the first attempt, so every entry of NetworkConfigurationPriority
     fails. The station then keeps reconnecting to the profile of its last successful connection (the original
     endpoint), waiting RetryBackOffWaitMinimum, and is accepted there."""
-    wait_minimum_text = await station.read_variable(_NETWORK_BACKOFF_MINIMUM)
+    wait_minimum_text = await station.read_variable(RETRY_BACK_OFF_WAIT_MINIMUM)
     if not wait_minimum_text or not wait_minimum_text.strip().isdigit():
         raise Inconclusive("OCPPCommCtrlr.RetryBackOffWaitMinimum cannot be read")
     # <Configured RetryBackOffWaitMinimum>: no configuration key yet, the station's current value is kept.
     wait_minimum = int(wait_minimum_text)
-    async with station.configured(_NETWORK_ATTEMPTS, "1"), station.configured(_NETWORK_BACKOFF_REPEAT, "0"), \
-            station.configured(_NETWORK_BACKOFF_RANDOM, "0"), \
-            station.configured(_NETWORK_BACKOFF_MINIMUM, str(wait_minimum)), \
+    async with station.configured(NETWORK_PROFILE_CONNECTION_ATTEMPTS, "1"), \
+            station.configured(RETRY_BACK_OFF_REPEAT_TIMES, "0"), \
+            station.configured(RETRY_BACK_OFF_RANDOM_RANGE, "0"), \
+            station.configured(RETRY_BACK_OFF_WAIT_MINIMUM, str(wait_minimum)), \
             _network_migration(station) as migration:
         identity = station.identity
         migration.second.refusing.add(identity)
@@ -413,7 +411,7 @@ async def _network_csms_roots(station: ChargingStationUnderTest, conn: Connectio
 async def _network_backoff_allowance(station: ChargingStationUnderTest) -> float:
     """RetryBackOffWaitMinimum + RetryBackOffRandomRange as the station reports them (0 when it does not)."""
     total = 0.0
-    for variable in (_NETWORK_BACKOFF_MINIMUM, _NETWORK_BACKOFF_RANDOM):
+    for variable in (RETRY_BACK_OFF_WAIT_MINIMUM, RETRY_BACK_OFF_RANDOM_RANGE):
         value = await station.read_variable(variable)
         total += float(value) if value and value.strip().isdigit() else 0.0
     return total
@@ -429,7 +427,7 @@ async def test_tc_b_47_cs(station: ChargingStationUnderTest) -> None:
     old_root = _network_tls_root(station)
     old_issuer = station.ctx.csms_root_issuer or old_root.certificate
     new_root = make_root("OCPP Conformance CSMS root 2", signer=old_root)
-    async with station.configured(_NETWORK_ATTEMPTS, "1"):
+    async with station.configured(NETWORK_PROFILE_CONNECTION_ATTEMPTS, "1"):
         allowance = await _network_backoff_allowance(station)
         await _network_install_root(station, new_root)
         # Both endpoints present the original endpoint's certificate, signed by the old root (steps 7 and 9).

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from conformance.harness import ABSENT, ChargingStationUnderTest, OneOf, case
+from conformance.protocol.variables import OFFLINE_THRESHOLD
 
 from ._steps import answered
 
@@ -15,7 +16,6 @@ from ._steps import answered
 # A CustomDataType (Part 4 §9): the required vendorId plus properties of the extension's own.
 CUSTOM_DATA = {"vendorId": "org.openconformance", "purpose": "conformance test, to be ignored", "sequence": 1}
 
-OFFLINE_THRESHOLD = {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "OfflineThreshold"}}
 
 ANSWER = "Part 2 §3 FR.02"
 

@@ -1,0 +1,61 @@
+"""Device-model components and variables the suite reads and writes, each name written once.
+
+Each constant is the ComponentVariable an OCPP 2.0.1 message carries (GetVariables, SetVariables,
+GetReport): ``{"component": {"name": ...}, "variable": {"name": ...}}``, named after the variable of
+Part 2's referenced components and variables. Add attributes with ``dict(OFFLINE_THRESHOLD,
+attributeValue="300")``; never change a constant in place.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def component_variable(component: str, variable: str, *, instance: str | None = None,
+                       evse: int | None = None, connector: int | None = None) -> dict[str, Any]:
+    """A ComponentVariable: ``component_variable("EVSE", "AvailabilityState", evse=1)``."""
+    comp: dict[str, Any] = {"name": component}
+    if evse is not None:
+        comp["evse"] = {"id": evse} if connector is None else {"id": evse, "connectorId": connector}
+    var: dict[str, Any] = {"name": variable}
+    if instance is not None:
+        var["instance"] = instance
+    return {"component": comp, "variable": var}
+
+
+# OCPPCommCtrlr
+OFFLINE_THRESHOLD = component_variable("OCPPCommCtrlr", "OfflineThreshold")
+MESSAGE_TIMEOUT_DEFAULT = component_variable("OCPPCommCtrlr", "MessageTimeout", instance="Default")
+NETWORK_CONFIGURATION_PRIORITY = component_variable("OCPPCommCtrlr", "NetworkConfigurationPriority")
+NETWORK_PROFILE_CONNECTION_ATTEMPTS = component_variable("OCPPCommCtrlr", "NetworkProfileConnectionAttempts")
+ACTIVE_NETWORK_PROFILE = component_variable("OCPPCommCtrlr", "ActiveNetworkProfile")
+RETRY_BACK_OFF_WAIT_MINIMUM = component_variable("OCPPCommCtrlr", "RetryBackOffWaitMinimum")
+RETRY_BACK_OFF_RANDOM_RANGE = component_variable("OCPPCommCtrlr", "RetryBackOffRandomRange")
+RETRY_BACK_OFF_REPEAT_TIMES = component_variable("OCPPCommCtrlr", "RetryBackOffRepeatTimes")
+
+# AuthCtrlr
+AUTHORIZE_REMOTE_START = component_variable("AuthCtrlr", "AuthorizeRemoteStart")
+LOCAL_AUTHORIZE_OFFLINE = component_variable("AuthCtrlr", "LocalAuthorizeOffline")
+
+# DeviceDataCtrlr
+ITEMS_PER_MESSAGE = component_variable("DeviceDataCtrlr", "ItemsPerMessage")
+
+# TxCtrlr
+TX_START_POINT = component_variable("TxCtrlr", "TxStartPoint")
+TX_STOP_POINT = component_variable("TxCtrlr", "TxStopPoint")
+
+# SmartChargingCtrlr, ClockCtrlr
+LIMIT_CHANGE_SIGNIFICANCE = component_variable("SmartChargingCtrlr", "LimitChangeSignificance")
+NEXT_TIME_OFFSET_TRANSITION_DATE_TIME = component_variable("ClockCtrlr", "NextTimeOffsetTransitionDateTime")
+
+
+def evse_availability_state(evse: int) -> dict[str, Any]:
+    """EVSE.AvailabilityState of one EVSE."""
+    return component_variable("EVSE", "AvailabilityState", evse=evse)
+
+
+__all__ = ["ACTIVE_NETWORK_PROFILE", "AUTHORIZE_REMOTE_START", "ITEMS_PER_MESSAGE", "LIMIT_CHANGE_SIGNIFICANCE",
+           "LOCAL_AUTHORIZE_OFFLINE", "MESSAGE_TIMEOUT_DEFAULT", "NETWORK_CONFIGURATION_PRIORITY",
+           "NETWORK_PROFILE_CONNECTION_ATTEMPTS", "NEXT_TIME_OFFSET_TRANSITION_DATE_TIME", "OFFLINE_THRESHOLD",
+           "RETRY_BACK_OFF_RANDOM_RANGE", "RETRY_BACK_OFF_REPEAT_TIMES", "RETRY_BACK_OFF_WAIT_MINIMUM",
+           "TX_START_POINT", "TX_STOP_POINT", "component_variable", "evse_availability_state"]
