@@ -12,6 +12,7 @@ from typing import Any, AsyncIterator
 from conformance.harness import ChargingStationUnderTest, Satisfies, case
 from conformance.harness.reusable_states import station as states
 from conformance.outcomes import Inconclusive, NotApplicable, SutDisconnected, SutTimeout
+from conformance.protocol.variables import ACTIVE_MONITORING_LEVEL, EV_CONNECTION_TIMEOUT
 from conformance.transport.connection import Connection, IncomingCall
 
 from ._steps import configured_connector
@@ -20,10 +21,6 @@ from ._steps import configured_connector
 # --------------------------------------------------------------------------- lock failure (G05)
 def _lock_problem(event: dict) -> bool:
     return event.get("component", {}).get("name") == "ConnectorPlugRetentionLock"
-
-
-MONITORING_LEVEL = {"component": {"name": "MonitoringCtrlr"}, "variable": {"name": "ActiveMonitoringLevel"}}
-EV_CONNECTION_TIMEOUT = {"component": {"name": "TxCtrlr"}, "variable": {"name": "EVConnectionTimeOut"}}
 
 
 async def _lock_component(station: ChargingStationUnderTest, evse: int, connector: int) -> dict[str, Any] | None:
@@ -44,7 +41,7 @@ async def _monitoring_level(station: ChargingStationUnderTest) -> AsyncIterator[
     unless it already reports that severity, and set back afterwards. A station without monitoring levels
     (CALLERROR NotImplemented / NotSupported) restricts nothing (noted); Rejected makes the case INCONCLUSIVE."""
     wanted = station.config.configured.lock_failure_monitoring_level
-    active = await station.read_variable(MONITORING_LEVEL)
+    active = await station.read_variable(ACTIVE_MONITORING_LEVEL)
     level = int(active) if active is not None and active.strip().isdigit() else None
     if level is not None and level >= wanted:
         station.note(f"MonitoringLevel {level} already reports severity {wanted} (prerequisite)")
