@@ -168,16 +168,20 @@ async def energy_transfer_started(csms: CsmsUnderTest, evse: int, connector: int
 async def transaction_ended(csms: CsmsUnderTest, tx: Transaction, *, status_after: str = "Available") -> None:
     """Reusable states StopAuthorized, EVConnectedPostSession and EVDisconnected (CSMS, Part 6 §3.18): the
     stop is authorized (TransactionEventResponse idTokenInfo Accepted), the energy transfer stops, the EV is
-    unplugged: the connector is reported ``status_after`` (Available, or Unavailable when a change of
-    availability was scheduled, G01.FR.05) and the transaction Ended with stoppedReason EVDisconnected."""
+    unplugged: the connector is reported Available (EVDisconnected step 1) and the transaction Ended with
+    stoppedReason EVDisconnected (step 3). ``status_after`` other than Available (a change of availability was
+    scheduled, TC_G_11/14/17_CSMS step 6): the connector is then reported so, as Part 6 does after
+    EVDisconnected."""
     token = csms.config.id_tokens.valid.to_ocpp()
     await transaction_duration(csms)
     stop = await _transaction_event(csms, tx, "Updated", "StopAuthorized", "Charging", idToken=token)
     csms.check.fields("TransactionEventResponse", stop.payload, {"idTokenInfo.status": "Accepted"},
                       requirements=("Part 6 §3.18 StopAuthorized tool validation step 2",))
     await _transaction_event(csms, tx, "Updated", "ChargingStateChanged", "EVConnected")
-    await report_availability(csms, [(tx.evse, tx.connector)], status_after)
+    await report_availability(csms, [(tx.evse, tx.connector)], "Available")
     await _transaction_event(csms, tx, "Ended", "EVCommunicationLost", "Idle", info={"stoppedReason": "EVDisconnected"})
+    if status_after != "Available":
+        await report_availability(csms, [(tx.evse, tx.connector)], status_after)
 
 
 @contextlib.asynccontextmanager

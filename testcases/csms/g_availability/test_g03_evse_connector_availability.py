@@ -84,7 +84,7 @@ async def test_tc_g_11_csms(csms: CsmsUnderTest) -> None:
         with csms.station.answering("ChangeAvailability", {"status": "Scheduled"}):
             await states.change_availability(csms, "Inoperative", evse=evse)
         # <Configured Transaction Duration>: nothing of the CSMS depends on it; the transaction ends at once.
-        await states.transaction_ended(csms, tx, status_after="Unavailable")  # G01.FR.05
+        await states.transaction_ended(csms, tx, status_after="Unavailable")  # Part 6 step 6 after EVDisconnected
         others = [k for k in states.scope_connectors(csms, evse) if k != (evse, connector)]
         await states.report_availability(csms, others, "Unavailable")
 
@@ -102,4 +102,4 @@ async def test_tc_g_17_csms(csms: CsmsUnderTest) -> None:
         restore.pending.append((evse, connector))
         with csms.station.answering("ChangeAvailability", {"status": "Scheduled"}):
             await states.change_availability(csms, "Inoperative", evse=evse, connector=connector)
-        await states.transaction_ended(csms, tx, status_after="Unavailable")  # G01.FR.05
+        await states.transaction_ended(csms, tx, status_after="Unavailable")  # Part 6 step 6 after EVDisconnected

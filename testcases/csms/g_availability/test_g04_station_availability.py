@@ -46,4 +46,4 @@ async def test_tc_g_14_csms(csms: CsmsUnderTest) -> None:
         with csms.station.answering("ChangeAvailability", {"status": "Scheduled"}):
             await states.change_availability(csms, "Inoperative")
         await states.report_availability(csms, [k for k in csms.connectors if k != (evse, connector)], "Unavailable")
-        await states.transaction_ended(csms, tx, status_after="Unavailable")  # G01.FR.05
+        await states.transaction_ended(csms, tx, status_after="Unavailable")  # Part 6 step 6 after EVDisconnected
