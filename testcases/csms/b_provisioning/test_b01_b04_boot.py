@@ -20,7 +20,13 @@ from ._steps import boot_interval_of, boot_pending_interval
 async def test_tc_b_01_csms(csms: CsmsUnderTest) -> None:
     """Cold boot, accepted: the CSMS accepts a registered station's BootNotification and its
     connector status reports. The scenario is the Booted state itself, so the station boots even when it is
-    still connected and booted from the case before."""
+    still connected and booted from the case before.
+
+    Part 6 steps / validations implemented:
+    - Booted (CSMS), the scenario itself (the station boots even when still connected): step 1 BootNotification with
+      the configured model / vendorName; tool validation step 2 status Accepted (B01.FR.02), interval an integer >= 0;
+    - steps 3-4: every connector reported Available, each answered (OCPP-J Part 4 §4.2.2).
+    """
     boot = await states.booted(csms, power_cycle=True)
     assert boot.boot is not None
     csms.check.fields("BootNotificationResponse", boot.boot.payload, {

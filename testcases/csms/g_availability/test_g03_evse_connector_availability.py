@@ -14,7 +14,13 @@ from ._steps import configured_connector, memory_state_unavailable
 
 @case
 async def test_tc_g_03_csms(csms: CsmsUnderTest) -> None:
-    """On request the CSMS sets an EVSE Inoperative and accepts its connectors' Unavailable reports."""
+    """On request the CSMS sets an EVSE Inoperative and accepts its connectors' Unavailable reports.
+
+    Part 6 steps / validations implemented:
+    - Booted (CSMS);
+    - step 1 tool validation (§3.18 Unavailable): ChangeAvailabilityRequest Inoperative, evse.id the configured EVSE, no connectorId;
+    - steps 3-4: the connectors reported Unavailable, each answered (OCPP-J Part 4 §4.2.2).
+    """
     await states.booted(csms)
     evse, _ = configured_connector(csms)
     async with states.availability_restored(csms) as restore:
@@ -43,7 +49,13 @@ async def test_tc_g_04_csms(csms: CsmsUnderTest) -> None:
 
 @case
 async def test_tc_g_07_csms(csms: CsmsUnderTest) -> None:
-    """On request the CSMS sets one connector Inoperative and accepts its Unavailable report."""
+    """On request the CSMS sets one connector Inoperative and accepts its Unavailable report.
+
+    Part 6 steps / validations implemented:
+    - Booted (CSMS);
+    - step 1 tool validation: Inoperative, evse.id and evse.connectorId the configured ones;
+    - steps 3-4: the connector reported Unavailable, answered.
+    """
     await states.booted(csms)
     evse, connector = configured_connector(csms)
     async with states.availability_restored(csms) as restore:
@@ -73,7 +85,14 @@ async def test_tc_g_08_csms(csms: CsmsUnderTest) -> None:
 @case
 async def test_tc_g_11_csms(csms: CsmsUnderTest) -> None:
     """On request during a transaction the CSMS sets the EVSE Inoperative; it accepts the Scheduled answer
-    and the Unavailable report after the transaction."""
+    and the Unavailable report after the transaction.
+
+    Part 6 steps / validations implemented:
+    - Booted, EnergyTransferStarted (Authorized tool validations steps 2/4);
+    - step 1 tool validation: Inoperative, evse.id, no connectorId; the harness answers Scheduled;
+    - steps 3-5: StopAuthorized (tool validation step 2: idTokenInfo Accepted), EVConnectedPostSession, EVDisconnected, each answered;
+    - steps 6-7: the connector reported Unavailable, answered.
+    """
     await states.booted(csms)
     evse, connector = configured_connector(csms)
     async with (states.availability_restored(csms) as restore,
@@ -92,7 +111,13 @@ async def test_tc_g_11_csms(csms: CsmsUnderTest) -> None:
 @case
 async def test_tc_g_17_csms(csms: CsmsUnderTest) -> None:
     """On request during a transaction the CSMS sets the connector Inoperative; it accepts the Scheduled
-    answer and the Unavailable report after the transaction."""
+    answer and the Unavailable report after the transaction.
+
+    Part 6 steps / validations implemented:
+    - Booted, EnergyTransferStarted;
+    - step 1 tool validation: Inoperative, evse.id and evse.connectorId; answered Scheduled;
+    - steps 3-7: as TC_G_11_CSMS.
+    """
     await states.booted(csms)
     evse, connector = configured_connector(csms)
     async with (states.availability_restored(csms) as restore,

@@ -22,7 +22,13 @@ EVSE_ANSWER = ("G03.FR.01", "G03.FR.02")
 
 @case
 async def test_tc_g_03_cs(station: ChargingStationUnderTest) -> None:
-    """An EVSE set Inoperative answers Accepted and reports each of its connectors Unavailable."""
+    """An EVSE set Inoperative answers Accepted and reports each of its connectors Unavailable.
+
+    Part 6 steps / validations implemented:
+    - step 2 tool validation: ChangeAvailabilityResponse Accepted (G03.FR.01/02);
+    - step 3: every connector of the EVSE reported Unavailable, evseId/connectorId not 0; an EVSE NotifyEvent, when sent, checked (G03.FR.04/06, G01.FR.07);
+    - afterwards the EVSE is made Operative again (not judged).
+    """
     evse, _ = configured_connector(station)
     async with states.availability_restored(station) as restore:
         restore.pending.append((evse, None))
@@ -31,7 +37,13 @@ async def test_tc_g_03_cs(station: ChargingStationUnderTest) -> None:
 
 @case
 async def test_tc_g_04_cs(station: ChargingStationUnderTest) -> None:
-    """An Inoperative EVSE set Operative answers Accepted and reports each of its connectors Available."""
+    """An Inoperative EVSE set Operative answers Accepted and reports each of its connectors Available.
+
+    Part 6 steps / validations implemented:
+    - Before: reusable state Unavailable for the EVSE;
+    - step 2 tool validation: Accepted (G03.FR.01/02);
+    - post-scenario: every connector of the EVSE reported Available after the request (G03.FR.04/07).
+    """
     evse, _ = configured_connector(station)
     async with states.availability_restored(station) as restore:
         restore.pending.append((evse, None))
@@ -47,7 +59,12 @@ async def test_tc_g_04_cs(station: ChargingStationUnderTest) -> None:
 
 @case
 async def test_tc_g_07_cs(station: ChargingStationUnderTest) -> None:
-    """A connector set Inoperative answers Accepted and is reported Unavailable."""
+    """A connector set Inoperative answers Accepted and is reported Unavailable.
+
+    Part 6 steps / validations implemented:
+    - step 2 tool validation: Accepted (G03.FR.01/02);
+    - step 3: the connector reported Unavailable (G03.FR.04, G01.FR.07).
+    """
     evse, connector = configured_connector(station)
     async with states.availability_restored(station) as restore:
         restore.pending.append((evse, connector))
@@ -57,7 +74,13 @@ async def test_tc_g_07_cs(station: ChargingStationUnderTest) -> None:
 
 @case
 async def test_tc_g_08_cs(station: ChargingStationUnderTest) -> None:
-    """An Inoperative connector set Operative answers Accepted and is reported Available."""
+    """An Inoperative connector set Operative answers Accepted and is reported Available.
+
+    Part 6 steps / validations implemented:
+    - Before: reusable state Unavailable for the connector;
+    - step 2 tool validation: Accepted;
+    - post-scenario: the connector reported Available after the request (G03.FR.04, G01.FR.07).
+    """
     evse, connector = configured_connector(station)
     async with states.availability_restored(station) as restore:
         restore.pending.append((evse, connector))
@@ -74,7 +97,12 @@ async def test_tc_g_08_cs(station: ChargingStationUnderTest) -> None:
 
 @case
 async def test_tc_g_09_cs(station: ChargingStationUnderTest) -> None:
-    """An Operative EVSE asked to become Operative answers Accepted."""
+    """An Operative EVSE asked to become Operative answers Accepted.
+
+    Part 6 steps / validations implemented:
+    - step 2 tool validation: ChangeAvailabilityResponse Accepted (G03.FR.03); Part 6 has no
+      post-scenario report validation here.
+    """
     evse, _ = configured_connector(station)
     await states.change_availability(station, "Operative", evse=evse, requirements=EVSE_ANSWER + ("G03.FR.03",))
 
@@ -165,7 +193,15 @@ async def test_tc_g_19_cs(station: ChargingStationUnderTest) -> None:
 @case
 async def test_tc_g_11_cs(station: ChargingStationUnderTest) -> None:
     """An EVSE with a charging transaction asked to become Inoperative answers Scheduled; its connectors are
-    reported Unavailable once the transaction has ended."""
+    reported Unavailable once the transaction has ended.
+
+    Part 6 steps / validations implemented:
+    - Before: EnergyTransferStarted;
+    - step 2 tool validation: ChangeAvailabilityResponse Scheduled (G03.FR.05);
+    - steps 3-5: StopAuthorized, EVConnectedPostSession, EVDisconnected (after <Configured Transaction
+      Duration>) as the station's TxStopPoint ends the transaction; no Unavailable report before it ends;
+    - step 6 / post-scenario: the EVSE's connectors reported Unavailable once it ended (G03.FR.04/05/06, G01.FR.05/07).
+    """
     evse, connector = configured_connector(station)
     async with states.availability_restored(station) as restore, states.transactions_ended_afterwards(station):
         tx = await states.energy_transfer_started(station, evse, connector)
@@ -178,7 +214,14 @@ async def test_tc_g_11_cs(station: ChargingStationUnderTest) -> None:
 @case
 async def test_tc_g_17_cs(station: ChargingStationUnderTest) -> None:
     """A connector with a charging transaction asked to become Inoperative answers Scheduled and is reported
-    Unavailable once the transaction has ended."""
+    Unavailable once the transaction has ended.
+
+    Part 6 steps / validations implemented:
+    - Before: EnergyTransferStarted;
+    - step 2 tool validation: Scheduled (G03.FR.05);
+    - steps 3-5: the transaction is stopped as in TC_G_11_CS; no early Unavailable report;
+    - post-scenario: the connector reported Unavailable once the transaction ended (G03.FR.04/05, G01.FR.05/07).
+    """
     evse, connector = configured_connector(station)
     async with states.availability_restored(station) as restore, states.transactions_ended_afterwards(station):
         tx = await states.energy_transfer_started(station, evse, connector)
@@ -190,7 +233,12 @@ async def test_tc_g_17_cs(station: ChargingStationUnderTest) -> None:
 
 @case
 async def test_tc_g_15_cs(station: ChargingStationUnderTest) -> None:
-    """An Operative connector asked to become Operative answers Accepted and is reported Available."""
+    """An Operative connector asked to become Operative answers Accepted and is reported Available.
+
+    Part 6 steps / validations implemented:
+    - step 2 tool validation: Accepted (G03.FR.03);
+    - post-scenario (Part 6's, beyond G03.FR.04): the connector reported Available after the request.
+    """
     evse, connector = configured_connector(station)
     await same_state(station, "Operative", "Available", evse=evse, connector=connector,
                      answer=EVSE_ANSWER + ("G03.FR.03",), reports=("G03.FR.04",))
