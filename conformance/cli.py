@@ -49,6 +49,8 @@ def _run_role(role: str, args: argparse.Namespace, run_dir: Path) -> int:
         cmd += ["--ocpp-without-feature", feature]
     if args.strict:
         cmd.append("--ocpp-strict")
+    if args.keep_going:
+        cmd.append("--ocpp-keep-going")
     selectors = []
     if args.case:
         selectors.append(" or ".join(f"test_{c.lower()}" for c in args.case))
@@ -66,7 +68,22 @@ def _run_role(role: str, args: argparse.Namespace, run_dir: Path) -> int:
                 f"{', '.join(own_faults)} (a negative control: failures are expected)") if own_faults else ""
     print(f"== {role}: testing the {'Charging Station' if role == 'station' else 'CSMS'}{negative} "
           f"(log: {run_dir / 'events.jsonl'})", flush=True)
-    return subprocess.run(cmd, cwd=os.getcwd()).returncode
+    proc = subprocess.Popen(cmd, cwd=os.getcwd())
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:  # SIGINT: let the session end its log (pytest stops at the interrupt), then render
+        for forward in (None, signal.SIGINT):  # Ctrl-C reaches the whole process group; a lone kill -INT does not
+            if forward is not None and proc.poll() is None:
+                proc.send_signal(forward)
+            try:
+                proc.wait(timeout=15)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        else:
+            proc.kill()
+            proc.wait()
+        raise
 
 
 def _did_you_mean(word: str, choices: Sequence[str]) -> str:
@@ -202,15 +219,22 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"cannot write the run folder {run_dir}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_ERROR
     harness_error = None
-    for role in roles:
-        code = _run_role(role, args, run_dir)
-        if code not in (0, 1, 5):  # 2 interrupted, 3 internal error, 4 usage error
-            harness_error = f"the {role} session ended with pytest exit code {code} (see above)"
+    interrupted = False
+    try:
+        for role in roles:
+            code = _run_role(role, args, run_dir)
+            if code not in (0, 1, 5):  # 2 interrupted, 3 internal error, 4 usage error
+                harness_error = f"the {role} session ended with pytest exit code {code} (see above)"
+    except KeyboardInterrupt:  # render what the log has: what did not run is NOT FINISHED, never a pass
+        interrupted = True
+        harness_error = None
+        print("\ninterrupted: rendering what the event log holds", file=sys.stderr, flush=True)
     if not (run_dir / "events.jsonl").exists():
         print(harness_error or "no event log was written", file=sys.stderr)
         return EXIT_ERROR
     model = load_model(run_dir)
-    outcome = decide(model, harness_error=harness_error, expected_failures=expected)
+    outcome = decide(model, harness_error=harness_error, expected_failures=expected,
+                     interrupted="the run was interrupted (SIGINT)" if interrupted else None)
     report = render_all(model, outcome, run_dir, max_frames=args.max_frames)
     print()
     print(terminal_table(model, outcome, report))
@@ -220,7 +244,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from .reporting.model import load_model
     from .reporting.render import render_all
-    from .reporting.summary import decide
+    from .reporting.summary import ExpectedFailuresError, decide, load_expected_failures, terminal_table
 
     source = Path(args.log)
     if not source.exists():
@@ -230,6 +254,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     if not log_file.is_file():
         print(f"{source} holds no event log (events.jsonl)", file=sys.stderr)
         return EXIT_ERROR
+    expected = {}
+    if args.expected_failures:
+        try:
+            expected = load_expected_failures(Path(args.expected_failures))
+        except ExpectedFailuresError as exc:
+            print(f"invalid expected-failures file: {exc}", file=sys.stderr)
+            return EXIT_ERROR
     try:
         model = load_model(source)
     except (OSError, UnicodeDecodeError) as exc:
@@ -246,13 +277,13 @@ def cmd_report(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     try:
         out.mkdir(parents=True, exist_ok=True)
-        outcome = decide(model)
+        outcome = decide(model, expected_failures=expected)
         report = render_all(model, outcome, out, max_frames=args.max_frames)
     except OSError as exc:
         print(f"cannot write the reports to {out}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_ERROR
-    print(f"rendered {report}")
-    return EXIT_OK
+    print(terminal_table(model, outcome, report))
+    return outcome.exit_code
 
 
 # --------------------------------------------------------------------------- list
@@ -565,6 +596,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="declare the SUT without a Part 5 feature, e.g. C-13 (the reference SUT then behaves as a "
                           "product without it; repeatable)")
     run.add_argument("--strict", action="store_true", help="accept only preferred CALLERROR codes")
+    run.add_argument("--keep-going", action="store_true",
+                     help="when the SUT stops answering and cannot be brought back to the state a case starts from, "
+                          "still try every remaining case (default: they are INCONCLUSIVE and the run stops)")
     run.add_argument("--run-dir", help="output folder (default reports/<run-id>)")
     run.add_argument("--expected-failures", metavar="FILE",
                      help="TOML file of [[expected_failure]] case/reason entries: known failures do not fail the "
@@ -575,9 +609,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-v", "--verbose", action="store_true")
     run.set_defaults(func=cmd_run)
 
-    rep = sub.add_parser("report", help="render the reports again from a run's event log (offline)")
+    rep = sub.add_parser("report", help="render the reports again from a run's event log (offline); exits as "
+                                        "`run` did (0 passed, 1 a case did not pass or did not finish)")
     rep.add_argument("log", help="a run folder or its events.jsonl")
     rep.add_argument("--out", help="output folder (default: next to the log)")
+    rep.add_argument("--expected-failures", metavar="FILE",
+                     help="the expected-failures file the run was given (the exit code then agrees with the run's)")
     rep.add_argument("--max-frames", type=_count, default=MAX_FRAMES_SHOWN, metavar="N",
                      help=f"frames the HTML report shows per case (default {MAX_FRAMES_SHOWN}; 0: all)")
     rep.set_defaults(func=cmd_report)

@@ -84,6 +84,40 @@ class CheckFailed(AssertionError):
         return "\n".join(lines)
 
 
+def describe_check(check: dict[str, Any]) -> str:
+    """One failed ``check`` event in one line: name, requirements, expected, actual (and its detail)."""
+    reqs = check.get("requirements") or []
+    text = f"{check.get('name')}" + (f" [{', '.join(reqs)}]" if reqs else "")
+    if check.get("expected") is not None or check.get("actual") is not None:
+        text += f": expected {_short(check.get('expected'), 200)}, actual {_short(check.get('actual'), 200)}"
+    if check.get("detail"):
+        text += f" ({_short(check.get('detail'), 200)})"
+    if check.get("late"):
+        text += " (after the case ended)"
+    return text
+
+
+def describe_failed_checks(checks: Sequence[dict[str, Any]]) -> str:
+    """The verdict message of a case whose failed ``check`` events are ``checks`` (not empty): a headline
+    naming the first, then every one, one a line. A failed check decides the verdict wherever it came from
+    (the case, a generic protocol validation, a late frame), so every one is listed."""
+    first = checks[0]
+    reqs = first.get("requirements") or []
+    headline = f"{first.get('name')}" + (f" [{', '.join(reqs)}]" if reqs else "")
+    if len(checks) == 1:
+        lines = [headline]
+        if first.get("detail"):
+            lines.append(str(first["detail"]))
+        if first.get("expected") is not None or first.get("actual") is not None:
+            lines.append(f"expected: {_short(first.get('expected'))}")
+            lines.append(f"actual:   {_short(first.get('actual'))}")
+        if first.get("late"):
+            lines.append("(recorded after the case ended)")
+        return "\n".join(lines)
+    return "\n".join([f"{len(checks)} checks failed; the first: {headline}",
+                      *(f"- {describe_check(c)}" for c in checks)])
+
+
 class SutTimeout(CheckFailed):
     """The SUT did not send what it had to within the configured time."""
 

@@ -12,7 +12,15 @@ own tests load it too. When active it
 * marks cases by case id, block, use case, profile and requirement, deselects cases of the
   other role, and skips those the PICS excludes with "not applicable: <condition>";
 * bounds each case by ``timing.case_time_limit`` and maps what ended it to a verdict
-  (PASS, FAIL, INCONCLUSIVE, NOT APPLICABLE, ERROR), recorded in the event log.
+  (PASS, FAIL, INCONCLUSIVE, NOT APPLICABLE, ERROR), recorded in the event log; a failed
+  ``check`` event of the case decides too (HELPERS contract 1): a case that raised nothing but
+  has failed checks is FAIL, and the message lists every failed check;
+* records which cases were selected (``session_start`` ``selected``), so that a run that is
+  killed renders the cases that never ran as NOT FINISHED;
+* before each case checks that the SUT is still in the state a case starts from
+  (:mod:`conformance.harness.sut_state`); when it cannot be restored the case and the
+  remaining ones are INCONCLUSIVE "the SUT stopped answering after TC_x" and the run stops,
+  unless ``--ocpp-keep-going``.
 """
 
 from __future__ import annotations
@@ -40,13 +48,17 @@ from .harness.applicability import applicability
 from .harness.case import CaseMeta, case_of
 from .harness.context import RunContext, current, new_run_id, set_current
 from .harness.sides import ChargingStationUnderTest, CsmsUnderTest, csms_default_handler
-from .outcomes import CheckFailed, HarnessError, Inconclusive, NotApplicable, Verdict
+from .harness.sut_state import SutState, SutUnavailable, csms_state, station_state
+from .outcomes import CheckFailed, HarnessError, Inconclusive, NotApplicable, Verdict, describe_failed_checks
 from .recording import EventLog
 
 _CONFIG_KEY = pytest.StashKey[Config]()
 _VERDICT_KEY = pytest.StashKey[dict]()
 _RUN_DIR_KEY = pytest.StashKey[Path]()
 _LOG_KEY = pytest.StashKey[EventLog]()
+_SESSION_KEY = pytest.StashKey[dict]()  # the session_start event's data until collection says what is selected
+_STATE_KEY = pytest.StashKey[SutState]()
+_START_KEY = pytest.StashKey[float]()  # the monotonic time of the case's case_start
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -65,6 +77,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--ocpp-strict", action="store_true", help="accept only the preferred CALLERROR codes")
     group.addoption("--ocpp-progress", action="store_true",
                     help="one live progress line in a terminal (plain lines otherwise) instead of pytest's dots")
+    group.addoption("--ocpp-keep-going", action="store_true",
+                    help="when the SUT cannot be brought back to the state a case starts from, still try every "
+                         "remaining case (default: they are INCONCLUSIVE and the run stops)")
     group.addoption("--ocpp-block", action="append", default=[], metavar="LETTER",
                     help="only the cases of this functional block, e.g. G (repeatable; same as -m block_g)")
     group.addoption("--ocpp-no-render", action="store_true",
@@ -128,11 +143,12 @@ def pytest_configure(config: pytest.Config) -> None:
     from .harness.case import discover
     sut_role = "CS" if cfg.role == "station" else "CSMS"
     implemented = sorted(case_id for case_id, meta in discover().items() if meta.role == sut_role)
-    log.emit("session_start", role=cfg.role, sut_name=cfg.name, reference=cfg.reference, faults=list(cfg.faults),
-             strict=cfg.strict, config=cfg.to_dict(redact=True), pid=os.getpid(), implemented=implemented)
-    if cfg.role == "csms":
-        log.emit("sut_identity", identity=cfg.name, url=cfg.connection.csms_url if not cfg.reference else "reference")
+    # emitted once collection has said which cases are selected (pytest_collection_finish)
+    config.stash[_SESSION_KEY] = dict(role=cfg.role, sut_name=cfg.name, reference=cfg.reference,
+                                      faults=list(cfg.faults), strict=cfg.strict, config=cfg.to_dict(redact=True),
+                                      pid=os.getpid(), implemented=implemented)
     config.stash[_LOG_KEY] = log
+    config.stash[_STATE_KEY] = SutState(keep_going=bool(config.getoption("--ocpp-keep-going")))
     if config.getoption("--ocpp-progress"):
         config.pluginmanager.register(Progress(config), "ocpp-progress")
 
@@ -219,9 +235,36 @@ class Progress:
         return None
 
 
+def _emit_session_start(config: pytest.Config, selected: list[str] | None) -> None:
+    data = config.stash.get(_SESSION_KEY, None)
+    if data is None:
+        return
+    del config.stash[_SESSION_KEY]
+    log, cfg = config.stash[_LOG_KEY], config.stash[_CONFIG_KEY]
+    log.emit("session_start", **data, **({"selected": selected} if selected is not None else {}))
+    if cfg.role == "csms":
+        log.emit("sut_identity", identity=cfg.name, url=cfg.connection.csms_url if not cfg.reference else "reference")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """The selection is final (-k, -m, the role's cases): the session's cases, in the order they will run."""
+    if session.config.stash.get(_LOG_KEY, None) is None:
+        return
+    selected = [meta.id for meta in (case_of(getattr(i, "function", None)) for i in session.items) if meta]
+    _emit_session_start(session.config, selected)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    state = session.config.stash.get(_STATE_KEY, None)
+    if state is not None and state.broken and session.shouldstop and exitstatus == pytest.ExitCode.INTERRUPTED:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED  # stopped on purpose: the cases say why, no crash
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     log = config.stash.get(_LOG_KEY, None)
     if log is not None:
+        _emit_session_start(config, None)  # collection never finished: the log still says what the session was
         log.current_case = None
         log.emit("session_end", role=config.stash[_CONFIG_KEY].role)
         log.close()
@@ -419,6 +462,7 @@ async def station(ocpp_run: RunContext, request: pytest.FixtureRequest) -> Async
     connected and accepted)."""
     _start_case(ocpp_run, request)
     sut = ChargingStationUnderTest(ocpp_run)
+    await _sut_state(request, station_state(sut, request.config.stash[_STATE_KEY]))
     await sut.ensure_ready()
     sut.start_case()
     try:
@@ -431,6 +475,7 @@ async def station(ocpp_run: RunContext, request: pytest.FixtureRequest) -> Async
 async def csms(ocpp_run: RunContext, request: pytest.FixtureRequest) -> AsyncIterator[CsmsUnderTest]:
     """The CSMS under test; the harness plays the configured station(s)."""
     _start_case(ocpp_run, request)
+    await _sut_state(request, csms_state(ocpp_run, request.config.stash[_STATE_KEY]))
     sut = CsmsUnderTest(ocpp_run)
     try:
         yield sut
@@ -438,6 +483,13 @@ async def csms(ocpp_run: RunContext, request: pytest.FixtureRequest) -> AsyncIte
         items = request.session.items
         later = items[items.index(request.node) + 1:] if request.node in items else []
         await (sut.finish_case() if any("csms" in getattr(i, "fixturenames", ()) for i in later) else sut.close_all())
+
+
+async def _sut_state(request: pytest.FixtureRequest, check: Any) -> None:
+    """Run the pre-case state check (:mod:`conformance.harness.sut_state`) of a case."""
+    state = request.config.stash[_STATE_KEY]
+    await check
+    state.broken = None  # (again) in a state cases start from
 
 
 # --------------------------------------------------------------------------- per case
@@ -477,8 +529,9 @@ def _start_case(ctx: RunContext, request: pytest.FixtureRequest) -> None:
     if meta is None:
         return
     ctx.log.current_case = meta.id
-    ctx.log.emit("case_start", title=meta.title, role=meta.role, block=meta.block, use_cases=list(meta.use_cases),
-                 requirements=list(meta.requirements), negative_controls=list(meta.faults), nodeid=request.node.nodeid)
+    request.node.stash[_START_KEY] = ctx.log.emit(
+        "case_start", title=meta.title, role=meta.role, block=meta.block, use_cases=list(meta.use_cases),
+        requirements=list(meta.requirements), negative_controls=list(meta.faults), nodeid=request.node.nodeid).mono
 
 
 def _text(value: Any) -> str | None:
@@ -506,6 +559,35 @@ def _verdict_of(call: pytest.CallInfo[Any]) -> tuple[Verdict, str]:
     return Verdict.ERROR, f"{type(exc).__name__}: {exc}"
 
 
+def _failed_checks(item: pytest.Item, log: EventLog, case_id: str) -> list[dict[str, Any]]:
+    """The failed ``check`` events of the running case (since its case_start), in order."""
+    start = item.stash.get(_START_KEY, None)
+    return [e.to_json() for e in log.events(kind="check", case=case_id)
+            if not e.data.get("passed") and (start is None or e.mono >= start)]
+
+
+def _judged(verdict: Verdict, message: str, exc: BaseException | None,
+            failed: list[dict[str, Any]]) -> tuple[Verdict, str]:
+    """Contract 1 (HELPERS.md): a failed check of the case makes it FAIL whatever ended it, and the message
+    lists every failed check; the case's own ending stays in the message."""
+    if not failed:
+        return verdict, message
+    if verdict == Verdict.FAIL:  # the exception's own check heads the message; the others follow
+        others = [c for c in failed if str(c.get("name")) not in message]
+        if not others:
+            return verdict, message
+        listed = describe_failed_checks(others)
+        if len(others) > 1:
+            listed = listed.split("\n", 1)[1]
+        else:
+            listed = "- " + listed.replace("\n", "\n  ")
+        return verdict, f"{message}\nalso failed:\n{listed}"
+    text = describe_failed_checks(failed)
+    if verdict != Verdict.PASS:
+        text += f"\nthe case then ended {verdict.value}: {message}"
+    return Verdict.FAIL, text
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Any:
     report = yield
@@ -517,36 +599,75 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
         exc_value = call.excinfo.value
         exc_value.args = tuple(log.redact_text(a) if isinstance(a, str) else a for a in exc_value.args)
     verdict, message = _verdict_of(call)
-    message = log.redact_text(message)
     previous = item.stash.get(_VERDICT_KEY, None)
-    if call.when == "setup" and verdict == Verdict.PASS:
-        return report
     if call.when == "teardown" and (verdict == Verdict.PASS or previous is not None):
         return report
+    exc = call.excinfo.value if call.excinfo is not None else None
+    if isinstance(exc, CheckFailed) and not getattr(exc, "recorded", False):
+        log.emit("check", name=exc.check, passed=False, expected=_text(exc.expected), actual=_text(exc.actual),
+                 requirements=list(exc.requirements), severity="MUST", detail=exc.detail)
+    if call.when == "setup" and verdict == Verdict.PASS:
+        return report
+    verdict, message = _judged(verdict, message, exc, _failed_checks(item, log, meta.id))
+    message = log.redact_text(message)
     if verdict == Verdict.NOT_APPLICABLE:
         report.outcome = "skipped"
         report.longrepr = (str(item.path), item.location[1] or 0, f"not applicable: {message}")
     elif verdict == Verdict.INCONCLUSIVE:
         report.outcome = "failed"
         report.longrepr = f"INCONCLUSIVE: {message}"
-    elif verdict in (Verdict.FAIL, Verdict.ERROR) and isinstance(call.excinfo.value, (CheckFailed, HarnessError)):
+    elif verdict == Verdict.FAIL and (exc is None or isinstance(exc, CheckFailed) or not isinstance(
+            exc, AssertionError)):
+        report.outcome = "failed"
+        report.longrepr = f"FAIL: {message}"
+    elif verdict == Verdict.ERROR and isinstance(exc, HarnessError):
         report.longrepr = f"{verdict.value}: {message}"
-    exc = call.excinfo.value if call.excinfo is not None else None
-    if isinstance(exc, CheckFailed) and not getattr(exc, "recorded", False):
-        item.config.stash[_LOG_KEY].emit("check", name=exc.check, passed=False, expected=_text(exc.expected),
-                                         actual=_text(exc.actual), requirements=list(exc.requirements),
-                                         severity="MUST", detail=exc.detail)
     item.stash[_VERDICT_KEY] = {"verdict": verdict, "message": message}
     report.user_properties.append(("ocpp_verdict", verdict.value))
     report.user_properties.append(("ocpp_case", meta.id))
     report.ocpp_verdict = verdict.value  # type: ignore[attr-defined]
     _record_end(item, meta, verdict, message, report.duration, call.when)
+    _after_case(item, meta, exc)
     # Allure results (conformance/reporting/allure.py): labels, links, steps and attachments from
     # the event log onto allure-pytest's test result (its listener exists only with --alluredir).
     if item.config.pluginmanager.has_plugin("allure_listener"):
         from .reporting.allure import record_case
         record_case(item, meta, verdict.value, item.config.stash[_LOG_KEY])
     return report
+
+
+def _after_case(item: pytest.Item, meta: CaseMeta, exc: BaseException | None) -> None:
+    """Keep the SUT state (:class:`SutState`) up to date; when the pre-case check could not restore it, stop the
+    run (unless --ocpp-keep-going) and record every case that will not run."""
+    state = item.config.stash[_STATE_KEY]
+    if isinstance(exc, NotApplicable):
+        return  # nothing was sent: says nothing about the SUT
+    if not isinstance(exc, SutUnavailable):
+        state.case_ended(meta.id, exc)
+        return
+    if state.keep_going:
+        return
+    reason = state.broken or str(exc)
+    item.session.shouldstop = f"{reason} (--keep-going runs the remaining cases anyway)"
+    items = item.session.items
+    # an xdist worker does not know which of the remaining items are its own: those stay NOT FINISHED
+    rest = items[items.index(item) + 1:] if item in items and not _xdist_worker(item.config) else []
+    cfg = item.config.stash[_CONFIG_KEY]
+    log = item.config.stash[_LOG_KEY]
+    for other in rest:
+        other_meta = case_of(getattr(other, "function", None))
+        if other_meta is None:
+            continue
+        applies, why = applicability(other_meta, cfg)
+        verdict = Verdict.INCONCLUSIVE if applies else Verdict.NOT_APPLICABLE
+        message = (f"not run: {reason}. The run stopped early (ocpp-conformance run --keep-going runs every case)"
+                   if applies else why)
+        log.current_case = other_meta.id
+        log.emit("case_start", title=other_meta.title, role=other_meta.role, block=other_meta.block,
+                 use_cases=list(other_meta.use_cases), requirements=list(other_meta.requirements),
+                 negative_controls=list(other_meta.faults), nodeid=other.nodeid)
+        log.emit("case_end", verdict=verdict.value, message=log.redact_text(message), duration=0.0, phase="not run")
+        log.current_case = None
 
 
 def _record_end(item: pytest.Item, meta: CaseMeta, verdict: Verdict, message: str, duration: float,

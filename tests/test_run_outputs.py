@@ -50,7 +50,7 @@ def test_secrets_never_leave_the_run(tmp_path: Path) -> None:
         capture_output=True, text=True, timeout=120, cwd=REPO)
     report = subprocess.run([sys.executable, "-m", "conformance.cli", "report", str(run_dir)], capture_output=True,
                             text=True, timeout=120, cwd=REPO)
-    assert report.returncode == 0, report.stdout + report.stderr
+    assert report.returncode == 1, report.stdout + report.stderr  # exits as the run did: the case failed
     log = read_log(run_dir / "events.jsonl")
     # the case really carried the secrets: the transaction started with the token, the check failed
     assert any(e["kind"] == "frame" and e.get("action") == "TransactionEvent" for e in log), proc.stdout
@@ -70,15 +70,16 @@ def test_secrets_never_leave_the_run(tmp_path: Path) -> None:
             assert secret not in stream, f"{secret!r} leaked into the terminal output"
 
 
-def test_a_killed_run_leaves_a_log_that_renders_with_the_unfinished_case_marked(tmp_path: Path) -> None:
-    """The station connects and never boots nor answers: the case waits; the run is killed."""
+def _start_then_signal(tmp_path: Path, sig: int) -> tuple[subprocess.Popen, Path]:
+    """A run of two cases against a station that never connects; ``sig`` is sent to the whole run (the CLI and
+    its pytest session) once the first case has started."""
     port = free_port()
     config = write_peer_config(tmp_path / "sut.toml", "station", port, message_timeout=60, connect_timeout=60,
                                case_time_limit=120)
     run_dir = tmp_path / "run"
     proc = subprocess.Popen([sys.executable, "-m", "conformance.cli", "run", "--config", str(config), "--case",
-                             "TC_B_06_CS", "--run-dir", str(run_dir)], cwd=REPO, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+                             "TC_B_06_CS", "--case", "TC_B_07_CS", "--run-dir", str(run_dir)], cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     log = run_dir / "events.jsonl"
     try:
         deadline = time.monotonic() + 30
@@ -89,18 +90,45 @@ def test_a_killed_run_leaves_a_log_that_renders_with_the_unfinished_case_marked(
         else:
             raise AssertionError("the case never started")
     finally:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
+        os.killpg(proc.pid, sig)
+    return proc, run_dir
+
+
+def test_a_killed_run_leaves_a_log_that_renders_with_the_unfinished_case_marked(tmp_path: Path) -> None:
+    """The station never connects: the first case waits; the run is killed (SIGKILL). The re-rendered run shows
+    the case that was running and the selected case that never started as NOT FINISHED, and exits 1."""
+    proc, run_dir = _start_then_signal(tmp_path, signal.SIGKILL)
+    proc.wait(timeout=10)
     report = subprocess.run([sys.executable, "-m", "conformance.cli", "report", str(run_dir)], capture_output=True,
                             text=True, timeout=60, cwd=REPO)
-    assert report.returncode == 0, report.stdout + report.stderr
+    assert report.returncode == 1, report.stdout + report.stderr  # a partial run never reads as a pass
     summary = json.loads((run_dir / "summary.json").read_text())
     assert summary["interrupted"] is True
-    assert [(c["id"], c["verdict"]) for c in summary["cases"]] == [("TC_B_06_CS", "NOT FINISHED")]
+    assert [(c["id"], c["verdict"]) for c in summary["cases"]] == [("TC_B_06_CS", "NOT FINISHED"),
+                                                                   ("TC_B_07_CS", "NOT FINISHED")]
+    assert "never ran" in summary["cases"][1]["message"]
     assert summary["exit_code"] == 1
     junit = (run_dir / "junit.xml").read_text()
     assert "NOT FINISHED" in junit
-    assert "NOT FINISHED" in (run_dir / "report.html").read_text()
+    html = (run_dir / "report.html").read_text()
+    assert "NOT FINISHED" in html and "1 selected case(s) never ran" in html
+    assert "this run: 2 cases: 2 NOT FINISHED" in html  # what the run covered, next to the exit code
+    assert "this run: 2 cases: 2 NOT FINISHED" in report.stdout and "exit code 1" in report.stdout
+
+
+def test_an_interrupted_run_renders_what_it_has(tmp_path: Path) -> None:
+    """SIGINT (Ctrl-C in a terminal reaches the CLI and its pytest session): the session ends its log, the CLI
+    renders it, and the run exits 1 with what did not finish marked."""
+    proc, run_dir = _start_then_signal(tmp_path, signal.SIGINT)
+    output, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 1, output
+    assert "Traceback" not in output
+    summary = json.loads((run_dir / "summary.json").read_text())
+    assert summary["interrupted"] is True and summary["exit_code"] == 1
+    assert {c["id"]: c["verdict"] for c in summary["cases"]} == {"TC_B_06_CS": "NOT FINISHED",
+                                                                "TC_B_07_CS": "NOT FINISHED"}
+    assert "the run was interrupted (SIGINT)" in summary["deciding"]
+    assert "exit code 1" in output
 
 
 def test_rendering_again_from_the_log_gives_the_same_outputs(tmp_path: Path) -> None:
@@ -112,7 +140,7 @@ def test_rendering_again_from_the_log_gives_the_same_outputs(tmp_path: Path) -> 
     again = tmp_path / "again"
     report = subprocess.run([sys.executable, "-m", "conformance.cli", "report", str(run_dir / "events.jsonl"),
                              "--out", str(again)], capture_output=True, text=True, timeout=60, cwd=REPO)
-    assert report.returncode == 0, report.stderr
+    assert report.returncode == 1, report.stderr  # as the run: the fault makes a case fail
     # everything rendered from the log (Allure results are written by allure-pytest during the run)
     rendered = sorted(p.relative_to(run_dir) for p in run_dir.rglob("*") if p.is_file() and p.name != "events.jsonl"
                       and p.relative_to(run_dir).parts[0] != "allure-results")

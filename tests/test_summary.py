@@ -88,3 +88,9 @@ def test_run_with_an_expected_failure_passes_the_gate(tmp_path: Path) -> None:
                            str(tmp_path / "run")], capture_output=True, text=True, timeout=120, cwd=REPO)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "expected: TC_B_01_CS: FAIL as expected (negative control)" in proc.stdout
+    # re-rendered with the same expected failures, the report exits as the run did; without them it fails
+    for extra, code in ((["--expected-failures", str(xfail)], 0), ([], 1)):
+        report = subprocess.run([sys.executable, "-m", "conformance.cli", "report", str(tmp_path / "run"),
+                                 "--out", str(tmp_path / "again"), *extra], capture_output=True, text=True,
+                                timeout=120, cwd=REPO)
+        assert report.returncode == code, report.stdout + report.stderr

@@ -98,6 +98,8 @@ async def collect_report(station: ChargingStationUnderTest, request_id: int, *, 
                          requirements: tuple[str, str, str]) -> Report:
     """Collect the NotifyReportRequest parts of the report ``request_id`` (those after the mark ``since``) until
     the part without tbc, each within the message timeout; check requestId, generatedAt, seqNo and tbc.
+    A wrong seqNo or generatedAt is a soft check (recorded, the case FAILs at its end): the rest of the report
+    is still collected and its entries judged, so a malformed report is not hidden behind a numbering fault.
 
     ``requirements``: (same requestId, seqNo from 0 and incremented, the report is sent), e.g. :data:`B07_PARTS`.
     """
@@ -119,10 +121,10 @@ async def collect_report(station: ChargingStationUnderTest, request_id: int, *, 
         report.parts.append(part)
         number = len(report.parts) - 1
         station.check.equal(f"NotifyReportRequest part {number} seqNo", part.payload.get("seqNo"), number,
-                            requirements=(seq_no,))
+                            requirements=(seq_no,), soft=True)
         station.check.that(f"NotifyReportRequest part {number} generatedAt is a date-time",
                            is_date_time(part.payload.get("generatedAt")), expected="an RFC 3339 date-time",
-                           actual=part.payload.get("generatedAt"), requirements=(sent,))
+                           actual=part.payload.get("generatedAt"), requirements=(sent,), soft=True)
         if not part.payload.get("tbc", False):
             return report
 
@@ -130,7 +132,14 @@ async def collect_report(station: ChargingStationUnderTest, request_id: int, *, 
 def check_report_entries(side: Any, entries: list[dict[str, Any]], *, characteristics: tuple[str, ...],
                          write_only: tuple[str, ...]) -> None:
     """Every entry has variableCharacteristics (``characteristics`` requirements), a non-empty valuesList when
-    its dataType is a list type, and no value for a WriteOnly attribute (``write_only`` requirements)."""
+    its dataType is a list type, and no value for a WriteOnly attribute (``write_only`` requirements). The three
+    are independent: all are evaluated, and one CheckFailed names every one that failed."""
+    with side.check.collecting():
+        _check_report_entries(side, entries, characteristics=characteristics, write_only=write_only)
+
+
+def _check_report_entries(side: Any, entries: list[dict[str, Any]], *, characteristics: tuple[str, ...],
+                          write_only: tuple[str, ...]) -> None:
     missing = [entry_name(e) for e in entries if "variableCharacteristics" not in e]
     side.check.that("every reportData entry has variableCharacteristics", not missing, expected="present",
                     actual=f"missing for {missing[:10]}", requirements=characteristics)

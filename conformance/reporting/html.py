@@ -40,7 +40,8 @@ from .diagram import (
     sequence_svg,
 )
 from .model import NOT_FINISHED, CaseRecord, RunModel, Session
-from .summary import Outcome
+from .readiness import ProfileReadiness, readiness, run_roles, sut_name  # noqa: F401 (re-exported)
+from .summary import EXIT_MEANING, Outcome, coverage_lines
 
 #: the verdicts in the order the report shows them (SKIPPED only when it occurs)
 SHOWN_VERDICTS = ("PASS", "FAIL", "INCONCLUSIVE", "ERROR", "NOT APPLICABLE", NOT_FINISHED)
@@ -59,12 +60,6 @@ DECIDING_SHOWN = 10
 LONG_PAYLOAD_LINES = 20
 LONG_PAYLOAD_CHARS = 1200
 
-EXIT_MEANING = {
-    0: "every selected, applicable case passed",
-    1: "at least one case failed, was inconclusive, ended in error or did not finish (or an expected "
-       "failure passed)",
-    2: "a configuration, usage or harness error: nothing was judged",
-}
 
 
 def _readable(value: Any) -> Any:
@@ -166,124 +161,6 @@ def requirement_tags(requirements: Iterable[str]) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# Certification readiness
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass
-class ProfileReadiness:
-    """One Part 5 profile for one role: how far this run shows the SUT ready to certify."""
-
-    role: str  # "CS" | "CSMS"
-    profile: str
-    mandatory: list[TestCase] = field(default_factory=list)
-    conditional: list[TestCase] = field(default_factory=list)
-    mandatory_passed: list[CaseRecord] = field(default_factory=list)
-    conditional_passed: list[CaseRecord] = field(default_factory=list)
-    not_applicable: list[CaseRecord] = field(default_factory=list)
-    failed: list[CaseRecord] = field(default_factory=list)
-    inconclusive: list[CaseRecord] = field(default_factory=list)
-    errors: list[CaseRecord] = field(default_factory=list)  # ERROR and NOT FINISHED
-    not_run: list[TestCase] = field(default_factory=list)
-    claimed: bool | None = None  # declared in the SUT's PICS (None: no PICS in the log)
-
-    @property
-    def run_count(self) -> int:
-        return len(self.mandatory) + len(self.conditional) - len(self.not_run)
-
-    @property
-    def ready(self) -> bool:
-        """Every mandatory case passed and nothing failed (or could not be judged)."""
-        return (bool(self.mandatory) and len(self.mandatory_passed) == len(self.mandatory)
-                and not self.failed and not self.inconclusive and not self.errors)
-
-    @property
-    def status(self) -> str:
-        if self.ready:
-            return "ready"
-        if self.run_count == 0:
-            return "not tested"
-        return "not ready"
-
-    @property
-    def reasons(self) -> list[str]:
-        out = []
-        if self.failed:
-            out.append(f"{len(self.failed)} failed")
-        if self.inconclusive:
-            out.append(f"{len(self.inconclusive)} inconclusive")
-        if self.errors:
-            out.append(f"{len(self.errors)} error / not finished")
-        missing = len(self.mandatory) - len(self.mandatory_passed)
-        if missing:
-            out.append(f"{missing} of {len(self.mandatory)} mandatory not passed")
-        return out
-
-
-def sut_name(role: str | None) -> str:
-    """"Charging Station" / "CSMS" for any spelling of a role (:class:`~conformance.roles.Role`); anything
-    else as it is."""
-    parsed = Role.parse(role)
-    return parsed.display if parsed else (role or "")
-
-
-def run_roles(model: RunModel) -> list[str]:
-    """The roles tested in the run ("CS", "CSMS"), in the order of the log."""
-    roles: list[str] = []
-    for session in model.sessions:
-        role = Role.parse(session.role)
-        if role and role not in roles:
-            roles.append(role)
-    for case in model.cases.values():
-        role = Role.parse(case.role)
-        if role and role not in roles:
-            roles.append(role)
-    return roles
-
-
-def _claimed_profiles(model: RunModel, role: str) -> set[str] | None:
-    for session in model.sessions:
-        if Role.parse(session.role) == role:
-            pics = (session.config or {}).get("pics")
-            if isinstance(pics, dict) and isinstance(pics.get("profiles"), list):
-                return {str(p) for p in pics["profiles"]}
-    return None
-
-
-def readiness(model: RunModel) -> dict[str, list[ProfileReadiness]]:
-    """Role -> one :class:`ProfileReadiness` per Part 5 profile, for the roles in the run."""
-    catalog = load_catalog()
-    out: dict[str, list[ProfileReadiness]] = {}
-    for role in run_roles(model):
-        claimed = _claimed_profiles(model, role)
-        rows = []
-        for profile in PROFILES:
-            entry = ProfileReadiness(role, profile, claimed=None if claimed is None else profile in claimed)
-            for test_case in catalog.cases_for(role):  # type: ignore[arg-type]
-                applicability = test_case.applicability(profile)
-                if applicability is None:
-                    continue
-                mandatory = applicability.level == "M"
-                (entry.mandatory if mandatory else entry.conditional).append(test_case)
-                record = model.cases.get(test_case.id)
-                if record is None or record.verdict == "SKIPPED":
-                    entry.not_run.append(test_case)
-                elif record.verdict == "PASS":
-                    (entry.mandatory_passed if mandatory else entry.conditional_passed).append(record)
-                elif record.verdict == "NOT APPLICABLE":
-                    entry.not_applicable.append(record)
-                elif record.verdict == "FAIL":
-                    entry.failed.append(record)
-                elif record.verdict == "INCONCLUSIVE":
-                    entry.inconclusive.append(record)
-                else:
-                    entry.errors.append(record)
-            rows.append(entry)
-        out[role] = rows
-    return out
-
-
-# --------------------------------------------------------------------------------------------
 # The report
 # --------------------------------------------------------------------------------------------
 
@@ -358,6 +235,9 @@ class _Report:
         if any(_own_faults(s) for s in model.sessions):
             self.w('<span class="result r-negative">NEGATIVE-CONTROL RUN</span>')
         self.w('</div>')
+        coverage = coverage_lines(model)
+        if coverage:  # what the run covered, next to the exit code: a partial run never reads as a full pass
+            self.w('<ul class="coverage">', "".join(f"<li>{_e(line)}</li>" for line in coverage), '</ul>')
         facts = [
             ("Run id", run.get("run_id")),
             ("Started", utc(model.start_wall)),
@@ -383,13 +263,18 @@ class _Report:
                        ' switched on on purpose, to show that the suite detects them: failures are expected and '
                        'this report is not a statement about any product.</div>\n')
         if model.interrupted:
-            unfinished = [c.id for c in self.cases if not c.finished]
+            unfinished = [c.id for c in self.cases if not c.finished and c.start_wall is not None]
+            never = [c.id for c in self.cases if not c.finished and c.start_wall is None]
             self.w('<div class="banner unfinished"><b>This run was interrupted.</b> ')
             if unfinished:
                 self.w(f'{len(unfinished)} case(s) started and never ended: ',
                        ", ".join(case_link(c) for c in unfinished),
+                       '. Their verdict is NOT FINISHED (FAIL when a check had already failed); they count as not '
+                       'passed. ')
+            if never:
+                self.w(f'{len(never)} selected case(s) never ran: ', ", ".join(case_link(c) for c in never),
                        '. Their verdict is NOT FINISHED; they count as not passed.')
-            else:
+            if not unfinished and not never:
                 roles = ", ".join(s.role for s in model.sessions if not s.ended)
                 self.w(f'The log ends before the end of the session ({_e(roles)}); every case it records finished.')
             self.w('</div>\n')
@@ -724,7 +609,8 @@ class _Report:
         open_attr = " open" if case.verdict in NOT_PASSING else ""
         msg = first_line(case.message) if case.verdict != "PASS" else ""
         if case.verdict == NOT_FINISHED:
-            msg = "did not finish: the run was interrupted while this case was running"
+            msg = ("did not finish: the run was interrupted while this case was running" if case.events else
+                   "never ran: the run ended before this case started")
         self.w(f'<section class="case v-{v}" id="{_e(case.id)}" {self._data(case)}>',
                f'<details class="case-d"{open_attr}><summary>',
                f'{badge(case.verdict)}<span class="case-id">{_e(case.id)}</span>',
@@ -734,7 +620,10 @@ class _Report:
         if msg:
             self.w(f'<span class="case-msg">{_e(_clip(msg, 200))}</span>')
         self.w('</summary><div class="case-body">')
-        if case.verdict == NOT_FINISHED:
+        if case.verdict == NOT_FINISHED and not case.events:
+            self.w('<div class="banner unfinished inline"><b>NOT FINISHED.</b> This case was selected and never '
+                   'ran: the run ended before it started. It counts as not passed.</div>')
+        elif case.verdict == NOT_FINISHED:
             last = case.events[-1] if case.events else {}
             self.w('<div class="banner unfinished inline"><b>NOT FINISHED.</b> This case started ',
                    f'({_e(utc(case.start_wall, millis=True))}) and never ended: the run was interrupted ',
@@ -1018,6 +907,7 @@ header.top h1{font-size:26px;margin:4px 0 10px;font-weight:650;letter-spacing:-.
 .r-pass{background:#2da44e;color:#fff}.r-fail{background:#cf222e;color:#fff}.r-error{background:#8250df;color:#fff}
 .r-unfinished{background:#57606a;color:#fff}.r-negative{background:#bf8700;color:#fff}
 .exit{color:#cfe0f5;font-size:13px}
+.coverage{margin:-6px 0 14px;padding:0;list-style:none;font-size:13.5px;color:#dbe7f5}
 .facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:8px 24px;margin:0}
 .facts div{min-width:0}.facts dt{font-size:11px;text-transform:uppercase;letter-spacing:.06em;color:#9fb7d6}
 .facts dd{margin:0;font-size:13.5px;overflow-wrap:anywhere}
@@ -1288,7 +1178,7 @@ footer.foot{max-width:1240px;margin:0 auto;padding:6px 28px 40px;color:var(--mut
  *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
  .toolbar,button,#q{display:none!important}
  header.top{background:#fff;color:#000;border-bottom:2px solid #12263f}
- header.top .brand,header.top .facts dt{color:#444}.exit{color:#444}
+ header.top .brand,header.top .facts dt{color:#444}.exit{color:#444}.coverage{color:#000}
  main,.wrap-top{max-width:none;padding-left:0;padding-right:0}
  .card,section.case{box-shadow:none;break-inside:auto}
  section.case{break-before:auto}

@@ -9,7 +9,9 @@ Event log schema (one JSON object per line; ``kind``, ``wall`` (epoch s), ``mono
 
 * ``run_start``: run_id, suite_version, spec, catalog_version, host, python
 * ``session_start`` / ``session_end``: role ("station" | "csms"), sut_name, reference, faults,
-  strict, config (redacted snapshot, with the PICS)
+  strict, config (redacted snapshot, with the PICS), implemented (the suite's case ids for the
+  role), selected (the case ids the session was to run, in order; a selected case without a
+  case_start never ran and is NOT FINISHED)
 * ``sut_identity``: identity, vendor, model, serial, firmware (from BootNotification) or url
 * ``connection``: event (handshake | opened | closed | rejected | connecting), connection, ...
 * ``frame``: direction ("in" = from the SUT, "out" = to the SUT), raw, message_type, message_id,
@@ -17,7 +19,9 @@ Event log schema (one JSON object per line; ``kind``, ``wall`` (epoch s), ``mono
 * ``action``: action, params, backend, status (started | ok | failed | timeout | cancelled),
   result, reason, duration, call
 * ``check``: name, passed, expected, actual, requirements, severity, (timing: required,
-  measured, tolerance), detail
+  measured, tolerance), detail, generic (a protocol validation of the transport), late (attributed
+  to the case after it ended). A failed check decides its case's verdict wherever it came from:
+  the case is FAIL and every failed check is listed in its message (HELPERS contract 1)
 * ``wait``: reason, seconds (a wait the protocol requires)
 * ``note``: level, message
 * ``case_start``: title, role, block, use_cases, requirements, negative_controls (the faults of
@@ -32,9 +36,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..outcomes import describe_check, describe_failed_checks
 from ..recording import read_log
 
-NOT_FINISHED = "NOT FINISHED"  # a case that started and never ended (the run was interrupted)
+NOT_FINISHED = "NOT FINISHED"  # a case that started and never ended, or never started (the run was interrupted)
+NEVER_RAN = "the case never ran: the session ended before it started (the run was interrupted)"
+DID_NOT_FINISH = "the case did not finish (the run was interrupted)"
 VERDICTS = ("PASS", "FAIL", "INCONCLUSIVE", "ERROR", "NOT APPLICABLE", "SKIPPED", NOT_FINISHED)
 
 
@@ -54,10 +61,12 @@ class CaseRecord:
     start_mono: float | None = None
     duration: float | None = None
     events: list[dict[str, Any]] = field(default_factory=list)  # everything between start and end
+    ended: bool = False  # its case_end is in the log (a case that never started or never ended: False)
 
     @property
     def finished(self) -> bool:
-        return self.verdict != NOT_FINISHED
+        """The case ran to its end (a case interrupted after a failed check is FAIL, but not finished)."""
+        return self.ended
 
     def of_kind(self, kind: str) -> list[dict[str, Any]]:
         return [e for e in self.events if e["kind"] == kind]
@@ -91,6 +100,7 @@ class Session:
     sut_identity: dict[str, Any] = field(default_factory=dict)
     ended: bool = False
     implemented: list[str] = field(default_factory=list)  # the suite's cases for this role when the run started
+    selected: list[str] | None = None  # the cases the session was to run (None: a log from before it was recorded)
 
 
 @dataclass
@@ -133,7 +143,8 @@ def build_model(events: Iterable[dict[str, Any]]) -> RunModel:
             session = Session(role=event.get("role", ""), sut_name=event.get("sut_name", ""),
                               reference=bool(event.get("reference")), faults=list(event.get("faults") or []),
                               strict=bool(event.get("strict")), config=event.get("config") or {},
-                              implemented=list(event.get("implemented") or []))
+                              implemented=list(event.get("implemented") or []),
+                              selected=list(event["selected"]) if isinstance(event.get("selected"), list) else None)
             model.sessions.append(session)
             continue
         if kind == "session_end":
@@ -158,13 +169,67 @@ def build_model(events: Iterable[dict[str, Any]]) -> RunModel:
         record = model.cases[case_id]
         record.events.append(event)
         if kind == "case_end":
+            record.ended = True
             record.verdict = event.get("verdict", "ERROR")
             record.message = event.get("message", "")
             record.end_wall = wall
             if record.start_mono is not None and event.get("mono") is not None:
                 record.duration = event["mono"] - record.start_mono
             current.pop(case_id, None)
+    _never_ran(model)
+    for record in model.cases.values():
+        _judge_checks(record)
     return model
+
+
+def _never_ran(model: RunModel) -> None:
+    """A selected case without a case_start never ran: NOT FINISHED (a killed run never reads as a pass)."""
+    for session in model.sessions:
+        for case_id in session.selected or []:
+            if case_id not in model.cases:
+                parts = case_id.split("_")
+                model.cases[case_id] = CaseRecord(id=case_id, title=_catalog_title(case_id),
+                                                  role=_case_role(session.role),
+                                                  block=parts[1] if len(parts) > 2 else "", message=NEVER_RAN)
+
+
+def _case_role(session_role: str) -> str:
+    """The role a case record carries ("CS" / "CSMS") for a session's role ("station" / "csms")."""
+    from ..roles import Role
+
+    role = Role.parse(session_role)
+    return role.value if role is not None else ""
+
+
+def _catalog_title(case_id: str) -> str:
+    """The title of a Part 6 case that never ran (its case_start, which carries the title, is not in the log)."""
+    from ..catalog import load_catalog
+
+    case = load_catalog().test_cases.get(case_id)
+    return case.title if case is not None else ""
+
+
+def _judge_checks(record: CaseRecord) -> None:
+    """Contract 1 (HELPERS.md): a failed check of the case, also one recorded after it ended (``late``), makes
+    it FAIL; the message keeps what ended the case and lists every failed check."""
+    failed = [c for c in record.checks if not c.get("passed")]
+    if not failed:
+        if record.verdict == NOT_FINISHED and not record.message:
+            record.message = DID_NOT_FINISH
+        return
+    if record.verdict not in VERDICTS:
+        return  # a verdict this model does not know is shown as it is (and never passes: summary.decide)
+    if record.verdict == "FAIL":  # the live verdict listed the checks failed up to its end; add later ones
+        late = [c for c in failed if c.get("late") and str(c.get("name")) not in record.message]
+        if late:
+            record.message += "\nfailed after the case ended:\n" + "\n".join(f"- {describe_check(c)}" for c in late)
+        return
+    message = describe_failed_checks(failed)
+    if record.verdict == NOT_FINISHED:
+        message += f"\n{DID_NOT_FINISH}"
+    elif record.verdict != "PASS":
+        message += f"\nthe case ended {record.verdict}" + (f": {record.message}" if record.message else "")
+    record.verdict, record.message = "FAIL", message
 
 
 def load_model(path: Path) -> RunModel:

@@ -1,0 +1,239 @@
+"""One broken state is one finding (issue 8 §3): before each case the harness checks the SUT still answers.
+
+A station that answers the first case and then goes silent gives one FAIL (the case during which it stopped)
+and INCONCLUSIVE "the SUT stopped answering after TC_x" for the rest; the run stops at once unless
+--keep-going. A station that merely does not answer one request (a FAIL of that case) but still answers the
+probe is not taken as broken: the next cases run and pass."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from pathlib import Path
+from typing import Any, AsyncIterator
+
+from websockets.asyncio.client import connect
+
+from support import free_port, write_peer_config
+from test_misbehaving_sut import BOOT
+
+CASES = ["TC_B_06_CS", "TC_B_07_CS", "TC_B_09_CS", "TC_B_10_CS"]
+MESSAGE_TIMEOUT = 1.0
+
+
+class PeerStation:
+    """A station with a tiny device model: GetVariables / SetVariables of any variable are Accepted.
+
+    ``silent_after``: answers that many CALLs, then none (stays connected). ``ignore``: never answers a
+    GetVariables for this variable name, the first time it is asked (a glitch of one feature, not a broken
+    station)."""
+
+    def __init__(self, port: int, *, silent_after: int | None = None, ignore: str | None = None) -> None:
+        self.port = port
+        self.silent_after = silent_after
+        self.ignore = ignore
+        self.values: dict[str, str] = {}
+        self.answered = 0
+
+    def answer(self, action: str, payload: dict[str, Any]) -> dict[str, Any] | None:
+        if self.silent_after is not None and self.answered >= self.silent_after:
+            return None
+        if action == "GetVariables":
+            names = [d["variable"]["name"] for d in payload["getVariableData"]]
+            if self.ignore in names:
+                self.ignore = None
+                return None
+            self.answered += 1
+            return {"getVariableResult": [
+                {**{k: d[k] for k in ("component", "variable")}, "attributeType": d.get("attributeType", "Actual"),
+                 "attributeStatus": "Accepted", "attributeValue": self.values.get(self._key(d), "1")}
+                for d in payload["getVariableData"]]}
+        if action == "SetVariables":
+            self.answered += 1
+            for d in payload["setVariableData"]:
+                self.values[self._key(d)] = d["attributeValue"]
+            return {"setVariableResult": [
+                {**{k: d[k] for k in ("component", "variable")}, "attributeType": d.get("attributeType", "Actual"),
+                 "attributeStatus": "Accepted"} for d in payload["setVariableData"]]}
+        self.answered += 1
+        return {}
+
+    @staticmethod
+    def _key(entry: dict[str, Any]) -> str:
+        return f"{entry['component']['name']}.{entry['variable']['name']}.{entry['variable'].get('instance')}"
+
+    async def run(self) -> None:
+        while True:
+            try:
+                ws = await connect(f"ws://127.0.0.1:{self.port}/ocpp/CS001", subprotocols=["ocpp2.0.1"])
+            except OSError:
+                await asyncio.sleep(0.05)  # the harness is not listening yet
+                continue
+            async with ws:
+                await ws.send(json.dumps([2, "boot-1", "BootNotification", BOOT]))
+                await ws.recv()
+                await ws.send(json.dumps([2, "status-1", "StatusNotification", {
+                    "timestamp": "2025-01-01T00:00:00Z", "connectorStatus": "Available", "evseId": 1,
+                    "connectorId": 1}]))
+                with contextlib.suppress(Exception):
+                    while True:
+                        message = json.loads(await ws.recv())
+                        if message[0] != 2:
+                            continue
+                        answer = self.answer(message[2], message[3])
+                        if answer is not None:
+                            await ws.send(json.dumps([3, message[1], answer]))
+            await asyncio.Event().wait()  # connects once
+
+
+@contextlib.asynccontextmanager
+async def peer(station: PeerStation) -> AsyncIterator[None]:
+    task = asyncio.create_task(station.run())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+
+
+async def run(config: Path, run_dir: Path, *extra: str) -> tuple[int, dict[str, Any], str, float]:
+    from test_misbehaving_sut import REPO
+    import sys
+    import time
+
+    args = [a for c in CASES for a in ("--case", c)]
+    started = time.monotonic()
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "conformance.cli", "run", "--config", str(config), *args, *extra,
+        "--run-dir", str(run_dir), cwd=REPO, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+    output, _ = await asyncio.wait_for(proc.communicate(), 90)
+    elapsed = time.monotonic() - started
+    summary = json.loads((run_dir / "summary.json").read_text())
+    return proc.returncode or 0, {c["id"]: c for c in summary["cases"]}, output.decode(), elapsed
+
+
+def run_order(run_dir: Path) -> list[str]:
+    """The cases in the order the session ran them (the selection recorded in session_start)."""
+    events = [json.loads(line) for line in (run_dir / "events.jsonl").read_text().splitlines()]
+    return next(e["selected"] for e in events if e["kind"] == "session_start")
+
+
+def config_for(tmp_path: Path, port: int) -> Path:
+    return write_peer_config(tmp_path / "sut.toml", "station", port, message_timeout=MESSAGE_TIMEOUT,
+                             connect_timeout=3, case_time_limit=10)
+
+
+async def test_a_station_that_goes_silent_is_one_fail_then_inconclusive_and_the_run_stops(tmp_path: Path) -> None:
+    port = free_port()
+    # the first case (TC_B_06_CS or TC_B_09_CS) takes 4 CALLs (read, set, get/set, restore); the second case's
+    # first CALL gets no answer
+    async with peer(PeerStation(port, silent_after=4)):
+        code, results, output, elapsed = await run(config_for(tmp_path, port), tmp_path / "run")
+    assert code == 1, output
+    first, second, third, fourth = run_order(tmp_path / "run")
+    verdicts = [results[case_id]["verdict"] for case_id in (first, second, third, fourth)]
+    assert verdicts == ["PASS", "FAIL", "INCONCLUSIVE", "INCONCLUSIVE"], output
+    probe = results[third]["message"]
+    assert probe.startswith(f"the SUT stopped answering after {second}"), probe
+    assert "GetVariablesRequest for DeviceDataCtrlr.ItemsPerMessage[GetVariables]" in probe  # what was tried
+    assert "no answer within the message timeout" in probe
+    rest = results[fourth]["message"]
+    assert rest.startswith(f"not run: the SUT stopped answering after {second}") and "--keep-going" in rest
+    events = [json.loads(line) for line in (tmp_path / "run" / "events.jsonl").read_text().splitlines()]
+    assert not any(e["kind"] == "frame" and e.get("case") == fourth for e in events)  # it never ran
+    assert "Traceback" not in output and "INTERNALERROR" not in output
+    assert elapsed < 20  # one message timeout for the FAIL, one for the probe: not one per remaining case
+
+
+async def test_keep_going_tries_every_remaining_case(tmp_path: Path) -> None:
+    port = free_port()
+    async with peer(PeerStation(port, silent_after=4)):
+        code, results, output, _ = await run(config_for(tmp_path, port), tmp_path / "run", "--keep-going")
+    assert code == 1, output
+    _, second, *rest = run_order(tmp_path / "run")
+    for case_id in rest:  # each probed on its own
+        assert results[case_id]["verdict"] == "INCONCLUSIVE", output
+        assert results[case_id]["message"].startswith(f"the SUT stopped answering after {second}"), results[case_id]
+
+
+async def test_a_station_that_ignores_one_request_is_not_taken_as_broken(tmp_path: Path) -> None:
+    """TC_B_07_CS fails (its read of LocalAuthorizeOffline is not answered); the probe before the next case is
+    answered, so the remaining cases run and pass."""
+    port = free_port()
+    async with peer(PeerStation(port, ignore="LocalAuthorizeOffline")):
+        code, results, output, _ = await run(config_for(tmp_path, port), tmp_path / "run")
+    assert code == 1, output
+    assert {c: results[c]["verdict"] for c in CASES} == {
+        "TC_B_06_CS": "PASS", "TC_B_07_CS": "FAIL", "TC_B_09_CS": "PASS", "TC_B_10_CS": "PASS"}, output
+    order = run_order(tmp_path / "run")
+    after = order[order.index("TC_B_07_CS") + 1]
+    events = [json.loads(line) for line in (tmp_path / "run" / "events.jsonl").read_text().splitlines()]
+    assert any(e["kind"] == "note" and e.get("case") == after and "pre-case check: the station answered"
+               in e["message"] for e in events)
+
+
+# --------------------------------------------------------------------------- CSMS role
+CSMS_CASES = ["TC_B_01_CSMS", "TC_G_05_CSMS", "TC_G_07_CSMS", "TC_G_08_CSMS"]
+
+
+@contextlib.asynccontextmanager
+async def csms_answering_first(port: int, calls: int) -> AsyncIterator[None]:
+    """A CSMS that answers the first ``calls`` CALLs and then, like one that lost its message broker, keeps
+    its connections open and accepts new ones but answers nothing."""
+    from websockets.asyncio.server import ServerConnection, serve
+
+    answered = 0
+
+    async def handler(ws: ServerConnection) -> None:
+        nonlocal answered
+        with contextlib.suppress(Exception):
+            async for raw in ws:
+                message = json.loads(raw)
+                if message[0] != 2 or answered >= calls:
+                    continue
+                answered += 1
+                answer: dict[str, Any] = {}
+                if message[2] == "BootNotification":
+                    answer = {"currentTime": "2025-01-01T00:00:00Z", "interval": 300, "status": "Accepted"}
+                await ws.send(json.dumps([3, message[1], answer]))
+
+    server = await serve(handler, "127.0.0.1", port, subprotocols=["ocpp2.0.1"])
+    try:
+        yield
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+async def test_a_csms_that_stops_answering_is_one_fail_then_inconclusive(tmp_path: Path) -> None:
+    import sys
+    import time
+
+    from test_misbehaving_sut import REPO
+
+    port = free_port()
+    config = write_peer_config(tmp_path / "sut.toml", "csms", port, message_timeout=MESSAGE_TIMEOUT,
+                               connect_timeout=3, case_time_limit=10)
+    # the operator's instructions succeed (and the CSMS then never sends what it was told to)
+    config.write_text(config.read_text().replace('command = "false"', 'command = "true"'))
+    args = [a for c in CSMS_CASES for a in ("--case", c)]
+    started = time.monotonic()
+    async with csms_answering_first(port, calls=2):  # TC_B_01_CSMS: BootNotification, StatusNotification
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "conformance.cli", "run", "--config", str(config), *args, "--run-dir",
+            str(tmp_path / "run"), cwd=REPO, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        output, _ = await asyncio.wait_for(proc.communicate(), 90)
+    elapsed = time.monotonic() - started
+    results = {c["id"]: c for c in json.loads((tmp_path / "run" / "summary.json").read_text())["cases"]}
+    assert proc.returncode == 1, output.decode()
+    first, second, third, fourth = run_order(tmp_path / "run")
+    assert first == "TC_B_01_CSMS"  # served on the first connection
+    assert [results[c]["verdict"] for c in (first, second, third, fourth)] == [
+        "PASS", "FAIL", "INCONCLUSIVE", "INCONCLUSIVE"], output.decode()
+    message = results[third]["message"]
+    assert message.startswith(f"the SUT stopped answering after {second}"), message
+    assert "the boot got no answer" in message or "HeartbeatRequest on the open connection got no answer" in message
+    assert results[fourth]["message"].startswith(f"not run: the SUT stopped answering after {second}")
+    assert elapsed < 20
