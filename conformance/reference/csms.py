@@ -131,9 +131,9 @@ class ReferenceCsms:
         record.boots.append(payload)
         record.registration = status
         interval = self.heartbeat_interval if status == "Accepted" else self.boot_retry_interval
-        if status in ("Pending", "Rejected") and record.boot_status == status \
+        if status == "Pending" and record.boot_status == "Pending" \
                 and "csms_pending_until_operator_accepts" not in self.faults:
-            record.boot_status = "Accepted"  # configured to *first* answer Pending / Rejected: accept the next attempt
+            record.boot_status = "Accepted"  # configured to *first* answer Pending: accept the next attempt
         return {"currentTime": utc_now(), "interval": interval, "status": status}
 
     def on_Heartbeat(self, record: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:
@@ -174,6 +174,10 @@ class ReferenceCsms:
         if conn is None or not conn.is_open:
             raise ActionFailed("csms_send", {"station": identity, "request": action},
                                f"station {identity!r} is not connected to the reference CSMS")
+        record = self.stations.get(identity)
+        if action == "TriggerMessage" and payload.get("requestedMessage") == "BootNotification" and record is not None \
+                and record.boot_status != "Accepted" and "csms_pending_until_operator_accepts" not in self.faults:
+            record.boot_status = "Accepted"  # it asks a Pending / Rejected station to boot again to accept it (F06)
         response = await conn.call(action, payload)
         self.stations.setdefault(identity, StationRecord(identity)).responses.append(response)
         return response
