@@ -1,5 +1,6 @@
 """What the station-side and the CSMS-side reusable states share: the scope of a ChangeAvailability,
-what an availability case sets back and the configured transaction duration. Both :mod:`.station` and :mod:`.csms` export these names."""
+what an availability case sets back and the configured transaction duration. Both :mod:`.station` and
+:mod:`.csms` export these names."""
 
 from __future__ import annotations
 
@@ -36,8 +37,8 @@ __all__ = ["availability_scope", "scope_connectors", "AvailabilityRestore"]
 
 
 async def transaction_duration(side: Any) -> None:
-    """Part 6 StopAuthorized note: the tool waits <Configured Transaction Duration> (``configured.transaction_duration``,
-    default 0) before the stop; recorded as a protocol wait."""
+    """Part 6 StopAuthorized note: the tool waits <Configured Transaction Duration>
+    (``configured.transaction_duration``, default 0) before the stop; recorded as a protocol wait."""
     seconds = side.config.configured.transaction_duration
     if seconds > 0:
         side.protocol_wait(seconds, "<Configured Transaction Duration> before StopAuthorized (Part 6 §2.18/§3.18)")

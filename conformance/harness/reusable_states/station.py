@@ -124,8 +124,9 @@ async def booted(sut: ChargingStationUnderTest, *, via: str = "power_cycle", sec
         sut.check.that("the station answers ResetRequest (Immediate) with a CALLRESULT", response.ok,
                        expected="CALLRESULT", actual=response.describe(),
                        requirements=("B11.FR.01", "Part 6 §2.18 Booting step 2"))
-        sut.check.fields("ResetResponse (Part 6 §2.18 Booting / Booted step 2)", response.payload if response.ok else {},
-                         {"status": "Accepted"}, requirements=("B11.FR.01", "B11.FR.03", "Part 6 §2.18 Booting step 2"))
+        sut.check.fields("ResetResponse (Part 6 §2.18 Booting / Booted step 2)",
+                         response.payload if response.ok else {}, {"status": "Accepted"},
+                         requirements=("B11.FR.01", "B11.FR.03", "Part 6 §2.18 Booting step 2"))
     else:
         await sut.actions.do(via)
     conn = await sut.wait_for_connection(after=before)

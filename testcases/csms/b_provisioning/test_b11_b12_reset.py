@@ -60,7 +60,8 @@ async def test_tc_b_21_csms(csms: CsmsUnderTest) -> None:
             request = await reset_requested(csms, {"type": "OnIdle"}, {"type": "OnIdle", "evseId": ABSENT},
                                             ("Part 6 TC_B_21_CSMS tool validation step 1 (erratum 6.2.14)",))
         await reset_scheduled_transaction_ends(csms, tx, case="TC_B_21_CSMS")
-        await reset_reboot_csms(csms, request, "ScheduledReset", validation="Part 6 TC_B_21_CSMS tool validation step 8")
+        await reset_reboot_csms(csms, request, "ScheduledReset",
+                                validation="Part 6 TC_B_21_CSMS tool validation step 8")
 
 
 @case

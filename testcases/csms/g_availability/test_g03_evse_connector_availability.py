@@ -18,7 +18,8 @@ async def test_tc_g_03_csms(csms: CsmsUnderTest) -> None:
 
     Part 6 steps / validations implemented:
     - Booted (CSMS);
-    - step 1 tool validation (§3.18 Unavailable): ChangeAvailabilityRequest Inoperative, evse.id the configured EVSE, no connectorId;
+    - step 1 tool validation (§3.18 Unavailable): ChangeAvailabilityRequest Inoperative, evse.id the configured
+      EVSE, no connectorId;
     - steps 3-4: the connectors reported Unavailable, each answered (OCPP-J Part 4 §4.2.2).
     """
     await states.booted(csms)
@@ -90,7 +91,8 @@ async def test_tc_g_11_csms(csms: CsmsUnderTest) -> None:
     Part 6 steps / validations implemented:
     - Booted, EnergyTransferStarted (Authorized tool validations steps 2/4);
     - step 1 tool validation: Inoperative, evse.id, no connectorId; the harness answers Scheduled;
-    - steps 3-5: StopAuthorized (tool validation step 2: idTokenInfo Accepted), EVConnectedPostSession, EVDisconnected, each answered;
+    - steps 3-5: StopAuthorized (tool validation step 2: idTokenInfo Accepted), EVConnectedPostSession,
+      EVDisconnected, each answered;
     - steps 6-7: the connector reported Unavailable, answered.
     """
     await states.booted(csms)

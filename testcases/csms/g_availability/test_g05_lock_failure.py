@@ -18,7 +18,8 @@ async def test_tc_g_20_csms(csms: CsmsUnderTest) -> None:
 
     Part 6 steps / validations implemented:
     - Booted (CSMS);
-    - steps 1-2: NotifyEventRequest ConnectorPlugRetentionLock Problem "true" (trigger Delta) answered with a NotifyEventResponse (G05.FR.03).
+    - steps 1-2: NotifyEventRequest ConnectorPlugRetentionLock Problem "true" (trigger Delta) answered with a
+      NotifyEventResponse (G05.FR.03).
     """
     await states.booted(csms)
     evse, connector = configured_connector(csms)

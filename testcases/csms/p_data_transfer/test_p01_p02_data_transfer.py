@@ -18,7 +18,8 @@ async def test_tc_p_02_csms(csms: CsmsUnderTest) -> None:
 
     Part 6 steps / validations implemented:
     - Booted (CSMS);
-    - step 1: DataTransferRequest with ``configured.data_transfer_vendor_id`` / ``configured.data_transfer_message_id``
+    - step 1: DataTransferRequest with ``configured.data_transfer_vendor_id`` /
+      ``configured.data_transfer_message_id``
       (<Configured vendorId> / <Configured messageId>; defaults: a vendor the CSMS does not implement);
     - step 2: answered with a CALLRESULT (OCPP-J Part 4 §4.2.2), status UnknownVendorId / UnknownMessageId
       (P02.FR.06 / P02.FR.07) or Rejected (Part 6 tool validation step 2)."""

@@ -137,7 +137,8 @@ def _reported_statuses(incoming: IncomingCall) -> list[tuple[tuple[int, int], st
         return []
     return [((e.get("component", {}).get("evse", {}).get("id"), e.get("component", {}).get("evse", {}).get(
         "connectorId")), e.get("actualValue")) for e in incoming.payload.get("eventData", [])
-            if e.get("variable", {}).get("name") == "AvailabilityState" and e.get("component", {}).get("name") == "Connector"]
+            if e.get("variable", {}).get("name") == "AvailabilityState"
+            and e.get("component", {}).get("name") == "Connector"]
 
 
 def others_reported_available(station: ChargingStationUnderTest, conn: Connection, since: int,

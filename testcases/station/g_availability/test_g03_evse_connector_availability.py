@@ -26,7 +26,8 @@ async def test_tc_g_03_cs(station: ChargingStationUnderTest) -> None:
 
     Part 6 steps / validations implemented:
     - step 2 tool validation: ChangeAvailabilityResponse Accepted (G03.FR.01/02);
-    - step 3: every connector of the EVSE reported Unavailable, evseId/connectorId not 0; an EVSE NotifyEvent, when sent, checked (G03.FR.04/06, G01.FR.07);
+    - step 3: every connector of the EVSE reported Unavailable, evseId/connectorId not 0; an EVSE NotifyEvent,
+      when sent, checked (G03.FR.04/06, G01.FR.07);
     - afterwards the EVSE is made Operative again (not judged).
     """
     evse, _ = configured_connector(station)
@@ -200,7 +201,8 @@ async def test_tc_g_11_cs(station: ChargingStationUnderTest) -> None:
     - step 2 tool validation: ChangeAvailabilityResponse Scheduled (G03.FR.05);
     - steps 3-5: StopAuthorized, EVConnectedPostSession, EVDisconnected (after <Configured Transaction
       Duration>) as the station's TxStopPoint ends the transaction; no Unavailable report before it ends;
-    - step 6 / post-scenario: the EVSE's connectors reported Unavailable once it ended (G03.FR.04/05/06, G01.FR.05/07).
+    - step 6 / post-scenario: the EVSE's connectors reported Unavailable once it ended (G03.FR.04/05/06,
+      G01.FR.05/07).
     """
     evse, connector = configured_connector(station)
     async with states.availability_restored(station) as restore, states.transactions_ended_afterwards(station):

@@ -24,7 +24,8 @@ async def test_tc_g_05_cs(station: ChargingStationUnderTest) -> None:
 
     Part 6 steps / validations implemented:
     - step 2 tool validation: Accepted (G04.FR.02/03);
-    - step 3: every connector reported Unavailable; an EVSE / station NotifyEvent, when sent, checked (G04.FR.05/07, G01.FR.07).
+    - step 3: every connector reported Unavailable; an EVSE / station NotifyEvent, when sent, checked
+      (G04.FR.05/07, G01.FR.07).
     """
     async with states.availability_restored(station) as restore:
         restore.pending.append((None, None))

@@ -65,8 +65,9 @@ async def _monitoring_level(station: ChargingStationUnderTest) -> AsyncIterator[
                          f"{wanted}")
         else:
             back = await station.call("SetMonitoringLevel", {"severity": level})
-            station.note(f"restored: MonitoringLevel {level}" if back.ok and back.payload.get("status") == "Accepted"
-                         else f"could not restore MonitoringLevel {level}: {back.payload if back.ok else back.describe()}")
+            restored = back.ok and back.payload.get("status") == "Accepted"
+            station.note(f"restored: MonitoringLevel {level}" if restored else
+                         f"could not restore MonitoringLevel {level}: {back.payload if back.ok else back.describe()}")
 
 
 def _number(value: Any) -> float | None:

@@ -36,7 +36,8 @@ async def test_tc_p_03_cs(station: ChargingStationUnderTest) -> None:
             "component": {"name": "OCPPCommCtrlr", "customData": CUSTOM_DATA},
             "variable": {"name": "OfflineThreshold", "customData": CUSTOM_DATA},
             "attributeType": "Actual", "attributeValue": "200", "customData": CUSTOM_DATA}]})
-        answered(station, "a SetVariablesRequest with customData", set_response, requirements=(ANSWER, "OCPP-J Part 4 §9"))
+        answered(station, "a SetVariablesRequest with customData", set_response,
+                 requirements=(ANSWER, "OCPP-J Part 4 §9"))
         station.check.fields("SetVariablesResponse", set_response.payload, {
             "setVariableResult[0].attributeStatus": "Accepted"}, requirements=("B05.FR.10",))
 
@@ -44,7 +45,8 @@ async def test_tc_p_03_cs(station: ChargingStationUnderTest) -> None:
             "component": {"name": "OCPPCommCtrlr", "customData": CUSTOM_DATA},
             "variable": {"name": "OfflineThreshold", "customData": CUSTOM_DATA},
             "attributeType": "Actual", "customData": CUSTOM_DATA}]})
-        answered(station, "a GetVariablesRequest with customData", get_response, requirements=(ANSWER, "OCPP-J Part 4 §9"))
+        answered(station, "a GetVariablesRequest with customData", get_response,
+                 requirements=(ANSWER, "OCPP-J Part 4 §9"))
         station.check.fields("GetVariablesResponse", get_response.payload, {
             "getVariableResult[0].attributeStatus": "Accepted",
             "getVariableResult[0].attributeValue": "200",
@@ -116,7 +118,8 @@ async def test_tc_p_04_cs(station: ChargingStationUnderTest) -> None:
                                      "chargingRateUnit": unit,
                                      "chargingSchedulePeriod": [period]}]}
     response = await station.call("SetChargingProfile", {"evseId": evse, "chargingProfile": profile})
-    answered(station, "a SetChargingProfileRequest with customData", response, requirements=(ANSWER, "OCPP-J Part 4 §9"))
+    answered(station, "a SetChargingProfileRequest with customData", response,
+             requirements=(ANSWER, "OCPP-J Part 4 §9"))
     station.check.fields("SetChargingProfileResponse", response.payload, {"status": "Accepted"},
                          requirements=("K01.FR.15", "Part 6 TC_P_04_CS tool validation step 2"))
     # General precondition of the next cases: no charging schedules active.

@@ -21,7 +21,8 @@ async def test_tc_p_01_cs(station: ChargingStationUnderTest) -> None:
     UnknownMessageId or Rejected, never with an error.
 
     Part 6 steps / validations implemented:
-    - step 1: DataTransferRequest vendorId org.openchargealliance.octt, messageId ``configured.data_transfer_message_id``
+    - step 1: DataTransferRequest vendorId org.openchargealliance.octt, messageId
+      ``configured.data_transfer_message_id``
       (<Configured messageId>);
     - step 2: answered with a CALLRESULT (Part 2 §3 FR.02);
     - step 2 tool validation: status UnknownVendorId or UnknownMessageId (P01.FR.05 / P01.FR.06) or Rejected
