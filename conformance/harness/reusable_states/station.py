@@ -186,7 +186,8 @@ async def ev_connected_pre_session(sut: ChargingStationUnderTest, evse: int, con
             "eventType": "Started",
             "triggerReason": OneOf("CablePluggedIn", "ChargingStateChanged", "RemoteStart"),
             "transactionInfo.chargingState": OneOf("EVConnected", "SuspendedEVSE", "Charging"),
-            "evse.id": evse, "evse.connectorId": OneOf(connector, ABSENT)})
+            "evse.id": evse, "evse.connectorId": OneOf(connector, ABSENT)},
+            requirements=("E01.FR.02", "Part 6 §2.18 EVConnectedPreSession tool validation step 3"))
     return EvConnected(reports[(evse, connector)], transaction)
 
 
