@@ -323,6 +323,9 @@ class Connection:
     password: str | None = None
     security_profile: int = 1
     extra_stations: tuple[StationIdentity, ...] = ()
+    # The largest WebSocket message the harness accepts (bytes); a bigger one is refused with close code 1009
+    # and is a finding of the case during which it arrived.
+    max_frame_size: int = 4 * 1024 * 1024
 
     def __post_init__(self) -> None:
         _freeze(self, "extra_stations", tuple)
@@ -514,6 +517,7 @@ class Config:
                 "extra_stations": [
                     {"identity": s.identity, "password": _red(s.password, redact)} for s in c.extra_stations
                 ],
+                "max_frame_size": c.max_frame_size,
             },
             "evse": [{"id": e.id, "connectors": list(e.connectors)} for e in self.evses],
             "id_tokens": {
@@ -673,6 +677,7 @@ _SCHEMA: dict[str, Any] = {
         "password": "str",
         "security_profile": "int",
         "extra_stations": "list",
+        "max_frame_size": "int",
     },
     "evse": "list",
     "id_tokens": {name: _TOKEN_SCHEMA for name in _ID_TOKEN_ROLES},
@@ -1341,13 +1346,16 @@ class _Checker:
             password = _MISSING
 
         extra = self.extra_stations(t, P, role, needs_password, identity)
+        max_frame_size = self.integer(t, "max_frame_size", P, d.max_frame_size, 1024, None,
+                                      "a size in bytes >= 1024")
 
-        for v in (host, port, path, url, identity, password, sp, extra):
+        for v in (host, port, path, url, identity, password, sp, extra, max_frame_size):
             bad = bad or v is _MISSING
         if bad:
             return _MISSING
         return Connection(listen_host=host, listen_port=port, path=path, csms_url=url, identity=identity,
-                          password=password, security_profile=sp, extra_stations=extra)
+                          password=password, security_profile=sp, extra_stations=extra,
+                          max_frame_size=max_frame_size)
 
     def extra_stations(self, t: Mapping[str, Any], P: Path_, role: str | None, needs_password: bool,
                        identity: Any) -> Any:

@@ -402,6 +402,7 @@ async def ocpp_run(request: pytest.FixtureRequest) -> AsyncIterator[RunContext]:
                                 message_timeout=cfg.timing.scaled(cfg.timing.message_timeout),
                                 passwords={conn.identity: conn.password}, security_profile=conn.security_profile,
                                 handled_actions=actions_handled_by("CSMS"), ssl_context=tls,
+                                max_frame_size=conn.max_frame_size,
                                 default_handler_for=lambda identity: csms_default_handler(ctx_holder["ctx"]))
             await server.start()
             if cfg.reference:

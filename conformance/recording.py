@@ -34,6 +34,9 @@ class Event:
 
 REDACTED = "***"
 
+#: generic findings recorded per rule per case; more are summed up in one check ("and N more")
+FINDINGS_PER_RULE = 20
+
 # Fields of OCPP payloads whose values are secrets wherever they appear: (component-variable
 # name for SetVariables/GetVariables results) and plain field names.
 SECRET_VARIABLES = frozenset({"BasicAuthPassword"})
@@ -78,12 +81,69 @@ class EventLog:
         self._events: list[Event] = []
         self._lock = threading.Lock()
         self._listeners: list[Listener] = []
-        self.current_case: str | None = None
+        self._current_case: str | None = None
+        #: the case that ended last: a finding between two cases is judged against it (``late: true``)
+        self.last_case: str | None = None
+        self._finding_counts: dict[tuple[str | None, str], int] = {}
+        self._frames = 0
         self.path = path
         self._fh = None
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._fh = open(path, "ab")
+
+    @property
+    def current_case(self) -> str | None:
+        return self._current_case
+
+    @current_case.setter
+    def current_case(self, value: str | None) -> None:
+        previous = self._current_case
+        if value != previous:
+            self._summarise_findings()
+        if previous is not None and value != previous:
+            self.last_case = previous
+        if value is not None and value != previous:
+            self.last_case = None  # the case that ended last gets no more late findings
+        self._current_case = value
+
+    def next_frame_index(self) -> int:
+        """A run-wide running number for frame events (findings name the frame by it)."""
+        with self._lock:
+            self._frames += 1
+            return self._frames
+
+    def finding(self, /, **data: Any) -> Event | None:
+        """Record a generic protocol finding as a failed ``check`` of the current case or, between
+        cases, of the case that ended last (``late: true``). At most :data:`FINDINGS_PER_RULE`
+        findings per rule per case are recorded; the rest are counted and summed up in one more
+        check when the case's window closes."""
+        case, late = self._current_case, False
+        if case is None and self.last_case is not None:
+            case, late = self.last_case, True
+        rule = str(data.get("rule", ""))
+        with self._lock:
+            count = self._finding_counts[(case, rule)] = self._finding_counts.get((case, rule), 0) + 1
+        if count > FINDINGS_PER_RULE:
+            return None
+        data = {"passed": False, "generic": True, **data}
+        if late:
+            data["late"] = True
+        return self._emit_as(case, "check", data)
+
+    def _summarise_findings(self) -> None:
+        with self._lock:
+            counts, self._finding_counts = self._finding_counts, {}
+        for (case, rule), count in counts.items():
+            if count > FINDINGS_PER_RULE:
+                data: dict[str, Any] = {
+                    "name": f"and {count - FINDINGS_PER_RULE} more findings of rule {rule}", "passed": False,
+                    "generic": True, "rule": rule, "summary": True, "count": count - FINDINGS_PER_RULE,
+                    "expected": None, "actual": f"{count} messages broke rule {rule}; the first "
+                                                f"{FINDINGS_PER_RULE} are listed", "requirements": []}
+                if case != self._current_case:
+                    data["late"] = True  # the window of a case that already ended
+                self._emit_as(case, "check", data)
 
     def add_secret(self, value: str) -> None:
         if value:
@@ -113,9 +173,12 @@ class EventLog:
         return orjson.loads(text) if changed else data
 
     def emit(self, kind: str, /, **data: Any) -> Event:
+        return self._emit_as(self._current_case, kind, data)
+
+    def _emit_as(self, case: str | None, kind: str, data: dict[str, Any]) -> Event:
         with self._lock:
             data = self._redact(data)
-        event = Event(kind=kind, wall=time.time(), mono=time.monotonic(), case=self.current_case, data=data)
+        event = Event(kind=kind, wall=time.time(), mono=time.monotonic(), case=case, data=data)
         with self._lock:
             self._events.append(event)
             if self._fh is not None:
@@ -146,6 +209,7 @@ class EventLog:
         return iter(self.events())
 
     def close(self) -> None:
+        self._summarise_findings()
         with self._lock:
             if self._fh is not None:
                 self._fh.close()

@@ -50,6 +50,14 @@ order, exactly ``<source>:<line>: <message>``, where ``<source>`` is the file na
 * ``CALLRESULT <id> answers no CALL in this log`` / ``CALLERROR <id> ...``;
 * ``message id reused (Part 4 §4.1.4): ...`` / ``one-outstanding-call (Part 4 §4.1.1): ...``.
 
+* ``binary WebSocket frame ...`` for a frame our event log recorded as binary, and
+  ``connection-close (OCPP-J Part 4 §5): ...`` for a connection our event log recorded as closed
+  because of the peer (1007, 1009, a TCP abort, a close while a CALL was outstanding).
+
+The rules are those of :mod:`conformance.protocol.findings`, the same the live run applies, so
+``validate`` over a run's event log reports what the run judged (it also judges the harness's own
+frames, except those it sent malformed on purpose, recorded ``deliberate``).
+
 A lone response (a CALLRESULT whose CALL is not in the input) is validated against the response
 schema of ``--action NAME`` when given (``ocpp-conformance validate --action BootNotification``).
 
@@ -64,18 +72,23 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from .protocol.frames import UNREADABLE_MESSAGE_ID, Call, CallResult, FrameError, check_action, parse_frame
+from .protocol.findings import Finding as RuleFinding
+from .protocol.findings import TrafficJudge, close_finding
 from .protocol.schemas import get_registry
 
 _DIRECTIONS = ("in", "out")
-_OPPOSITE = {"in": "out", "out": "in", None: None}
 _CONNECTION_RESETS = ("opened", "closed")
+_ROLES = ("CSMS", "ChargingStation")
 
 
 @dataclass
 class Finding:
     line: int
     message: str
+    rule: str = ""  #: the rule of :mod:`conformance.protocol.findings`
+    direction: str | None = None  #: who sent the frame ("in": the SUT, in our event log)
+    frame_index: int | None = None  #: the frame's index in our event log
+    connection: str | None = None
 
     def __str__(self) -> str:
         return f"{self.line}: {self.message}"
@@ -98,6 +111,7 @@ class _Item:
     direction: str | None = None
     connection: str | None = None
     reset: bool = False
+    record: dict[str, Any] | None = None  #: the event-log record, if the input is our event log
 
 
 def _direction(value: Any) -> str | None:
@@ -110,20 +124,23 @@ def _connection(value: Any) -> str | None:
 
 def _record_item(number: int, record: dict[str, Any]) -> _Item | None:
     kind = record.get("kind")
+    if kind == "session_start":
+        return _Item(number, None, reset=True, record=record)  # a new session: every connection starts afresh
     if kind == "connection":
         if record.get("event") in _CONNECTION_RESETS and record.get("connection") is not None:
-            return _Item(number, None, connection=_connection(record["connection"]), reset=True)
+            return _Item(number, None, connection=_connection(record["connection"]), reset=True, record=record)
         return None
     if kind is not None and kind != "frame":
         return None  # an action, check, wait, case boundary ... of our event log
     direction, connection = _direction(record.get("direction")), _connection(record.get("connection"))
     if "raw" in record:
-        return _Item(number, record["raw"], direction, connection)
+        return _Item(number, record["raw"], direction, connection, record=record)
     if "frame" in record:
         frame = record["frame"]
-        return _Item(number, frame if isinstance(frame, str) else json.dumps(frame), direction, connection)
+        return _Item(number, frame if isinstance(frame, str) else json.dumps(frame), direction, connection,
+                     record=record)
     if kind == "frame":
-        return _Item(number, None, direction, connection)  # reported: a frame event without its text
+        return _Item(number, None, direction, connection, record=record)  # reported: a frame event without text
     return None
 
 
@@ -160,69 +177,39 @@ def _items_of(text: str) -> list[_Item]:
     return items
 
 
-@dataclass
-class _Pending:
-    action: str | None  #: the action whose response schema applies; None if unknown or unreadable
-    line: int
-    name: str = "message"  #: how to name the CALL in a finding
+def render(finding: RuleFinding) -> list[str]:
+    """The ``validate`` output lines of one finding (a schema finding gives one line per violation)."""
+    rule, mid, action = finding.rule, finding.message_id, finding.action
+    if rule == "request-schema":
+        return [f"{action}Request {mid}: {v.path}: {v.message} [{v.keyword} -> {v.error_code}]"
+                for v in finding.violations]
+    if rule == "response-schema":
+        return [f"{action}Response {mid}: {v.path}: {v.message} [{v.keyword}]" for v in finding.violations]
+    if rule == "response-matches-call":
+        return [f"{finding.kind} {mid} answers no CALL in this log"]
+    if rule == "unique-message-id":
+        return [f"message id reused (Part 4 §4.1.4): {action} {mid!r}: the same sender already used this id "
+                f"on this connection"]
+    if rule == "one-outstanding-call":
+        earlier = finding.earlier
+        what = f"{earlier.action} {earlier.message_id!r} (line {earlier.ref})" if earlier else "CALL"
+        return [f"one-outstanding-call (Part 4 §4.1.1): {action} {mid!r} sent while the same sender's {what} "
+                f"was still unanswered"]
+    if rule == "text-frame":
+        return [f"binary WebSocket frame: OCPP-J messages are text frames (Part 4 §4.1.2)"]
+    if rule == "connection-close":
+        return [f"connection-close (OCPP-J Part 4 §5): {finding.actual}"]
+    if finding.error is not None:
+        return [f"{finding.error.code}: {finding.error.reason}"]
+    return [f"{rule}: {finding.actual}"]
 
 
-class _Traffic:
-    """RPC bookkeeping over a whole log: per (connection, direction of the sender)."""
-
-    def __init__(self) -> None:
-        self.pending: dict[tuple[str | None, str | None, str], _Pending] = {}
-        self.outstanding: dict[tuple[str | None, str | None], str] = {}
-        self.used_ids: dict[tuple[str | None, str | None], set[str]] = {}
-        self.unreadable_ids: dict[tuple[str | None, str | None], int] = {}
-
-    def reset(self, connection: str | None) -> None:
-        for store in (self.pending, self.outstanding, self.used_ids, self.unreadable_ids):
-            for key in [k for k in store if k[0] == connection]:
-                del store[key]
-
-    def call(self, number: int, connection: str | None, direction: str | None, message_id: str,
-             action: str, *, known: bool) -> list[str]:
-        """A well-formed CALL: the issues it raises under the RPC rules."""
-        issues: list[str] = []
-        sender = (connection, direction)
-        if direction is not None:
-            if message_id in self.used_ids.get(sender, ()):
-                issues.append(f"message id reused (Part 4 §4.1.4): {action} {message_id!r}: the same "
-                              f"sender already used this id on this connection")
-            earlier = self.outstanding.get(sender)
-            if earlier is not None:
-                call = self.pending.get((connection, direction, earlier))
-                what = f"{call.name} {earlier!r} (line {call.line})" if call else repr(earlier)
-                issues.append(f"one-outstanding-call (Part 4 §4.1.1): {action} {message_id!r} sent "
-                              f"while the same sender's {what} was still unanswered")
-            self.used_ids.setdefault(sender, set()).add(message_id)
-            self.outstanding[sender] = message_id
-        self.pending[(connection, direction, message_id)] = _Pending(action if known else None, number, action)
-        return issues
-
-    def malformed(self, number: int, connection: str | None, direction: str | None, message_id: str) -> None:
-        """A malformed message with a readable id: the receiver may answer it with a CALLERROR
-        (or drop it, Part 4 §4.2.3), so it is neither outstanding nor held against the id rules."""
-        self.pending.setdefault((connection, direction, message_id), _Pending(None, number))
-
-    def response(self, connection: str | None, direction: str | None, message_id: str) -> _Pending | None:
-        caller = (connection, _OPPOSITE[direction])
-        call = self.pending.pop((connection, _OPPOSITE[direction], message_id), None)
-        if call is not None and self.outstanding.get(caller) == message_id:
-            del self.outstanding[caller]
-        return call
-
-    def unreadable(self, connection: str | None, direction: str | None) -> None:
-        key = (connection, direction)
-        self.unreadable_ids[key] = self.unreadable_ids.get(key, 0) + 1
-
-    def answers_unreadable(self, connection: str | None, direction: str | None) -> bool:
-        key = (connection, _OPPOSITE[direction])
-        if self.unreadable_ids.get(key, 0) > 0:
-            self.unreadable_ids[key] -= 1
-            return True
-        return False
+def _handled(local_role: Any) -> dict[str | None, frozenset[str]] | None:
+    """What the receiver of the SUT's frames takes (our event log: the harness's local role)."""
+    if local_role not in _ROLES:
+        return None
+    from .catalog import actions_handled_by
+    return {"in": actions_handled_by(local_role)}
 
 
 def validate_stream(text: str, action: str | None = None) -> ValidationReport:
@@ -233,61 +220,48 @@ def validate_stream(text: str, action: str | None = None) -> ValidationReport:
     no CALL."""
     registry = get_registry()
     report = ValidationReport()
-    traffic = _Traffic()
+    judges: dict[str | None, TrafficJudge] = {}
+    timeouts: dict[str | None, float | None] = {}
 
-    def flag(number: int, message: str) -> None:
-        report.findings.append(Finding(number, message))
+    def judge_of(connection: str | None, record: dict[str, Any] | None) -> TrafficJudge:
+        judge = judges.get(connection)
+        if judge is None:
+            judge = judges[connection] = TrafficJudge(registry=registry, peer_timeout=timeouts.get(connection),
+                                                      handled_actions=_handled((record or {}).get("local_role")),
+                                                      lone_response_action=action)
+        return judge
+
+    def flag(item: _Item, finding: RuleFinding) -> None:
+        index = (item.record or {}).get("frame_index")
+        for message in render(finding):
+            report.findings.append(Finding(item.line, message, finding.rule, item.direction, index, item.connection))
 
     for item in _items_of(text):
-        number, raw, direction, connection = item.line, item.raw, item.direction, item.connection
+        number, raw, direction, connection, record = item.line, item.raw, item.direction, item.connection, item.record
         if item.reset:
-            traffic.reset(connection)
+            if record is not None and record.get("kind") == "session_start":
+                judges.clear()
+                continue
+            if record is not None and record.get("event") == "closed" and "by" in record:
+                finding = close_finding(by=record["by"], code=record.get("code"), reason=record.get("reason", ""),
+                                        expected=bool(record.get("expected")), outstanding=record.get("outstanding"))
+                if finding is not None:
+                    report.findings.append(Finding(number, render(finding)[0], finding.rule, "in", None, connection))
+            judges.pop(connection, None)
+            if record is not None and record.get("event") == "opened":
+                timeouts[connection] = record.get("peer_timeout")
             continue
         report.frames += 1
         if not isinstance(raw, str):
-            flag(number, f"frame record without the frame's text (raw is {type(raw).__name__})")
+            report.findings.append(Finding(number, f"frame record without the frame's text (raw is "
+                                                   f"{type(raw).__name__})", "", direction))
             continue
-        try:
-            frame = parse_frame(raw)
-        except FrameError as err:
-            flag(number, f"{err.code}: {err.reason}")
-            if err.message_id == UNREADABLE_MESSAGE_ID:
-                traffic.unreadable(connection, direction)
-            elif err.message_type in (3, 4):
-                traffic.response(connection, direction, err.message_id)  # it still answers its CALL
-            else:
-                traffic.malformed(number, connection, direction, err.message_id)
-            continue
-        if isinstance(frame, Call):
-            for issue in traffic.call(number, connection, direction, frame.message_id, frame.action,
-                                      known=registry.is_known(frame.action)):
-                flag(number, issue)
-            try:
-                check_action(frame, registry.actions)
-            except FrameError as err:
-                flag(number, f"{err.code}: {err.reason}")
-                continue
-            for v in registry.validate(frame.action, "request", frame.payload):
-                flag(number, f"{frame.action}Request {frame.message_id}: {v.path}: {v.message} "
-                             f"[{v.keyword} -> {v.error_code}]")
-            continue
-        kind = "CALLRESULT" if isinstance(frame, CallResult) else "CALLERROR"
-        call = traffic.response(connection, direction, frame.message_id)
-        if call is None and action is not None:
-            if isinstance(frame, CallResult):
-                for v in registry.validate(action, "response", frame.payload):
-                    flag(number, f"{action}Response {frame.message_id}: {v.path}: {v.message} [{v.keyword}]")
-            continue
-        if call is None:
-            if kind == "CALLERROR" and frame.message_id == UNREADABLE_MESSAGE_ID \
-                    and traffic.answers_unreadable(connection, direction):
-                continue
-            flag(number, f"{kind} {frame.message_id} answers no CALL in this log")
-            continue
-        if isinstance(frame, CallResult) and call.action is not None:
-            for v in registry.validate(call.action, "response", frame.payload):
-                flag(number, f"{call.action}Response {frame.message_id}: {v.path}: {v.message} [{v.keyword}]")
-        # a well-formed CALLERROR is a valid answer to any CALL
+        record = record or {}
+        judged = judge_of(connection, record).frame(
+            direction, raw, ref=number, mono=record.get("mono"), binary=bool(record.get("binary")),
+            overtook=record.get("overtook"), deliberate=bool(record.get("deliberate")))
+        for finding in judged.findings:
+            flag(item, finding)
     if report.frames == 0:
         report.unreadable = True
         report.reason = "no frames found in the input"

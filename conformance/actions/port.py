@@ -555,6 +555,11 @@ _call_ids = itertools.count(1)
 TIMEOUT_GRACE = 0.5
 
 
+#: actions after which the station may close or lose its connection without that being a finding (the station
+#: side declares the close expected when the case gives such an instruction)
+CLOSES_CONNECTION = frozenset({"reboot", "power_cycle", "go_offline"})
+
+
 class ActionPort:
     """What test cases call to get a physical or operator step done on the SUT."""
 

@@ -61,10 +61,11 @@ class CaseMeta:
                 "negative_controls": list(self.faults)}
 
 
-_OWN_ID = re.compile(r"^X_([A-P])_\d{2,3}_(CS|CSMS)$")
+# our own ids: X_<block letter>_nn_<role>, or X_OCPPJ_nn_<role> for Part 4 (OCPP-J) cases, their own block "OCPPJ"
+_OWN_ID = re.compile(r"^X_([A-P]|OCPPJ)_\d{2,3}_(CS|CSMS)$")
 
 
-_FUNCTION_NAME = re.compile(r"^test_((?:tc|x)_[a-p]_\d{2,3}_(?:cs|csms))$")
+_FUNCTION_NAME = re.compile(r"^test_((?:tc_[a-p]|x_(?:[a-p]|ocppj))_\d{2,3}_(?:cs|csms))$")
 
 
 def case_id_of(function_name: str) -> str:

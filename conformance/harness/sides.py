@@ -16,7 +16,7 @@ import time
 import types
 from typing import Any, AsyncIterator, Iterator, Mapping
 
-from ..actions.port import ActionPort
+from ..actions.port import CLOSES_CONNECTION, ActionPort
 from ..outcomes import CheckFailed, HarnessError, Inconclusive, NotApplicable, SutDisconnected, SutTimeout
 from ..protocol.judge import Judgement, expected_reaction, judge_reaction
 from ..protocol.examples import build_example
@@ -112,6 +112,15 @@ class _Side:
     def connection(self) -> Connection:  # each side says where its connection is
         raise NotImplementedError
 
+    def open_connections(self) -> list[Connection]:
+        return [self.connection]
+
+    def expect_close(self, reason: str) -> None:
+        """Declare that the SUT may close (or lose) its connection from now on: a reboot the case asked for.
+        A close that is not declared, and not asked for by the harness, is a finding (OCPP-J Part 4 §5)."""
+        for conn in self.open_connections():
+            conn.expect_close(reason)
+
     async def send_malformed(self, raw: str, *, requirements: tuple[str, ...] = ("FR.03",),
                              handled_actions: frozenset[str] | None = None) -> Judgement:
         """Send a malformed frame and judge the SUT's reaction against Part 4: every reaction
@@ -178,6 +187,13 @@ class ChargingStationUnderTest(_Side):
         self.server = ctx.server
         self.identity = ctx.config.connection.identity
         self._since: dict[int, int] = {}
+
+    def instruction_given(self, action: str) -> None:
+        if action in CLOSES_CONNECTION:  # a reboot, power cycle or network loss the case asked for
+            self.expect_close(f"the case asked for action {action}")
+
+    def open_connections(self) -> list[Connection]:
+        return [c for c in self.server.connections.values() if c.is_open]
 
     @property
     def connection(self) -> Connection:
@@ -248,7 +264,10 @@ class ChargingStationUnderTest(_Side):
                                       **pattern)
 
     async def call(self, action: str, payload: dict[str, Any], **kwargs: Any) -> Response:
-        return await self.connection.call(action, payload, **kwargs)
+        conn = self.connection
+        if action == "Reset":  # the station may reboot from now on (at once, or when it becomes idle)
+            conn.expect_close("the case sent a ResetRequest")
+        return await conn.call(action, payload, **kwargs)
 
     @contextlib.asynccontextmanager
     async def configured(self, variable: dict[str, Any], value: str) -> AsyncIterator[None]:
@@ -553,7 +572,8 @@ class HarnessStation:
         self.connection = await open_station_connection(
             self.ctx.config.connection.csms_url or "", self.identity, password=self.password, log=self.ctx.log,
             message_timeout=self.ctx.message_timeout, connect_timeout=self.ctx.scaled(timing.connect_timeout),
-            handled_actions=actions_handled_by(Role.STATION), default_handler=self.handle)
+            handled_actions=actions_handled_by(Role.STATION), default_handler=self.handle,
+            max_frame_size=self.ctx.config.connection.max_frame_size)
         return self.connection
 
 
@@ -598,6 +618,9 @@ class CsmsUnderTest(_Side):
 
     async def connect(self, identity: str | None = None) -> Connection:
         return await self.stations[identity or self.identity].connect()
+
+    def open_connections(self) -> list[Connection]:
+        return [s.connection for s in self.stations.values() if s.connection is not None and s.connection.is_open]
 
     async def call(self, action: str, payload: dict[str, Any], **kwargs: Any) -> Response:
         response = await self.connection.call(action, payload, **kwargs)

@@ -18,12 +18,12 @@ from typing import Any
 
 from ..actions.port import ActionFailed
 from ..outcomes import CheckFailed
-from ..protocol.frames import CallError, ErrorCode, utc_now
+from ..protocol.frames import Call, CallError, ErrorCode, encode, new_message_id, utc_now
 from ..protocol.schemas import get_registry
 from ..recording import EventLog
 from ..transport.connection import IncomingCall, Response
 from ..transport.server import CsmsServer
-from .faults import FaultSet, carries_custom_data
+from .faults import FaultSet, carries_custom_data, react_to_invalid
 from ..catalog import actions_handled_by
 from .vendor import answer_data_transfer
 
@@ -73,6 +73,8 @@ class ReferenceCsms:
         self.server.echo_first_subprotocol = "csms_selects_first_offered_subprotocol" in self.faults
         if "csms_always_names_ocpp201" in self.faults:  # the handshake names ocpp2.0.1 whatever was offered
             self.server._select_subprotocol = lambda connection, offered: "ocpp2.0.1"  # type: ignore[method-assign]
+        reaction = react_to_invalid(self.faults, "csms")  # Part 4 §4.2.3 (or a fault)
+        self.server.on_connect = lambda conn: setattr(conn, "react_to_invalid", reaction)
         self._tasks: set[asyncio.Task[Any]] = set()
 
     def supports(self, feature: str) -> bool:
@@ -178,6 +180,10 @@ class ReferenceCsms:
         if action == "TriggerMessage" and payload.get("requestedMessage") == "BootNotification" and record is not None \
                 and record.boot_status != "Accepted" and "csms_pending_until_operator_accepts" not in self.faults:
             record.boot_status = "Accepted"  # it asks a Pending / Rejected station to boot again to accept it (F06)
+        if "csms_does_not_wait_for_response" in self.faults and conn.rpc.our_outstanding is not None:
+            call = Call(new_message_id(), action, payload)  # no queue per station: out at once, answer ignored
+            await conn.send_raw(encode(call))
+            return Response(call, None, 0.0, 0.0)
         response = await conn.call(action, payload)
         self.stations.setdefault(identity, StationRecord(identity)).responses.append(response)
         return response

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..protocol.frames import CallError
+
 
 @dataclass(frozen=True)
 class Fault:
@@ -411,7 +413,47 @@ FAULTS: dict[str, Fault] = {f.name: f for f in [
     Fault("csms_network_profile_default_timeout", "csms", ("Part 6 TC_B_42_CSMS tool validation step 1",),
           "the CSMS ignores the messageTimeout the operator entered for a network profile and always sends 30",
           ("TC_B_42_CSMS",)),
+    # --- OCPP-J Part 4 RPC reactions (our X_OCPPJ cases), both reference SUTs ----------------
+    Fault("station_answers_unknown_action_with_callresult", "station", ("OCPP-J Part 4 §4.2.3", "OCPP-J Part 4 §4.3"),
+          "the station's dispatcher answers a request whose action it does not know with an empty CALLRESULT "
+          "instead of CALLERROR NotImplemented",
+          ("X_OCPPJ_01_CS",)),
+    Fault("station_rejects_with_generic_error", "station", ("OCPP-J Part 4 §4.2.3", "OCPP-J Part 4 §4.3"),
+          "the station answers every message it cannot process (unknown action, invalid payload, invalid JSON, "
+          "unknown message type) with CALLERROR GenericError instead of the specific code",
+          ("X_OCPPJ_01_CS", "X_OCPPJ_02_CS", "X_OCPPJ_03_CS", "X_OCPPJ_04_CS")),
+    Fault("station_does_not_wait_for_response", "station", ("OCPP-J Part 4 §4.1.1",),
+          "the station sends a triggered StatusNotification at once, while its previous CALL is still unanswered",
+          ("X_OCPPJ_05_CS",)),
+    Fault("csms_answers_unknown_action_with_callresult", "csms", ("OCPP-J Part 4 §4.2.3", "OCPP-J Part 4 §4.3"),
+          "the CSMS's dispatcher answers a request whose action it does not know with an empty CALLRESULT "
+          "instead of CALLERROR NotImplemented",
+          ("X_OCPPJ_01_CSMS",)),
+    Fault("csms_rejects_with_generic_error", "csms", ("OCPP-J Part 4 §4.2.3", "OCPP-J Part 4 §4.3"),
+          "the CSMS answers every message it cannot process (unknown action, invalid payload, invalid JSON, "
+          "unknown message type) with CALLERROR GenericError instead of the specific code",
+          ("X_OCPPJ_01_CSMS", "X_OCPPJ_02_CSMS", "X_OCPPJ_03_CSMS", "X_OCPPJ_04_CSMS")),
+    Fault("csms_does_not_wait_for_response", "csms", ("OCPP-J Part 4 §4.1.1",),
+          "the CSMS sends an operator's request to a station at once, while its previous request to that station "
+          "is still unanswered",
+          ("X_OCPPJ_05_CSMS",)),
 ]}
+
+
+def react_to_invalid(faults: "FaultSet", prefix: str) -> Any:
+    """How a reference SUT answers a message it cannot process (``Connection.react_to_invalid``), with the
+    faults ``<prefix>_answers_unknown_action_with_callresult`` and ``<prefix>_rejects_with_generic_error``."""
+    with_callresult = f"{prefix}_answers_unknown_action_with_callresult" in faults
+    generic = f"{prefix}_rejects_with_generic_error" in faults
+
+    def react(error: Any, call: Any) -> Any:
+        if with_callresult and error.error_code == "NotImplemented" and call is not None:
+            return {}
+        if generic:
+            return CallError(error.message_id, "GenericError", error.error_description, {})
+        return error
+
+    return react
 
 
 def carries_custom_data(payload: Any, *, nested_only: bool = False) -> bool:

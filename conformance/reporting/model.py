@@ -15,13 +15,15 @@ Event log schema (one JSON object per line; ``kind``, ``wall`` (epoch s), ``mono
 * ``sut_identity``: identity, vendor, model, serial, firmware (from BootNotification) or url
 * ``connection``: event (handshake | opened | closed | rejected | connecting), connection, ...
 * ``frame``: direction ("in" = from the SUT, "out" = to the SUT), raw, message_type, message_id,
-  action, payload, valid, violations [{path, keyword, message}], error, rpc_issues, connection
+  action, payload, valid, violations [{path, keyword, message}], error, rpc_issues, connection,
+  frame_index, binary, deliberate (a malformed frame the harness sent on purpose), overtook
 * ``action``: action, params, backend, status (started | ok | failed | timeout | cancelled),
   result, reason, duration, call
 * ``check``: name, passed, expected, actual, requirements, severity, (timing: required,
-  measured, tolerance), detail, generic (a protocol validation of the transport), late (attributed
-  to the case after it ended). A failed check decides its case's verdict wherever it came from:
-  the case is FAIL and every failed check is listed in its message (HELPERS contract 1)
+  measured, tolerance), detail, generic (a protocol validation of the transport, with rule,
+  message_id, action, frame_index, frame, connection), late (attributed to the case after it ended:
+  judged against the case that ended last). A failed check decides its case's verdict wherever it
+  came from: the case is FAIL and every failed check is listed in its message (HELPERS contract 1)
 * ``wait``: reason, seconds (a wait the protocol requires)
 * ``note``: level, message
 * ``case_start``: title, role, block, use_cases, requirements, negative_controls (the faults of

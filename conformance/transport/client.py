@@ -31,7 +31,8 @@ async def open_station_connection(endpoint: str, identity: str, *, password: str
                                   handled_actions: frozenset[str] | None = None,
                                   default_handler: Handler | None = None,
                                   local_role: str = "ChargingStation",
-                                  ssl_context: ssl.SSLContext | None = None) -> Connection:
+                                  ssl_context: ssl.SSLContext | None = None,
+                                  max_frame_size: int = 2**22) -> Connection:
     """Open an OCPP 2.0.1 WebSocket to a CSMS as station ``identity``; a failure names the cause.
     ``ssl_context``: how a wss:// server certificate is checked (transport/tls.py ``client_context``)."""
     url = connection_url(endpoint, identity)
@@ -43,14 +44,22 @@ async def open_station_connection(endpoint: str, identity: str, *, password: str
     try:
         async with asyncio.timeout(connect_timeout + 1):
             ws = await connect(url, subprotocols=[SUBPROTOCOL], additional_headers=headers, ping_interval=None,
-                               open_timeout=connect_timeout, max_size=2**22,
+                               open_timeout=connect_timeout, max_size=max_frame_size,
                                **({"ssl": ssl_context} if ssl_context is not None else {}))
     except TimeoutError:
         raise SutTimeout(f"the CSMS accepts a WebSocket connection at {url}", expected="handshake completed",
                          actual=f"no answer within {connect_timeout:g}s") from None
     except InvalidStatus as exc:
         raise CheckFailed(f"the CSMS accepts station {identity!r} at {url}", expected="HTTP 101",
-                          actual=f"HTTP {exc.response.status_code}") from None
+                          actual=_refusal(exc.response.status_code, identity, password)) from None
+    except ssl.SSLCertVerificationError as exc:
+        raise CheckFailed(f"the harness accepts the CSMS's TLS server certificate at {url}",
+                          expected="a server certificate that chains to a trusted root and names the host",
+                          actual=f"TLS handshake refused by the harness: {exc.verify_message or exc.reason} "
+                                 f"(CERTIFICATE_VERIFY_FAILED, code {exc.verify_code})") from None
+    except ssl.SSLError as exc:
+        raise CheckFailed(f"the CSMS completes a TLS handshake at {url}", expected="TLS handshake completed",
+                          actual=f"TLS handshake failed: {exc.reason or exc}") from None
     except (InvalidHandshake, OSError) as exc:
         raise CheckFailed(f"the CSMS accepts a WebSocket connection at {url}", expected="handshake completed",
                           actual=f"{type(exc).__name__}: {exc}") from None
@@ -61,8 +70,25 @@ async def open_station_connection(endpoint: str, identity: str, *, password: str
     conn = Connection(ws, identity=identity, local_role=local_role, log=log, message_timeout=message_timeout,
                       handled_actions=handled_actions, default_handler=default_handler)
     if log is not None:
-        log.emit("connection", event="opened", connection=identity, url=url)
+        log.emit("connection", event="opened", connection=identity, url=url, local_role=local_role,
+                 peer_timeout=conn.judge.peer_timeout)
     return conn.start()
+
+
+def _refusal(status: int, identity: str, password: str | None) -> str:
+    """What an HTTP status that refuses the WebSocket upgrade means for the harness station."""
+    if status == 401:
+        if password is None:
+            return (f"HTTP 401: the CSMS asks for credentials and the harness sent none: set connection.password "
+                    f"(security profile 1 or 2) for station {identity!r}")
+        return (f"HTTP 401: the CSMS refused the harness's credentials for station {identity!r}: check "
+                f"connection.password and the CSMS's registration of the station")
+    if status == 403:
+        return f"HTTP 403: the CSMS does not let station {identity!r} in: check its registration at the CSMS"
+    if status == 404:
+        return (f"HTTP 404: the CSMS has no OCPP endpoint at this URL, or does not know station {identity!r}: "
+                f"check connection.csms_url and the station's registration")
+    return f"HTTP {status}"
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from typing import Any, Awaitable, Callable, Iterator, Mapping
 from websockets.exceptions import ConnectionClosed
 
 from ..outcomes import CheckFailed, HarnessError, SutDisconnected, SutTimeout
+from ..protocol.findings import Finding, TrafficJudge, close_finding
 from ..protocol.frames import Call, CallError, CallResult, ErrorCode, Frame, FrameError, check_action, encode, \
     new_message_id, parse_frame
 from ..protocol.patterns import describe, differences, matches
@@ -124,6 +125,19 @@ class Connection:
         self.default_handler = default_handler
         self.name = name or identity
         self.rpc = RpcState()
+        # The generic rules (Part 4 framing and RPC, schemas both ways), judged on what the peer sends; with a
+        # log every finding is a failed check of the case (EventLog.finding). The peer's CALL timeout is
+        # taken to be ours (Part 4 §4.1.1 leaves it to the implementation).
+        self.judge = TrafficJudge(registry=self.registry, peer_timeout=message_timeout,
+                                  handled_actions={"in": handled_actions} if handled_actions is not None else None)
+        self.findings: list[Finding] = []
+        self._overtaking: tuple[str, int] | None = None  # (our answer's id, peer messages already queued then)
+        self.close_expected = ""  # why a close is expected now (a reboot the case asked for): no finding
+        #: How this side answers a message it cannot process (unknown action, invalid payload, malformed frame):
+        #: given the conformant CALLERROR and the CALL (None when unreadable), it returns what to send: a
+        #: CallError, a payload dict (a CALLRESULT) or None (drop it). The reference SUTs' faults replace it.
+        self.react_to_invalid: Callable[[CallError, Call | None], HandlerResult | None] = lambda error, call: error
+        self._closing = False  # this side started the close
         self.handlers: dict[str, Handler] = {}
         self._held: dict[str, int] = {}
         self.mailbox: list[IncomingCall] = []
@@ -156,7 +170,14 @@ class Connection:
         assert self._reader is not None
         await asyncio.shield(self._reader)
 
+    def expect_close(self, reason: str) -> None:
+        """Declare that the peer may close (or lose) this connection from now on without it being a finding:
+        a reset or power cycle the case asked for."""
+        self.close_expected = reason
+        self._emit("connection", event="close_expected", reason=reason)
+
     async def close(self, code: int = 1000, reason: str = "") -> None:
+        self._closing = True
         with contextlib.suppress(Exception):
             await self.ws.close(code, reason)
         if self._reader is not None:
@@ -165,11 +186,19 @@ class Connection:
                     await asyncio.shield(self._reader)
         self._mark_closed(reason or "closed by this side")
 
-    def _mark_closed(self, reason: str) -> None:
+    def _mark_closed(self, reason: str, *, by: str = "local", code: int | None = None) -> None:
         if not self.closed.is_set():
             self.close_reason = reason
             self.closed.set()
-            self._emit("connection", event="closed", reason=reason)
+            now = time.monotonic()
+            outstanding = [f"the harness's {c.action} {c.message_id!r}" for c in self.judge.outstanding("out", now)]
+            outstanding += [f"the SUT's {c.action} {c.message_id!r}" for c in self.judge.outstanding("in", now)]
+            self._emit("connection", event="closed", reason=reason, by=by, code=code,
+                       expected=self.close_expected or None, outstanding=outstanding)
+            finding = close_finding(by=by, code=code, reason=reason, expected=bool(self.close_expected),
+                                    outstanding=outstanding)
+            if finding is not None:
+                self._report(finding, None, None)
         if self._pending is not None and not self._pending.done():
             self._pending.set_exception(SutDisconnected(
                 "the connection stayed open until the response arrived", expected="a response",
@@ -186,10 +215,13 @@ class Connection:
 
     def _record_frame(self, direction: str, raw: str, frame: Frame | None, *, action: str | None = None,
                       violations: tuple[Violation, ...] = (), error: str | None = None,
-                      issues: list[str] | None = None) -> None:
+                      issues: list[str] | None = None, binary: bool = False, deliberate: bool = False,
+                      overtook: str | None = None) -> int | None:
+        """Record one frame; returns its run-wide frame index (None without a log)."""
         if self.log is None:
-            return
-        data: dict[str, Any] = {"direction": direction, "raw": raw}
+            return None
+        index = self.log.next_frame_index()
+        data: dict[str, Any] = {"direction": direction, "raw": raw, "frame_index": index}
         if frame is not None:
             data["message_type"] = frame.message_type.name
             data["message_id"] = frame.message_id
@@ -211,20 +243,65 @@ class Connection:
             data["error"] = error
         if issues:
             data["rpc_issues"] = issues
+        if binary:
+            data["binary"] = True
+        if deliberate:
+            data["deliberate"] = True
+        if overtook is not None:
+            data["overtook"] = overtook  # already queued when the harness sent its answer to this id
         self._emit("frame", **data)
+        return index
+
+    def _report(self, finding: Finding, index: int | None, raw: str | None) -> None:
+        """A generic finding about what the peer sent: a failed check of the case (shared contract 2)."""
+        self.findings.append(finding)
+        if self.log is None:
+            return
+        data = finding.as_event()
+        if index is not None:
+            data["frame_index"] = index
+        if raw is not None:
+            data["frame"] = raw if len(raw) <= 300 else raw[:297] + "..."
+        self.log.finding(connection=self.identity, local_role=self.local_role, **data)
+
+    def _judge_out(self, text: str, *, deliberate: bool = False) -> None:
+        """What this side sends is fed to the judge too (the peer's responses are matched against it); it is
+        not judged here (the harness refuses to send invalid messages, except deliberately malformed ones)."""
+        self.judge.frame("out", text, mono=time.monotonic(), deliberate=deliberate)
+        # peer messages already queued now were sent before this answer could reach the peer (Part 4 §4.1.1)
+        message_id = self._sent_answer_id(text)
+        if message_id is not None:
+            queued = self._queued_messages()
+            self._overtaking = (message_id, queued) if queued else None
+
+    @staticmethod
+    def _sent_answer_id(text: str) -> str | None:
+        if text.startswith(("[3,", "[4,")):
+            with contextlib.suppress(FrameError):
+                return parse_frame(text).message_id
+        return None
+
+    def _queued_messages(self) -> int:
+        """Complete messages the WebSocket library has received and this side has not read yet."""
+        with contextlib.suppress(Exception):
+            return sum(1 for f in self.ws.recv_messages.frames.queue if f.fin)
+        return 0
 
     # ------------------------------------------------------------------ sending
     async def _send_text(self, text: str) -> None:
         try:
             await self.ws.send(text)
         except ConnectionClosed as exc:
-            self._mark_closed(f"{exc}")
+            why, how = self._how_closed()
+            self._mark_closed(why if how.get("by") != "local" else f"{exc}", **how)
             raise SutDisconnected("the connection was open to send a message", expected="open connection",
                                   actual=f"closed: {exc}") from None
 
     async def send_raw(self, text: str, *, note: str = "") -> None:
         """Send arbitrary text (for deliberately malformed frames); recorded as is."""
-        self._record_frame("out", text, None, error=f"deliberately malformed frame{': ' + note if note else ''}")
+        self._record_frame("out", text, None, error=f"deliberately malformed frame{': ' + note if note else ''}",
+                           deliberate=True)
+        self.judge.frame("out", text, mono=time.monotonic(), deliberate=True)
         async with self._send_lock:
             await self._send_text(text)
 
@@ -275,6 +352,7 @@ class Connection:
         text = encode(call)
         sent = time.monotonic()
         self._record_frame("out", text, call, violations=violations)
+        self.judge.frame("out", text, mono=sent, deliberate=allow_invalid and bool(violations))
         try:
             async with self._send_lock:
                 await self._send_text(text)
@@ -306,12 +384,14 @@ class Connection:
             violations: tuple[Violation, ...] = ()
         else:
             frame = CallResult(incoming.message_id, result)
-            violations = tuple(self.registry.validate(incoming.action, "response", result))
+            violations = tuple(self.registry.validate(incoming.action, "response", result)) \
+                if self.registry.is_known(incoming.action) else ()
             if violations:
                 raise HarnessError(f"the harness was about to send an invalid {incoming.action}Response: "
                                    + "; ".join(f"{v.path}: {v.message}" for v in violations))
         text = encode(frame)
         self._record_frame("out", text, frame, action=incoming.action)
+        self._judge_out(text)
         if self.closed.is_set():
             return
         async with self._send_lock:
@@ -321,39 +401,66 @@ class Connection:
     # ------------------------------------------------------------------ receiving
     async def _read_loop(self) -> None:
         reason = "closed by peer"
+        failed = False
         try:
             async for message in self.ws:
                 await self._on_message(message)
-        except ConnectionClosed as exc:
-            reason = f"{exc}"
+        except ConnectionClosed:
+            pass
         except Exception as exc:  # never let the reader die silently
+            failed = True
             reason = f"reader error: {exc!r}"
             self._emit("note", level="error", message=f"connection reader failed: {exc!r}")
-        else:
-            rcvd = getattr(self.ws, "close_rcvd", None)
-            reason = f"closed by peer (code {rcvd.code} {rcvd.reason!r})" if rcvd else "connection closed"
         finally:
-            self._mark_closed(reason)
+            if failed:
+                self._mark_closed(reason)
+            else:
+                why, how = self._how_closed()
+                self._mark_closed(why, **how)
             async with self._arrived:
                 self._arrived.notify_all()
 
+    def _how_closed(self) -> tuple[str, dict[str, Any]]:
+        """Why the WebSocket ended, from its close frames: (reason, {by, code}). ``by`` is "local" when this
+        side sent the first close frame (asked for, or because of what the peer sent: 1007, 1009), "peer"
+        when the peer did, "abort" when the TCP connection ended without a close frame."""
+        protocol = getattr(self.ws, "protocol", None)
+        rcvd, sent = getattr(protocol, "close_rcvd", None), getattr(protocol, "close_sent", None)
+        rcvd_first = getattr(protocol, "close_rcvd_then_sent", None)
+        if self._closing or (sent is not None and (rcvd is None or rcvd_first is False)):
+            if sent is None:
+                return "closed by this side", {"by": "local"}
+            return (f"closed by this side (code {sent.code} {sent.reason!r})" + (
+                    f"; peer answered {rcvd.code}" if rcvd is not None else ""), {"by": "local", "code": sent.code})
+        if rcvd is not None:
+            return f"closed by peer (code {rcvd.code} {rcvd.reason!r})", {"by": "peer", "code": rcvd.code}
+        return "the peer aborted the TCP connection (no close frame)", {"by": "abort"}
+
     async def _on_message(self, message: str | bytes) -> None:
         received = time.monotonic()
-        binary_issue = None
-        if isinstance(message, bytes):
-            binary_issue = "binary WebSocket frame: OCPP-J messages are text frames (Part 4 §4.1.2)"
+        binary = isinstance(message, bytes)
         raw = message if isinstance(message, str) else message.decode("utf-8", "replace")
-        try:
-            frame = parse_frame(message)
-            if isinstance(frame, Call):
-                check_action(frame, self.registry.actions, self.handled_actions)
-        except FrameError as err:
+        overtook = None
+        if self._overtaking is not None:
+            overtook, left = self._overtaking
+            self._overtaking = (overtook, left - 1) if left > 1 else None
+        judged = self.judge.frame("in", message, mono=received, binary=binary, overtook=overtook)
+        issues = [f"{f.rule} ({f.requirements[0]}): {f.actual}" for f in judged.findings
+                  if f.rule not in ("request-schema", "response-schema")]
+        frame = judged.frame
+        if frame is None:
+            err = judged.error
+            assert err is not None
             self.protocol_issues.append(str(err))
-            self._record_frame("in", raw, None, error=str(err), issues=[binary_issue] if binary_issue else None)
-            if err.respond:
-                reply = err.to_call_error()
+            index = self._record_frame("in", raw, None, error=str(err), issues=issues or None, binary=binary,
+                                       overtook=overtook)
+            self._report_all(judged.findings, index, raw)
+            reaction = self.react_to_invalid(err.to_call_error(), None) if err.respond else None
+            if reaction is not None:
+                reply = reaction if isinstance(reaction, CallError) else CallResult(err.message_id, reaction)
                 text = encode(reply)
                 self._record_frame("out", text, reply)
+                self._judge_out(text)
                 async with self._send_lock:
                     with contextlib.suppress(SutDisconnected):
                         await self._send_text(text)
@@ -363,18 +470,28 @@ class Connection:
                     "the SUT answers with a well-formed CALLRESULT/CALLERROR (Part 4 §4.2)",
                     expected="a well-formed response", actual=f"{err.reason}: {raw[:200]}"))
             return
-        issues = [binary_issue] if binary_issue else []
         if isinstance(frame, Call):
-            violations = tuple(self.registry.validate(frame.action, "request", frame.payload))
-            issues += [f"{i.rule}: {i.message}" for i in self.rpc.received_call(frame)]
-            self._record_frame("in", raw, frame, violations=violations, issues=issues or None)
+            violations = next((f.violations for f in judged.findings if f.rule == "request-schema"), ())
             self.protocol_issues.extend(issues)
+            index = self._record_frame("in", raw, frame, violations=violations, issues=issues or None,
+                                       binary=binary, overtook=overtook)
+            self._report_all(judged.findings, index, raw)
             incoming = IncomingCall(self, frame, received, time.time(), violations)
+            try:
+                check_action(frame, self.registry.actions, self.handled_actions)
+            except FrameError as err:
+                # unknown or wrong-direction action: answered NotImplemented / NotSupported (Part 4 §4.2.3)
+                reaction = self.react_to_invalid(err.to_call_error(), frame)
+                if reaction is not None:
+                    await self._answer(incoming, reaction)
+                return
             if violations:
                 code = callerror_for(violations)
                 first = next(v for v in violations if v.error_code == code)
-                await self._answer(incoming, CallError(frame.message_id, code,
-                                                       f"{first.path}: {first.message}"[:255], {}))
+                reaction = self.react_to_invalid(CallError(frame.message_id, code,
+                                                           f"{first.path}: {first.message}"[:255], {}), frame)
+                if reaction is not None:
+                    await self._answer(incoming, reaction)
             self.mailbox.append(incoming)
             async with self._arrived:
                 self._arrived.notify_all()
@@ -383,19 +500,23 @@ class Connection:
             return
         waiter = self._raw_waiters.get(frame.message_id)
         if waiter is not None and not waiter.done():
-            self._record_frame("in", raw, frame, action=None)
+            index = self._record_frame("in", raw, frame, action=None, issues=issues or None, binary=binary)
+            self._report_all(judged.findings, index, raw)
             waiter.set_result(frame)
             return
-        call, rpc_issues = self.rpc.received_response(frame)
-        issues += [f"{i.rule}: {i.message}" for i in rpc_issues]
-        violations = ()
-        if call is not None and isinstance(frame, CallResult) and self.registry.is_known(call.action):
-            violations = tuple(self.registry.validate(call.action, "response", frame.payload))
-        self._record_frame("in", raw, frame, action=call.action if call else None, violations=violations,
-                           issues=issues or None)
+        call, _ = self.rpc.received_response(frame)
+        violations = next((f.violations for f in judged.findings if f.rule == "response-schema"), ())
+        action = call.action if call else (judged.answers.action if judged.answers else None)
+        index = self._record_frame("in", raw, frame, action=action, violations=violations, issues=issues or None,
+                                   binary=binary, overtook=overtook)
+        self._report_all(judged.findings, index, raw)
         self.protocol_issues.extend(issues)
         if call is not None and self._pending is not None and not self._pending.done():
             self._pending.set_result((frame, received, violations))
+
+    def _report_all(self, findings: list[Finding], index: int | None, raw: str) -> None:
+        for finding in findings:
+            self._report(finding, index, raw)
 
     def _is_held(self, action: str) -> bool:
         return self._held.get(action, 0) > 0 or self._held.get("*", 0) > 0

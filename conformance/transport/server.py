@@ -62,7 +62,8 @@ class CsmsServer:
                  passwords: dict[str, str | None] | None = None, security_profile: int = 1,
                  handled_actions: frozenset[str] | None = None,
                  default_handler_for: Callable[[str], Handler] | None = None, local_role: str = "CSMS",
-                 ssl_context: ssl.SSLContext | None = None) -> None:
+                 ssl_context: ssl.SSLContext | None = None, max_frame_size: int = 2**22) -> None:
+        self.max_frame_size = max_frame_size  # connection.max_frame_size: a bigger message is closed with 1009
         self.ssl_context = ssl_context  # TLS (security profile 2 or 3), see transport/tls.py; None: plain ws://
         self.host, self.port, self.path = host, port, "/" + path.strip("/") if path.strip("/") else ""
         self.log = log
@@ -96,7 +97,8 @@ class CsmsServer:
     async def start(self) -> "CsmsServer":
         self._server = await serve(self._handle, self.host, self.port, process_request=self._process_request,
                                    select_subprotocol=self._select_subprotocol, ping_interval=None,
-                                   compression="deflate", max_size=2**22, ssl=self.ssl_context)
+                                   compression="deflate", max_size=self.max_frame_size,
+                                   ssl=self.ssl_context)
         sock = next(iter(self._server.sockets))
         self.port = sock.getsockname()[1]
         self._emit("note", level="info", message=f"harness CSMS listening on {self.url}/<identity>")
@@ -167,7 +169,8 @@ class CsmsServer:
         previous = self.connections.get(identity)
         self.connections[identity] = conn
         self.history.append(conn)
-        self._emit("connection", event="opened", connection=identity, remote=conn.remote_address)
+        self._emit("connection", event="opened", connection=identity, remote=conn.remote_address,
+                   peer_timeout=conn.judge.peer_timeout)
         conn.start()
         if self.on_connect is not None:
             self.on_connect(conn)
@@ -195,6 +198,10 @@ class CsmsServer:
                 if remaining <= 0:
                     rejected = [h for h in self.handshakes if h.identity == identity and h.auth_ok is False]
                     detail = f"; {len(rejected)} attempt(s) refused for bad Basic auth" if rejected else ""
+                    others = sorted({h.identity or h.path for h in self.handshakes if h.identity != identity})
+                    if others:
+                        detail += ("; " + ", ".join(f"a station connected as {o!r}" for o in others)
+                                   + f", the configuration expects {identity!r} (connection.identity)")
                     raise SutTimeout(f"the station {identity!r} connects to {self.url}/{identity} within {timeout:g}s",
                                      expected="a WebSocket connection", actual=f"no connection{detail}")
                 with contextlib.suppress(TimeoutError):

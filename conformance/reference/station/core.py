@@ -11,11 +11,11 @@ from typing import Any, Sequence
 
 from ...actions.port import ActionFailed
 from ...outcomes import CheckFailed, SutDisconnected, SutTimeout
-from ...protocol.frames import CallError, ErrorCode, utc_now
+from ...protocol.frames import Call, CallError, ErrorCode, encode, new_message_id, utc_now
 from ...recording import EventLog
 from ...transport.connection import Connection, IncomingCall
 from ..device_model import DeviceModel
-from ..faults import FaultSet, carries_custom_data
+from ..faults import FaultSet, carries_custom_data, react_to_invalid
 from ..smart_charging import ChargingProfiles, Limits
 
 from ..vendor import answer_data_transfer
@@ -127,6 +127,7 @@ class ReferenceStation(TransactionsMixin, ReportRequestsMixin, ResetMixin, Netwo
             self._backoff, self._restarting = None, False  # reset after a successful connection (Part 4 §5.3)
             self._network_connected(slot)
             self.connection = conn
+            conn.react_to_invalid = react_to_invalid(self.faults, "station")  # Part 4 §4.2.3 (or a fault)
             session = self._session_task = asyncio.create_task(
                 self._session(conn, self._boot_reason, boot=self._needs_boot))
             closed = asyncio.create_task(conn.closed.wait())
@@ -450,6 +451,11 @@ class ReferenceStation(TransactionsMixin, ReportRequestsMixin, ResetMixin, Netwo
 
             async def report() -> None:
                 with contextlib.suppress(CheckFailed, SutDisconnected, SutTimeout):
+                    if "station_does_not_wait_for_response" in self.faults:  # no queue: out at once
+                        await conn.send_raw(encode(Call(new_message_id(), "StatusNotification", {
+                            "timestamp": utc_now(), "connectorStatus": self.connector_status(evse["id"], evse["connectorId"]),
+                            "evseId": evse["id"], "connectorId": evse["connectorId"]})))
+                        return
                     await self.send_status(conn, evse["id"], evse["connectorId"])
             asyncio.get_running_loop().create_task(report())
             return {"status": "Accepted"}
