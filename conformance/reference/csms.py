@@ -23,9 +23,10 @@ from ..protocol.schemas import get_registry
 from ..recording import EventLog
 from ..transport.connection import IncomingCall, Response
 from ..transport.server import CsmsServer
-from .faults import FaultSet, carries_custom_data, react_to_invalid
+from ..faults import FaultSet
 from ..catalog import actions_handled_by
-from .vendor import answer_data_transfer
+from .rpc_reactions import react_to_invalid
+from .vendor import answer_data_transfer, carries_custom_data
 
 # While a station is not accepted, only these CALLs are answered normally (B01.FR.10 / B02).
 _ALLOWED_BEFORE_ACCEPTED = {"BootNotification"}

@@ -37,9 +37,10 @@ __all__ = ["availability_scope", "scope_connectors", "AvailabilityRestore"]
 
 
 async def transaction_duration(side: Any) -> None:
-    """Part 6 StopAuthorized note: the tool waits <Configured Transaction Duration>
-    (``configured.transaction_duration``, default 0) before the stop; recorded as a protocol wait."""
-    seconds = side.config.configured.transaction_duration
+    """Part 6 StopAuthorized note (CSMS side): the harness station lets the transaction run <Configured Transaction
+    Duration> (``station_values.transaction_duration``, the one key both sides use; default 0) before the stop;
+    recorded as a protocol wait. The station side waits in :func:`.station.stop_authorized`."""
+    seconds = side.config.station_values.transaction_duration
     if seconds > 0:
         side.protocol_wait(seconds, "<Configured Transaction Duration> before StopAuthorized (Part 6 §2.18/§3.18)")
         await asyncio.sleep(side.ctx.scaled(seconds))

@@ -14,11 +14,12 @@ from ...outcomes import CheckFailed, SutDisconnected, SutTimeout
 from ...protocol.frames import Call, CallError, ErrorCode, encode, new_message_id, utc_now
 from ...recording import EventLog
 from ...transport.connection import Connection, IncomingCall
-from ..device_model import DeviceModel
-from ..faults import FaultSet, carries_custom_data, react_to_invalid
+from ...device_model.model import DeviceModel
+from ...faults import FaultSet
 from ..smart_charging import ChargingProfiles, Limits
 
-from ..vendor import answer_data_transfer
+from ..rpc_reactions import react_to_invalid
+from ..vendor import answer_data_transfer, carries_custom_data
 from .state import FACTORY_SETTINGS, STATION_FEATURES, NetworkPlan, StationState, Transaction
 from .transactions import TransactionsMixin
 from .report_requests import ReportRequestsMixin
@@ -214,12 +215,14 @@ class ReferenceStation(TransactionsMixin, ReportRequestsMixin, ResetMixin, Netwo
             if "boot_retry_ignores_interval" in self.faults:
                 wait = self.reconnect_delay
             await self._sleep(wait, wake=self._wake_boot)
-            reason = "Triggered" if self._wake_boot.is_set() else self._boot_reason
+            reason = "Triggered" if self._wake_boot.is_set() and "triggered_boot_keeps_original_reason" not in \
+                self.faults else self._boot_reason
         self._needs_boot = False
         self.booted.set()
-        await conn.call("SecurityEventNotification", {
-            "type": "StartupOfTheDevice" if self._boot_reason == "PowerUp" else "ResetOrReboot",
-            "timestamp": utc_now()})
+        if "boot_without_security_event" not in self.faults:
+            await conn.call("SecurityEventNotification", {
+                "type": "StartupOfTheDevice" if self._boot_reason == "PowerUp" else "ResetOrReboot",
+                "timestamp": utc_now()})
         connectors = [(e, c) for e, cs in self.evses for c in cs]
         if "boot_skips_connector_status" in self.faults:
             connectors = connectors[:-1]

@@ -70,8 +70,12 @@ class OfflineMixin:
         self._offline_changed.clear()
 
     def _is_offline(self) -> bool:
-        """In an offline period (B04): the network is down, or the connection was lost and is not back yet."""
-        return self._offline_since is not None and (self._offline or self.connection is None)
+        """In an offline period (B04): the network is down, or the connection was lost and is not back yet (also
+        when the CSMS closed it a moment ago and the connection loop has not noticed yet)."""
+        lost = self._offline or self.connection is None or not self.connection.is_open
+        if lost and self._offline_since is None and not self._needs_boot and not self._restarting:
+            self._offline_since = time.monotonic()
+        return self._offline_since is not None and lost
 
     def _offline_status_change(self, evse: int, connector: int, *, plugged: bool) -> dict[str, Any]:
         """A cable plugged in / out while offline: noted, reported after the reconnection (B04)."""

@@ -1,4 +1,4 @@
-"""The reference station: GetBaseReport / GetReport (B07/B08): the answer, then the NotifyReport parts built by :mod:`conformance.reference.reports`."""
+"""The reference station: GetBaseReport / GetReport (B07/B08): the answer, then the NotifyReport parts built by :mod:`conformance.device_model.reports`."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ class ReportRequestsMixin:
     _report_tasks: "set[asyncio.Task[None]]" = set()
 
     async def on_GetBaseReport(self, payload: dict[str, Any]) -> dict[str, Any]:
-        from .. import reports
+        from ...device_model import reports
         base = payload["reportBase"]
         if base == "SummaryInventory" and not self.supports("C-56"):
             if "summary_inventory_rejected" in self.faults:
@@ -39,7 +39,7 @@ class ReportRequestsMixin:
         return {"status": "Accepted"}
 
     async def on_GetReport(self, payload: dict[str, Any]) -> dict[str, Any] | CallError:
-        from .. import reports
+        from ...device_model import reports
         criteria = list(payload.get("componentCriteria") or [])
         variables = [dict(cv) for cv in payload.get("componentVariable") or []]
         if len(variables) > self.device_model.items_per_message("GetReport"):  # B08.FR.17 (MAY)
@@ -76,7 +76,7 @@ class ReportRequestsMixin:
 
     def _start_report(self, request_id: int, entries: list[dict[str, Any]]) -> None:
         """Send the report after the response (the task runs once the handler has answered)."""
-        from .. import reports
+        from ...device_model import reports
         conn = self.connection
         if conn is None:
             return
@@ -84,6 +84,13 @@ class ReportRequestsMixin:
         for payload in payloads:
             if "report_seq_no_from_one" in self.faults:
                 payload["seqNo"] += 1
+            if "report_omits_active_network_profile" in self.faults:
+                payload["reportData"] = [e for e in payload.get("reportData", [])
+                                         if e["variable"]["name"] != "ActiveNetworkProfile"]
+            if "items_per_message_set_variables_unreported" in self.faults:
+                payload["reportData"] = [e for e in payload.get("reportData", [])
+                                         if (e["variable"]["name"], e["variable"].get("instance")) !=
+                                         ("ItemsPerMessage", "SetVariables")]
             for entry in payload.get("reportData", []):
                 if "full_inventory_omits_list_values" in self.faults:
                     entry.get("variableCharacteristics", {}).pop("valuesList", None)

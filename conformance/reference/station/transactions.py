@@ -155,6 +155,8 @@ class TransactionsMixin:
         tx.id_token = token
         self._authorizations.pop(tx.evse, None)
         stop = self._tx_points("TxStopPoint")
+        if "stop_point_authorized_ignored" in self.faults:
+            stop = stop - {"Authorized"}
         if stop & {"Authorized", "PowerPathClosed"}:
             await self._end_transaction(tx, "Local", "StopAuthorized", with_token=True)
             return

@@ -3,14 +3,15 @@
 Each fault is a realistic mistake an implementer makes, names the requirement it breaks,
 and the test cases that must FAIL when it is switched on. A test case without a fault that
 fails it has not been shown to be able to fail.
+
+Data only (no conformance imports): the reference SUTs read it to break what a fault names, and the case metadata,
+the reports and the CLI read it for the negative-control matrix without importing the reference SUTs.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from ..protocol.frames import CallError
 
 
 @dataclass(frozen=True)
@@ -251,6 +252,27 @@ FAULTS: dict[str, Fault] = {f.name: f for f in [
           "with AdditionalRootCertificateCheck the station keeps the old CSMS root after it connected using the new "
           "one, instead of removing the fallback",
           ("TC_B_50_CS",), settings=("connection.security_profile=2",)),
+    # block B faults added with the issue 9 re-read (helper fixbcs)
+    Fault("report_omits_active_network_profile", "station", ("B07.FR.08",),
+          "the device model report leaves out OCPPCommCtrlr.ActiveNetworkProfile, optional before errata 2025-09 "
+          "§2.57 made it required",
+          ("TC_B_13_CS", "TC_B_53_CS")),
+    Fault("items_per_message_set_variables_unreported", "station", ("B08.FR.21", "B07.FR.08"),
+          "reports leave out the instance SetVariables of DeviceDataCtrlr.ItemsPerMessage (only the Get instances "
+          "are implemented as report entries)",
+          ("TC_B_54_CS", "TC_B_13_CS", "TC_B_53_CS")),
+    Fault("triggered_boot_keeps_original_reason", "station", ("F06.FR.10", "B01.FR.09"),
+          "a BootNotification sent because of a TriggerMessage repeats the reason of the first boot (PowerUp, ...) "
+          "instead of Triggered",
+          ("TC_B_02_CS",)),
+    Fault("boot_without_security_event", "station", ("A04.FR.01",),
+          "the station does not report its start-up with a SecurityEventNotification (StartupOfTheDevice / "
+          "ResetOrReboot)",
+          ("TC_B_01_CS", "TC_B_21_CS")),
+    Fault("stop_point_authorized_ignored", "station", ("E06.FR.03", "errata 2025-09 §6.2.117"),
+          "with TxStopPoint containing Authorized, presenting the idToken again only stops the energy transfer: "
+          "the transaction goes on (Updated events) until the EV is unplugged",
+          ("TC_B_21_CS",)),
     # --- reference Charging Station: G (transactions, lock failure, same-state reports) ---
     Fault("scheduled_availability_never_applied", "station", ("G03.FR.05", "G04.FR.06", "G03.FR.04", "G04.FR.05"),
           "a change to Inoperative answered Scheduled during a transaction is never carried out for the EVSE of "
@@ -438,33 +460,6 @@ FAULTS: dict[str, Fault] = {f.name: f for f in [
           "is still unanswered",
           ("X_OCPPJ_05_CSMS",)),
 ]}
-
-
-def react_to_invalid(faults: "FaultSet", prefix: str) -> Any:
-    """How a reference SUT answers a message it cannot process (``Connection.react_to_invalid``), with the
-    faults ``<prefix>_answers_unknown_action_with_callresult`` and ``<prefix>_rejects_with_generic_error``."""
-    with_callresult = f"{prefix}_answers_unknown_action_with_callresult" in faults
-    generic = f"{prefix}_rejects_with_generic_error" in faults
-
-    def react(error: Any, call: Any) -> Any:
-        if with_callresult and error.error_code == "NotImplemented" and call is not None:
-            return {}
-        if generic:
-            return CallError(error.message_id, "GenericError", error.error_description, {})
-        return error
-
-    return react
-
-
-def carries_custom_data(payload: Any, *, nested_only: bool = False) -> bool:
-    """Whether a payload has a customData property (Part 4 §9) anywhere, or only below the top level."""
-    if isinstance(payload, dict):
-        if "customData" in payload and not nested_only:
-            return True
-        return any(carries_custom_data(v) for k, v in payload.items() if k != "customData")
-    if isinstance(payload, list):
-        return any(carries_custom_data(v) for v in payload)
-    return False
 
 
 class FaultSet:
