@@ -165,6 +165,13 @@ class PeerCsms(ReferenceCsms):
             # Part 6 TC_B_18_CSMS checks componentVariable[0]; a CSMS may ask for more in the same request.
             extra = {"component": {"name": "EVSE", "evse": {"id": 1}}, "variable": {"name": "Power"}}
             params = dict(params, payload=dict(payload, componentVariable=list(payload["componentVariable"]) + [extra]))
+        if action == "csms_send" and request in ("GetVariables", "SetVariables") and \
+                self.variant == "authorization_spelling":
+            # Part 2 F02.FR.09/10 and Part 6 TC_B_07_CSMS spell the variable AuthorizationRemoteStart.
+            key = "getVariableData" if request == "GetVariables" else "setVariableData"
+            params = dict(params, payload=dict(payload, **{key: [
+                dict(item, variable=dict(item["variable"], name="AuthorizationRemoteStart"))
+                if item["variable"]["name"] == "AuthorizeRemoteStart" else item for item in payload[key]]}))
         if action == "csms_send" and request == "ChangeAvailability" and self.variant == "cannot_set_inoperative" \
                 and payload.get("operationalStatus") == "Inoperative":
             raise ActionFailed(action, params, "this CSMS's UI cannot set anything Inoperative")
@@ -219,3 +226,14 @@ async def test_b58_csms_refusing_the_credentials_is_inconclusive_not_pass(tmp_pa
                                   webhook=hook)
             verdict, output = await run_case(config, tmp_path / "run", "TC_B_58_CSMS")
     assert verdict == "INCONCLUSIVE", output
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("case_id", ["TC_B_07_CSMS", "TC_B_10_CSMS", "TC_B_08_CSMS"])
+async def test_csms_spelling_authorization_remote_start_passes(tmp_path: Path, case_id: str) -> None:
+    """AuthorizeRemoteStart (appendix CSV, Part 2 table) and AuthorizationRemoteStart (Part 2 F02.FR.09/10,
+    Part 6 TC_B_07_CSMS tool validation) name one variable: a CSMS using the latter passes."""
+    async with csms_peer("authorization_spelling") as (peer, hook):
+        config = write_config(tmp_path / "sut.toml", "csms", csms_url=peer.url, webhook=hook)
+        verdict, output = await run_case(config, tmp_path / "run", case_id)
+    assert verdict == "PASS", output

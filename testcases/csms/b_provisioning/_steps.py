@@ -12,6 +12,7 @@ from conformance.harness.reports import check_csms_answers_report
 from conformance.harness.reusable_states import csms as states
 from conformance.outcomes import SutDisconnected, SutTimeout
 from conformance.protocol.frames import utc_now
+from conformance.protocol.variable_names import canonical
 from conformance.protocol.variables import AUTHORIZE_REMOTE_START, component_variable, evse_availability_state
 from conformance.roles import Role
 from conformance.transport.connection import IncomingCall
@@ -102,8 +103,9 @@ REPORT_FIVE_VARIABLES = (
 
 
 def report_variable_key(item: dict[str, Any]) -> tuple[str, str, str]:
-    return (str(item.get("component", {}).get("name", "")).casefold(),
-            str(item.get("variable", {}).get("name", "")).casefold(),
+    """A key under which every documented spelling of one variable compares equal (protocol/variable_names.py)."""
+    component = str(item.get("component", {}).get("name", ""))
+    return (component.casefold(), canonical(component, str(item.get("variable", {}).get("name", ""))).casefold(),
             str(item.get("variable", {}).get("instance") or "").casefold())
 
 

@@ -10,6 +10,7 @@ from conformance.harness import ABSENT, CsmsUnderTest, OneOf, case
 from conformance.harness.reports import entry_name
 from conformance.harness.reusable_states import csms as states
 from conformance.outcomes import CheckFailed, Inconclusive, SutTimeout
+from conformance.protocol.variable_names import same_variable, sources_of
 from conformance.protocol.variables import AUTHORIZE_REMOTE_START, OFFLINE_THRESHOLD
 
 from ._steps import REPORT_FIVE_VARIABLES, REPORT_LIMIT, report_items_per_message, report_variable_key
@@ -46,9 +47,16 @@ async def test_tc_b_06_csms(csms: CsmsUnderTest) -> None:
 
 def _entry_for(csms: CsmsUnderTest, what: str, items: list[dict], wanted: dict,
                requirements: tuple[str, ...]) -> dict:
-    """The request entry for a component/variable, in any position (Part 6: "in arbitrary order")."""
-    matching = [i for i in items if i.get("component", {}).get("name") == wanted["component"]["name"]
-                and i.get("variable", {}).get("name") == wanted["variable"]["name"]]
+    """The request entry for a component/variable, in any position (Part 6: "in arbitrary order"), under any
+    spelling the OCA documents use for it (AuthorizeRemoteStart in the appendix CSV and Part 2's table,
+    AuthorizationRemoteStart in F02.FR.09/10 and TC_B_07_CSMS's tool validation: protocol/variable_names.py)."""
+    component = wanted["component"]["name"]
+    matching = [i for i in items if i.get("component", {}).get("name") == component
+                and same_variable(component, wanted["variable"]["name"], str(i.get("variable", {}).get("name", "")))]
+    for entry in matching:
+        if entry["variable"]["name"] != wanted["variable"]["name"]:
+            csms.note(f"the CSMS spells {component}.{wanted['variable']['name']} as {entry['variable']['name']} "
+                      f"({'; '.join(sources_of(component, entry['variable']['name']))})")
     csms.check.that(f"{what} asks for {wanted['component']['name']}.{wanted['variable']['name']} "
                     "(in any position)", bool(matching), expected=wanted, actual=items, requirements=requirements)
     return matching[0]
