@@ -4,7 +4,7 @@ Each test runs one case as a user runs it (``ocpp-conformance run --config``) ag
 that does what Part 2 / Part 6 allow but the old checks refused: the reference station or CSMS with one allowed
 variant, in this test's event loop, driven through the webhook action backend. Each must PASS (or, where the
 documents make the case undecidable, end INCONCLUSIVE, never FAIL). The peers that break the rules are the
-faults of conformance/reference/faults.py, run by tests/test_conformance_run.py."""
+faults of conformance/faults.py, run by tests/test_conformance_run.py."""
 
 from __future__ import annotations
 
