@@ -255,7 +255,8 @@ class StationValues:
     transaction_duration: float = setting(
         0.0, min=0, unit="s",
         doc="`<Configured Transaction Duration>`: how long the harness lets a transaction run before StopAuthorized "
-            "presents the idToken again (errata 6.2.117); Part 6 leaves the value to the lab")
+            "presents the idToken again (errata 6.2.117), and, when the SUT is a CSMS, before the harness station sends "
+            "StopAuthorized; Part 6 leaves the value to the lab")
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -488,6 +489,76 @@ class Actions:
 
 
 # ---------------------------------------------------------------------------------------
+# [configured] (helper fixrest, issue 9)
+# ---------------------------------------------------------------------------------------
+
+
+def _unset(what: str) -> str:
+    return f"unset: {what}"
+
+
+@dataclass(frozen=True)
+class CaseValues:
+    """The ``<Configured ...>`` values Part 6 leaves to the test setup for single cases (TOML table
+    ``[configured]``). ``None``: derived as documented in docs/configuration.md."""
+
+    data_transfer_vendor_id: str = setting(
+        "org.openchargealliance.octt",
+        doc="TC_P_02_CSMS `<Configured vendorId>` (a vendor the CSMS does not implement; TC_P_01_CS fixes this "
+            "vendorId itself)")
+    data_transfer_message_id: str = setting(
+        "OcppConformanceUnusedMessage", doc="TC_P_01_CS / TC_P_02_CSMS `<Configured messageId>`")
+    charging_profile_id: int | None = setting(
+        None, min=0, what="an integer >= 0", omit_none=True,
+        default_doc=_unset("an id of the run (from its id source, so no profile the station holds is replaced, "
+                           "K01.FR.05)"),
+        doc="TC_P_04_CS `<Configured chargingProfileId>`")
+    charging_schedule_duration: int = setting(
+        3600, min=0, what="an integer >= 0", unit="s", doc="TC_P_04_CS `<Configured duration>` (seconds)")
+    charging_rate_unit: str | None = setting(
+        None, choices=("A", "W"), did_you_mean=False, omit_none=True,
+        default_doc=_unset("`A` when the station's SmartChargingCtrlr.RateUnit lists it (or cannot be read), else "
+                           "the first unit listed"),
+        doc="TC_P_04_CS `<Configured chargingRateUnit>` (`\"A\"` or `\"W\"`)")
+    number_phases: int | None = setting(
+        None, min=1, max=3, what="1, 2 or 3", omit_none=True,
+        default_doc=_unset("from the PICS hardware (HFS-7: 3, HFS-6: 2, HFS-5: 1; left out for a DC-only station; "
+                           "3 otherwise)"),
+        doc="TC_P_04_CS `<Configured numberPhases>`")
+    network_configuration_slot: int | None = setting(
+        None, min=0, what="an integer >= 0", omit_none=True,
+        default_doc=_unset("the first slot of the harness station's NetworkConfigurationPriority valuesList that is "
+                           "not in use"),
+        doc="TC_B_42/44_CSMS `<Configured configurationSlot>` (must be in that valuesList)")
+    network_message_timeout: int | None = setting(
+        None, min=0, what="an integer >= 0", omit_none=True,
+        default_doc=_unset("`timing.message_timeout`, rounded (at least 1)"),
+        doc="TC_B_42/44_CSMS `<Configured messageTimeout>`")
+    network_ocpp_csms_url: str | None = setting(
+        None, omit_none=True, default_doc=_unset("`connection.csms_url`"),
+        doc="TC_B_42/44_CSMS `<Configured ocppCsmsUrl>`")
+    network_ocpp_interface: str | None = setting(
+        None, omit_none=True, default_doc=_unset("`Wireless0` when PICS HFS-9 names a wireless link, else `Wired0`"),
+        doc="TC_B_42/44_CSMS `<Configured ocppInterface>`")
+    network_security_profile: int | None = setting(
+        None, min=0, max=3, what="a security profile 0-3", omit_none=True,
+        default_doc=_unset("`connection.security_profile`"), doc="TC_B_42/44_CSMS `<Configured securityProfile>`")
+    lock_failure_watch: float | None = setting(
+        None, min=0, unit="s", omit_none=True,
+        default_doc=_unset("the station's TxCtrlr.EVConnectionTimeOut (the time it waits for a correctly inserted "
+                           "cable), `timing.message_timeout` when unreadable"),
+        doc="TC_G_20_CS: how long \"the station did not start charging\" is observed after the authorization "
+            "(seconds)")
+    lock_failure_monitoring_level: int = setting(
+        9, min=0, max=9, what="a severity 0-9",
+        doc="TC_G_20_CS prerequisite \"MonitoringLevel is set to a level that a connector lock failure will be "
+            "reported\": the severity set by SetMonitoringLevelRequest for the case (restored afterwards)")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in dataclasses.asdict(self).items() if v is not None}
+
+
+# ---------------------------------------------------------------------------------------
 # The whole configuration
 # ---------------------------------------------------------------------------------------
 
@@ -526,6 +597,7 @@ class Config:
     pics: Pics
     actions: Actions
     station_values: StationValues = StationValues()
+    configured: CaseValues = CaseValues()
     source: str = setting("<defaults>", compare=False, internal=True)
 
     def __post_init__(self) -> None:

@@ -140,7 +140,12 @@ async def booted(sut: ChargingStationUnderTest, *, via: str = "power_cycle", sec
     before = sut.connection_count()
     if via == "reset":
         response = await sut.call("Reset", {"type": "Immediate"})
-        sut.check.fields("ResetResponse", response.payload, {"status": "Accepted"}, requirements=("B11.FR.01",))
+        sut.check.that("the station answers ResetRequest (Immediate) with a CALLRESULT", response.ok,
+                       expected="CALLRESULT", actual=response.describe(),
+                       requirements=("B11.FR.01", "Part 6 §2.18 Booting step 2"))
+        sut.check.fields("ResetResponse (Part 6 §2.18 Booting / Booted step 2)",
+                         response.payload if response.ok else {}, {"status": "Accepted"},
+                         requirements=("B11.FR.01", "B11.FR.03", "Part 6 §2.18 Booting step 2"))
     else:
         await sut.actions.do(via)
     conn = await sut.wait_for_connection(after=before)
@@ -177,12 +182,15 @@ class EvConnected:
 
 
 async def ev_connected_pre_session(sut: ChargingStationUnderTest, evse: int, connector: int, *,
-                                   requirements: tuple[str, ...] = ("G01.FR.03",)) -> EvConnected:
+                                   requirements: tuple[str, ...] = ("G01.FR.03",),
+                                   require_tx: bool = True) -> EvConnected:
     """Reusable state EVConnectedPreSession (Charging Station, Part 6 §2.18), from an idle connector: the
     EV is plugged in (action ``plug_in``), the connector is reported Occupied (StatusNotification or
     NotifyEvent AvailabilityState) and, when TxStartPoint contains EVConnected, a TransactionEventRequest
     Started for that connector (triggerReason CablePluggedIn, ChargingStateChanged or RemoteStart;
-    chargingState EVConnected, SuspendedEVSE or Charging). ParkingBayOccupied, optional in Part 6, is skipped."""
+    chargingState EVConnected, SuspendedEVSE or Charging). ParkingBayOccupied, optional in Part 6, is skipped.
+    ``require_tx=False`` (a plug that cannot lock, TC_G_20_CS): the Started event is not required (a station
+    may start the transaction only once the cable is locked)."""
     points = await tx_start_points(sut)
     conn = sut.connection
     mark = conn.mark()
@@ -190,13 +198,14 @@ async def ev_connected_pre_session(sut: ChargingStationUnderTest, evse: int, con
     reports = await expect_availability_reports(sut, conn, {(evse, connector): "Occupied"}, requirements=requirements,
                                                 what="the plugged-in connector is reported Occupied", since=mark)
     transaction = None
-    if "EVConnected" in points:
+    if "EVConnected" in points and require_tx:
         transaction = await conn.expect_call("TransactionEvent", since=mark)
         sut.check.fields("TransactionEventRequest", transaction.payload, {
             "eventType": "Started",
             "triggerReason": OneOf("CablePluggedIn", "ChargingStateChanged", "RemoteStart"),
             "transactionInfo.chargingState": OneOf("EVConnected", "SuspendedEVSE", "Charging"),
-            "evse.id": evse, "evse.connectorId": OneOf(connector, ABSENT)})
+            "evse.id": evse, "evse.connectorId": OneOf(connector, ABSENT)},
+            requirements=("E01.FR.02", "Part 6 §2.18 EVConnectedPreSession tool validation step 3"))
     return EvConnected(reports[(evse, connector)], transaction)
 
 
@@ -392,7 +401,7 @@ def _token_fields(sut: ChargingStationUnderTest) -> dict[str, Any]:
 
 
 async def authorized(sut: ChargingStationUnderTest, evse: int, connector: int, *,
-                     tx: Transaction | None = None) -> Transaction:
+                     tx: Transaction | None = None, require_tx: bool = True) -> Transaction:
     """Reusable state Authorized (Charging Station, Part 6 §2.18, way A: local authorization): the configured
     valid idToken is presented at the EVSE (action ``present_id_token``).
 
@@ -403,7 +412,10 @@ async def authorized(sut: ChargingStationUnderTest, evse: int, connector: int, *
     TxStartPoint EVConnected); otherwise Part 6 does not require it here (with PowerPathClosed and the EV
     plugged in, the transaction may start now, E01.FR.05: :func:`energy_transfer_started` takes that event).
     ParkingBayOccupied, optional in Part 6, is skipped. Returns ``tx`` (a new :class:`Transaction` when None),
-    marked authorized; inside :func:`transactions_ended_afterwards` a new one is registered for the restore."""
+    marked authorized; inside :func:`transactions_ended_afterwards` a new one is registered for the restore.
+    ``require_tx=False`` (a plug that cannot lock, TC_G_20_CS: G05's postcondition is "transaction is not
+    started"): step 3 is not required; a TransactionEventRequest sent first instead of an AuthorizeRequest is
+    recorded, not judged."""
     conn = sut.connection
     if tx is None:
         tx = Transaction(evse, connector, start_points=await tx_start_points(sut),
@@ -412,7 +424,7 @@ async def authorized(sut: ChargingStationUnderTest, evse: int, connector: int, *
         if registry is not None:
             registry.append(tx)
     token = sut.config.id_tokens.valid
-    expects_tx = tx.started or "Authorized" in tx.start_points
+    expects_tx = require_tx and (tx.started or "Authorized" in tx.start_points)
     mark = conn.mark()
     await sut.actions.do("present_id_token", id_token=token.id_token, type=token.type, evse=evse)
     tx.authorized = True
@@ -447,7 +459,8 @@ async def authorized(sut: ChargingStationUnderTest, evse: int, connector: int, *
 
 
 async def ev_connected_transaction(sut: ChargingStationUnderTest, evse: int, connector: int, *,
-                                   requirements: tuple[str, ...] = ("G01.FR.03",)) -> Transaction:
+                                   requirements: tuple[str, ...] = ("G01.FR.03",),
+                                   require_tx: bool = True) -> Transaction:
     """Reusable state EVConnectedPreSession (:func:`ev_connected_pre_session`: plug in, Occupied, the Started
     event when TxStartPoint contains EVConnected) as the beginning of a :class:`Transaction`, for cases
     that plug in before authorizing (pass it as ``tx`` to :func:`authorized` / :func:`energy_transfer_started`).
@@ -458,7 +471,7 @@ async def ev_connected_transaction(sut: ChargingStationUnderTest, evse: int, con
     registry = _tx_registry(sut)
     if registry is not None:
         registry.append(tx)
-    connected = await ev_connected_pre_session(sut, evse, connector, requirements=requirements)
+    connected = await ev_connected_pre_session(sut, evse, connector, requirements=requirements, require_tx=require_tx)
     if connected.transaction is not None:
         tx.record(connected.transaction)
     return tx

@@ -303,6 +303,23 @@ class ReferenceStation(TransactionsMixin, ReportRequestsMixin, ResetMixin, Netwo
                 self._set_availability(scope, operative)
         return [k for k, status in before.items() if self.connector_status(*k) != status]
 
+    def _report_as(self, connectors: list[tuple[int, int]], scope: tuple[int, ...], status: str) -> None:
+        """Fault same_state_reports_whole_station: report the connectors outside ``scope`` with ``status``, then
+        those of the scope."""
+        conn = self.connection
+        others = [k for k in connectors if k not in self._connectors(scope)]
+        if conn is None or not others:
+            return
+
+        async def report() -> None:
+            with contextlib.suppress(CheckFailed, SutDisconnected, SutTimeout):
+                for evse, connector in others:
+                    await conn.call("StatusNotification", {"timestamp": utc_now(), "connectorStatus": status,
+                                                           "evseId": evse, "connectorId": connector})
+                for evse, connector in self._connectors(scope):  # then the scope itself, as it is
+                    await self.send_status(conn, evse, connector)
+        asyncio.get_running_loop().create_task(report())
+
     async def send_status(self, conn: Connection, evse: int, connector: int) -> None:
         await conn.call("StatusNotification", {"timestamp": utc_now(), "connectorStatus":
                                                self.connector_status(evse, connector),
@@ -388,7 +405,9 @@ class ReferenceStation(TransactionsMixin, ReportRequestsMixin, ResetMixin, Netwo
                 return {"status": "Rejected"}
             # G03.FR.03, G04.FR.04; each connector of the scope is reported all the same (always allowed, and
             # what Part 6 TC_G_12/13/15_CS validate)
-            if "same_state_change_not_reported" not in self.faults:
+            if "same_state_reports_whole_station" in self.faults:  # every other connector gets the scope's status
+                self._report_as(self._connectors(()), scope, "Available" if operative else "Unavailable")
+            elif "same_state_change_not_reported" not in self.faults:
                 self._report_later(self._connectors(scope))
             return {"status": "Accepted"}
         evses = {e for e, _ in self._connectors(scope)}

@@ -40,6 +40,8 @@ class ResetMixin:
             if evse not in {e for e, _ in self.evses}:
                 return {"status": "Rejected", "statusInfo": {"reasonCode": "UnknownEvse"}}
         active = self._transactions_in(evse)
+        if "reset_rejected_while_inoperative" in self.faults and self.state.inoperative:
+            return {"status": "Rejected"}  # an Inoperative connector counts as "busy"
         if payload["type"] == "OnIdle" and active:
             if "onidle_reset_accepted_during_transaction" in self.faults:
                 self._spawn(self._reset_now(evse, active))  # resets at once, as if it were Immediate
