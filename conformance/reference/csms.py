@@ -18,6 +18,7 @@ from typing import Any
 
 from ..actions.port import ActionFailed
 from ..outcomes import CheckFailed
+from ..protocol import registration
 from ..protocol.frames import Call, CallError, ErrorCode, encode, new_message_id, utc_now
 from ..protocol.schemas import get_registry
 from ..recording import EventLog
@@ -27,15 +28,14 @@ from .faults import FaultSet, carries_custom_data, react_to_invalid
 from ..catalog import actions_handled_by
 from .vendor import answer_data_transfer
 
-# While a station is not accepted, only these CALLs are answered normally (B01.FR.10 / B02).
-_ALLOWED_BEFORE_ACCEPTED = {"BootNotification"}
-
 
 @dataclass
 class StationRecord:
     identity: str
     boot_status: str = "Accepted"  # what the CSMS answers to the next BootNotification
     registration: str | None = None
+    # What the CSMS asked the station for (B02.FR.02) since its last boot: the messages it answers while Pending.
+    asked_for: set[str] = field(default_factory=set)
     boots: list[dict[str, Any]] = field(default_factory=list)
     statuses: dict[tuple[int, int], str] = field(default_factory=dict)
     transactions: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -98,9 +98,10 @@ class ReferenceCsms:
         async def handle(incoming: IncomingCall) -> dict[str, Any] | CallError:
             if incoming.action == "BootNotification":
                 self._boot_received(record, incoming)
-            if incoming.action not in _ALLOWED_BEFORE_ACCEPTED and record.registration != "Accepted" \
-                    and not self._boot_serves_anyway(record):
-                return CallError(incoming.message_id, ErrorCode.SECURITY_ERROR,
+            refusal = registration.csms_answer(record.registration, incoming.action,
+                                               triggered=incoming.action in record.asked_for)
+            if refusal is not None and refusal.is_error and not self._boot_serves_anyway(record):
+                return CallError(incoming.message_id, refusal.error_code,
                                  "station is not accepted (send BootNotification first)", {})
             payload = incoming.payload
             if "csms_rejects_custom_data" in self.faults and carries_custom_data(payload) or \
@@ -130,6 +131,7 @@ class ReferenceCsms:
             status = "Rejected"
         record.boots.append(payload)
         record.registration = status
+        record.asked_for.clear()
         interval = self.heartbeat_interval if status == "Accepted" else self.boot_retry_interval
         if status == "Pending" and record.boot_status == "Pending":
             record.boot_status = "Accepted"  # accept on the next attempt
@@ -173,12 +175,22 @@ class ReferenceCsms:
         if conn is None or not conn.is_open:
             raise ActionFailed("csms_send", {"station": identity, "request": action},
                                f"station {identity!r} is not connected to the reference CSMS")
+        record = self.stations.setdefault(identity, StationRecord(identity))
+        if not registration.csms_may_send(record.registration, action,
+                                          requested_message=payload.get("requestedMessage")):
+            rule = registration.CSMS_SENDS[record.registration]
+            raise ActionFailed("csms_send", {"station": identity, "request": action},
+                               f"the reference CSMS sends no {action} to a {record.registration} station "
+                               f"({', '.join(rule.requirements)})")
+        asked = registration.triggered_by(action, payload)
+        if asked is not None:
+            record.asked_for.add(asked)  # answered while Pending (B02.FR.09)
         if "csms_does_not_wait_for_response" in self.faults and conn.rpc.our_outstanding is not None:
             call = Call(new_message_id(), action, payload)  # no queue per station: out at once, answer ignored
             await conn.send_raw(encode(call))
             return Response(call, None, 0.0, 0.0)
         response = await conn.call(action, payload)
-        self.stations.setdefault(identity, StationRecord(identity)).responses.append(response)
+        record.responses.append(response)
         return response
 
     def _request_payload(self, action: str, fields: dict[str, Any]) -> dict[str, Any]:
