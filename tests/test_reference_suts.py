@@ -267,3 +267,12 @@ async def test_change_availability_now_when_idle_scheduled_during_a_transaction_
         assert back.payload == {"status": "Accepted"}
         await conn.expect_call("StatusNotification", evseId=1, connectorId=1, connectorStatus="Available")
         assert station.connector_status(2, 1) == "Unavailable"  # EVSE 2 was set Inoperative on its own
+
+
+
+def test_no_state_is_shared_between_stations() -> None:
+    """No mutable class attribute (a set every instance would share, as report tasks once were)."""
+    shared = {f"{klass.__name__}.{name}" for klass in ReferenceStation.__mro__
+              for name, value in vars(klass).items()
+              if not name.startswith("__") and isinstance(value, (set, dict, list))}
+    assert not shared

@@ -18,7 +18,6 @@ class ReportRequestsMixin:
     # tbc on all but the last) built by .reports. SummaryInventory is the optional C-56: a station declared
     # without it answers NotSupported and sends nothing (B07.FR.02, B07.FR.05). Of the componentCriteria the
     # station evaluates Available, Enabled and Problem; Active is NotSupported (B08.FR.02).
-    _report_tasks: "set[asyncio.Task[None]]" = set()
 
     async def on_GetBaseReport(self, payload: dict[str, Any]) -> dict[str, Any]:
         from .. import reports
@@ -97,5 +96,5 @@ class ReportRequestsMixin:
                 for payload in payloads:
                     await conn.call("NotifyReport", payload)
         task = asyncio.get_running_loop().create_task(send())
-        self._report_tasks.add(task)  # keep a reference until it is done
-        task.add_done_callback(self._report_tasks.discard)
+        self._background.add(task)  # the station's own tasks (not shared with other stations): kept until done
+        task.add_done_callback(self._background.discard)
