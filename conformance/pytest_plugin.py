@@ -25,31 +25,25 @@ own tests load it too. When active it
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import functools
 import inspect
 import sys
 import time
 import os
-import platform
 from pathlib import Path
 from typing import Any, AsyncIterator
 
 import pytest
 import pytest_asyncio
 
-from . import SPEC_EDITION, __version__
-from .actions.port import ActionFailed, ActionPort
-from .actions import make_backend
-from .catalog import CATALOG_VERSION
-from .config import Config, ConfigError, load_config
-from .harness.applicability import applicability
+from .config import Config, ConfigError
 from .harness.case import CaseMeta, case_of
-from .harness.context import RunContext, current, new_run_id, set_current
-from .harness.sides import ChargingStationUnderTest, CsmsUnderTest, csms_default_handler
-from .harness.sut_state import SutState, SutUnavailable, csms_state, station_state
-from .outcomes import CheckFailed, HarnessError, Inconclusive, NotApplicable, Verdict, describe_failed_checks
+from .harness.context import RunContext, new_run_id
+from .harness.session import (begin_run, begin_session, bounded, build_config, csms_under_test, end_case,
+                              end_session, failed_checks, judged, not_applicable_reason, record_failed_check,
+                              record_not_run, run_session, session_data, start_case, station_under_test, verdict_of)
+from .harness.sides import ChargingStationUnderTest, CsmsUnderTest
+from .harness.sut_state import SutState, SutUnavailable
+from .outcomes import CheckFailed, HarnessError, NotApplicable, Verdict
 from .recording import EventLog
 
 _CONFIG_KEY = pytest.StashKey[Config]()
@@ -101,21 +95,11 @@ def pytest_configure(config: pytest.Config) -> None:
     _register_value_markers(config)
     if not _active(config):
         return
-    overrides = list(config.getoption("--ocpp-set"))
-    faults = config.getoption("--ocpp-fault")
-    if faults:
-        overrides.append("faults=[" + ",".join(f'"{f}"' for f in faults) + "]")
-    if config.getoption("--ocpp-strict"):
-        overrides.append("strict=true")
     try:
-        cfg = load_config(config.getoption("--ocpp-config"), overrides=overrides,
-                          role=config.getoption("--ocpp-role"))
-        if cfg.reference and faults:
-            from .reference.faults import FaultSet
-            FaultSet(cfg.faults, sut=cfg.role)
-        without = frozenset(config.getoption("--ocpp-without-feature"))
-        if without:
-            cfg = cfg.without_features(without)
+        cfg = build_config(config.getoption("--ocpp-config"), role=config.getoption("--ocpp-role"),
+                           overrides=config.getoption("--ocpp-set"), faults=config.getoption("--ocpp-fault"),
+                           without=config.getoption("--ocpp-without-feature"),
+                           strict=config.getoption("--ocpp-strict"))
     except (ConfigError, ValueError) as exc:
         raise pytest.UsageError(f"invalid ocpp-conformance configuration:\n{exc}") from None
     unsupported = cfg.unsupported()
@@ -131,22 +115,16 @@ def pytest_configure(config: pytest.Config) -> None:
     log_path = run_dir / "events.jsonl"
     first = not log_path.exists() or log_path.stat().st_size == 0
     log = EventLog(log_path, secrets=cfg.secrets)
+    if first:  # the roles of one run append to one log; the first writer describes the run
+        begin_run(log, run_dir.name)
     if _xdist_controller(config):  # the workers run the cases and write their sessions into this one run
-        if first:
-            log.emit("run_start", run_id=run_dir.name, suite_version=__version__, spec=SPEC_EDITION,
-                     catalog_version=CATALOG_VERSION, host=platform.node(), python=platform.python_version())
         log.close()
         return
-    if first:  # the roles of one run append to one log; the first writer describes the run
-        log.emit("run_start", run_id=run_dir.name, suite_version=__version__, spec=SPEC_EDITION,
-                 catalog_version=CATALOG_VERSION, host=platform.node(), python=platform.python_version())
     from .harness.case import discover
     sut_role = "CS" if cfg.role == "station" else "CSMS"
-    implemented = sorted(case_id for case_id, meta in discover().items() if meta.role == sut_role)
+    implemented = (case_id for case_id, meta in discover().items() if meta.role == sut_role)
     # emitted once collection has said which cases are selected (pytest_collection_finish)
-    config.stash[_SESSION_KEY] = dict(role=cfg.role, sut_name=cfg.name, reference=cfg.reference,
-                                      faults=list(cfg.faults), strict=cfg.strict, config=cfg.to_dict(redact=True),
-                                      pid=os.getpid(), implemented=implemented)
+    config.stash[_SESSION_KEY] = session_data(cfg, implemented)
     config.stash[_LOG_KEY] = log
     config.stash[_STATE_KEY] = SutState(keep_going=bool(config.getoption("--ocpp-keep-going")))
     if config.getoption("--ocpp-progress"):
@@ -240,10 +218,7 @@ def _emit_session_start(config: pytest.Config, selected: list[str] | None) -> No
     if data is None:
         return
     del config.stash[_SESSION_KEY]
-    log, cfg = config.stash[_LOG_KEY], config.stash[_CONFIG_KEY]
-    log.emit("session_start", **data, **({"selected": selected} if selected is not None else {}))
-    if cfg.role == "csms":
-        log.emit("sut_identity", identity=cfg.name, url=cfg.connection.csms_url if not cfg.reference else "reference")
+    begin_session(config.stash[_LOG_KEY], config.stash[_CONFIG_KEY], data, selected)
 
 
 @pytest.hookimpl(trylast=True)
@@ -265,9 +240,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     log = config.stash.get(_LOG_KEY, None)
     if log is not None:
         _emit_session_start(config, None)  # collection never finished: the log still says what the session was
-        log.current_case = None
-        log.emit("session_end", role=config.stash[_CONFIG_KEY].role)
-        log.close()
+        end_session(log, config.stash[_CONFIG_KEY])
     _render_reports(config)
 
 
@@ -365,7 +338,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
             drop.append(item)  # a case for the other role, or no run configured
         else:
             if inspect.iscoroutinefunction(item.obj):
-                item.obj = _bounded(item.obj, meta)
+                item.obj = bounded(item.obj, meta)
             keep.append(item)
     if drop:
         if cfg is None:
@@ -383,78 +356,8 @@ async def ocpp_run(request: pytest.FixtureRequest) -> AsyncIterator[RunContext]:
         pytest.skip("no ocpp-conformance run configured (--ocpp-role / --ocpp-config)")
     run_dir = request.config.stash[_RUN_DIR_KEY]
     log = request.config.stash[_LOG_KEY]
-    ctx_holder: dict[str, Any] = {}
-    reference = None
-    backend_target = None
-    server = None
-    csms_root = None  # station role on security profile 2: the harness's CSMS root (test PKI)
-    try:
-        if cfg.role == "station":
-            from .transport.server import CsmsServer
-            from .catalog import actions_handled_by
-            conn = cfg.connection
-            tls = csms_root = None
-            if conn.security_profile >= 2:  # the reference setup only (Config.unsupported): a test PKI of its own
-                from .transport.tls import issue_server, make_root, server_context
-                csms_root = make_root("OCPP Conformance harness CSMS root")
-                tls = server_context(issue_server(csms_root, [conn.listen_host]))
-            server = CsmsServer(host=conn.listen_host, port=conn.listen_port, path=conn.path, log=log,
-                                message_timeout=cfg.timing.scaled(cfg.timing.message_timeout),
-                                passwords={conn.identity: conn.password}, security_profile=conn.security_profile,
-                                handled_actions=actions_handled_by("CSMS"), ssl_context=tls,
-                                max_frame_size=conn.max_frame_size,
-                                default_handler_for=lambda identity: csms_default_handler(ctx_holder["ctx"]))
-            await server.start()
-            if cfg.reference:
-                from .reference.faults import FaultSet
-                from .reference.station import ReferenceStation
-                reference = ReferenceStation(
-                    csms_url=server.url, identity=conn.identity, password=conn.password,
-                    evses=[(e.id, e.connectors) for e in cfg.evses], faults=FaultSet(cfg.faults, sut="station"),
-                    features=cfg.pics.supported(),
-                    message_timeout=cfg.timing.scaled(cfg.timing.message_timeout),
-                    connect_timeout=cfg.timing.scaled(cfg.timing.connect_timeout))
-                if csms_root is not None:  # shipped trusting the harness CSMS root, on security profile 2
-                    reference.install_factory_csms_root(csms_root.certificate_pem)
-                backend_target = reference
-        elif cfg.reference:
-            from .reference.csms import ReferenceCsms
-            from .reference.faults import FaultSet
-            conn = cfg.connection
-            passwords = {conn.identity: conn.password, **{s.identity: s.password for s in conn.extra_stations}}
-            tokens = {cfg.id_tokens.valid.id_token: "Accepted"}
-            for name, status in (("blocked", "Blocked"), ("expired", "Expired"), ("invalid", "Invalid")):
-                spec = getattr(cfg.id_tokens, name)
-                if spec is not None:
-                    tokens[spec.id_token] = status
-            reference = ReferenceCsms(host="127.0.0.1", port=0, path="/ocpp", passwords=passwords,
-                                      security_profile=conn.security_profile,
-                                      faults=FaultSet(cfg.faults, sut="csms"), tokens=tokens,
-                                      features=cfg.pics.supported(),
-                                      heartbeat_interval=cfg.timing.heartbeat_interval,
-                                      boot_retry_interval=cfg.timing.boot_retry_interval,
-                                      message_timeout=cfg.timing.scaled(cfg.timing.message_timeout))
-            await reference.start()
-            cfg = cfg.with_csms_url(reference.url)
-            backend_target = reference
-        backend = make_backend(cfg.actions.backend, command=cfg.actions.command, url=cfg.actions.url,
-                               headers=dict(cfg.actions.headers), target=backend_target)
-        actions = ActionPort(backend, log, timeout=cfg.timing.scaled(cfg.timing.action_timeout), role=cfg.role)
-        ctx = RunContext(config=cfg, log=log, run_dir=run_dir, actions=actions, server=server, reference=reference,
-                         csms_root=csms_root)
-        ctx_holder["ctx"] = ctx
-        set_current(ctx)
-        if reference is not None and cfg.role == "station":
-            await reference.start()
+    async with run_session(cfg, log, run_dir) as ctx:
         yield ctx
-    finally:
-        set_current(None)
-        with contextlib.suppress(Exception):
-            async with asyncio.timeout(5):
-                if reference is not None:
-                    await reference.stop()
-                if server is not None:
-                    await server.stop()
 
 
 @pytest_asyncio.fixture(loop_scope="session")
@@ -462,35 +365,20 @@ async def station(ocpp_run: RunContext, request: pytest.FixtureRequest) -> Async
     """The Charging Station under test, connected to the harness CSMS (general precondition:
     connected and accepted)."""
     _start_case(ocpp_run, request)
-    sut = ChargingStationUnderTest(ocpp_run)
-    await _sut_state(request, station_state(sut, request.config.stash[_STATE_KEY]))
-    await sut.ensure_ready()
-    sut.start_case()
-    try:
+    async with station_under_test(ocpp_run, request.config.stash[_STATE_KEY]) as sut:
         yield sut
-    finally:
-        ocpp_run.response_overrides.clear()
 
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def csms(ocpp_run: RunContext, request: pytest.FixtureRequest) -> AsyncIterator[CsmsUnderTest]:
     """The CSMS under test; the harness plays the configured station(s)."""
     _start_case(ocpp_run, request)
-    await _sut_state(request, csms_state(ocpp_run, request.config.stash[_STATE_KEY]))
-    sut = CsmsUnderTest(ocpp_run)
-    try:
+    # the harness stations stay connected for the next case; the last CSMS case of the session closes
+    items = request.session.items
+    later = items[items.index(request.node) + 1:] if request.node in items else []
+    last = not any("csms" in getattr(i, "fixturenames", ()) for i in later)
+    async with csms_under_test(ocpp_run, request.config.stash[_STATE_KEY], last=last) as sut:
         yield sut
-    finally:  # the harness stations stay connected for the next case; the last CSMS case of the session closes
-        items = request.session.items
-        later = items[items.index(request.node) + 1:] if request.node in items else []
-        await (sut.finish_case() if any("csms" in getattr(i, "fixturenames", ()) for i in later) else sut.close_all())
-
-
-async def _sut_state(request: pytest.FixtureRequest, check: Any) -> None:
-    """Run the pre-case state check (:mod:`conformance.harness.sut_state`) of a case."""
-    state = request.config.stash[_STATE_KEY]
-    await check
-    state.broken = None  # (again) in a state cases start from
 
 
 # --------------------------------------------------------------------------- per case
@@ -499,94 +387,22 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     cfg = item.config.stash.get(_CONFIG_KEY, None)
     if meta is None or cfg is None:
         return
-    applies, reason = applicability(meta, cfg)
-    if not applies:
+    reason = not_applicable_reason(meta, cfg)
+    if reason is not None:
         raise NotApplicable(reason)
-
-
-def _bounded(original: Any, meta: CaseMeta) -> Any:
-    """Bound a case by ``timing.case_time_limit``: a case never hangs the run."""
-
-    @functools.wraps(original)
-    async def bounded(*args: Any, **kwargs: Any) -> Any:
-        ctx = current()
-        timing = ctx.config.timing
-        needed = meta.time_needed(timing) if meta.time_needed is not None else 0.0
-        limit = ctx.scaled(max(timing.case_time_limit, needed))
-        try:
-            async with asyncio.timeout(limit) as scope:
-                return await original(*args, **kwargs)
-        except TimeoutError:
-            if scope.expired():
-                raise CheckFailed(f"the case completes within its time limit of {limit:g}s",
-                                  expected=f"done within {limit:g}s", actual="time limit exceeded") from None
-            raise
-
-    return bounded
 
 
 def _start_case(ctx: RunContext, request: pytest.FixtureRequest) -> None:
     meta = case_of(getattr(request.node, "function", None))
     if meta is None:
         return
-    ctx.log.current_case = meta.id
-    request.node.stash[_START_KEY] = ctx.log.emit(
-        "case_start", title=meta.title, role=meta.role, block=meta.block, use_cases=list(meta.use_cases),
-        requirements=list(meta.requirements), negative_controls=list(meta.faults), nodeid=request.node.nodeid).mono
-
-
-def _text(value: Any) -> str | None:
-    from .outcomes import plain  # the verdict's wording: no Python notation ("EVSE 2 connector 1")
-
-    return None if value is None else plain(value)
+    request.node.stash[_START_KEY] = start_case(ctx.log, meta, request.node.nodeid)
 
 
 def _verdict_of(call: pytest.CallInfo[Any]) -> tuple[Verdict, str]:
-    if call.excinfo is None:
-        return Verdict.PASS, ""
-    exc = call.excinfo.value
-    if isinstance(exc, NotApplicable):
-        return Verdict.NOT_APPLICABLE, str(exc)
-    if isinstance(exc, (Inconclusive, ActionFailed)):
-        return Verdict.INCONCLUSIVE, str(exc)
-    if isinstance(exc, CheckFailed):
-        return Verdict.FAIL, str(exc)
-    if isinstance(exc, AssertionError):
-        return Verdict.FAIL, str(exc) or "assertion failed"
-    if isinstance(exc, pytest.skip.Exception):
-        return Verdict.SKIPPED, str(exc)
-    if isinstance(exc, HarnessError):
-        return Verdict.ERROR, f"harness error: {exc}"
-    return Verdict.ERROR, f"{type(exc).__name__}: {exc}"
-
-
-def _failed_checks(item: pytest.Item, log: EventLog, case_id: str) -> list[dict[str, Any]]:
-    """The failed ``check`` events of the running case (since its case_start), in order."""
-    start = item.stash.get(_START_KEY, None)
-    return [e.to_json() for e in log.events(kind="check", case=case_id)
-            if not e.data.get("passed") and (start is None or e.mono >= start)]
-
-
-def _judged(verdict: Verdict, message: str, exc: BaseException | None,
-            failed: list[dict[str, Any]]) -> tuple[Verdict, str]:
-    """Contract 1 (HELPERS.md): a failed check of the case makes it FAIL whatever ended it, and the message
-    lists every failed check; the case's own ending stays in the message."""
-    if not failed:
-        return verdict, message
-    if verdict == Verdict.FAIL:  # the exception's own check heads the message; the others follow
-        others = [c for c in failed if str(c.get("name")) not in message]
-        if not others:
-            return verdict, message
-        listed = describe_failed_checks(others)
-        if len(others) > 1:
-            listed = listed.split("\n", 1)[1]
-        else:
-            listed = "- " + listed.replace("\n", "\n  ")
-        return verdict, f"{message}\nalso failed:\n{listed}"
-    text = describe_failed_checks(failed)
-    if verdict != Verdict.PASS:
-        text += f"\nthe case then ended {verdict.value}: {message}"
-    return Verdict.FAIL, text
+    if call.excinfo is not None and isinstance(call.excinfo.value, pytest.skip.Exception):
+        return Verdict.SKIPPED, str(call.excinfo.value)
+    return verdict_of(call.excinfo.value if call.excinfo is not None else None)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -604,12 +420,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     if call.when == "teardown" and (verdict == Verdict.PASS or previous is not None):
         return report
     exc = call.excinfo.value if call.excinfo is not None else None
-    if isinstance(exc, CheckFailed) and not getattr(exc, "recorded", False):
-        log.emit("check", name=exc.check, passed=False, expected=_text(exc.expected), actual=_text(exc.actual),
-                 requirements=list(exc.requirements), severity="MUST", detail=exc.detail)
+    record_failed_check(log, exc)
     if call.when == "setup" and verdict == Verdict.PASS:
         return report
-    verdict, message = _judged(verdict, message, exc, _failed_checks(item, log, meta.id))
+    verdict, message = judged(verdict, message, failed_checks(log, meta.id, item.stash.get(_START_KEY, None)))
     message = log.redact_text(message)
     if verdict == Verdict.NOT_APPLICABLE:
         report.outcome = "skipped"
@@ -653,33 +467,14 @@ def _after_case(item: pytest.Item, meta: CaseMeta, exc: BaseException | None) ->
     items = item.session.items
     # an xdist worker does not know which of the remaining items are its own: those stay NOT FINISHED
     rest = items[items.index(item) + 1:] if item in items and not _xdist_worker(item.config) else []
-    cfg = item.config.stash[_CONFIG_KEY]
-    log = item.config.stash[_LOG_KEY]
-    for other in rest:
-        other_meta = case_of(getattr(other, "function", None))
-        if other_meta is None:
-            continue
-        applies, why = applicability(other_meta, cfg)
-        verdict = Verdict.INCONCLUSIVE if applies else Verdict.NOT_APPLICABLE
-        message = (f"not run: {reason}. The run stopped early (ocpp-conformance run --keep-going runs every case)"
-                   if applies else why)
-        log.current_case = other_meta.id
-        log.emit("case_start", title=other_meta.title, role=other_meta.role, block=other_meta.block,
-                 use_cases=list(other_meta.use_cases), requirements=list(other_meta.requirements),
-                 negative_controls=list(other_meta.faults), nodeid=other.nodeid)
-        log.emit("case_end", verdict=verdict.value, message=log.redact_text(message), duration=0.0, phase="not run")
-        log.current_case = None
+    metas = ((case_of(getattr(other, "function", None)), other.nodeid) for other in rest)
+    record_not_run(item.config.stash[_LOG_KEY], item.config.stash[_CONFIG_KEY],
+                   [(meta, nodeid) for meta, nodeid in metas if meta is not None], reason)
 
 
 def _record_end(item: pytest.Item, meta: CaseMeta, verdict: Verdict, message: str, duration: float,
                 when: str) -> None:
-    log = item.config.stash[_LOG_KEY]
-    if log.current_case != meta.id:  # ended before its fixtures ran (e.g. not applicable)
-        log.current_case = meta.id
-        log.emit("case_start", title=meta.title, role=meta.role, block=meta.block,
-                 use_cases=list(meta.use_cases), requirements=list(meta.requirements), negative_controls=list(meta.faults), nodeid=item.nodeid)
-    log.emit("case_end", verdict=verdict.value, message=message, duration=duration, phase=when)
-    log.current_case = None
+    end_case(item.config.stash[_LOG_KEY], meta, verdict, message, duration, when, item.nodeid)
 
 
 def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -> Any:

@@ -22,6 +22,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 CASE_ATTRIBUTE = "__ocpp_case__"
 _REGISTRY: dict[str, "CaseMeta"] = {}
+_FUNCTIONS: dict[str, Callable[..., Any]] = {}  # case id -> its test function (as declared, undecorated)
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ def case(func: F | None = None, *, title: str | None = None, summary: str | None
             if existing != meta:
                 raise ValueError(f"test case {case_id} is declared twice")
         _REGISTRY[case_id] = meta
+        _FUNCTIONS[case_id] = func
         setattr(func, CASE_ATTRIBUTE, meta)
         return func
 
@@ -136,6 +138,11 @@ def case_of(func: Callable[..., Any]) -> CaseMeta | None:
 def implemented_cases() -> dict[str, CaseMeta]:
     """Every case declared so far (import the test case modules first: see :func:`discover`)."""
     return dict(_REGISTRY)
+
+
+def case_function(case_id: str) -> Callable[..., Any]:
+    """The test function of a declared case (import the test case modules first: see :func:`discover`)."""
+    return _FUNCTIONS[case_id]
 
 
 @functools.cache

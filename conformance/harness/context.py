@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -14,7 +15,9 @@ from ..config import Config
 from ..recording import EventLog
 from .ids import IdSource
 
-_CURRENT: "RunContext | None" = None
+# The run a case belongs to. A context variable, not a module global: several runs may share one event loop
+# (conformance/selftest.py runs many reference pairs at once), each task sees its own run.
+_CURRENT: contextvars.ContextVar["RunContext | None"] = contextvars.ContextVar("ocpp_conformance_run", default=None)
 
 
 @dataclass
@@ -77,12 +80,18 @@ def new_run_id() -> str:
 
 
 def set_current(ctx: RunContext | None) -> None:
-    global _CURRENT
-    _CURRENT = ctx
+    """Make ``ctx`` the current run in this context (the task, and the tasks it starts from now on)."""
+    _CURRENT.set(ctx)
+
+
+def current_or_none() -> RunContext | None:
+    """The current run, or None outside a run."""
+    return _CURRENT.get()
 
 
 def current() -> RunContext:
-    if _CURRENT is None:
+    ctx = _CURRENT.get()
+    if ctx is None:
         raise RuntimeError("no ocpp-conformance run is active (run through `ocpp-conformance run` or pytest "
                            "with --ocpp-role / --ocpp-config)")
-    return _CURRENT
+    return ctx

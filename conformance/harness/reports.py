@@ -37,7 +37,7 @@ B08_PARTS = ("B08.FR.04", "B08.FR.14", "B08.FR.03")
 def new_request_id() -> int:
     """A <Generated requestId>: a positive integer unique in this run and not repeated by the next
     (the run's :class:`~conformance.harness.ids.IdSource`; random outside a run)."""
-    ctx = _context._CURRENT
+    ctx = _context.current_or_none()
     return ctx.ids.next("requestId") if ctx is not None else random.randint(1, 2**31 - 1)
 
 
