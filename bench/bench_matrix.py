@@ -49,7 +49,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from conformance.harness.case import discover  # noqa: E402
-from conformance.reference.faults import FAULTS  # noqa: E402
+from conformance.faults import FAULTS  # noqa: E402
 from conformance.selftest import (DEFAULT_CONCURRENCY, SELFTEST_TIMING, fault_problems, fault_setups,  # noqa: E402
                                   pass_problems, reference_setups, run_matrix)
 

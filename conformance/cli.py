@@ -40,7 +40,7 @@ def _run_role(role: str, args: argparse.Namespace, run_dir: Path) -> int:
         cmd += ["--ocpp-config", str(Path(args.config).resolve()), "--ocpp-no-preflight"]  # cmd_run did it
     for item in args.set or []:
         cmd += ["--ocpp-set", item]
-    from .reference.faults import FAULTS
+    from .faults import FAULTS
 
     for fault in args.fault or []:
         if FAULTS[fault].sut == role:  # each fault to the reference SUT that has it
@@ -97,7 +97,7 @@ def _check_selection(args: argparse.Namespace, config_role: str | None) -> list[
     """Check --case, --block and --fault before anything runs; normalise them in ``args``. Returns
     the roles to run (the configuration's, or those the selection needs). _UsageError on bad input."""
     from .harness.case import discover
-    from .reference.faults import FAULTS
+    from .faults import FAULTS
 
     implemented = discover()
     roles = [config_role] if config_role else (
@@ -289,7 +289,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- list
 def _list_faults(as_json: bool) -> int:
     """The negative-control matrix: every fault of the reference SUTs, what it breaks, the cases it fails."""
-    from .reference.faults import FAULTS
+    from .faults import FAULTS
 
     rows = [{"fault": f.name, "sut": f.sut, "breaks": list(f.breaks), "fails": list(f.fails),
              "description": f.description} for f in sorted(FAULTS.values(), key=lambda f: (f.sut, f.name))]
@@ -512,7 +512,7 @@ def _listen_error(what: str, host: str, port: int, exc: OSError) -> str:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """A reference SUT standalone, with the action contract over HTTP (conformance/reference/serve.py)."""
-    from .reference.faults import FaultSet
+    from .faults import FaultSet
     from .reference.serve import ActionEndpoint
 
     try:

@@ -38,7 +38,7 @@ import pytest_asyncio
 from .config import Config, ConfigError
 from .harness.case import CaseMeta, case_of
 from .harness.context import RunContext, new_run_id
-from .harness.session import (begin_run, begin_session, bounded, build_config, csms_under_test, end_case,
+from .session import (begin_run, begin_session, bounded, build_config, csms_under_test, end_case,
                               end_session, failed_checks, judged, not_applicable_reason, record_failed_check,
                               record_not_run, run_session, session_data, start_case, station_under_test, verdict_of)
 from .harness.sides import ChargingStationUnderTest, CsmsUnderTest
@@ -253,7 +253,7 @@ def _marker_name(prefix: str, value: str) -> str:
 def _register_value_markers(config: pytest.Config) -> None:
     from .catalog import PROFILES
 
-    for letter in "ABCDEFGHIJKLMNOP":
+    for letter in (*"ABCDEFGHIJKLMNOP", "OCPPJ"):  # OCPPJ: our own cases of Part 4's RPC rules
         config.addinivalue_line("markers", f"{_marker_name('block', letter)}: the cases of functional block {letter}")
     for profile in PROFILES:
         config.addinivalue_line("markers", f"{_marker_name('profile', profile)}: the cases of the {profile} profile")

@@ -2,14 +2,14 @@
 
 Every implemented case must PASS against the reference SUTs (in the default setup, or in the setup it needs:
 a product declared without a Part 5 feature, security profile 2), and every named fault of the reference
-SUTs (conformance/reference/faults.py) must make each case it names FAIL. ``ocpp-conformance run --fault``
+SUTs (conformance/faults.py) must make each case it names FAIL. ``ocpp-conformance run --fault``
 checks one fault; this module checks them all at once: each :class:`Setup` (SUT role, faults, features
 declared without, settings, cases) is its own reference pair (harness transport + reference SUT on port 0,
 its own event log and run folder), and many setups run concurrently in ONE event loop, so the matrix costs
 the CPU of its cases, not the sum of their protocol timers.
 
 A case is judged exactly as ``ocpp-conformance run`` judges it: the same session and per-case mechanics
-(:mod:`conformance.harness.session`: applicability, time limit, verdict rules) write the same event log,
+(:mod:`conformance.session`: applicability, time limit, verdict rules) write the same event log,
 and the verdict is read back from that log by the same fold (:func:`conformance.reporting.model.load_model`)
 that makes ``summary.json`` and the exit code.
 
@@ -35,13 +35,13 @@ from typing import Any, Iterable, Sequence
 from .config import ConfigError
 from .harness.case import CaseMeta, case_function, discover
 from .harness.context import RunContext
-from .harness.session import (begin_run, begin_session, bounded, build_config, csms_under_test, end_case,
+from .session import (begin_run, begin_session, bounded, build_config, csms_under_test, end_case,
                               end_session, failed_checks, judged, not_applicable_reason, record_failed_check,
                               record_not_run, run_session, session_data, start_case, station_under_test, verdict_of)
 from .harness.sut_state import SutState, SutUnavailable
 from .outcomes import HarnessError, NotApplicable, Verdict
 from .recording import EventLog
-from .reference.faults import FAULTS
+from .faults import FAULTS
 from .reporting.model import NOT_FINISHED, load_model
 
 #: The timers of the self-test setups, through configuration (``--set``): the cases read every interval and

@@ -14,7 +14,7 @@ from conformance.config import default_config
 from conformance.harness.case import case_of
 from conformance.harness.context import RunContext, set_current
 from conformance.outcomes import CheckFailed
-from conformance.harness.session import bounded as _bounded
+from conformance.session import bounded as _bounded
 from conformance.recording import EventLog
 from testcases.station.b_provisioning import test_b05_b06_variables as station_cases
 

@@ -529,7 +529,7 @@ def test_list_json_is_the_whole_catalog(capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_list_json_marks_implemented_cases_with_negative_controls(capsys: pytest.CaptureFixture[str]) -> None:
-    from conformance.reference.faults import FAULTS
+    from conformance.faults import FAULTS
 
     listing = list_json(capsys)
     implemented = {r["id"]: r for r in listing["test_cases"] if r["implemented"]}
@@ -606,7 +606,7 @@ def test_cli_module_exit_codes() -> None:
 
 def test_list_faults_gives_the_negative_control_matrix(capsys) -> None:
     from conformance.cli import main
-    from conformance.reference.faults import FAULTS
+    from conformance.faults import FAULTS
 
     assert main(["list", "--faults", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)["faults"]

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from conformance.harness.case import discover
-from conformance.reference.faults import FAULTS
+from conformance.faults import FAULTS
 from conformance.reporting.model import load_model
 from conformance.reporting.summary import decide
 from conformance.selftest import (Setup, SetupResult, fault_problems, fault_setups, pass_problems, reference_setups,

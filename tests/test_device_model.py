@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 import jsonschema
 import pytest
 
-from conformance.reference.device_model import (
+from conformance.device_model.model import (
     DEFAULT_FEATURES,
     VARIABLE_TABLE,
     AttributeSpec,

@@ -25,7 +25,7 @@ from cryptography.x509 import ocsp
 
 from conformance.config import default_config
 from conformance.outcomes import CheckFailed
-from conformance.reference.faults import FaultSet
+from conformance.faults import FaultSet
 from conformance.reference.station import ReferenceStation
 from conformance.transport.client import open_station_connection
 from conformance.transport.server import CsmsServer

@@ -16,7 +16,7 @@ import pytest
 
 from conformance.actions.port import ActionFailed
 from conformance.reference.csms import ReferenceCsms
-from conformance.reference.faults import FaultSet
+from conformance.faults import FaultSet
 from conformance.reference.station import ReferenceStation
 from conformance.transport.connection import Connection
 

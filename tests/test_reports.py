@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conformance.protocol.schemas import get_registry
-from conformance.reference.device_model import DeviceModel
-from conformance.reference.reports import (
+from conformance.device_model.model import DeviceModel
+from conformance.device_model.reports import (
     SUPPORTED_CRITERIA,
     base_report,
     custom_report,

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
 
 from ..catalog import ProfileApplicability, load_catalog
+from ..faults import FAULTS
 from ..roles import Role
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -120,7 +121,6 @@ def _meta(case_id: str, *, title: str | None, summary: str | None, use_cases: tu
                              f"X_<block>_<nn>_<CS|CSMS>, a title and use cases")
         meta = CaseMeta(case_id, Role(own.group(2)), own.group(1), title, summary or title, use_cases, requirements, (),
                         beyond_catalog=True)
-    from ..reference.faults import FAULTS
     return CaseMeta(**{**meta.__dict__, "faults": tuple(f.name for f in FAULTS.values() if case_id in f.fails),
                        "time_needed": time_needed})
 

@@ -1,32 +1,30 @@
-"""Device-model reports (B07 Get Base Report, B08 Get Custom Report) as test cases use them.
+"""Judging the SUT's device-model reports (B07 Get Base Report, B08 Get Custom Report), as test cases use them.
 
 * :func:`request_report` / :func:`collect_report`: the harness (as CSMS) asks the station under test for a
   report and collects its NotifyReportRequest parts until the one without ``tbc``, checking what every report
   must satisfy: the request's requestId, a generatedAt date-time, seqNo 0, 1, 2 ... and tbc on all but the last.
 * :func:`check_report_entries`: what every reportData entry of a report must satisfy (variableCharacteristics
   present, a valuesList for list dataTypes, no value for a WriteOnly attribute).
-* :class:`HarnessReports`: the harness station (CSMS under test) answers GetBaseReport / GetReport from its
-  device model and sends the report, recording the CSMS's answer to every part.
+* :func:`check_csms_answers_report`: the CSMS under test answered every part of a report the harness station sent.
+
+The reports the harness station itself sends when a CSMS asks are :mod:`.sent_reports`.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import random
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..outcomes import CheckFailed, SutDisconnected, SutTimeout
-from ..protocol.frames import utc_now
 from ..protocol.patterns import ABSENT, OneOf
-from ..reference import reports as reference_reports
 from ..transport.connection import IncomingCall, Response
 from . import context as _context
+from .sent_reports import SentReport
 
 if TYPE_CHECKING:
-    from .sides import ChargingStationUnderTest, CsmsUnderTest, HarnessStation
+    from .sides import ChargingStationUnderTest, CsmsUnderTest
 
 LIST_TYPES = ("OptionList", "SequenceList", "MemberList")
 # The requirements a report's parts are checked against, per use case: (same requestId, seqNo from 0, parts sent).
@@ -152,85 +150,6 @@ def _check_report_entries(side: Any, entries: list[dict[str, Any]], *, character
               if a.get("mutability") == "WriteOnly" and "value" in a]
     side.check.that("no value is reported for a WriteOnly attribute", not leaked, expected="value omitted",
                     actual=f"a value for {leaked[:10]}", requirements=write_only)
-
-
-# --------------------------------------------------------------------------------------------
-# The harness station (CSMS under test)
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass
-class SentReport:
-    """A report the harness station sent: each NotifyReportRequest payload and the CSMS's response to it."""
-
-    request_id: int
-    parts: list[tuple[dict[str, Any], Response | str]] = field(default_factory=list)
-    done: asyncio.Event = field(default_factory=asyncio.Event)
-
-
-class HarnessReports:
-    """GetBaseReport / GetReport for a :class:`HarnessStation`: answered from its device model like a conformant
-    station (Accepted, EmptyResultSet, NotSupported for the Active criterion, which it does not evaluate either),
-    the report then sent in parts of :attr:`page_items` entries; :meth:`sent` waits for one to be delivered."""
-
-    def __init__(self, station: HarnessStation, *, page_items: int = 10) -> None:
-        self.station = station
-        self.page_items = page_items
-        self.reports: dict[int, SentReport] = {}
-        self._changed = asyncio.Event()
-        self._tasks: set[asyncio.Task[None]] = set()
-
-    def answer(self, incoming: IncomingCall) -> dict[str, Any]:
-        payload, model = incoming.payload, self.station.device_model
-        if incoming.action == "GetBaseReport":
-            entries = reference_reports.base_report(model, payload["reportBase"])
-            response: dict[str, Any] = {"status": "Accepted"}
-        else:
-            report = reference_reports.custom_report(model, component_criteria=payload.get("componentCriteria"),
-                                                     component_variables=payload.get("componentVariable"))
-            if report.status != "Accepted":
-                return report.response()
-            entries, response = list(report.entries), {"status": "Accepted"}
-        request_id = payload["requestId"]
-        record = self.reports[request_id] = SentReport(request_id)
-        task = asyncio.get_running_loop().create_task(self._send(incoming, record, entries))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return response
-
-    async def _send(self, incoming: IncomingCall, record: SentReport, entries: list[dict[str, Any]]) -> None:
-        conn = incoming.connection
-        try:
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(conn.message_timeout):
-                    await incoming.answered.wait()  # the report follows the response
-            for payload in reference_reports.notify_report_payloads(record.request_id, entries, utc_now(),
-                                                                    max_items=self.page_items):
-                try:
-                    response: Response | str = await conn.call("NotifyReport", payload)
-                except (CheckFailed, SutDisconnected, SutTimeout) as exc:
-                    response = f"{type(exc).__name__}: {getattr(exc, 'actual', exc)}"
-                record.parts.append((payload, response))
-                if isinstance(response, str):
-                    break
-        finally:
-            record.done.set()
-            self._changed.set()
-
-    async def sent(self, request_id: int, *, timeout: float) -> SentReport | None:
-        """The report ``request_id`` once every part was sent and answered (None if it did not finish in time)."""
-        deadline = asyncio.get_running_loop().time() + timeout
-        while True:
-            record = self.reports.get(request_id)
-            if record is not None and record.done.is_set():
-                return record
-            remaining = deadline - asyncio.get_running_loop().time()
-            if remaining <= 0:
-                return None
-            self._changed.clear()
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(remaining):
-                    await self._changed.wait()
 
 
 def check_csms_answers_report(csms: CsmsUnderTest, record: SentReport | None, *, requirements: tuple[str, ...]) -> None:

@@ -23,14 +23,14 @@ from ..protocol.judge import Judgement, expected_reaction, judge_reaction
 from ..protocol.examples import build_example
 from ..protocol.frames import CallError, ErrorCode, utc_now
 from ..protocol.patterns import Satisfies
-from ..reference.device_model import DeviceModel
+from ..device_model.model import DeviceModel
 from ..roles import Role
 from ..catalog import actions_handled_by
 from ..transport.client import open_station_connection
 from ..transport.connection import Connection, IncomingCall, Response
 from .checks import Checker
 from .context import RunContext
-from .reports import HarnessReports
+from .sent_reports import HarnessReports
 
 
 def connectors_of(ctx: RunContext) -> list[tuple[int, int]]:
@@ -392,7 +392,7 @@ class HarnessStation:
         self.registration: str | None = None  # the status of the last BootNotificationResponse on this connection
         self.statuses: dict[tuple[int, int], str] = {}  # connectorStatus last reported per (evse, connector)
         self.answers: dict[str, Any] = {}  # action -> payload: set by :meth:`answering`
-        self.reports = HarnessReports(self)  # GetBaseReport / GetReport and the reports sent (B07, B08)
+        self.reports = HarnessReports(self.device_model)  # GetBaseReport / GetReport and the reports sent (B07, B08)
         self._closed_at: float | None = None
         self._tasks: set[asyncio.Task[Any]] = set()  # messages it sends on its own (triggered ones)
 

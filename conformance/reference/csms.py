@@ -24,9 +24,10 @@ from ..protocol.schemas import get_registry
 from ..recording import EventLog
 from ..transport.connection import IncomingCall, Response
 from ..transport.server import CsmsServer
-from .faults import FaultSet, carries_custom_data, react_to_invalid
+from ..faults import FaultSet
 from ..catalog import actions_handled_by
-from .vendor import answer_data_transfer
+from .rpc_reactions import react_to_invalid
+from .vendor import answer_data_transfer, carries_custom_data
 
 
 @dataclass

@@ -3,7 +3,8 @@
 vendorId ``org.openconformance`` (:data:`VENDOR_ID`) with messageId ``Echo``: Accepted, the request's data
 returned. Another messageId of that vendor is UnknownMessageId (P01.FR.06 / P02.FR.07), a request without
 messageId Rejected (our vendor agreement, P01.FR.07 / P02.FR.08), any other vendorId UnknownVendorId
-(P01.FR.05 / P02.FR.06). customData (Part 4 §9) is accepted anywhere and ignored.
+(P01.FR.05 / P02.FR.06). customData (Part 4 §9) is accepted anywhere and ignored (:func:`carries_custom_data`: the
+faults that reject it).
 """
 
 from __future__ import annotations
@@ -27,3 +28,14 @@ def answer_data_transfer(payload: dict[str, Any]) -> dict[str, Any]:
     if "data" in payload:
         answer["data"] = payload["data"]
     return answer
+
+
+def carries_custom_data(payload: Any, *, nested_only: bool = False) -> bool:
+    """Whether a payload has a customData property (Part 4 §9) anywhere, or only below the top level."""
+    if isinstance(payload, dict):
+        if "customData" in payload and not nested_only:
+            return True
+        return any(carries_custom_data(v) for k, v in payload.items() if k != "customData")
+    if isinstance(payload, list):
+        return any(carries_custom_data(v) for v in payload)
+    return False

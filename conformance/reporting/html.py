@@ -84,7 +84,7 @@ _SUT_NAMES = {"station": "reference Charging Station", "csms": "reference CSMS"}
 def _own_faults(session: Any) -> list[str]:
     """The faults a session's SUT really had: a run gives every role all --fault names, each reference SUT
     switches on only its own (FaultSet)."""
-    from ..reference.faults import FAULTS
+    from ..faults import FAULTS
 
     return [f for f in session.faults if f not in FAULTS or FAULTS[f].sut == session.role]
 

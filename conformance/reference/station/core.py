@@ -14,11 +14,12 @@ from ...outcomes import CheckFailed, SutDisconnected, SutTimeout
 from ...protocol.frames import Call, CallError, ErrorCode, encode, new_message_id, utc_now
 from ...recording import EventLog
 from ...transport.connection import Connection, IncomingCall
-from ..device_model import DeviceModel
-from ..faults import FaultSet, carries_custom_data, react_to_invalid
+from ...device_model.model import DeviceModel
+from ...faults import FaultSet
 from ..smart_charging import ChargingProfiles, Limits
 
-from ..vendor import answer_data_transfer
+from ..rpc_reactions import react_to_invalid
+from ..vendor import answer_data_transfer, carries_custom_data
 from .state import FACTORY_SETTINGS, STATION_FEATURES, NetworkPlan, StationState, Transaction
 from .transactions import TransactionsMixin
 from .report_requests import ReportRequestsMixin

@@ -12,7 +12,7 @@ from ...outcomes import CheckFailed
 from ...transport.client import open_station_connection
 from ...transport.connection import Connection
 from ...transport.tls import certificate_hash_data, client_context, parse_certificate
-from ..device_model import DeviceModel
+from ...device_model.model import DeviceModel
 
 from .state import _issued_by
 

@@ -1,4 +1,4 @@
-"""The reference station: GetBaseReport / GetReport (B07/B08): the answer, then the NotifyReport parts built by :mod:`conformance.reference.reports`."""
+"""The reference station: GetBaseReport / GetReport (B07/B08): the answer, then the NotifyReport parts built by :mod:`conformance.device_model.reports`."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ class ReportRequestsMixin:
     # station evaluates Available, Enabled and Problem; Active is NotSupported (B08.FR.02).
 
     async def on_GetBaseReport(self, payload: dict[str, Any]) -> dict[str, Any]:
-        from .. import reports
+        from ...device_model import reports
         base = payload["reportBase"]
         if base == "SummaryInventory" and not self.supports("C-56"):
             if "summary_inventory_rejected" in self.faults:
@@ -38,7 +38,7 @@ class ReportRequestsMixin:
         return {"status": "Accepted"}
 
     async def on_GetReport(self, payload: dict[str, Any]) -> dict[str, Any] | CallError:
-        from .. import reports
+        from ...device_model import reports
         criteria = list(payload.get("componentCriteria") or [])
         variables = [dict(cv) for cv in payload.get("componentVariable") or []]
         if len(variables) > self.device_model.items_per_message("GetReport"):  # B08.FR.17 (MAY)
@@ -75,7 +75,7 @@ class ReportRequestsMixin:
 
     def _start_report(self, request_id: int, entries: list[dict[str, Any]]) -> None:
         """Send the report after the response (the task runs once the handler has answered)."""
-        from .. import reports
+        from ...device_model import reports
         conn = self.connection
         if conn is None:
             return

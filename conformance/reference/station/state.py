@@ -7,7 +7,7 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 
-from ..device_model import DEFAULT_FEATURES
+from ...device_model.model import DEFAULT_FEATURES
 
 
 # The reference station's own factory settings, where they differ from the device model's defaults.

@@ -1,4 +1,5 @@
-"""Device model of the reference Charging Station (pure data + logic, no I/O, no asyncio).
+"""Device model of a Charging Station, the reference station's and the harness station's (pure data + logic,
+no I/O, no asyncio).
 
 The module has two halves:
 

@@ -1,6 +1,7 @@
-"""Device-model reports of the reference Charging Station (B07 Get Base Report, B08 Get Custom Report).
+"""Device-model reports of a Charging Station (B07 Get Base Report, B08 Get Custom Report), the reference station's
+and the harness station's.
 
-Pure functions over a :class:`~conformance.reference.device_model.DeviceModel` (no I/O, no asyncio):
+Pure functions over a :class:`~conformance.device_model.model.DeviceModel` (no I/O, no asyncio):
 
 * :func:`base_report`: the ReportDataType entries of a base report (ConfigurationInventory, FullInventory,
   SummaryInventory), from the model's own selection (``DeviceModel.report_data``);
@@ -22,7 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .device_model import REPORT_BASES, DeviceModel
+from .model import REPORT_BASES, DeviceModel
 
 __all__ = [
     "COMPONENT_CRITERIA",

@@ -24,18 +24,18 @@ import platform
 from pathlib import Path
 from typing import Any, AsyncIterator, Iterable, Sequence
 
-from .. import SPEC_EDITION, __version__
-from ..actions import make_backend
-from ..actions.port import ActionFailed, ActionPort
-from ..catalog import CATALOG_VERSION
-from ..config import Config, load_config
-from ..outcomes import CheckFailed, HarnessError, Inconclusive, NotApplicable, Verdict, describe_failed_checks
-from ..recording import EventLog
-from .applicability import applicability
-from .case import CaseMeta
-from .context import RunContext, current, set_current
-from .sides import ChargingStationUnderTest, CsmsUnderTest, csms_default_handler
-from .sut_state import SutState, csms_state, station_state
+from . import SPEC_EDITION, __version__
+from .actions import make_backend
+from .actions.port import ActionFailed, ActionPort
+from .catalog import CATALOG_VERSION
+from .config import Config, load_config
+from .outcomes import CheckFailed, HarnessError, Inconclusive, NotApplicable, Verdict, describe_failed_checks
+from .recording import EventLog
+from .harness.applicability import applicability
+from .harness.case import CaseMeta
+from .harness.context import RunContext, current, set_current
+from .harness.sides import ChargingStationUnderTest, CsmsUnderTest, csms_default_handler
+from .harness.sut_state import SutState, csms_state, station_state
 
 
 # --------------------------------------------------------------------------- the run
@@ -51,7 +51,7 @@ def build_config(path: str | Path | None, *, role: str | None, overrides: Sequen
         overrides.append("strict=true")
     cfg = load_config(path, overrides=overrides, role=role)
     if cfg.reference and faults:
-        from ..reference.faults import FaultSet
+        from .faults import FaultSet
         FaultSet(cfg.faults, sut=cfg.role)
     without = frozenset(without)
     if without:
@@ -98,12 +98,12 @@ async def run_session(cfg: Config, log: EventLog, run_dir: Path) -> AsyncIterato
     csms_root = None  # station role on security profile 2: the harness's CSMS root (test PKI)
     try:
         if cfg.role == "station":
-            from ..catalog import actions_handled_by
-            from ..transport.server import CsmsServer
+            from .catalog import actions_handled_by
+            from .transport.server import CsmsServer
             conn = cfg.connection
             tls = csms_root = None
             if conn.security_profile >= 2:  # the reference setup only (Config.unsupported): a test PKI of its own
-                from ..transport.tls import issue_server, make_root, server_context
+                from .transport.tls import issue_server, make_root, server_context
                 csms_root = make_root("OCPP Conformance harness CSMS root")
                 tls = server_context(issue_server(csms_root, [conn.listen_host]))
             server = CsmsServer(host=conn.listen_host, port=conn.listen_port, path=conn.path, log=log,
@@ -114,8 +114,8 @@ async def run_session(cfg: Config, log: EventLog, run_dir: Path) -> AsyncIterato
                                 default_handler_for=lambda identity: csms_default_handler(ctx_holder["ctx"]))
             await server.start()
             if cfg.reference:
-                from ..reference.faults import FaultSet
-                from ..reference.station import ReferenceStation
+                from .faults import FaultSet
+                from .reference.station import ReferenceStation
                 reference = ReferenceStation(
                     csms_url=server.url, identity=conn.identity, password=conn.password,
                     evses=[(e.id, e.connectors) for e in cfg.evses], faults=FaultSet(cfg.faults, sut="station"),
@@ -126,8 +126,8 @@ async def run_session(cfg: Config, log: EventLog, run_dir: Path) -> AsyncIterato
                     reference.install_factory_csms_root(csms_root.certificate_pem)
                 backend_target = reference
         elif cfg.reference:
-            from ..reference.csms import ReferenceCsms
-            from ..reference.faults import FaultSet
+            from .reference.csms import ReferenceCsms
+            from .faults import FaultSet
             conn = cfg.connection
             passwords = {conn.identity: conn.password, **{s.identity: s.password for s in conn.extra_stations}}
             tokens = {cfg.id_tokens.valid.id_token: "Accepted"}
@@ -254,7 +254,7 @@ def verdict_of(exc: BaseException | None) -> tuple[Verdict, str]:
 
 
 def _text(value: Any) -> str | None:
-    from ..outcomes import plain  # the verdict's wording: no Python notation ("EVSE 2 connector 1")
+    from .outcomes import plain  # the verdict's wording: no Python notation ("EVSE 2 connector 1")
 
     return None if value is None else plain(value)
 

@@ -3,14 +3,15 @@
 Each fault is a realistic mistake an implementer makes, names the requirement it breaks,
 and the test cases that must FAIL when it is switched on. A test case without a fault that
 fails it has not been shown to be able to fail.
+
+Data only (no conformance imports): the reference SUTs read it to break what a fault names, and the case metadata,
+the reports and the CLI read it for the negative-control matrix without importing the reference SUTs.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from ..protocol.frames import CallError
 
 
 @dataclass(frozen=True)
@@ -398,33 +399,6 @@ FAULTS: dict[str, Fault] = {f.name: f for f in [
           "is still unanswered",
           ("X_OCPPJ_05_CSMS",)),
 ]}
-
-
-def react_to_invalid(faults: "FaultSet", prefix: str) -> Any:
-    """How a reference SUT answers a message it cannot process (``Connection.react_to_invalid``), with the
-    faults ``<prefix>_answers_unknown_action_with_callresult`` and ``<prefix>_rejects_with_generic_error``."""
-    with_callresult = f"{prefix}_answers_unknown_action_with_callresult" in faults
-    generic = f"{prefix}_rejects_with_generic_error" in faults
-
-    def react(error: Any, call: Any) -> Any:
-        if with_callresult and error.error_code == "NotImplemented" and call is not None:
-            return {}
-        if generic:
-            return CallError(error.message_id, "GenericError", error.error_description, {})
-        return error
-
-    return react
-
-
-def carries_custom_data(payload: Any, *, nested_only: bool = False) -> bool:
-    """Whether a payload has a customData property (Part 4 §9) anywhere, or only below the top level."""
-    if isinstance(payload, dict):
-        if "customData" in payload and not nested_only:
-            return True
-        return any(carries_custom_data(v) for k, v in payload.items() if k != "customData")
-    if isinstance(payload, list):
-        return any(carries_custom_data(v) for v in payload)
-    return False
 
 
 class FaultSet:
