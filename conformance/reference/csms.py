@@ -73,7 +73,8 @@ class ReferenceCsms:
                                  default_handler_for=self._handler_for)
         self.server.echo_first_subprotocol = "csms_selects_first_offered_subprotocol" in self.faults
         reaction = react_to_invalid(self.faults, "csms")  # Part 4 §4.2.3 (or a fault)
-        self.server.on_connect = lambda conn: setattr(conn, "react_to_invalid", reaction)
+        self.server.on_connect = lambda conn: (setattr(conn, "react_to_invalid", reaction),
+                                               setattr(conn, "edit_outgoing", self.faults.edit))
         self._tasks: set[asyncio.Task[Any]] = set()
 
     def supports(self, feature: str) -> bool:

@@ -129,6 +129,7 @@ class ReferenceStation(TransactionsMixin, ReportRequestsMixin, ResetMixin, Netwo
             self._network_connected(slot)
             self.connection = conn
             conn.react_to_invalid = react_to_invalid(self.faults, "station")  # Part 4 §4.2.3 (or a fault)
+            conn.edit_outgoing = lambda message, payload: self.faults.edit(message, payload)  # payload faults
             session = self._session_task = asyncio.create_task(
                 self._session(conn, self._boot_reason, boot=self._needs_boot))
             closed = asyncio.create_task(conn.closed.wait())
@@ -180,10 +181,7 @@ class ReferenceStation(TransactionsMixin, ReportRequestsMixin, ResetMixin, Netwo
     def boot_payload(self, reason: str) -> dict[str, Any]:
         station = {"model": self.model, "vendorName": self.vendor_name, "serialNumber": self.serial_number,
                    "firmwareVersion": self.firmware_version}
-        payload: dict[str, Any] = {"reason": reason, "chargingStation": station}
-        if "boot_without_reason" in self.faults:
-            payload.pop("reason")
-        return payload
+        return {"reason": reason, "chargingStation": station}
 
     async def _session(self, conn: Connection, reason: str, *, boot: bool) -> None:
         if not boot:
@@ -194,8 +192,7 @@ class ReferenceStation(TransactionsMixin, ReportRequestsMixin, ResetMixin, Netwo
         self.booted.clear()
         while True:
             self._wake_boot.clear()
-            response = await conn.call("BootNotification", self.boot_payload(reason),
-                                       allow_invalid="boot_without_reason" in self.faults)
+            response = await conn.call("BootNotification", self.boot_payload(reason))
             if not response.ok:
                 await self._sleep(self.reconnect_delay)
                 continue
@@ -324,7 +321,7 @@ class ReferenceStation(TransactionsMixin, ReportRequestsMixin, ResetMixin, Netwo
                              "additional property 'customData' is not allowed", {})
         if incoming.action == "DataTransfer" and "data_transfer_not_supported" in self.faults:
             return CallError(incoming.message_id, ErrorCode.NOT_SUPPORTED, "DataTransfer is not supported", {})
-        return await handler(incoming.payload)
+        return await handler(self.faults.edit(f"{incoming.action}Request", incoming.payload))  # as a fault reads it
 
     async def on_GetVariables(self, payload: dict[str, Any]) -> dict[str, Any]:
         items = payload["getVariableData"]
@@ -337,14 +334,7 @@ class ReferenceStation(TransactionsMixin, ReportRequestsMixin, ResetMixin, Netwo
             results = [dict(self.device_model.get_variables([dict(i, attributeType="Actual")])[0],
                             attributeType=r["attributeType"])
                        if r.get("attributeStatus") == "NotSupportedAttributeType" else r for i, r in zip(items, results)]
-        results = self._lookup_faults(results)
-        if "get_variables_empty_value_on_error" in self.faults:
-            results = [r if r.get("attributeStatus") == "Accepted" else dict(r, attributeValue="") for r in results]
-        if "get_variables_omits_attribute_type" in self.faults:
-            results = [{k: v for k, v in r.items() if k != "attributeType"} for r in results]
-        if "get_variables_first_item_only" in self.faults:
-            results = results[:1]
-        return {"getVariableResult": results}
+        return {"getVariableResult": self._lookup_faults(results)}
 
     async def on_SetVariables(self, payload: dict[str, Any]) -> dict[str, Any]:
         items = payload["setVariableData"]
@@ -360,8 +350,6 @@ class ReferenceStation(TransactionsMixin, ReportRequestsMixin, ResetMixin, Netwo
         if "set_variables_accepts_read_only" in self.faults:
             results = [{k: v for k, v in r.items() if k != "attributeStatusInfo"} | {"attributeStatus": "Accepted"}
                        if r.get("attributeStatusInfo", {}).get("reasonCode") == "ReadOnly" else r for r in results]
-        if "set_variables_omits_attribute_type" in self.faults:
-            results = [{k: v for k, v in r.items() if k != "attributeType"} for r in results]
         return {"setVariableResult": results}
 
     def _lookup_faults(self, results: list[dict[str, Any]]) -> list[dict[str, Any]]:

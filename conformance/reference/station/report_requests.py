@@ -44,17 +44,6 @@ class ReportRequestsMixin:
         if len(variables) > self.device_model.items_per_message("GetReport"):  # B08.FR.17 (MAY)
             return CallError("", ErrorCode.OCCURRENCE_CONSTRAINT_VIOLATION,
                              "more componentVariable entries than ItemsPerMessage[GetReport]", {})
-        if "criteria_ignored_with_component_variables" in self.faults and variables:
-            criteria = []
-        if "custom_report_ignores_evse" in self.faults:
-            variables = [dict(cv, component={k: v for k, v in cv["component"].items() if k != "evse"})
-                         for cv in variables]
-        if "custom_report_first_evse_only" in self.faults:
-            variables = [dict(cv, component=dict(cv["component"], evse=cv["component"].get("evse", {"id": 1})))
-                         for cv in variables]
-        if "custom_report_ignores_variable_instance" in self.faults:
-            variables = [dict(cv, variable={k: v for k, v in cv["variable"].items() if k != "instance"})
-                         if "variable" in cv else cv for cv in variables]
         report = reports.custom_report(self.device_model, component_criteria=criteria, component_variables=variables)
         entries = list(report.entries)
         if "custom_report_variable_instance_required" in self.faults and variables and \
@@ -80,16 +69,6 @@ class ReportRequestsMixin:
         if conn is None:
             return
         payloads = reports.notify_report_payloads(request_id, entries, utc_now())
-        for payload in payloads:
-            if "report_seq_no_from_one" in self.faults:
-                payload["seqNo"] += 1
-            for entry in payload.get("reportData", []):
-                if "full_inventory_omits_list_values" in self.faults:
-                    entry.get("variableCharacteristics", {}).pop("valuesList", None)
-                if "report_write_only_value" in self.faults:
-                    for attribute in entry.get("variableAttribute", []):
-                        if attribute.get("mutability") == "WriteOnly":
-                            attribute["value"] = ""
 
         async def send() -> None:
             with contextlib.suppress(CheckFailed, SutDisconnected, SutTimeout):
