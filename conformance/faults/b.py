@@ -5,6 +5,20 @@ from __future__ import annotations
 from .edits import Apply, Drop, PayloadEdit, Set, Truncate
 from .spec import Fault
 
+
+def _status(status: str):
+    """A Get/SetVariables result with this attributeStatus."""
+    return lambda result: result["attributeStatus"] == status
+
+
+def _read_only(result: dict) -> bool:
+    return result.get("attributeStatusInfo", {}).get("reasonCode") == "ReadOnly"
+
+
+def _invalid_value(result: dict) -> bool:
+    return result.get("attributeStatusInfo", {}).get("reasonCode") == "InvalidValue"
+
+
 FAULTS: list[Fault] = [
     # --- reference Charging Station -------------------------------------------------------
     Fault("boot_skips_connector_status", "station", ("B01.FR.05",),
@@ -36,15 +50,26 @@ FAULTS: list[Fault] = [
           edits=(PayloadEdit("SetVariablesResponse", Drop("setVariableResult.*.attributeType")),)),
     Fault("set_variables_accepts_read_only", "station", ("B05.FR.09",),
           "SetVariables answers Accepted for a ReadOnly variable (the value is silently not changed)",
-          ("TC_B_39_CS",)),
+          ("TC_B_39_CS",),
+          edits=(PayloadEdit("SetVariablesResponse",
+                             Set("setVariableResult.*.attributeStatus", "Accepted", when=_read_only),
+                             Drop("setVariableResult.*.attributeStatusInfo", when=_read_only)),)),
     Fault("unknown_component_reported_as_unknown_variable", "station", ("B06.FR.06", "B05.FR.04"),
           "the station looks variables up by name across all components, so an unknown component is answered "
           "with UnknownVariable instead of UnknownComponent (Get and SetVariables)",
-          ("TC_B_32_CS", "TC_B_35_CS")),
+          ("TC_B_32_CS", "TC_B_35_CS"),
+          edits=(PayloadEdit("GetVariablesResponse", Set("getVariableResult.*.attributeStatus", "UnknownVariable",
+                                                         when=_status("UnknownComponent"))),
+                 PayloadEdit("SetVariablesResponse", Set("setVariableResult.*.attributeStatus", "UnknownVariable",
+                                                         when=_status("UnknownComponent"))),)),
     Fault("unknown_variable_rejected", "station", ("B06.FR.07", "B05.FR.05"),
           "the station answers a Get/SetVariables entry for a variable its component does not have with "
           "Rejected instead of UnknownVariable",
-          ("TC_B_33_CS", "TC_B_36_CS")),
+          ("TC_B_33_CS", "TC_B_36_CS"),
+          edits=(PayloadEdit("GetVariablesResponse", Set("getVariableResult.*.attributeStatus", "Rejected",
+                                                         when=_status("UnknownVariable"))),
+                 PayloadEdit("SetVariablesResponse", Set("setVariableResult.*.attributeStatus", "Rejected",
+                                                         when=_status("UnknownVariable"))),)),
     Fault("attribute_type_ignored", "station", ("B06.FR.08", "B05.FR.06"),
           "the station ignores the requested attributeType: an attribute it does not support (e.g. Target) is "
           "read from / written to the Actual attribute and answered Accepted",
@@ -52,7 +77,10 @@ FAULTS: list[Fault] = [
     Fault("set_variables_accepts_any_format", "station", ("B05.FR.07",),
           "SetVariables answers Accepted for a value that is malformed for the variable's dataType (e.g. 'abc' "
           "for an integer), and silently keeps the old value",
-          ("TC_B_11_CS",)),
+          ("TC_B_11_CS",),
+          edits=(PayloadEdit("SetVariablesResponse",
+                             Set("setVariableResult.*.attributeStatus", "Accepted", when=_invalid_value),
+                             Drop("setVariableResult.*.attributeStatusInfo", when=_invalid_value)),)),
     # --- reference Charging Station: B07/B08 reports ---------------------------------------
     Fault("report_seq_no_from_one", "station", ("B07.FR.10", "B08.FR.14"),
           "the station numbers the NotifyReportRequest parts of a report from 1 instead of 0",
