@@ -19,6 +19,10 @@ def _invalid_value(result: dict) -> bool:
     return result.get("attributeStatusInfo", {}).get("reasonCode") == "InvalidValue"
 
 
+def _misspelt(component_name: str) -> str:
+    return component_name.replace("Ctrlr", "Ctrl")
+
+
 FAULTS: list[Fault] = [
     # --- reference Charging Station -------------------------------------------------------
     Fault("boot_skips_connector_status", "station", ("B01.FR.05",),
@@ -246,14 +250,17 @@ FAULTS: list[Fault] = [
     Fault("get_variables_wrong_component", "csms", ("B06.FR.02",),
           "the CSMS asks for variables of a controller under a misspelt name (OCPPCommCtrl, AuthCtrl: 'Ctrl' "
           "for 'Ctrlr')",
-          ("TC_B_06_CSMS", "TC_B_07_CSMS")),
+          ("TC_B_06_CSMS", "TC_B_07_CSMS"),
+          edits=(PayloadEdit("GetVariablesRequest", Apply("getVariableData.*.component.name", _misspelt)),)),
     Fault("csms_set_variables_wrong_component", "csms", ("B05.FR.02",),
           "the CSMS sets variables of a controller under a misspelt name (OCPPCommCtrl, AuthCtrl: 'Ctrl' for "
           "'Ctrlr')",
-          ("TC_B_09_CSMS", "TC_B_10_CSMS")),
+          ("TC_B_09_CSMS", "TC_B_10_CSMS"),
+          edits=(PayloadEdit("SetVariablesRequest", Apply("setVariableData.*.component.name", _misspelt)),)),
     Fault("csms_set_variables_first_entry_only", "csms", ("B05.FR.01",),
           "the CSMS's SetVariables form sends only the first of several variables the operator set",
-          ("TC_B_10_CSMS",)),
+          ("TC_B_10_CSMS",),
+          edits=(PayloadEdit("SetVariablesRequest", Truncate("setVariableData", 1)),)),
     # --- reference CSMS: B07/B08 reports and B06 ItemsPerMessage ----------------------------
     Fault("csms_get_variables_ignores_items_per_message", "csms", ("B06.FR.05",),
           "the CSMS sends every variable the operator asked for in one GetVariablesRequest, whatever the station's "

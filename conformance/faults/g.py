@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .edits import Drop, PayloadEdit, Set
 from .spec import Fault
 
 FAULTS: list[Fault] = [
@@ -58,13 +59,17 @@ FAULTS: list[Fault] = [
     Fault("csms_change_availability_inverted", "csms", ("G03", "G04"),
           "the CSMS's availability toggle is inverted for Operative: asked to make a station, EVSE or connector "
           "Operative it sends ChangeAvailability with operationalStatus Inoperative",
-          ("TC_G_04_CSMS", "TC_G_06_CSMS", "TC_G_08_CSMS")),
+          ("TC_G_04_CSMS", "TC_G_06_CSMS", "TC_G_08_CSMS"),
+          edits=(PayloadEdit("ChangeAvailabilityRequest", Set("operationalStatus", "Inoperative")),)),
     Fault("csms_change_availability_drops_connector", "csms", ("G03",),
           "the CSMS sends ChangeAvailability for a connector without evse.connectorId (so the whole EVSE changes)",
-          ("TC_G_07_CSMS", "TC_G_08_CSMS", "TC_G_17_CSMS")),
+          ("TC_G_07_CSMS", "TC_G_08_CSMS", "TC_G_17_CSMS"),
+          edits=(PayloadEdit("ChangeAvailabilityRequest", Drop("evse.connectorId")),)),
     Fault("csms_change_availability_default_evse", "csms", ("G04.FR.01",),
           "the CSMS fills in EVSE 1 when asked to change the availability of the whole station",
-          ("TC_G_05_CSMS", "TC_G_06_CSMS", "TC_G_14_CSMS")),
+          ("TC_G_05_CSMS", "TC_G_06_CSMS", "TC_G_14_CSMS"),
+          edits=(PayloadEdit("ChangeAvailabilityRequest", Set(
+              "evse", {"id": 1}, when=lambda request: "evse" not in request)),)),
     Fault("csms_rejects_unavailable_status", "csms", ("FR.02",),
           "the CSMS's StatusNotification handler does not know connectorStatus Unavailable and answers it with "
           "CALLERROR PropertyConstraintViolation",

@@ -197,25 +197,6 @@ class ReferenceCsms:
 
     def _request_payload(self, action: str, fields: dict[str, Any]) -> dict[str, Any]:
         payload = dict(fields)
-        if action == "GetVariables" and "get_variables_wrong_component" in self.faults:
-            payload["getVariableData"] = [
-                dict(item, component=dict(item["component"], name=item["component"]["name"].replace("Ctrlr", "Ctrl")))
-                for item in payload["getVariableData"]]
-        if action == "SetVariables":
-            if "csms_set_variables_wrong_component" in self.faults:
-                payload["setVariableData"] = [
-                    dict(item, component=dict(item["component"],
-                                              name=item["component"]["name"].replace("Ctrlr", "Ctrl")))
-                    for item in payload["setVariableData"]]
-            if "csms_set_variables_first_entry_only" in self.faults:
-                payload["setVariableData"] = payload["setVariableData"][:1]
-        if action == "ChangeAvailability":
-            if "csms_change_availability_inverted" in self.faults:
-                payload["operationalStatus"] = "Inoperative"
-            if "csms_change_availability_drops_connector" in self.faults and "evse" in payload:
-                payload["evse"] = {"id": payload["evse"]["id"]}
-            if "csms_change_availability_default_evse" in self.faults and "evse" not in payload:
-                payload["evse"] = {"id": 1}
         if action == "Reset":
             payload = self._reset_request(payload)
         if action == "SetNetworkProfile":
