@@ -5,16 +5,13 @@ reported by StatusNotification)."""
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ...outcomes import CheckFailed, SutDisconnected, SutTimeout
 from ...protocol.frames import utc_now
 from ...transport.connection import Connection
-from .component import Component, Handler
+from .component import Component, Handler, OngoingTransactions, ReservedEvses, Station
 
-if TYPE_CHECKING:
-    from .reservations import Reservations
-    from .transactions import Transactions
 
 Connector = tuple[int, int]
 
@@ -23,10 +20,10 @@ class Availability(Component):
     """The Inoperative scopes and the changes answered Scheduled live in ``station.state`` (persistent:
     G03.FR.08, G04.FR.09); this area owns the EVSEs kept operative until their transaction ends (G03.FR.05)."""
 
-    transactions: "Transactions"  # set by the core
-    reservations: "Reservations"
+    transactions: "OngoingTransactions"  # set by the core
+    reservations: "ReservedEvses"
 
-    def __init__(self, station: Any) -> None:
+    def __init__(self, station: Station) -> None:
         super().__init__(station)
         self.exempt: set[int] = set()
 

@@ -7,28 +7,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ...outcomes import CheckFailed, SutDisconnected, SutTimeout
 from ...protocol import registration
 from ...protocol.frames import Call, encode, new_message_id, utc_now
 from ...transport.connection import Connection
-from .component import Component, Handler
+from .component import Component, Connectors, Handler, OfflinePeriod, Station
 
-if TYPE_CHECKING:
-    from .availability import Availability
-    from .core import ReferenceStation
-    from .offline import Offline
 
 
 class Boot(Component):
     """Registration state: the status of the last BootNotificationResponse, the heartbeat interval, whether a
     boot is due (after a restart or a new network profile), and why."""
 
-    def __init__(self, station: "ReferenceStation", availability: "Availability") -> None:
+    def __init__(self, station: "Station", availability: "Connectors") -> None:
         super().__init__(station)
         self.availability = availability
-        self.offline: "Offline | None" = None  # set by the core (the offline area reads this one too)
+        self.offline: "OfflinePeriod | None" = None  # set by the core (the offline area reads this one too)
         self.registration: str | None = None
         self.heartbeat_interval = 0
         self.booted = asyncio.Event()

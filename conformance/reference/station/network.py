@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ssl
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from ...catalog import actions_handled_by
@@ -15,18 +15,16 @@ from ...transport.connection import Connection
 from ...transport.tls import certificate_hash_data, client_context, parse_certificate
 from ...device_model.model import DeviceModel
 
-from .component import Component, Handler
+from .component import Component, Handler, Registration, Station
 from .state import NetworkPlan, _issued_by
 
-if TYPE_CHECKING:
-    from .boot import Boot
 
 
 class Network(Component):
     """The profiles, the last successful slot and the certificates live in ``station.state`` (persistent); this
     area owns the connection plan (:class:`NetworkPlan`, volatile)."""
 
-    def __init__(self, station: Any, boot: "Boot") -> None:
+    def __init__(self, station: Station, boot: "Registration") -> None:
         super().__init__(station)
         self.boot = boot
         self.plan = NetworkPlan()

@@ -7,22 +7,19 @@ import asyncio
 import contextlib
 import random
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ...outcomes import CheckFailed, SutDisconnected, SutTimeout
 from ...transport.connection import Connection
-from .component import Component, Step
+from .component import Component, Connectors, Registration, Station, Step
 
-if TYPE_CHECKING:
-    from .availability import Availability
-    from .boot import Boot
 
 
 class Offline(Component):
     """Owns the network state the action port sets (go_offline / go_online), the offline period and the
     connectors whose status changed meanwhile, and the reconnect back-off."""
 
-    def __init__(self, station: Any, boot: "Boot", availability: "Availability") -> None:
+    def __init__(self, station: Station, boot: "Registration", availability: "Connectors") -> None:
         super().__init__(station)
         self.boot = boot
         self.availability = availability

@@ -5,14 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ...outcomes import CheckFailed, SutDisconnected, SutTimeout
-from .component import Component, Handler
+from .component import Component, Connectors, Handler, OngoingTransactions, Station
 
-if TYPE_CHECKING:
-    from .availability import Availability
-    from .transactions import Transactions
 
 
 class Reservations(Component):
@@ -25,9 +22,9 @@ class Reservations(Component):
     # Expired and Available, H04.FR.01/03). Not implemented yet: using a reservation (H03, reservationId in
     # TransactionEvent H01.FR.15) and removing it when the EVSE becomes Unavailable or Faulted (H01.FR.16/17).
 
-    transactions: "Transactions"  # set by the core
+    transactions: "OngoingTransactions"  # set by the core
 
-    def __init__(self, station: Any, availability: "Availability") -> None:
+    def __init__(self, station: Station, availability: "Connectors") -> None:
         super().__init__(station)
         self.availability = availability
         self.timers: dict[int, asyncio.TimerHandle] = {}

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ...actions.port import ActionFailed
 from ...outcomes import CheckFailed, SutDisconnected, SutTimeout
-from .component import Component, Handler
+from .component import Component, Handler, OngoingTransactions, Station
 from .state import Transaction
 
-if TYPE_CHECKING:
-    from .transactions import Transactions
 
 
 class Reset(Component):
@@ -27,7 +25,7 @@ class Reset(Component):
     # Availability and reservations live in StationState and survive the reboot (B11.FR.02, B11.FR.05).
     # A scheduled reset is forgotten by a reboot for another reason (power cycle).
 
-    def __init__(self, station: Any, transactions: "Transactions") -> None:
+    def __init__(self, station: Station, transactions: "OngoingTransactions") -> None:
         super().__init__(station)
         self.transactions = transactions
         self.pending: set[int | None] = set()

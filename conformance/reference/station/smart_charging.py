@@ -6,17 +6,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..smart_charging import ChargingProfiles, Limits
-from .component import Component, Handler
+from .component import Component, Handler, OngoingTransactions, Station
 
 if TYPE_CHECKING:
     from ...device_model.model import DeviceModel
-    from .transactions import Transactions
 
 
 class SmartCharging(Component):
     """The profiles live in ``station.state`` (persistent, K01.FR.27); :class:`ChargingProfiles` keeps them."""
 
-    def __init__(self, station: Any, transactions: "Transactions") -> None:
+    def __init__(self, station: Station, transactions: "OngoingTransactions") -> None:
         super().__init__(station)
         self.transactions = transactions
         self.profiles = ChargingProfiles((e for e, _ in station.evses), station.state.charging_profiles)

@@ -10,14 +10,11 @@ from ...actions.port import ActionFailed
 from ...outcomes import CheckFailed, SutDisconnected, SutTimeout
 from ...protocol.frames import utc_now
 from ...transport.connection import Connection
-from .component import Component, Step
+from .component import Component, Connectors, OfflinePeriod, ScheduledResets, Station, Step
 from .state import Transaction
 
 if TYPE_CHECKING:
     from ...device_model.model import DeviceModel
-    from .availability import Availability
-    from .offline import Offline
-    from .reset import Reset
 
 
 class Transactions(Component):
@@ -25,10 +22,10 @@ class Transactions(Component):
     and the state of the retention locks (G05). The transaction counter and the plugged cables live in
     ``station.state`` (they survive a reboot)."""
 
-    offline: "Offline"  # set by the core
-    reset: "Reset"
+    offline: "OfflinePeriod"  # set by the core
+    reset: "ScheduledResets"
 
-    def __init__(self, station: Any, availability: "Availability") -> None:
+    def __init__(self, station: Station, availability: "Connectors") -> None:
         super().__init__(station)
         self.availability = availability
         self.ongoing: dict[int, Transaction] = {}  # EVSE -> its transaction

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import Any, Sequence
 
 from ...device_model.model import DeviceModel
-from .component import Component, Handler
+from .component import Component, Handler, Station
 from .state import FACTORY_SETTINGS, STATION_FEATURES
 
-if TYPE_CHECKING:
-    from .core import ReferenceStation
 
 
 class Variables(Component):
@@ -18,7 +16,7 @@ class Variables(Component):
 
     device_model: DeviceModel  # set by the core once every area exists (they hook into it)
 
-    def __init__(self, station: "ReferenceStation") -> None:
+    def __init__(self, station: "Station") -> None:
         super().__init__(station)
 
     @property
