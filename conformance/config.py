@@ -38,6 +38,7 @@ __all__ = [
     "IdTokens",
     "Evse",
     "Timing",
+    "CaseValues",
     "HarnessStationInfo",
     "REAL_SUT_PACING",
     "StationIdentity",
@@ -236,7 +237,7 @@ class Timing:
     case_time_limit: float = 300.0
     heartbeat_interval: int = 300
     boot_retry_interval: int = 30
-    max_time_deviation: float = 2.0
+    max_time_deviation: float = 4.0  # Part 6 §2.1: the certification labs configure 4 s
     time_scale: float = 1.0
     # The harness as a well-behaved peer (issue 8 §2). Both default to REAL_SUT_PACING for a real SUT and to 0 in
     # the reference setups (``reference = true``), where nobody needs to be waited for.
@@ -246,6 +247,78 @@ class Timing:
     def scaled(self, seconds: float) -> float:
         """A wait or timeout as it applies in this run: ``seconds * time_scale``."""
         return seconds * self.time_scale
+
+
+# --------------------------------------------------------------------------- [station_values] (helper fixbcs)
+# Part 6 "<Configured ...>" values of the Charging Station cases that are not timing, topology or tokens: what a lab
+# enters in its test tool for the station under test. Defaults are documented in docs/configuration.md.
+@dataclass(frozen=True)
+class StationValues:
+    offline_threshold: int = 10  # <Configured offlineThreshold> (TC_B_11, TC_B_51, TC_B_52); > 2
+    retry_back_off_wait_minimum: int = 10  # <Configured RetryBackOffWaitMinimum> (TC_B_49, TC_B_57)
+    unsupported_component_criteria: str = ""  # <Configured Unsupported componentCriteria> (TC_B_19); "" = none
+    configuration_slot: int = 1  # <Configured configurationSlot> (TC_B_43..50)
+    configuration_slot2: int = 2  # <Configured configurationSlot2>
+    ocpp_interface: str = ""  # <Configured ocppInterface>; "" = Wired0, or Wireless0 when PICS HFS-9 says wireless
+    ocpp_interface2: str = ""  # <Configured ocppInterface2>; "" = as ocpp_interface
+    second_endpoint_host: str = ""  # host in <Configured connectionData2>; "" = listen host (wildcard: this FQDN)
+    second_endpoint_port: int = 0  # its port; 0 = a free port
+    long_operation_timeout: float = 240.0  # <Configured Long Operation Time Out> (TC_B_46, TC_B_49)
+    transaction_duration: float = 0.0  # <Configured Transaction Duration> (reusable state StopAuthorized)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+REFERENCE_STATION_VALUES: dict[str, Any] = {"offline_threshold": 3, "retry_back_off_wait_minimum": 1,
+                                            "unsupported_component_criteria": "Active",
+                                            "long_operation_timeout": 40.0}
+STATION_VALUES_SCHEMA: dict[str, str] = {
+    "offline_threshold": "int", "retry_back_off_wait_minimum": "int", "unsupported_component_criteria": "str",
+    "configuration_slot": "int", "configuration_slot2": "int", "ocpp_interface": "str", "ocpp_interface2": "str",
+    "second_endpoint_host": "str", "second_endpoint_port": "int", "long_operation_timeout": "float",
+    "transaction_duration": "float"}
+_COMPONENT_CRITERIA = ("Active", "Available", "Enabled", "Problem")
+_OCPP_INTERFACES = ("Wired0", "Wired1", "Wired2", "Wired3", "Wireless0", "Wireless1", "Wireless2", "Wireless3")
+
+
+def read_station_values(checker: Any, raw: Mapping[str, Any]) -> Any:
+    """The [station_values] table, validated (``checker``: the config checker; problems are reported on it)."""
+    path = ("station_values",)
+    table = checker.table(raw, "station_values", path, list(STATION_VALUES_SCHEMA))
+    d = StationValues()
+    v: dict[str, Any] = {}
+    v["offline_threshold"] = checker.integer(table, "offline_threshold", path, d.offline_threshold, 3, None,
+                                             "a whole number of seconds >= 3 (TC_B_52 waits 2 s less)")
+    v["retry_back_off_wait_minimum"] = checker.integer(table, "retry_back_off_wait_minimum", path,
+                                                       d.retry_back_off_wait_minimum, 0, None,
+                                                       "a whole number of seconds >= 0")
+    for key in ("configuration_slot", "configuration_slot2"):
+        v[key] = checker.integer(table, key, path, getattr(d, key), 0, None, "a configuration slot number >= 0")
+    v["second_endpoint_port"] = checker.integer(table, "second_endpoint_port", path, d.second_endpoint_port, 0,
+                                                65535, "a TCP port (0 = a free port)")
+    for key in ("long_operation_timeout", "transaction_duration"):
+        v[key] = checker.number(table, key, path, getattr(d, key), allow_zero=key == "transaction_duration")
+    for key in ("unsupported_component_criteria", "ocpp_interface", "ocpp_interface2", "second_endpoint_host"):
+        v[key] = checker.string(table, key, path, getattr(d, key), allow_empty=True)
+    criterion = v["unsupported_component_criteria"]
+    if isinstance(criterion, str) and criterion and criterion not in _COMPONENT_CRITERIA:
+        checker.err((*path, "unsupported_component_criteria"),
+                    f"must be a ComponentCriterionEnumType value ({', '.join(_COMPONENT_CRITERIA)}) or empty, "
+                    f"got {criterion!r}")
+        v["unsupported_component_criteria"] = _MISSING
+    for key in ("ocpp_interface", "ocpp_interface2"):
+        if isinstance(v[key], str) and v[key] and v[key] not in _OCPP_INTERFACES:
+            checker.err((*path, key), f"must be an OCPPInterfaceEnumType value ({', '.join(_OCPP_INTERFACES)}) or "
+                                      f"empty, got {v[key]!r}")
+            v[key] = _MISSING
+    if isinstance(v["configuration_slot"], int) and v["configuration_slot"] == v["configuration_slot2"]:
+        checker.err((*path, "configuration_slot2"), "must differ from configuration_slot")
+        v["configuration_slot2"] = _MISSING
+    if any(x is _MISSING for x in v.values()):
+        return _MISSING
+    return StationValues(**v)
+# --------------------------------------------------------------------------- end of [station_values]
 
 
 #: The default of ``timing.reconnect_gap`` and ``timing.operator_think_time`` for a real SUT (0 with reference = true).
@@ -396,6 +469,39 @@ class Actions:
         _freeze(self, "headers", FrozenDict)
 
 
+# --- Part 6 <Configured ...> values of single cases (helper "fixrest", issue 9) -------------------------------
+@dataclass(frozen=True)
+class CaseValues:
+    """The ``<Configured ...>`` values Part 6 leaves to the test setup for single cases (TOML table
+    ``[configured]``). ``None``: derived as documented in docs/configuration.md."""
+
+    data_transfer_vendor_id: str = "org.openchargealliance.octt"  # TC_P_02_CSMS <Configured vendorId>
+    data_transfer_message_id: str = "OcppConformanceUnusedMessage"  # TC_P_01_CS / TC_P_02_CSMS <Configured messageId>
+    charging_profile_id: int | None = None  # TC_P_04_CS <Configured chargingProfileId>; None: an id of the run
+    charging_schedule_duration: int = 3600  # TC_P_04_CS <Configured duration>, seconds
+    charging_rate_unit: str | None = None  # TC_P_04_CS; None: one SmartChargingCtrlr.RateUnit lists (A first)
+    number_phases: int | None = None  # TC_P_04_CS; None: from the PICS hardware (HFS-5/6/7; omitted DC-only)
+    network_configuration_slot: int | None = None  # TC_B_42/44_CSMS; None: a slot of the harness station not in use
+    network_message_timeout: int | None = None  # None: timing.message_timeout, rounded
+    network_ocpp_csms_url: str | None = None  # None: connection.csms_url
+    network_ocpp_interface: str | None = None  # None: Wireless0 when PICS HFS-9 names a wireless link, else Wired0
+    network_security_profile: int | None = None  # None: connection.security_profile
+    lock_failure_watch: float | None = None  # TC_G_20_CS, seconds; None: the station's TxCtrlr.EVConnectionTimeOut
+    lock_failure_monitoring_level: int = 9  # TC_G_20_CS prerequisite: the MonitoringLevel (severity 0-9) set if lower
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in dataclasses.asdict(self).items() if v is not None}
+
+
+_CONFIGURED_KINDS = {"data_transfer_vendor_id": "str", "data_transfer_message_id": "str",
+                     "charging_profile_id": "int", "charging_schedule_duration": "int", "charging_rate_unit": "str",
+                     "number_phases": "int", "network_configuration_slot": "int", "network_message_timeout": "int",
+                     "network_ocpp_csms_url": "str", "network_ocpp_interface": "str",
+                     "network_security_profile": "int", "lock_failure_watch": "float",
+                     "lock_failure_monitoring_level": "int"}
+# --- end of the [configured] block ---------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class Config:
     role: str
@@ -410,7 +516,9 @@ class Config:
     faults: tuple[str, ...] = ()
     strict: bool = False
     source: str = field(default="<defaults>", compare=False)
+    station_values: StationValues = field(default_factory=lambda: StationValues())
     harness_station: HarnessStationInfo = HarnessStationInfo()
+    configured: CaseValues = CaseValues()  # [configured] (fixrest)
 
     def __post_init__(self) -> None:
         _freeze(self, "evses", tuple)
@@ -521,6 +629,8 @@ class Config:
                 "url": self.actions.url,
                 "headers": {k: _red(v, redact) for k, v in self.actions.headers.items()},
             },
+            "station_values": self.station_values.to_dict(),
+            "configured": self.configured.to_dict(),
             "source": self.source,
         }
         if redact:
@@ -601,6 +711,7 @@ def default_config(role: str) -> Config:
             reconnect_gap=0.0,
             operator_think_time=0.0,
         ),
+        station_values=StationValues(**REFERENCE_STATION_VALUES),
         pics=Pics(
             features=FULL_FEATURES,
             hardware=FrozenDict(_REFERENCE_HARDWARE[role]),
@@ -611,6 +722,9 @@ def default_config(role: str) -> Config:
         faults=(),
         strict=False,
         source="<defaults>",
+        # The reference station decides on a lock failure at once: TC_G_20_CS need not watch its 60 s
+        # EVConnectionTimeOut for a start of charging.
+        configured=CaseValues(lock_failure_watch=2.0) if role == "station" else CaseValues(),
     )
 
 
@@ -656,7 +770,9 @@ _SCHEMA: dict[str, Any] = {
     "harness_station": {"vendor_name": "str", "model": "str", "serial_number": "str", "firmware_version": "str"},
     "pics": {"profiles": "list[str]", "features": "list[str]", "hardware": "map", "answers": "map"},
     "actions": {"backend": "str", "command": "str", "url": "str", "headers": "map[str]"},
+    "configured": _CONFIGURED_KINDS,
 }
+_SCHEMA["station_values"] = STATION_VALUES_SCHEMA
 _PICS_FILE_SCHEMA = _SCHEMA["pics"]
 
 
@@ -1162,6 +1278,7 @@ class _Checker:
         harness_station = self.harness_station(raw)
         pics = self.pics(raw, role if role in ROLES else None)
         actions = self.actions(raw, reference)
+        station_values = read_station_values(self, raw)
 
         if isinstance(pics, Pics) and isinstance(evses, tuple):
             count = pics.hardware.get("HFS-8")
@@ -1170,14 +1287,46 @@ class _Checker:
                                                         f"({len(evses)}), got {count}")
                 pics = _MISSING
         parts = (role, name, reference, strict, faults, connection, evses, id_tokens, timing, pics, actions,
-                 harness_station)
-        if not ok or any(p is _MISSING for p in parts) or self.problems:
+                 harness_station, station_values)
+        configured = self.configured(raw)  # [configured] (fixrest)
+        if not ok or any(p is _MISSING for p in parts) or configured is _MISSING or self.problems:
             return None
         return Config(
             role=role, name=name, reference=reference, connection=connection, evses=evses,
             id_tokens=id_tokens, timing=timing, pics=pics, actions=actions, faults=faults,
-            strict=strict, source=source, harness_station=harness_station,
+            strict=strict, source=source, harness_station=harness_station, station_values=station_values,
+            configured=configured,
         )
+
+    # -- [configured] (fixrest) ------------------------------------------------------------
+
+    def configured(self, raw: Mapping[str, Any]) -> Any:
+        P: Path_ = ("configured",)
+        t = self.table(raw, "configured", P, list(_CONFIGURED_KINDS))
+        d = CaseValues()
+        v: dict[str, Any] = {}
+        for key, kind in _CONFIGURED_KINDS.items():
+            default = getattr(d, key)
+            if kind == "str":
+                v[key] = self.string(t, key, P, default)
+            elif kind == "int":
+                lo, hi, what = {"number_phases": (1, 3, "1, 2 or 3"),
+                                "network_security_profile": (0, 3, "a security profile 0-3"),
+                                "lock_failure_monitoring_level": (0, 9, "a severity 0-9")}.get(
+                    key, (0, None, "an integer >= 0"))
+                v[key] = self.integer(t, key, P, default, lo, hi, what) if key in t or default is not None \
+                    else None
+            elif key in t or default is not None:
+                v[key] = self.number(t, key, P, default if default is not None else 0.0, allow_zero=True)
+            else:
+                v[key] = None
+        unit = v.get("charging_rate_unit")
+        if isinstance(unit, str) and unit not in ("A", "W"):
+            self.err((*P, "charging_rate_unit"), f"must be one of 'A', 'W', got {_show(unit)}")
+            return _MISSING
+        if any(x is _MISSING for x in v.values()):
+            return _MISSING
+        return CaseValues(**v)
 
     def faults(self, raw: Mapping[str, Any], reference: Any) -> Any:
         value = raw.get("faults", [])

@@ -159,6 +159,11 @@ async def run_session(cfg: Config, log: EventLog, run_dir: Path) -> AsyncIterato
         set_current(None)
         with contextlib.suppress(Exception):
             async with asyncio.timeout(5):
+                # The harness stations (CSMS role) close their connections themselves at the end of the run, also
+                # when the run stopped before its last CSMS case: a connection torn down with the event loop would
+                # read as the SUT aborting it.
+                for station in (ctx_holder["ctx"].harness_stations.values() if "ctx" in ctx_holder else ()):
+                    await station.close("the run is over")
                 if reference is not None:
                     await reference.stop()
                 if server is not None:
@@ -296,6 +301,7 @@ def judged(verdict: Verdict, message: str, failed: list[dict[str, Any]]) -> tupl
 def record_not_run(log: EventLog, cfg: Config, cases: Iterable[tuple[CaseMeta, str]], reason: str) -> None:
     """The run stopped early (the SUT could not be brought back to a state cases start from): each remaining
     case (meta, nodeid) is recorded INCONCLUSIVE "not run", or NOT APPLICABLE with why."""
+    ran_last = log.last_case  # what arrives after the stop is judged against the case that ran, not a record
     for meta, nodeid in cases:
         why = not_applicable_reason(meta, cfg)
         verdict = Verdict.INCONCLUSIVE if why is None else Verdict.NOT_APPLICABLE
@@ -304,6 +310,8 @@ def record_not_run(log: EventLog, cfg: Config, cases: Iterable[tuple[CaseMeta, s
         start_case(log, meta, nodeid)
         log.emit("case_end", verdict=verdict.value, message=log.redact_text(message), duration=0.0, phase="not run")
         log.current_case = None
+    if ran_last is not None:
+        log.last_case = ran_last
 
 
 def end_case(log: EventLog, meta: CaseMeta, verdict: Verdict, message: str, duration: float, phase: str,

@@ -115,7 +115,7 @@ def expect_problem(key: str, fragment: str, *, path=None, overrides=(), env=ENV,
 def test_dataclass_defaults():
     t = Timing()
     assert (t.message_timeout, t.connect_timeout, t.action_timeout, t.case_time_limit) == (30.0, 60.0, 120.0, 300.0)
-    assert (t.heartbeat_interval, t.boot_retry_interval, t.max_time_deviation, t.time_scale) == (300, 30, 2.0, 1.0)
+    assert (t.heartbeat_interval, t.boot_retry_interval, t.max_time_deviation, t.time_scale) == (300, 30, 4.0, 1.0)  # Part 6 §2.1
     c = Connection()
     assert (c.listen_host, c.listen_port, c.path, c.csms_url, c.identity, c.password, c.security_profile) == (
         "127.0.0.1", 9000, "/ocpp", None, "CS001", None, 1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .edits import Apply, Drop, PayloadEdit, Set, Truncate
+from .edits import Apply, Drop, PayloadEdit, Remove, Set, Truncate
 from .spec import Fault
 
 
@@ -243,21 +243,49 @@ FAULTS: list[Fault] = [
           "with AdditionalRootCertificateCheck the station keeps the old CSMS root after it connected using the new "
           "one, instead of removing the fallback",
           ("TC_B_50_CS",), settings=("connection.security_profile=2",)),
+    # block B faults added with the issue 9 re-read (helper fixbcs)
+    Fault("report_omits_active_network_profile", "station", ("B07.FR.08",),
+          "the device model report leaves out OCPPCommCtrlr.ActiveNetworkProfile, optional before errata 2025-09 "
+          "§2.57 made it required",
+          ("TC_B_13_CS", "TC_B_53_CS"),
+          edits=(PayloadEdit("NotifyReportRequest", Remove(
+              "reportData", when=lambda entry: entry["variable"]["name"] == "ActiveNetworkProfile")),)),
+    Fault("items_per_message_set_variables_unreported", "station", ("B08.FR.21", "B07.FR.08"),
+          "reports leave out the instance SetVariables of DeviceDataCtrlr.ItemsPerMessage (only the Get instances "
+          "are implemented as report entries)",
+          ("TC_B_54_CS", "TC_B_13_CS", "TC_B_53_CS"),
+          edits=(PayloadEdit("NotifyReportRequest", Remove(
+              "reportData", when=lambda entry: (entry["variable"]["name"], entry["variable"].get("instance"))
+              == ("ItemsPerMessage", "SetVariables"))),)),
+    Fault("triggered_boot_keeps_original_reason", "station", ("F06.FR.10", "B01.FR.09"),
+          "a BootNotification sent because of a TriggerMessage repeats the reason of the first boot (PowerUp, ...) "
+          "instead of Triggered",
+          ("TC_B_02_CS",)),
+    Fault("boot_without_security_event", "station", ("A04.FR.01",),
+          "the station does not report its start-up with a SecurityEventNotification (StartupOfTheDevice / "
+          "ResetOrReboot)",
+          ("TC_B_01_CS", "TC_B_21_CS")),
+    Fault("stop_point_authorized_ignored", "station", ("E06.FR.03", "errata 2025-09 §6.2.117"),
+          "with TxStopPoint containing Authorized, presenting the idToken again only stops the energy transfer: "
+          "the transaction goes on (Updated events) until the EV is unplugged",
+          ("TC_B_21_CS",)),
     # --- reference CSMS -------------------------------------------------------------------
     Fault("boot_rejects_known_station", "csms", ("B01.FR.02",),
           "the CSMS answers a registered station's BootNotification with Rejected",
           ("TC_B_01_CSMS", "TC_B_06_CSMS")),
-    Fault("get_variables_wrong_component", "csms", ("B06.FR.02",),
+    Fault("get_variables_wrong_component", "csms",
+          ("Part 6 TC_B_06_CSMS tool validation step 1", "Part 6 TC_B_07_CSMS tool validation step 1"),
           "the CSMS asks for variables of a controller under a misspelt name (OCPPCommCtrl, AuthCtrl: 'Ctrl' "
           "for 'Ctrlr')",
           ("TC_B_06_CSMS", "TC_B_07_CSMS"),
           edits=(PayloadEdit("GetVariablesRequest", Apply("getVariableData.*.component.name", _misspelt)),)),
-    Fault("csms_set_variables_wrong_component", "csms", ("B05.FR.02",),
+    Fault("csms_set_variables_wrong_component", "csms",
+          ("Part 6 TC_B_09_CSMS tool validation step 1", "Part 6 TC_B_10_CSMS tool validation step 1"),
           "the CSMS sets variables of a controller under a misspelt name (OCPPCommCtrl, AuthCtrl: 'Ctrl' for "
           "'Ctrlr')",
           ("TC_B_09_CSMS", "TC_B_10_CSMS"),
           edits=(PayloadEdit("SetVariablesRequest", Apply("setVariableData.*.component.name", _misspelt)),)),
-    Fault("csms_set_variables_first_entry_only", "csms", ("B05.FR.01",),
+    Fault("csms_set_variables_first_entry_only", "csms", ("Part 6 TC_B_10_CSMS tool validation step 1",),
           "the CSMS's SetVariables form sends only the first of several variables the operator set",
           ("TC_B_10_CSMS",),
           edits=(PayloadEdit("SetVariablesRequest", Truncate("setVariableData", 1)),)),
@@ -269,16 +297,22 @@ FAULTS: list[Fault] = [
     Fault("csms_items_per_message_off_by_one", "csms", ("B06.FR.05",),
           "the CSMS splits a GetVariables into requests of ItemsPerMessage[GetVariables] + 1 entries",
           ("TC_B_08_CSMS",)),
-    Fault("csms_report_base_off_by_one", "csms", ("B07.FR.07", "B07.FR.08", "B07.FR.09"),
+    Fault("csms_report_base_off_by_one", "csms",
+          ("Part 6 TC_B_12_CSMS tool validation step 1", "Part 6 TC_B_13_CSMS tool validation step 1",
+           "Part 6 TC_B_14_CSMS tool validation step 1"),
           "the CSMS's report type selection is shifted: ConfigurationInventory is requested as FullInventory, "
           "FullInventory as SummaryInventory, SummaryInventory as ConfigurationInventory",
           ("TC_B_12_CSMS", "TC_B_13_CSMS", "TC_B_14_CSMS")),
-    Fault("csms_notify_report_not_implemented", "csms", ("B07.FR.07", "B07.FR.08", "B07.FR.09", "B08.FR.03"),
+    Fault("csms_notify_report_not_implemented", "csms", ("OCPP-J Part 4 §4.2.2",),
           "the CSMS has no handler for NotifyReport and answers every part with CALLERROR NotImplemented",
           ("TC_B_12_CSMS", "TC_B_13_CSMS", "TC_B_14_CSMS", "TC_B_18_CSMS")),
-    Fault("csms_get_report_drops_criteria", "csms", ("B08.FR.01",),
+    Fault("csms_get_report_drops_criteria", "csms", ("Part 6 TC_B_18_CSMS tool validation step",),
           "the CSMS sends a GetReportRequest without the componentCriteria the operator chose",
           ("TC_B_18_CSMS",)),
+    Fault("csms_get_variables_balanced_split", "csms", ("Part 6 TC_B_08_CSMS tool validation step 1",),
+          "the CSMS spreads variables evenly over the fewest GetVariablesRequests ItemsPerMessage allows (5 with a "
+          "limit of 4: 3 + 2), where Part 6 expects full requests first (4 + 1); B06.FR.05 alone allows it",
+          ("TC_B_08_CSMS",)),
     # --- reference CSMS: B02/B03 boot ------------------------------------------------------
     Fault("csms_pending_closes_connection", "csms", ("B02.FR.06",),
           "after answering a BootNotification with Pending, the CSMS closes the WebSocket connection",
@@ -287,31 +321,51 @@ FAULTS: list[Fault] = [
           "the CSMS refuses the other CALLs of a Rejected station only: a Pending station's StatusNotifications "
           "are answered as usual instead of with CALLERROR SecurityError",
           ("TC_B_30_CSMS",)),
-    Fault("csms_rejects_triggered_boot", "csms", ("B02",),
+    Fault("csms_rejects_triggered_boot", "csms", ("Part 6 TC_B_31_CSMS tool validation step 6", "B01.FR.02"),
           "the CSMS's boot handler does not know the reason Triggered and answers such a BootNotification with "
           "Rejected, so a station it asked to boot (TriggerMessage) is never accepted",
           ("TC_B_31_CSMS",)),
+    # --- reference CSMS: B02 boot (fixrest, issue 9) -------------------------------------------
+    Fault("csms_pending_until_operator_accepts", "csms", ("B01.FR.02",),
+          "configured to first answer Pending (or Rejected), the CSMS keeps answering every boot that way until an "
+          "operator accepts the station by hand: it never leaves Pending by itself",
+          ("TC_B_02_CSMS", "TC_B_31_CSMS")),
+    Fault("csms_queries_rejected_station", "csms", ("B03.FR.03",),
+          "right after answering a BootNotification with Rejected, the CSMS sends the station a GetVariablesRequest "
+          "to find out what it is", ("TC_B_30_CSMS",), without=("C-44",), settings=("pics.answers.AQ-16=false",)),
     # --- reference CSMS: WebSocket subprotocol (Part 5 erratum 5.10, TC_B_58_CSMS) ---------
-    Fault("csms_selects_first_offered_subprotocol", "csms", ("Part 4 §3.1.2",),
+    Fault("csms_selects_first_offered_subprotocol", "csms",
+          ("OCPP-J Part 4 §3.2", "Part 6 TC_B_58_CSMS (erratum 6.2.21) step 2"),
           "the CSMS's handshake echoes the first subprotocol the station offers instead of choosing one it "
           "implements, so a station offering ocpp0.1 first gets an upgrade to a protocol the CSMS does not speak",
           ("TC_B_58_CSMS",)),
+    Fault("csms_always_names_ocpp201", "csms", ("OCPP-J Part 4 §3.2",),
+          "the CSMS's handshake hard-codes Sec-WebSocket-Protocol ocpp2.0.1 in its 101 answer, also when the "
+          "station did not offer it (a 101 the station must fail, not a refusal)",
+          ("TC_B_58_CSMS",)),
     # --- reference CSMS: B11/B12 reset -----------------------------------------------------
-    Fault("csms_reset_default_evse", "csms", ("B11", "B12"),
+    Fault("csms_reset_default_evse", "csms",
+          ("Part 6 TC_B_20_CSMS manual action / tool validation step 1",
+           "Part 6 TC_B_21_CSMS tool validation step 1", "Part 6 TC_B_22_CSMS tool validation step 1"),
           "the CSMS's reset form fills in EVSE 1 when the operator resets the whole station",
           ("TC_B_20_CSMS", "TC_B_21_CSMS", "TC_B_22_CSMS")),
-    Fault("csms_reset_drops_evse", "csms", ("B11", "B12"),
+    Fault("csms_reset_drops_evse", "csms",
+          ("Part 6 TC_B_25_CSMS tool validation step 1", "Part 6 TC_B_26_CSMS tool validation step 1",
+           "Part 6 TC_B_27_CSMS tool validation step 1"),
           "the CSMS sends a Reset for one EVSE without evseId, so the whole station resets",
           ("TC_B_25_CSMS", "TC_B_26_CSMS", "TC_B_27_CSMS")),
-    Fault("csms_reset_always_immediate", "csms", ("B11", "B12"),
+    Fault("csms_reset_always_immediate", "csms",
+          ("Part 6 TC_B_20_CSMS manual action / tool validation step 1",
+           "Part 6 TC_B_21_CSMS tool validation step 1", "Part 6 TC_B_25_CSMS tool validation step 1",
+           "Part 6 TC_B_26_CSMS tool validation step 1"),
           "the CSMS ignores the reset type the operator chose and always sends type Immediate",
-          ("TC_B_21_CSMS", "TC_B_25_CSMS", "TC_B_26_CSMS")),
+          ("TC_B_20_CSMS", "TC_B_21_CSMS", "TC_B_25_CSMS", "TC_B_26_CSMS")),
     # --- reference CSMS: B09 network profiles ----------------------------------------------
-    Fault("csms_network_profile_slot_default", "csms", ("B09.FR.01", "B09.FR.05"),
+    Fault("csms_network_profile_slot_default", "csms", ("Part 6 TC_B_42",),
           "the CSMS's network profile form does not pass the chosen slot on: every SetNetworkProfileRequest "
           "carries the field's default, configurationSlot 0, which is not one of the station's slots",
           ("TC_B_42_CSMS", "TC_B_44_CSMS")),
-    Fault("csms_network_profile_default_timeout", "csms", ("B09.FR.01",),
+    Fault("csms_network_profile_default_timeout", "csms", ("Part 6 TC_B_42_CSMS tool validation step 1",),
           "the CSMS ignores the messageTimeout the operator entered for a network profile and always sends 30",
           ("TC_B_42_CSMS",)),
 ]

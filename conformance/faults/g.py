@@ -54,23 +54,35 @@ FAULTS: list[Fault] = [
     Fault("same_state_change_not_reported", "station", ("G03.FR.04", "G04.FR.05"),
           "a ChangeAvailability request for the availability the station already has is answered Accepted but no "
           "connector status is reported afterwards (Part 6 expects a report of every connector in scope)",
-          ("TC_G_12_CS", "TC_G_13_CS", "TC_G_15_CS")),
+          ("TC_G_10_CS", "TC_G_12_CS", "TC_G_13_CS", "TC_G_15_CS", "TC_G_16_CS", "TC_G_18_CS")),
+    # --- reference Charging Station: G (fixrest, issue 9) ------------------------------------
+    Fault("same_state_reports_whole_station", "station", ("G03.FR.04",),
+          "asked for the availability an EVSE already has, the station re-reports every connector of the "
+          "station with the requested status, the other EVSEs' connectors included",
+          ("TC_G_18_CS",)),
+    Fault("reset_rejected_while_inoperative", "station", ("B11.FR.01", "B11.FR.03"),
+          "the station's reset guard counts an Inoperative connector as busy and answers ResetRequest Rejected "
+          "while any scope is Inoperative",
+          ("TC_G_19_CS", "TC_G_21_CS")),
     # --- reference CSMS -------------------------------------------------------------------
-    Fault("csms_change_availability_inverted", "csms", ("G03", "G04"),
+    Fault("csms_change_availability_inverted", "csms", ("Part 6 tool validation step 1 (ChangeAvailabilityRequest",),
           "the CSMS's availability toggle is inverted for Operative: asked to make a station, EVSE or connector "
           "Operative it sends ChangeAvailability with operationalStatus Inoperative",
           ("TC_G_04_CSMS", "TC_G_06_CSMS", "TC_G_08_CSMS"),
           edits=(PayloadEdit("ChangeAvailabilityRequest", Set("operationalStatus", "Inoperative")),)),
-    Fault("csms_change_availability_drops_connector", "csms", ("G03",),
+    Fault("csms_change_availability_drops_connector", "csms",
+          ("Part 6 tool validation step 1 (ChangeAvailabilityRequest, G03",),
           "the CSMS sends ChangeAvailability for a connector without evse.connectorId (so the whole EVSE changes)",
           ("TC_G_07_CSMS", "TC_G_08_CSMS", "TC_G_17_CSMS"),
           edits=(PayloadEdit("ChangeAvailabilityRequest", Drop("evse.connectorId")),)),
-    Fault("csms_change_availability_default_evse", "csms", ("G04.FR.01",),
+    Fault("csms_change_availability_default_evse", "csms",
+          ("Part 6 tool validation step 1 (ChangeAvailabilityRequest, G04",),
           "the CSMS fills in EVSE 1 when asked to change the availability of the whole station",
           ("TC_G_05_CSMS", "TC_G_06_CSMS", "TC_G_14_CSMS"),
           edits=(PayloadEdit("ChangeAvailabilityRequest", Set(
               "evse", {"id": 1}, when=lambda request: "evse" not in request)),)),
-    Fault("csms_rejects_unavailable_status", "csms", ("FR.02",),
+    Fault("csms_rejects_unavailable_status", "csms",
+          ("Part 6 §3.18: the CSMS responds to the status report", "OCPP-J Part 4 §4.2.2"),
           "the CSMS's StatusNotification handler does not know connectorStatus Unavailable and answers it with "
           "CALLERROR PropertyConstraintViolation",
           ("TC_G_03_CSMS", "TC_G_05_CSMS", "TC_G_07_CSMS", "TC_G_11_CSMS", "TC_G_14_CSMS", "TC_G_17_CSMS")),

@@ -1,5 +1,4 @@
-"""The faults of the block OCPP-J Part 4 RPC reactions (our X_OCPPJ cases): the block of the first case each
-must FAIL."""
+"""The faults of the block OCPPJ: the block of the first case each must FAIL."""
 
 from __future__ import annotations
 

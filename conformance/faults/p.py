@@ -23,10 +23,10 @@ FAULTS: list[Fault] = [
     Fault("csms_data_transfer_not_implemented", "csms", ("P02.FR.06",),
           "the CSMS has no DataTransfer handler and answers it with CALLERROR NotImplemented",
           ("TC_P_02_CSMS",)),
-    Fault("csms_rejects_custom_data", "csms", ("FR.02",),
+    Fault("csms_rejects_custom_data", "csms", ("OCPP-J Part 4 §9", "Part 6 TC_P_03_CSMS"),
           "the CSMS answers any request that carries customData with CALLERROR FormatViolation",
           ("TC_P_03_CSMS",)),
-    Fault("csms_rejects_nested_custom_data", "csms", ("FR.02",),
+    Fault("csms_rejects_nested_custom_data", "csms", ("OCPP-J Part 4 §9", "Part 6 TC_P_03_CSMS"),
           "the CSMS accepts customData at the top of a request but its parser for nested objects (e.g. "
           "transactionInfo) does not know the field and answers CALLERROR FormatViolation",
           ("TC_P_03_CSMS",)),

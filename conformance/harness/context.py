@@ -31,6 +31,9 @@ class RunContext:
     # action -> payload or callable: how the harness-as-CSMS answers, set by cases for a while
     response_overrides: dict[str, Any] = field(default_factory=dict)
     station_booted: bool = False  # the SUT station has been seen booting in this run
+    # (component, variable) -> the spelling the station under test uses, for names the documents spell two ways
+    # (protocol/variable_names.py); found by ChargingStationUnderTest.read_variable, kept for the run
+    variable_spellings: dict[tuple[str, str], str] = field(default_factory=dict)
     # Security profile 2 (station role): the harness's CSMS root (transport/tls.py Credential, with its key), which
     # signed the harness server's certificate; cases sign new CSMS roots with it (M05.FR.10). None without TLS.
     csms_root: Any = None

@@ -24,6 +24,7 @@ from ..protocol.examples import build_example
 from ..protocol.frames import CallError, ErrorCode, utc_now
 from ..protocol.patterns import Satisfies
 from ..device_model.model import DeviceModel
+from ..protocol.variable_names import sources_of, spellings
 from ..roles import Role
 from ..catalog import actions_handled_by
 from ..transport.client import open_station_connection
@@ -275,25 +276,51 @@ class ChargingStationUnderTest(_Side):
         """Part 6 "Configuration State": set a variable for the case, restore it afterwards.
 
         ``variable`` is ``{"component": {...}, "variable": {...}}``. Not reaching the state
-        makes the case INCONCLUSIVE, not FAIL: this is a precondition, not the check.
+        makes the case INCONCLUSIVE, not FAIL: this is a precondition, not the check. A name the documents
+        spell two ways is used as the station spells it (:meth:`spelled`).
         """
+        variable = await self.spelled(variable)
         name = f"{variable['component']['name']}.{variable['variable']['name']}"
         async with self.restoring(variable):
             await self._set(variable, value, name)
             yield
 
+    async def spelled(self, variable: dict[str, Any]) -> dict[str, Any]:
+        """``variable`` with its name as this station spells it, for a name the OCA documents spell more than
+        one way (protocol/variable_names.py); found by one GetVariables per spelling the first time, then
+        remembered for the run. Unchanged for every other variable."""
+        if len(spellings(variable["component"]["name"], variable["variable"]["name"])) > 1:
+            await self.read_variable(variable)
+        key = (variable["component"]["name"], variable["variable"]["name"])
+        known = self.ctx.variable_spellings.get(key)
+        return variable if known is None else dict(variable, variable=dict(variable["variable"], name=known))
+
     async def read_variable(self, variable: dict[str, Any], *, connection: Connection | None = None,
                             note_unreadable: bool = False) -> str | None:
         """A variable's value (``variable`` is ``{"component": {...}, "variable": {...}}``, optionally with
         attributeType) by GetVariables on ``connection`` (default: the station's); None when the result is not
-        Accepted or the request fails, noted with the reason when ``note_unreadable``."""
-        response = await (connection or self.connection).call("GetVariables", {"getVariableData": [variable]})
-        result = response.payload.get("getVariableResult", [{}])[0] if response.ok else {}
+        Accepted or the request fails, noted with the reason when ``note_unreadable``. A name the documents
+        spell two ways is asked in the other spelling when the station answers UnknownVariable; the spelling
+        it knows is remembered and noted."""
+        component, asked = variable["component"]["name"], variable["variable"]["name"]
+        names = spellings(component, self.ctx.variable_spellings.get((component, asked), asked))
+        for name in names:
+            entry = dict(variable, variable=dict(variable["variable"], name=name))
+            response = await (connection or self.connection).call("GetVariables", {"getVariableData": [entry]})
+            result = response.payload.get("getVariableResult", [{}])[0] if response.ok else {}
+            if result.get("attributeStatus") == "UnknownVariable" and name != names[-1]:
+                continue
+            if len(names) > 1 and result.get("attributeStatus") not in (None, "UnknownVariable"):
+                if self.ctx.variable_spellings.get((component, asked)) != name:
+                    self.note(f"the station spells {component}.{asked} as {name!r} ("
+                              f"{'; '.join(sources_of(component, name)) or 'as asked'})", variable_spelling={
+                                  "component": component, "asked": asked, "used": name})
+                self.ctx.variable_spellings[(component, asked)] = name
+            break
         if result.get("attributeStatus") == "Accepted":
             return result.get("attributeValue")
         if note_unreadable:
-            self.note(f"{variable['component']['name']}.{variable['variable']['name']} could not be read: "
-                      f"{result or response.describe()}")
+            self.note(f"{component}.{asked} could not be read: {result or response.describe()}")
         return None
 
     @contextlib.asynccontextmanager
@@ -301,6 +328,7 @@ class ChargingStationUnderTest(_Side):
         """For a case whose own steps change a variable: read its Actual value before the block
         (yielded; None when it cannot be read) and set it back afterwards. A failed restore is
         noted, never allowed to replace the case's own outcome."""
+        variable = await self.spelled(variable)
         name = f"{variable['component']['name']}.{variable['variable']['name']}"
         original = await self.read_variable(variable)
         try:

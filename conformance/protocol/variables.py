@@ -43,6 +43,10 @@ ITEMS_PER_MESSAGE = component_variable("DeviceDataCtrlr", "ItemsPerMessage")
 # TxCtrlr
 TX_START_POINT = component_variable("TxCtrlr", "TxStartPoint")
 TX_STOP_POINT = component_variable("TxCtrlr", "TxStopPoint")
+EV_CONNECTION_TIMEOUT = component_variable("TxCtrlr", "EVConnectionTimeOut")
+
+# MonitoringCtrlr
+ACTIVE_MONITORING_LEVEL = component_variable("MonitoringCtrlr", "ActiveMonitoringLevel")
 
 # SmartChargingCtrlr, ClockCtrlr
 LIMIT_CHANGE_SIGNIFICANCE = component_variable("SmartChargingCtrlr", "LimitChangeSignificance")
@@ -54,7 +58,8 @@ def evse_availability_state(evse: int) -> dict[str, Any]:
     return component_variable("EVSE", "AvailabilityState", evse=evse)
 
 
-__all__ = ["ACTIVE_NETWORK_PROFILE", "AUTHORIZE_REMOTE_START", "ITEMS_PER_MESSAGE", "LIMIT_CHANGE_SIGNIFICANCE",
+__all__ = ["ACTIVE_MONITORING_LEVEL", "ACTIVE_NETWORK_PROFILE", "AUTHORIZE_REMOTE_START",
+           "EV_CONNECTION_TIMEOUT", "ITEMS_PER_MESSAGE", "LIMIT_CHANGE_SIGNIFICANCE",
            "LOCAL_AUTHORIZE_OFFLINE", "MESSAGE_TIMEOUT_DEFAULT", "NETWORK_CONFIGURATION_PRIORITY",
            "NETWORK_PROFILE_CONNECTION_ATTEMPTS", "NEXT_TIME_OFFSET_TRANSITION_DATE_TIME", "OFFLINE_THRESHOLD",
            "RETRY_BACK_OFF_RANDOM_RANGE", "RETRY_BACK_OFF_REPEAT_TIMES", "RETRY_BACK_OFF_WAIT_MINIMUM",

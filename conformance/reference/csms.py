@@ -72,6 +72,8 @@ class ReferenceCsms:
                                  handled_actions=actions_handled_by("CSMS"),
                                  default_handler_for=self._handler_for)
         self.server.echo_first_subprotocol = "csms_selects_first_offered_subprotocol" in self.faults
+        if "csms_always_names_ocpp201" in self.faults:  # the handshake names ocpp2.0.1 whatever was offered
+            self.server._select_subprotocol = lambda connection, offered: "ocpp2.0.1"  # type: ignore[method-assign]
         reaction = react_to_invalid(self.faults, "csms")  # Part 4 §4.2.3 (or a fault)
         self.server.on_connect = lambda conn: (setattr(conn, "react_to_invalid", reaction),
                                                setattr(conn, "edit_outgoing", self.faults.edit))
@@ -135,8 +137,9 @@ class ReferenceCsms:
         record.registration = status
         record.asked_for.clear()
         interval = self.heartbeat_interval if status == "Accepted" else self.boot_retry_interval
-        if status == "Pending" and record.boot_status == "Pending":
-            record.boot_status = "Accepted"  # accept on the next attempt
+        if status == "Pending" and record.boot_status == "Pending" \
+                and "csms_pending_until_operator_accepts" not in self.faults:
+            record.boot_status = "Accepted"  # configured to *first* answer Pending: accept the next attempt
         return {"currentTime": utc_now(), "interval": interval, "status": status}
 
     def on_Heartbeat(self, record: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:
@@ -178,8 +181,8 @@ class ReferenceCsms:
             raise ActionFailed("csms_send", {"station": identity, "request": action},
                                f"station {identity!r} is not connected to the reference CSMS")
         record = self.stations.setdefault(identity, StationRecord(identity))
-        if not registration.csms_may_send(record.registration, action,
-                                          requested_message=payload.get("requestedMessage")):
+        if not registration.csms_may_send(record.registration, action, requested_message=payload.get(
+                "requestedMessage")) and "csms_queries_rejected_station" not in self.faults:
             rule = registration.CSMS_SENDS[record.registration]
             raise ActionFailed("csms_send", {"station": identity, "request": action},
                                f"the reference CSMS sends no {action} to a {record.registration} station "
@@ -187,6 +190,9 @@ class ReferenceCsms:
         asked = registration.triggered_by(action, payload)
         if asked is not None:
             record.asked_for.add(asked)  # answered while Pending (B02.FR.09)
+        if action == "TriggerMessage" and payload.get("requestedMessage") == "BootNotification" \
+                and record.boot_status != "Accepted" and "csms_pending_until_operator_accepts" not in self.faults:
+            record.boot_status = "Accepted"  # it asks a Pending / Rejected station to boot again to accept it (F06)
         if "csms_does_not_wait_for_response" in self.faults and conn.rpc.our_outstanding is not None:
             call = Call(new_message_id(), action, payload)  # no queue per station: out at once, answer ignored
             await conn.send_raw(encode(call))
@@ -273,6 +279,8 @@ class ReferenceCsms:
             limit = len(items)
         elif "csms_items_per_message_off_by_one" in self.faults:
             limit += 1
+        elif "csms_get_variables_balanced_split" in self.faults and len(items) > limit:
+            limit = -(-len(items) // -(-len(items) // limit))  # as many requests as needed, evenly filled
         for start in range(0, len(items), max(limit, 1)):
             with contextlib.suppress(CheckFailed, ActionFailed):
                 response = await self.send(identity, "GetVariables",
@@ -286,7 +294,17 @@ class ReferenceCsms:
 
     # ------------------------------------------------------------------ boot (B02/B03)
     def _boot_received(self, record: StationRecord, incoming: IncomingCall) -> None:
-        """The fault csms_pending_closes_connection: once a boot is answered Pending, the CSMS hangs up."""
+        """The fault csms_pending_closes_connection: once a boot is answered Pending, the CSMS hangs up. The fault
+        csms_queries_rejected_station: once a boot is answered Rejected, the CSMS asks the station about itself."""
+        if "csms_queries_rejected_station" in self.faults and record.boot_status == "Rejected":
+            async def query() -> None:
+                await incoming.answered.wait()
+                with contextlib.suppress(Exception):
+                    await self.send(record.identity, "GetVariables", {"getVariableData": [
+                        {"component": {"name": "SecurityCtrlr"}, "variable": {"name": "SecurityProfile"}}]})
+            task = asyncio.get_running_loop().create_task(query())
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
         if "csms_pending_closes_connection" not in self.faults or record.boot_status != "Pending":
             return
 

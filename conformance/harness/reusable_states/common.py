@@ -1,9 +1,12 @@
-"""What the station-side and the CSMS-side reusable states share: the scope of a ChangeAvailability and
-what an availability case sets back. Both :mod:`.station` and :mod:`.csms` export these names."""
+"""What the station-side and the CSMS-side reusable states share: the scope of a ChangeAvailability,
+what an availability case sets back and the configured transaction duration. Both :mod:`.station` and
+:mod:`.csms` export these names."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
+from typing import Any
 
 from ..sides import ChargingStationUnderTest, CsmsUnderTest
 
@@ -31,3 +34,13 @@ class AvailabilityRestore:
 
 
 __all__ = ["availability_scope", "scope_connectors", "AvailabilityRestore"]
+
+
+async def transaction_duration(side: Any) -> None:
+    """Part 6 StopAuthorized note (CSMS side): the harness station lets the transaction run <Configured Transaction
+    Duration> (``station_values.transaction_duration``, the one key both sides use; default 0) before the stop;
+    recorded as a protocol wait. The station side waits in :func:`.station.stop_authorized`."""
+    seconds = side.config.station_values.transaction_duration
+    if seconds > 0:
+        side.protocol_wait(seconds, "<Configured Transaction Duration> before StopAuthorized (Part 6 §2.18/§3.18)")
+        await asyncio.sleep(side.ctx.scaled(seconds))

@@ -14,7 +14,7 @@ from ...protocol.frames import utc_now
 from ...protocol.patterns import ABSENT
 from ...transport.connection import Connection, IncomingCall, Response
 from ..sides import CsmsUnderTest
-from .common import AvailabilityRestore, availability_scope, scope_connectors
+from .common import AvailabilityRestore, availability_scope, scope_connectors, transaction_duration
 
 
 @dataclass
@@ -37,14 +37,15 @@ async def booted(csms: CsmsUnderTest, *, power_cycle: bool = False) -> Boot:
         return Boot(csms.connection, None, [])
     conn = await csms.connect()
     response = await csms.call("BootNotification", {"reason": "PowerUp", "chargingStation": station.charging_station})
-    csms.check.fields("BootNotificationResponse", response.payload, {"status": "Accepted"},
-                      requirements=("B01.FR.02",))
+    csms.check.fields("BootNotificationResponse (Part 6 §3.18 Booted tool validation step 2)", response.payload,
+                      {"status": "Accepted"}, requirements=("B01.FR.02", "Part 6 §3.18 Booted tool validation step 2"))
     statuses = []
     for evse, connector in csms.connectors:
         status = await csms.call("StatusNotification", {"timestamp": utc_now(), "connectorStatus": "Available",
                                                         "evseId": evse, "connectorId": connector})
         csms.check.that(f"the CSMS accepts the StatusNotification of EVSE {evse} connector {connector}", status.ok,
-                        expected="CALLRESULT", actual=status.describe(), requirements=("FR.02",))
+                        expected="CALLRESULT", actual=status.describe(),
+                        requirements=("Part 6 §3.18 Booted step 4: the CSMS responds", "OCPP-J Part 4 §4.2.2"))
         statuses.append(status)
     return Boot(conn, response, statuses)
 
@@ -56,7 +57,8 @@ async def report_availability(csms: CsmsUnderTest, connectors: list[tuple[int, i
         response = await csms.call("StatusNotification", {"timestamp": utc_now(), "connectorStatus": status,
                                                           "evseId": evse, "connectorId": connector})
         csms.check.that(f"the CSMS accepts the StatusNotification {status} of EVSE {evse} connector {connector}",
-                        response.ok, expected="CALLRESULT", actual=response.describe(), requirements=("FR.02",))
+                        response.ok, expected="CALLRESULT", actual=response.describe(),
+                        requirements=("Part 6 §3.18: the CSMS responds to the status report", "OCPP-J Part 4 §4.2.2"))
 
 
 async def change_availability(csms: CsmsUnderTest, operational: str, *, evse: int | None = None,
@@ -67,15 +69,18 @@ async def change_availability(csms: CsmsUnderTest, operational: str, *, evse: in
     await csms.actions.do("csms_send", station=csms.identity, request="ChangeAvailability",
                           payload={"operationalStatus": operational, **availability_scope(evse, connector)})
     request = await csms.expect_call("ChangeAvailability")
-    scope = "G04" if evse is None else "G03"
+    # The CSMS's request is judged by the Part 6 tool validation (G03/G04 only bind the station).
+    validation = (f"Part 6 tool validation step 1 (ChangeAvailabilityRequest, {'G04' if evse is None else 'G03'}; "
+                  "§3.18 Unavailable)")
     csms.check.fields("ChangeAvailabilityRequest", request.payload, {"operationalStatus": operational},
-                      requirements=(scope,))
+                      requirements=(validation,))
     if evse is None:
         csms.check.fields("ChangeAvailabilityRequest", request.payload, {"evse": ABSENT},
-                          requirements=("G04.FR.01",))
+                          requirements=(validation,))
     else:
         csms.check.fields("ChangeAvailabilityRequest", request.payload, {
-            "evse.id": evse, "evse.connectorId": ABSENT if connector is None else connector}, requirements=(scope,))
+            "evse.id": evse, "evse.connectorId": ABSENT if connector is None else connector},
+            requirements=(validation,))
     return request
 
 
@@ -133,7 +138,9 @@ async def _transaction_event(csms: CsmsUnderTest, tx: Transaction, event_type: s
     tx.seq_no += 1
     response = await csms.call("TransactionEvent", payload)
     csms.check.that(f"the CSMS answers TransactionEventRequest ({event_type}, {trigger}) with a CALLRESULT",
-                    response.ok, expected="CALLRESULT", actual=response.describe(), requirements=("FR.02",))
+                    response.ok, expected="CALLRESULT", actual=response.describe(),
+                    requirements=("Part 6 §3.18: the CSMS responds with a TransactionEventResponse",
+                                  "OCPP-J Part 4 §4.2.2"))
     if event_type == "Ended":
         tx.ended = True
     return response
@@ -146,10 +153,11 @@ async def energy_transfer_started(csms: CsmsUnderTest, evse: int, connector: int
     token = csms.config.id_tokens.valid.to_ocpp()
     authorize = await csms.call("Authorize", {"idToken": token})
     csms.check.fields("AuthorizeResponse", authorize.payload if authorize.ok else {}, {
-        "idTokenInfo.status": "Accepted"})
+        "idTokenInfo.status": "Accepted"}, requirements=("Part 6 §3.18 Authorized tool validation step 2",))
     tx = Transaction(csms.ctx.ids.text("transactionId", "G-"), evse, connector)
     started = await _transaction_event(csms, tx, "Started", "Authorized", "Idle", idToken=token)
-    csms.check.fields("TransactionEventResponse", started.payload, {"idTokenInfo.status": "Accepted"})
+    csms.check.fields("TransactionEventResponse", started.payload, {"idTokenInfo.status": "Accepted"},
+                      requirements=("Part 6 §3.18 Authorized tool validation step 4",))
     await report_availability(csms, [(evse, connector)], "Occupied")
     await _transaction_event(csms, tx, "Updated", "CablePluggedIn", "EVConnected",
                              evse={"id": evse, "connectorId": connector})
@@ -160,14 +168,20 @@ async def energy_transfer_started(csms: CsmsUnderTest, evse: int, connector: int
 async def transaction_ended(csms: CsmsUnderTest, tx: Transaction, *, status_after: str = "Available") -> None:
     """Reusable states StopAuthorized, EVConnectedPostSession and EVDisconnected (CSMS, Part 6 §3.18): the
     stop is authorized (TransactionEventResponse idTokenInfo Accepted), the energy transfer stops, the EV is
-    unplugged: the connector is reported ``status_after`` (Available, or Unavailable when a change of
-    availability was scheduled, G01.FR.05) and the transaction Ended with stoppedReason EVDisconnected."""
+    unplugged: the connector is reported Available (EVDisconnected step 1) and the transaction Ended with
+    stoppedReason EVDisconnected (step 3). ``status_after`` other than Available (a change of availability was
+    scheduled, TC_G_11/14/17_CSMS step 6): the connector is then reported so, as Part 6 does after
+    EVDisconnected."""
     token = csms.config.id_tokens.valid.to_ocpp()
+    await transaction_duration(csms)
     stop = await _transaction_event(csms, tx, "Updated", "StopAuthorized", "Charging", idToken=token)
-    csms.check.fields("TransactionEventResponse", stop.payload, {"idTokenInfo.status": "Accepted"})
+    csms.check.fields("TransactionEventResponse", stop.payload, {"idTokenInfo.status": "Accepted"},
+                      requirements=("Part 6 §3.18 StopAuthorized tool validation step 2",))
     await _transaction_event(csms, tx, "Updated", "ChargingStateChanged", "EVConnected")
-    await report_availability(csms, [(tx.evse, tx.connector)], status_after)
+    await report_availability(csms, [(tx.evse, tx.connector)], "Available")
     await _transaction_event(csms, tx, "Ended", "EVCommunicationLost", "Idle", info={"stoppedReason": "EVDisconnected"})
+    if status_after != "Available":
+        await report_availability(csms, [(tx.evse, tx.connector)], status_after)
 
 
 @contextlib.asynccontextmanager

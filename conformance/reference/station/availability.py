@@ -102,6 +102,23 @@ class Availability(Component):
             "eventNotificationType": "HardWiredNotification", "component": {"name": "EVSE", "evse": {"id": evse}},
             "variable": {"name": "AvailabilityState"}}]})
 
+    def _report_as(self, connectors: list[Connector], scope: tuple[int, ...], status: str) -> None:
+        """Fault same_state_reports_whole_station: report the connectors outside ``scope`` with ``status``, then
+        those of the scope."""
+        conn = self.station.connection
+        others = [k for k in connectors if k not in self.connectors(scope)]
+        if conn is None or not others:
+            return
+
+        async def report() -> None:
+            with contextlib.suppress(CheckFailed, SutDisconnected, SutTimeout):
+                for evse, connector in others:
+                    await conn.call("StatusNotification", {"timestamp": utc_now(), "connectorStatus": status,
+                                                           "evseId": evse, "connectorId": connector})
+                for evse, connector in self.connectors(scope):  # then the scope itself, as it is
+                    await self.send_status(conn, evse, connector)
+        self.station.spawn(report())
+
     def apply_scheduled(self) -> list[Connector]:
         """Availability changes answered Scheduled whose scope has no transaction any more (the EVSEs kept
         operative for their transaction included); the connectors whose status changed."""
@@ -129,7 +146,9 @@ class Availability(Component):
                 return {"status": "Rejected"}
             # G03.FR.03, G04.FR.04; each connector of the scope is reported all the same (always allowed, and
             # what Part 6 TC_G_12/13/15_CS validate)
-            if "same_state_change_not_reported" not in self.faults:
+            if "same_state_reports_whole_station" in self.faults:  # every other connector gets the scope's status
+                self._report_as(self.connectors(()), scope, "Available" if operative else "Unavailable")
+            elif "same_state_change_not_reported" not in self.faults:
                 self.report_later(self.connectors(scope))
             return {"status": "Accepted"}
         evses = {e for e, _ in self.connectors(scope)}

@@ -83,11 +83,13 @@ class Boot(Component):
             if "boot_retry_ignores_interval" in self.faults:
                 wait = self.station.reconnect_delay
             await self.station.sleep(wait, wake=self._wake)
-            reason = "Triggered" if self._wake.is_set() else self.reason
+            reason = "Triggered" if self._wake.is_set() and "triggered_boot_keeps_original_reason" not in \
+                self.faults else self.reason
         self.needs_boot = False
         self.booted.set()
-        await conn.call("SecurityEventNotification", {
-            "type": "StartupOfTheDevice" if self.reason == "PowerUp" else "ResetOrReboot", "timestamp": utc_now()})
+        if "boot_without_security_event" not in self.faults:
+            await conn.call("SecurityEventNotification", {
+                "type": "StartupOfTheDevice" if self.reason == "PowerUp" else "ResetOrReboot", "timestamp": utc_now()})
         connectors = self.availability.connectors()
         if "boot_skips_connector_status" in self.faults:
             connectors = connectors[:-1]

@@ -102,8 +102,13 @@ class Offline(Component):
         self.changed.clear()
 
     def is_offline(self) -> bool:
-        """In an offline period (B04): the network is down, or the connection was lost and is not back yet."""
-        return self.since is not None and (self.network_down or self.station.connection is None)
+        """In an offline period (B04): the network is down, or the connection was lost and is not back yet (also
+        when the CSMS closed it a moment ago and the connection loop has not noticed yet)."""
+        conn = self.station.connection
+        lost = self.network_down or conn is None or not conn.is_open
+        if lost and self.since is None and not self.boot.needs_boot and not self.restarting:
+            self.since = time.monotonic()
+        return self.since is not None and lost
 
     def status_change(self, evse: int, connector: int, *, plugged: bool) -> dict[str, Any]:
         """A cable plugged in / out while offline: noted, reported after the reconnection (B04)."""

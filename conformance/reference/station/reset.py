@@ -41,6 +41,8 @@ class Reset(Component):
             if evse not in {e for e, _ in self.station.evses}:
                 return {"status": "Rejected", "statusInfo": {"reasonCode": "UnknownEvse"}}
         active = self.transactions.in_scope(evse)
+        if "reset_rejected_while_inoperative" in self.faults and self.station.state.inoperative:
+            return {"status": "Rejected"}  # an Inoperative connector counts as "busy"
         if payload["type"] == "OnIdle" and active:
             if "onidle_reset_accepted_during_transaction" in self.faults:
                 self.station.spawn(self._now(evse, active))  # resets at once, as if it were Immediate

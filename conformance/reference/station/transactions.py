@@ -207,6 +207,8 @@ class Transactions(Component):
         tx.id_token = token
         self.authorizations.pop(tx.evse, None)
         stop = self._tx_points("TxStopPoint")
+        if "stop_point_authorized_ignored" in self.faults:
+            stop = stop - {"Authorized"}
         if stop & {"Authorized", "PowerPathClosed"}:
             await self.end_transaction(tx, "Local", "StopAuthorized", with_token=True)
             return

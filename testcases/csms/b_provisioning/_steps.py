@@ -12,6 +12,7 @@ from conformance.harness.reports import check_csms_answers_report
 from conformance.harness.reusable_states import csms as states
 from conformance.outcomes import SutDisconnected, SutTimeout
 from conformance.protocol.frames import utc_now
+from conformance.protocol.variable_names import canonical
 from conformance.protocol.variables import AUTHORIZE_REMOTE_START, component_variable, evse_availability_state
 from conformance.roles import Role
 from conformance.transport.connection import IncomingCall
@@ -56,27 +57,32 @@ async def report_csms_delivered(csms: CsmsUnderTest, request: IncomingCall, requ
     check_csms_answers_report(csms, record, requirements=requirements)
 
 
-async def report_csms_base(csms: CsmsUnderTest, base: str, requirements: tuple[str, ...]) -> None:
+async def report_csms_base(csms: CsmsUnderTest, base: str, case: str) -> None:
+    """TC_B_12/13/14_CSMS: on request the CSMS asks for the ``base`` report (tool validation step 1: requestId an
+    integer >= 0, reportBase); the harness station sends it and the CSMS must answer every NotifyReportRequest
+    (post-scenario "CSMS receives all NotifyReportRequest messages", OCPP-J Part 4 §4.2.2)."""
     await states.booted(csms)
     await csms.actions.do("csms_send", station=csms.identity, request="GetBaseReport", payload={"reportBase": base})
     request = await csms.expect_call("GetBaseReport")
     csms.check.fields("GetBaseReportRequest", request.payload, {"requestId": REPORT_REQUEST_ID, "reportBase": base},
-                      requirements=requirements)
-    await report_csms_delivered(csms, request, requirements)
+                      requirements=(f"Part 6 {case} tool validation step 1",))
+    await report_csms_delivered(csms, request, (f"Part 6 {case} post-scenario validation (all NotifyReportRequest "
+                                                "received)", "OCPP-J Part 4 §4.2.2"))
 
 
-async def report_csms_custom(csms: CsmsUnderTest, criterion: str) -> IncomingCall:
+async def report_csms_custom(csms: CsmsUnderTest, criterion: str, step: int) -> IncomingCall:
+    """TC_B_18_CSMS steps 1/3: on request the CSMS asks for EVSE 1's AvailabilityState of ``criterion``
+    components; tool validation: componentCriteria, componentVariable[0] (further entries are allowed)."""
     await csms.actions.do("csms_send", station=csms.identity, request="GetReport", payload={
         "componentCriteria": [criterion], "componentVariable": [REPORT_EVSE1_AVAILABILITY]})
     request = await csms.expect_call("GetReport")
     csms.check.fields("GetReportRequest", request.payload, {
         "requestId": REPORT_REQUEST_ID,
         "componentCriteria": [criterion],
-        "componentVariable": Satisfies(lambda v: isinstance(v, list) and len(v) == 1, "one entry"),
         "componentVariable.0.component.name": "EVSE",
         "componentVariable.0.component.evse.id": 1,
         "componentVariable.0.variable.name": "AvailabilityState",
-    }, requirements=("B08.FR.01",))
+    }, requirements=(f"Part 6 TC_B_18_CSMS tool validation step {step}",))
     return request
 
 
@@ -97,8 +103,9 @@ REPORT_FIVE_VARIABLES = (
 
 
 def report_variable_key(item: dict[str, Any]) -> tuple[str, str, str]:
-    return (str(item.get("component", {}).get("name", "")).casefold(),
-            str(item.get("variable", {}).get("name", "")).casefold(),
+    """A key under which every documented spelling of one variable compares equal (protocol/variable_names.py)."""
+    component = str(item.get("component", {}).get("name", ""))
+    return (component.casefold(), canonical(component, str(item.get("variable", {}).get("name", ""))).casefold(),
             str(item.get("variable", {}).get("instance") or "").casefold())
 
 
@@ -118,14 +125,14 @@ async def reset_requested(csms: CsmsUnderTest, payload: dict[str, Any], expected
 
 
 async def reset_reboot_csms(csms: CsmsUnderTest, request: IncomingCall, reason: str,
-                            statuses: dict[tuple[int, int], str] | None = None) -> None:
+                            statuses: dict[tuple[int, int], str] | None = None, *, validation: str) -> None:
     """The harness station reboots after the reset: once it has answered ``request`` it connects again, boots
-    with ``reason`` (the CSMS must accept it: Part 6 tool validation, B11.FR.04 / B01.FR.02) and reports every
-    connector (Available unless ``statuses`` says otherwise)."""
+    with ``reason`` (the CSMS must accept it: ``validation``, the case's Part 6 tool validation, and B01.FR.02)
+    and reports every connector (Available unless ``statuses`` says otherwise)."""
     await csms.station.reboot(request)
     response = await states.boot_notification(csms, reason)
-    csms.check.fields("BootNotificationResponse", response.payload, {"status": "Accepted"},
-                      requirements=("B01.FR.02", "B11.FR.04"))
+    csms.check.fields(f"BootNotificationResponse ({validation})", response.payload, {"status": "Accepted"},
+                      requirements=("B01.FR.02", validation))
     statuses = statuses or {}
     for status in sorted({statuses.get(k, "Available") for k in csms.connectors}):
         await states.report_availability(csms, [k for k in csms.connectors if statuses.get(k, "Available") == status],
@@ -143,4 +150,25 @@ async def reset_ended_immediately(csms: CsmsUnderTest, tx: states.Transaction) -
     tx.seq_no += 1
     tx.ended = True
     csms.check.that("the CSMS answers TransactionEventRequest (Ended, ResetCommand) with a CALLRESULT", response.ok,
-                    expected="CALLRESULT", actual=response.describe(), requirements=("FR.02",))
+                    expected="CALLRESULT", actual=response.describe(),
+                    requirements=("Part 6: the CSMS responds with a TransactionEventResponse", "OCPP-J Part 4 §4.2.2"))
+
+
+async def reset_scheduled_transaction_ends(csms: CsmsUnderTest, tx: states.Transaction, *, case: str) -> None:
+    """Part 6 TC_B_21/26_CSMS steps 3-6: after the Scheduled answer the harness station sends exactly two events,
+    Updated StopAuthorized (chargingState EVConnected, the configured valid idToken) and Ended
+    EVCommunicationLost (chargingState Idle, stoppedReason EVDisconnected); the CSMS must answer each with a
+    CALLRESULT (steps 4 and 6)."""
+    token = csms.config.id_tokens.valid.to_ocpp()
+    for step, event_type, trigger, info, extra in (
+            (4, "Updated", "StopAuthorized", {"chargingState": "EVConnected"}, {"idToken": token}),
+            (6, "Ended", "EVCommunicationLost", {"chargingState": "Idle", "stoppedReason": "EVDisconnected"}, {})):
+        response = await csms.call("TransactionEvent", {
+            "eventType": event_type, "timestamp": utc_now(), "triggerReason": trigger, "seqNo": tx.seq_no,
+            "transactionInfo": {"transactionId": tx.transaction_id, **info}, **extra})
+        tx.seq_no += 1
+        if event_type == "Ended":
+            tx.ended = True
+        csms.check.that(f"the CSMS answers TransactionEventRequest ({event_type}, {trigger}) with a CALLRESULT",
+                        response.ok, expected="CALLRESULT", actual=response.describe(),
+                        requirements=(f"Part 6 {case} step {step}", "OCPP-J Part 4 §4.2.2"))

@@ -4,8 +4,12 @@ On request (action ``csms_send``) the CSMS sends ChangeAvailability for the stat
 connector; the harness answers Accepted and reports the connectors' new status, which the CSMS must
 accept. Every case that leaves a scope Inoperative asks the CSMS to make it Operative again.
 
-During a transaction (TC_G_11/14/17_CSMS) the harness answers Scheduled and, when the EV is unplugged,
-reports the connector Unavailable in EVDisconnected (as a station must, G01.FR.05) instead of Available
-followed by Unavailable. Part 6's wait for <Configured Transaction Duration> is not made: nothing the CSMS
-is judged on depends on it.
+During a transaction (TC_G_11/14/17_CSMS) the harness answers Scheduled, waits <Configured Transaction
+Duration> (``configured.transaction_duration``), runs StopAuthorized, EVConnectedPostSession and EVDisconnected
+(the connector reported Available, the transaction Ended) and then, as Part 6's step 6 does, reports the
+connector Unavailable. TC_G_04/08_CSMS reach Part 6's Memory State "Unavailable" by the harness station's own
+report, not by a request of the CSMS.
+
+The CSMS's requests are judged by the Part 6 tool validations (G03/G04 bind the station only); its answers by
+the Part 6 step that says it responds and OCPP-J Part 4 §4.2.2 (G05.FR.03 for the NotifyEvent of TC_G_20_CSMS).
 """

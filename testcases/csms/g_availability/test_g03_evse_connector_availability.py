@@ -9,12 +9,19 @@ from __future__ import annotations
 from conformance.harness import CsmsUnderTest, case
 from conformance.harness.reusable_states import csms as states
 
-from ._steps import configured_connector
+from ._steps import configured_connector, memory_state_unavailable
 
 
 @case
 async def test_tc_g_03_csms(csms: CsmsUnderTest) -> None:
-    """On request the CSMS sets an EVSE Inoperative and accepts its connectors' Unavailable reports."""
+    """On request the CSMS sets an EVSE Inoperative and accepts its connectors' Unavailable reports.
+
+    Part 6 steps / validations implemented:
+    - Booted (CSMS);
+    - step 1 tool validation (§3.18 Unavailable): ChangeAvailabilityRequest Inoperative, evse.id the configured
+      EVSE, no connectorId;
+    - steps 3-4: the connectors reported Unavailable, each answered (OCPP-J Part 4 §4.2.2).
+    """
     await states.booted(csms)
     evse, _ = configured_connector(csms)
     async with states.availability_restored(csms) as restore:
@@ -24,12 +31,18 @@ async def test_tc_g_03_csms(csms: CsmsUnderTest) -> None:
 
 @case
 async def test_tc_g_04_csms(csms: CsmsUnderTest) -> None:
-    """On request the CSMS sets an Inoperative EVSE Operative and accepts its connectors' Available reports."""
+    """On request the CSMS sets an Inoperative EVSE Operative and accepts its connectors' Available reports.
+
+    Part 6 steps / validations implemented:
+    - Memory State: Unavailable for the configured EVSE (the harness station's own state, reported);
+    - step 1 tool validation: ChangeAvailabilityRequest operationalStatus Operative, evse.id the configured EVSE,
+      no connectorId;
+    - step 3-4: the connectors reported Available, each answered."""
     await states.booted(csms)
     evse, _ = configured_connector(csms)
     async with states.availability_restored(csms) as restore:
         restore.pending.append((evse, None))
-        await states.unavailable(csms, evse=evse)  # memory state: Unavailable for <Configured evseId>
+        await memory_state_unavailable(csms, evse)
         await states.change_availability(csms, "Operative", evse=evse)
         restore.pending.clear()
         await states.report_availability(csms, states.scope_connectors(csms, evse), "Available")
@@ -37,7 +50,13 @@ async def test_tc_g_04_csms(csms: CsmsUnderTest) -> None:
 
 @case
 async def test_tc_g_07_csms(csms: CsmsUnderTest) -> None:
-    """On request the CSMS sets one connector Inoperative and accepts its Unavailable report."""
+    """On request the CSMS sets one connector Inoperative and accepts its Unavailable report.
+
+    Part 6 steps / validations implemented:
+    - Booted (CSMS);
+    - step 1 tool validation: Inoperative, evse.id and evse.connectorId the configured ones;
+    - steps 3-4: the connector reported Unavailable, answered.
+    """
     await states.booted(csms)
     evse, connector = configured_connector(csms)
     async with states.availability_restored(csms) as restore:
@@ -47,12 +66,18 @@ async def test_tc_g_07_csms(csms: CsmsUnderTest) -> None:
 
 @case
 async def test_tc_g_08_csms(csms: CsmsUnderTest) -> None:
-    """On request the CSMS sets an Inoperative connector Operative and accepts its Available report."""
+    """On request the CSMS sets an Inoperative connector Operative and accepts its Available report.
+
+    Part 6 steps / validations implemented:
+    - Memory State: Unavailable for the configured connector (the harness station's own state, reported);
+    - step 1 tool validation: ChangeAvailabilityRequest operationalStatus Operative, evse.id and
+      evse.connectorId the configured ones;
+    - step 3-4: the connector reported Available, answered."""
     await states.booted(csms)
     evse, connector = configured_connector(csms)
     async with states.availability_restored(csms) as restore:
         restore.pending.append((evse, connector))
-        await states.unavailable(csms, evse=evse, connector=connector)  # memory state: Unavailable connector
+        await memory_state_unavailable(csms, evse, connector)
         await states.change_availability(csms, "Operative", evse=evse, connector=connector)
         restore.pending.clear()
         await states.report_availability(csms, [(evse, connector)], "Available")
@@ -61,7 +86,15 @@ async def test_tc_g_08_csms(csms: CsmsUnderTest) -> None:
 @case
 async def test_tc_g_11_csms(csms: CsmsUnderTest) -> None:
     """On request during a transaction the CSMS sets the EVSE Inoperative; it accepts the Scheduled answer
-    and the Unavailable report after the transaction."""
+    and the Unavailable report after the transaction.
+
+    Part 6 steps / validations implemented:
+    - Booted, EnergyTransferStarted (Authorized tool validations steps 2/4);
+    - step 1 tool validation: Inoperative, evse.id, no connectorId; the harness answers Scheduled;
+    - steps 3-5: StopAuthorized (tool validation step 2: idTokenInfo Accepted), EVConnectedPostSession,
+      EVDisconnected, each answered;
+    - steps 6-7: the connector reported Unavailable, answered.
+    """
     await states.booted(csms)
     evse, connector = configured_connector(csms)
     async with (states.availability_restored(csms) as restore,
@@ -72,7 +105,7 @@ async def test_tc_g_11_csms(csms: CsmsUnderTest) -> None:
         with csms.station.answering("ChangeAvailability", {"status": "Scheduled"}):
             await states.change_availability(csms, "Inoperative", evse=evse)
         # <Configured Transaction Duration>: nothing of the CSMS depends on it; the transaction ends at once.
-        await states.transaction_ended(csms, tx, status_after="Unavailable")  # G01.FR.05
+        await states.transaction_ended(csms, tx, status_after="Unavailable")  # Part 6 step 6 after EVDisconnected
         others = [k for k in states.scope_connectors(csms, evse) if k != (evse, connector)]
         await states.report_availability(csms, others, "Unavailable")
 
@@ -80,7 +113,13 @@ async def test_tc_g_11_csms(csms: CsmsUnderTest) -> None:
 @case
 async def test_tc_g_17_csms(csms: CsmsUnderTest) -> None:
     """On request during a transaction the CSMS sets the connector Inoperative; it accepts the Scheduled
-    answer and the Unavailable report after the transaction."""
+    answer and the Unavailable report after the transaction.
+
+    Part 6 steps / validations implemented:
+    - Booted, EnergyTransferStarted;
+    - step 1 tool validation: Inoperative, evse.id and evse.connectorId; answered Scheduled;
+    - steps 3-7: as TC_G_11_CSMS.
+    """
     await states.booted(csms)
     evse, connector = configured_connector(csms)
     async with (states.availability_restored(csms) as restore,
@@ -90,4 +129,4 @@ async def test_tc_g_17_csms(csms: CsmsUnderTest) -> None:
         restore.pending.append((evse, connector))
         with csms.station.answering("ChangeAvailability", {"status": "Scheduled"}):
             await states.change_availability(csms, "Inoperative", evse=evse, connector=connector)
-        await states.transaction_ended(csms, tx, status_after="Unavailable")  # G01.FR.05
+        await states.transaction_ended(csms, tx, status_after="Unavailable")  # Part 6 step 6 after EVDisconnected

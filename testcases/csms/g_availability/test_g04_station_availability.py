@@ -13,7 +13,13 @@ from ._steps import configured_connector
 
 @case
 async def test_tc_g_05_csms(csms: CsmsUnderTest) -> None:
-    """On request the CSMS sets the whole station Inoperative and accepts every Unavailable report."""
+    """On request the CSMS sets the whole station Inoperative and accepts every Unavailable report.
+
+    Part 6 steps / validations implemented:
+    - Booted (CSMS);
+    - step 1 tool validation: Inoperative without evse;
+    - steps 3-4: every connector reported Unavailable, each answered.
+    """
     await states.booted(csms)
     async with states.availability_restored(csms) as restore:
         restore.pending.append((None, None))
@@ -22,7 +28,13 @@ async def test_tc_g_05_csms(csms: CsmsUnderTest) -> None:
 
 @case
 async def test_tc_g_06_csms(csms: CsmsUnderTest) -> None:
-    """On request the CSMS sets the Inoperative station Operative and accepts every Available report."""
+    """On request the CSMS sets the Inoperative station Operative and accepts every Available report.
+
+    Part 6 steps / validations implemented:
+    - Booted; Before: reusable state Unavailable for the station (through the CSMS, as Part 6's Before says);
+    - step 1 tool validation: Operative without evse;
+    - steps 3-4: every connector reported Available, each answered.
+    """
     await states.booted(csms)
     async with states.availability_restored(csms) as restore:
         restore.pending.append((None, None))
@@ -35,7 +47,14 @@ async def test_tc_g_06_csms(csms: CsmsUnderTest) -> None:
 @case
 async def test_tc_g_14_csms(csms: CsmsUnderTest) -> None:
     """On request during a transaction the CSMS sets the station Inoperative; it accepts the Scheduled
-    answer, the idle connectors' Unavailable reports and the last one after the transaction."""
+    answer, the idle connectors' Unavailable reports and the last one after the transaction.
+
+    Part 6 steps / validations implemented:
+    - Booted, EnergyTransferStarted;
+    - step 1 tool validation: Inoperative without evse; answered Scheduled;
+    - steps 3-4: the idle connectors reported Unavailable, answered;
+    - StopAuthorized, EVConnectedPostSession, EVDisconnected, then the charging connector reported Unavailable.
+    """
     await states.booted(csms)
     evse, connector = configured_connector(csms)
     async with (states.availability_restored(csms) as restore,
@@ -46,4 +65,4 @@ async def test_tc_g_14_csms(csms: CsmsUnderTest) -> None:
         with csms.station.answering("ChangeAvailability", {"status": "Scheduled"}):
             await states.change_availability(csms, "Inoperative")
         await states.report_availability(csms, [k for k in csms.connectors if k != (evse, connector)], "Unavailable")
-        await states.transaction_ended(csms, tx, status_after="Unavailable")  # G01.FR.05
+        await states.transaction_ended(csms, tx, status_after="Unavailable")  # Part 6 step 6 after EVDisconnected

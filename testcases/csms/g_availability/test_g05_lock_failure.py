@@ -14,7 +14,13 @@ from ._steps import configured_connector
 
 @case(requirements=("G05.FR.03",))
 async def test_tc_g_20_csms(csms: CsmsUnderTest) -> None:
-    """The CSMS answers a NotifyEvent reporting a connector lock failure with a NotifyEventResponse."""
+    """The CSMS answers a NotifyEvent reporting a connector lock failure with a NotifyEventResponse.
+
+    Part 6 steps / validations implemented:
+    - Booted (CSMS);
+    - steps 1-2: NotifyEventRequest ConnectorPlugRetentionLock Problem "true" (trigger Delta) answered with a
+      NotifyEventResponse (G05.FR.03).
+    """
     await states.booted(csms)
     evse, connector = configured_connector(csms)
     response = await csms.call("NotifyEvent", {"generatedAt": utc_now(), "seqNo": 0, "eventData": [{

@@ -18,10 +18,18 @@ from ._steps import answered
 CUSTOM_DATA = {"vendorId": "org.openconformance", "purpose": "conformance test, to be ignored", "sequence": 1}
 
 
-@case(requirements=("FR.02",))
+@case(requirements=("OCPP-J Part 4 §4.2.2", "OCPP-J Part 4 §9"))
 async def test_tc_p_03_csms(csms: CsmsUnderTest) -> None:
     """Custom data: the CSMS accepts a StatusNotification and a TransactionEvent that carry
-    customData, at the top and inside transactionInfo."""
+    customData, at the top and inside transactionInfo.
+
+    Part 6 steps / validations implemented (Part 6 lists no tool validation; the steps say the CSMS responds):
+    - Booted (CSMS);
+    - steps 1-2: StatusNotificationRequest with customData answered with a CALLRESULT (Part 6 TC_P_03_CSMS
+      step 2, OCPP-J Part 4 §4.2.2 and §9);
+    - steps 3-4: TransactionEventRequest with customData, also in transactionInfo, answered with a CALLRESULT
+      (step 4);
+    - the transaction is ended and the connector reported Available again afterwards."""
     await states.booted(csms)
     evse, connector = csms.connectors[0]
     transaction_id = csms.ctx.ids.text("transactionId", "P03-")
@@ -30,14 +38,15 @@ async def test_tc_p_03_csms(csms: CsmsUnderTest) -> None:
         occupied = await csms.call("StatusNotification", {
             "timestamp": utc_now(), "connectorStatus": "Occupied", "evseId": evse, "connectorId": connector,
             "customData": CUSTOM_DATA})
-        answered(csms, "a StatusNotificationRequest with customData", occupied, requirements=("FR.02",))
+        answered(csms, "a StatusNotificationRequest with customData", occupied,
+                 requirements=("Part 6 TC_P_03_CSMS step 2", "OCPP-J Part 4 §4.2.2", "OCPP-J Part 4 §9"))
         started = await csms.call("TransactionEvent", {
             "eventType": "Started", "timestamp": utc_now(), "triggerReason": "CablePluggedIn", "seqNo": 0,
             "transactionInfo": {"transactionId": transaction_id, "chargingState": "EVConnected",
                                 "customData": CUSTOM_DATA},
             "evse": {"id": evse, "connectorId": connector}, "customData": CUSTOM_DATA})
         answered(csms, "a TransactionEventRequest with customData (also in transactionInfo)", started,
-                 requirements=("FR.02",))
+                 requirements=("Part 6 TC_P_03_CSMS step 4", "OCPP-J Part 4 §4.2.2", "OCPP-J Part 4 §9"))
     finally:
         # Leave the CSMS as found: end the transaction, the connector Available again.
         try:

@@ -14,6 +14,7 @@ from conformance.harness import ABSENT, ChargingStationUnderTest, OneOf, Satisfi
 from conformance.harness.reports import (B07_PARTS, B08_PARTS, Report, check_report_entries, collect_report, entry_name,
                                          new_request_id, request_report)
 from conformance.harness.reusable_states import station as states
+from conformance.protocol.variable_names import canonical, sources_of, spellings
 from conformance.outcomes import CheckFailed, Inconclusive, SutTimeout
 from conformance.protocol.variables import (OFFLINE_THRESHOLD, RETRY_BACK_OFF_RANDOM_RANGE, RETRY_BACK_OFF_WAIT_MINIMUM,
                                             evse_availability_state)
@@ -63,7 +64,7 @@ async def boot_next_handshake(station: ChargingStationUnderTest, after: int, tim
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise SutTimeout(f"the station tries to connect within {timeout:g}s", expected="a connection attempt",
-                             actual="no attempt", requirements=("Part 4 §5.3",))
+                             actual="no attempt", requirements=("OCPP-J Part 4 §5.3",))
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(remaining):
                 await server.handshake_seen.wait()
@@ -74,15 +75,17 @@ def boot_attempts(station: ChargingStationUnderTest) -> int:
 
 
 @contextlib.asynccontextmanager
-async def boot_offline_status_change(station: ChargingStationUnderTest, threshold: int, wait_minimum: int
+async def boot_offline_status_change(station: ChargingStationUnderTest, threshold: int, wait_minimum: int, *,
+                                     refuse_for: float = 0.0
                                      ) -> AsyncIterator[tuple[Connection, float, tuple[int, int]]]:
     """Part 6 TC_B_51/52_CS main steps 1-3, with OfflineThreshold ``threshold`` and RetryBackOffWaitMinimum
-    ``wait_minimum`` (RetryBackOffRandomRange 0) configured for the case: the station goes offline (action
-    ``go_offline``; the harness also closes its side of the connection and refuses reconnection attempts
-    meanwhile), an EV is plugged into the first configured connector while it is offline, then the network
-    comes back (``go_online``) and the station reconnects by its back-off. Yields the new connection, the
-    offline period as the harness saw it (its close to the accepted reconnection attempt) and the connector;
-    afterwards the EV is unplugged and the variables are restored, even when the case failed."""
+    ``wait_minimum`` (RetryBackOffRandomRange 0) configured for the case: the harness closes the WebSocket
+    connection and refuses reconnection attempts (step 1), an EV is plugged into the first configured connector
+    meanwhile (step 2, action ``plug_in``), then the harness accepts the station's next attempt (step 3), once
+    ``refuse_for`` seconds have passed since the close (TC_B_51: the threshold exceeded). No network action:
+    Part 6 only closes and refuses. Yields the new connection, the offline period as the harness saw it (its
+    close to the accepted reconnection attempt) and the connector; afterwards the EV is unplugged and the
+    variables are restored, even when the case failed."""
     evse, connector = station.connectors[0]
     async with station.configured(OFFLINE_THRESHOLD, str(threshold)), \
             station.configured(RETRY_BACK_OFF_WAIT_MINIMUM, str(wait_minimum)), \
@@ -91,94 +94,103 @@ async def boot_offline_status_change(station: ChargingStationUnderTest, threshol
         unplug.pending.append((evse, connector))
         conn = station.connection
         count = station.connection_count()
-        station.server.refusing.add(station.identity)
+        server = station.server
+        server.refusing.add(station.identity)
         try:
-            await station.actions.do("go_offline")
             lost = time.monotonic()
             await conn.close(1000, "connection closed by the harness (test): offline period")
             await station.actions.do("plug_in", evse=evse, connector=connector)
+            if refuse_for > 0:
+                station.protocol_wait(max(0.0, lost + refuse_for - time.monotonic()),
+                                      "reconnection attempts refused until the offline threshold is exceeded")
+                while time.monotonic() < lost + refuse_for:  # an attempt meanwhile is refused; wake on each one
+                    server.handshake_seen.clear()
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(max(0.0, lost + refuse_for - time.monotonic())):
+                            await server.handshake_seen.wait()
         finally:
-            station.server.refusing.discard(station.identity)
-            await station.actions.do("go_online")
+            server.refusing.discard(station.identity)
         station.protocol_wait(max(0.0, lost + wait_minimum - time.monotonic()),
                               "RetryBackOffWaitMinimum, set around OfflineThreshold, before the station reconnects")
         new = await station.wait_for_connection(after=count)
-        attempt = [h for h in station.server.handshakes if h.identity == station.identity][-1]
+        attempt = [h for h in server.handshakes if h.identity == station.identity][-1]
         yield new, attempt.mono - lost, (evse, connector)
 
 
 # Part 2 "Referenced Components and Variables": the required controller variables of the functional blocks
-# every station implements (section ids in the comments; names as in the appendix CSV).
+# every station implements (section ids in the comments; names as in the appendix CSV, every documented spelling
+# accepted: protocol/variable_names.py), and whether Part 2 makes them ReadWrite (required in the
+# ConfigurationInventory; "ReadOnly or ReadWrite, up to the implementation" counts as not).
 REPORT_REQUIRED = (
-    ("OCPPCommCtrlr", "MessageTimeout", "Default"),  # 2.1.3
-    ("OCPPCommCtrlr", "FileTransferProtocols", None),  # 2.1.4
-    ("OCPPCommCtrlr", "NetworkConfigurationPriority", None),  # 2.1.6
-    ("OCPPCommCtrlr", "NetworkProfileConnectionAttempts", None),  # 2.1.7
-    ("OCPPCommCtrlr", "OfflineThreshold", None),  # 2.1.8
-    ("OCPPCommCtrlr", "MessageAttempts", "TransactionEvent"),  # 2.1.10
-    ("OCPPCommCtrlr", "MessageAttemptInterval", "TransactionEvent"),  # 2.1.11
-    ("OCPPCommCtrlr", "UnlockOnEVSideDisconnect", None),  # 2.1.12
-    ("OCPPCommCtrlr", "ResetRetries", None),  # 2.1.14
-    ("DeviceDataCtrlr", "ItemsPerMessage", "GetReport"),  # 2.1.16
-    ("DeviceDataCtrlr", "ItemsPerMessage", "GetVariables"),  # 2.1.17
-    ("DeviceDataCtrlr", "BytesPerMessage", "GetReport"),  # 2.1.18
-    ("DeviceDataCtrlr", "BytesPerMessage", "GetVariables"),  # 2.1.19
-    ("DeviceDataCtrlr", "ItemsPerMessage", "SetVariables"),  # 2.1.22
-    ("DeviceDataCtrlr", "BytesPerMessage", "SetVariables"),  # 2.1.23
-    ("ClockCtrlr", "DateTime", None),  # 2.1.24
-    ("ClockCtrlr", "TimeSource", None),  # 2.1.30
-    ("SecurityCtrlr", "OrganizationName", None),  # 2.2.3
-    ("SecurityCtrlr", "CertificateEntries", None),  # 2.2.4
-    ("SecurityCtrlr", "SecurityProfile", None),  # 2.2.5
-    ("AuthCtrlr", "AuthorizeRemoteStart", None),  # 2.3.4
-    ("AuthCtrlr", "LocalAuthorizeOffline", None),  # 2.3.5
-    ("AuthCtrlr", "LocalPreAuthorize", None),  # 2.3.6
-    ("TxCtrlr", "EVConnectionTimeOut", None),  # 2.6.1
-    ("TxCtrlr", "StopTxOnEVSideDisconnect", None),  # 2.6.2
-    ("TxCtrlr", "TxStartPoint", None),  # 2.6.4
-    ("TxCtrlr", "TxStopPoint", None),  # 2.6.5
-    ("TxCtrlr", "StopTxOnInvalidId", None),  # 2.6.8
-    ("SampledDataCtrlr", "TxEndedMeasurands", None),  # 2.7.4
-    ("SampledDataCtrlr", "TxEndedInterval", None),  # 2.7.5
-    ("SampledDataCtrlr", "TxStartedMeasurands", None),  # 2.7.6
-    ("SampledDataCtrlr", "TxUpdatedMeasurands", None),  # 2.7.7
-    ("SampledDataCtrlr", "TxUpdatedInterval", None),  # 2.7.8
-    ("AlignedDataCtrlr", "Measurands", None),  # 2.7.11
-    ("AlignedDataCtrlr", "Interval", None),  # 2.7.12
-    ("AlignedDataCtrlr", "TxEndedMeasurands", None),  # 2.7.15
-    ("AlignedDataCtrlr", "TxEndedInterval", None),  # 2.7.16
+    ("OCPPCommCtrlr", "MessageTimeout", "Default", False),  # 2.1.3
+    ("OCPPCommCtrlr", "FileTransferProtocols", None, False),  # 2.1.4
+    ("OCPPCommCtrlr", "ActiveNetworkProfile", None, False),  # 2.1.5, required by errata 2025-09 §2.57
+    ("OCPPCommCtrlr", "NetworkConfigurationPriority", None, True),  # 2.1.6
+    ("OCPPCommCtrlr", "NetworkProfileConnectionAttempts", None, True),  # 2.1.7
+    ("OCPPCommCtrlr", "OfflineThreshold", None, True),  # 2.1.8
+    ("OCPPCommCtrlr", "MessageAttempts", "TransactionEvent", True),  # 2.1.10
+    ("OCPPCommCtrlr", "MessageAttemptInterval", "TransactionEvent", True),  # 2.1.11
+    ("OCPPCommCtrlr", "UnlockOnEVSideDisconnect", None, False),  # 2.1.12 (ReadWrite/ReadOnly)
+    ("OCPPCommCtrlr", "ResetRetries", None, True),  # 2.1.14
+    ("DeviceDataCtrlr", "ItemsPerMessage", "GetReport", False),  # 2.1.16
+    ("DeviceDataCtrlr", "ItemsPerMessage", "GetVariables", False),  # 2.1.17
+    ("DeviceDataCtrlr", "BytesPerMessage", "GetReport", False),  # 2.1.18
+    ("DeviceDataCtrlr", "BytesPerMessage", "GetVariables", False),  # 2.1.19
+    ("DeviceDataCtrlr", "ItemsPerMessage", "SetVariables", False),  # 2.1.22
+    ("DeviceDataCtrlr", "BytesPerMessage", "SetVariables", False),  # 2.1.23
+    ("ClockCtrlr", "DateTime", None, False),  # 2.1.24
+    ("ClockCtrlr", "TimeSource", None, True),  # 2.1.30
+    ("SecurityCtrlr", "OrganizationName", None, True),  # 2.2.3
+    ("SecurityCtrlr", "CertificateEntries", None, False),  # 2.2.4
+    ("SecurityCtrlr", "SecurityProfile", None, False),  # 2.2.5
+    ("AuthCtrlr", "AuthorizeRemoteStart", None, False),  # 2.3.4 (ReadOnly or ReadWrite)
+    ("AuthCtrlr", "LocalAuthorizeOffline", None, True),  # 2.3.5
+    ("AuthCtrlr", "LocalPreAuthorize", None, True),  # 2.3.6
+    ("TxCtrlr", "EVConnectionTimeOut", None, True),  # 2.6.1
+    ("TxCtrlr", "StopTxOnEVSideDisconnect", None, False),  # 2.6.2 (ReadWrite or ReadOnly)
+    ("TxCtrlr", "TxStartPoint", None, False),  # 2.6.4 (ReadOnly or ReadWrite)
+    ("TxCtrlr", "TxStopPoint", None, False),  # 2.6.5 (ReadOnly or ReadWrite)
+    ("TxCtrlr", "StopTxOnInvalidId", None, True),  # 2.6.8
+    ("SampledDataCtrlr", "TxEndedMeasurands", None, True),  # 2.7.4
+    ("SampledDataCtrlr", "TxEndedInterval", None, True),  # 2.7.5
+    ("SampledDataCtrlr", "TxStartedMeasurands", None, True),  # 2.7.6
+    ("SampledDataCtrlr", "TxUpdatedMeasurands", None, True),  # 2.7.7
+    ("SampledDataCtrlr", "TxUpdatedInterval", None, True),  # 2.7.8
+    ("AlignedDataCtrlr", "Measurands", None, True),  # 2.7.11
+    ("AlignedDataCtrlr", "Interval", None, True),  # 2.7.12
+    ("AlignedDataCtrlr", "TxEndedMeasurands", None, True),  # 2.7.15
+    ("AlignedDataCtrlr", "TxEndedInterval", None, True),  # 2.7.16
 )
 # Required variables of optional functional blocks: checked when the station reports the controller (then it
-# implements the block), LocalAuthListCtrlr only when its Available is not reported false.
+# implements the block), LocalAuthListCtrlr only when its Available is not reported false. (variable, instance,
+# ReadWrite in Part 2)
 REPORT_REQUIRED_IF_PRESENT = {
-    "SmartChargingCtrlr": (("ProfileStackLevel", None), ("RateUnit", None), ("PeriodsPerSchedule", None),  # 2.9.4-6
-                           ("Entries", "ChargingProfiles"), ("LimitChangeSignificance", None)),  # 2.9.10-11
-    "MonitoringCtrlr": (("ItemsPerMessage", "SetVariableMonitoring"), ("BytesPerMessage", "SetVariableMonitoring")),
-    "DisplayMessageCtrlr": (("SupportedFormats", None), ("SupportedPriorities", None)),  # 2.12.4-5
-    "LocalAuthListCtrlr": (("Entries", None), ("ItemsPerMessage", None), ("BytesPerMessage", None)),  # 2.5.2-5
-    "ISO15118Ctrlr": (("ContractValidationOffline", None),),  # 2.14.2
+    "SmartChargingCtrlr": (("ProfileStackLevel", None, False), ("RateUnit", None, False),  # 2.9.4-5
+                           ("PeriodsPerSchedule", None, False), ("Entries", "ChargingProfiles", False),  # 2.9.6-10
+                           ("LimitChangeSignificance", None, True)),  # 2.9.11
+    "MonitoringCtrlr": (("ItemsPerMessage", "SetVariableMonitoring", False),
+                        ("BytesPerMessage", "SetVariableMonitoring", False)),
+    "DisplayMessageCtrlr": (("DisplayMessages", None, False), ("SupportedFormats", None, False),  # 2.12.3-4
+                            ("SupportedPriorities", None, False)),  # 2.12.5
+    "LocalAuthListCtrlr": (("Entries", None, False), ("ItemsPerMessage", None, False),
+                           ("BytesPerMessage", None, False)),  # 2.5.2-5
+    "ISO15118Ctrlr": (("ContractValidationOffline", None, False),),  # 2.14.2
+    "TariffCostCtrlr": (("TariffFallbackMessage", None, True), ("TotalCostFallbackMessage", None, True),
+                        ("Currency", None, True)),  # 2.11
 }
-# Charging infrastructure (Part 2 2.13): per component tier.
+# Charging infrastructure (Part 2 2.13; Connector.AvailabilityState required by errata 2025-09 §2.66): per tier.
 REPORT_STATION_VARIABLES = ("Available", "AvailabilityState", "SupplyPhases")
 REPORT_EVSE_VARIABLES = ("Available", "AvailabilityState", "Power", "SupplyPhases")
 REPORT_CONNECTOR_VARIABLES = ("Available", "AvailabilityState", "ConnectorType", "SupplyPhases")
-# Required writable controller variables (mutability ReadWrite in Part 2) for the ConfigurationInventory.
-REPORT_REQUIRED_WRITABLE = (
-    ("OCPPCommCtrlr", "NetworkConfigurationPriority", None), ("OCPPCommCtrlr", "NetworkProfileConnectionAttempts", None),
-    ("OCPPCommCtrlr", "OfflineThreshold", None), ("OCPPCommCtrlr", "MessageAttempts", "TransactionEvent"),
-    ("OCPPCommCtrlr", "MessageAttemptInterval", "TransactionEvent"), ("OCPPCommCtrlr", "ResetRetries", None),
-    ("TxCtrlr", "EVConnectionTimeOut", None), ("TxCtrlr", "StopTxOnInvalidId", None),
-    ("SecurityCtrlr", "OrganizationName", None), ("AuthCtrlr", "LocalAuthorizeOffline", None),
-    ("AuthCtrlr", "LocalPreAuthorize", None), ("SampledDataCtrlr", "TxEndedMeasurands", None),
-    ("SampledDataCtrlr", "TxUpdatedInterval", None),
-)
 REPORT_AVAILABILITY_STATES = {"Available", "Occupied", "Reserved", "Unavailable", "Faulted"}
 REPORT_EVSE1_AVAILABILITY = evse_availability_state(1)
 
 
 def report_key(component: str, variable: str, instance: str | None = None, evse: int | None = None,
                connector: int | None = None) -> tuple:
-    return (component.casefold(), variable.casefold(), (instance or "").casefold(), evse, connector)
+    """Compares equal for every spelling of a variable the documents spell two ways (variable_names.py)."""
+    return (component.casefold(), canonical(component, variable).casefold(), (instance or "").casefold(), evse,
+            connector)
 
 
 def report_entry_key(entry: dict[str, Any]) -> tuple:
@@ -212,9 +224,15 @@ async def report_custom(station: ChargingStationUnderTest, payload: dict[str, An
     return report
 
 
-def report_required_keys(station: ChargingStationUnderTest, entries: list[dict[str, Any]]) -> dict[tuple, str]:
-    """The required component/variables (key -> name) for this station's topology and reported controllers."""
-    keys = {report_key(c, v, i): f"{c}.{v}" + (f"[{i}]" if i else "") for c, v, i in REPORT_REQUIRED}
+def report_required_keys(station: ChargingStationUnderTest, entries: list[dict[str, Any]], *,
+                         writable_only: bool = False) -> dict[tuple, str]:
+    """The required component/variables (key -> name) for this station's topology and reported controllers;
+    ``writable_only``: only the controller variables Part 2 makes ReadWrite (ConfigurationInventory)."""
+    def label(component: str, variable: str, instance: str | None) -> str:
+        names = spellings(component, variable)
+        return f"{component}.{'/'.join(names)}" + (f"[{instance}]" if instance else "")
+
+    keys = {report_key(c, v, i): label(c, v, i) for c, v, i, rw in REPORT_REQUIRED if rw or not writable_only}
     present = {}
     for entry in entries:
         name = str(entry.get("component", {}).get("name", ""))
@@ -224,8 +242,10 @@ def report_required_keys(station: ChargingStationUnderTest, entries: list[dict[s
             present[name.casefold()].add("<not available>")
     for controller, variables in REPORT_REQUIRED_IF_PRESENT.items():
         if controller.casefold() in present and "<not available>" not in present[controller.casefold()]:
-            keys.update({report_key(controller, v, i): f"{controller}.{v}" + (f"[{i}]" if i else "")
-                         for v, i in variables})
+            keys.update({report_key(controller, v, i): label(controller, v, i) for v, i, rw in variables
+                         if rw or not writable_only})
+    if writable_only:
+        return keys
     keys.update({report_key("ChargingStation", v): f"ChargingStation.{v}" for v in REPORT_STATION_VARIABLES})
     for evse in station.config.evses:
         keys.update({report_key("EVSE", v, evse=evse.id): f"EVSE@{evse.id}.{v}" for v in REPORT_EVSE_VARIABLES})
@@ -235,12 +255,26 @@ def report_required_keys(station: ChargingStationUnderTest, entries: list[dict[s
     return keys
 
 
+def report_note_spellings(station: ChargingStationUnderTest, entries: list[dict[str, Any]]) -> None:
+    """Say which spelling the station uses for each variable the documents spell two ways."""
+    for entry in entries:
+        component, variable = str(entry.get("component", {}).get("name", "")), str(entry.get("variable", {}).get(
+            "name", ""))
+        if len(spellings(component, variable)) > 1:
+            station.note(f"the station reports {component}.{variable} ({'; '.join(sources_of(component, variable))})",
+                         variable_spelling={"component": component, "used": variable})
+
+
 def report_check_required(station: ChargingStationUnderTest, entries: list[dict[str, Any]],
-                          requirements: tuple[str, ...]) -> None:
+                          requirements: tuple[str, ...], *, writable_only: bool = False, what: str | None = None
+                          ) -> None:
     reported = {report_entry_key(e) for e in entries}
-    missing = [name for key, name in report_required_keys(station, entries).items() if key not in reported]
-    station.check.that("the report contains every required component/variable (Part 2 Referenced Components and "
-                       "Variables; charging infrastructure for every configured EVSE and connector)", not missing,
+    missing = [name for key, name in report_required_keys(station, entries, writable_only=writable_only).items()
+               if key not in reported]
+    report_note_spellings(station, entries)
+    station.check.that(what or "the report contains every required component/variable (Part 2 Referenced Components "
+                       "and Variables with errata 2025-09 §2.57 / §2.66; charging infrastructure for every configured "
+                       "EVSE and connector; either spelling where the documents spell a name two ways)", not missing,
                        expected="all required variables reported", actual=f"missing: {missing}",
                        requirements=requirements)
 
@@ -388,11 +422,11 @@ async def reset_rebooted(station: ChargingStationUnderTest, watch: ResetWatch, *
                        expected="BootNotification", actual=first.action if first else None,
                        requirements=("B01.FR.08",))
     station.check.fields("BootNotificationRequest", boot.payload, {"reason": reason}, requirements=reason_requirements)
-    await states.expect_connector_reports(station, conn, requirements=status_requirements, statuses=statuses)
+    await boot_answer_sent(station, boot)
+    await states.expect_connector_reports(station, conn, requirements=status_requirements, statuses=statuses,
+                                          after=boot)
     if security_event:
-        event = await station.expect_call("SecurityEventNotification", connection=conn)
-        station.check.fields("SecurityEventNotificationRequest", event.payload,
-                             {"type": OneOf("StartupOfTheDevice", "ResetOrReboot")}, requirements=("A04.FR.01",))
+        await states.expect_startup_security_event(station, conn)
     return conn, boot
 
 
@@ -463,10 +497,12 @@ async def reset_stopped_normally(station: ChargingStationUnderTest, tx: states.T
 
 
 async def reset_ended_immediately(station: ChargingStationUnderTest, conn: Connection, tx: states.Transaction,
-                                  requirements: tuple[str, ...]) -> IncomingCall:
+                                  requirements: tuple[str, ...], *, part6_case: str,
+                                  token_absent: bool = False) -> IncomingCall:
     """After an accepted Immediate reset: the station ends the transaction with a TransactionEventRequest Ended,
-    triggerReason ResetCommand, chargingState EVConnected, stoppedReason ImmediateReset, no idToken, before it
-    resets (on the connection the transaction ran on)."""
+    triggerReason ResetCommand and stoppedReason ImmediateReset (``requirements``: B12.FR.04 / B12.FR.08 with errata
+    2.16), chargingState EVConnected (Part 6's expectation) and, when ``token_absent`` (only Part 6 TC_B_22 asks it),
+    no idToken, before it resets (on the connection the transaction ran on)."""
     try:
         ended = await conn.expect_call("TransactionEvent", since=tx.since, requirements=requirements,
                                        **tx.pattern(), eventType="Ended")
@@ -481,10 +517,14 @@ async def reset_ended_immediately(station: ChargingStationUnderTest, conn: Conne
     tx.stop_authorized = True
     station.check.fields("TransactionEventRequest that ends the transaction on the Immediate reset", ended.payload, {
         "triggerReason": "ResetCommand",
-        "transactionInfo.chargingState": "EVConnected",
         "transactionInfo.stoppedReason": "ImmediateReset",
-        "idToken": ABSENT,
     }, requirements=requirements)
+    expected: dict[str, Any] = {"transactionInfo.chargingState": "EVConnected"}
+    if token_absent:
+        expected["idToken"] = ABSENT
+    station.check.fields(f"TransactionEventRequest that ends the transaction on the Immediate reset (Part 6 "
+                         f"{part6_case} step 3: {', '.join(expected)})", ended.payload, expected,
+                         requirements=requirements)
     return ended
 
 

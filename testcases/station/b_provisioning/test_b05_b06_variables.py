@@ -46,14 +46,20 @@ def _result_for(station: ChargingStationUnderTest, what: str, results: list[dict
 @case
 async def test_tc_b_07_cs(station: ChargingStationUnderTest) -> None:
     """Get Variables, multiple values: the station returns OCPPCommCtrlr.OfflineThreshold and
-    AuthCtrlr.LocalAuthorizeOffline as set, one result for each, in any order."""
-    async with station.configured(OFFLINE_THRESHOLD, "300"), station.configured(LOCAL_AUTHORIZE_OFFLINE, "true"):
+    AuthCtrlr.LocalAuthorizeOffline as set, one result for each, in any order.
+
+    The variable is asked in the spelling the station knows (CSV LocalAuthorizeOffline, or Part 2 / Part 6
+    LocalAuthorizationOffline: protocol/variable_names.py; the report notes which). Checks: step 2 one result per
+    entry in any order (B06.FR.01); each result component/variable echoed, attributeType Actual, Accepted, values
+    300 / "true", reasonCode absent or NoError (B06.FR.02/03/04/10)."""
+    local_offline = await station.spelled(LOCAL_AUTHORIZE_OFFLINE)
+    async with station.configured(OFFLINE_THRESHOLD, "300"), station.configured(local_offline, "true"):
         response = await station.call("GetVariables", {"getVariableData": [
-            dict(OFFLINE_THRESHOLD, attributeType="Actual"), dict(LOCAL_AUTHORIZE_OFFLINE, attributeType="Actual")]})
+            dict(OFFLINE_THRESHOLD, attributeType="Actual"), dict(local_offline, attributeType="Actual")]})
         results = response.payload["getVariableResult"]
         station.check.equal("one getVariableResult per getVariableData entry", len(results), 2,
                             requirements=("B06.FR.01",))
-        for wanted, value in ((OFFLINE_THRESHOLD, "300"), (LOCAL_AUTHORIZE_OFFLINE, "true")):
+        for wanted, value in ((OFFLINE_THRESHOLD, "300"), (local_offline, "true")):
             result = _result_for(station, "GetVariablesResponse", results, wanted, ("B06.FR.01", "B06.FR.02"))
             station.check.fields(f"GetVariablesResponse result for {wanted['variable']['name']}", result, {
                 "component.name": wanted["component"]["name"],
@@ -87,15 +93,20 @@ async def test_tc_b_09_cs(station: ChargingStationUnderTest) -> None:
 @case
 async def test_tc_b_10_cs(station: ChargingStationUnderTest) -> None:
     """Set Variables, multiple values: the station accepts OCPPCommCtrlr.OfflineThreshold = 300 and
-    AuthCtrlr.LocalAuthorizeOffline = true, one result for each, in any order."""
-    async with station.restoring(OFFLINE_THRESHOLD), station.restoring(LOCAL_AUTHORIZE_OFFLINE):
+    AuthCtrlr.LocalAuthorizeOffline = true, one result for each, in any order.
+
+    The variable is set in the spelling the station knows (as TC_B_07_CS). Checks: step 2 one result per entry in
+    any order (B05.FR.01); each Accepted, attributeType Actual, component/variable echoed, reasonCode absent or
+    NoError (B05.FR.02/03/10). Part 6's duplicated "setVariableData[0].attributeType": both entries carry Actual."""
+    local_offline = await station.spelled(LOCAL_AUTHORIZE_OFFLINE)
+    async with station.restoring(OFFLINE_THRESHOLD), station.restoring(local_offline):
         response = await station.call("SetVariables", {"setVariableData": [
             dict(OFFLINE_THRESHOLD, attributeValue="300", attributeType="Actual"),
-            dict(LOCAL_AUTHORIZE_OFFLINE, attributeValue="true", attributeType="Actual")]})
+            dict(local_offline, attributeValue="true", attributeType="Actual")]})
         results = response.payload["setVariableResult"]
         station.check.equal("one setVariableResult per setVariableData entry", len(results), 2,
                             requirements=("B05.FR.01",))
-        for wanted in (OFFLINE_THRESHOLD, LOCAL_AUTHORIZE_OFFLINE):
+        for wanted in (OFFLINE_THRESHOLD, local_offline):
             result = _result_for(station, "SetVariablesResponse", results, wanted, ("B05.FR.01", "B05.FR.02"))
             station.check.fields(f"SetVariablesResponse result for {wanted['variable']['name']}", result, {
                 "attributeStatus": "Accepted",
@@ -252,14 +263,17 @@ async def test_tc_b_11_cs(station: ChargingStationUnderTest) -> None:
     """Set Variables, invalidly formatted values: the configured OfflineThreshold, the same + 0.1, true,
     the current time and "abc" are set on an integer, a decimal, a boolean and a dateTime variable. A
     value malformed for the variable's dataType must be Rejected; a well-formed one may be Accepted or
-    Rejected (range, read-only)."""
-    current = await station.call("GetVariables", {"getVariableData": [OFFLINE_THRESHOLD]})
-    configured = current.payload["getVariableResult"][0].get("attributeValue") if current.ok else None
-    if not configured or not _well_formed("integer", configured):
-        configured = "300"
-        station.note("OCPPCommCtrlr.OfflineThreshold could not be read as an integer: 300 is used as its value")
+    Rejected (range, read-only).
+
+    <configured offlineThreshold> is ``station_values.offline_threshold``; names the documents spell two ways
+    (AuthorizeRemoteStart) are used as the station spells them. Checks: steps 1-8 each SetVariablesResponse:
+    Rejected for a value malformed for the dataType (B05.FR.07, Part 6 "if value not supported: Rejected"),
+    Accepted or Rejected otherwise (Part 6 tool validations), attributeType Actual (B05.FR.12), component and
+    variable echoed; optional variables the station does not know are skipped."""
+    configured = str(station.config.station_values.offline_threshold)
     values = (configured, f"{configured}.1", "true", datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "abc")
     for variable, data_type, required in B_11_VARIABLES:
+        variable = await station.spelled(variable)
         name = f"{variable['component']['name']}.{variable['variable']['name']}"
         async with station.restoring(variable):
             for value in values:

@@ -4,11 +4,11 @@ Status reports: Part 6 accepts a StatusNotification or a NotifyEvent Availabilit
 Connector) per connector; NotifyEvent AvailabilityState of the EVSE or the station itself is optional and
 checked when sent. Every case leaves the station Operative (``availability_restored``).
 
-Where Part 6 starts from "State is Unavailable" and then asks for Inoperative again (TC_G_10/16_CS), its
-post-scenario "state of all connectors reported" is met by the reports of that reusable state. TC_G_18_CS
-reaches the Inoperative EVSE with the reusable state Unavailable (its steps 1-3), then reboots.
+Where Part 6 starts from "State is Unavailable" and then asks for Inoperative again (TC_G_10/16/18_CS), the
+case reaches that state with the reusable state Unavailable and then sends Part 6's request again. TC_G_19/21_CS
+reach Booted through the reusable state Booting (ResetRequest Immediate, answered Accepted).
 
-TC_G_12_CS, TC_G_13_CS and TC_G_15_CS (a request for the availability the scope already has) check Part 6's
+TC_G_10/12/13/15/16/18_CS (a request for the availability the scope already has) all check Part 6's
 post-scenario validation, a status report of every connector of the scope, although Part 2 asks for reports
 of changed connectors only (G03.FR.04) or "when an availability change request has happened" (G04.FR.05): the
 check says so. TC_G_11/14/17_CS (Scheduled during a transaction) run the station-side transaction reusable

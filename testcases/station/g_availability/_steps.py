@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from conformance.harness import ChargingStationUnderTest
 from conformance.harness.reusable_states import station as states
-from conformance.transport.connection import IncomingCall
+from conformance.transport.connection import Connection, IncomingCall
 
 
 def configured_connector(station: ChargingStationUnderTest) -> tuple[int, int]:
@@ -116,10 +116,36 @@ async def same_state(station: ChargingStationUnderTest, operational: str, status
     (StatusNotification or NotifyEvent AvailabilityState) of every connector of the scope with its unchanged
     ``status``. Part 2 asks for reports of changed connectors only (G03.FR.04) or "when an availability change
     request has happened" (G04.FR.05); the reports are checked because Part 6's post-scenario validation,
-    which certification applies, expects them."""
+    which certification applies, expects them: the check is labelled Part 6's and cites the Part 2 rule too.
+    One reading for every case that asks for the state the scope already has (TC_G_10/12/13/15/16/18_CS): the
+    reports must follow the repeated request; reports from before it (e.g. of the reusable state Unavailable)
+    do not count."""
     conn = station.connection
     mark = conn.mark()
     await states.change_availability(station, operational, evse=evse, connector=connector, requirements=answer)
     scope = states.scope_connectors(station, evse, connector)
     await states.expect_availability_reports(station, conn, {k: status for k in scope},
                                              requirements=reports, what=SAME_STATE_REPORTS, since=mark)
+
+
+def _reported_statuses(incoming: IncomingCall) -> list[tuple[tuple[int, int], str]]:
+    """The connector statuses a StatusNotification / NotifyEvent AvailabilityState (component Connector) reports."""
+    if incoming.action == "StatusNotification":
+        return [((incoming.payload.get("evseId"), incoming.payload.get("connectorId")),
+                 incoming.payload.get("connectorStatus"))]
+    if incoming.action != "NotifyEvent":
+        return []
+    return [((e.get("component", {}).get("evse", {}).get("id"), e.get("component", {}).get("evse", {}).get(
+        "connectorId")), e.get("actualValue")) for e in incoming.payload.get("eventData", [])
+            if e.get("variable", {}).get("name") == "AvailabilityState"
+            and e.get("component", {}).get("name") == "Connector"]
+
+
+def others_reported_available(station: ChargingStationUnderTest, conn: Connection, since: int,
+                              scope: list[tuple[int, int]], *, requirements: tuple[str, ...]) -> None:
+    """Reports of connectors outside ``scope`` that arrived since ``since``, when there are any, say Available
+    (TC_G_18_CS tool validation step 3: "Available for evseId not <Configured evseId>")."""
+    wrong = [(key, status) for incoming in conn.mailbox[since:] for key, status in _reported_statuses(incoming)
+             if key not in scope and status != "Available"]
+    station.check.that("status reports of connectors outside the request's scope say Available", not wrong,
+                       expected="Available", actual=wrong, requirements=requirements)

@@ -14,7 +14,13 @@ from ._steps import configured_connector
 
 @case
 async def test_tc_g_01_cs(station: ChargingStationUnderTest) -> None:
-    """Plugging an EV in makes the station report the connector Occupied."""
+    """Plugging an EV in makes the station report the connector Occupied.
+
+    Part 6 steps / validations implemented:
+    - Before/steps 1-2, EVConnectedPreSession: the connector reported Occupied by StatusNotification or NotifyEvent
+      AvailabilityState (G01.FR.03, G01.FR.01); the Started event checked when TxStartPoint has EVConnected;
+    - afterwards the EV is unplugged (not judged).
+    """
     evse, connector = configured_connector(station)
     async with states.ev_unplugged_afterwards(station, evse, connector) as restore:
         restore.pending.append((evse, connector))
@@ -23,7 +29,12 @@ async def test_tc_g_01_cs(station: ChargingStationUnderTest) -> None:
 
 @case
 async def test_tc_g_02_cs(station: ChargingStationUnderTest) -> None:
-    """Unplugging the EV makes the station report the connector Available again."""
+    """Unplugging the EV makes the station report the connector Available again.
+
+    Part 6 steps / validations implemented:
+    - Before: EVConnectedPreSession (Occupied, G01.FR.03);
+    - steps 1-2: after the unplug the connector reported Available (G01.FR.04, G01.FR.01), from the unplug on.
+    """
     evse, connector = configured_connector(station)
     async with states.ev_unplugged_afterwards(station, evse, connector) as restore:
         restore.pending.append((evse, connector))
@@ -44,7 +55,12 @@ async def test_tc_g_02_cs(station: ChargingStationUnderTest) -> None:
       + t.max_time_deviation)
 async def test_x_g_02_cs(station: ChargingStationUnderTest) -> None:
     """After an accepted boot the station sends its first Heartbeat one interval (as the CSMS gave it) after
-    the boot, or after its last other message if it resets the timer on every message (G02.FR.05)."""
+    the boot, or after its last other message if it resets the timer on every message (G02.FR.05).
+
+    Part 6 steps / validations implemented:
+    - (ours, no Part 6 case) Booted, then the first HeartbeatRequest one interval after the boot or the last
+      message (G02.FR.01/02/05, B01.FR.04), within the Part 6 §2.1 max time deviation.
+    """
     station.require_profiles("Core", reason="G02 Heartbeat belongs to Core; Part 5 does not list our own case")
     boot = await states.booted(station)
     answer = boot.boot.response

@@ -20,7 +20,13 @@ STATION_ANSWER = ("G04.FR.02", "G04.FR.03")
 
 @case
 async def test_tc_g_05_cs(station: ChargingStationUnderTest) -> None:
-    """The station set Inoperative answers Accepted and reports every connector Unavailable."""
+    """The station set Inoperative answers Accepted and reports every connector Unavailable.
+
+    Part 6 steps / validations implemented:
+    - step 2 tool validation: Accepted (G04.FR.02/03);
+    - step 3: every connector reported Unavailable; an EVSE / station NotifyEvent, when sent, checked
+      (G04.FR.05/07, G01.FR.07).
+    """
     async with states.availability_restored(station) as restore:
         restore.pending.append((None, None))
         await states.unavailable(station, requirements=STATION_ANSWER, report_requirements=STATION_REPORTS)
@@ -28,7 +34,13 @@ async def test_tc_g_05_cs(station: ChargingStationUnderTest) -> None:
 
 @case
 async def test_tc_g_06_cs(station: ChargingStationUnderTest) -> None:
-    """The Inoperative station set Operative answers Accepted and reports every connector Available."""
+    """The Inoperative station set Operative answers Accepted and reports every connector Available.
+
+    Part 6 steps / validations implemented:
+    - Before: reusable state Unavailable for the station;
+    - step 2 tool validation: Accepted;
+    - post-scenario: every connector reported Available after the request (G04.FR.05/08).
+    """
     async with states.availability_restored(station) as restore:
         restore.pending.append((None, None))
         await states.unavailable(station, requirements=STATION_ANSWER, report_requirements=STATION_REPORTS)
@@ -43,18 +55,33 @@ async def test_tc_g_06_cs(station: ChargingStationUnderTest) -> None:
 
 @case
 async def test_tc_g_21_cs(station: ChargingStationUnderTest) -> None:
-    """The station set Inoperative reports every connector Unavailable after a reboot."""
+    """The station set Inoperative reports every connector Unavailable after a reset.
+
+    Part 6 steps / validations implemented:
+    - Before, Charging State Unavailable: reusable state Unavailable for the station (G04.FR.05);
+    - step 1, reusable state Booting: ResetRequest Immediate, ResetResponse Accepted (B11.FR.01, §2.18 Booting
+      step 2);
+    - steps 2-4: BootNotification, every connector reported Unavailable, evseId / connectorId not 0 (G04.FR.09);
+    - step 6: SecurityEventNotification type StartupOfTheDevice / ResetOrReboot (A04.FR.01);
+    - post-scenario: every connector reported (the step 4 reports)."""
     async with states.availability_restored(station) as restore:
         restore.pending.append((None, None))
         await states.unavailable(station, requirements=STATION_ANSWER, report_requirements=STATION_REPORTS)
-        await states.booted(station, statuses=after_reboot(station, station.connectors),
+        await states.booted(station, via="reset", statuses=after_reboot(station, station.connectors),
                             status_requirements=("G04.FR.09", "B01.FR.05"))
 
 
 @case
 async def test_tc_g_14_cs(station: ChargingStationUnderTest) -> None:
     """The station asked to become Inoperative while one EVSE charges answers Scheduled: the other EVSEs'
-    connectors are reported Unavailable at once, the charging EVSE's once its transaction has ended."""
+    connectors are reported Unavailable at once, the charging EVSE's once its transaction has ended.
+
+    Part 6 steps / validations implemented:
+    - Before: EnergyTransferStarted;
+    - step 2 tool validation: Scheduled (G04.FR.06);
+    - step 3: the connectors of the EVSEs without a transaction reported Unavailable at once (G04.FR.05/07);
+    - steps 4-6: the transaction stopped as in TC_G_11_CS; its EVSE's connectors reported Unavailable once it ended.
+    """
     evse, connector = configured_connector(station)
     async with states.availability_restored(station) as restore, states.transactions_ended_afterwards(station):
         tx = await states.energy_transfer_started(station, evse, connector)
@@ -67,7 +94,12 @@ async def test_tc_g_14_cs(station: ChargingStationUnderTest) -> None:
 
 @case
 async def test_tc_g_12_cs(station: ChargingStationUnderTest) -> None:
-    """The Operative station asked to become Operative answers Accepted and reports every connector Available."""
+    """The Operative station asked to become Operative answers Accepted and reports every connector Available.
+
+    Part 6 steps / validations implemented:
+    - step 2 tool validation: Accepted (G04.FR.04);
+    - post-scenario (Part 6's, beyond G04.FR.05): every connector reported Available after the request.
+    """
     await same_state(station, "Operative", "Available", answer=STATION_ANSWER + ("G04.FR.04",),
                      reports=("G04.FR.05",))
 
@@ -75,7 +107,13 @@ async def test_tc_g_12_cs(station: ChargingStationUnderTest) -> None:
 @case
 async def test_tc_g_13_cs(station: ChargingStationUnderTest) -> None:
     """The Inoperative station asked to become Inoperative answers Accepted and reports every connector
-    Unavailable."""
+    Unavailable.
+
+    Part 6 steps / validations implemented:
+    - Before: reusable state Unavailable for the station;
+    - step 2 tool validation: Accepted (G04.FR.04);
+    - post-scenario (Part 6's, beyond G04.FR.05): every connector reported Unavailable after the request.
+    """
     async with states.availability_restored(station) as restore:
         restore.pending.append((None, None))
         await states.unavailable(station, requirements=STATION_ANSWER, report_requirements=STATION_REPORTS)

@@ -5,9 +5,15 @@ connector status notification on a lock failure (G05).
 
 from __future__ import annotations
 
+import contextlib
+import time
+from typing import Any, AsyncIterator
+
 from conformance.harness import ChargingStationUnderTest, Satisfies, case
 from conformance.harness.reusable_states import station as states
-from conformance.outcomes import NotApplicable
+from conformance.outcomes import Inconclusive, NotApplicable, SutDisconnected, SutTimeout
+from conformance.protocol.variables import ACTIVE_MONITORING_LEVEL, EV_CONNECTION_TIMEOUT
+from conformance.transport.connection import Connection, IncomingCall
 
 from ._steps import configured_connector
 
@@ -17,40 +23,202 @@ def _lock_problem(event: dict) -> bool:
     return event.get("component", {}).get("name") == "ConnectorPlugRetentionLock"
 
 
+async def _lock_component(station: ChargingStationUnderTest, evse: int, connector: int) -> dict[str, Any] | None:
+    """Prerequisite 1: ConnectorPlugRetentionLock.Problem in the device model, of the connector, of the EVSE or
+    (a single lock) of the station."""
+    for component in ({"name": "ConnectorPlugRetentionLock", "evse": {"id": evse, "connectorId": connector}},
+                      {"name": "ConnectorPlugRetentionLock", "evse": {"id": evse}},
+                      {"name": "ConnectorPlugRetentionLock"}):
+        if await station.read_variable({"component": component, "variable": {"name": "Problem"}}) is not None:
+            return component
+    return None
+
+
+@contextlib.asynccontextmanager
+async def _monitoring_level(station: ChargingStationUnderTest) -> AsyncIterator[None]:
+    """Prerequisite 2: "MonitoringLevel is set to a level that a connector lock failure will be reported". The
+    level (MonitoringCtrlr.ActiveMonitoringLevel, N05) is set to the configured severity by SetMonitoringLevel
+    unless it already reports that severity, and set back afterwards. A station without monitoring levels
+    (CALLERROR NotImplemented / NotSupported) restricts nothing (noted); Rejected makes the case INCONCLUSIVE."""
+    wanted = station.config.configured.lock_failure_monitoring_level
+    active = await station.read_variable(ACTIVE_MONITORING_LEVEL)
+    level = int(active) if active is not None and active.strip().isdigit() else None
+    if level is not None and level >= wanted:
+        station.note(f"MonitoringLevel {level} already reports severity {wanted} (prerequisite)")
+        yield
+        return
+    response = await station.call("SetMonitoringLevel", {"severity": wanted})
+    if not response.ok:
+        station.note(f"the station has no MonitoringLevel to set ({response.describe()}): nothing restricts the "
+                     "reporting of the lock failure (prerequisite)")
+        yield
+        return
+    if response.payload.get("status") != "Accepted":
+        raise Inconclusive(f"prerequisite of TC_G_20_CS not met: SetMonitoringLevel severity {wanted} answered "
+                           f"{response.payload}")
+    station.note(f"MonitoringLevel set to {wanted} for the case (was {active if active is not None else 'unknown'})")
+    try:
+        yield
+    finally:
+        if level is None:
+            station.note("the previous MonitoringLevel could not be read: it is left at "
+                         f"{wanted}")
+        else:
+            back = await station.call("SetMonitoringLevel", {"severity": level})
+            restored = back.ok and back.payload.get("status") == "Accepted"
+            station.note(f"restored: MonitoringLevel {level}" if restored else
+                         f"could not restore MonitoringLevel {level}: {back.payload if back.ok else back.describe()}")
+
+
+def _number(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class ChargingEvidence:
+    """Every message by which a station shows that the energy transfer of an EVSE started: a
+    TransactionEventRequest with chargingState Charging (any eventType, Started included; triggerReason
+    ChargingStateChanged or any other), a meter value of the EVSE with import power or current above 0 or an
+    energy register that rises, or a NotifyEvent of the EVSE's Power above 0. (StatusNotification has no
+    charging status in OCPP 2.0.1: Occupied is what the plugged-in cable shows already.)"""
+
+    ENERGY = "Energy.Active.Import.Register"
+    FLOW = ("Power.Active.Import", "Current.Import")
+
+    def __init__(self, evse: int) -> None:
+        self.evse = evse
+        self.energy: float | None = None
+
+    def _meter(self, meter_values: Any) -> bool:
+        for meter in meter_values or []:
+            for sample in meter.get("sampledValue", []):
+                measurand = sample.get("measurand", self.ENERGY)
+                value = _number(sample.get("value"))
+                if value is None:
+                    continue
+                if measurand in self.FLOW and value > 0:
+                    return True
+                if measurand == self.ENERGY:
+                    if self.energy is not None and value > self.energy:
+                        return True
+                    self.energy = value if self.energy is None else min(self.energy, value)
+        return False
+
+    def alternatives(self) -> list[tuple[str, dict[str, Any]]]:
+        def of_evse(payload_evse: Any) -> bool:
+            return isinstance(payload_evse, dict) and payload_evse.get("id") == self.evse
+
+        return [
+            ("TransactionEvent", {"transactionInfo": {"chargingState": "Charging"}}),
+            ("TransactionEvent", {"meterValue": Satisfies(self._meter, "a meter value showing energy flowing")}),
+            ("MeterValues", {"evseId": self.evse, "meterValue": Satisfies(self._meter,
+                                                                           "a meter value showing energy flowing")}),
+            ("NotifyEvent", {"eventData": Satisfies(lambda data: any(
+                e.get("component", {}).get("name") == "EVSE" and of_evse(e.get("component", {}).get("evse"))
+                and e.get("variable", {}).get("name") == "Power" and (_number(e.get("actualValue")) or 0) > 0
+                for e in data), "EVSE Power above 0")}),
+        ]
+
+
+def _other_evse(conn: Connection, incoming: IncomingCall, evse: int) -> bool:
+    """Whether a TransactionEventRequest belongs to a transaction of another EVSE (its evse, or its Started
+    event's)."""
+    where = incoming.payload.get("evse", {}).get("id")
+    if where is not None:
+        return where != evse
+    tid = incoming.payload.get("transactionInfo", {}).get("transactionId")
+    started = {c.payload.get("evse", {}).get("id") for c in conn.mailbox if c.action == "TransactionEvent"
+               and c.payload.get("transactionInfo", {}).get("transactionId") == tid and c.payload.get("evse")}
+    return bool(started) and evse not in started
+
+
+async def _watch_no_charging(station: ChargingStationUnderTest, conn: Connection, evse: int, since: int,
+                             window: float) -> None:
+    """Post-scenario validation: during ``window`` after the authorization, no message shows the energy transfer
+    of the EVSE starting (:class:`ChargingEvidence`)."""
+    evidence = ChargingEvidence(evse)
+    station.protocol_wait(window, "TC_G_20_CS post-scenario: the station must not start charging")
+    deadline = time.monotonic() + window
+    found: IncomingCall | None = None
+    while found is None and (remaining := deadline - time.monotonic()) > 0:
+        try:
+            incoming = await conn.expect_one_of(evidence.alternatives(), since=since, timeout=remaining)
+        except (SutTimeout, SutDisconnected):
+            break
+        if incoming.action == "TransactionEvent" and _other_evse(conn, incoming, evse):
+            continue  # a transaction of another EVSE
+        found = incoming
+    station.check.that("post-scenario validation (Part 6): the station did not start charging", found is None,
+                       expected=f"no sign of an energy transfer on EVSE {evse} for {window:g}s after the "
+                                "authorization", actual=f"{found.action} {found.payload}" if found else None,
+                       requirements=("G05.FR.01", "Part 6 TC_G_20_CS post-scenario validation"))
+
+
+def _record_transaction(conn: Connection, tx: states.Transaction) -> None:
+    """A transaction the station started anyway (allowed: G05 forbids charging, and Part 6 lets TxStartPoint
+    start one), recorded so that the restore ends it."""
+    for incoming in conn.mailbox[tx.since:]:
+        if incoming.action != "TransactionEvent" or incoming in tx.events:
+            continue
+        payload = incoming.payload
+        if tx.transaction_id is None and payload.get("eventType") == "Started" \
+                and payload.get("evse", {}).get("id") == tx.evse:
+            tx.record(incoming)
+        elif tx.transaction_id is not None and \
+                payload.get("transactionInfo", {}).get("transactionId") == tx.transaction_id:
+            tx.record(incoming)
+
+
 @case
 async def test_tc_g_20_cs(station: ChargingStationUnderTest) -> None:
     """With the EV plugged in so that the connector's retention lock cannot lock, authorizing makes the station
-    report ConnectorPlugRetentionLock.Problem by NotifyEvent, and it does not start charging."""
+    report ConnectorPlugRetentionLock.Problem by NotifyEvent, and it does not start charging.
+
+    Part 6 steps / validations implemented:
+    - prerequisite 1: ConnectorPlugRetentionLock.Problem in the device model (connector, EVSE or station), else
+      NOT APPLICABLE;
+    - prerequisite 2: MonitoringLevel reports the configured severity (``configured.lock_failure_monitoring_level``,
+      set by SetMonitoringLevel and restored; Rejected: INCONCLUSIVE);
+    - Before, EVConnectedPreSession with a plug that cannot lock: the connector reported Occupied (G01.FR.03); a
+      Started event is accepted, not required;
+    - step 1, reusable state Authorized: AuthorizeRequest checked when sent (C01.FR.02); a TransactionEventRequest
+      is accepted, not required (G05 postcondition "transaction is not started");
+    - step 2 tool validation: NotifyEventRequest trigger Delta, ConnectorPlugRetentionLock, Problem, "true"
+      (G05.FR.02), taken from the plug-in on (Part 2 does not fix when the lock is tried);
+    - post-scenario: the station did not start charging (G05.FR.01), watched for ``configured.lock_failure_watch``
+      (default the station's EVConnectionTimeOut) through every message that shows charging."""
     evse, connector = configured_connector(station)
-    # Prerequisite: the ConnectorPlugRetentionLock component is in the device model (of the connector, or of
-    # the station when it has a single lock).
-    found = None
-    for component in ({"name": "ConnectorPlugRetentionLock", "evse": {"id": evse, "connectorId": connector}},
-                      {"name": "ConnectorPlugRetentionLock"}):
-        got = await station.call("GetVariables", {"getVariableData": [
-            {"component": component, "variable": {"name": "Problem"}}]})
-        result = got.payload.get("getVariableResult", [{}])[0] if got.ok else {}
-        if result.get("attributeStatus") == "Accepted":
-            found = component
-            break
-    if found is None:
+    if await _lock_component(station, evse, connector) is None:
         raise NotApplicable("the station has no ConnectorPlugRetentionLock.Problem in its device model "
                             "(prerequisite of TC_G_20_CS)")
-    async with states.transactions_ended_afterwards(station):
+    window = station.config.configured.lock_failure_watch
+    if window is None:
+        timeout = await station.read_variable(EV_CONNECTION_TIMEOUT, note_unreadable=True)
+        window = _number(timeout) if _number(timeout) is not None else station.message_timeout
+        station.note(f"'did not start charging' is watched for {window:g}s (TxCtrlr.EVConnectionTimeOut: "
+                     f"{timeout if timeout is not None else 'not read, the message timeout instead'})")
+    async with _monitoring_level(station), states.transactions_ended_afterwards(station):
+        conn = station.connection
+        plugged = conn.mark()
         # Before: EVConnectedPreSession with a plug that cannot be locked.
         await station.actions.do("connector_lock_failure", evse=evse, connector=connector)
-        tx = await states.ev_connected_transaction(station, evse, connector)
-        conn = station.connection
-        mark = conn.mark()
-        await states.authorized(station, evse, connector, tx=tx)
-        notify = await conn.expect_call(
-            "NotifyEvent", since=mark, requirements=("G05.FR.02",),
-            eventData=Satisfies(lambda data: any(_lock_problem(e) for e in data),
-                                "an event of component ConnectorPlugRetentionLock"))
-        event = next(e for e in notify.payload["eventData"] if _lock_problem(e))
-        station.check.fields("NotifyEventRequest ConnectorPlugRetentionLock event", event, {
-            "trigger": "Delta", "component.name": "ConnectorPlugRetentionLock", "variable.name": "Problem",
-            "actualValue": Satisfies(lambda v: str(v).lower() == "true", '"true"')}, requirements=("G05.FR.02",))
-        # Post-scenario validation: the station did not start charging (watched for the configured tolerance).
-        await conn.expect_no_call("TransactionEvent", within=station.tolerance, since=mark,
-                                  requirements=("G05.FR.01",), transactionInfo={"chargingState": "Charging"})
+        tx = await states.ev_connected_transaction(station, evse, connector, require_tx=False)
+        authorized_at = conn.mark()
+        try:
+            await states.authorized(station, evse, connector, tx=tx, require_tx=False)
+            notify = await conn.expect_call(
+                "NotifyEvent", since=plugged, requirements=("G05.FR.02", "Part 6 TC_G_20_CS tool validation step 2"),
+                eventData=Satisfies(lambda data: any(_lock_problem(e) for e in data),
+                                    "an event of component ConnectorPlugRetentionLock"))
+            event = next(e for e in notify.payload["eventData"] if _lock_problem(e))
+            station.check.fields("NotifyEventRequest ConnectorPlugRetentionLock event (Part 6 TC_G_20_CS tool "
+                                 "validation step 2)", event, {
+                                     "trigger": "Delta", "component.name": "ConnectorPlugRetentionLock",
+                                     "variable.name": "Problem",
+                                     "actualValue": Satisfies(lambda v: str(v).lower() == "true", '"true"')},
+                                 requirements=("G05.FR.02", "Part 6 TC_G_20_CS tool validation step 2"))
+            await _watch_no_charging(station, conn, evse, authorized_at, window)
+        finally:
+            _record_transaction(conn, tx)

@@ -17,20 +17,27 @@ from ._steps import answered
 CUSTOM_DATA = {"vendorId": "org.openconformance", "purpose": "conformance test, to be ignored", "sequence": 1}
 
 
-# The configured values of TC_P_04_CS.
-SCHEDULE_DURATION = 3600  # seconds
+ANSWER = "Part 2 §3 FR.02"
 
 
-@case(requirements=("FR.02", "B05.FR.10", "B06.FR.04", "B06.FR.10"))
+@case(requirements=(ANSWER, "B05.FR.10", "B06.FR.04", "B06.FR.10"))
 async def test_tc_p_03_cs(station: ChargingStationUnderTest) -> None:
     """Custom data: the station accepts Set- and GetVariables requests that carry customData at
-    every level and handles them as if it were not there."""
+    every level and handles them as if it were not there.
+
+    Part 6 steps / validations implemented:
+    - steps 1-2: SetVariables OCPPCommCtrlr.OfflineThreshold 200 (customData everywhere, OCPP-J Part 4 §9)
+      answered with a CALLRESULT (Part 2 §3 FR.02), tool validation step 2 attributeStatus Accepted (B05.FR.10);
+    - steps 3-4: GetVariables answered with a CALLRESULT, tool validation step 4 attributeStatus Accepted,
+      attributeValue 200 (B06.FR.04/10), attributeType Actual or omitted (Part 6 only);
+    - the variable is restored afterwards."""
     async with station.restoring(OFFLINE_THRESHOLD):
         set_response = await station.call("SetVariables", {"customData": CUSTOM_DATA, "setVariableData": [{
             "component": {"name": "OCPPCommCtrlr", "customData": CUSTOM_DATA},
             "variable": {"name": "OfflineThreshold", "customData": CUSTOM_DATA},
             "attributeType": "Actual", "attributeValue": "200", "customData": CUSTOM_DATA}]})
-        answered(station, "a SetVariablesRequest with customData", set_response, requirements=("FR.02",))
+        answered(station, "a SetVariablesRequest with customData", set_response,
+                 requirements=(ANSWER, "OCPP-J Part 4 §9"))
         station.check.fields("SetVariablesResponse", set_response.payload, {
             "setVariableResult[0].attributeStatus": "Accepted"}, requirements=("B05.FR.10",))
 
@@ -38,18 +45,23 @@ async def test_tc_p_03_cs(station: ChargingStationUnderTest) -> None:
             "component": {"name": "OCPPCommCtrlr", "customData": CUSTOM_DATA},
             "variable": {"name": "OfflineThreshold", "customData": CUSTOM_DATA},
             "attributeType": "Actual", "customData": CUSTOM_DATA}]})
-        answered(station, "a GetVariablesRequest with customData", get_response, requirements=("FR.02",))
+        answered(station, "a GetVariablesRequest with customData", get_response,
+                 requirements=(ANSWER, "OCPP-J Part 4 §9"))
         station.check.fields("GetVariablesResponse", get_response.payload, {
             "getVariableResult[0].attributeStatus": "Accepted",
             "getVariableResult[0].attributeValue": "200",
         }, requirements=("B06.FR.04", "B06.FR.10"))
         station.check.fields("GetVariablesResponse", get_response.payload, {
-            "getVariableResult[0].attributeType": OneOf("Actual", ABSENT)})
+            "getVariableResult[0].attributeType": OneOf("Actual", ABSENT)},
+            requirements=("Part 6 TC_P_03_CS tool validation step 4",))
 
 
 async def supported_rate_unit(station: ChargingStationUnderTest) -> str:
-    """The configured chargingRateUnit: one the station lists in SmartChargingCtrlr.RateUnit (a
-    required variable with Smart Charging, Part 2 §2.9.5), A when it lists both or cannot be read."""
+    """The configured chargingRateUnit (``configured.charging_rate_unit``); unset: one the station lists in
+    SmartChargingCtrlr.RateUnit (a required variable with Smart Charging, Part 2 §2.9.5), A when it lists both
+    or cannot be read."""
+    if station.config.configured.charging_rate_unit is not None:
+        return station.config.configured.charging_rate_unit
     value = await station.read_variable({"component": {"name": "SmartChargingCtrlr"},
                                          "variable": {"name": "RateUnit"}})
     units = [u.strip() for u in value.split(",")] if value is not None else []
@@ -59,8 +71,11 @@ async def supported_rate_unit(station: ChargingStationUnderTest) -> str:
 
 
 def number_phases(station: ChargingStationUnderTest) -> int | None:
-    """The configured numberPhases, from the PICS hardware (Part 5 Appendix B): the most phases the
-    station charges with; None (omitted) for a DC-only station, where it does not apply (K01.FR.44)."""
+    """The configured numberPhases (``configured.number_phases``); unset: from the PICS hardware (Part 5
+    Appendix B), the most phases the station charges with; None (omitted) for a DC-only station, where it does
+    not apply (K01.FR.44)."""
+    if station.config.configured.number_phases is not None:
+        return station.config.configured.number_phases
     hardware = station.config.pics.hardware
     if hardware.get("HFS-4") and hardware.get("HFS-3") is False:
         return None
@@ -70,10 +85,18 @@ def number_phases(station: ChargingStationUnderTest) -> int | None:
     return 3  # what an AC station assumes when it is omitted (K01.FR.49)
 
 
-@case(requirements=("FR.02", "K01.FR.15"))
+@case(requirements=(ANSWER, "K01.FR.15"))
 async def test_tc_p_04_cs(station: ChargingStationUnderTest) -> None:
     """Custom data in a charging profile: a station with Smart Charging accepts a TxDefaultProfile
-    whose profile and schedule period carry customData."""
+    whose profile and schedule period carry customData.
+
+    Part 6 steps / validations implemented:
+    - step 1: SetChargingProfile TxDefaultProfile with the configured values (``[configured]``
+      charging_profile_id, charging_schedule_duration, charging_rate_unit, number_phases; evseId the first
+      configured EVSE), limit 6 A or 6000 W, customData on the profile and the period (OCPP-J Part 4 §9);
+    - step 2: answered with a CALLRESULT (Part 2 §3 FR.02), tool validation status Accepted (K01.FR.15);
+    - the profile is cleared afterwards (general precondition: no charging schedules)."""
+    values = station.config.configured
     station.require_profiles("Core", "Smart Charging", reason="Part 5 does not list TC_P_04_CS: it needs Core, "
                                                               "like every case, and Smart Charging, its Part 6 "
                                                               "prerequisite")
@@ -83,16 +106,22 @@ async def test_tc_p_04_cs(station: ChargingStationUnderTest) -> None:
     phases = number_phases(station)
     if phases is not None:
         period["numberPhases"] = phases
-    # Ids of this run, not a constant that would replace a profile the station already holds (K01.FR.05).
-    profile_id, schedule_id = station.ctx.ids.next("chargingProfileId"), station.ctx.ids.next("chargingScheduleId")
+    # <Configured chargingProfileId>, by default an id of this run, not a constant that would replace a profile
+    # the station already holds (K01.FR.05).
+    profile_id = values.charging_profile_id
+    if profile_id is None:
+        profile_id = station.ctx.ids.next("chargingProfileId")
+    schedule_id = station.ctx.ids.next("chargingScheduleId")
     profile = {"id": profile_id, "stackLevel": 0, "chargingProfilePurpose": "TxDefaultProfile",
                "chargingProfileKind": "Relative", "customData": CUSTOM_DATA,
-               "chargingSchedule": [{"id": schedule_id, "duration": SCHEDULE_DURATION, "chargingRateUnit": unit,
+               "chargingSchedule": [{"id": schedule_id, "duration": values.charging_schedule_duration,
+                                     "chargingRateUnit": unit,
                                      "chargingSchedulePeriod": [period]}]}
     response = await station.call("SetChargingProfile", {"evseId": evse, "chargingProfile": profile})
-    answered(station, "a SetChargingProfileRequest with customData", response, requirements=("FR.02",))
+    answered(station, "a SetChargingProfileRequest with customData", response,
+             requirements=(ANSWER, "OCPP-J Part 4 §9"))
     station.check.fields("SetChargingProfileResponse", response.payload, {"status": "Accepted"},
-                         requirements=("K01.FR.15",))
+                         requirements=("K01.FR.15", "Part 6 TC_P_04_CS tool validation step 2"))
     # General precondition of the next cases: no charging schedules active.
     cleared = await station.call("ClearChargingProfile", {"chargingProfileId": profile_id})
     if not cleared.ok or cleared.payload.get("status") != "Accepted":
