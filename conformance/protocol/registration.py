@@ -63,9 +63,10 @@ class Answer:
     """How one side answers a CALL in one registration status: a CALLERROR with ``error_code``, or a CALLRESULT
     with ``payload``."""
 
-    requirements: tuple[str, ...]
+    requirements: tuple[str, ...]  # what a check of this answer cites
     error_code: str | None = None
     payload: dict[str, Any] | None = None
+    see_also: tuple[str, ...] = ()  # requirements that say the same more generally
 
     @property
     def is_error(self) -> bool:
@@ -102,18 +103,20 @@ STATION_SENDS: dict[str | None, Sending] = {
     PENDING: Sending(frozenset({BOOT}), ("B02.FR.02",), triggered=True,
                      note="BootNotification (not before the interval unless triggered: B02.FR.04) and what the CSMS "
                           "asked for with TriggerMessage, GetBaseReport or GetReport"),
-    REJECTED: Sending(frozenset({BOOT}), ("B03.FR.02", "B03.FR.07"),
+    REJECTED: Sending(frozenset({BOOT}), ("B03.FR.02",),
                       note="nothing until the retry interval has expired, then BootNotification"),
 }
 
 CSMS_ANSWERS: dict[str | None, Answering] = {
     # The CSMS cannot tell a station that never booted from one it did not accept: the reference CSMS answers its
     # CALLs as it answers a Pending station's (the station may send none of them, B01.FR.08).
-    NOT_BOOTED: Answering(Answer(("B01.FR.08", "B01.FR.10"), error_code=_SECURITY_ERROR), exempt=frozenset({BOOT})),
-    PENDING: Answering(Answer(("B02.FR.09", "B01.FR.10"), error_code=_SECURITY_ERROR), exempt=frozenset({BOOT}),
-                       triggered_exempt=True),
+    NOT_BOOTED: Answering(Answer(("B01.FR.08",), error_code=_SECURITY_ERROR, see_also=("B01.FR.10",)),
+                          exempt=frozenset({BOOT})),
+    PENDING: Answering(Answer(("B02.FR.09",), error_code=_SECURITY_ERROR, see_also=("B01.FR.10",)),
+                       exempt=frozenset({BOOT}), triggered_exempt=True),
     # Errata 2025-09 §2.3 narrows the generic FR.04 to a Rejected boot (B02/B03 say the rest).
-    REJECTED: Answering(Answer(("B03.FR.07", "FR.04"), error_code=_SECURITY_ERROR), exempt=frozenset({BOOT})),
+    REJECTED: Answering(Answer(("B03.FR.07",), error_code=_SECURITY_ERROR, see_also=("FR.04", "B01.FR.10")),
+                        exempt=frozenset({BOOT})),
 }
 
 CSMS_SENDS: dict[str | None, Sending] = {
