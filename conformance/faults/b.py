@@ -19,6 +19,10 @@ def _invalid_value(result: dict) -> bool:
     return result.get("attributeStatusInfo", {}).get("reasonCode") == "InvalidValue"
 
 
+def _not_supported(response: dict) -> bool:
+    return response["status"] == "NotSupported"
+
+
 def _misspelt(component_name: str) -> str:
     return component_name.replace("Ctrlr", "Ctrl")
 
@@ -110,7 +114,9 @@ FAULTS: list[Fault] = [
           ("TC_B_14_CS",)),
     Fault("summary_inventory_rejected", "station", ("B07.FR.02",),
           "a station without the SummaryInventory answers a request for it with Rejected instead of NotSupported",
-          ("TC_B_15_CS",), without=("C-56",)),
+          ("TC_B_15_CS",), without=("C-56",),
+          edits=(PayloadEdit("GetBaseReportResponse", Drop("statusInfo", when=_not_supported),
+                             Set("status", "Rejected", when=_not_supported)),)),
     Fault("summary_not_supported_but_reported", "station", ("B07.FR.05",),
           "a station without the SummaryInventory answers NotSupported but still sends a NotifyReportRequest",
           ("TC_B_15_CS",), without=("C-56",)),
@@ -131,7 +137,9 @@ FAULTS: list[Fault] = [
     Fault("unsupported_criterion_rejected", "station", ("B08.FR.02",),
           "a GetReport with a componentCriteria value the station does not evaluate (Active) is answered Rejected "
           "instead of NotSupported",
-          ("TC_B_19_CS",)),
+          ("TC_B_19_CS",),
+          edits=(PayloadEdit("GetReportResponse", Drop("statusInfo", when=_not_supported),
+                             Set("status", "Rejected", when=_not_supported)),)),
     Fault("custom_report_variable_instance_required", "station", ("B08.FR.21",),
           "a GetReport componentVariable without variable.instance matches only variables without an instance, "
           "so DeviceDataCtrlr.ItemsPerMessage (which exists only with instances) gives EmptyResultSet",

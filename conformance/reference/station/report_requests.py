@@ -26,8 +26,6 @@ class Reports(Component):
     async def on_GetBaseReport(self, payload: dict[str, Any]) -> dict[str, Any]:
         base = payload["reportBase"]
         if base == "SummaryInventory" and not self.station.supports("C-56"):
-            if "summary_inventory_rejected" in self.faults:
-                return {"status": "Rejected"}
             if "summary_not_supported_but_reported" not in self.faults:
                 return {"status": "NotSupported", "statusInfo": {"reasonCode": "UnsupportedParam"}}
         source = "FullInventory" if base == "ConfigurationInventory" and \
@@ -55,8 +53,6 @@ class Reports(Component):
             names = {c.casefold() for c in criteria if c != "Problem"}
             having = {repr(e["component"]) for e in entries if e["variable"]["name"].casefold() in names}
             entries = [e for e in entries if repr(e["component"]) not in having]
-        if report.status == "NotSupported" and "unsupported_criterion_rejected" in self.faults:
-            return {"status": "Rejected"}
         if report.status != "Accepted":
             return report.response()
         if not entries:
