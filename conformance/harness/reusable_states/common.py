@@ -5,6 +5,7 @@ what an availability case sets back and the configured transaction duration. Bot
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,14 +34,17 @@ class AvailabilityRestore:
 
 
 
-__all__ = ["availability_scope", "scope_connectors", "AvailabilityRestore"]
+__all__ = ["availability_scope", "scope_connectors", "AvailabilityRestore", "transaction_duration"]
 
 
 async def transaction_duration(side: Any) -> None:
-    """Part 6 StopAuthorized note (CSMS side): the harness station lets the transaction run <Configured Transaction
-    Duration> (``station_values.transaction_duration``, the one key both sides use; default 0) before the stop;
-    recorded as a protocol wait. The station side waits in :func:`.station.stop_authorized`."""
+    """Part 6 StopAuthorized (§2.18 / §3.18, errata 2025-09 §6.2.117): the transaction runs <Configured Transaction
+    Duration> (``station_values.transaction_duration``, one key for both sides; default 0) before the idToken is
+    presented again; recorded as a protocol wait. A lost connection ends the wait early."""
     seconds = side.config.station_values.transaction_duration
     if seconds > 0:
-        side.protocol_wait(seconds, "<Configured Transaction Duration> before StopAuthorized (Part 6 §2.18/§3.18)")
-        await asyncio.sleep(side.ctx.scaled(seconds))
+        side.protocol_wait(seconds, "<Configured Transaction Duration> before StopAuthorized (Part 6 §2.18/§3.18, "
+                                    "errata 2025-09 §6.2.117)")
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(side.ctx.scaled(seconds)):
+                await side.connection.closed.wait()

@@ -229,4 +229,4 @@ async def boot_notification(csms: CsmsUnderTest, reason: str = "PowerUp") -> Res
 
 __all__ = ["availability_restored", "availability_scope", "AvailabilityRestore", "Boot", "boot_answered",
            "boot_notification", "booted", "change_availability", "energy_transfer_started", "report_availability",
-           "scope_connectors", "Transaction", "transaction_ended", "transactions_ended_afterwards", "unavailable"]
+           "scope_connectors", "Transaction", "transaction_duration", "transaction_ended", "transactions_ended_afterwards", "unavailable"]

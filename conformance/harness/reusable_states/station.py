@@ -20,7 +20,7 @@ from ...protocol.patterns import ABSENT, OneOf, Satisfies, matches
 from ...protocol.variables import TX_START_POINT, TX_STOP_POINT
 from ...transport.connection import Connection, IncomingCall, Response
 from ..sides import ChargingStationUnderTest
-from .common import AvailabilityRestore, availability_scope, scope_connectors
+from .common import AvailabilityRestore, availability_scope, scope_connectors, transaction_duration
 
 BOOT_REASONS = ("ApplicationReset", "FirmwareUpdate", "LocalReset", "PowerUp", "RemoteReset", "ScheduledReset",
                 "Triggered", "Unknown", "Watchdog")
@@ -551,13 +551,7 @@ async def stop_authorized(sut: ChargingStationUnderTest, tx: Transaction) -> Inc
     be Updated (checked for every TxStopPoint, not only the path taken; the Ended case is completed by
     :func:`ev_connected_post_session`). Returns the StopAuthorized event."""
     token = sut.config.id_tokens.valid
-    duration = sut.config.station_values.transaction_duration
-    if duration > 0:
-        sut.protocol_wait(duration, "<Configured Transaction Duration> before the idToken is presented again "
-                                    "(errata 2025-09 §6.2.117)")
-        with contextlib.suppress(TimeoutError):  # the transaction runs; a lost connection ends the wait early
-            async with asyncio.timeout(sut.ctx.scaled(duration)):
-                await sut.connection.closed.wait()
+    await transaction_duration(sut)
     conn = sut.connection
     mark = conn.mark()
     await sut.actions.do("present_id_token", id_token=token.id_token, type=token.type, evse=tx.evse)
@@ -899,7 +893,7 @@ async def expect_boot_retry(sut: ChargingStationUnderTest, answers: BootAnswers,
     return conn, retry
 
 
-__all__ = ["authorized", "AVAILABILITY_REPORTS", "availability_restored", "availability_scope", "AvailabilityRestore",
+__all__ = ["authorized", "transaction_duration", "AVAILABILITY_REPORTS", "availability_restored", "availability_scope", "AvailabilityRestore",
            "Boot", "boot_answered", "BOOT_REASONS", "BOOT_TIMER_GRANULARITY", "BootAnswer", "BootAnswers", "booted",
            "change_availability", "energy_transfer_started", "ev_connected_post_session", "ev_connected_pre_session",
            "ev_connected_transaction", "ev_disconnected", "ev_unplugged_afterwards", "EvConnected",
