@@ -161,19 +161,29 @@ def _check_selection(args: argparse.Namespace, config_role: str | None) -> list[
     return roles
 
 
+def _expected_failures(args: argparse.Namespace) -> dict[str, Any] | None:
+    """The ``--expected-failures`` file of ``run`` and ``report`` (empty without one); None, said on stderr, when
+    it is invalid."""
+    from .reporting.summary import ExpectedFailuresError, load_expected_failures
+
+    if not args.expected_failures:
+        return {}
+    try:
+        return load_expected_failures(Path(args.expected_failures))
+    except ExpectedFailuresError as exc:
+        print(f"invalid expected-failures file: {exc}", file=sys.stderr)
+        return None
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from .harness.context import new_run_id
     from .reporting.model import load_model
     from .reporting.render import render_all
-    from .reporting.summary import ExpectedFailuresError, decide, load_expected_failures, terminal_table
+    from .reporting.summary import decide, terminal_table
 
-    expected = {}
-    if args.expected_failures:
-        try:
-            expected = load_expected_failures(Path(args.expected_failures))
-        except ExpectedFailuresError as exc:
-            print(f"invalid expected-failures file: {exc}", file=sys.stderr)
-            return EXIT_ERROR
+    expected = _expected_failures(args)
+    if expected is None:
+        return EXIT_ERROR
     if args.config:
         from .config import ConfigError, load_config
 
@@ -244,7 +254,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from .reporting.model import load_model
     from .reporting.render import render_all
-    from .reporting.summary import ExpectedFailuresError, decide, load_expected_failures, terminal_table
+    from .reporting.summary import decide, terminal_table
 
     source = Path(args.log)
     if not source.exists():
@@ -254,13 +264,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     if not log_file.is_file():
         print(f"{source} holds no event log (events.jsonl)", file=sys.stderr)
         return EXIT_ERROR
-    expected = {}
-    if args.expected_failures:
-        try:
-            expected = load_expected_failures(Path(args.expected_failures))
-        except ExpectedFailuresError as exc:
-            print(f"invalid expected-failures file: {exc}", file=sys.stderr)
-            return EXIT_ERROR
+    expected = _expected_failures(args)
+    if expected is None:
+        return EXIT_ERROR
     try:
         model = load_model(source)
     except (OSError, UnicodeDecodeError) as exc:

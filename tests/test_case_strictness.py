@@ -17,65 +17,26 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import sys
 from pathlib import Path
-from typing import Any, AsyncIterator, Callable
+from typing import Any, Callable
 
 import pytest
-from websockets.asyncio.client import connect
+from support import BOOT, connect_to_harness, free_port, run_cases, running, write_peer_config
 
-from support import REPO, free_port
-
-BOOT = {"reason": "PowerUp", "chargingStation": {"model": "Peer", "vendorName": "Test"}}
 NOW = "2026-01-01T00:00:00Z"
 
 
 def write_config(path: Path, port: int, actions_file: Path, *, profiles: str = '["Core"]') -> Path:
     """One EVSE with one connector, short timeouts, actions appended to ``actions_file`` (the peer reads them)."""
-    path.write_text(f"""role = "station"
-name = "strictness peer"
-reference = false
-[connection]
-listen_host = "127.0.0.1"
-listen_port = {port}
-path = "/ocpp"
-identity = "CS001"
-security_profile = 0
-[[evse]]
-id = 1
-connectors = [1]
-[id_tokens.valid]
-id_token = "VALID001"
-[id_tokens.invalid]
-id_token = "INVALID001"
-[timing]
-message_timeout = 2
-connect_timeout = 6
-action_timeout = 2
-case_time_limit = 40
-boot_retry_interval = 1
-heartbeat_interval = 300
-max_time_deviation = 0.5
-[pics]
-profiles = {profiles}
-features = []
-[actions]
-backend = "shell"
-command = "sh -c 'echo \\"$0\\" >> {actions_file}'"
-""")
-    return path
+    return write_peer_config(path, "station", port, name="strictness peer", message_timeout=2, connect_timeout=6,
+                             case_time_limit=40, profiles=profiles,
+                             timing="boot_retry_interval = 1\nheartbeat_interval = 300\nmax_time_deviation = 0.5\n",
+                             command="sh -c 'echo \\\"$0\\\" >> " + f"{actions_file}'")
 
 
 async def run_case(config: Path, case_id: str, run_dir: Path) -> tuple[dict[str, Any], str, list[dict]]:
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "conformance.cli", "run", "--config", str(config), "--case", case_id,
-        "--run-dir", str(run_dir), cwd=REPO, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
-    output, _ = await asyncio.wait_for(proc.communicate(), 90)
-    summary = run_dir / "summary.json"
-    results = {c["id"]: c for c in json.loads(summary.read_text())["cases"]} if summary.exists() else {}
-    events = [json.loads(line) for line in (run_dir / "events.jsonl").read_text().splitlines()] \
-        if (run_dir / "events.jsonl").exists() else []
-    return results.get(case_id, {}), output.decode(), events
+    run = await run_cases(config, run_dir, case_id, timeout=90)
+    return run.results.get(case_id, {}), run.output, run.events
 
 
 def status_notification() -> list:
@@ -143,11 +104,7 @@ class Peer:
         watcher = asyncio.create_task(self._watch_actions())
         try:
             while True:
-                try:
-                    self.ws = await connect(f"ws://127.0.0.1:{self.port}/ocpp/CS001", subprotocols=["ocpp2.0.1"])
-                except OSError:
-                    await asyncio.sleep(0.05)  # the harness is not listening yet
-                    continue
+                self.ws = await connect_to_harness(self.port)
                 self.reboot.clear()
                 async with self.ws:
                     with contextlib.suppress(Exception):
@@ -158,15 +115,8 @@ class Peer:
             watcher.cancel()
 
 
-@contextlib.asynccontextmanager
-async def peer_running(peer: Peer) -> AsyncIterator[Peer]:
-    task = asyncio.create_task(peer.run())
-    try:
-        yield peer
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await task
+def peer_running(peer: Peer) -> contextlib.AbstractAsyncContextManager[Any]:
+    return running(peer.run())
 
 
 def no_answer(action: str, payload: dict) -> dict:

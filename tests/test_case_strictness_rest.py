@@ -8,98 +8,34 @@ faults of conformance/faults.py, run by tests/test_conformance_run.py."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import json
-import sys
 from pathlib import Path
 from typing import Any, AsyncIterator
 
 import pytest
-from websockets.asyncio.server import ServerConnection, serve
+from websockets.asyncio.server import ServerConnection
 
 from conformance.actions.port import ActionFailed
 from conformance.reference.csms import ReferenceCsms
 from conformance.reference.station import ReferenceStation
 
-from support import REPO, free_port
+from support import (FULL_PICS, csms_server, free_port, run_cases, started_with_webhook, webhook_for,
+                     write_peer_config)
 
 MESSAGE_TIMEOUT = 2.0
 
 
-async def _webhook(peer: Any, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    """``POST /actions/<action>`` (the webhook backend's calling convention) performed by ``peer``."""
-    try:
-        request_line = (await reader.readline()).decode()
-        length = 0
-        while (line := (await reader.readline()).decode().strip()):
-            name, _, value = line.partition(":")
-            if name.lower() == "content-length":
-                length = int(value)
-        body = json.loads(await reader.readexactly(length) or b"{}")
-        action = request_line.split()[1].rsplit("/", 1)[-1]
-        try:
-            status, result = 200, await peer.perform_action(action, body)
-        except ActionFailed as exc:
-            status, result = 500, {"error": exc.reason}
-        data = json.dumps(result).encode()
-        writer.write(f"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {len(data)}\r\n"
-                     f"Connection: close\r\n\r\n".encode() + data)
-        await writer.drain()
-    finally:
-        writer.close()
-
-
-@contextlib.asynccontextmanager
-async def webhook_for(peer: Any) -> AsyncIterator[str]:
-    hook = await asyncio.start_server(lambda r, w: _webhook(peer, r, w), "127.0.0.1", 0)
-    try:
-        yield f"http://127.0.0.1:{hook.sockets[0].getsockname()[1]}"
-    finally:
-        hook.close()
-
-
 def write_config(path: Path, role: str, *, port: int | None = None, csms_url: str | None = None, webhook: str,
                  extra: str = "") -> Path:
-    connection = (f'listen_host = "127.0.0.1"\nlisten_port = {port}\npath = "/ocpp"\n' if role == "station"
-                  else f'csms_url = "{csms_url}"\n')
-    path.write_text(f"""role = "{role}"
-name = "strictness peer ({role})"
-reference = false
-pics_file = "{REPO / 'fixtures' / 'pics' / 'full.toml'}"
-[connection]
-{connection}identity = "CS001"
-security_profile = 0
-[[evse]]
-id = 1
-connectors = [1]
-[id_tokens.valid]
-id_token = "VALID001"
-[id_tokens.invalid]
-id_token = "INVALID001"
-[timing]
-message_timeout = {MESSAGE_TIMEOUT}
-connect_timeout = 5
-action_timeout = 5
-case_time_limit = 30
-reconnect_gap = 0
-operator_think_time = 0
-[actions]
-backend = "webhook"
-url = "{webhook}"
-{extra}
-""")
-    return path
+    return write_peer_config(path, role, port, csms_url=csms_url, name=f"strictness peer ({role})",
+                             pics_file=FULL_PICS, message_timeout=MESSAGE_TIMEOUT, connect_timeout=5,
+                             action_timeout=5, case_time_limit=30,
+                             timing="reconnect_gap = 0\noperator_think_time = 0\n", webhook=webhook, extra=extra)
 
 
 async def run_case(config: Path, run_dir: Path, case_id: str) -> tuple[str, str]:
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "conformance.cli", "run", "--config", str(config), "--case", case_id,
-        "--run-dir", str(run_dir), cwd=REPO, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
-    output, _ = await asyncio.wait_for(proc.communicate(), 120)
-    summary = run_dir / "summary.json"
-    results = {c["id"]: c for c in json.loads(summary.read_text())["cases"]} if summary.exists() else {}
-    return results.get(case_id, {}).get("verdict", "missing"), output.decode()
+    run = await run_cases(config, run_dir, case_id, timeout=120)
+    return run.results.get(case_id, {}).get("verdict", "missing"), run.output
 
 
 # --------------------------------------------------------------------------- station peers
@@ -181,12 +117,8 @@ class PeerCsms(ReferenceCsms):
 @contextlib.asynccontextmanager
 async def csms_peer(variant: str) -> AsyncIterator[tuple[PeerCsms, str]]:
     peer = PeerCsms(variant)
-    await peer.start()
-    try:
-        async with webhook_for(peer) as hook:
-            yield peer, hook
-    finally:
-        await peer.stop()
+    async with started_with_webhook(peer) as hook:
+        yield peer, hook
 
 
 @pytest.mark.asyncio
@@ -220,7 +152,7 @@ async def test_b58_csms_refusing_the_credentials_is_inconclusive_not_pass(tmp_pa
     def unauthorized(connection: ServerConnection, request: Any) -> Any:
         return connection.respond(401, "credentials refused\n")
 
-    async with serve(handler, "127.0.0.1", port, subprotocols=["ocpp2.0.1"], process_request=unauthorized):
+    async with csms_server(port, handler, process_request=unauthorized):
         async with webhook_for(PeerCsms("none")) as hook:
             config = write_config(tmp_path / "sut.toml", "csms", csms_url=f"ws://127.0.0.1:{port}/ocpp",
                                   webhook=hook)

@@ -13,26 +13,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
-import sys
 import time
 from pathlib import Path
 from typing import Any, AsyncIterator
 
 import pytest
 
-from conformance.actions.port import ActionFailed, ActionPort
+from conformance.actions.port import ActionPort
 from conformance.actions.reference import ReferenceBackend
 from conformance.config import HarnessStationInfo, default_config, load_config
 from conformance.harness.context import RunContext
 from conformance.harness.ids import IdSource
 from conformance.harness.sides import CsmsUnderTest
 from conformance.protocol.frames import utc_now
-from conformance.recording import EventLog, read_log
+from conformance.recording import EventLog
 from conformance.reference.csms import ReferenceCsms
 from conformance.transport.connection import IncomingCall
 
-from support import REPO, free_port
+from support import FULL_PICS, REPO, run_cases as run_suite, started_with_webhook, write_peer_config
 
 MESSAGE_TIMEOUT = 3.0
 
@@ -100,81 +98,22 @@ class PeerCsms(ReferenceCsms):
         task.add_done_callback(self._tasks.discard)
 
 
-async def _webhook(peer: PeerCsms, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    """``POST /actions/<action>`` (the webhook backend's calling convention) performed by ``peer``."""
-    try:
-        request_line = (await reader.readline()).decode()
-        length = 0
-        while (line := (await reader.readline()).decode().strip()):
-            name, _, value = line.partition(":")
-            if name.lower() == "content-length":
-                length = int(value)
-        body = json.loads(await reader.readexactly(length) or b"{}")
-        action = request_line.split()[1].rsplit("/", 1)[-1]
-        try:
-            status, result = 200, await peer.perform_action(action, body)
-        except ActionFailed as exc:
-            status, result = 500, {"error": exc.reason}
-        data = json.dumps(result).encode()
-        writer.write(f"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {len(data)}\r\n"
-                     f"Connection: close\r\n\r\n".encode() + data)
-        await writer.drain()
-    finally:
-        writer.close()
-
-
 @contextlib.asynccontextmanager
 async def csms_peer(**variant: Any) -> AsyncIterator[tuple[PeerCsms, str]]:
     peer = PeerCsms(**variant)
-    await peer.start()
-    hook = await asyncio.start_server(lambda r, w: _webhook(peer, r, w), "127.0.0.1", 0)
-    try:
-        yield peer, f"http://127.0.0.1:{hook.sockets[0].getsockname()[1]}"
-    finally:
-        hook.close()
-        await peer.stop()
+    async with started_with_webhook(peer) as hook:
+        yield peer, hook
 
 
-def peer_config(path: Path, csms_url: str, webhook: str, *, think_time: float = 0.0, extra: str = "") -> Path:
-    path.write_text(f"""role = "csms"
-name = "test peer (csms)"
-reference = false
-pics_file = "{REPO / 'fixtures' / 'pics' / 'full.toml'}"
-{extra}
-[connection]
-csms_url = "{csms_url}"
-identity = "CS001"
-security_profile = 0
-[[evse]]
-id = 1
-connectors = [1]
-[id_tokens.valid]
-id_token = "VALID001"
-[id_tokens.invalid]
-id_token = "INVALID001"
-[timing]
-message_timeout = {MESSAGE_TIMEOUT}
-connect_timeout = 5
-action_timeout = 5
-case_time_limit = 20
-reconnect_gap = 0.2
-operator_think_time = {think_time}
-[actions]
-backend = "webhook"
-url = "{webhook}"
-""")
-    return path
+def peer_config(path: Path, csms_url: str, webhook: str, *, think_time: float = 0.0) -> Path:
+    return write_peer_config(path, "csms", csms_url=csms_url, pics_file=FULL_PICS, message_timeout=MESSAGE_TIMEOUT,
+                             connect_timeout=5, action_timeout=5, case_time_limit=20,
+                             timing=f"reconnect_gap = 0.2\noperator_think_time = {think_time}\n", webhook=webhook)
 
 
 async def run_cases(config: Path, run_dir: Path, *cases: str) -> tuple[dict[str, Any], list[dict[str, Any]], str]:
-    args = [a for c in cases for a in ("--case", c)]
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "conformance.cli", "run", "--config", str(config), *args, "--run-dir", str(run_dir),
-        cwd=REPO, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
-    output, _ = await asyncio.wait_for(proc.communicate(), 120)
-    summary = run_dir / "summary.json"
-    results = {c["id"]: c for c in json.loads(summary.read_text())["cases"]} if summary.exists() else {}
-    return results, read_log(run_dir / "events.jsonl") if (run_dir / "events.jsonl").exists() else [], output.decode()
+    run = await run_suite(config, run_dir, *cases, timeout=120)
+    return run.results, run.events, run.output
 
 
 def _verdicts(results: dict[str, Any]) -> dict[str, str]:

@@ -4,23 +4,17 @@ limit, and the run must finish: nothing hangs, nothing crashes."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import json
-import sys
-import time
 from pathlib import Path
 from typing import Any, AsyncIterator
 
 import pytest
-from websockets.asyncio.client import connect
-from websockets.asyncio.server import ServerConnection, serve
+from websockets.asyncio.server import ServerConnection
 
-from support import REPO, free_port, write_peer_config
+from support import booting_station, csms_server, free_port, run_cases, running, write_peer_config
 
 CASE_LIMIT = 6.0
 MESSAGE_TIMEOUT = 1.0
-BOOT = {"reason": "PowerUp", "chargingStation": {"model": "Peer", "vendorName": "Test"}}
 
 
 def write_config(path: Path, role: str, port: int) -> Path:
@@ -29,56 +23,26 @@ def write_config(path: Path, role: str, port: int) -> Path:
 
 
 async def run_case(config: Path, case_id: str, run_dir: Path) -> tuple[int, dict[str, Any], str, float]:
-    started = time.monotonic()
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "conformance.cli", "run", "--config", str(config), "--case", case_id,
-        "--run-dir", str(run_dir), cwd=REPO, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
-    output, _ = await asyncio.wait_for(proc.communicate(), 60)
-    elapsed = time.monotonic() - started
-    results: dict[str, Any] = {}
-    summary = run_dir / "summary.json"
-    if summary.exists():
-        results = {c["id"]: c for c in json.loads(summary.read_text())["cases"]}
-    return proc.returncode or 0, results, output.decode(), elapsed
+    run = await run_cases(config, run_dir, case_id, timeout=60)
+    return run.code, run.results, run.output, run.elapsed
 
 
 # --------------------------------------------------------------------------- station peers
-async def misbehaving_station(port: int, mode: str, stop: asyncio.Event) -> None:
+def misbehaving_station(port: int, mode: str) -> Any:
     """Connects to the harness CSMS, boots properly, then misbehaves on the first CSMS request."""
-    while not stop.is_set():
-        try:
-            ws = await connect(f"ws://127.0.0.1:{port}/ocpp/CS001", subprotocols=["ocpp2.0.1"])
-        except OSError:
-            await asyncio.sleep(0.05)  # the harness is not listening yet
-            continue
-        async with ws:
-            await ws.send(json.dumps([2, "boot-1", "BootNotification", BOOT]))
-            await ws.recv()
-            with contextlib.suppress(Exception):
-                while True:
-                    message = json.loads(await ws.recv())
-                    if message[0] != 2:
-                        continue
-                    if mode == "garbage":
-                        await ws.send("}{ not json")
-                    elif mode == "disconnect":
-                        await ws.close()
-                        break
-                    # silent: never answer
-        await stop.wait()  # connects once, then stays away
+    async def on_call(ws: Any, message: list[Any]) -> bool:
+        if mode == "garbage":
+            await ws.send("}{ not json")
+        elif mode == "disconnect":
+            await ws.close()
+            return True
+        return False  # silent: never answer
+
+    return booting_station(port, on_call)
 
 
-@contextlib.asynccontextmanager
-async def station_peer(port: int, mode: str) -> AsyncIterator[None]:
-    stop = asyncio.Event()
-    task = asyncio.create_task(misbehaving_station(port, mode, stop))
-    try:
-        yield
-    finally:
-        stop.set()
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await task
+def station_peer(port: int, mode: str) -> contextlib.AbstractAsyncContextManager[Any]:
+    return running(misbehaving_station(port, mode))
 
 
 STATION_MODES = {
@@ -115,12 +79,8 @@ async def misbehaving_csms(port: int, mode: str) -> AsyncIterator[None]:
                     return
                 # silent: never answer
 
-    server = await serve(handler, "127.0.0.1", port, subprotocols=["ocpp2.0.1"])
-    try:
+    async with csms_server(port, handler):
         yield
-    finally:
-        server.close()
-        await server.wait_closed()
 
 
 @pytest.mark.parametrize("mode", ["garbage", "silent", "disconnect"])

@@ -7,16 +7,12 @@ probe is not taken as broken: the next cases run and pass."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any
 
-from websockets.asyncio.client import connect
-
-from support import free_port, write_peer_config
-from test_misbehaving_sut import BOOT
+from support import answering_csms, booting_station, free_port, run_cases, running, write_peer_config
 
 CASES = ["TC_B_06_CS", "TC_B_07_CS", "TC_B_09_CS", "TC_B_10_CS"]
 MESSAGE_TIMEOUT = 1.0
@@ -64,54 +60,26 @@ class PeerStation:
         return f"{entry['component']['name']}.{entry['variable']['name']}.{entry['variable'].get('instance')}"
 
     async def run(self) -> None:
-        while True:
-            try:
-                ws = await connect(f"ws://127.0.0.1:{self.port}/ocpp/CS001", subprotocols=["ocpp2.0.1"])
-            except OSError:
-                await asyncio.sleep(0.05)  # the harness is not listening yet
-                continue
-            async with ws:
-                await ws.send(json.dumps([2, "boot-1", "BootNotification", BOOT]))
-                await ws.recv()
-                await ws.send(json.dumps([2, "status-1", "StatusNotification", {
-                    "timestamp": "2025-01-01T00:00:00Z", "connectorStatus": "Available", "evseId": 1,
-                    "connectorId": 1}]))
-                with contextlib.suppress(Exception):
-                    while True:
-                        message = json.loads(await ws.recv())
-                        if message[0] != 2:
-                            continue
-                        answer = self.answer(message[2], message[3])
-                        if answer is not None:
-                            await ws.send(json.dumps([3, message[1], answer]))
-            await asyncio.Event().wait()  # connects once
+        async def status(ws: Any) -> None:
+            await ws.send(json.dumps([2, "status-1", "StatusNotification", {
+                "timestamp": "2025-01-01T00:00:00Z", "connectorStatus": "Available", "evseId": 1,
+                "connectorId": 1}]))
+
+        async def on_call(ws: Any, message: list[Any]) -> None:
+            answer = self.answer(message[2], message[3])
+            if answer is not None:
+                await ws.send(json.dumps([3, message[1], answer]))
+
+        await booting_station(self.port, on_call, after_boot=status)
 
 
-@contextlib.asynccontextmanager
-async def peer(station: PeerStation) -> AsyncIterator[None]:
-    task = asyncio.create_task(station.run())
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await task
+def peer(station: PeerStation) -> contextlib.AbstractAsyncContextManager[Any]:
+    return running(station.run())
 
 
 async def run(config: Path, run_dir: Path, *extra: str) -> tuple[int, dict[str, Any], str, float]:
-    from test_misbehaving_sut import REPO
-    import sys
-    import time
-
-    args = [a for c in CASES for a in ("--case", c)]
-    started = time.monotonic()
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "conformance.cli", "run", "--config", str(config), *args, *extra,
-        "--run-dir", str(run_dir), cwd=REPO, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
-    output, _ = await asyncio.wait_for(proc.communicate(), 90)
-    elapsed = time.monotonic() - started
-    summary = json.loads((run_dir / "summary.json").read_text())
-    return proc.returncode or 0, {c["id"]: c for c in summary["cases"]}, output.decode(), elapsed
+    result = await run_cases(config, run_dir, *CASES, extra=extra, timeout=90)
+    return result.code, result.results, result.output, result.elapsed
 
 
 def run_order(run_dir: Path) -> list[str]:
@@ -178,60 +146,37 @@ async def test_a_station_that_ignores_one_request_is_not_taken_as_broken(tmp_pat
 CSMS_CASES = ["TC_B_01_CSMS", "TC_G_05_CSMS", "TC_G_07_CSMS", "TC_G_08_CSMS"]
 
 
-@contextlib.asynccontextmanager
-async def csms_answering_first(port: int, calls: int) -> AsyncIterator[None]:
+def csms_answering_first(port: int, calls: int) -> contextlib.AbstractAsyncContextManager[Any]:
     """A CSMS that answers the first ``calls`` CALLs and then, like one that lost its message broker, keeps
     its connections open and accepts new ones but answers nothing."""
-    from websockets.asyncio.server import ServerConnection, serve
-
     answered = 0
 
-    async def handler(ws: ServerConnection) -> None:
+    def respond(action: str, payload: dict[str, Any]) -> dict[str, Any] | None:
         nonlocal answered
-        with contextlib.suppress(Exception):
-            async for raw in ws:
-                message = json.loads(raw)
-                if message[0] != 2 or answered >= calls:
-                    continue
-                answered += 1
-                answer: dict[str, Any] = {}
-                if message[2] == "BootNotification":
-                    answer = {"currentTime": "2025-01-01T00:00:00Z", "interval": 300, "status": "Accepted"}
-                await ws.send(json.dumps([3, message[1], answer]))
+        if answered >= calls:
+            return None
+        answered += 1
+        if action == "BootNotification":
+            return {"currentTime": "2025-01-01T00:00:00Z", "interval": 300, "status": "Accepted"}
+        return {}
 
-    server = await serve(handler, "127.0.0.1", port, subprotocols=["ocpp2.0.1"])
-    try:
-        yield
-    finally:
-        server.close()
-        await server.wait_closed()
+    return answering_csms(port, respond)
 
 
 async def test_a_csms_that_stops_answering_is_one_fail_then_inconclusive(tmp_path: Path) -> None:
-    import sys
-    import time
-
-    from test_misbehaving_sut import REPO
-
     port = free_port()
     config = write_peer_config(tmp_path / "sut.toml", "csms", port, message_timeout=MESSAGE_TIMEOUT,
                                connect_timeout=3, case_time_limit=10)
     # the operator's instructions succeed (and the CSMS then never sends what it was told to)
     config.write_text(config.read_text().replace('command = "false"', 'command = "true"'))
-    args = [a for c in CSMS_CASES for a in ("--case", c)]
-    started = time.monotonic()
     async with csms_answering_first(port, calls=2):  # TC_B_01_CSMS: BootNotification, StatusNotification
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "conformance.cli", "run", "--config", str(config), *args, "--run-dir",
-            str(tmp_path / "run"), cwd=REPO, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
-        output, _ = await asyncio.wait_for(proc.communicate(), 90)
-    elapsed = time.monotonic() - started
-    results = {c["id"]: c for c in json.loads((tmp_path / "run" / "summary.json").read_text())["cases"]}
-    assert proc.returncode == 1, output.decode()
+        run_ = await run_cases(config, tmp_path / "run", *CSMS_CASES, timeout=90)
+    code, results, output, elapsed = run_.code, run_.results, run_.output, run_.elapsed
+    assert code == 1, output
     first, second, third, fourth = run_order(tmp_path / "run")
     assert first == "TC_B_01_CSMS"  # served on the first connection
     assert [results[c]["verdict"] for c in (first, second, third, fourth)] == [
-        "PASS", "FAIL", "INCONCLUSIVE", "INCONCLUSIVE"], output.decode()
+        "PASS", "FAIL", "INCONCLUSIVE", "INCONCLUSIVE"], output
     message = results[third]["message"]
     assert message.startswith(f"the SUT stopped answering after {second}"), message
     assert "the boot got no answer" in message or "HeartbeatRequest on the open connection got no answer" in message

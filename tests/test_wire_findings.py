@@ -9,7 +9,7 @@ import contextlib
 import json
 import time
 from pathlib import Path
-from typing import Any, AsyncIterator, Awaitable, Callable
+from typing import Any, Awaitable, Callable
 
 import pytest
 from websockets.asyncio.client import connect
@@ -18,8 +18,8 @@ from websockets.asyncio.server import ServerConnection, serve
 from conformance.protocol.examples import build_example
 from conformance.recording import FINDINGS_PER_RULE, read_log
 from conformance.validate import validate_stream
-from support import free_port
-from test_misbehaving_sut import BOOT, run_case, write_config
+from support import BOOT, answering_csms, connect_to_harness, csms_server, free_port, running
+from test_misbehaving_sut import run_case, write_config
 
 NOW = "2026-01-01T00:00:00.000Z"
 STATUS = {"timestamp": NOW, "connectorStatus": "Available", "evseId": 1, "connectorId": 1}
@@ -61,13 +61,9 @@ class Peer:
             return
         await self.send(ws, [3, message_id, result if result is not None else build_example(action, "response")])
 
-    async def run(self, port: int, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            try:
-                ws = await connect(f"ws://127.0.0.1:{port}/ocpp/CS001", subprotocols=["ocpp2.0.1"])
-            except OSError:
-                await asyncio.sleep(0.05)  # the harness is not listening yet
-                continue
+    async def run(self, port: int) -> None:
+        while True:
+            ws = await connect_to_harness(port)
             self.connections += 1
             with contextlib.suppress(Exception):
                 async with ws:
@@ -84,17 +80,8 @@ class Peer:
 ANSWERED: dict[str, Any] = {}  # on_call's result when it sent the answer itself
 
 
-@contextlib.asynccontextmanager
-async def station(port: int, peer: Peer) -> AsyncIterator[Peer]:
-    stop = asyncio.Event()
-    task = asyncio.create_task(peer.run(port, stop))
-    try:
-        yield peer
-    finally:
-        stop.set()
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await task
+def station(port: int, peer: Peer) -> contextlib.AbstractAsyncContextManager[Any]:
+    return running(peer.run(port))
 
 
 def generic_checks(run_dir: Path, case: str) -> list[dict[str, Any]]:
@@ -276,21 +263,7 @@ async def test_unsolicited_messages_optional_fields_absent_and_a_retry_pass(tmp_
 
 
 # --------------------------------------------------------------------------- misbehaving CSMS
-@contextlib.asynccontextmanager
-async def csms_peer(port: int, respond: Callable[[str, dict[str, Any]], dict[str, Any]]) -> AsyncIterator[None]:
-    async def handler(ws: ServerConnection) -> None:
-        with contextlib.suppress(Exception):
-            async for text in ws:
-                message = json.loads(text)
-                if message[0] == 2:
-                    await ws.send(json.dumps([3, message[1], respond(message[2], message[3])]))
-
-    server = await serve(handler, "127.0.0.1", port, subprotocols=["ocpp2.0.1"])
-    try:
-        yield
-    finally:
-        server.close()
-        await server.wait_closed()
+csms_peer = answering_csms
 
 
 async def test_csms_boot_response_without_current_time_fails_tc_b_01_csms(tmp_path: Path) -> None:
@@ -329,24 +302,15 @@ async def test_csms_that_answers_conformantly_passes_tc_b_01_csms(tmp_path: Path
 async def test_a_station_with_another_identity_is_named(tmp_path: Path) -> None:
     port = free_port()
     config = write_config(tmp_path / "sut.toml", "station", port)
-    stop = asyncio.Event()
 
     async def other_identity() -> None:
-        while not stop.is_set():
-            with contextlib.suppress(OSError):
-                async with connect(f"ws://127.0.0.1:{port}/ocpp/CS-7", subprotocols=["ocpp2.0.1"]) as ws:
-                    await ws.send(json.dumps([2, "b1", "BootNotification", BOOT]))
-                    await stop.wait()
-            await asyncio.sleep(0.05)
+        while True:
+            async with await connect_to_harness(port, "CS-7") as ws:
+                await ws.send(json.dumps([2, "b1", "BootNotification", BOOT]))
+                await asyncio.Event().wait()
 
-    task = asyncio.create_task(other_identity())
-    try:
+    async with running(other_identity()):
         code, results, output, _ = await run_case(config, "TC_P_01_CS", tmp_path / "run")
-    finally:
-        stop.set()
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await task
     assert code == 1
     assert "a station connected as 'CS-7', the configuration expects 'CS001'" in results["TC_P_01_CS"]["message"]
 
@@ -359,12 +323,8 @@ async def test_http_401_from_a_csms_names_the_credentials(tmp_path: Path) -> Non
 
     port = free_port()
     config = write_config(tmp_path / "sut.toml", "csms", port)
-    server = await serve(lambda ws: ws.close(), "127.0.0.1", port, subprotocols=["ocpp2.0.1"], process_request=refuse)
-    try:
+    async with csms_server(port, lambda ws: ws.close(), process_request=refuse):
         code, results, output, _ = await run_case(config, "TC_B_01_CSMS", tmp_path / "run")
-    finally:
-        server.close()
-        await server.wait_closed()
     assert code == 1, output
     assert "HTTP 401" in results["TC_B_01_CSMS"]["message"]
     assert "connection.password" in results["TC_B_01_CSMS"]["message"]
@@ -473,12 +433,8 @@ async def test_a_stale_reply_a_csms_replays_on_a_new_connection_fails(tmp_path: 
                         if message[2] == "BootNotification" else build_example(message[2], "response")
                     await ws.send(json.dumps([3, message[1], payload]))
 
-    server = await serve(handler, "127.0.0.1", port, subprotocols=["ocpp2.0.1"])
-    try:
+    async with csms_server(port, handler):
         code, results, output, run_dir = await run_case(config, "TC_B_01_CSMS", tmp_path / "run")
-    finally:
-        server.close()
-        await server.wait_closed()
     assert code == 1, output
     assert results["TC_B_01_CSMS"]["verdict"] == "FAIL", output
     assert "reply-for-the-old-connection" in results["TC_B_01_CSMS"]["message"]

@@ -163,6 +163,19 @@ _SEC, _SD, _AD, _AUTH = "SecurityCtrlr", "SampledDataCtrlr", "AlignedDataCtrlr",
 _MEAS = SUPPORTED_MEASURANDS
 _MEAS_CSV_MAX = 1000.0  # maxLimit (CSV length) of the measurand lists: "to be defined by the implementer"
 
+
+def _measurands(component: str, variable: str, *, ref: str) -> VariableSpec:
+    """A measurand list of SampledDataCtrlr / AlignedDataCtrlr (Part 2 §2.7): ReadWrite MemberList of the
+    supported measurands, Energy.Active.Import.Register by default."""
+    return _v(component, variable, "MemberList", _RW, "Energy.Active.Import.Register", ref=ref, values_list=_MEAS,
+              max_limit=_MEAS_CSV_MAX)
+
+
+def _seconds(component: str, variable: str, default: int, *, ref: str) -> VariableSpec:
+    """A ReadWrite interval in seconds, 0 or more (SampledDataCtrlr / AlignedDataCtrlr intervals)."""
+    return _v(component, variable, "integer", _RW, default, ref=ref, unit="s", min_limit=0)
+
+
 VARIABLE_TABLE: tuple[VariableSpec, ...] = (
     # --- OCPPCommCtrlr: Part 2 §2.1 "General" + Part 4 §8 -----------------------------------
     _v(_OCPP, "FileTransferProtocols", "MemberList", _RO, "HTTP,HTTPS", ref="P2 §2.1.4",
@@ -246,25 +259,16 @@ VARIABLE_TABLE: tuple[VariableSpec, ...] = (
     _v(_SEC, "BasicAuthPassword", "string", _WO, None, ref="P2 §2.2.1, E2025 §2.1, A00.FR.205",
        max_limit=40, min_length=16, value_format="passwordString", required=False),
     # --- SampledDataCtrlr: Part 2 §2.7.4-§2.7.8 ------------------------------------------------
-    _v(_SD, "TxEndedMeasurands", "MemberList", _RW, "Energy.Active.Import.Register", ref="P2 §2.7.4",
-       values_list=_MEAS, max_limit=_MEAS_CSV_MAX),
-    _v(_SD, "TxEndedInterval", "integer", _RW, 0, ref="P2 §2.7.5 (0 = start/end only, recommended)",
-       unit="s", min_limit=0),
-    _v(_SD, "TxStartedMeasurands", "MemberList", _RW, "Energy.Active.Import.Register",
-       ref="P2 §2.7.6", values_list=_MEAS, max_limit=_MEAS_CSV_MAX),
-    _v(_SD, "TxUpdatedMeasurands", "MemberList", _RW, "Energy.Active.Import.Register",
-       ref="P2 §2.7.7", values_list=_MEAS, max_limit=_MEAS_CSV_MAX),
-    _v(_SD, "TxUpdatedInterval", "integer", _RW, 60, ref="P2 §2.7.8 (0 = no sampled data)",
-       unit="s", min_limit=0),
+    _measurands(_SD, "TxEndedMeasurands", ref="P2 §2.7.4"),
+    _seconds(_SD, "TxEndedInterval", 0, ref="P2 §2.7.5 (0 = start/end only, recommended)"),
+    _measurands(_SD, "TxStartedMeasurands", ref="P2 §2.7.6"),
+    _measurands(_SD, "TxUpdatedMeasurands", ref="P2 §2.7.7"),
+    _seconds(_SD, "TxUpdatedInterval", 60, ref="P2 §2.7.8 (0 = no sampled data)"),
     # --- AlignedDataCtrlr: Part 2 §2.7.11-§2.7.16 ----------------------------------------------
-    _v(_AD, "Measurands", "MemberList", _RW, "Energy.Active.Import.Register", ref="P2 §2.7.11",
-       values_list=_MEAS, max_limit=_MEAS_CSV_MAX),
-    _v(_AD, "Interval", "integer", _RW, 900, ref="P2 §2.7.12 (0 = no clock-aligned data)",
-       unit="s", min_limit=0),
-    _v(_AD, "TxEndedMeasurands", "MemberList", _RW, "Energy.Active.Import.Register",
-       ref="P2 §2.7.15", values_list=_MEAS, max_limit=_MEAS_CSV_MAX),
-    _v(_AD, "TxEndedInterval", "integer", _RW, 0, ref="P2 §2.7.16 (large Ended messages: 0 default)",
-       unit="s", min_limit=0),
+    _measurands(_AD, "Measurands", ref="P2 §2.7.11"),
+    _seconds(_AD, "Interval", 900, ref="P2 §2.7.12 (0 = no clock-aligned data)"),
+    _measurands(_AD, "TxEndedMeasurands", ref="P2 §2.7.15"),
+    _seconds(_AD, "TxEndedInterval", 0, ref="P2 §2.7.16 (large Ended messages: 0 default)"),
     # --- AuthCtrlr: Part 2 §2.3 ------------------------------------------------------------------
     _v(_AUTH, "AuthorizeRemoteStart", "boolean", _RW, False, ref="P2 §2.3.4 (RW or RO: RW chosen)"),
     _v(_AUTH, "LocalAuthorizeOffline", "boolean", _RW, True, ref="P2 §2.3.5, CSV name"),

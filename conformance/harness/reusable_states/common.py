@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, AsyncIterator, Awaitable, Callable
 
 from ..sides import ChargingStationUnderTest, CsmsUnderTest
 
@@ -32,6 +32,20 @@ class AvailabilityRestore:
 
     pending: list[tuple[int | None, int | None]]
 
+
+
+@contextlib.asynccontextmanager
+async def _restore_each_scope(restore_one: Callable[[int | None, int | None], Awaitable[None]],
+                              ) -> AsyncIterator[AvailabilityRestore]:
+    """What ``availability_restored`` of either side does around the case: the case adds the scopes it changes to
+    ``pending``; afterwards, even when the case failed, each of them, the last first, is handed to
+    ``restore_one(evse, connector)`` (which notes a failed restore, never makes it the case's outcome)."""
+    restore = AvailabilityRestore([])
+    try:
+        yield restore
+    finally:
+        for evse, connector in reversed(restore.pending):
+            await restore_one(evse, connector)
 
 
 __all__ = ["availability_scope", "scope_connectors", "AvailabilityRestore", "transaction_duration"]

@@ -14,7 +14,8 @@ from ...protocol.frames import utc_now
 from ...protocol.patterns import ABSENT
 from ...transport.connection import Connection, IncomingCall, Response
 from ..sides import CsmsUnderTest
-from .common import AvailabilityRestore, availability_scope, scope_connectors, transaction_duration
+from .common import (AvailabilityRestore, availability_scope, _restore_each_scope, scope_connectors,
+                     transaction_duration)
 
 
 @dataclass
@@ -93,26 +94,22 @@ async def unavailable(csms: CsmsUnderTest, *, evse: int | None = None,
     return request
 
 
-@contextlib.asynccontextmanager
-async def availability_restored(csms: CsmsUnderTest) -> AsyncIterator[AvailabilityRestore]:
+def availability_restored(csms: CsmsUnderTest) -> contextlib.AbstractAsyncContextManager[AvailabilityRestore]:
     """General precondition after an availability case of a CSMS: each scope in ``pending`` is made Operative
     again through the CSMS (``csms_send``), answered Accepted and reported Available, even when the case
     failed. A failed restore is noted, never the case's outcome."""
-    restore = AvailabilityRestore([])
-    try:
-        yield restore
-    finally:
-        for evse, connector in reversed(restore.pending):
-            try:
-                await csms.actions.do("csms_send", station=csms.identity, request="ChangeAvailability",
-                                      payload={"operationalStatus": "Operative",
-                                               **availability_scope(evse, connector)})
-                await csms.expect_call("ChangeAvailability")
-                await report_availability(csms, scope_connectors(csms, evse, connector), "Available")
-                csms.note(f"restored: {availability_scope(evse, connector) or 'the station'} Operative")
-            except Exception as exc:  # action failures, timeouts, disconnects: never the case's outcome
-                csms.note(f"could not restore availability of {availability_scope(evse, connector) or 'the station'}"
-                          f": {exc}")
+    async def restore_one(evse: int | None, connector: int | None) -> None:
+        try:
+            await csms.actions.do("csms_send", station=csms.identity, request="ChangeAvailability",
+                                  payload={"operationalStatus": "Operative", **availability_scope(evse, connector)})
+            await csms.expect_call("ChangeAvailability")
+            await report_availability(csms, scope_connectors(csms, evse, connector), "Available")
+            csms.note(f"restored: {availability_scope(evse, connector) or 'the station'} Operative")
+        except Exception as exc:  # action failures, timeouts, disconnects: never the case's outcome
+            csms.note(f"could not restore availability of {availability_scope(evse, connector) or 'the station'}"
+                      f": {exc}")
+
+    return _restore_each_scope(restore_one)
 
 
 @dataclass

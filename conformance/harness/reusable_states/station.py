@@ -20,7 +20,8 @@ from ...protocol.patterns import ABSENT, OneOf, Satisfies, matches
 from ...protocol.variables import TX_START_POINT, TX_STOP_POINT
 from ...transport.connection import Connection, IncomingCall, Response
 from ..sides import ChargingStationUnderTest
-from .common import AvailabilityRestore, availability_scope, scope_connectors, transaction_duration
+from .common import (AvailabilityRestore, _restore_each_scope, availability_scope, scope_connectors,
+                     transaction_duration)
 
 BOOT_REASONS = ("ApplicationReset", "FirmwareUpdate", "LocalReset", "PowerUp", "RemoteReset", "ScheduledReset",
                 "Triggered", "Unknown", "Watchdog")
@@ -263,39 +264,37 @@ async def unavailable(sut: ChargingStationUnderTest, *, evse: int | None = None,
         requirements=report_requirements, what="every connector of the scope is reported Unavailable", since=mark)
 
 
-@contextlib.asynccontextmanager
-async def availability_restored(sut: ChargingStationUnderTest) -> AsyncIterator[AvailabilityRestore]:
+def availability_restored(sut: ChargingStationUnderTest,
+                          ) -> contextlib.AbstractAsyncContextManager[AvailabilityRestore]:
     """General precondition after an availability case: whatever scope the case made Inoperative (it
     adds ``(evse, connector)`` to ``pending`` before it asks, ``(None, None)`` for the station) is made
     Operative again afterwards, even when the case failed, and the resulting reports are awaited so they
     do not leak into the next case. A failed restore is noted, never the case's outcome."""
-    restore = AvailabilityRestore([])
-    try:
-        yield restore
-    finally:
-        for evse, connector in reversed(restore.pending):
-            try:
-                conn = sut.connection
-                mark = conn.mark()
-                response = await sut.call("ChangeAvailability", {"operationalStatus": "Operative",
-                                                                 **availability_scope(evse, connector)})
-                if not response.ok or response.payload.get("status") != "Accepted":
-                    sut.note(f"could not make {availability_scope(evse, connector) or 'the station'} Operative "
-                             f"again: {response.payload if response.ok else response.describe()}")
-                    continue
-                for key in scope_connectors(sut, evse, connector):
-                    await conn.expect_one_of(
-                        [("StatusNotification", {"evseId": key[0], "connectorId": key[1]}),
-                         ("NotifyEvent", {"eventData": Satisfies(
-                             lambda data, key=key: any(e.get("variable", {}).get("name") == "AvailabilityState"
-                                                       and e.get("component", {}).get("evse", {}) ==
-                                                       {"id": key[0], "connectorId": key[1]} for e in data),
-                             f"AvailabilityState of EVSE {key[0]} connector {key[1]}")})],
-                        since=mark)
-                sut.note(f"restored: {availability_scope(evse, connector) or 'the station'} Operative")
-            except (CheckFailed, Inconclusive) as exc:
-                sut.note(f"could not restore availability of {availability_scope(evse, connector) or 'the station'}: "
-                         f"{exc}")
+    async def restore_one(evse: int | None, connector: int | None) -> None:
+        try:
+            conn = sut.connection
+            mark = conn.mark()
+            response = await sut.call("ChangeAvailability", {"operationalStatus": "Operative",
+                                                             **availability_scope(evse, connector)})
+            if not response.ok or response.payload.get("status") != "Accepted":
+                sut.note(f"could not make {availability_scope(evse, connector) or 'the station'} Operative "
+                         f"again: {response.payload if response.ok else response.describe()}")
+                return
+            for key in scope_connectors(sut, evse, connector):
+                await conn.expect_one_of(
+                    [("StatusNotification", {"evseId": key[0], "connectorId": key[1]}),
+                     ("NotifyEvent", {"eventData": Satisfies(
+                         lambda data, key=key: any(e.get("variable", {}).get("name") == "AvailabilityState"
+                                                   and e.get("component", {}).get("evse", {}) ==
+                                                   {"id": key[0], "connectorId": key[1]} for e in data),
+                         f"AvailabilityState of EVSE {key[0]} connector {key[1]}")})],
+                    since=mark)
+            sut.note(f"restored: {availability_scope(evse, connector) or 'the station'} Operative")
+        except (CheckFailed, Inconclusive) as exc:
+            sut.note(f"could not restore availability of {availability_scope(evse, connector) or 'the station'}: "
+                     f"{exc}")
+
+    return _restore_each_scope(restore_one)
 
 
 # --------------------------------------------------------------------------- station-side transactions (Part 6 §2)

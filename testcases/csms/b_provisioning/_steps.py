@@ -172,3 +172,24 @@ async def reset_scheduled_transaction_ends(csms: CsmsUnderTest, tx: states.Trans
         csms.check.that(f"the CSMS answers TransactionEventRequest ({event_type}, {trigger}) with a CALLRESULT",
                         response.ok, expected="CALLRESULT", actual=response.describe(),
                         requirements=(f"Part 6 {case} step {step}", "OCPP-J Part 4 §4.2.2"))
+
+
+
+async def reset_during_transaction(csms: CsmsUnderTest, transactions: list[states.Transaction],
+                                   payload: dict[str, Any], expected: dict[str, Any], requirements: tuple[str, ...],
+                                   *, scheduled_case: str | None = None) -> IncomingCall:
+    """Before EnergyTransferStarted on the configured connector (the transaction put in ``transactions``), then
+    the ResetRequest asked for (:func:`reset_requested`) and the transaction's end: with ``scheduled_case``
+    (TC_B_21/26_CSMS) the harness answers Scheduled and sends that case's steps 3-6
+    (:func:`reset_scheduled_transaction_ends`), else (Immediate, TC_B_22/27_CSMS) it answers Accepted and ends the
+    transaction at once (:func:`reset_ended_immediately`). The ResetRequest is returned."""
+    tx = await states.energy_transfer_started(csms, *reset_configured_connector(csms))
+    transactions.append(tx)
+    if scheduled_case is None:
+        request = await reset_requested(csms, payload, expected, requirements)
+        await reset_ended_immediately(csms, tx)
+        return request
+    with csms.station.answering("Reset", {"status": "Scheduled"}):
+        request = await reset_requested(csms, payload, expected, requirements)
+    await reset_scheduled_transaction_ends(csms, tx, case=scheduled_case)
+    return request

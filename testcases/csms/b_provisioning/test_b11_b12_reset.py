@@ -21,8 +21,7 @@ from conformance.harness import ABSENT, CsmsUnderTest, case
 from conformance.harness.reusable_states import csms as states
 from conformance.protocol.frames import utc_now
 
-from ._steps import (reset_configured_connector, reset_ended_immediately, reset_reboot_csms, reset_requested,
-                     reset_scheduled_transaction_ends)
+from ._steps import reset_configured_connector, reset_during_transaction, reset_reboot_csms, reset_requested
 
 
 @case
@@ -52,14 +51,10 @@ async def test_tc_b_21_csms(csms: CsmsUnderTest) -> None:
     - steps 7-8: the boot (reason ScheduledReset) is Accepted (tool validation step 8, B01.FR.02);
     - steps 9-10: every connector reported Available, each answered."""
     await states.booted(csms)
-    evse, connector = reset_configured_connector(csms)
     async with states.transactions_ended_afterwards(csms) as transactions:
-        tx = await states.energy_transfer_started(csms, evse, connector)
-        transactions.append(tx)
-        with csms.station.answering("Reset", {"status": "Scheduled"}):
-            request = await reset_requested(csms, {"type": "OnIdle"}, {"type": "OnIdle", "evseId": ABSENT},
-                                            ("Part 6 TC_B_21_CSMS tool validation step 1 (erratum 6.2.14)",))
-        await reset_scheduled_transaction_ends(csms, tx, case="TC_B_21_CSMS")
+        request = await reset_during_transaction(
+            csms, transactions, {"type": "OnIdle"}, {"type": "OnIdle", "evseId": ABSENT},
+            ("Part 6 TC_B_21_CSMS tool validation step 1 (erratum 6.2.14)",), scheduled_case="TC_B_21_CSMS")
         await reset_reboot_csms(csms, request, "ScheduledReset",
                                 validation="Part 6 TC_B_21_CSMS tool validation step 8")
 
@@ -78,11 +73,9 @@ async def test_tc_b_22_csms(csms: CsmsUnderTest) -> None:
     await states.booted(csms)
     evse, connector = reset_configured_connector(csms)
     async with states.transactions_ended_afterwards(csms) as transactions:
-        tx = await states.energy_transfer_started(csms, evse, connector)
-        transactions.append(tx)
-        request = await reset_requested(csms, {"type": "Immediate"}, {"type": "Immediate", "evseId": ABSENT},
-                                        ("Part 6 TC_B_22_CSMS tool validation step 1 (erratum 6.2.15)",))
-        await reset_ended_immediately(csms, tx)
+        request = await reset_during_transaction(csms, transactions, {"type": "Immediate"},
+                                                 {"type": "Immediate", "evseId": ABSENT},
+                                                 ("Part 6 TC_B_22_CSMS tool validation step 1 (erratum 6.2.15)",))
         await reset_reboot_csms(csms, request, "RemoteReset", {(evse, connector): "Occupied"},
                                 validation="Part 6 TC_B_22_CSMS tool validation step 6")
 
@@ -112,12 +105,9 @@ async def test_tc_b_26_csms(csms: CsmsUnderTest) -> None:
     await states.booted(csms)
     evse, connector = reset_configured_connector(csms)
     async with states.transactions_ended_afterwards(csms) as transactions:
-        tx = await states.energy_transfer_started(csms, evse, connector)
-        transactions.append(tx)
-        with csms.station.answering("Reset", {"status": "Scheduled"}):
-            await reset_requested(csms, {"type": "OnIdle", "evseId": evse}, {"type": "OnIdle", "evseId": evse},
-                                  ("Part 6 TC_B_26_CSMS tool validation step 1",))
-        await reset_scheduled_transaction_ends(csms, tx, case="TC_B_26_CSMS")
+        await reset_during_transaction(csms, transactions, {"type": "OnIdle", "evseId": evse},
+                                       {"type": "OnIdle", "evseId": evse},
+                                       ("Part 6 TC_B_26_CSMS tool validation step 1",), scheduled_case="TC_B_26_CSMS")
         await _connector_available_again(csms, evse, connector)
 
 
@@ -133,11 +123,9 @@ async def test_tc_b_27_csms(csms: CsmsUnderTest) -> None:
     await states.booted(csms)
     evse, connector = reset_configured_connector(csms)
     async with states.transactions_ended_afterwards(csms) as transactions:
-        tx = await states.energy_transfer_started(csms, evse, connector)
-        transactions.append(tx)
-        await reset_requested(csms, {"type": "Immediate", "evseId": evse}, {"type": "Immediate", "evseId": evse},
-                              ("Part 6 TC_B_27_CSMS tool validation step 1",))
-        await reset_ended_immediately(csms, tx)
+        await reset_during_transaction(csms, transactions, {"type": "Immediate", "evseId": evse},
+                                       {"type": "Immediate", "evseId": evse},
+                                       ("Part 6 TC_B_27_CSMS tool validation step 1",))
 
 
 async def _connector_available_again(csms: CsmsUnderTest, evse: int, connector: int) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from conformance.harness import CsmsUnderTest, case
 from conformance.harness.reusable_states import csms as states
 
-from ._steps import configured_connector, memory_state_unavailable
+from ._steps import configured_connector, inoperative_scheduled, memory_state_unavailable, set_operative
 
 
 @case
@@ -43,9 +43,7 @@ async def test_tc_g_04_csms(csms: CsmsUnderTest) -> None:
     async with states.availability_restored(csms) as restore:
         restore.pending.append((evse, None))
         await memory_state_unavailable(csms, evse)
-        await states.change_availability(csms, "Operative", evse=evse)
-        restore.pending.clear()
-        await states.report_availability(csms, states.scope_connectors(csms, evse), "Available")
+        await set_operative(csms, restore, evse)
 
 
 @case
@@ -78,9 +76,7 @@ async def test_tc_g_08_csms(csms: CsmsUnderTest) -> None:
     async with states.availability_restored(csms) as restore:
         restore.pending.append((evse, connector))
         await memory_state_unavailable(csms, evse, connector)
-        await states.change_availability(csms, "Operative", evse=evse, connector=connector)
-        restore.pending.clear()
-        await states.report_availability(csms, [(evse, connector)], "Available")
+        await set_operative(csms, restore, evse, connector)
 
 
 @case
@@ -99,11 +95,7 @@ async def test_tc_g_11_csms(csms: CsmsUnderTest) -> None:
     evse, connector = configured_connector(csms)
     async with (states.availability_restored(csms) as restore,
                 states.transactions_ended_afterwards(csms) as transactions):
-        tx = await states.energy_transfer_started(csms, evse, connector)
-        transactions.append(tx)
-        restore.pending.append((evse, None))
-        with csms.station.answering("ChangeAvailability", {"status": "Scheduled"}):
-            await states.change_availability(csms, "Inoperative", evse=evse)
+        tx = await inoperative_scheduled(csms, restore, transactions, evse)
         # <Configured Transaction Duration>: nothing of the CSMS depends on it; the transaction ends at once.
         await states.transaction_ended(csms, tx, status_after="Unavailable")  # Part 6 step 6 after EVDisconnected
         others = [k for k in states.scope_connectors(csms, evse) if k != (evse, connector)]
@@ -124,9 +116,5 @@ async def test_tc_g_17_csms(csms: CsmsUnderTest) -> None:
     evse, connector = configured_connector(csms)
     async with (states.availability_restored(csms) as restore,
                 states.transactions_ended_afterwards(csms) as transactions):
-        tx = await states.energy_transfer_started(csms, evse, connector)
-        transactions.append(tx)
-        restore.pending.append((evse, connector))
-        with csms.station.answering("ChangeAvailability", {"status": "Scheduled"}):
-            await states.change_availability(csms, "Inoperative", evse=evse, connector=connector)
+        tx = await inoperative_scheduled(csms, restore, transactions, evse, connector)
         await states.transaction_ended(csms, tx, status_after="Unavailable")  # Part 6 step 6 after EVDisconnected

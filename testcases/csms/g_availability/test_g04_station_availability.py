@@ -8,7 +8,7 @@ from __future__ import annotations
 from conformance.harness import CsmsUnderTest, case
 from conformance.harness.reusable_states import csms as states
 
-from ._steps import configured_connector
+from ._steps import configured_connector, inoperative_scheduled, set_operative
 
 
 @case
@@ -39,9 +39,7 @@ async def test_tc_g_06_csms(csms: CsmsUnderTest) -> None:
     async with states.availability_restored(csms) as restore:
         restore.pending.append((None, None))
         await states.unavailable(csms)  # reusable state: Charging Station set to Unavailable
-        await states.change_availability(csms, "Operative")
-        restore.pending.clear()
-        await states.report_availability(csms, csms.connectors, "Available")
+        await set_operative(csms, restore)
 
 
 @case
@@ -59,10 +57,6 @@ async def test_tc_g_14_csms(csms: CsmsUnderTest) -> None:
     evse, connector = configured_connector(csms)
     async with (states.availability_restored(csms) as restore,
                 states.transactions_ended_afterwards(csms) as transactions):
-        tx = await states.energy_transfer_started(csms, evse, connector)
-        transactions.append(tx)
-        restore.pending.append((None, None))
-        with csms.station.answering("ChangeAvailability", {"status": "Scheduled"}):
-            await states.change_availability(csms, "Inoperative")
+        tx = await inoperative_scheduled(csms, restore, transactions)
         await states.report_availability(csms, [k for k in csms.connectors if k != (evse, connector)], "Unavailable")
         await states.transaction_ended(csms, tx, status_after="Unavailable")  # Part 6 step 6 after EVDisconnected

@@ -17,6 +17,22 @@ def after_reboot(station: ChargingStationUnderTest, inoperative: list[tuple[int,
     return {k: "Unavailable" if k in inoperative else "Available" for k in station.connectors}
 
 
+# --------------------------------------------------------------------------- Operative again (G04/06/08)
+async def set_operative_again(station: ChargingStationUnderTest, restore: states.AvailabilityRestore, *,
+                              evse: int | None = None, connector: int | None = None, answer: tuple[str, ...],
+                              reports: tuple[str, ...], what: str) -> None:
+    """The Inoperative scope (the station, an EVSE or a connector) set Operative (TC_G_04/06/08_CS step 1-2): the
+    answer Accepted (``answer``), nothing is left to restore, then every connector of the scope reported Available
+    after the request (``reports``, ``what``)."""
+    conn = station.connection
+    mark = conn.mark()
+    await states.change_availability(station, "Operative", evse=evse, connector=connector, requirements=answer)
+    restore.pending.clear()
+    await states.expect_availability_reports(
+        station, conn, {k: "Available" for k in states.scope_connectors(station, evse, connector)},
+        requirements=reports, what=what, since=mark)
+
+
 # --------------------------------------------------------------------------- change during a transaction (G11/14/17)
 def unavailable_reported(incoming: IncomingCall, key: tuple[int, int]) -> bool:
     """Whether a StatusNotification / NotifyEvent AvailabilityState reports connector ``key`` (or its EVSE, or

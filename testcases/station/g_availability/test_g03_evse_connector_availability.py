@@ -10,7 +10,7 @@ from conformance.harness import ChargingStationUnderTest, case
 from conformance.harness.reusable_states import station as states
 
 from ._steps import (after_reboot, configured_connector, others_reported_available, same_state,
-                     scheduled_until_transaction_ends)
+                     scheduled_until_transaction_ends, set_operative_again)
 
 
 EVSE_REPORTS = ("G03.FR.04", "G03.FR.06", "G01.FR.07")
@@ -49,13 +49,8 @@ async def test_tc_g_04_cs(station: ChargingStationUnderTest) -> None:
     async with states.availability_restored(station) as restore:
         restore.pending.append((evse, None))
         await states.unavailable(station, evse=evse, requirements=EVSE_ANSWER, report_requirements=EVSE_REPORTS)
-        conn = station.connection
-        mark = conn.mark()
-        await states.change_availability(station, "Operative", evse=evse, requirements=EVSE_ANSWER)
-        restore.pending.clear()
-        await states.expect_availability_reports(
-            station, conn, {k: "Available" for k in states.scope_connectors(station, evse)}, requirements=EVSE_BACK,
-            what="every connector of the EVSE is reported Available again", since=mark)
+        await set_operative_again(station, restore, evse=evse, answer=EVSE_ANSWER, reports=EVSE_BACK,
+                                  what="every connector of the EVSE is reported Available again")
 
 
 @case
@@ -87,13 +82,8 @@ async def test_tc_g_08_cs(station: ChargingStationUnderTest) -> None:
         restore.pending.append((evse, connector))
         await states.unavailable(station, evse=evse, connector=connector, requirements=EVSE_ANSWER,
                                  report_requirements=("G03.FR.04", "G01.FR.07"))
-        conn = station.connection
-        mark = conn.mark()
-        await states.change_availability(station, "Operative", evse=evse, connector=connector, requirements=EVSE_ANSWER)
-        restore.pending.clear()
-        await states.expect_availability_reports(station, conn, {(evse, connector): "Available"},
-                                                 requirements=("G03.FR.04", "G01.FR.07"),
-                                                 what="the connector is reported Available again", since=mark)
+        await set_operative_again(station, restore, evse=evse, connector=connector, answer=EVSE_ANSWER,
+                                  reports=("G03.FR.04", "G01.FR.07"), what="the connector is reported Available again")
 
 
 @case

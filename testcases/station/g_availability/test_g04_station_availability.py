@@ -8,7 +8,8 @@ from __future__ import annotations
 from conformance.harness import ChargingStationUnderTest, case
 from conformance.harness.reusable_states import station as states
 
-from ._steps import after_reboot, same_state, scheduled_until_transaction_ends, configured_connector
+from ._steps import (after_reboot, configured_connector, same_state, scheduled_until_transaction_ends,
+                     set_operative_again)
 
 
 STATION_REPORTS = ("G04.FR.05", "G04.FR.07", "G01.FR.07")
@@ -44,13 +45,8 @@ async def test_tc_g_06_cs(station: ChargingStationUnderTest) -> None:
     async with states.availability_restored(station) as restore:
         restore.pending.append((None, None))
         await states.unavailable(station, requirements=STATION_ANSWER, report_requirements=STATION_REPORTS)
-        conn = station.connection
-        mark = conn.mark()
-        await states.change_availability(station, "Operative", requirements=STATION_ANSWER)
-        restore.pending.clear()
-        await states.expect_availability_reports(station, conn, {k: "Available" for k in station.connectors},
-                                                 requirements=STATION_BACK,
-                                                 what="every connector is reported Available again", since=mark)
+        await set_operative_again(station, restore, answer=STATION_ANSWER, reports=STATION_BACK,
+                                  what="every connector is reported Available again")
 
 
 @case
