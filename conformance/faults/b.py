@@ -23,6 +23,14 @@ def _not_supported(response: dict) -> bool:
     return response["status"] == "NotSupported"
 
 
+_BASES = ("ConfigurationInventory", "FullInventory", "SummaryInventory")
+
+
+def _next_base(base: str) -> str:
+    """The report base after ``base`` (cyclic): the off-by-one of csms_report_base_off_by_one."""
+    return _BASES[(_BASES.index(base) + 1) % len(_BASES)] if base in _BASES else base
+
+
 def _misspelt(component_name: str) -> str:
     return component_name.replace("Ctrlr", "Ctrl")
 
@@ -310,13 +318,15 @@ FAULTS: list[Fault] = [
            "Part 6 TC_B_14_CSMS tool validation step 1"),
           "the CSMS's report type selection is shifted: ConfigurationInventory is requested as FullInventory, "
           "FullInventory as SummaryInventory, SummaryInventory as ConfigurationInventory",
-          ("TC_B_12_CSMS", "TC_B_13_CSMS", "TC_B_14_CSMS")),
+          ("TC_B_12_CSMS", "TC_B_13_CSMS", "TC_B_14_CSMS"),
+          edits=(PayloadEdit("GetBaseReportRequest", Apply("reportBase", _next_base)),)),
     Fault("csms_notify_report_not_implemented", "csms", ("OCPP-J Part 4 §4.2.2",),
           "the CSMS has no handler for NotifyReport and answers every part with CALLERROR NotImplemented",
           ("TC_B_12_CSMS", "TC_B_13_CSMS", "TC_B_14_CSMS", "TC_B_18_CSMS")),
     Fault("csms_get_report_drops_criteria", "csms", ("Part 6 TC_B_18_CSMS tool validation step",),
           "the CSMS sends a GetReportRequest without the componentCriteria the operator chose",
-          ("TC_B_18_CSMS",)),
+          ("TC_B_18_CSMS",),
+          edits=(PayloadEdit("GetReportRequest", Drop("componentCriteria")),)),
     Fault("csms_get_variables_balanced_split", "csms", ("Part 6 TC_B_08_CSMS tool validation step 1",),
           "the CSMS spreads variables evenly over the fewest GetVariablesRequests ItemsPerMessage allows (5 with a "
           "limit of 4: 3 + 2), where Part 6 expects full requests first (4 + 1); B06.FR.05 alone allows it",
@@ -356,24 +366,29 @@ FAULTS: list[Fault] = [
           ("Part 6 TC_B_20_CSMS manual action / tool validation step 1",
            "Part 6 TC_B_21_CSMS tool validation step 1", "Part 6 TC_B_22_CSMS tool validation step 1"),
           "the CSMS's reset form fills in EVSE 1 when the operator resets the whole station",
-          ("TC_B_20_CSMS", "TC_B_21_CSMS", "TC_B_22_CSMS")),
+          ("TC_B_20_CSMS", "TC_B_21_CSMS", "TC_B_22_CSMS"),
+          edits=(PayloadEdit("ResetRequest", Set("evseId", 1, when=lambda request: "evseId" not in request)),)),
     Fault("csms_reset_drops_evse", "csms",
           ("Part 6 TC_B_25_CSMS tool validation step 1", "Part 6 TC_B_26_CSMS tool validation step 1",
            "Part 6 TC_B_27_CSMS tool validation step 1"),
           "the CSMS sends a Reset for one EVSE without evseId, so the whole station resets",
-          ("TC_B_25_CSMS", "TC_B_26_CSMS", "TC_B_27_CSMS")),
+          ("TC_B_25_CSMS", "TC_B_26_CSMS", "TC_B_27_CSMS"),
+          edits=(PayloadEdit("ResetRequest", Drop("evseId")),)),
     Fault("csms_reset_always_immediate", "csms",
           ("Part 6 TC_B_20_CSMS manual action / tool validation step 1",
            "Part 6 TC_B_21_CSMS tool validation step 1", "Part 6 TC_B_25_CSMS tool validation step 1",
            "Part 6 TC_B_26_CSMS tool validation step 1"),
           "the CSMS ignores the reset type the operator chose and always sends type Immediate",
-          ("TC_B_20_CSMS", "TC_B_21_CSMS", "TC_B_25_CSMS", "TC_B_26_CSMS")),
+          ("TC_B_20_CSMS", "TC_B_21_CSMS", "TC_B_25_CSMS", "TC_B_26_CSMS"),
+          edits=(PayloadEdit("ResetRequest", Set("type", "Immediate")),)),
     # --- reference CSMS: B09 network profiles ----------------------------------------------
     Fault("csms_network_profile_slot_default", "csms", ("Part 6 TC_B_42",),
           "the CSMS's network profile form does not pass the chosen slot on: every SetNetworkProfileRequest "
           "carries the field's default, configurationSlot 0, which is not one of the station's slots",
-          ("TC_B_42_CSMS", "TC_B_44_CSMS")),
+          ("TC_B_42_CSMS", "TC_B_44_CSMS"),
+          edits=(PayloadEdit("SetNetworkProfileRequest", Set("configurationSlot", 0)),)),
     Fault("csms_network_profile_default_timeout", "csms", ("Part 6 TC_B_42_CSMS tool validation step 1",),
           "the CSMS ignores the messageTimeout the operator entered for a network profile and always sends 30",
-          ("TC_B_42_CSMS",)),
+          ("TC_B_42_CSMS",),
+          edits=(PayloadEdit("SetNetworkProfileRequest", Set("connectionData.messageTimeout", 30)),)),
 ]

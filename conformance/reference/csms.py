@@ -203,10 +203,6 @@ class ReferenceCsms:
 
     def _request_payload(self, action: str, fields: dict[str, Any]) -> dict[str, Any]:
         payload = dict(fields)
-        if action == "Reset":
-            payload = self._reset_request(payload)
-        if action == "SetNetworkProfile":
-            payload = self._network_request_payload(payload)
         if action in ("GetBaseReport", "GetReport"):
             payload = self._report_request_payload(action, payload)
         violations = get_registry().validate(action, "request", payload)
@@ -257,12 +253,6 @@ class ReferenceCsms:
             state = self._report_state()
             payload["requestId"] = state["next_id"]
             state["next_id"] += 1
-        if action == "GetBaseReport" and "csms_report_base_off_by_one" in self.faults:
-            bases = ("ConfigurationInventory", "FullInventory", "SummaryInventory")
-            if payload.get("reportBase") in bases:
-                payload["reportBase"] = bases[(bases.index(payload["reportBase"]) + 1) % len(bases)]
-        if action == "GetReport" and "csms_get_report_drops_criteria" in self.faults:
-            payload.pop("componentCriteria", None)
         return payload
 
     async def _send_get_variables(self, identity: str, payload: dict[str, Any]) -> None:
@@ -318,30 +308,6 @@ class ReferenceCsms:
     def _boot_serves_anyway(self, record: StationRecord) -> bool:
         """The fault csms_serves_pending_station: only a Rejected station's CALLs are refused (B02.FR.09)."""
         return "csms_serves_pending_station" in self.faults and record.registration == "Pending"
-
-
-    # ------------------------------------------------------------------ reset (B11/B12)
-    def _reset_request(self, fields: dict[str, Any]) -> dict[str, Any]:
-        """The ResetRequest the operator asked for (type, optional evseId), with this section's faults."""
-        payload = dict(fields)
-        if "csms_reset_default_evse" in self.faults and "evseId" not in payload:
-            payload["evseId"] = 1
-        if "csms_reset_drops_evse" in self.faults:
-            payload.pop("evseId", None)
-        if "csms_reset_always_immediate" in self.faults:
-            payload["type"] = "Immediate"
-        return payload
-
-
-    # ------------------------------------------------------------------ network profiles (B09)
-    def _network_request_payload(self, payload: dict[str, Any]) -> dict[str, Any]:
-        """A SetNetworkProfileRequest goes out as the operator filled it in (csms_send), except for the faults."""
-        data = dict(payload.get("connectionData", {}))
-        if "csms_network_profile_slot_default" in self.faults:
-            payload = dict(payload, configurationSlot=0)
-        if "csms_network_profile_default_timeout" in self.faults and data:
-            payload = dict(payload, connectionData=dict(data, messageTimeout=30))
-        return payload
 
     # ------------------------------------------------------------------ action port
     async def perform_action(self, action: str, params: dict[str, Any]) -> dict[str, Any]:
