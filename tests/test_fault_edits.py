@@ -105,3 +105,27 @@ async def test_a_reference_sut_applies_edits_where_it_sends_and_reads() -> None:
         assert answer.payload["status"] == "Accepted"
         report = await conn.expect_call("NotifyReport", since=mark, timeout=5)
         assert {e["component"].get("evse", {}).get("id") for e in report.payload["reportData"]} == {1, 2}
+
+
+@pytest.mark.asyncio
+async def test_the_reference_csms_applies_edits_to_the_requests_it_sends() -> None:
+    import asyncio
+
+    from conformance.reference.csms import ReferenceCsms
+    from conformance.reference.station import ReferenceStation
+    password = "reference-password-01"
+    csms = ReferenceCsms(passwords={"CS001": password}, faults=FaultSet(["csms_reset_drops_evse"], sut="csms"),
+                         message_timeout=5)
+    await csms.start()
+    station = ReferenceStation(csms_url=csms.url, identity="CS001", password=password, evses=[(1, [1]), (2, [1])],
+                               message_timeout=5)
+    await station.start()
+    try:
+        async with asyncio.timeout(5):
+            await station.booted.wait()
+        response = await csms.send("CS001", "Reset", {"type": "OnIdle", "evseId": 1})
+        assert response.call.payload == {"type": "OnIdle"}  # the operator's evseId is gone on the way out
+        assert response.ok
+    finally:
+        await station.stop()
+        await csms.stop()
