@@ -18,6 +18,7 @@ from typing import Any, AsyncIterator, Iterator, Mapping
 
 from ..actions.port import CLOSES_CONNECTION, ActionPort
 from ..outcomes import CheckFailed, HarnessError, Inconclusive, NotApplicable, SutDisconnected, SutTimeout
+from ..protocol import registration
 from ..protocol.judge import Judgement, expected_reaction, judge_reaction
 from ..protocol.examples import build_example
 from ..protocol.frames import CallError, ErrorCode, utc_now
@@ -223,13 +224,13 @@ class ChargingStationUnderTest(_Side):
         if not self.ctx.station_booted:
             try:
                 await conn.expect_call("BootNotification")
-                await self._boot_reports(conn)
+                await self.boot_reports(conn)
             except SutTimeout:
                 self.note("the station connected without a BootNotification; taken as accepted earlier")
             self.ctx.station_booted = True
         return conn
 
-    async def _boot_reports(self, conn: Connection) -> None:
+    async def boot_reports(self, conn: Connection) -> None:
         """The boot sequence ends with a status report of every connector (B01.FR.05): wait for them (not
         judged here, at most one message timeout) so that no case starts while the station still boots."""
         pending = set(self.connectors)
@@ -404,7 +405,8 @@ class HarnessStation:
     before it closes a connection, and waits ``timing.reconnect_gap`` before it opens the next. Requests a case
     does not take over are answered as a conformant idle station would: GetVariables / SetVariables from its
     device model, GetBaseReport / GetReport followed by the report, TriggerMessage followed by the triggered
-    message, and the answers of ``_IDLE_ANSWERS``."""
+    message, and the answers of ``_IDLE_ANSWERS``; while its boot is Pending or Rejected, as the registration
+    table says (:mod:`conformance.protocol.registration`)."""
 
     def __init__(self, ctx: RunContext, identity: str, password: str | None) -> None:
         self.ctx = ctx
@@ -465,6 +467,13 @@ class HarnessStation:
     def handle(self, incoming: IncomingCall) -> dict[str, Any] | CallError:
         if incoming.action in self.answers:
             return dict(self.answers[incoming.action])
+        # While its boot is Pending / Rejected: the registration table's fixed answers (B02.FR.05, B03.FR.08).
+        fixed = registration.station_answer(self.registration, incoming.action)
+        if fixed is not None:
+            if fixed.error_code is not None:
+                return CallError(incoming.message_id, fixed.error_code,
+                                 f"the station's boot is {self.registration}", {})
+            return dict(fixed.payload or {})
         if incoming.action == "GetVariables":
             return {"getVariableResult": self.device_model.get_variables(incoming.payload["getVariableData"])}
         if incoming.action == "SetVariables":
