@@ -583,7 +583,7 @@ class Config:
         (), custom=True,
         doc="named faults switched on in the reference SUT (e.g. `\"boot_without_reason\"`), to show that the cases "
             "catch them; only with `reference = true`. Names: lower-case letters, digits, `_`, `-`, `.`; the "
-            "reference SUTs check that they exist (`conformance/faults.py`)")
+            "reference SUTs check that they exist (`conformance/faults/`)")
     pics_file: str | None = setting(
         None, custom=True, compare=False, dump=False, type_doc="string (path)",
         doc="a PICS file (layout below) read before `[pics]`; relative to the configuration file (relative to the "
