@@ -71,6 +71,12 @@ class _Side:
         self.message_timeout = ctx.message_timeout
         self.tolerance = ctx.config.timing.max_time_deviation
 
+    def no_sooner_than(self, name: str, measured: float, *, required: float, requirements: tuple[str, ...]) -> None:
+        """A lower-bound timing check: ``measured`` is at least ``required`` seconds, within the configured max time
+        deviation (``timing.max_time_deviation``, Part 6 §2.1). No upper bound: only where a document gives one."""
+        self.check.timing(name, measured, required=required, tolerance=self.tolerance, at_least=True,
+                          requirements=requirements)
+
     async def before_instruction(self, action: str) -> None:
         """Before the case instructs the operator (or the SUT's back office): an operator does not act within a
         millisecond of the SUT's last message (``timing.operator_think_time``, recorded as a wait), and the
