@@ -706,7 +706,7 @@ def default_config(role: str) -> Config:
             case_time_limit=60.0,
             heartbeat_interval=2,
             boot_retry_interval=1,
-            max_time_deviation=1.0,
+            max_time_deviation=0.5,
             time_scale=1.0,
             reconnect_gap=0.0,
             operator_think_time=0.0,

@@ -377,3 +377,74 @@ async def test_triggered_boot_after_a_periodic_retry(reason: str, verdict: str, 
     async with peer_running(PendingPeer(port, actions, reason)):
         result, output, _ = await run_case(config, "TC_B_02_CS", tmp_path / "run")
     assert result.get("verdict") == verdict, output
+
+
+# --------------------------------------------------------------------------- transaction steps, availability reports
+# The reference station with one variant each, run in this test's event loop and driven through a webhook (the
+# tests/test_harness_peer.py way): the harness must take each step's TransactionEventRequest by its triggerReason
+# (periodic updates, J02.FR.11, come at any time) and judge only the Connector component's AvailabilityState.
+from conformance.reference.station import ReferenceStation  # noqa: E402
+from support import FULL_PICS, started_with_webhook  # noqa: E402
+
+
+class PeerStation(ReferenceStation):
+    """``periodic``: a MeterValuePeriodic Updated event before every StopAuthorized / EVCommunicationLost event
+    (allowed: J02.FR.11); ``no_connector_id``: the event after plug-in names only the EVSE (breaks E01.FR.16);
+    ``station_available``: with every connector report, a NotifyEvent AvailabilityState "Available" of component
+    ChargingStation (no document derives that value from the connectors)."""
+
+    def __init__(self, port: int, *, periodic: bool = False, no_connector_id: bool = False,
+                 station_available: bool = False) -> None:
+        super().__init__(csms_url=f"ws://127.0.0.1:{port}/ocpp", identity="CS001", password=None,
+                         evses=[(1, (1,))], message_timeout=2, connect_timeout=6)
+        self.periodic, self.no_connector_id, self.station_available = periodic, no_connector_id, station_available
+
+    async def _transaction_event(self, tx: Any, event_type: str, trigger: str, **kwargs: Any) -> None:
+        if self.periodic and trigger in ("StopAuthorized", "EVCommunicationLost"):
+            await super()._transaction_event(tx, "Updated", "MeterValuePeriodic", charging_state=None)
+        if self.no_connector_id and trigger == "CablePluggedIn":
+            kwargs["with_evse"] = False
+            plugged = set(self.state.plugged)
+            self.state.plugged.clear()
+            try:
+                return await super()._transaction_event(tx, event_type, trigger, **kwargs)
+            finally:
+                self.state.plugged |= plugged
+        return await super()._transaction_event(tx, event_type, trigger, **kwargs)
+
+    async def send_status(self, conn: Any, evse: int, connector: int, *args: Any, **kwargs: Any) -> Any:
+        result = await super().send_status(conn, evse, connector, *args, **kwargs)
+        if self.station_available:
+            await conn.call("NotifyEvent", {"generatedAt": NOW, "seqNo": 0, "eventData": [{
+                "eventId": 90_000 + connector, "timestamp": NOW, "trigger": "Delta", "actualValue": "Available",
+                "eventNotificationType": "HardWiredNotification", "component": {"name": "ChargingStation"},
+                "variable": {"name": "AvailabilityState"}}]})
+        return result
+
+
+async def run_against_peer(tmp_path: Path, case_id: str, **variant: Any) -> tuple[dict[str, Any], str]:
+    port = free_port()
+    peer = PeerStation(port, **variant)
+    async with started_with_webhook(peer) as hook:
+        config = write_peer_config(tmp_path / "sut.toml", "station", port, name="strictness peer station",
+                                   message_timeout=2, connect_timeout=6, case_time_limit=60, pics_file=FULL_PICS,
+                                   timing="max_time_deviation = 0.5\n", webhook=hook)
+        run = await run_cases(config, tmp_path / "run", case_id, timeout=120)
+    return run.results.get(case_id, {}), run.output
+
+
+@pytest.mark.parametrize("variant, verdict", [({"periodic": True}, "PASS"), ({"no_connector_id": True}, "FAIL")])
+async def test_transaction_steps_take_their_own_event(variant: dict, verdict: str, tmp_path: Path) -> None:
+    """TC_B_21_CS: a periodic update before the StopAuthorized / EVCommunicationLost events PASSes (H1); the event
+    after plug-in without evse.connectorId FAILs E01.FR.16 (H2)."""
+    result, output = await run_against_peer(tmp_path, "TC_B_21_CS", **variant)
+    assert result.get("verdict") == verdict, output
+    if verdict == "FAIL":
+        assert "E01.FR.16" in json.dumps(result), result
+
+
+async def test_station_level_availability_is_not_judged(tmp_path: Path) -> None:
+    """TC_G_19_CS: a single-connector station whose connector is Unavailable may report the ChargingStation
+    component Available (H6): PASS."""
+    result, output = await run_against_peer(tmp_path, "TC_G_19_CS", station_available=True)
+    assert result.get("verdict") == "PASS", output
