@@ -2,7 +2,7 @@
 
 Every implemented case must PASS against the reference SUTs (in the default setup, or in the setup it needs:
 a product declared without a Part 5 feature, security profile 2), and every named fault of the reference
-SUTs (conformance/faults.py) must make each case it names FAIL. ``ocpp-conformance run --fault``
+SUTs (conformance/faults/) must make each case it names FAIL. ``ocpp-conformance run --fault``
 checks one fault; this module checks them all at once: each :class:`Setup` (SUT role, faults, features
 declared without, settings, cases) is its own reference pair (harness transport + reference SUT on port 0,
 its own event log and run folder), and many setups run concurrently in ONE event loop, so the matrix costs

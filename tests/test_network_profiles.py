@@ -55,7 +55,7 @@ def set_variable(sut: ReferenceStation, variable: dict[str, Any], value: str) ->
 
 
 def planned(sut: ReferenceStation, count: int) -> list[int]:
-    return [sut._network_target()[0] for _ in range(count)]
+    return [sut.network.target()[0] for _ in range(count)]
 
 
 async def test_set_network_profile_validates_the_content() -> None:
@@ -66,23 +66,26 @@ async def test_set_network_profile_validates_the_content() -> None:
         3: ("InvalidNetworkConf", profile(securityProfile=2)),  # TLS is not supported
     }
     for slot, (reason, data) in rejected.items():
-        answer = await sut.on_SetNetworkProfile({"configurationSlot": slot, "connectionData": data})
+        answer = await sut.answer("SetNetworkProfile", {"configurationSlot": slot, "connectionData": data})
         assert answer["status"] == "Rejected" and answer["statusInfo"]["reasonCode"] == reason, (slot, answer)
-    answer = await sut.on_SetNetworkProfile({"configurationSlot": 2, "connectionData": profile(url="wss://x/ocpp")})
+    answer = await sut.answer("SetNetworkProfile", {"configurationSlot": 2,
+                                                "connectionData": profile(url="wss://x/ocpp")})
     assert answer["status"] == "Rejected"
     sut.device_model.set_value("SecurityCtrlr", "SecurityProfile", 1)
-    answer = await sut.on_SetNetworkProfile({"configurationSlot": 2, "connectionData": profile(securityProfile=0)})
+    answer = await sut.answer("SetNetworkProfile", {"configurationSlot": 2,
+                                                "connectionData": profile(securityProfile=0)})
     assert answer["statusInfo"]["reasonCode"] == "NoSecurityDowngrade"  # B09.FR.04
-    assert await sut.on_SetNetworkProfile({"configurationSlot": 2, "connectionData": profile()}) == {"status": "Accepted"}
+    assert await sut.answer("SetNetworkProfile", {"configurationSlot": 2, "connectionData": profile()}) == {
+        "status": "Accepted"}
     assert sut.state.network_profiles[2]["ocppCsmsUrl"] == "ws://csms2.example.com/ocpp"
     # The active slot may be changed too; the change applies from the next connection on (B09 remarks).
-    assert (await sut.on_SetNetworkProfile({"configurationSlot": 1, "connectionData": profile()}))["status"] == \
+    assert (await sut.answer("SetNetworkProfile", {"configurationSlot": 1, "connectionData": profile()}))["status"] == \
         "Accepted"
 
 
 async def test_fault_accepts_any_slot() -> None:
     sut = station(faults=("network_profile_accepts_any_slot",))
-    answer = await sut.on_SetNetworkProfile({"configurationSlot": 999, "connectionData": profile()})
+    answer = await sut.answer("SetNetworkProfile", {"configurationSlot": 999, "connectionData": profile()})
     assert answer["status"] == "Accepted"
 
 
@@ -91,55 +94,55 @@ async def test_priority_only_lists_slots_with_a_profile() -> None:
     result = set_variable(sut, PRIORITY, "2,1")
     assert result["attributeStatus"] == "Rejected"  # B10.FR.02: slot 2 is empty
     assert result["attributeStatusInfo"]["reasonCode"] == "InvalidNetworkConf"
-    await sut.on_SetNetworkProfile({"configurationSlot": 2, "connectionData": profile()})
+    await sut.answer("SetNetworkProfile", {"configurationSlot": 2, "connectionData": profile()})
     assert set_variable(sut, PRIORITY, "2,1")["attributeStatus"] == "Accepted"  # B10.FR.01
 
 
 async def test_active_network_profile_is_reported() -> None:
     sut = station()
-    sut._network_connected(1)
+    sut.network.connected(1)
     result = sut.device_model.get_variables([ACTIVE])[0]
     assert (result["attributeStatus"], result["attributeValue"]) == ("Accepted", "1")
 
 
 async def test_order_after_reboot_attempts_and_fallback_with_c47() -> None:
     sut = station()
-    sut._network_connected(1)  # the last successful connection
-    await sut.on_SetNetworkProfile({"configurationSlot": 2, "connectionData": profile()})
+    sut.network.connected(1)  # the last successful connection
+    await sut.answer("SetNetworkProfile", {"configurationSlot": 2, "connectionData": profile()})
     set_variable(sut, PRIORITY, "2,1")
     set_variable(sut, ATTEMPTS, "2")
-    sut._network_plan.queue.clear()
-    sut._needs_boot = True  # after a reboot: from the first entry (B10.FR.04), two attempts each (B10.FR.03)
+    sut.network.plan.queue.clear()
+    sut.boot.needs_boot = True  # after a reboot: from the first entry (B10.FR.04), two attempts each (B10.FR.03)
     assert planned(sut, 4) == [2, 2, 1, 1]
     assert planned(sut, 4) == [1, 1, 1, 1]  # every entry failed: the last successful profile (B10.FR.07)
 
 
 async def test_fallback_without_c47_restarts_the_list() -> None:
     sut = station(features=frozenset({"C-13"}))
-    sut._network_connected(1)
-    await sut.on_SetNetworkProfile({"configurationSlot": 2, "connectionData": profile()})
+    sut.network.connected(1)
+    await sut.answer("SetNetworkProfile", {"configurationSlot": 2, "connectionData": profile()})
     set_variable(sut, PRIORITY, "2,1")
     set_variable(sut, ATTEMPTS, "1")
-    sut._needs_boot = True
+    sut.boot.needs_boot = True
     assert planned(sut, 6) == [2, 1, 2, 1, 2, 1]  # B10.FR.08
 
 
 async def test_lost_connection_starts_with_the_slot_in_use() -> None:
     sut = station()
-    await sut.on_SetNetworkProfile({"configurationSlot": 2, "connectionData": profile()})
+    await sut.answer("SetNetworkProfile", {"configurationSlot": 2, "connectionData": profile()})
     set_variable(sut, PRIORITY, "2,1")
     set_variable(sut, ATTEMPTS, "1")
-    sut._network_connected(1)
-    sut._needs_boot = False
+    sut.network.connected(1)
+    sut.boot.needs_boot = False
     assert planned(sut, 2) == [1, 2]
 
 
 async def test_other_slot_means_a_new_boot() -> None:
     sut = station()
-    sut._network_connected(1)
-    sut._needs_boot = False
-    sut._network_connected(2)
-    assert sut._needs_boot  # B10.FR.10
+    sut.network.connected(1)
+    sut.boot.needs_boot = False
+    sut.network.connected(2)
+    assert sut.boot.needs_boot  # B10.FR.10
     assert sut.state.network_last_slot == 2
 
 
@@ -245,10 +248,11 @@ async def test_new_root_signed_by_the_old_one_is_a_trust_anchor() -> None:
 
 async def test_install_certificate() -> None:
     sut = station()
-    answer = await sut.on_InstallCertificate({"certificateType": "CSMSRootCertificate", "certificate": "garbage"})
+    answer = await sut.answer("InstallCertificate", {"certificateType": "CSMSRootCertificate",
+                                                 "certificate": "garbage"})
     assert answer["status"] == "Rejected"  # M05.FR.07
     for _ in range(2):  # installed again: replaced, not added (M05.FR.17)
-        answer = await sut.on_InstallCertificate({"certificateType": "CSMSRootCertificate",
+        answer = await sut.answer("InstallCertificate", {"certificateType": "CSMSRootCertificate",
                                                   "certificate": ROOT.certificate_pem})
         assert answer == {"status": "Accepted"}
     entries = sut.device_model.get_variables([{"component": {"name": "SecurityCtrlr"},
@@ -259,12 +263,14 @@ async def test_install_certificate() -> None:
 async def test_profile_2_slot_needs_a_csms_root() -> None:
     sut = station()
     data = profile("wss://127.0.0.1:1/ocpp", securityProfile=2)
-    assert (await sut.on_SetNetworkProfile({"configurationSlot": 2, "connectionData": data}))["status"] == "Accepted"
-    assert (await sut.on_SetNetworkProfile({"configurationSlot": 3, "connectionData": profile(
+    answer = await sut.answer("SetNetworkProfile", {"configurationSlot": 2, "connectionData": data})
+    assert answer["status"] == "Accepted"
+    assert (await sut.answer("SetNetworkProfile", {"configurationSlot": 3, "connectionData": profile(
         "ws://127.0.0.1:1/ocpp", securityProfile=2)}))["status"] == "Rejected"  # profile 2 needs wss://
     result = set_variable(sut, PRIORITY, "2,1")
     assert (result["attributeStatus"], result["attributeStatusInfo"]["reasonCode"]) == ("Rejected", "NoCSMSRootCert")
-    await sut.on_InstallCertificate({"certificateType": "CSMSRootCertificate", "certificate": ROOT.certificate_pem})
+    await sut.answer("InstallCertificate", {"certificateType": "CSMSRootCertificate",
+                                            "certificate": ROOT.certificate_pem})
     assert set_variable(sut, PRIORITY, "2,1")["attributeStatus"] == "Accepted"  # A05.FR.02 met
 
 
@@ -327,7 +333,7 @@ ROOT_CHECK = {"component": {"name": "SecurityCtrlr"}, "variable": {"name": "Addi
 
 
 async def install(sut: ReferenceStation, pem: str) -> dict[str, Any]:
-    return await sut.on_InstallCertificate({"certificateType": CSMS_ROOT, "certificate": pem})
+    return await sut.answer("InstallCertificate", {"certificateType": CSMS_ROOT, "certificate": pem})
 
 
 def ocsp_hashes(certificate: Any, issuer: Any, algorithm: Any) -> tuple[str, str]:
@@ -372,12 +378,12 @@ async def test_additional_root_check_replaces_the_root_and_keeps_a_fallback() ->
     assert await install(sut, again.certificate_pem) == {"status": "Accepted"}
     # one root in force plus one fallback (M05.FR.09): the oldest is gone
     assert sut.state.certificates[CSMS_ROOT] == [renewed.certificate_pem, again.certificate_pem]
-    listed = await sut.on_GetInstalledCertificateIds({"certificateType": [CSMS_ROOT]})
+    listed = await sut.answer("GetInstalledCertificateIds", {"certificateType": [CSMS_ROOT]})
     assert listed["status"] == "Accepted"
     assert [e["certificateHashData"] for e in listed["certificateHashDataChain"]] == [
         certificate_hash_data(renewed.certificate, ROOT.certificate),
         certificate_hash_data(again.certificate, renewed.certificate)]  # M03.FR.04
-    assert await sut.on_GetInstalledCertificateIds({"certificateType": ["V2GRootCertificate"]}) == {
+    assert await sut.answer("GetInstalledCertificateIds", {"certificateType": ["V2GRootCertificate"]}) == {
         "status": "NotFound"}  # M03.FR.02
 
 
@@ -388,7 +394,7 @@ async def test_without_as2_roots_are_installed_side_by_side() -> None:
     assert await install(sut, OTHER_ROOT.certificate_pem) == {"status": "Accepted"}
     assert sut.state.certificates[CSMS_ROOT] == [ROOT.certificate_pem, OTHER_ROOT.certificate_pem]
     assert sut.state.csms_root_fallback is None
-    assert [role for _, role in sut._network_trust(1, "wss://127.0.0.1:1/ocpp")] == [None]  # both roots at once
+    assert [role for _, role in sut.network.trust(1, "wss://127.0.0.1:1/ocpp")] == [None]  # both roots at once
 
 
 async def test_fallback_root_only_outside_a_migration() -> None:
@@ -400,9 +406,9 @@ async def test_fallback_root_only_outside_a_migration() -> None:
         await install(sut, renewed.certificate_pem)
         sut.state.network_last_slot = 1
         url = "wss://127.0.0.1:1/ocpp"
-        assert [role for _, role in sut._network_trust(1, url)] == ["in force", "fallback"]  # M05.FR.14, M05.FR.16
-        assert [role for _, role in sut._network_trust(2, url)] == migrating  # M05.FR.15
-        assert sut._network_trust(1, "ws://127.0.0.1:1/ocpp") == [(None, None)]
+        assert [role for _, role in sut.network.trust(1, url)] == ["in force", "fallback"]  # M05.FR.14, M05.FR.16
+        assert [role for _, role in sut.network.trust(2, url)] == migrating  # M05.FR.15
+        assert sut.network.trust(1, "ws://127.0.0.1:1/ocpp") == [(None, None)]
 
 
 async def test_fault_replaced_at_once_drops_the_old_root() -> None:
@@ -424,12 +430,12 @@ async def test_connection_with_the_fallback_keeps_it_with_the_new_root_removes_i
     sut.state.network_last_slot = 1
     async with tls_endpoint(root=ROOT) as old_endpoint:
         with pytest.raises(CheckFailed, match="CERTIFICATE_VERIFY_FAILED"):  # migrating: the new root only
-            await sut._network_open(2, old_endpoint.url, TIMEOUT)
-        conn = await sut._network_open(1, old_endpoint.url, TIMEOUT)
+            await sut.network.open(2, old_endpoint.url, TIMEOUT)
+        conn = await sut.network.open(1, old_endpoint.url, TIMEOUT)
         await conn.close()
     assert sut.state.certificates[CSMS_ROOT] == [ROOT.certificate_pem, renewed.certificate_pem]
     async with tls_endpoint(root=renewed) as new_endpoint:
-        conn = await sut._network_open(2, new_endpoint.url, TIMEOUT)
+        conn = await sut.network.open(2, new_endpoint.url, TIMEOUT)
         await conn.close()
     assert sut.state.certificates[CSMS_ROOT] == [renewed.certificate_pem]
     assert sut.state.csms_root_fallback is None

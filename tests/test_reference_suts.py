@@ -267,3 +267,38 @@ async def test_change_availability_now_when_idle_scheduled_during_a_transaction_
         assert back.payload == {"status": "Accepted"}
         await conn.expect_call("StatusNotification", evseId=1, connectorId=1, connectorStatus="Available")
         assert station.connector_status(2, 1) == "Unavailable"  # EVSE 2 was set Inoperative on its own
+
+
+
+def test_no_state_is_shared_between_stations() -> None:
+    """No mutable class attribute (a set every instance would share, as report tasks once were)."""
+    station = ReferenceStation(csms_url="ws://127.0.0.1:1/ocpp", identity="CS001", password=None, evses=[(1, [1])])
+    classes = {klass for owner in (station, *station.components) for klass in type(owner).__mro__}
+    shared = {f"{klass.__name__}.{name}" for klass in classes
+              for name, value in vars(klass).items()
+              if not name.startswith("__") and isinstance(value, (set, dict, list))}
+    assert not shared
+
+
+def test_station_areas_register_their_handlers_once_and_share_no_private_state() -> None:
+    """Issue 11 item 6: each area registers its handlers (a CSMS request is one area's) and reaches the others
+    through the references it was given, never through another object's private attributes."""
+    import ast
+    import inspect
+
+    from conformance.catalog import actions_handled_by
+    from conformance.reference.station import component as component_module
+    from conformance.roles import Role
+
+    station = ReferenceStation(csms_url="ws://127.0.0.1:1/ocpp", identity="CS001", password=None,
+                               evses=[(1, [1]), (2, [1])])
+    handled = {action for area in station.components for action in area.handlers()}
+    assert sum(len(area.handlers()) for area in station.components) == len(handled)  # once each
+    assert handled <= set(actions_handled_by(Role.STATION))
+    assert {"BootNotification", "Heartbeat"}.isdisjoint(handled)  # what the station sends, it does not answer
+    for area in {type(a) for a in station.components} | {component_module.Component}:
+        tree = ast.parse(inspect.getsource(inspect.getmodule(area)))
+        private = [ast.unparse(n) for n in ast.walk(tree) if isinstance(n, ast.Attribute)
+                   and n.attr.startswith("_") and not n.attr.startswith("__")
+                   and not (isinstance(n.value, ast.Name) and n.value.id == "self")]
+        assert not private, (area.__name__, private)

@@ -19,6 +19,7 @@ from typing import Any, AsyncIterator, Iterator, Mapping
 
 from ..actions.port import CLOSES_CONNECTION, ActionPort
 from ..outcomes import CheckFailed, HarnessError, Inconclusive, NotApplicable, SutDisconnected, SutTimeout
+from ..protocol import registration
 from ..protocol.judge import Judgement, expected_reaction, judge_reaction
 from ..protocol.examples import build_example
 from ..protocol.frames import CallError, ErrorCode, utc_now
@@ -413,7 +414,8 @@ class HarnessStation:
     before it closes a connection, and waits ``timing.reconnect_gap`` before it opens the next. Requests a case
     does not take over are answered as a conformant idle station would: GetVariables / SetVariables from its
     device model, GetBaseReport / GetReport followed by the report, TriggerMessage followed by the triggered
-    message, and the answers of ``_IDLE_ANSWERS``."""
+    message, and the answers of ``_IDLE_ANSWERS``; while its boot is Pending or Rejected, as the registration
+    table says (:mod:`conformance.protocol.registration`)."""
 
     def __init__(self, ctx: RunContext, identity: str, password: str | None) -> None:
         self.ctx = ctx
@@ -474,6 +476,13 @@ class HarnessStation:
     def handle(self, incoming: IncomingCall) -> dict[str, Any] | CallError:
         if incoming.action in self.answers:
             return dict(self.answers[incoming.action])
+        # While its boot is Pending / Rejected: the registration table's fixed answers (B02.FR.05, B03.FR.08).
+        fixed = registration.station_answer(self.registration, incoming.action)
+        if fixed is not None:
+            if fixed.error_code is not None:
+                return CallError(incoming.message_id, fixed.error_code,
+                                 f"the station's boot is {self.registration}", {})
+            return dict(fixed.payload or {})
         if incoming.action == "GetVariables":
             return {"getVariableResult": self.device_model.get_variables(incoming.payload["getVariableData"])}
         if incoming.action == "SetVariables":

@@ -18,6 +18,7 @@ from typing import Any
 
 from ..actions.port import ActionFailed
 from ..outcomes import CheckFailed
+from ..protocol import registration
 from ..protocol.frames import Call, CallError, ErrorCode, encode, new_message_id, utc_now
 from ..protocol.schemas import get_registry
 from ..recording import EventLog
@@ -28,15 +29,14 @@ from ..catalog import actions_handled_by
 from .rpc_reactions import react_to_invalid
 from .vendor import answer_data_transfer, carries_custom_data
 
-# While a station is not accepted, only these CALLs are answered normally (B01.FR.10 / B02).
-_ALLOWED_BEFORE_ACCEPTED = {"BootNotification"}
-
 
 @dataclass
 class StationRecord:
     identity: str
     boot_status: str = "Accepted"  # what the CSMS answers to the next BootNotification
     registration: str | None = None
+    # What the CSMS asked the station for (B02.FR.02) since its last boot: the messages it answers while Pending.
+    asked_for: set[str] = field(default_factory=set)
     boots: list[dict[str, Any]] = field(default_factory=list)
     statuses: dict[tuple[int, int], str] = field(default_factory=dict)
     transactions: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -75,7 +75,8 @@ class ReferenceCsms:
         if "csms_always_names_ocpp201" in self.faults:  # the handshake names ocpp2.0.1 whatever was offered
             self.server._select_subprotocol = lambda connection, offered: "ocpp2.0.1"  # type: ignore[method-assign]
         reaction = react_to_invalid(self.faults, "csms")  # Part 4 §4.2.3 (or a fault)
-        self.server.on_connect = lambda conn: setattr(conn, "react_to_invalid", reaction)
+        self.server.on_connect = lambda conn: (setattr(conn, "react_to_invalid", reaction),
+                                               setattr(conn, "edit_outgoing", self.faults.edit))
         self._tasks: set[asyncio.Task[Any]] = set()
 
     def supports(self, feature: str) -> bool:
@@ -101,9 +102,10 @@ class ReferenceCsms:
         async def handle(incoming: IncomingCall) -> dict[str, Any] | CallError:
             if incoming.action == "BootNotification":
                 self._boot_received(record, incoming)
-            if incoming.action not in _ALLOWED_BEFORE_ACCEPTED and record.registration != "Accepted" \
-                    and not self._boot_serves_anyway(record):
-                return CallError(incoming.message_id, ErrorCode.SECURITY_ERROR,
+            refusal = registration.csms_answer(record.registration, incoming.action,
+                                               triggered=incoming.action in record.asked_for)
+            if refusal is not None and refusal.is_error and not self._boot_serves_anyway(record):
+                return CallError(incoming.message_id, refusal.error_code,
                                  "station is not accepted (send BootNotification first)", {})
             payload = incoming.payload
             if "csms_rejects_custom_data" in self.faults and carries_custom_data(payload) or \
@@ -133,6 +135,7 @@ class ReferenceCsms:
             status = "Rejected"
         record.boots.append(payload)
         record.registration = status
+        record.asked_for.clear()
         interval = self.heartbeat_interval if status == "Accepted" else self.boot_retry_interval
         if status == "Pending" and record.boot_status == "Pending" \
                 and "csms_pending_until_operator_accepts" not in self.faults:
@@ -177,8 +180,17 @@ class ReferenceCsms:
         if conn is None or not conn.is_open:
             raise ActionFailed("csms_send", {"station": identity, "request": action},
                                f"station {identity!r} is not connected to the reference CSMS")
-        record = self.stations.get(identity)
-        if action == "TriggerMessage" and payload.get("requestedMessage") == "BootNotification" and record is not None \
+        record = self.stations.setdefault(identity, StationRecord(identity))
+        if not registration.csms_may_send(record.registration, action, requested_message=payload.get(
+                "requestedMessage")) and "csms_queries_rejected_station" not in self.faults:
+            rule = registration.CSMS_SENDS[record.registration]
+            raise ActionFailed("csms_send", {"station": identity, "request": action},
+                               f"the reference CSMS sends no {action} to a {record.registration} station "
+                               f"({', '.join(rule.requirements)})")
+        asked = registration.triggered_by(action, payload)
+        if asked is not None:
+            record.asked_for.add(asked)  # answered while Pending (B02.FR.09)
+        if action == "TriggerMessage" and payload.get("requestedMessage") == "BootNotification" \
                 and record.boot_status != "Accepted" and "csms_pending_until_operator_accepts" not in self.faults:
             record.boot_status = "Accepted"  # it asks a Pending / Rejected station to boot again to accept it (F06)
         if "csms_does_not_wait_for_response" in self.faults and conn.rpc.our_outstanding is not None:
@@ -186,34 +198,11 @@ class ReferenceCsms:
             await conn.send_raw(encode(call))
             return Response(call, None, 0.0, 0.0)
         response = await conn.call(action, payload)
-        self.stations.setdefault(identity, StationRecord(identity)).responses.append(response)
+        record.responses.append(response)
         return response
 
     def _request_payload(self, action: str, fields: dict[str, Any]) -> dict[str, Any]:
         payload = dict(fields)
-        if action == "GetVariables" and "get_variables_wrong_component" in self.faults:
-            payload["getVariableData"] = [
-                dict(item, component=dict(item["component"], name=item["component"]["name"].replace("Ctrlr", "Ctrl")))
-                for item in payload["getVariableData"]]
-        if action == "SetVariables":
-            if "csms_set_variables_wrong_component" in self.faults:
-                payload["setVariableData"] = [
-                    dict(item, component=dict(item["component"],
-                                              name=item["component"]["name"].replace("Ctrlr", "Ctrl")))
-                    for item in payload["setVariableData"]]
-            if "csms_set_variables_first_entry_only" in self.faults:
-                payload["setVariableData"] = payload["setVariableData"][:1]
-        if action == "ChangeAvailability":
-            if "csms_change_availability_inverted" in self.faults:
-                payload["operationalStatus"] = "Inoperative"
-            if "csms_change_availability_drops_connector" in self.faults and "evse" in payload:
-                payload["evse"] = {"id": payload["evse"]["id"]}
-            if "csms_change_availability_default_evse" in self.faults and "evse" not in payload:
-                payload["evse"] = {"id": 1}
-        if action == "Reset":
-            payload = self._reset_request(payload)
-        if action == "SetNetworkProfile":
-            payload = self._network_request_payload(payload)
         if action in ("GetBaseReport", "GetReport"):
             payload = self._report_request_payload(action, payload)
         violations = get_registry().validate(action, "request", payload)
@@ -264,12 +253,6 @@ class ReferenceCsms:
             state = self._report_state()
             payload["requestId"] = state["next_id"]
             state["next_id"] += 1
-        if action == "GetBaseReport" and "csms_report_base_off_by_one" in self.faults:
-            bases = ("ConfigurationInventory", "FullInventory", "SummaryInventory")
-            if payload.get("reportBase") in bases:
-                payload["reportBase"] = bases[(bases.index(payload["reportBase"]) + 1) % len(bases)]
-        if action == "GetReport" and "csms_get_report_drops_criteria" in self.faults:
-            payload.pop("componentCriteria", None)
         return payload
 
     async def _send_get_variables(self, identity: str, payload: dict[str, Any]) -> None:
@@ -325,30 +308,6 @@ class ReferenceCsms:
     def _boot_serves_anyway(self, record: StationRecord) -> bool:
         """The fault csms_serves_pending_station: only a Rejected station's CALLs are refused (B02.FR.09)."""
         return "csms_serves_pending_station" in self.faults and record.registration == "Pending"
-
-
-    # ------------------------------------------------------------------ reset (B11/B12)
-    def _reset_request(self, fields: dict[str, Any]) -> dict[str, Any]:
-        """The ResetRequest the operator asked for (type, optional evseId), with this section's faults."""
-        payload = dict(fields)
-        if "csms_reset_default_evse" in self.faults and "evseId" not in payload:
-            payload["evseId"] = 1
-        if "csms_reset_drops_evse" in self.faults:
-            payload.pop("evseId", None)
-        if "csms_reset_always_immediate" in self.faults:
-            payload["type"] = "Immediate"
-        return payload
-
-
-    # ------------------------------------------------------------------ network profiles (B09)
-    def _network_request_payload(self, payload: dict[str, Any]) -> dict[str, Any]:
-        """A SetNetworkProfileRequest goes out as the operator filled it in (csms_send), except for the faults."""
-        data = dict(payload.get("connectionData", {}))
-        if "csms_network_profile_slot_default" in self.faults:
-            payload = dict(payload, configurationSlot=0)
-        if "csms_network_profile_default_timeout" in self.faults and data:
-            payload = dict(payload, connectionData=dict(data, messageTimeout=30))
-        return payload
 
     # ------------------------------------------------------------------ action port
     async def perform_action(self, action: str, params: dict[str, Any]) -> dict[str, Any]:

@@ -137,6 +137,10 @@ class Connection:
         #: given the conformant CALLERROR and the CALL (None when unreadable), it returns what to send: a
         #: CallError, a payload dict (a CALLRESULT) or None (drop it). The reference SUTs' faults replace it.
         self.react_to_invalid: Callable[[CallError, Call | None], HandlerResult | None] = lambda error, call: error
+        #: A reference SUT's payload faults: given the message ("BootNotificationRequest", "GetReportResponse") and
+        #: the payload this side is about to send, the payload it sends instead (the same object: unchanged). An
+        #: edited payload that breaks its schema is sent as a deliberate violation.
+        self.edit_outgoing: Callable[[str, dict[str, Any]], dict[str, Any]] | None = None
         self._closing = False  # this side started the close
         self.handlers: dict[str, Handler] = {}
         self._held: dict[str, int] = {}
@@ -334,6 +338,9 @@ class Connection:
 
     async def _call(self, action: str, payload: dict[str, Any], *, timeout: float | None,
                     allow_invalid: bool, message_id: str | None) -> Response:
+        if self.edit_outgoing is not None:
+            edited = self.edit_outgoing(f"{action}Request", payload)
+            allow_invalid, payload = allow_invalid or edited is not payload, edited
         call = Call(message_id or new_message_id(), action, payload)
         violations = tuple(self.registry.validate(action, "request", payload)) if self.registry.is_known(action) else ()
         if violations and not allow_invalid:
@@ -376,6 +383,10 @@ class Connection:
     async def _answer(self, incoming: IncomingCall, result: HandlerResult) -> None:
         if incoming.answered.is_set():
             raise HarnessError(f"{incoming.action} ({incoming.message_id}) was already answered")
+        deliberate = False
+        if self.edit_outgoing is not None and not isinstance(result, CallError):
+            edited = self.edit_outgoing(f"{incoming.action}Response", result)
+            deliberate, result = edited is not result, edited
         incoming.answered.set()
         incoming.response = result
         self.rpc.answering(incoming.message_id)
@@ -386,12 +397,12 @@ class Connection:
             frame = CallResult(incoming.message_id, result)
             violations = tuple(self.registry.validate(incoming.action, "response", result)) \
                 if self.registry.is_known(incoming.action) else ()
-            if violations:
+            if violations and not deliberate:
                 raise HarnessError(f"the harness was about to send an invalid {incoming.action}Response: "
                                    + "; ".join(f"{v.path}: {v.message}" for v in violations))
         text = encode(frame)
         self._record_frame("out", text, frame, action=incoming.action)
-        self._judge_out(text)
+        self._judge_out(text, deliberate=deliberate and bool(violations))
         if self.closed.is_set():
             return
         async with self._send_lock:

@@ -150,7 +150,7 @@ class CsmsServer:
         return None
 
     def _select_subprotocol(self, connection: ServerConnection, offered: Any) -> str | None:
-        if self.echo_first_subprotocol and offered:  # a fault of the reference CSMS (faults.py)
+        if self.echo_first_subprotocol and offered:  # a fault of the reference CSMS (conformance/faults/)
             return str(offered[0])
         return SUBPROTOCOL if SUBPROTOCOL in offered else None
 

@@ -14,6 +14,7 @@ from dataclasses import field as dc_field
 from typing import Any, AsyncIterator
 
 from ...outcomes import CheckFailed, Inconclusive, SutDisconnected, SutTimeout
+from ...protocol import registration
 from ...protocol.frames import utc_now
 from ...protocol.patterns import ABSENT, OneOf, Satisfies, matches
 from ...protocol.variables import TX_START_POINT, TX_STOP_POINT
@@ -921,9 +922,8 @@ async def _boot_reports_done(sut: ChargingStationUnderTest, boot: IncomingCall) 
 
 
 async def expect_boot_retry(sut: ChargingStationUnderTest, answers: BootAnswers, conn: Connection, *,
-                            may_close: bool, quiet: frozenset[str] | None, early: tuple[str, ...],
-                            late: tuple[str, ...], quiet_requirements: tuple[str, ...] = (),
-                            open_requirements: tuple[str, ...] = (),
+                            may_close: bool, asked_for: frozenset[str] | None, early: tuple[str, ...],
+                            late: tuple[str, ...], open_requirements: tuple[str, ...] = (),
                             reason: str | None = None) -> tuple[Connection, IncomingCall]:
     """After the harness answered the station's last BootNotification with a status other than Accepted: the
     next BootNotificationRequest (with ``reason``, when given) arrives no sooner than the interval (``early``
@@ -931,8 +931,9 @@ async def expect_boot_retry(sut: ChargingStationUnderTest, answers: BootAnswers,
     waits the interval plus the connect timeout (an operational limit, the time a reconnection may take) and fails
     ``late`` only when no retry comes at all. ``may_close``: the station may close the connection meanwhile and
     send it on a new one (Rejected, B03.FR.04); otherwise a close fails ``open_requirements`` (Pending,
-    B02.FR.06). ``quiet``: the only other CALLs the station may send meanwhile (``frozenset()``: none, checked
-    against ``quiet_requirements``; None: not checked). Returns the connection and the retry."""
+    B02.FR.06). ``asked_for``: the messages the harness asked the station for meanwhile (TriggerMessage,
+    GetBaseReport, GetReport); every other CALL is judged by the registration table (what a station may send in
+    the status of the last answer; None: not checked). Returns the connection and the retry."""
     last = answers.last
     interval = last.interval
     since = conn.mailbox.index(last.boot) + 1 if last.boot in conn.mailbox else len(conn.mailbox)
@@ -965,11 +966,12 @@ async def expect_boot_retry(sut: ChargingStationUnderTest, answers: BootAnswers,
     gap = retry.received_mono - last.answered_at
     sut.no_sooner_than(f"BootNotificationRequest is retried no sooner than the interval ({interval}s) after the "
                        f"{last.status} answer", gap, required=interval, requirements=early)
-    if quiet is not None:
-        other = [i.action for i in calls if i.action not in quiet and i.action != "BootNotification"]
+    if asked_for is not None:
+        other = [i.action for i in calls
+                 if not registration.station_may_send(last.status, i.action, triggered=i.action in asked_for)]
         sut.check.that(f"the station sends no other CALL while its boot is {last.status}", not other,
-                       expected=f"only {sorted(quiet)}" if quiet else "no CALL", actual=other,
-                       requirements=quiet_requirements)
+                       expected=f"only {sorted(asked_for)}" if asked_for else "no CALL", actual=other,
+                       requirements=registration.station_sending_requirements(last.status))
     return conn, retry
 
 

@@ -1,62 +1,50 @@
-"""The reference station: GetBaseReport / GetReport (B07/B08): the answer, then the NotifyReport parts built by :mod:`conformance.device_model.reports`."""
+"""The reference station: GetBaseReport / GetReport (B07/B08): the answer, then the NotifyReport parts built by
+:mod:`conformance.device_model.reports`."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from typing import Any
 
+from ...device_model import reports
 from ...outcomes import CheckFailed, SutDisconnected, SutTimeout
 from ...protocol.frames import CallError, ErrorCode, utc_now
+from .component import Component, Handler
 
 
-class ReportRequestsMixin:
-    """Part of :class:`~conformance.reference.station.ReferenceStation` (it holds the state)."""
+class Reports(Component):
+    """No state of its own: a report is built from the device model and sent as the station's own task."""
 
-    # ------------------------------------------------------------------ reports (B07/B08)
     # GetBaseReport / GetReport are answered first; the report follows in NotifyReportRequest parts (seqNo from 0,
     # tbc on all but the last) built by .reports. SummaryInventory is the optional C-56: a station declared
     # without it answers NotSupported and sends nothing (B07.FR.02, B07.FR.05). Of the componentCriteria the
     # station evaluates Available, Enabled and Problem; Active is NotSupported (B08.FR.02).
-    _report_tasks: "set[asyncio.Task[None]]" = set()
+
+    def handlers(self) -> dict[str, Handler]:
+        return {"GetBaseReport": self.on_GetBaseReport, "GetReport": self.on_GetReport}
 
     async def on_GetBaseReport(self, payload: dict[str, Any]) -> dict[str, Any]:
-        from ...device_model import reports
         base = payload["reportBase"]
-        if base == "SummaryInventory" and not self.supports("C-56"):
-            if "summary_inventory_rejected" in self.faults:
-                return {"status": "Rejected"}
+        if base == "SummaryInventory" and not self.station.supports("C-56"):
             if "summary_not_supported_but_reported" not in self.faults:
                 return {"status": "NotSupported", "statusInfo": {"reasonCode": "UnsupportedParam"}}
         source = "FullInventory" if base == "ConfigurationInventory" and \
             "config_inventory_includes_read_only" in self.faults else base
-        entries = reports.base_report(self.device_model, source)
+        entries = reports.base_report(self.model, source)
         if base == "SummaryInventory" and "summary_inventory_omits_evses" in self.faults:
             entries = [e for e in entries if e["component"]["name"] != "EVSE"]
-        self._start_report(payload["requestId"], entries)
-        if base == "SummaryInventory" and not self.supports("C-56"):  # the fault summary_not_supported_but_reported
+        self._start(payload["requestId"], entries)
+        if base == "SummaryInventory" and not self.station.supports("C-56"):  # fault summary_not_supported_but_reported
             return {"status": "NotSupported"}
         return {"status": "Accepted"}
 
     async def on_GetReport(self, payload: dict[str, Any]) -> dict[str, Any] | CallError:
-        from ...device_model import reports
         criteria = list(payload.get("componentCriteria") or [])
         variables = [dict(cv) for cv in payload.get("componentVariable") or []]
-        if len(variables) > self.device_model.items_per_message("GetReport"):  # B08.FR.17 (MAY)
+        if len(variables) > self.model.items_per_message("GetReport"):  # B08.FR.17 (MAY)
             return CallError("", ErrorCode.OCCURRENCE_CONSTRAINT_VIOLATION,
                              "more componentVariable entries than ItemsPerMessage[GetReport]", {})
-        if "criteria_ignored_with_component_variables" in self.faults and variables:
-            criteria = []
-        if "custom_report_ignores_evse" in self.faults:
-            variables = [dict(cv, component={k: v for k, v in cv["component"].items() if k != "evse"})
-                         for cv in variables]
-        if "custom_report_first_evse_only" in self.faults:
-            variables = [dict(cv, component=dict(cv["component"], evse=cv["component"].get("evse", {"id": 1})))
-                         for cv in variables]
-        if "custom_report_ignores_variable_instance" in self.faults:
-            variables = [dict(cv, variable={k: v for k, v in cv["variable"].items() if k != "instance"})
-                         if "variable" in cv else cv for cv in variables]
-        report = reports.custom_report(self.device_model, component_criteria=criteria, component_variables=variables)
+        report = reports.custom_report(self.model, component_criteria=criteria, component_variables=variables)
         entries = list(report.entries)
         if "custom_report_variable_instance_required" in self.faults and variables and \
                 all(not cv.get("variable", {}).get("instance") for cv in variables):
@@ -65,44 +53,22 @@ class ReportRequestsMixin:
             names = {c.casefold() for c in criteria if c != "Problem"}
             having = {repr(e["component"]) for e in entries if e["variable"]["name"].casefold() in names}
             entries = [e for e in entries if repr(e["component"]) not in having]
-        if report.status == "NotSupported" and "unsupported_criterion_rejected" in self.faults:
-            return {"status": "Rejected"}
         if report.status != "Accepted":
             return report.response()
         if not entries:
             return {"status": "EmptyResultSet", "statusInfo": {"reasonCode": "NotFound"}}
-        self._start_report(payload["requestId"], entries)
+        self._start(payload["requestId"], entries)
         return {"status": "Accepted"}
 
-    def _start_report(self, request_id: int, entries: list[dict[str, Any]]) -> None:
+    def _start(self, request_id: int, entries: list[dict[str, Any]]) -> None:
         """Send the report after the response (the task runs once the handler has answered)."""
-        from ...device_model import reports
-        conn = self.connection
+        conn = self.station.connection
         if conn is None:
             return
         payloads = reports.notify_report_payloads(request_id, entries, utc_now())
-        for payload in payloads:
-            if "report_seq_no_from_one" in self.faults:
-                payload["seqNo"] += 1
-            if "report_omits_active_network_profile" in self.faults:
-                payload["reportData"] = [e for e in payload.get("reportData", [])
-                                         if e["variable"]["name"] != "ActiveNetworkProfile"]
-            if "items_per_message_set_variables_unreported" in self.faults:
-                payload["reportData"] = [e for e in payload.get("reportData", [])
-                                         if (e["variable"]["name"], e["variable"].get("instance")) !=
-                                         ("ItemsPerMessage", "SetVariables")]
-            for entry in payload.get("reportData", []):
-                if "full_inventory_omits_list_values" in self.faults:
-                    entry.get("variableCharacteristics", {}).pop("valuesList", None)
-                if "report_write_only_value" in self.faults:
-                    for attribute in entry.get("variableAttribute", []):
-                        if attribute.get("mutability") == "WriteOnly":
-                            attribute["value"] = ""
 
         async def send() -> None:
             with contextlib.suppress(CheckFailed, SutDisconnected, SutTimeout):
                 for payload in payloads:
                     await conn.call("NotifyReport", payload)
-        task = asyncio.get_running_loop().create_task(send())
-        self._report_tasks.add(task)  # keep a reference until it is done
-        task.add_done_callback(self._report_tasks.discard)
+        self.station.spawn(send())  # the station's own tasks (not shared with other stations)

@@ -11,6 +11,7 @@ import asyncio
 from conformance.harness import CsmsUnderTest, OneOf, Satisfies, case
 from conformance.harness.reusable_states import csms as states
 from conformance.outcomes import Inconclusive
+from conformance.protocol import registration
 from conformance.protocol.frames import utc_now
 
 from ._steps import boot_interval_of, boot_pending_interval
@@ -81,21 +82,23 @@ async def test_tc_b_30_csms(csms: CsmsUnderTest) -> None:
         boot = await states.boot_notification(csms)
         csms.check.fields("BootNotificationResponse", boot.payload, {"status": OneOf("Pending", "Rejected")},
                           requirements=("Part 6 TC_B_30_CSMS tool validation step 2", "B01.FR.02"))
-        requirement = "B02.FR.09" if boot.payload["status"] == "Pending" else "B03.FR.07"
+        refusal = registration.csms_answer(boot.payload["status"], "StatusNotification")  # B02.FR.09 / B03.FR.07
+        assert refusal is not None
         for evse, connector in csms.connectors:
             response = await csms.call("StatusNotification", {"timestamp": utc_now(),
                                                               "connectorStatus": "Available", "evseId": evse,
                                                               "connectorId": connector})
             csms.check.that(f"the CSMS answers the StatusNotification of EVSE {evse} connector {connector} of a "
                             f"{boot.payload['status']} station with CALLERROR SecurityError",
-                            response.error_code == "SecurityError", expected="CALLERROR SecurityError",
+                            response.error_code == refusal.error_code, expected=refusal.describe(),
                             actual=response.describe() if not response.ok else f"CALLRESULT {response.payload}",
-                            requirements=(requirement, "Part 6 TC_B_30_CSMS step 4"))
+                            requirements=(*refusal.requirements, "Part 6 TC_B_30_CSMS step 4"))
         if boot.payload["status"] == "Rejected":
-            initiated = [c.action for c in conn.mailbox[mark:]]
+            initiated = [c.action for c in conn.mailbox[mark:] if not registration.csms_may_send(
+                registration.REJECTED, c.action, requested_message=c.payload.get("requestedMessage"))]
             csms.check.that("the CSMS initiates no message to the station it Rejected (Part 2; Part 6 is silent)",
                             not initiated, expected="no CALL from the CSMS", actual=initiated,
-                            requirements=("B03.FR.03",))
+                            requirements=registration.csms_sending_requirements(registration.REJECTED))
 
 
 @case
