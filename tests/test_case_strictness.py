@@ -30,7 +30,7 @@ def write_config(path: Path, port: int, actions_file: Path, *, profiles: str = '
     """One EVSE with one connector, short timeouts, actions appended to ``actions_file`` (the peer reads them)."""
     return write_peer_config(path, "station", port, name="strictness peer", message_timeout=2, connect_timeout=6,
                              case_time_limit=40, profiles=profiles,
-                             timing="boot_retry_interval = 1\nheartbeat_interval = 300\nmax_time_deviation = 0.5\n",
+                             timing="boot_retry_interval = 1\nheartbeat_interval = 1\nmax_time_deviation = 0.5\n",
                              command="sh -c 'echo \\\"$0\\\" >> " + f"{actions_file}'")
 
 

@@ -829,9 +829,8 @@ class BootAnswers:
     """How the harness CSMS answers the station's BootNotificationRequests in a case: with ``status`` and
     ``interval`` as currently set (a boot whose reason is ``accept_reason`` is Accepted); every answer is
     recorded with its time in ``log``. An Accepted answer carries ``accepted_interval`` (the configured heartbeat
-    interval, which the station adopts, B01.FR.04); Pending / Rejected ones ``interval`` (the configured
-    ``timing.boot_retry_interval``: Part 6 TC_B_02/03 give <Configured heartbeatInterval> there, the harness
-    keeps a separate, shorter key so that the retry waits stay short)."""
+    interval, which the station adopts, B01.FR.04); Pending / Rejected ones ``interval`` (what the case gives: Part 6 TC_B_02/03
+    step 2 give <Configured heartbeatInterval>, ``timing.heartbeat_interval``)."""
 
     def __init__(self, status: str, interval: int, accepted_interval: int | None = None) -> None:
         self.status = status

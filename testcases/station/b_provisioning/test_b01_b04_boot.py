@@ -54,8 +54,8 @@ async def test_tc_b_02_cs(station: ChargingStationUnderTest) -> None:
     phase: retries no sooner than the interval (B02.FR.04, no upper bound; step 13 is sent half the interval after
     the Pending answer, before the interval as Part 6's step 15 note has it, so that an early retry can show), only BootNotification / requested
     NotifyReport sent (B02.FR.02), connection open (B02.FR.06); after acceptance TriggerMessage BootNotification
-    Rejected (F06.FR.17, Part 2 check in the case's requirement list). The Pending answer's interval is
-    ``timing.boot_retry_interval``, the Accepted one's ``timing.heartbeat_interval``."""
+    Rejected (F06.FR.17, Part 2 check in the case's requirement list). The Pending answer's interval, like the
+    Accepted one's, is ``timing.heartbeat_interval`` (Part 6 step 2: <Configured heartbeatInterval>)."""
     interval = boot_interval(station)
     async with station.restoring(OFFLINE_THRESHOLD), \
             states.boot_answered(station, "Pending", interval) as answers:
@@ -95,7 +95,7 @@ async def test_tc_b_02_cs(station: ChargingStationUnderTest) -> None:
         trigger = await conn.call("TriggerMessage", {"requestedMessage": "BootNotification"})
         station.check.fields("TriggerMessageResponse (BootNotification, while Pending; Part 6 TC_B_02 step 14)",
                              trigger.payload, {"status": OneOf("Accepted", "NotImplemented")},
-                             requirements=("F06.FR.05", "F06.FR.08"))
+                             requirements=("Part 6 TC_B_02_CS tool validation step 14", "F06.FR.05", "F06.FR.08"))
         if trigger.payload.get("status") == "Accepted":
             # The triggered boot comes at once (not after the interval), after the TriggerMessageResponse; periodic
             # retries (another reason) that arrive meanwhile are answered Pending and judged with the others below.
