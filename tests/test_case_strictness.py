@@ -392,11 +392,13 @@ class PeerStation(ReferenceStation):
     """``periodic``: a MeterValuePeriodic Updated event before every StopAuthorized / EVCommunicationLost event
     (allowed: J02.FR.11); ``no_connector_id``: the event after plug-in names only the EVSE (breaks E01.FR.16);
     ``station_available``: with every connector report, a NotifyEvent AvailabilityState "Available" of component
-    ChargingStation (no document derives that value from the connectors). The variants wrap the reference
-    station's transaction and availability components."""
+    ChargingStation (no document derives that value from the connectors); ``lock_value``: when the retention
+    lock fails, first a NotifyEvent ConnectorPlugRetentionLock.Problem "false" (the state before), then the
+    Problem event with this value ("true" is conformant, "TRUE" is not a Part 2 boolean). The variants wrap the
+    reference station's transaction and availability components."""
 
     def __init__(self, port: int, *, periodic: bool = False, no_connector_id: bool = False,
-                 station_available: bool = False) -> None:
+                 station_available: bool = False, lock_value: str | None = None) -> None:
         super().__init__(csms_url=f"ws://127.0.0.1:{port}/ocpp", identity="CS001", password=None,
                          evses=[(1, (1,))], message_timeout=2, connect_timeout=6)
         area, availability = self.transactions_area, self.availability
@@ -424,6 +426,18 @@ class PeerStation(ReferenceStation):
                     "variable": {"name": "AvailabilityState"}}]})
             return result
 
+        async def lock_problem(evse: int, connector: int, problem: bool) -> None:
+            if lock_value is None or not problem:
+                return await notify_lock(evse, connector, problem)
+            for value in ("false", lock_value):
+                await self.connection.call("NotifyEvent", {"generatedAt": NOW, "seqNo": 0, "eventData": [{
+                    "eventId": 80_000 + (value != "false"), "timestamp": NOW, "trigger": "Delta",
+                    "actualValue": value, "eventNotificationType": "HardWiredNotification",
+                    "component": {"name": "ConnectorPlugRetentionLock", "evse": {"id": evse, "connectorId": connector}},
+                    "variable": {"name": "Problem"}}]})
+
+        notify_lock = area._notify_lock_problem
+        area._notify_lock_problem = lock_problem  # type: ignore[method-assign]
         area._transaction_event = transaction_event  # type: ignore[method-assign]
         availability.send_status = status  # type: ignore[method-assign]
 
@@ -434,7 +448,8 @@ async def run_against_peer(tmp_path: Path, case_id: str, **variant: Any) -> tupl
     async with started_with_webhook(peer) as hook:
         config = write_peer_config(tmp_path / "sut.toml", "station", port, name="strictness peer station",
                                    message_timeout=2, connect_timeout=6, case_time_limit=60, pics_file=FULL_PICS,
-                                   timing="max_time_deviation = 0.5\n", webhook=hook)
+                                   timing="max_time_deviation = 0.5\n", webhook=hook,
+                                   extra="[configured]\nlock_failure_watch = 2\n")
         run = await run_cases(config, tmp_path / "run", case_id, timeout=120)
     return run.results.get(case_id, {}), run.output, json.dumps(run.events)
 
@@ -457,3 +472,13 @@ async def test_station_level_availability_is_not_judged(tmp_path: Path) -> None:
     result, output, events = await run_against_peer(tmp_path, "TC_G_19_CS", station_available=True)
     assert result.get("verdict") == "PASS", output
     assert "of component ChargingStation" in events  # recorded, not judged
+
+
+@pytest.mark.parametrize("value, verdict", [("true", "PASS"), ("TRUE", "FAIL")])
+async def test_lock_failure_event_found_by_content(value: str, verdict: str, tmp_path: Path) -> None:
+    """TC_G_20_CS: a Problem "false" event before the Problem "true" one is recorded, not taken for the lock
+    failure: PASS; a value "TRUE" (not a Part 2 boolean) FAILs G05.FR.02."""
+    result, output, _ = await run_against_peer(tmp_path, "TC_G_20_CS", lock_value=value)
+    assert result.get("verdict") == verdict, output
+    if verdict == "FAIL":
+        assert "G05.FR.02" in json.dumps(result), result
