@@ -7,12 +7,13 @@ probe is not taken as broken: the next cases run and pass."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 from pathlib import Path
 from typing import Any
 
-from support import answering_csms, booting_station, free_port, run_cases, running, write_peer_config
+from support import answering_csms, booting_station, free_port, run_cases, running, webhook_for, write_peer_config
 
 CASES = ["TC_B_06_CS", "TC_B_07_CS", "TC_B_09_CS", "TC_B_10_CS"]
 MESSAGE_TIMEOUT = 1.0
@@ -182,3 +183,49 @@ async def test_a_csms_that_stops_answering_is_one_fail_then_inconclusive(tmp_pat
     assert "the boot got no answer" in message or "HeartbeatRequest on the open connection got no answer" in message
     assert results[fourth]["message"].startswith(f"not run: the SUT stopped answering after {second}")
     assert elapsed < 20
+
+
+class RecoveringStation(PeerStation):
+    """Goes silent like :class:`PeerStation` (``silent_after``) and comes back when power cycled through the
+    webhook action backend: it drops its connection, reconnects, boots and answers again."""
+
+    def __init__(self, port: int, *, silent_after: int) -> None:
+        super().__init__(port, silent_after=silent_after)
+        self.power_cycles = 0
+        self._task: Any = None
+
+    async def perform_action(self, action: str, params: dict[str, Any]) -> dict[str, Any]:
+        from conformance.actions.port import ActionFailed
+
+        if action == "noop":
+            return {}
+        if action != "power_cycle":
+            raise ActionFailed(action, f"{action} is not supported by this peer")
+        self.power_cycles += 1
+        self.silent_after = None  # the power cycle cleared whatever had it stuck
+        if self._task is not None:
+            self._task.cancel()
+        self._task = asyncio.ensure_future(super().run())
+        return {}
+
+    async def run(self) -> None:
+        self._task = asyncio.ensure_future(super().run())
+        await asyncio.Event().wait()
+
+
+async def test_a_stuck_station_is_power_cycled_and_the_remaining_cases_run(tmp_path: Path) -> None:
+    """The pre-case check restores the state cases start from when it can: a station that stopped answering is
+    power cycled through the action port, reconnects and boots, and the remaining cases run and pass."""
+    port = free_port()
+    station = RecoveringStation(port, silent_after=4)
+    async with webhook_for(station) as hook, running(station.run()):
+        config = write_peer_config(tmp_path / "sut.toml", "station", port, message_timeout=MESSAGE_TIMEOUT,
+                                   connect_timeout=3, case_time_limit=10, webhook=hook)
+        code, results, output, _ = await run(config, tmp_path / "run")
+    assert code == 1, output
+    first, second, third, fourth = run_order(tmp_path / "run")
+    verdicts = [results[case_id]["verdict"] for case_id in (first, second, third, fourth)]
+    assert verdicts == ["PASS", "FAIL", "PASS", "PASS"], output  # the FAIL stays the case where it stopped
+    assert station.power_cycles == 1
+    events = [json.loads(line) for line in (tmp_path / "run" / "events.jsonl").read_text().splitlines()]
+    assert any(e["kind"] == "note" and "back after a power cycle" in e.get("message", "") for e in events)

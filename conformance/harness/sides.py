@@ -233,13 +233,13 @@ class ChargingStationUnderTest(_Side):
         if not self.ctx.station_booted:
             try:
                 await conn.expect_call("BootNotification")
-                await self._boot_reports(conn)
+                await self.boot_reports(conn)
             except SutTimeout:
                 self.note("the station connected without a BootNotification; taken as accepted earlier")
             self.ctx.station_booted = True
         return conn
 
-    async def _boot_reports(self, conn: Connection) -> None:
+    async def boot_reports(self, conn: Connection) -> None:
         """The boot sequence ends with a status report of every connector (B01.FR.05): wait for them (not
         judged here, at most one message timeout) so that no case starts while the station still boots."""
         pending = set(self.connectors)

@@ -13,7 +13,8 @@ would otherwise turn every remaining case into the same timeout FAIL. Before eac
   disconnected or refused the connection, the harness station sends a Heartbeat on its open connection, or
   connects and boots as every station does after connecting; any CALLRESULT or CALLERROR is an answer.
 
-When the state cannot be restored, :class:`SutUnavailable` (INCONCLUSIVE) says "the SUT stopped answering
+A station that does not reconnect or answer is power cycled once through the action port (``power_cycle``),
+awaited to reconnect and boot, and probed again. When the state cannot be restored, :class:`SutUnavailable` (INCONCLUSIVE) says "the SUT stopped answering
 after TC_x" and what was tried; the plugin then stops the run (unless ``--keep-going``) and records the cases
 that did not run.
 """
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from ..actions.port import ActionFailed
 from ..outcomes import CheckFailed, Inconclusive, SutDisconnected, SutTimeout
 from ..protocol.frames import utc_now
 
@@ -100,12 +102,43 @@ def unanswered_call(log: EventLog, identity: str) -> str | None:
 
 
 async def station_state(sut: ChargingStationUnderTest, state: SutState) -> None:
-    """Station role: connected and answering, or :class:`SutUnavailable` with what was tried."""
+    """Station role: connected and answering, or :class:`SutUnavailable` with what was tried. A station that does
+    not reconnect or does not answer the probe is power cycled once through the action port (the way Part 6's
+    reusable state Booted is reached), awaited to connect and boot, and probed again."""
     if state.last_case is None and state.broken is None:
         return  # the first case: ChargingStationUnderTest.ensure_ready judges the first connection
+    tried: list[str] = []
+    if await _station_answers(sut, state, tried):
+        return
+    after = sut.connection_count()
+    try:
+        await sut.actions.do("power_cycle")
+    except ActionFailed as exc:
+        tried.append(f"a power cycle through the action port (to restore the state cases start from) failed: {exc}")
+        raise state.unavailable(tried) from None
+    tried.append("power cycled the station through the action port")
+    ctx = sut.ctx
+    try:
+        conn = await sut.server.wait_for_connection(sut.identity, timeout=ctx.scaled(ctx.config.timing.connect_timeout),
+                                                    after=after)
+        await conn.expect_call("BootNotification")  # the harness CSMS accepts it; requests only after it
+        await sut.boot_reports(conn)
+    except (SutTimeout, SutDisconnected) as exc:
+        tried.append(f"after the power cycle: {exc.check}: {exc.actual}")
+        raise state.unavailable(tried) from None
+    state.suspect = state.suspect or "it was power cycled"
+    if await _station_answers(sut, state, tried):
+        ctx.log.emit("note", level="info", message="pre-case check: the station is back after a power cycle "
+                                                   f"({'; '.join(tried)})")
+        return
+    raise state.unavailable(tried)
+
+
+async def _station_answers(sut: ChargingStationUnderTest, state: SutState, tried: list[str]) -> bool:
+    """Connected (a reconnect awaited for up to timing.connect_timeout) and answering the probe when there is
+    reason to doubt it; False with what was tried appended to ``tried``."""
     ctx = sut.ctx
     connect_timeout = ctx.scaled(ctx.config.timing.connect_timeout)
-    tried: list[str] = []
     for _ in range(2):  # a station that drops the connection while probed gets one more chance to reconnect
         try:
             conn = await sut.server.wait_for_connection(sut.identity, timeout=connect_timeout)
@@ -116,10 +149,10 @@ async def station_state(sut: ChargingStationUnderTest, state: SutState) -> None:
                     f"{closed[-1].data.get('reason') or 'no reason'})") if closed else ""
             tried.append(f"waited {connect_timeout:g}s (timing.connect_timeout) for the station to connect to the "
                          f"harness CSMS: no connection{last}")
-            raise state.unavailable(tried) from None
+            return False
         reason = state.suspect or unanswered_call(ctx.log, sut.identity)
         if reason is None:
-            return
+            return True
         try:
             await conn.call("GetVariables", {"getVariableData": [PROBE_VARIABLE]})
         except SutDisconnected:
@@ -128,12 +161,12 @@ async def station_state(sut: ChargingStationUnderTest, state: SutState) -> None:
         except SutTimeout:
             tried.append(f"{PROBE_TEXT} sent (because: {reason}): no answer within the message timeout "
                          f"({ctx.message_timeout:g}s)")
-            raise state.unavailable(tried) from None
+            return False
         ctx.log.emit("note", level="info", message=f"pre-case check: the station answered {PROBE_TEXT} "
                                                    f"(probed because: {reason})")
         state.suspect = None
-        return
-    raise state.unavailable(tried)
+        return True
+    return False
 
 
 async def csms_state(ctx: RunContext, state: SutState) -> None:
