@@ -57,7 +57,8 @@ async def expect_availability_reports(sut: ChargingStationUnderTest, conn: Conne
     either), in any order; a Connector event has trigger Delta unless ``trigger`` is False (a case whose
     validation does not ask for it, TC_G_19_CS step 4). NotifyEvent AvailabilityState events of an EVSE or the
     ChargingStation are recorded, not judged: Part 6 validates only component Connector (Booted step 5,
-    TC_B_51_CS step 4, TC_G_19_CS step 4) and no document derives their value from the connectors'. Reports of connectors outside ``expected`` must name a configured connector; their status
+    TC_B_51_CS step 4, TC_G_19_CS step 4) and no document derives their value from the connectors'. Reports of
+    connectors outside ``expected`` must name a configured connector; their status
     is not judged. ``since``: a mark of ``conn`` (e.g. taken before the request that causes the reports);
     by default the start of the case."""
     since = sut.since(conn) if since is None else since
@@ -829,8 +830,8 @@ class BootAnswers:
     """How the harness CSMS answers the station's BootNotificationRequests in a case: with ``status`` and
     ``interval`` as currently set (a boot whose reason is ``accept_reason`` is Accepted); every answer is
     recorded with its time in ``log``. An Accepted answer carries ``accepted_interval`` (the configured heartbeat
-    interval, which the station adopts, B01.FR.04); Pending / Rejected ones ``interval`` (what the case gives: Part 6 TC_B_02/03
-    step 2 give <Configured heartbeatInterval>, ``timing.heartbeat_interval``)."""
+    interval, which the station adopts, B01.FR.04); Pending / Rejected ones ``interval`` (what the case gives:
+    Part 6 TC_B_02/03 step 2 give <Configured heartbeatInterval>, ``timing.heartbeat_interval``)."""
 
     def __init__(self, status: str, interval: int, accepted_interval: int | None = None) -> None:
         self.status = status

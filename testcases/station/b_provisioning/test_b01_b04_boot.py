@@ -297,8 +297,8 @@ async def test_tc_b_57_cs(station: ChargingStationUnderTest) -> None:
             await station.connection.close(1000, "connection closed by the harness (test)")
             station.protocol_wait(wait_minimum, "RetryBackOffWaitMinimum before reconnecting")
             first = await boot_next_handshake(station, attempts, wait_minimum + timeout)
-            station.no_sooner_than("the station reconnects no sooner than RetryBackOffWaitMinimum", first.mono - closing,
-                                   required=wait_minimum, requirements=("OCPP-J Part 4 §5.3",))
+            station.no_sooner_than("the station reconnects no sooner than RetryBackOffWaitMinimum",
+                                   first.mono - closing, required=wait_minimum, requirements=("OCPP-J Part 4 §5.3",))
             conn = await station.wait_for_connection(after=count)
             # Steps 4-6: closed again; the attempt after the (reset) back-off is refused.
             attempts, count = boot_attempts(station), station.connection_count()
