@@ -193,7 +193,7 @@ async def ev_connected_pre_session(sut: ChargingStationUnderTest, evse: int, con
     EV is plugged in (action ``plug_in``), the connector is reported Occupied (StatusNotification or
     NotifyEvent AvailabilityState) and, when TxStartPoint contains EVConnected, a TransactionEventRequest
     Started for that connector (triggerReason CablePluggedIn, ChargingStateChanged or RemoteStart;
-    chargingState EVConnected, SuspendedEVSE or Charging). ParkingBayOccupied, optional in Part 6, is skipped.
+    chargingState EVConnected, SuspendedEVSE or Charging; evse.id and evse.connectorId, E01.FR.16). ParkingBayOccupied, optional in Part 6, is skipped.
     ``require_tx=False`` (a plug that cannot lock, TC_G_20_CS): the Started event is not required (a station
     may start the transaction only once the cable is locked)."""
     points = await tx_start_points(sut)
@@ -548,7 +548,10 @@ async def energy_transfer_started(sut: ChargingStationUnderTest, evse: int, conn
     TransactionEventRequest with triggerReason CablePluggedIn and chargingState EVConnected. Part 2: the
     station's TransactionEventRequests are followed until one reports chargingState Charging (triggerReason
     ChargingStateChanged, step 9); the transaction must have started with eventType Started for the EVSE,
-    and one of its events must carry the valid idToken (E01.FR.10). Returns the :class:`Transaction`."""
+    the first event after the plug-in (by seqNo) must name the EVSE and connector (E01.FR.16, Part 6 §2.1) and the
+    first event after the idToken was presented must carry it (Part 6 §2.1, E01.FR.10). Events the station sends on
+    its own meanwhile (periodic meter values, J02.FR.11) are recorded, not judged. Returns the
+    :class:`Transaction`."""
     if tx is None or not tx.authorized:
         tx = await authorized(sut, evse, connector, tx=tx)
     conn = sut.connection
