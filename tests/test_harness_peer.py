@@ -323,3 +323,27 @@ async def test_expect_call_takes_only_requests_after_the_instruction(tmp_path: P
         request = await csms.expect_call("GetVariables", timeout=3)
         assert request.payload["getVariableData"][0]["variable"]["name"] == "OfflineThreshold"
         assert [e for e in csms.ctx.log.events("action") if e.data.get("action") == "csms_send"]
+
+
+def test_station_side_marks_belong_to_the_connection_object() -> None:
+    """The station side's per-connection starting marks are keyed by the Connection itself (weakly): a freed
+    connection's mark goes with it, so a new connection (which CPython may give the freed one's id()) starts at 0."""
+    import gc
+    import weakref
+
+    from conformance.harness.sides import ChargingStationUnderTest
+    from conformance.transport.connection import Connection
+
+    sut = ChargingStationUnderTest.__new__(ChargingStationUnderTest)
+    old = Connection(None, identity="CS001", local_role="CSMS", log=None, message_timeout=1)
+    old.mailbox.extend([None, None, None])  # three CALLs seen before the case
+    sut.server = type("Server", (), {"connections": {"CS001": old}})()
+    sut._since = weakref.WeakKeyDictionary()
+    sut.start_case()
+    assert sut.since(old) == 3
+    sut.server.connections.clear()
+    del old
+    gc.collect()
+    assert len(sut._since) == 0
+    new = Connection(None, identity="CS001", local_role="CSMS", log=None, message_timeout=1)
+    assert sut.since(new) == 0

@@ -176,7 +176,8 @@ class Timing:
         doc="the interval the harness-as-CSMS gives in BootNotificationResponse")
     boot_retry_interval: int = setting(
         30, min=1, what="a positive whole number of seconds", unit="s",
-        doc="the interval the harness-as-CSMS gives with a Pending or Rejected boot")
+        doc="the interval the reference CSMS gives with a Pending or Rejected boot (CSMS role); station cases "
+            "TC_B_02/03_CS give `heartbeat_interval`, as Part 6 step 2 says (<Configured heartbeatInterval>)")
     max_time_deviation: float = setting(
         4.0, min=0, unit="s",  # Part 6 §2.1: the certification labs configure 4 s
         doc="tolerance of timing checks (e.g. \"a heartbeat every interval\"); Part 6 §2.1: certification labs "

@@ -285,6 +285,19 @@ FAULTS: list[Fault] = [
           "with TxStopPoint containing Authorized, presenting the idToken again only stops the energy transfer: "
           "the transaction goes on (Updated events) until the EV is unplugged",
           ("TC_B_21_CS",)),
+    # --- reference Charging Station: transaction steps (fixrecheck, issue 9 re-check) ----------------
+    Fault("plug_in_event_without_connector", "station", ("E01.FR.16",),
+          "the TransactionEventRequest sent when the EV is plugged in names the EVSE but not the connector",
+          ("TC_B_21_CS",),
+          edits=(PayloadEdit("TransactionEventRequest", Apply(
+              "evse", lambda evse: {"id": evse["id"]},
+              when=lambda request: request.get("triggerReason") == "CablePluggedIn")),)),
+    Fault("started_event_omits_id_token", "station", ("Part 6 §2.1", "E01.FR.10"),
+          "the TransactionEventRequest that starts a transaction authorized before the EV was plugged in does not "
+          "carry the presented idToken",
+          ("TC_B_21_CS",),
+          edits=(PayloadEdit("TransactionEventRequest", Drop(
+              "idToken", when=lambda request: request.get("eventType") == "Started")),)),
     # --- reference CSMS -------------------------------------------------------------------
     Fault("boot_rejects_known_station", "csms", ("B01.FR.02",),
           "the CSMS answers a registered station's BootNotification with Rejected",

@@ -14,6 +14,7 @@ import contextlib
 import inspect
 import time
 import types
+import weakref
 from typing import Any, AsyncIterator, Iterator, Mapping
 
 from ..actions.port import CLOSES_CONNECTION, ActionPort
@@ -70,6 +71,12 @@ class _Side:
         self.actions: ActionPort = InstructedActions(self, ctx.actions)  # type: ignore[assignment]
         self.message_timeout = ctx.message_timeout
         self.tolerance = ctx.config.timing.max_time_deviation
+
+    def no_sooner_than(self, name: str, measured: float, *, required: float, requirements: tuple[str, ...]) -> None:
+        """A lower-bound timing check: ``measured`` is at least ``required`` seconds, within the configured max time
+        deviation (``timing.max_time_deviation``, Part 6 §2.1). No upper bound: only where a document gives one."""
+        self.check.timing(name, measured, required=required, tolerance=self.tolerance, at_least=True,
+                          requirements=requirements)
 
     async def before_instruction(self, action: str) -> None:
         """Before the case instructs the operator (or the SUT's back office): an operator does not act within a
@@ -188,7 +195,9 @@ class ChargingStationUnderTest(_Side):
         super().__init__(ctx)
         self.server = ctx.server
         self.identity = ctx.config.connection.identity
-        self._since: dict[int, int] = {}
+        # Keyed by the connection object, weakly: a new connection must never inherit the mark of a freed one
+        # that happened to have the same id().
+        self._since: weakref.WeakKeyDictionary[Connection, int] = weakref.WeakKeyDictionary()
 
     def instruction_given(self, action: str) -> None:
         if action in CLOSES_CONNECTION:  # a reboot, power cycle or network loss the case asked for
@@ -210,7 +219,7 @@ class ChargingStationUnderTest(_Side):
     async def wait_for_connection(self, *, after: int) -> Connection:
         conn = await self.server.wait_for_connection(self.identity, timeout=self.ctx.scaled(
             self.config.timing.connect_timeout), after=after)
-        self._since.setdefault(id(conn), 0)
+        self._since.setdefault(conn, 0)
         return conn
 
     async def ensure_ready(self) -> Connection:
@@ -254,10 +263,10 @@ class ChargingStationUnderTest(_Side):
     def start_case(self) -> None:
         """Only CALLs that arrive from now on count for this case."""
         for conn in self.server.connections.values():
-            self._since[id(conn)] = conn.mark()
+            self._since[conn] = conn.mark()
 
     def since(self, conn: Connection) -> int:
-        return self._since.get(id(conn), 0)
+        return self._since.get(conn, 0)
 
     async def expect_call(self, action: str, *, connection: Connection | None = None, timeout: float | None = None,
                           requirements: tuple[str, ...] = (), **pattern: Any) -> IncomingCall:

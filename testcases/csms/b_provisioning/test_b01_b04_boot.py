@@ -60,7 +60,8 @@ async def test_tc_b_02_csms(csms: CsmsUnderTest) -> None:
             csms.note(f"during the Pending interval the CSMS sent: {[r.action for r in requests]}")
         second = await states.boot_notification(csms)
         csms.check.fields("BootNotificationResponse (after the interval)", second.payload, {"status": "Accepted"},
-                          requirements=("Part 6 TC_B_02_CSMS tool validation step 4", "B01.FR.02"))
+                          requirements=("Part 6 TC_B_02_CSMS tool validation 'Step 3' (the step-4 response)",
+                                        "B01.FR.02"))
         await states.report_availability(csms, csms.connectors, "Available")
 
 

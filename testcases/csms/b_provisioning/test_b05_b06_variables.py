@@ -6,7 +6,7 @@ the GetVariables item limit).
 
 from __future__ import annotations
 
-from conformance.harness import ABSENT, CsmsUnderTest, OneOf, case
+from conformance.harness import ABSENT, CsmsUnderTest, OneOf, Satisfies, case
 from conformance.harness.reports import entry_name
 from conformance.harness.reusable_states import csms as states
 from conformance.outcomes import CheckFailed, Inconclusive, SutTimeout
@@ -138,7 +138,8 @@ async def test_tc_b_08_csms(csms: CsmsUnderTest) -> None:
     Part 6 steps / validations implemented:
     - configuration state: ItemsPerMessage[GetVariables] 4, read by the CSMS (INCONCLUSIVE when it does not);
     - step 1 tool validation (Part 6's): one GetVariablesRequest of 4 and one of 1 entry, in any order, that
-      together ask for the 5 variables. Part 2 (B06.FR.05) only bounds each request; the split is checked as
+      together ask for the 5 variables (only requests with entries for those variables count: a CSMS's own
+      GetVariablesRequests for other variables are answered, not counted). Part 2 (B06.FR.05) only bounds each request; the split is checked as
       Part 6's expectation and says so;
     - post-scenario: no request with more than ItemsPerMessageGetVariables entries (B06.FR.05)."""
     await states.booted(csms)
@@ -149,10 +150,16 @@ async def test_tc_b_08_csms(csms: CsmsUnderTest) -> None:
         # Configuration state: the CSMS learns the limit by reading it (a GetVariablesRequest).
         await csms.actions.do("csms_send", station=csms.identity, request="GetVariables",
                               payload={"getVariableData": [report_items_per_message("GetVariables")]})
-        learn = await csms.expect_call("GetVariables")
-        if report_variable_key(report_items_per_message("GetVariables")) not in \
-                {report_variable_key(i) for i in learn.payload["getVariableData"]}:
-            raise Inconclusive("the CSMS did not read DeviceDataCtrlr.ItemsPerMessage[GetVariables] when asked to")
+        # Only the instructed request counts: a GetVariablesRequest the CSMS sends on its own meanwhile (other
+        # variables) is answered and left aside.
+        limit_key = report_variable_key(report_items_per_message("GetVariables"))
+        try:
+            await csms.expect_call("GetVariables", getVariableData=Satisfies(
+                lambda data: limit_key in {report_variable_key(i) for i in data},
+                "an entry for DeviceDataCtrlr.ItemsPerMessage[GetVariables]"))
+        except SutTimeout:
+            raise Inconclusive("the CSMS did not read DeviceDataCtrlr.ItemsPerMessage[GetVariables] when asked "
+                               "to") from None
         wanted = {report_variable_key(item): entry_name(item) for item in REPORT_FIVE_VARIABLES}
         await csms.actions.do("csms_send", station=csms.identity, request="GetVariables",
                               payload={"getVariableData": list(REPORT_FIVE_VARIABLES)})
@@ -161,7 +168,11 @@ async def test_tc_b_08_csms(csms: CsmsUnderTest) -> None:
         sizes: list[int] = []
         while not wanted.keys() <= asked:
             try:
-                request = await csms.expect_call("GetVariables")
+                # Only requests for the instructed variables count (Part 6 judges those); any other GetVariables
+                # the CSMS sends on its own is answered and left aside.
+                request = await csms.expect_call("GetVariables", getVariableData=Satisfies(
+                    lambda data: any(report_variable_key(i) in wanted for i in data),
+                    "entries for the instructed variables"))
             except SutTimeout as exc:
                 missing = [name for key, name in wanted.items() if key not in asked]
                 raise CheckFailed("the CSMS's GetVariablesRequests together ask for the 5 variables",

@@ -23,8 +23,9 @@ from conformance.transport.server import Handshake
 
 
 def boot_interval(station: ChargingStationUnderTest) -> int:
-    """The interval the harness CSMS gives with a Pending / Rejected boot: the configured boot retry interval."""
-    return station.config.timing.boot_retry_interval
+    """The interval the harness CSMS gives with a Pending / Rejected boot: Part 6 TC_B_02/03_CS step 2 give
+    <Configured heartbeatInterval> (``timing.heartbeat_interval``)."""
+    return station.config.timing.heartbeat_interval
 
 
 async def boot_restart(station: ChargingStationUnderTest) -> tuple[Connection, IncomingCall]:

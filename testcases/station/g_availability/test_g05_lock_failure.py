@@ -19,8 +19,11 @@ from ._steps import configured_connector
 
 
 # --------------------------------------------------------------------------- lock failure (G05)
-def _lock_problem(event: dict) -> bool:
-    return event.get("component", {}).get("name") == "ConnectorPlugRetentionLock"
+def _lock_problem_true(event: dict) -> bool:
+    """A ConnectorPlugRetentionLock Problem event reporting the problem (a value other than "false": Part 2's
+    boolean allows only "true" / "false", the check on the selected event says which)."""
+    return (event.get("component", {}).get("name") == "ConnectorPlugRetentionLock"
+            and event.get("variable", {}).get("name") == "Problem" and str(event.get("actualValue")) != "false")
 
 
 async def _lock_component(station: ChargingStationUnderTest, evse: int, connector: int) -> dict[str, Any] | None:
@@ -208,16 +211,18 @@ async def test_tc_g_20_cs(station: ChargingStationUnderTest) -> None:
         authorized_at = conn.mark()
         try:
             await states.authorized(station, evse, connector, tx=tx, require_tx=False)
+            # The lock-failure event is found by its content (G05.FR.02: variable Problem, value true); other events
+            # of the lock (another variable, Problem false) are recorded, not taken for it.
             notify = await conn.expect_call(
                 "NotifyEvent", since=plugged, requirements=("G05.FR.02", "Part 6 TC_G_20_CS tool validation step 2"),
-                eventData=Satisfies(lambda data: any(_lock_problem(e) for e in data),
-                                    "an event of component ConnectorPlugRetentionLock"))
-            event = next(e for e in notify.payload["eventData"] if _lock_problem(e))
+                eventData=Satisfies(lambda data: any(_lock_problem_true(e) for e in data),
+                                    "a ConnectorPlugRetentionLock Problem event with actualValue true"))
+            event = next(e for e in notify.payload["eventData"] if _lock_problem_true(e))
+            # Part 2 data type boolean: only "false" and "true" are allowed, so the value is compared exactly.
             station.check.fields("NotifyEventRequest ConnectorPlugRetentionLock event (Part 6 TC_G_20_CS tool "
                                  "validation step 2)", event, {
                                      "trigger": "Delta", "component.name": "ConnectorPlugRetentionLock",
-                                     "variable.name": "Problem",
-                                     "actualValue": Satisfies(lambda v: str(v).lower() == "true", '"true"')},
+                                     "variable.name": "Problem", "actualValue": "true"},
                                  requirements=("G05.FR.02", "Part 6 TC_G_20_CS tool validation step 2"))
             await _watch_no_charging(station, conn, evse, authorized_at, window)
         finally:
