@@ -978,7 +978,7 @@ async def expect_boot_retry(sut: ChargingStationUnderTest, answers: BootAnswers,
     return conn, retry
 
 
-__all__ = ["authorized", "transaction_duration", "AVAILABILITY_REPORTS", "availability_restored", "availability_scope", "AvailabilityRestore",
+__all__ = ["authorized", "transaction_duration", "SIDE_TRIGGERS", "AVAILABILITY_REPORTS", "availability_restored", "availability_scope", "AvailabilityRestore",
            "Boot", "boot_answered", "BOOT_REASONS", "BootAnswer", "BootAnswers", "booted",
            "change_availability", "energy_transfer_started", "ev_connected_post_session", "ev_connected_pre_session",
            "ev_connected_transaction", "ev_disconnected", "ev_unplugged_afterwards", "EvConnected",
