@@ -15,6 +15,11 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any, Sequence
 
+# The transport's role-neutral errors (re-exported here beside the verdicts they map to) and the wording of
+# values they share with the checks.
+from .protocol.errors import (LocalError, PeerClosed, PeerError, PeerMalformed, PeerRefused,  # noqa: F401
+                              PeerTimeout, _short, plain)
+
 
 class Verdict(str, Enum):
     PASS = "PASS"
@@ -35,29 +40,6 @@ def combine(verdicts: Sequence[Verdict]) -> Verdict:
         if verdict in verdicts:
             return verdict
     return Verdict.PASS
-
-
-def plain(value: Any) -> str:
-    """A value as a person reads it in a verdict, without Python notation: a pair of ints is the harness's
-    (EVSE id, connector id), "EVSE 2 connector 1"; a list, tuple or set is its items separated by commas
-    ("none" when empty); a dict is JSON; a string is itself; anything else its repr."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, tuple) and len(value) == 2 and all(type(v) is int for v in value):
-        return f"EVSE {value[0]} connector {value[1]}"
-    if isinstance(value, (list, tuple, set, frozenset)):
-        items = sorted(value, key=repr) if isinstance(value, (set, frozenset)) else list(value)
-        return ", ".join(plain(v) for v in items) if items else "none"
-    if isinstance(value, dict):
-        import json
-
-        return json.dumps(value, ensure_ascii=False, default=str)
-    return repr(value)
-
-
-def _short(value: Any, limit: int = 400) -> str:
-    text = plain(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 class CheckFailed(AssertionError):
@@ -118,12 +100,36 @@ def describe_failed_checks(checks: Sequence[dict[str, Any]]) -> str:
                       *(f"- {describe_check(c)}" for c in checks)])
 
 
-class SutTimeout(CheckFailed):
-    """The SUT did not send what it had to within the configured time."""
+class SutTimeout(CheckFailed, PeerTimeout):
+    """The SUT did not send what it had to within the configured time (``except PeerTimeout`` catches it)."""
 
 
-class SutDisconnected(CheckFailed):
-    """The SUT closed or lost the connection while the harness waited on it."""
+class SutDisconnected(CheckFailed, PeerClosed):
+    """The SUT closed or lost the connection while the harness waited on it (``except PeerClosed`` catches it)."""
+
+
+# The requirements a transport failure of each kind breaks (the transport names none): a CALL left unanswered,
+# an awaited CALL whose payload fails its schema.
+PEER_RULE_REQUIREMENTS: dict[str, tuple[str, ...]] = {
+    "response-timeout": ("OCPP-J Part 4 §4.1.1",),
+    "request-schema": ("OCPP-J Part 4 §4.1.2",),
+}
+
+
+def as_check_failed(exc: BaseException) -> BaseException:
+    """A :class:`PeerError` raised by the transport as the failed check it is for the SUT (a FAIL): the same
+    check, expected, actual and detail, with the requirements of its rule before the caller's; a timeout stays
+    a :class:`SutTimeout`, a close a :class:`SutDisconnected`. Anything else (a :class:`CheckFailed` included)
+    is returned as is."""
+    if not isinstance(exc, PeerError) or isinstance(exc, CheckFailed):
+        return exc
+    kind = SutTimeout if isinstance(exc, PeerTimeout) else SutDisconnected if isinstance(exc, PeerClosed) \
+        else CheckFailed
+    requirements = PEER_RULE_REQUIREMENTS.get(exc.rule, ()) + tuple(
+        r for r in exc.requirements if r not in PEER_RULE_REQUIREMENTS.get(exc.rule, ()))
+    failed = kind(exc.check, expected=exc.expected, actual=exc.actual, requirements=requirements, detail=exc.detail)
+    failed.recorded = exc.recorded
+    return failed
 
 
 class Inconclusive(Exception):
@@ -134,5 +140,6 @@ class NotApplicable(Exception):
     """The case does not apply to this SUT; the message names the condition."""
 
 
-class HarnessError(Exception):
-    """A fault in the harness or its environment, not in the SUT."""
+class HarnessError(LocalError):
+    """A fault in the harness or its environment, not in the SUT (it is a :class:`LocalError`, the transport's
+    kind, so ``except LocalError`` catches both)."""

@@ -43,7 +43,7 @@ from .session import (begin_run, begin_session, bounded, build_config, csms_unde
                               record_not_run, run_session, session_data, start_case, station_under_test, verdict_of)
 from .harness.sides import ChargingStationUnderTest, CsmsUnderTest
 from .harness.sut_state import SutState, SutUnavailable
-from .outcomes import CheckFailed, HarnessError, NotApplicable, Verdict
+from .outcomes import CheckFailed, LocalError, NotApplicable, Verdict
 from .recording import EventLog
 
 _CONFIG_KEY = pytest.StashKey[Config]()
@@ -435,7 +435,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
             exc, AssertionError)):
         report.outcome = "failed"
         report.longrepr = f"FAIL: {message}"
-    elif verdict == Verdict.ERROR and isinstance(exc, HarnessError):
+    elif verdict == Verdict.ERROR and isinstance(exc, LocalError):
         report.longrepr = f"{verdict.value}: {message}"
     item.stash[_VERDICT_KEY] = {"verdict": verdict, "message": message}
     report.user_properties.append(("ocpp_verdict", verdict.value))

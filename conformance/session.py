@@ -29,7 +29,8 @@ from .actions import make_backend
 from .actions.port import ActionFailed, ActionPort
 from .catalog import CATALOG_VERSION
 from .config import Config, load_config
-from .outcomes import CheckFailed, HarnessError, Inconclusive, NotApplicable, Verdict, describe_failed_checks
+from .outcomes import CheckFailed, Inconclusive, LocalError, NotApplicable, Verdict, as_check_failed, \
+    describe_failed_checks
 from .recording import EventLog
 from .harness.applicability import applicability
 from .harness.case import CaseMeta
@@ -245,6 +246,7 @@ def verdict_of(exc: BaseException | None) -> tuple[Verdict, str]:
     SKIPPED.)"""
     if exc is None:
         return Verdict.PASS, ""
+    exc = as_check_failed(exc)  # a transport failure is a failed check of the SUT
     if isinstance(exc, NotApplicable):
         return Verdict.NOT_APPLICABLE, str(exc)
     if isinstance(exc, (Inconclusive, ActionFailed)):
@@ -253,7 +255,7 @@ def verdict_of(exc: BaseException | None) -> tuple[Verdict, str]:
         return Verdict.FAIL, str(exc)
     if isinstance(exc, AssertionError):
         return Verdict.FAIL, str(exc) or "assertion failed"
-    if isinstance(exc, HarnessError):
+    if isinstance(exc, LocalError):  # a HarnessError, or the transport refusing what the harness sent
         return Verdict.ERROR, f"harness error: {exc}"
     return Verdict.ERROR, f"{type(exc).__name__}: {exc}"
 
@@ -265,7 +267,9 @@ def _text(value: Any) -> str | None:
 
 
 def record_failed_check(log: EventLog, exc: BaseException | None) -> None:
-    """A :class:`CheckFailed` that ended the case without a check event of its own gets one."""
+    """A :class:`CheckFailed` (or a transport's :class:`PeerError`) that ended the case without a check event of
+    its own gets one."""
+    exc = as_check_failed(exc) if exc is not None else None
     if isinstance(exc, CheckFailed) and not getattr(exc, "recorded", False):
         log.emit("check", name=exc.check, passed=False, expected=_text(exc.expected), actual=_text(exc.actual),
                  requirements=list(exc.requirements), severity="MUST", detail=exc.detail)

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.x509 import ocsp
 
 from conformance.config import default_config
-from conformance.outcomes import CheckFailed
+from conformance.protocol.errors import PeerRefused
 from conformance.faults import FaultSet
 from conformance.reference.station import ReferenceStation
 from conformance.transport.client import open_station_connection
@@ -230,12 +230,12 @@ async def test_tls_endpoint_accepts_a_station_that_trusts_its_root() -> None:
 
 async def test_tls_certificate_of_another_root_or_host_is_refused() -> None:
     async with tls_endpoint() as server:
-        with pytest.raises(CheckFailed, match="CERTIFICATE_VERIFY_FAILED|certificate verify failed"):
+        with pytest.raises(PeerRefused, match="CERTIFICATE_VERIFY_FAILED|certificate verify failed"):
             await dial(server, [OTHER_ROOT.certificate_pem])
-        with pytest.raises(CheckFailed):
+        with pytest.raises(PeerRefused):
             await dial(server, [])
     async with tls_endpoint(host="csms.example.invalid") as server:  # the name does not match 127.0.0.1
-        with pytest.raises(CheckFailed):
+        with pytest.raises(PeerRefused):
             await dial(server, [ROOT.certificate_pem])
 
 
@@ -429,7 +429,7 @@ async def test_connection_with_the_fallback_keeps_it_with_the_new_root_removes_i
     await install(sut, renewed.certificate_pem)
     sut.state.network_last_slot = 1
     async with tls_endpoint(root=ROOT) as old_endpoint:
-        with pytest.raises(CheckFailed, match="CERTIFICATE_VERIFY_FAILED"):  # migrating: the new root only
+        with pytest.raises(PeerRefused, match="CERTIFICATE_VERIFY_FAILED"):  # migrating: the new root only
             await sut.network.open(2, old_endpoint.url, TIMEOUT)
         conn = await sut.network.open(1, old_endpoint.url, TIMEOUT)
         await conn.close()

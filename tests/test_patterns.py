@@ -12,7 +12,8 @@ import pytest
 
 from conformance.catalog import actions_handled_by
 from conformance.harness.checks import Checker
-from conformance.outcomes import CheckFailed, SutTimeout
+from conformance.outcomes import CheckFailed
+from conformance.protocol.errors import PeerTimeout
 from conformance.protocol.patterns import ABSENT, Difference, OneOf, Satisfies, differences, matches
 from conformance.recording import EventLog
 from conformance.transport.client import open_station_connection
@@ -132,7 +133,7 @@ async def test_expect_call_timeout_says_what_arrived_instead_and_how_it_differed
         await station.call("Heartbeat", {})
         await station.call("StatusNotification", status("Faulted", evse=1))
         await station.call("StatusNotification", status("Occupied", evse=2))
-        with pytest.raises(SutTimeout) as info:
+        with pytest.raises(PeerTimeout) as info:
             await csms.expect_call("StatusNotification", connectorStatus=OneOf("Occupied", "Reserved"), evseId=1,
                                    timeout=0.2)
         actual = info.value.actual
@@ -146,6 +147,6 @@ async def test_expect_call_timeout_says_what_arrived_instead_and_how_it_differed
 async def test_expect_call_timeout_without_a_candidate_of_the_action() -> None:
     async with pair() as (csms, station):
         await station.call("Heartbeat", {})
-        with pytest.raises(SutTimeout) as info:
+        with pytest.raises(PeerTimeout) as info:
             await csms.expect_call("StatusNotification", timeout=0.2)
         assert info.value.actual == "not received; received meanwhile: Heartbeat"

@@ -14,7 +14,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from conformance.outcomes import CheckFailed, HarnessError, SutDisconnected, SutTimeout
+from conformance.protocol.errors import LocalError, PeerClosed, PeerMalformed, PeerRefused, PeerTimeout
 from conformance.protocol.frames import CallError
 from conformance.recording import EventLog
 from conformance.catalog import actions_handled_by
@@ -89,10 +89,10 @@ async def test_client_without_the_subprotocol_is_accepted_then_closed() -> None:
 
 async def test_basic_auth_is_checked_for_security_profile_1() -> None:
     async with harness_csms(EventLog(), security_profile=1, passwords={"CS001": "s3cret-password-123"}) as server:
-        with pytest.raises(CheckFailed, match="HTTP 401"):
+        with pytest.raises(PeerRefused, match="HTTP 401"):
             await open_station_connection(server.url, "CS001", password="wrong-password-1234", log=None,
                                           message_timeout=TIMEOUT, connect_timeout=TIMEOUT)
-        with pytest.raises(CheckFailed, match="HTTP 401"):
+        with pytest.raises(PeerRefused, match="HTTP 401"):
             await open_station_connection(server.url, "CS001", password=None, log=None,
                                           message_timeout=TIMEOUT, connect_timeout=TIMEOUT)
         ok = await open_station_connection(server.url, "CS001", password="s3cret-password-123", log=None,
@@ -125,7 +125,7 @@ async def test_peer_sending_garbage_gets_rpc_framework_error_and_is_recorded() -
         await ws.send('[2,"x1","Reset",{"type":"Immediate"}]')  # a CSMS-to-station message sent to the CSMS
         reply = await asyncio.wait_for(ws.recv(), TIMEOUT)
         assert '"NotSupported"' in reply and '"x1"' in reply
-        with pytest.raises(SutTimeout, match="BootNotification"):
+        with pytest.raises(PeerTimeout, match="BootNotification"):
             await conn.expect_call("BootNotification", timeout=0.2)
         await ws.close()
     errors = [e for e in log.events("frame") if e.data["direction"] == "in" and not e.data["valid"]]
@@ -139,7 +139,7 @@ async def test_schema_invalid_call_is_answered_with_the_mapped_error_and_fails_t
         await ws.send('[2,"b1","BootNotification",{"chargingStation":{"model":"M","vendorName":"V"}}]')
         reply = await asyncio.wait_for(ws.recv(), TIMEOUT)
         assert reply.startswith('[4,"b1","OccurrenceConstraintViolation"')
-        with pytest.raises(CheckFailed, match="conforms to its JSON schema"):
+        with pytest.raises(PeerMalformed, match="conforms to its JSON schema"):
             await conn.expect_call("BootNotification")
         await ws.close()
 
@@ -150,13 +150,14 @@ async def test_silent_peer_makes_call_time_out_with_a_clear_failure() -> None:
         conn = await server.wait_for_connection("CS001", timeout=TIMEOUT)
         loop = asyncio.get_running_loop()
         started = loop.time()
-        with pytest.raises(SutTimeout) as info:
+        with pytest.raises(PeerTimeout) as info:
             await conn.call("GetVariables", {"getVariableData": [
                 {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "OfflineThreshold"}}]}, timeout=0.3)
         assert loop.time() - started < 0.3 + 0.5
         assert "GetVariables" in str(info.value) and "no response" in str(info.value)
+        assert info.value.requirements == () and info.value.rule == "response-timeout"  # the harness names them
         # the outstanding CALL timed out, so the next one may be sent
-        with pytest.raises(SutTimeout):
+        with pytest.raises(PeerTimeout):
             await conn.call("GetVariables", {"getVariableData": [
                 {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "OfflineThreshold"}}]}, timeout=0.1)
         await ws.close()
@@ -173,11 +174,11 @@ async def test_peer_disconnecting_mid_call_fails_promptly() -> None:
         dropper = asyncio.create_task(drop_on_request())
         loop = asyncio.get_running_loop()
         started = loop.time()
-        with pytest.raises(SutDisconnected, match="connection closed"):
+        with pytest.raises(PeerClosed, match="connection closed"):
             await conn.call("Reset", {"type": "Immediate"}, timeout=5)
         assert loop.time() - started < 2
         await dropper
-        with pytest.raises(SutDisconnected):
+        with pytest.raises(PeerClosed):
             await conn.expect_call("BootNotification", timeout=5)
 
 
@@ -191,7 +192,7 @@ async def test_peer_sending_a_malformed_response_fails_the_call_at_once() -> Non
             message_id = call.split('"')[1]
             await ws.send(f'[3,"{message_id}"]')
         task = asyncio.create_task(reply_badly())
-        with pytest.raises(CheckFailed, match="well-formed"):
+        with pytest.raises(PeerMalformed, match="well-formed"):
             await conn.call("Reset", {"type": "Immediate"}, timeout=5)
         await task
         await ws.close()
@@ -238,7 +239,7 @@ async def test_harness_refuses_to_send_an_invalid_request() -> None:
     async with harness_csms(EventLog(), security_profile=0) as server:
         ws = await raw_station(server)
         conn = await server.wait_for_connection("CS001", timeout=TIMEOUT)
-        with pytest.raises(HarnessError, match="invalid ResetRequest"):
+        with pytest.raises(LocalError, match="invalid ResetRequest"):
             await conn.call("Reset", {"type": "Sometime"})
         await ws.close()
 
@@ -251,7 +252,7 @@ async def test_expect_no_call_passes_when_silent_and_fails_when_the_call_comes()
         await conn.expect_no_call("Heartbeat", within=0.1)
         mark = conn.mark()
         task = asyncio.create_task(station.call("Heartbeat", {}))
-        with pytest.raises(CheckFailed, match="does not send Heartbeat"):
+        with pytest.raises(PeerMalformed, match="does not send Heartbeat"):
             await conn.expect_no_call("Heartbeat", within=1, since=mark)
         await task
         await station.close()

@@ -331,7 +331,7 @@ async def test_http_401_from_a_csms_names_the_credentials(tmp_path: Path) -> Non
 
 
 async def test_a_refused_tls_handshake_names_the_certificate_problem() -> None:
-    from conformance.outcomes import CheckFailed
+    from conformance.protocol.errors import PeerRefused
     from conformance.transport.client import open_station_connection
     from conformance.transport.tls import client_context, issue_server, make_root, server_context
 
@@ -340,7 +340,7 @@ async def test_a_refused_tls_handshake_names_the_certificate_problem() -> None:
                          ssl=server_context(issue_server(served_by, ["127.0.0.1"])))
     port = next(iter(server.sockets)).getsockname()[1]
     try:
-        with pytest.raises(CheckFailed) as failure:
+        with pytest.raises(PeerRefused) as failure:
             await open_station_connection(f"wss://127.0.0.1:{port}/ocpp", "CS001", password=None, log=None,
                                           message_timeout=1.0, connect_timeout=2.0,
                                           ssl_context=client_context([trusted.certificate_pem]))

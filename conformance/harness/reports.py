@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from ..outcomes import CheckFailed, SutDisconnected, SutTimeout
+from ..outcomes import CheckFailed
+from ..protocol.errors import PeerClosed, PeerTimeout
 from ..protocol.patterns import ABSENT, OneOf
 from ..transport.connection import IncomingCall, Response
 from . import context as _context
@@ -107,7 +108,7 @@ async def collect_report(station: ChargingStationUnderTest, request_id: int, *, 
     while True:
         try:  # parts of other reports (e.g. the rest of an earlier one) are not this report's
             part = await conn.expect_call("NotifyReport", since=since, requestId=request_id, requirements=(sent,))
-        except (SutTimeout, SutDisconnected) as exc:
+        except (PeerTimeout, PeerClosed) as exc:
             what = "the first part" if not report.parts else f"part seqNo {len(report.parts)} (the last had tbc true)"
             others = sorted({i.payload.get("requestId") for i in conn.mailbox[since:] if i.action == "NotifyReport"
                              and i.payload.get("requestId") != request_id}, key=str)

@@ -14,7 +14,8 @@ from typing import Any
 
 from ..device_model import reports as device_reports
 from ..device_model.model import DeviceModel
-from ..outcomes import CheckFailed, SutDisconnected, SutTimeout
+from ..outcomes import CheckFailed
+from ..protocol.errors import PeerError
 from ..protocol.frames import utc_now
 from ..transport.connection import IncomingCall, Response
 
@@ -68,7 +69,7 @@ class HarnessReports:
                                                                  max_items=self.page_items):
                 try:
                     response: Response | str = await conn.call("NotifyReport", payload)
-                except (CheckFailed, SutDisconnected, SutTimeout) as exc:
+                except (CheckFailed, PeerError) as exc:
                     response = f"{type(exc).__name__}: {getattr(exc, 'actual', exc)}"
                 record.parts.append((payload, response))
                 if isinstance(response, str):

@@ -18,7 +18,8 @@ import weakref
 from typing import Any, AsyncIterator, Iterator, Mapping
 
 from ..actions.port import CLOSES_CONNECTION, ActionPort
-from ..outcomes import CheckFailed, HarnessError, Inconclusive, NotApplicable, SutDisconnected, SutTimeout
+from ..outcomes import CheckFailed, HarnessError, Inconclusive, NotApplicable
+from ..protocol.errors import LocalError, PeerError, PeerTimeout
 from ..protocol import registration
 from ..protocol.judge import Judgement, expected_reaction, judge_reaction
 from ..protocol.examples import build_example
@@ -234,7 +235,7 @@ class ChargingStationUnderTest(_Side):
             try:
                 await conn.expect_call("BootNotification")
                 await self.boot_reports(conn)
-            except SutTimeout:
+            except PeerTimeout:
                 self.note("the station connected without a BootNotification; taken as accepted earlier")
             self.ctx.station_booted = True
         return conn
@@ -251,7 +252,7 @@ class ChargingStationUnderTest(_Side):
                 incoming = await conn.expect_one_of(
                     [("StatusNotification", {}), ("NotifyEvent", {"eventData": availability})],
                     timeout=max(0.0, deadline - time.monotonic()))
-            except SutTimeout:
+            except PeerTimeout:
                 self.note(f"no boot status report of connector(s) {sorted(pending)}; starting anyway")
                 return
             if incoming.action == "StatusNotification":
@@ -347,7 +348,7 @@ class ChargingStationUnderTest(_Side):
             if original is not None and conn is not None and conn.is_open:
                 try:
                     await self._set(variable, original, name, note="restored")
-                except (Inconclusive, CheckFailed) as exc:  # timeouts and disconnects included
+                except (Inconclusive, CheckFailed, PeerError) as exc:  # timeouts and disconnects included
                     self.note(f"could not restore {name} to {original!r}: {exc}")
 
     async def _set(self, variable: dict[str, Any], value: str, name: str, *, note: str = "configuration state") -> None:
@@ -546,7 +547,7 @@ class HarnessStation:
                 return
             try:
                 response = await conn.call(action, payload)
-            except (CheckFailed, SutDisconnected, SutTimeout, HarnessError) as exc:
+            except (CheckFailed, PeerError, LocalError) as exc:
                 self.ctx.log.emit("note", level="info", message=f"harness station {self.identity}: the triggered "
                                                                 f"{action} got no answer: {exc}")
                 return

@@ -26,7 +26,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from ..actions.port import ActionFailed
-from ..outcomes import CheckFailed, Inconclusive, SutDisconnected, SutTimeout
+from ..outcomes import CheckFailed, Inconclusive, SutDisconnected, SutTimeout, as_check_failed
+from ..protocol.errors import PeerClosed, PeerError, PeerTimeout
 from ..protocol.frames import utc_now
 
 if TYPE_CHECKING:
@@ -70,6 +71,7 @@ def suspicion(exc: BaseException | None) -> str | None:
     """Why a case's ending exception suggests the SUT stopped answering (None: it did not)."""
     if exc is None:
         return None
+    exc = as_check_failed(exc)  # a transport failure as the failed check it is
     if isinstance(exc, (SutTimeout, SutDisconnected)):
         return f"{type(exc).__name__}: {exc.check}"
     if isinstance(exc, CheckFailed) and exc.actual == "time limit exceeded":
@@ -123,7 +125,7 @@ async def station_state(sut: ChargingStationUnderTest, state: SutState) -> None:
                                                     after=after)
         await conn.expect_call("BootNotification")  # the harness CSMS accepts it; requests only after it
         await sut.boot_reports(conn)
-    except (SutTimeout, SutDisconnected) as exc:
+    except (PeerTimeout, PeerClosed) as exc:
         tried.append(f"after the power cycle: {exc.check}: {exc.actual}")
         raise state.unavailable(tried) from None
     state.suspect = state.suspect or "it was power cycled"
@@ -142,7 +144,7 @@ async def _station_answers(sut: ChargingStationUnderTest, state: SutState, tried
     for _ in range(2):  # a station that drops the connection while probed gets one more chance to reconnect
         try:
             conn = await sut.server.wait_for_connection(sut.identity, timeout=connect_timeout)
-        except SutTimeout:
+        except PeerTimeout:
             closed = [e for e in ctx.log.events(kind="connection") if e.data.get("connection") == sut.identity
                       and e.data.get("event") == "closed"]
             last = (f" (its last connection closed at {_clock(closed[-1].wall)}: "
@@ -155,10 +157,10 @@ async def _station_answers(sut: ChargingStationUnderTest, state: SutState, tried
             return True
         try:
             await conn.call("GetVariables", {"getVariableData": [PROBE_VARIABLE]})
-        except SutDisconnected:
+        except PeerClosed:
             tried.append(f"{PROBE_TEXT} sent (because: {reason}): the connection closed before the answer")
             continue
-        except SutTimeout:
+        except PeerTimeout:
             tried.append(f"{PROBE_TEXT} sent (because: {reason}): no answer within the message timeout "
                          f"({ctx.message_timeout:g}s)")
             return False
@@ -187,17 +189,17 @@ async def csms_state(ctx: RunContext, state: SutState) -> None:
     if station.connection is not None and station.connection.is_open:
         try:
             await probe.call("Heartbeat", {})
-        except SutTimeout as exc:
+        except PeerTimeout as exc:
             tried.append(f"HeartbeatRequest on the open connection got no answer: {exc.actual}")
             raise state.unavailable(tried) from None
-        except SutDisconnected:
+        except PeerClosed:
             tried.append("the connection closed during a HeartbeatRequest")
         else:
             _answered(ctx, state, "HeartbeatRequest on the open connection", tried)
             return
     try:
         await probe.connect()
-    except CheckFailed as exc:  # SutTimeout included
+    except (CheckFailed, PeerError) as exc:  # a timeout included
         tried.append(f"a harness station connected to {ctx.config.connection.csms_url}: {exc.check}: {exc.actual}")
         raise state.unavailable(tried) from None
     try:
@@ -207,7 +209,7 @@ async def csms_state(ctx: RunContext, state: SutState) -> None:
             for evse, connector in probe.connectors:
                 await probe.call("StatusNotification", {"timestamp": utc_now(), "connectorStatus": "Available",
                                                         "evseId": evse, "connectorId": connector})
-    except (SutTimeout, SutDisconnected) as exc:
+    except (PeerTimeout, PeerClosed) as exc:
         tried.append(f"the connection was accepted; the boot got no answer: {exc.check}: {exc.actual}")
         raise state.unavailable(tried) from None
     _answered(ctx, state, "a new connection and BootNotificationRequest", tried)

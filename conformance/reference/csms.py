@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..actions.port import ActionFailed
-from ..outcomes import CheckFailed
+from ..protocol.errors import PeerError
 from ..protocol import registration
 from ..protocol.frames import Call, CallError, ErrorCode, encode, new_message_id, utc_now
 from ..protocol.schemas import get_registry
@@ -272,7 +272,7 @@ class ReferenceCsms:
         elif "csms_get_variables_balanced_split" in self.faults and len(items) > limit:
             limit = -(-len(items) // -(-len(items) // limit))  # as many requests as needed, evenly filled
         for start in range(0, len(items), max(limit, 1)):
-            with contextlib.suppress(CheckFailed, ActionFailed):
+            with contextlib.suppress(PeerError, ActionFailed):
                 response = await self.send(identity, "GetVariables",
                                            dict(payload, getVariableData=items[start:start + limit]))
                 if response.ok:
@@ -340,5 +340,5 @@ class ReferenceCsms:
         raise ActionFailed(action, params, f"the reference CSMS does not implement action {action!r}")
 
     async def _send_logged(self, identity: str, action: str, payload: dict[str, Any]) -> None:
-        with contextlib.suppress(CheckFailed, ActionFailed):
+        with contextlib.suppress(PeerError, ActionFailed):
             await self.send(identity, action, payload)

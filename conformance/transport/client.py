@@ -11,7 +11,7 @@ from typing import Any
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidHandshake, InvalidStatus
 
-from ..outcomes import CheckFailed, SutTimeout
+from ..protocol.errors import PeerRefused, PeerTimeout
 from ..protocol.endpoint import connection_url
 from ..recording import EventLog
 from .connection import Connection, Handler
@@ -47,25 +47,25 @@ async def open_station_connection(endpoint: str, identity: str, *, password: str
                                open_timeout=connect_timeout, max_size=max_frame_size,
                                **({"ssl": ssl_context} if ssl_context is not None else {}))
     except TimeoutError:
-        raise SutTimeout(f"the CSMS accepts a WebSocket connection at {url}", expected="handshake completed",
-                         actual=f"no answer within {connect_timeout:g}s") from None
+        raise PeerTimeout(f"the CSMS accepts a WebSocket connection at {url}", expected="handshake completed",
+                          actual=f"no answer within {connect_timeout:g}s") from None
     except InvalidStatus as exc:
-        raise CheckFailed(f"the CSMS accepts station {identity!r} at {url}", expected="HTTP 101",
+        raise PeerRefused(f"the CSMS accepts station {identity!r} at {url}", expected="HTTP 101",
                           actual=_refusal(exc.response.status_code, identity, password)) from None
     except ssl.SSLCertVerificationError as exc:
-        raise CheckFailed(f"the harness accepts the CSMS's TLS server certificate at {url}",
+        raise PeerRefused(f"the harness accepts the CSMS's TLS server certificate at {url}",
                           expected="a server certificate that chains to a trusted root and names the host",
                           actual=f"TLS handshake refused by the harness: {exc.verify_message or exc.reason} "
                                  f"(CERTIFICATE_VERIFY_FAILED, code {exc.verify_code})") from None
     except ssl.SSLError as exc:
-        raise CheckFailed(f"the CSMS completes a TLS handshake at {url}", expected="TLS handshake completed",
+        raise PeerRefused(f"the CSMS completes a TLS handshake at {url}", expected="TLS handshake completed",
                           actual=f"TLS handshake failed: {exc.reason or exc}") from None
     except (InvalidHandshake, OSError) as exc:
-        raise CheckFailed(f"the CSMS accepts a WebSocket connection at {url}", expected="handshake completed",
+        raise PeerRefused(f"the CSMS accepts a WebSocket connection at {url}", expected="handshake completed",
                           actual=f"{type(exc).__name__}: {exc}") from None
     if ws.subprotocol != SUBPROTOCOL:
         await ws.close()
-        raise CheckFailed("the CSMS selects subprotocol ocpp2.0.1 (Part 4 §3.2)", expected=SUBPROTOCOL,
+        raise PeerRefused("the CSMS selects subprotocol ocpp2.0.1 (Part 4 §3.2)", expected=SUBPROTOCOL,
                           actual=ws.subprotocol)
     conn = Connection(ws, identity=identity, local_role=local_role, log=log, message_timeout=message_timeout,
                       handled_actions=handled_actions, default_handler=default_handler)
@@ -126,14 +126,14 @@ async def probe_subprotocols(endpoint: str, identity: str, offered: tuple[str, .
             ws = await connect(url, subprotocols=list(offered), additional_headers=headers, ping_interval=None,
                                open_timeout=connect_timeout, **({"ssl": ssl_context} if ssl_context else {}))
     except TimeoutError:
-        raise SutTimeout(f"the CSMS answers a WebSocket opening handshake at {url}", expected="an HTTP response",
-                         actual=f"none within {connect_timeout:g}s") from None
+        raise PeerTimeout(f"the CSMS answers a WebSocket opening handshake at {url}", expected="an HTTP response",
+                          actual=f"none within {connect_timeout:g}s") from None
     except InvalidStatus as exc:
         return SubprotocolProbe(offered, False, exc.response.status_code, None, False)
     except InvalidHandshake as exc:  # e.g. a subprotocol that was not offered
         return SubprotocolProbe(offered, False, None, None, False, f"{type(exc).__name__}: {exc}")
     except OSError as exc:
-        raise CheckFailed(f"the CSMS answers a WebSocket opening handshake at {url}", expected="an HTTP response",
+        raise PeerRefused(f"the CSMS answers a WebSocket opening handshake at {url}", expected="an HTTP response",
                           actual=f"{type(exc).__name__}: {exc}") from None
     selected = ws.subprotocol
     try:

@@ -11,7 +11,7 @@ class moves frames, records each one, and gives test code three verbs:
   wait for the test to ``await incoming.reply(...)``, and are answered by the handler when
   the hold ends, so the peer never waits forever.
 
-Every wait is bounded by a timeout and ends with a clear :class:`~conformance.outcomes`
+Every wait is bounded by a timeout and ends with a clear :mod:`~conformance.protocol.errors`
 failure that names what was expected.
 """
 
@@ -25,7 +25,7 @@ from typing import Any, Awaitable, Callable, Iterator, Mapping
 
 from websockets.exceptions import ConnectionClosed
 
-from ..outcomes import CheckFailed, HarnessError, SutDisconnected, SutTimeout
+from ..protocol.errors import LocalError, PeerClosed, PeerMalformed, PeerTimeout
 from ..protocol.findings import Finding, TrafficJudge, close_finding
 from ..protocol.frames import Call, CallError, CallResult, ErrorCode, Frame, FrameError, check_action, encode, \
     new_message_id, parse_frame
@@ -96,8 +96,8 @@ class Response:
     def payload(self) -> dict[str, Any]:
         if isinstance(self.frame, CallResult):
             return self.frame.payload
-        raise CheckFailed(f"{self.call.action} answered with a CALLRESULT", expected="CALLRESULT",
-                          actual=self.describe())
+        raise PeerMalformed(f"{self.call.action} answered with a CALLRESULT", expected="CALLRESULT",
+                            actual=self.describe())
 
     @property
     def error_code(self) -> str | None:
@@ -204,7 +204,7 @@ class Connection:
             if finding is not None:
                 self._report(finding, None, None)
         if self._pending is not None and not self._pending.done():
-            self._pending.set_exception(SutDisconnected(
+            self._pending.set_exception(PeerClosed(
                 "the connection stayed open until the response arrived", expected="a response",
                 actual=f"connection closed: {reason}"))
 
@@ -298,8 +298,8 @@ class Connection:
         except ConnectionClosed as exc:
             why, how = self._how_closed()
             self._mark_closed(why if how.get("by") != "local" else f"{exc}", **how)
-            raise SutDisconnected("the connection was open to send a message", expected="open connection",
-                                  actual=f"closed: {exc}") from None
+            raise PeerClosed("the connection was open to send a message", expected="open connection",
+                             actual=f"closed: {exc}") from None
 
     async def send_raw(self, text: str, *, note: str = "") -> None:
         """Send arbitrary text (for deliberately malformed frames); recorded as is."""
@@ -344,14 +344,14 @@ class Connection:
         call = Call(message_id or new_message_id(), action, payload)
         violations = tuple(self.registry.validate(action, "request", payload)) if self.registry.is_known(action) else ()
         if violations and not allow_invalid:
-            raise HarnessError(f"the harness was about to send an invalid {action}Request: "
-                               + "; ".join(f"{v.path}: {v.message}" for v in violations))
+            raise LocalError(f"the harness was about to send an invalid {action}Request: "
+                             + "; ".join(f"{v.path}: {v.message}" for v in violations))
         timeout = self.message_timeout if timeout is None else timeout
         loop = asyncio.get_running_loop()
         try:
             self.rpc.sending_call(call)
         except OutstandingCallError as exc:
-            raise HarnessError(str(exc)) from None
+            raise LocalError(str(exc)) from None
         self._pending = loop.create_future()
         # a failure delivered after the caller gave up must not be reported as "never retrieved"
         self._pending.add_done_callback(lambda f: f.cancelled() or f.exception())
@@ -372,17 +372,17 @@ class Connection:
                 actual = "no response"
                 if meanwhile:
                     actual += f"; meanwhile {len(meanwhile)} malformed frame(s) arrived: {meanwhile[0]}"
-                raise SutTimeout(f"the SUT answers {action}Request within the message timeout",
-                                 expected=f"CALLRESULT or CALLERROR for {action} ({call.message_id}) "
-                                          f"within {timeout:g}s",
-                                 actual=actual, requirements=("FR.02",)) from None
+                raise PeerTimeout(f"the SUT answers {action}Request within the message timeout",
+                                  expected=f"CALLRESULT or CALLERROR for {action} ({call.message_id}) "
+                                           f"within {timeout:g}s",
+                                  actual=actual, rule="response-timeout") from None
         finally:
             self._pending = None
         return Response(call, frame, sent, received, resp_violations)
 
     async def _answer(self, incoming: IncomingCall, result: HandlerResult) -> None:
         if incoming.answered.is_set():
-            raise HarnessError(f"{incoming.action} ({incoming.message_id}) was already answered")
+            raise LocalError(f"{incoming.action} ({incoming.message_id}) was already answered")
         deliberate = False
         if self.edit_outgoing is not None and not isinstance(result, CallError):
             edited = self.edit_outgoing(f"{incoming.action}Response", result)
@@ -398,15 +398,15 @@ class Connection:
             violations = tuple(self.registry.validate(incoming.action, "response", result)) \
                 if self.registry.is_known(incoming.action) else ()
             if violations and not deliberate:
-                raise HarnessError(f"the harness was about to send an invalid {incoming.action}Response: "
-                                   + "; ".join(f"{v.path}: {v.message}" for v in violations))
+                raise LocalError(f"the harness was about to send an invalid {incoming.action}Response: "
+                                 + "; ".join(f"{v.path}: {v.message}" for v in violations))
         text = encode(frame)
         self._record_frame("out", text, frame, action=incoming.action)
         self._judge_out(text, deliberate=deliberate and bool(violations))
         if self.closed.is_set():
             return
         async with self._send_lock:
-            with contextlib.suppress(SutDisconnected):
+            with contextlib.suppress(PeerClosed):
                 await self._send_text(text)
 
     # ------------------------------------------------------------------ receiving
@@ -473,11 +473,11 @@ class Connection:
                 self._record_frame("out", text, reply)
                 self._judge_out(text)
                 async with self._send_lock:
-                    with contextlib.suppress(SutDisconnected):
+                    with contextlib.suppress(PeerClosed):
                         await self._send_text(text)
             if self._pending is not None and not self._pending.done() and not err.respond:
                 # A malformed response to our CALL: the caller learns it now rather than at timeout.
-                self._pending.set_exception(CheckFailed(
+                self._pending.set_exception(PeerMalformed(
                     "the SUT answers with a well-formed CALLRESULT/CALLERROR (Part 4 §4.2)",
                     expected="a well-formed response", actual=f"{err.reason}: {raw[:200]}"))
             return
@@ -626,21 +626,21 @@ class Connection:
                 if found is not None:
                     if found.violations:
                         v = found.violations[0]
-                        raise CheckFailed(f"{found.action}Request conforms to its JSON schema",
-                                          expected="a schema-valid payload", actual=f"{v.path}: {v.message}",
-                                          requirements=("FR.03",) + requirements)
+                        raise PeerMalformed(f"{found.action}Request conforms to its JSON schema",
+                                            expected="a schema-valid payload", actual=f"{v.path}: {v.message}",
+                                            rule="request-schema", requirements=requirements)
                     return found
                 if self.closed.is_set():
-                    raise SutDisconnected(f"the SUT sends {what}", expected=what,
-                                          actual=f"connection closed ({self.close_reason}) before it arrived; "
-                                                 f"received meanwhile: {self.summary_since(since)}",
-                                          requirements=requirements)
+                    raise PeerClosed(f"the SUT sends {what}", expected=what,
+                                     actual=f"connection closed ({self.close_reason}) before it arrived; "
+                                            f"received meanwhile: {self.summary_since(since)}",
+                                     requirements=requirements)
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise SutTimeout(f"the SUT sends {what} within {timeout:g}s", expected=what,
-                                     actual=f"not received; received meanwhile: {self.summary_since(since)}"
-                                            f"{self._closest(alternatives, since)}",
-                                     requirements=requirements)
+                    raise PeerTimeout(f"the SUT sends {what} within {timeout:g}s", expected=what,
+                                      actual=f"not received; received meanwhile: {self.summary_since(since)}"
+                                             f"{self._closest(alternatives, since)}",
+                                      requirements=requirements)
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(remaining):
                         await self._arrived.wait()
@@ -652,12 +652,12 @@ class Connection:
         self._emit("wait", reason=f"no {describe_pattern(action, pattern)} expected", seconds=within)
         try:
             found = await self.expect_call(action, timeout=within, since=since, **pattern)
-        except SutTimeout:
+        except PeerTimeout:
             return
-        except SutDisconnected:
+        except PeerClosed:
             return
-        raise CheckFailed(f"the SUT does not send {describe_pattern(action, pattern)}", expected="no such CALL",
-                          actual=f"{found.action} {found.payload}", requirements=requirements)
+        raise PeerMalformed(f"the SUT does not send {describe_pattern(action, pattern)}", expected="no such CALL",
+                            actual=f"{found.action} {found.payload}", requirements=requirements)
 
     def summary_since(self, since: int = 0) -> str:
         seen = [i.action for i in self.mailbox[since:]]

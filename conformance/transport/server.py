@@ -24,7 +24,7 @@ from urllib.parse import unquote
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.http11 import Request, Response
 
-from ..outcomes import SutTimeout
+from ..protocol.errors import PeerTimeout
 from ..recording import EventLog
 from .connection import Connection, Handler
 
@@ -202,16 +202,16 @@ class CsmsServer:
                     if others:
                         detail += ("; " + ", ".join(f"a station connected as {o!r}" for o in others)
                                    + f", the configuration expects {identity!r} (connection.identity)")
-                    raise SutTimeout(f"the station {identity!r} connects to {self.url}/{identity} within {timeout:g}s",
-                                     expected="a WebSocket connection", actual=f"no connection{detail}")
+                    raise PeerTimeout(f"the station {identity!r} connects to {self.url}/{identity} within {timeout:g}s",
+                                      expected="a WebSocket connection", actual=f"no connection{detail}")
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(remaining):
                         await self._changed.wait()
 
     async def wait_for_disconnect(self, conn: Connection, *, timeout: float) -> None:
         if not await conn.wait_closed(timeout):
-            raise SutTimeout(f"the station {conn.identity!r} closes its connection within {timeout:g}s",
-                             expected="connection closed", actual="still open")
+            raise PeerTimeout(f"the station {conn.identity!r} closes its connection within {timeout:g}s",
+                              expected="connection closed", actual="still open")
 
 
 __all__ = ["CsmsServer", "Handshake", "SUBPROTOCOL", "parse_basic_auth"]

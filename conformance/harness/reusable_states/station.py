@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any, AsyncIterator
 
-from ...outcomes import CheckFailed, Inconclusive, SutDisconnected, SutTimeout
+from ...outcomes import CheckFailed, Inconclusive
+from ...protocol.errors import PeerClosed, PeerError, PeerTimeout
 from ...protocol import registration
 from ...protocol.frames import utc_now
 from ...protocol.patterns import ABSENT, OneOf, Satisfies, matches
@@ -296,7 +297,7 @@ def availability_restored(sut: ChargingStationUnderTest,
                          f"AvailabilityState of EVSE {key[0]} connector {key[1]}")})],
                     since=mark)
             sut.note(f"restored: {availability_scope(evse, connector) or 'the station'} Operative")
-        except (CheckFailed, Inconclusive) as exc:
+        except (CheckFailed, PeerError, Inconclusive) as exc:
             sut.note(f"could not restore availability of {availability_scope(evse, connector) or 'the station'}: "
                      f"{exc}")
 
@@ -433,7 +434,7 @@ async def _tx_step_event(sut: ChargingStationUnderTest, tx: Transaction, what: s
         try:
             event = await conn.expect_call("TransactionEvent", since=since, timeout=timeout,
                                            requirements=requirements, **tx.pattern())
-        except SutTimeout as exc:
+        except PeerTimeout as exc:
             sut.check.that(what, False, expected=f"TransactionEventRequest {tx.pattern()} triggerReason "
                                                  f"{' or '.join(triggers)}", actual=exc.actual,
                            requirements=requirements)
@@ -487,7 +488,7 @@ async def authorized(sut: ChargingStationUnderTest, evse: int, connector: int, *
     try:
         first = await conn.expect_one_of([("Authorize", {}), ("TransactionEvent", tx.pattern())], since=mark,
                                          requirements=("C01.FR.02",))
-    except SutTimeout:
+    except PeerTimeout:
         if expects_tx:
             raise
         sut.note("no AuthorizeRequest after the idToken was presented: Part 6 allows this when the token is cached "
@@ -764,7 +765,7 @@ async def _end_quietly(sut: ChargingStationUnderTest, tx: Transaction) -> None:
         await sut.actions.do("present_id_token", id_token=token.id_token, type=token.type, evse=tx.evse)
         tx.stop_authorized = True
         if tx.started:
-            with contextlib.suppress(SutTimeout):
+            with contextlib.suppress(PeerTimeout):
                 tx.record(await conn.expect_call("TransactionEvent", since=since, **tx.pattern()))
     if tx.plugged:
         mark = conn.mark()
@@ -779,7 +780,7 @@ async def _end_quietly(sut: ChargingStationUnderTest, tx: Transaction) -> None:
                  f"AvailabilityState of EVSE {tx.evse} connector {tx.connector}")})], since=mark)
     try:
         await drain()
-    except SutTimeout:
+    except PeerTimeout:
         if "ParkingBayOccupancy" not in tx.stop_points:
             raise
         await sut.actions.do("drive_out", evse=tx.evse)
@@ -888,14 +889,14 @@ async def _boot_accepted_again(sut: ChargingStationUnderTest, answers: BootAnswe
                 conn = await sut.server.wait_for_connection(sut.identity,
                                                             timeout=max(0.0, deadline - time.monotonic()))
             since = conn.mailbox.index(previous) + 1 if previous in conn.mailbox else 0
-            with contextlib.suppress(SutDisconnected):
+            with contextlib.suppress(PeerClosed):
                 boot = await conn.expect_call("BootNotification", since=since,
                                               timeout=max(0.0, deadline - time.monotonic()))
                 async with asyncio.timeout(max(0.1, deadline - time.monotonic())):
                     await boot.answered.wait()
         await _boot_reports_done(sut, answers.last.boot)
         sut.note("restored: the station booted again and was accepted")
-    except (CheckFailed, Inconclusive, TimeoutError) as exc:
+    except (CheckFailed, PeerError, Inconclusive, TimeoutError) as exc:
         sut.note(f"could not get the station accepted again: {exc!r}")
 
 
@@ -919,7 +920,7 @@ async def _boot_reports_done(sut: ChargingStationUnderTest, boot: IncomingCall) 
         try:
             pending -= reported(await conn.expect_one_of(AVAILABILITY_REPORTS, since=start, timeout=max(
                 0.0, deadline - time.monotonic())))
-        except CheckFailed:
+        except (CheckFailed, PeerError):
             sut.note(f"no status report of connector(s) {sorted(pending)} after the accepted boot")
             return
 
@@ -952,7 +953,7 @@ async def expect_boot_retry(sut: ChargingStationUnderTest, answers: BootAnswers,
             retry = await conn.expect_call("BootNotification", since=since,
                                            timeout=max(0.0, deadline - time.monotonic()), **pattern)
             calls = conn.mailbox[since:conn.mailbox.index(retry)]
-        except SutDisconnected:
+        except PeerClosed:
             sut.check.that(f"the station keeps the connection open after a {last.status} boot", may_close,
                            expected="connection open", actual=f"closed: {conn.close_reason}",
                            requirements=open_requirements)
@@ -962,7 +963,7 @@ async def expect_boot_retry(sut: ChargingStationUnderTest, answers: BootAnswers,
             retry = await conn.expect_call("BootNotification", timeout=max(0.0, deadline - time.monotonic()),
                                            **pattern)
             calls += conn.mailbox[:conn.mailbox.index(retry)]
-    except SutTimeout as exc:
+    except PeerTimeout as exc:
         sut.check.that(f"the station sends BootNotificationRequest again {window}", False,
                        expected=f"BootNotificationRequest {window} (waited up to the interval + connect timeout)",
                        actual=exc.actual, requirements=late)

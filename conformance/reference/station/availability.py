@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from ...outcomes import CheckFailed, SutDisconnected, SutTimeout
+from ...protocol.errors import PeerError
 from ...protocol.frames import utc_now
 from ...transport.connection import Connection
 from .component import Component, Handler, OngoingTransactions, ReservedEvses, Station
@@ -68,7 +68,7 @@ class Availability(Component):
             return
 
         async def report() -> None:
-            with contextlib.suppress(CheckFailed, SutDisconnected, SutTimeout):
+            with contextlib.suppress(PeerError):
                 for evse, connector in connectors:
                     await self.send_status(conn, evse, connector)
         self.station.spawn(report())
@@ -111,7 +111,7 @@ class Availability(Component):
             return
 
         async def report() -> None:
-            with contextlib.suppress(CheckFailed, SutDisconnected, SutTimeout):
+            with contextlib.suppress(PeerError):
                 for evse, connector in others:
                     await conn.call("StatusNotification", {"timestamp": utc_now(), "connectorStatus": status,
                                                            "evseId": evse, "connectorId": connector})
@@ -166,7 +166,7 @@ class Availability(Component):
         conn = self.station.connection
         if conn is not None and changed:
             async def report() -> None:
-                with contextlib.suppress(CheckFailed, SutDisconnected, SutTimeout):
+                with contextlib.suppress(PeerError):
                     await self.report_changes(conn, changed)
             self.station.spawn(report())  # after the response (G03.FR.04, G04.FR.05)
         return {"status": "Accepted"}

@@ -9,7 +9,7 @@ import asyncio
 import contextlib
 from typing import Any
 
-from ...outcomes import CheckFailed, SutDisconnected, SutTimeout
+from ...protocol.errors import PeerError
 from ...protocol import registration
 from ...protocol.frames import Call, encode, new_message_id, utc_now
 from ...transport.connection import Connection
@@ -131,7 +131,7 @@ class Boot(Component):
         return {"status": "NotImplemented"}
 
     async def _triggered_status(self, conn: Connection, evse: int, connector: int) -> None:
-        with contextlib.suppress(CheckFailed, SutDisconnected, SutTimeout):
+        with contextlib.suppress(PeerError):
             if "station_does_not_wait_for_response" in self.faults:  # no queue: out at once
                 await conn.send_raw(encode(Call(new_message_id(), "StatusNotification", {
                     "timestamp": utc_now(), "connectorStatus": self.availability.connector_status(evse, connector),

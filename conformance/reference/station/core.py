@@ -13,7 +13,7 @@ from typing import Any, Sequence
 from ...actions.port import ActionFailed
 from ...device_model.model import DeviceModel
 from ...faults import FaultSet
-from ...outcomes import CheckFailed, SutDisconnected, SutTimeout
+from ...protocol.errors import PeerError
 from ...protocol import registration
 from ...protocol.frames import CallError, ErrorCode
 from ...recording import EventLog
@@ -125,7 +125,7 @@ class ReferenceStation:
                 await wake.wait()
 
     async def send_quietly(self, conn: Connection, action: str, payload: dict[str, Any]) -> None:
-        with contextlib.suppress(CheckFailed, SutDisconnected, SutTimeout):
+        with contextlib.suppress(PeerError):
             await conn.call(action, payload)
 
     # The state the harness, the action backend and the tests read.
@@ -182,7 +182,7 @@ class ReferenceStation:
                 if self.offline.network_down:  # no network (action go_offline): the attempt fails
                     raise OSError("network down")
                 conn = await self.network.open(slot, url, message_timeout)  # TLS trust: see the network area
-            except (CheckFailed, OSError) as exc:
+            except (PeerError, OSError) as exc:
                 log.debug("reference station: connect failed: %s", exc)
                 self.offline.attempt_failed()
                 continue

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ...catalog import actions_handled_by
-from ...outcomes import CheckFailed
+from ...protocol.errors import PeerError
 from ...transport.client import open_station_connection
 from ...transport.connection import Connection
 from ...transport.tls import certificate_hash_data, client_context, parse_certificate
@@ -231,7 +231,7 @@ class Network(Component):
                     ssl_context=context,
                     message_timeout=message_timeout, connect_timeout=self.station.connect_timeout,
                     handled_actions=actions_handled_by("ChargingStation"), default_handler=self.station.handle)
-            except CheckFailed as exc:
+            except PeerError as exc:
                 if index + 1 < len(trials) and "CERTIFICATE_VERIFY_FAILED" in str(exc.actual):
                     continue  # the server certificate does not chain to the new root: try the fallback
                 raise

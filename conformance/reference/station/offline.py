@@ -9,7 +9,7 @@ import random
 import time
 from typing import Any
 
-from ...outcomes import CheckFailed, SutDisconnected, SutTimeout
+from ...protocol.errors import PeerError
 from ...transport.connection import Connection
 from .component import Component, Connectors, Registration, Station, Step
 
@@ -133,6 +133,6 @@ class Offline(Component):
         if "reconnect_reports_all_connectors" in self.faults:
             report_all = True
         connectors = [k for k in self.availability.connectors() if report_all or k in changed]
-        with contextlib.suppress(CheckFailed, SutDisconnected, SutTimeout):
+        with contextlib.suppress(PeerError):
             for evse, connector in connectors:
                 await self.availability.send_status(conn, evse, connector)

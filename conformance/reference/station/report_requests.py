@@ -7,7 +7,7 @@ import contextlib
 from typing import Any
 
 from ...device_model import reports
-from ...outcomes import CheckFailed, SutDisconnected, SutTimeout
+from ...protocol.errors import PeerError
 from ...protocol.frames import CallError, ErrorCode, utc_now
 from .component import Component, Handler
 
@@ -68,7 +68,7 @@ class Reports(Component):
         payloads = reports.notify_report_payloads(request_id, entries, utc_now())
 
         async def send() -> None:
-            with contextlib.suppress(CheckFailed, SutDisconnected, SutTimeout):
+            with contextlib.suppress(PeerError):
                 for payload in payloads:
                     await conn.call("NotifyReport", payload)
         self.station.spawn(send())  # the station's own tasks (not shared with other stations)

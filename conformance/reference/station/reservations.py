@@ -7,7 +7,7 @@ import contextlib
 from datetime import datetime, timezone
 from typing import Any
 
-from ...outcomes import CheckFailed, SutDisconnected, SutTimeout
+from ...protocol.errors import PeerError
 from .component import Component, Connectors, Handler, OngoingTransactions, Station
 
 
@@ -99,7 +99,7 @@ class Reservations(Component):
         conn = self.station.connection
         if conn is None or not self.station.boot.booted.is_set():
             return  # the boot reports the connectors' status
-        with contextlib.suppress(CheckFailed, SutDisconnected, SutTimeout):
+        with contextlib.suppress(PeerError):
             await conn.call("ReservationStatusUpdate", {"reservationId": reservation_id,
                                                         "reservationUpdateStatus": "Expired"})
             for key, status in before.items():

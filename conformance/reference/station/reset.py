@@ -6,7 +6,7 @@ import contextlib
 from typing import Any
 
 from ...actions.port import ActionFailed
-from ...outcomes import CheckFailed, SutDisconnected, SutTimeout
+from ...protocol.errors import PeerError
 from .component import Component, Handler, OngoingTransactions, Station
 from .state import Transaction
 
@@ -62,7 +62,7 @@ class Reset(Component):
         for tx in transactions:
             trigger, reason = ("RemoteStop", "Remote") if "immediate_reset_ends_as_remote_stop" in self.faults \
                 else ("ResetCommand", "ImmediateReset")
-            with contextlib.suppress(ActionFailed, CheckFailed, SutDisconnected, SutTimeout):
+            with contextlib.suppress(ActionFailed, PeerError):
                 await self.transactions.end_transaction(tx, reason, trigger)
         if evse is None:
             if "reset_clears_availability" in self.faults:

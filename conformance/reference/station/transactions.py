@@ -7,7 +7,7 @@ import contextlib
 from typing import TYPE_CHECKING, Any
 
 from ...actions.port import ActionFailed
-from ...outcomes import CheckFailed, SutDisconnected, SutTimeout
+from ...protocol.errors import PeerError
 from ...protocol.frames import utc_now
 from ...transport.connection import Connection
 from .component import Component, Connectors, OfflinePeriod, ScheduledResets, Station, Step
@@ -197,7 +197,7 @@ class Transactions(Component):
         self.authorizations.pop(evse, None)
         tx = self.ongoing.get(evse)
         if tx is not None:
-            with contextlib.suppress(ActionFailed, CheckFailed, SutDisconnected, SutTimeout):
+            with contextlib.suppress(ActionFailed, PeerError):
                 await self.end_transaction(tx, "Timeout", "EVConnectionTimeout", charging_state="Idle")
 
     async def _stop_authorized(self, tx: Transaction, token: dict[str, Any]) -> None:

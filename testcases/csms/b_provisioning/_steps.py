@@ -10,7 +10,7 @@ from conformance.catalog import actions_handled_by
 from conformance.harness import CsmsUnderTest, Satisfies
 from conformance.harness.reports import check_csms_answers_report
 from conformance.harness.reusable_states import csms as states
-from conformance.outcomes import SutDisconnected, SutTimeout
+from conformance.protocol.errors import PeerClosed, PeerTimeout
 from conformance.protocol.frames import utc_now
 from conformance.protocol.variable_names import canonical
 from conformance.protocol.variables import AUTHORIZE_REMOTE_START, component_variable, evse_availability_state
@@ -30,9 +30,9 @@ async def boot_pending_interval(csms: CsmsUnderTest, interval: float) -> list[In
     while (remaining := deadline - time.monotonic()) > 0:
         try:
             requests.append(await conn.expect_one_of(alternatives, timeout=remaining))
-        except SutTimeout:
+        except PeerTimeout:
             break
-        except SutDisconnected:
+        except PeerClosed:
             csms.check.that("the CSMS keeps the connection open while the station is Pending", False,
                             expected="connection open", actual=f"closed: {conn.close_reason}",
                             requirements=("B02.FR.06",))

@@ -9,7 +9,8 @@ from __future__ import annotations
 from conformance.harness import ABSENT, CsmsUnderTest, OneOf, Satisfies, case
 from conformance.harness.reports import entry_name
 from conformance.harness.reusable_states import csms as states
-from conformance.outcomes import CheckFailed, Inconclusive, SutTimeout
+from conformance.outcomes import CheckFailed, Inconclusive
+from conformance.protocol.errors import PeerTimeout
 from conformance.protocol.variable_names import same_variable, sources_of
 from conformance.protocol.variables import AUTHORIZE_REMOTE_START, OFFLINE_THRESHOLD
 
@@ -157,7 +158,7 @@ async def test_tc_b_08_csms(csms: CsmsUnderTest) -> None:
             await csms.expect_call("GetVariables", getVariableData=Satisfies(
                 lambda data: limit_key in {report_variable_key(i) for i in data},
                 "an entry for DeviceDataCtrlr.ItemsPerMessage[GetVariables]"))
-        except SutTimeout:
+        except PeerTimeout:
             raise Inconclusive("the CSMS did not read DeviceDataCtrlr.ItemsPerMessage[GetVariables] when asked "
                                "to") from None
         wanted = {report_variable_key(item): entry_name(item) for item in REPORT_FIVE_VARIABLES}
@@ -173,7 +174,7 @@ async def test_tc_b_08_csms(csms: CsmsUnderTest) -> None:
                 request = await csms.expect_call("GetVariables", getVariableData=Satisfies(
                     lambda data: any(report_variable_key(i) in wanted for i in data),
                     "entries for the instructed variables"))
-            except SutTimeout as exc:
+            except PeerTimeout as exc:
                 missing = [name for key, name in wanted.items() if key not in asked]
                 raise CheckFailed("the CSMS's GetVariablesRequests together ask for the 5 variables",
                                   expected=sorted(wanted.values()), actual=f"never asked for {missing} ({exc.actual})",

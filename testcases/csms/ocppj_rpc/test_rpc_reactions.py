@@ -14,7 +14,7 @@ from conformance.catalog import actions_handled_by
 from conformance.roles import Role
 from conformance.harness import CsmsUnderTest, case
 from conformance.harness.reusable_states import csms as states
-from conformance.outcomes import SutTimeout
+from conformance.protocol.errors import PeerTimeout
 from conformance.protocol.frames import new_message_id, utc_now
 
 USE_CASES = ("OCPP-J RPC",)
@@ -94,5 +94,5 @@ async def test_x_ocppj_05_csms(csms: CsmsUnderTest) -> None:
                         requirements=requirement)
     try:  # the hold ended: the GetVariablesResponse is sent; the queued request may follow now
         await csms.expect_call("TriggerMessage")
-    except SutTimeout:
+    except PeerTimeout:
         csms.note("the CSMS did not send the second request after the GetVariablesResponse")

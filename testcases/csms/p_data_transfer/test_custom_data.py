@@ -10,6 +10,7 @@ from conformance.harness import CsmsUnderTest, case
 from conformance.harness.reusable_states import csms as states
 from conformance.protocol.frames import utc_now
 from conformance.outcomes import CheckFailed, Inconclusive
+from conformance.protocol.errors import PeerError
 
 from ._steps import answered
 
@@ -58,5 +59,5 @@ async def test_tc_p_03_csms(csms: CsmsUnderTest) -> None:
             if occupied is not None and occupied.ok:
                 await csms.call("StatusNotification", {"timestamp": utc_now(), "connectorStatus": "Available",
                                                        "evseId": evse, "connectorId": connector})
-        except (CheckFailed, Inconclusive) as exc:  # timeouts, disconnects: never the case's outcome
+        except (CheckFailed, PeerError, Inconclusive) as exc:  # timeouts, disconnects: never the case's outcome
             csms.note(f"could not restore the connector and transaction state: {exc}")

@@ -16,6 +16,7 @@ from conformance.harness.reports import (B07_PARTS, B08_PARTS, Report, check_rep
 from conformance.harness.reusable_states import station as states
 from conformance.protocol.variable_names import canonical, sources_of, spellings
 from conformance.outcomes import CheckFailed, Inconclusive, SutTimeout
+from conformance.protocol.errors import PeerError, PeerTimeout
 from conformance.protocol.variables import (OFFLINE_THRESHOLD, RETRY_BACK_OFF_RANDOM_RANGE, RETRY_BACK_OFF_WAIT_MINIMUM,
                                             evse_availability_state)
 from conformance.transport.connection import Connection, IncomingCall, Response
@@ -411,7 +412,7 @@ async def reset_rebooted(station: ChargingStationUnderTest, watch: ResetWatch, *
     ``statuses`` says otherwise)."""
     try:
         conn = await station.wait_for_connection(after=watch.before)
-    except SutTimeout as exc:
+    except PeerTimeout as exc:
         station.check.that("the station reboots after the accepted reset: it connects again", False,
                            expected="a new WebSocket connection", actual=exc.actual,
                            requirements=("B11.FR.03", "B01.FR.03"))
@@ -454,7 +455,7 @@ async def reset_reservations_cancelled(station: ChargingStationUnderTest) -> Asy
                     continue
                 await reset_wait_reports(station, conn, states.scope_connectors(station, evse), since=mark)
                 station.note(f"restored: reservation {reservation_id} cancelled")
-            except (CheckFailed, Inconclusive) as exc:
+            except (CheckFailed, PeerError, Inconclusive) as exc:
                 station.note(f"could not cancel reservation {reservation_id}: {exc}")
 
 
@@ -507,7 +508,7 @@ async def reset_ended_immediately(station: ChargingStationUnderTest, conn: Conne
     try:
         ended = await conn.expect_call("TransactionEvent", since=tx.since, requirements=requirements,
                                        **tx.pattern(), eventType="Ended")
-    except SutTimeout as exc:
+    except PeerTimeout as exc:
         station.check.that("the station ends the transaction before it resets", False,
                            expected=f"TransactionEventRequest eventType Ended of {tx.transaction_id}",
                            actual=exc.actual, requirements=requirements)

@@ -11,7 +11,8 @@ import time
 
 from conformance.harness import ChargingStationUnderTest, OneOf, Satisfies, case
 from conformance.harness.reusable_states import station as states
-from conformance.outcomes import HarnessError, Inconclusive, SutDisconnected, SutTimeout
+from conformance.outcomes import HarnessError, Inconclusive
+from conformance.protocol.errors import PeerClosed, PeerTimeout
 from conformance.protocol import registration
 from conformance.protocol.variables import (NETWORK_PROFILE_CONNECTION_ATTEMPTS, OFFLINE_THRESHOLD,
                                             RETRY_BACK_OFF_RANDOM_RANGE, RETRY_BACK_OFF_REPEAT_TIMES,
@@ -88,7 +89,7 @@ async def test_tc_b_02_cs(station: ChargingStationUnderTest) -> None:
         pace = answers.log[0].answered_at + interval / 2 - time.monotonic()
         if pace > 0:
             station.protocol_wait(pace, "half the boot interval while Pending, before TriggerMessage (step 13)")
-            with contextlib.suppress(SutTimeout):  # an early retry ends the wait; it is judged below
+            with contextlib.suppress(PeerTimeout):  # an early retry ends the wait; it is judged below
                 await conn.expect_call("BootNotification", since=conn.mailbox.index(first) + 1, timeout=pace)
         answers.accept_reason = "Triggered"
         mark = conn.mark()
@@ -102,7 +103,7 @@ async def test_tc_b_02_cs(station: ChargingStationUnderTest) -> None:
             try:
                 booted = await conn.expect_call("BootNotification", since=mark, timeout=station.message_timeout,
                                                 reason="Triggered", requirements=("F06.FR.10",))
-            except SutTimeout as exc:
+            except PeerTimeout as exc:
                 station.check.that("the station sends the triggered BootNotificationRequest (reason Triggered)",
                                    False, expected="BootNotificationRequest reason Triggered", actual=exc.actual,
                                    requirements=("F06.FR.10", "B01.FR.09"))
@@ -180,7 +181,7 @@ async def test_tc_b_30_cs(station: ChargingStationUnderTest) -> None:
         try:
             response = await conn.call("GetBaseReport", {"requestId": station.ctx.ids.next("requestId"),
                                                          "reportBase": "FullInventory"})
-        except SutDisconnected as exc:  # the station closed the connection meanwhile (B03.FR.04)
+        except PeerClosed as exc:  # the station closed the connection meanwhile (B03.FR.04)
             station.note(f"the station closed the connection after the Rejected boot (B03.FR.04): {exc}")
             return
         fixed = registration.station_answer(registration.REJECTED, "GetBaseReport")
@@ -265,7 +266,7 @@ async def test_tc_b_52_cs(station: ChargingStationUnderTest) -> None:
         start = station.since(conn)
         if not _unchanged_reports(conn, start, others):
             station.protocol_wait(station.message_timeout, "no report of an unchanged connector expected (B04.FR.02)")
-            with contextlib.suppress(SutTimeout):
+            with contextlib.suppress(PeerTimeout):
                 await conn.expect_one_of(alternatives, since=start, timeout=station.message_timeout)
         extra = _unchanged_reports(conn, start, others)
         station.check.that("after a short offline period only the connectors that changed are reported (Part 2 "

@@ -29,6 +29,7 @@ from cryptography.x509 import ocsp
 from conformance.harness import ChargingStationUnderTest, OneOf, case
 from conformance.harness.reusable_states import station as states
 from conformance.outcomes import CheckFailed, Inconclusive, NotApplicable
+from conformance.protocol.errors import PeerError
 from conformance.protocol.variables import (ACTIVE_NETWORK_PROFILE, NETWORK_CONFIGURATION_PRIORITY,
                                             NETWORK_PROFILE_CONNECTION_ATTEMPTS, RETRY_BACK_OFF_RANDOM_RANGE,
                                             RETRY_BACK_OFF_REPEAT_TIMES, RETRY_BACK_OFF_WAIT_MINIMUM)
@@ -137,7 +138,7 @@ async def _network_migration(station: ChargingStationUnderTest, *, ssl_context: 
     finally:
         try:
             await _network_restore(station, migration, restore_trust)
-        except (CheckFailed, Inconclusive) as exc:  # timeouts and disconnects included
+        except (CheckFailed, PeerError, Inconclusive) as exc:  # timeouts and disconnects included
             station.note(f"could not bring the station back to the original endpoint: {exc}")
         finally:
             main.refusing.discard(station.identity)

@@ -11,7 +11,8 @@ from typing import Any, AsyncIterator
 
 from conformance.harness import ChargingStationUnderTest, Satisfies, case
 from conformance.harness.reusable_states import station as states
-from conformance.outcomes import Inconclusive, NotApplicable, SutDisconnected, SutTimeout
+from conformance.outcomes import Inconclusive, NotApplicable
+from conformance.protocol.errors import PeerClosed, PeerTimeout
 from conformance.protocol.variables import ACTIVE_MONITORING_LEVEL, EV_CONNECTION_TIMEOUT
 from conformance.transport.connection import Connection, IncomingCall
 
@@ -148,7 +149,7 @@ async def _watch_no_charging(station: ChargingStationUnderTest, conn: Connection
     while found is None and (remaining := deadline - time.monotonic()) > 0:
         try:
             incoming = await conn.expect_one_of(evidence.alternatives(), since=since, timeout=remaining)
-        except (SutTimeout, SutDisconnected):
+        except (PeerTimeout, PeerClosed):
             break
         if incoming.action == "TransactionEvent" and _other_evse(conn, incoming, evse):
             continue  # a transaction of another EVSE

@@ -17,7 +17,8 @@ import time
 from conformance.catalog import actions_handled_by
 from conformance.roles import Role
 from conformance.harness import ChargingStationUnderTest, case
-from conformance.outcomes import Inconclusive, SutTimeout
+from conformance.outcomes import Inconclusive
+from conformance.protocol.errors import PeerTimeout
 from conformance.protocol.frames import new_message_id
 
 USE_CASES = ("OCPP-J RPC",)
@@ -108,5 +109,5 @@ async def test_x_ocppj_05_cs(station: ChargingStationUnderTest) -> None:
                            requirements=requirement)
     try:  # the hold ended: the HeartbeatResponse is sent; now the triggered message may follow
         await station.expect_call("StatusNotification", evseId=evse, connectorId=connector)
-    except SutTimeout:
+    except PeerTimeout:
         station.note("the triggered StatusNotification did not follow the HeartbeatResponse")
