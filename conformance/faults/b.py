@@ -40,7 +40,7 @@ FAULTS: list[Fault] = [
     Fault("boot_skips_connector_status", "station", ("B01.FR.05",),
           "after an accepted boot, the station does not report the status of its last connector",
           ("TC_B_01_CS", "TC_G_18_CS", "TC_G_19_CS", "TC_G_21_CS", "X_G_02_CS")),
-    Fault("boot_without_reason", "station", ("B01.FR.09", "FR.03"),
+    Fault("boot_without_reason", "station", ("B01.FR.09", "OCPP-J Part 4 §4.1.2"),
           "BootNotificationRequest is sent without the required 'reason' field (schema violation)",
           ("TC_B_01_CS",),
           edits=(PayloadEdit("BootNotificationRequest", Drop("reason")),)),
