@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
+from .roles import Role
 from . import __version__
 from .reporting.capping import MAX_FRAMES_SHOWN
 
@@ -317,7 +318,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     implemented = discover()
     if args.faults:
         return _list_faults(args.json)
-    role = {"station": "CS", "csms": "CSMS"}.get(args.role, args.role) if args.role else None
+    role = Role.of(args.role) if args.role else None
     blocks = {b.upper() for b in args.block} if args.block else None
 
     def selected(case_role: str, block: str) -> bool:

@@ -35,6 +35,7 @@ from typing import Any, AsyncIterator
 import pytest
 import pytest_asyncio
 
+from .roles import Role
 from .config import Config, ConfigError
 from .harness.case import CaseMeta, case_of
 from .harness.context import RunContext, new_run_id
@@ -121,7 +122,7 @@ def pytest_configure(config: pytest.Config) -> None:
         log.close()
         return
     from .harness.case import discover
-    sut_role = "CS" if cfg.role == "station" else "CSMS"
+    sut_role = Role.of(cfg.role)
     implemented = (case_id for case_id, meta in discover().items() if meta.role == sut_role)
     # emitted once collection has said which cases are selected (pytest_collection_finish)
     config.stash[_SESSION_KEY] = session_data(cfg, implemented)
