@@ -18,7 +18,7 @@ from typing import Any, Sequence
 # The transport's role-neutral errors (re-exported here beside the verdicts they map to) and the wording of
 # values they share with the checks.
 from .protocol.errors import (LocalError, PeerClosed, PeerError, PeerMalformed, PeerRefused,  # noqa: F401
-                              PeerTimeout, _short, plain)
+                              PeerTimeout, _short, describe_failure, plain)
 
 
 class Verdict(str, Enum):
@@ -56,14 +56,7 @@ class CheckFailed(AssertionError):
         super().__init__(self.describe())
 
     def describe(self) -> str:
-        reqs = f" [{', '.join(self.requirements)}]" if self.requirements else ""
-        lines = [f"{self.check}{reqs}"]
-        if self.detail:
-            lines.append(self.detail)
-        if self.expected is not None or self.actual is not None:
-            lines.append(f"expected: {_short(self.expected)}")
-            lines.append(f"actual:   {_short(self.actual)}")
-        return "\n".join(lines)
+        return describe_failure(self)
 
 
 def describe_check(check: dict[str, Any]) -> str:

@@ -30,6 +30,19 @@ def plain(value: Any) -> str:
     return repr(value)
 
 
+def describe_failure(failure: Any) -> str:
+    """A failed check in lines: the check with its requirements, the detail, expected and actual. One wording
+    for the transport's errors and the harness's CheckFailed."""
+    reqs = f" [{', '.join(failure.requirements)}]" if failure.requirements else ""
+    lines = [f"{failure.check}{reqs}"]
+    if failure.detail:
+        lines.append(failure.detail)
+    if failure.expected is not None or failure.actual is not None:
+        lines.append(f"expected: {_short(failure.expected)}")
+        lines.append(f"actual:   {_short(failure.actual)}")
+    return "\n".join(lines)
+
+
 def _short(value: Any, limit: int = 400) -> str:
     text = plain(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
@@ -52,14 +65,7 @@ class PeerError(Exception):
         super().__init__(self.describe())
 
     def describe(self) -> str:
-        reqs = f" [{', '.join(self.requirements)}]" if self.requirements else ""
-        lines = [f"{self.check}{reqs}"]
-        if self.detail:
-            lines.append(self.detail)
-        if self.expected is not None or self.actual is not None:
-            lines.append(f"expected: {_short(self.expected)}")
-            lines.append(f"actual:   {_short(self.actual)}")
-        return "\n".join(lines)
+        return describe_failure(self)
 
 
 class LocalError(Exception):
