@@ -1,0 +1,1 @@
+"""Block E Transactions, the SUT is a CSMS (the harness plays the Charging Station)."""

@@ -1,0 +1,1 @@
+"""Block E Transactions, the SUT is a Charging Station (the harness is its CSMS)."""
