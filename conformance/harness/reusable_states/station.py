@@ -616,6 +616,92 @@ def token_carried(sut: ChargingStationUnderTest, tx: Transaction) -> None:
                    requirements=("Part 6 §2.1", "E01.FR.10", "E03.FR.01"))
 
 
+# --------------------------------------------------------------------------- no charging (G05, TC_E_52_CS)
+def _number(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class ChargingEvidence:
+    """Every message by which a station shows that the energy transfer of an EVSE started: a
+    TransactionEventRequest with chargingState Charging (any eventType, Started included; triggerReason
+    ChargingStateChanged or any other), a meter value of the EVSE with import power or current above 0 or an
+    energy register that rises, or a NotifyEvent of the EVSE's Power above 0. (StatusNotification has no
+    charging status in OCPP 2.0.1: Occupied is what the plugged-in cable shows already.)"""
+
+    ENERGY = "Energy.Active.Import.Register"
+    FLOW = ("Power.Active.Import", "Current.Import")
+
+    def __init__(self, evse: int) -> None:
+        self.evse = evse
+        self.energy: float | None = None
+
+    def _meter(self, meter_values: Any) -> bool:
+        for meter in meter_values or []:
+            for sample in meter.get("sampledValue", []):
+                measurand = sample.get("measurand", self.ENERGY)
+                value = _number(sample.get("value"))
+                if value is None:
+                    continue
+                if measurand in self.FLOW and value > 0:
+                    return True
+                if measurand == self.ENERGY:
+                    if self.energy is not None and value > self.energy:
+                        return True
+                    self.energy = value if self.energy is None else min(self.energy, value)
+        return False
+
+    def alternatives(self) -> list[tuple[str, dict[str, Any]]]:
+        def of_evse(payload_evse: Any) -> bool:
+            return isinstance(payload_evse, dict) and payload_evse.get("id") == self.evse
+
+        return [
+            ("TransactionEvent", {"transactionInfo": {"chargingState": "Charging"}}),
+            ("TransactionEvent", {"meterValue": Satisfies(self._meter, "a meter value showing energy flowing")}),
+            ("MeterValues", {"evseId": self.evse, "meterValue": Satisfies(self._meter,
+                                                                           "a meter value showing energy flowing")}),
+            ("NotifyEvent", {"eventData": Satisfies(lambda data: any(
+                e.get("component", {}).get("name") == "EVSE" and of_evse(e.get("component", {}).get("evse"))
+                and e.get("variable", {}).get("name") == "Power" and (_number(e.get("actualValue")) or 0) > 0
+                for e in data), "EVSE Power above 0")}),
+        ]
+
+
+def _other_evse(conn: Connection, incoming: IncomingCall, evse: int) -> bool:
+    """Whether a TransactionEventRequest belongs to a transaction of another EVSE (its evse, or its Started
+    event's)."""
+    where = incoming.payload.get("evse", {}).get("id")
+    if where is not None:
+        return where != evse
+    tid = incoming.payload.get("transactionInfo", {}).get("transactionId")
+    started = {c.payload.get("evse", {}).get("id") for c in conn.mailbox if c.action == "TransactionEvent"
+               and c.payload.get("transactionInfo", {}).get("transactionId") == tid and c.payload.get("evse")}
+    return bool(started) and evse not in started
+
+
+async def watch_no_charging(station: ChargingStationUnderTest, conn: Connection, evse: int, since: int,
+                            window: float, *, what: str, name: str, requirements: tuple[str, ...]) -> None:
+    """During ``window`` after ``since`` (a mark of ``conn``, the step ``what``), no message shows the energy
+    transfer of the EVSE starting (:class:`ChargingEvidence`); the check ``name`` says so (TC_G_20_CS, TC_E_52_CS)."""
+    evidence = ChargingEvidence(evse)
+    station.protocol_wait(window, f"{name}: the station must not start charging")
+    deadline = time.monotonic() + window
+    found: IncomingCall | None = None
+    while found is None and (remaining := deadline - time.monotonic()) > 0:
+        try:
+            incoming = await conn.expect_one_of(evidence.alternatives(), since=since, timeout=remaining)
+        except (PeerTimeout, PeerClosed):
+            break
+        if incoming.action == "TransactionEvent" and _other_evse(conn, incoming, evse):
+            continue  # a transaction of another EVSE
+        found = incoming
+    station.check.that(name, found is None,
+                       expected=f"no sign of an energy transfer on EVSE {evse} for {window:g}s after {what}",
+                       actual=f"{found.action} {found.payload}" if found else None, requirements=requirements)
+
+
 # --------------------------------------------------------------------------- estart: start points (E01-E03)
 def _followed(sut: ChargingStationUnderTest, tx: Transaction) -> Transaction:
     """Register ``tx`` for the restore of :func:`transactions_ended_afterwards` (when inside one)."""
@@ -649,6 +735,16 @@ async def parking_bay_occupied(sut: ChargingStationUnderTest, evse: int, connect
                          "step 1)", event.payload, {"triggerReason": "EVDetected"},
                          requirements=("E01.FR.01", "E01.FR.15"))
     return tx
+
+
+async def transaction_step_event(sut: ChargingStationUnderTest, tx: Transaction, what: str, *,
+                                 triggers: tuple[str, ...], requirements: tuple[str, ...], wanted: Any = None,
+                                 timeout: float | None = None) -> IncomingCall:
+    """The TransactionEventRequest of a case's own step of ``tx`` (e.g. TC_E_05_CS step 1, TC_E_38_CS step 2), found
+    the way the reusable states find theirs: from the mark of the last instruction, periodic / charging-state
+    updates that are not the step's recorded and not judged (:data:`SIDE_TRIGGERS`)."""
+    return await _tx_step_event(sut, tx, what, triggers=triggers, requirements=requirements, wanted=wanted,
+                                timeout=timeout)
 
 
 EV_CONNECTED_TRIGGERS = ("CablePluggedIn", "ChargingStateChanged", "RemoteStart")
@@ -1068,7 +1164,7 @@ async def expect_boot_retry(sut: ChargingStationUnderTest, answers: BootAnswers,
     return conn, retry
 
 
-__all__ = ["EV_CONNECTED_TRIGGERS", "ev_connected_pre_session_of", "parking_bay_occupied", "token_carried",
+__all__ = ["transaction_step_event", "ChargingEvidence", "watch_no_charging", "EV_CONNECTED_TRIGGERS", "ev_connected_pre_session_of", "parking_bay_occupied", "token_carried",
            "authorized", "transaction_duration", "SIDE_TRIGGERS", "AVAILABILITY_REPORTS", "availability_restored", "availability_scope", "AvailabilityRestore",
            "Boot", "boot_answered", "BOOT_REASONS", "BootAnswer", "BootAnswers", "booted",
            "change_availability", "energy_transfer_started", "ev_connected_post_session", "ev_connected_pre_session",

@@ -89,3 +89,18 @@ async def ensure_variable(stack: contextlib.AsyncExitStack, station: ChargingSta
                           variable: dict[str, Any], value: str, *, read_only_ok: bool = False) -> bool:
     """:func:`_ensure` for a case's other configuration states (restored when ``stack`` closes)."""
     return await _ensure(stack, station, variable, value, read_only_ok=read_only_ok)
+
+
+@contextlib.asynccontextmanager
+async def ev_resumed_afterwards(station: ChargingStationUnderTest, evse: int, connector: int) -> AsyncIterator[None]:
+    """After a case that made the EV not ready (action ``ev_suspend``): the EV is made ready again (``ev_resume``),
+    even when the case failed; a failed action is noted, never the case's outcome. Enter it before
+    ``transactions_ended_afterwards`` so that it runs after the EV was unplugged."""
+    try:
+        yield
+    finally:
+        try:
+            await station.actions.do("ev_resume", evse=evse, connector=connector)
+            station.note(f"restored: the EV at EVSE {evse} is ready again (ev_resume)")
+        except Exception as exc:  # action failures, timeouts: never the case's outcome
+            station.note(f"could not make the EV at EVSE {evse} ready again: {exc}")
