@@ -158,10 +158,15 @@ async def test_tc_e_38_cs(station: ChargingStationUnderTest) -> None:
         await station.actions.do("ev_suspend", evse=evse, connector=connector)
         await states.ev_connected_pre_session_of(station, tx)
         requirements = ("E01.FR.19", "E02.FR.13", "Part 6 TC_E_38_CS step 2")
-        event = await states.transaction_step_event(
-            station, tx, "a TransactionEventRequest reports that the EV is not ready (SuspendedEV)",
-            triggers=("ChargingStateChanged",), requirements=requirements,
-            wanted=lambda e: e.payload.get("transactionInfo", {}).get("chargingState") == "SuspendedEV")
+        while True:
+            event = await states.transaction_step_event(
+                station, tx, "a TransactionEventRequest reports that the EV is not ready (SuspendedEV)",
+                triggers=("ChargingStateChanged",), requirements=requirements,
+                wanted=lambda e: e.payload.get("transactionInfo", {}).get("chargingState") == "SuspendedEV")
+            if event.payload.get("triggerReason") != "SignedDataReceived":
+                break
+            # TxStartPoint DataSigned: the transaction starts with the signed reading (EnergyTransferStarted step 5)
+            station.note("recorded TransactionEventRequest triggerReason SignedDataReceived before step 2")
         station.check.fields("TransactionEventRequest (Part 6 TC_E_38_CS step 2)", event.payload, {
             "triggerReason": "ChargingStateChanged", "transactionInfo.chargingState": "SuspendedEV"},
             requirements=requirements)
