@@ -55,7 +55,23 @@ class Transactions(Component):
                 "ev_suspend": lambda evse, connector, params: self._ev_suspend(evse),
                 "ev_resume": lambda evse, connector, params: self._ev_resume(evse)}
 
+    # Part 5 C-09.x: the start points the station is declared with (C-51: TxStartPoint configurable at all).
+    START_POINT_FEATURES = {"EVConnected": "C-09.1", "Authorized": "C-09.2", "DataSigned": "C-09.3",
+                            "PowerPathClosed": "C-09.4", "EnergyTransfer": "C-09.5", "ParkingBayOccupancy": "C-09.6"}
+
+    def _start_point_allowed(self, key: Any, attribute: str, value: Any) -> str | None:
+        """SetVariables of TxStartPoint as the PICS declares the station: ReadOnly without C-51, a value whose C-09.x
+        feature it lacks is not supported."""
+        if key.component.casefold() != "txctrlr" or key.variable.casefold() != "txstartpoint":
+            return None
+        if not self.station.supports("C-51"):
+            return "ReadOnly"
+        points = value if isinstance(value, list) else [value]
+        return "ValueNotSupported" if any(not self.station.supports(self.START_POINT_FEATURES.get(p, "?"))
+                                          for p in points) else None
+
     def bind(self, model: "DeviceModel") -> None:
+        model.add_validator(self._start_point_allowed)  # estart
         for evse, connectors in self.station.evses:  # G05: the live state of each connector's retention lock
             for connector in connectors:
                 model.bind("ConnectorPlugRetentionLock", "Problem",
