@@ -12,6 +12,14 @@ FAULTS: list[Fault] = [
           "token it names",
           ("TC_F_01_CSMS", "TC_F_02_CSMS", "TC_F_03_CSMS", "TC_F_04_CSMS"),
           edits=(PayloadEdit("RequestStartTransactionRequest", Set("idToken.type", "Central")),)),
+    Fault("csms_remote_start_default_profile", "csms", ("F01.FR.09", "F02.FR.17"),
+          "the CSMS attaches the station's default charging profile (purpose TxDefaultProfile) to every remote start",
+          ("TC_F_01_CSMS", "TC_F_02_CSMS", "TC_F_03_CSMS", "TC_F_04_CSMS"),
+          edits=(PayloadEdit("RequestStartTransactionRequest", Set("chargingProfile", {
+              "id": 1, "stackLevel": 0, "chargingProfilePurpose": "TxDefaultProfile",
+              "chargingProfileKind": "Absolute", "chargingSchedule": [{
+                  "id": 1, "startSchedule": "2025-01-01T00:00:00Z", "chargingRateUnit": "A",
+                  "chargingSchedulePeriod": [{"startPeriod": 0, "limit": 32.0}]}]})),)),
     Fault("csms_unlock_connector_zero_based", "csms", ("Part 6 tool validation step 1 (UnlockConnectorRequest)",),
           "the CSMS numbers an EVSE's connectors from 0 (its list index): asked to unlock connector 1 it sends "
           "connectorId 0",

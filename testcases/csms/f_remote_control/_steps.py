@@ -12,6 +12,7 @@ from typing import Any
 
 from conformance.harness import CsmsUnderTest
 from conformance.protocol.frames import utc_now
+from conformance.protocol.patterns import ABSENT
 from conformance.transport.connection import IncomingCall, Response
 
 #: The requirement a CSMS's answer to the harness station's message is judged by (Part 6 "The CSMS responds
@@ -41,7 +42,8 @@ async def request_start_transaction(csms: CsmsUnderTest, evse: int, *, transacti
     the remoteStartId is the CSMS's to choose) the CSMS sends RequestStartTransactionRequest, which the harness
     station answers Accepted, with ``transaction_id`` when a transaction was started already (F01.FR.13).
     Step 1 tool validation (soft, the scenario goes on): idToken.idToken and idToken.type the configured valid
-    ones. The schema (remoteStartId, idToken present) is judged by the generic validation."""
+    ones; a chargingProfile, which the CSMS may add, must be a TxProfile without transactionId (Part 2, Part 6 is
+    silent). The schema (remoteStartId, idToken present) is judged by the generic validation."""
     token = valid_token(csms)
     answer = {"status": "Accepted"} if transaction_id is None else {"status": "Accepted", "transactionId": transaction_id}
     with csms.station.answering("RequestStartTransaction", answer):
@@ -52,6 +54,10 @@ async def request_start_transaction(csms: CsmsUnderTest, evse: int, *, transacti
     csms.check.fields("RequestStartTransactionRequest", request.payload, {
         "idToken.idToken": token["idToken"], "idToken.type": token["type"]},
         requirements=("Part 6 tool validation step 1 (RequestStartTransactionRequest)", "F01.FR.04"), soft=True)
+    if "chargingProfile" in request.payload:  # optional (F01.FR.08, F02.FR.16); Part 2 binds what it may be
+        csms.check.fields("RequestStartTransactionRequest", request.payload, {
+            "chargingProfile.chargingProfilePurpose": "TxProfile", "chargingProfile.transactionId": ABSENT},
+            requirements=("F01.FR.09", "F01.FR.11", "F02.FR.17", "F02.FR.19"), soft=True)
     return request
 
 

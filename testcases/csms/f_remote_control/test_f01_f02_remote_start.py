@@ -106,11 +106,13 @@ async def test_tc_f_04_csms(csms: CsmsUnderTest) -> None:
       Accepted without transactionId;
     - steps 3-4: TransactionEvent Started RemoteStart with the CSMS's remoteStartId, answered;
     - steps 5-6: after <Configured Transaction Duration> (a protocol wait), TransactionEvent Updated with
-      triggerReason EVConnectTimeout (the transaction deauthorized, F02.FR.08, E03.FR.05), answered; the
-      transaction is ended afterwards.
+      triggerReason EVConnectTimeout (the transaction deauthorized, F02.FR.08, E03.FR.05), answered.
+    Afterwards (general precondition) the deauthorized transaction ends as F02.FR.08 says, when the driver leaves
+    the parking bay: TransactionEvent Ended, triggerReason EVDeparted, stoppedReason Timeout.
     """
     await states.booted(csms)
     async with states.transactions_ended_afterwards(csms) as transactions:
         tx = await _remote_start_first(csms, transactions, authorize=False)
         await states.transaction_duration(csms)
         await states.transaction_event(csms, tx, "Updated", "EVConnectTimeout", "Idle")
+        await states.transaction_event(csms, tx, "Ended", "EVDeparted", "Idle", info={"stoppedReason": "Timeout"})

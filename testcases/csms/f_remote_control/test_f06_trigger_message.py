@@ -176,15 +176,16 @@ async def test_tc_f_27_csms(csms: CsmsUnderTest) -> None:
     """The CSMS triggers a message the station has not implemented and handles the NotImplemented answer.
 
     Part 6 steps / validations implemented:
-    - steps 1-2: TriggerMessageRequest (any requestedMessage; Part 6 has no tool validation), answered
-      NotImplemented (F06.FR.08);
+    - steps 1-2: TriggerMessageRequest (Part 6 has no tool validation and names no requestedMessage: the CSMS is
+      asked for a Heartbeat, which every CSMS can trigger, TC_F_20_CSMS being mandatory), answered NotImplemented
+      (F06.FR.08);
     - Part 6 purpose (the CSMS handles the answer): the connection stays open (a close by the CSMS is a generic
       finding, OCPP-J Part 4 §5) and a HeartbeatRequest sent next is answered.
     """
     await states.booted(csms)
     with csms.station.answering("TriggerMessage", {"status": "NotImplemented"}):
         await csms.actions.do("csms_send", station=csms.identity, request="TriggerMessage",
-                              payload={"requestedMessage": "SignCombinedCertificate"})
+                              payload={"requestedMessage": "Heartbeat"})
         request = await csms.expect_call("TriggerMessage")
     csms.note(f"TriggerMessage {request.payload.get('requestedMessage')!r} answered NotImplemented")
     response = await csms.call("Heartbeat", {})
