@@ -7,7 +7,8 @@ from .spec import Fault
 
 FAULTS: list[Fault] = [
     # --- reference CSMS: remote start, unlock, trigger (fcsms) --------------------------------
-    Fault("csms_remote_start_central_token", "csms", ("Part 6 tool validation step 1 (RequestStartTransactionRequest)",),
+    Fault("csms_remote_start_central_token", "csms",
+          ("Part 6 tool validation step 1 (RequestStartTransactionRequest)",),
           "the CSMS starts every remote transaction with an idToken of type Central, whatever the type of the driver's "
           "token it names",
           ("TC_F_01_CSMS", "TC_F_02_CSMS", "TC_F_03_CSMS", "TC_F_04_CSMS"),

@@ -37,7 +37,8 @@ async def _answered(csms: CsmsUnderTest, request: IncomingCall) -> None:
         await request.answered.wait()
 
 
-async def request_start_transaction(csms: CsmsUnderTest, evse: int, *, transaction_id: str | None = None) -> IncomingCall:
+async def request_start_transaction(csms: CsmsUnderTest, evse: int, *,
+                                    transaction_id: str | None = None) -> IncomingCall:
     """Part 6 steps 1-2 of TC_F_01..04_CSMS: on request (``csms_send``, the configured valid idToken on ``evse``;
     the remoteStartId is the CSMS's to choose) the CSMS sends RequestStartTransactionRequest, which the harness
     station answers Accepted, with ``transaction_id`` when a transaction was started already (F01.FR.13).
@@ -45,7 +46,9 @@ async def request_start_transaction(csms: CsmsUnderTest, evse: int, *, transacti
     ones; a chargingProfile, which the CSMS may add, must be a TxProfile without transactionId (Part 2, Part 6 is
     silent). The schema (remoteStartId, idToken present) is judged by the generic validation."""
     token = valid_token(csms)
-    answer = {"status": "Accepted"} if transaction_id is None else {"status": "Accepted", "transactionId": transaction_id}
+    answer = {"status": "Accepted"}
+    if transaction_id is not None:
+        answer["transactionId"] = transaction_id
     with csms.station.answering("RequestStartTransaction", answer):
         await csms.actions.do("csms_send", station=csms.identity, request="RequestStartTransaction",
                               payload={"idToken": token, "evseId": evse})
@@ -84,7 +87,8 @@ async def trigger_message(csms: CsmsUnderTest, requested: str, *, evse: int | No
     answers ``status``; the triggered message is the case's next step, after the answer (F06.FR.04).
     Tool validations (soft): requestedMessage; evse.id when Part 6 names the EVSE; for a StatusNotification
     evse.connectorId, which the CSMS must set (F06.FR.13), the configured connector of Part 6's next step."""
-    scope = {} if evse is None else {"evse": {"id": evse} if connector is None else {"id": evse, "connectorId": connector}}
+    scope = {} if evse is None else {
+        "evse": {"id": evse} if connector is None else {"id": evse, "connectorId": connector}}
     with csms.station.answering("TriggerMessage", {"status": status}):
         await csms.actions.do("csms_send", station=csms.identity, request="TriggerMessage",
                               payload={"requestedMessage": requested, **scope})
