@@ -10,7 +10,7 @@ from conformance.harness import CsmsUnderTest, case
 from conformance.harness.reusable_states import csms as states
 from conformance.protocol.frames import utc_now
 
-from ._steps import ANSWERS, configured_connector, send_triggered, trigger_message, triggered_meter_value
+from ._steps import ANSWERS, answered, configured_connector, send_triggered, trigger_message, triggered_meter_value
 
 
 def _evses(csms: CsmsUnderTest) -> list[int]:
@@ -187,6 +187,7 @@ async def test_tc_f_27_csms(csms: CsmsUnderTest) -> None:
         await csms.actions.do("csms_send", station=csms.identity, request="TriggerMessage",
                               payload={"requestedMessage": "Heartbeat"})
         request = await csms.expect_call("TriggerMessage")
+        await answered(csms, request)
     csms.note(f"TriggerMessage {request.payload.get('requestedMessage')!r} answered NotImplemented")
     response = await csms.call("Heartbeat", {})
     csms.check.that("the CSMS answers the HeartbeatRequest after the NotImplemented answer", response.ok,
