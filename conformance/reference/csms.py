@@ -203,6 +203,7 @@ class ReferenceCsms:
             call = Call(new_message_id(), action, payload)  # no queue per station: out at once, answer ignored
             await conn.send_raw(encode(call))
             return Response(call, None, 0.0, 0.0)
+        self.remote.sending(identity, action, payload)
         response = await conn.call(action, payload)
         record.responses.append(response)
         await self.remote.answered(identity, action, payload, response, conn)

@@ -58,16 +58,22 @@ class RemoteControl:
             return {**payload, "remoteStartId": 1 + (next(self._ids) - 1) % _INT_MAX}
         return payload
 
+    def sending(self, identity: str, action: str, payload: dict[str, Any]) -> None:
+        """A remote start is known before it goes out: the station may report its transaction (with the
+        remoteStartId) before the CSMS has read the answer."""
+        if action == "RequestStartTransaction":
+            start = RemoteStart(payload["remoteStartId"], payload)
+            self.remote_starts.setdefault(identity, {})[start.remote_start_id] = start
+
     async def answered(self, identity: str, action: str, payload: dict[str, Any], response: Response,
                        conn: Connection) -> None:
         """What the CSMS keeps of the station's answer to its request."""
         answer = response.payload if response.ok else None
         if action == "RequestStartTransaction":
-            start = RemoteStart(payload["remoteStartId"], payload)
-            if answer is not None:
+            start = self.remote_starts.get(identity, {}).get(payload["remoteStartId"])
+            if start is not None and answer is not None:
                 start.status = answer.get("status")
-                start.transaction_id = answer.get("transactionId")
-            self.remote_starts.setdefault(identity, {})[start.remote_start_id] = start
+                start.transaction_id = start.transaction_id or answer.get("transactionId")
         elif action in ("UnlockConnector", "TriggerMessage"):
             self.answers.setdefault(identity, []).append((action, payload, answer))
         if action == "TriggerMessage" and answer is not None and answer.get("status") == "NotImplemented" \
