@@ -147,3 +147,24 @@ async def test_mistakes_of_a_csms_fail_their_cases(tmp_path: Path) -> None:
         and incoming.payload.get("triggerReason") == "RemoteStart")
     assert verdicts == {"TC_F_01_CSMS": "FAIL", "TC_F_03_CSMS": "FAIL", "TC_F_23_CSMS": "FAIL"}, output
     assert "evse.connectorId" in output and "RemoteStart" in output
+
+
+@pytest.mark.asyncio
+async def test_ev_connected_pre_session_starts_a_transaction_or_updates_the_authorized_one(tmp_path: Path) -> None:
+    """Part 6 §3.18 EVConnectedPreSession: eventType Started for a new transaction, Updated when the state is
+    Authorized already; the connector reported Occupied first, the evse named."""
+    from conformance.harness.reusable_states import csms as states
+
+    async with harness_against_reference(tmp_path) as (csms, reference):
+        await _boot(csms)
+        new = await states.ev_connected_pre_session(csms, 1, 1)
+        authorized = states.Transaction("TX-AUTH", 2, 1)
+        await states.transaction_event(csms, authorized, "Started", "Authorized", "Idle",
+                                       idToken={"idToken": "A1B2C3D4", "type": "ISO14443"})
+        await states.ev_connected_pre_session(csms, 2, 1, authorized)
+        events = reference.stations["CS001"].transactions
+        assert [e["eventType"] for e in events[new.transaction_id]] == ["Started"]
+        assert [(e["eventType"], e["seqNo"], e["triggerReason"]) for e in events["TX-AUTH"]] == [
+            ("Started", 0, "Authorized"), ("Updated", 1, "CablePluggedIn")]
+        assert events["TX-AUTH"][1]["evse"] == {"id": 2, "connectorId": 1}
+        assert reference.stations["CS001"].statuses[(2, 1)] == "Occupied"

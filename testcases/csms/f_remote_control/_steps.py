@@ -114,7 +114,8 @@ async def send_triggered(csms: CsmsUnderTest, action: str, payload: dict[str, An
     response = await csms.call(action, payload)
     csms.check.that(f"the CSMS answers the triggered {action}Request with a {action}Response", response.ok,
                     expected="CALLRESULT", actual=response.describe(),
-                    requirements=(f"Part 6 step {step}: the CSMS responds with a {action}Response", ANSWERS))
+                    requirements=(f"Part 6 step {step}: the CSMS responds with a {action}Response", ANSWERS),
+                    soft=True)  # the next triggered message (of another EVSE) is judged all the same
     return response
 
 
