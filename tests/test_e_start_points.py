@@ -115,3 +115,17 @@ async def test_read_only_start_point_makes_the_start_options_not_applicable_or_r
                         "TC_E_10_CS": "NOT APPLICABLE", "TC_E_11_CS": "NOT APPLICABLE",
                         "TC_E_12_CS": "NOT APPLICABLE"}, run.output
     assert "Part 6 prerequisite not met" in run.results["TC_E_01_CS"]["message"], run.output
+
+
+@pytest.mark.asyncio
+async def test_e05_deauthorizes_without_ending_when_the_stop_point_is_the_parking_bay(tmp_path: Path) -> None:
+    """TxStartPoint Authorized, TxStopPoint ParkingBayOccupancy: after EVConnectionTimeOut the station deauthorizes
+    the transaction with an Updated event (E03.FR.15) and the EVSE is ready for the next authorization and charging
+    on the same transaction; that passes."""
+    port = free_port()
+    async with station_peer(port, "Authorized", stop="ParkingBayOccupancy,EVConnected") as station, \
+            webhook_for(station) as hook:
+        run = await run_cases(_config(tmp_path, port, hook, FULL_PICS), tmp_path / "run", "TC_E_05_CS")
+    assert run.results.get("TC_E_05_CS", {}).get("verdict") == "PASS", run.output
+    timeouts = [e for e in run.events if e.get("kind") == "frame" and '"EVConnectTimeout"' in str(e.get("raw", ""))]
+    assert timeouts and '"Updated"' in str(timeouts[0].get("raw")), "the E03.FR.15 path was taken"
