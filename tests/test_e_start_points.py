@@ -31,7 +31,8 @@ def _pics_without_energy_transfer_start(tmp_path: Path) -> Path:
 def _config(tmp_path: Path, port: int, hook: str, pics: Path) -> Path:
     return write_peer_config(tmp_path / "sut.toml", "station", port, name="start point peer", pics_file=pics,
                              message_timeout=MESSAGE_TIMEOUT, connect_timeout=5, action_timeout=5, case_time_limit=30,
-                             timing="reconnect_gap = 0\noperator_think_time = 0\nmax_time_deviation = 0.5\n", webhook=hook,
+                             timing="reconnect_gap = 0\noperator_think_time = 0\nmax_time_deviation = 0.5\n",
+                             webhook=hook,
                              extra="[configured]\nev_connection_timeout = 1\n")
 
 

@@ -1164,7 +1164,8 @@ async def expect_boot_retry(sut: ChargingStationUnderTest, answers: BootAnswers,
     return conn, retry
 
 
-__all__ = ["transaction_step_event", "ChargingEvidence", "watch_no_charging", "EV_CONNECTED_TRIGGERS", "ev_connected_pre_session_of", "parking_bay_occupied", "token_carried",
+__all__ = ["transaction_step_event", "ChargingEvidence", "watch_no_charging", "EV_CONNECTED_TRIGGERS",
+           "ev_connected_pre_session_of", "parking_bay_occupied", "token_carried",
            "authorized", "transaction_duration", "SIDE_TRIGGERS", "AVAILABILITY_REPORTS", "availability_restored", "availability_scope", "AvailabilityRestore",
            "Boot", "boot_answered", "BOOT_REASONS", "BootAnswer", "BootAnswers", "booted",
            "change_availability", "energy_transfer_started", "ev_connected_post_session", "ev_connected_pre_session",

@@ -8,7 +8,8 @@ every connector or only the changed ones depending on OCPPCommCtrlr.OfflineThres
 sends heartbeats, serves Get/SetVariables from its device model, runs transactions (one per EVSE, started and
 stopped as its TxStartPoint / TxStopPoint say: every start point, with a parking bay sensor and a meter that signs its
 Transaction.Begin reading, an EV that may not draw energy (SuspendedEV), the idToken presented before or after the EV
-is plugged in, EVConnectionTimeOut, DisableRemoteAuthorization, E01-E03/E06/E07; a failing cable retention lock stops it from charging, G05), changes availability (G03/G04:
+is plugged in, EVConnectionTimeOut, DisableRemoteAuthorization, E01-E03/E06/E07; a failing cable retention lock
+stops it from charging, G05), changes availability (G03/G04:
 station, EVSE or connector Inoperative / Operative, persistent across reboots, Scheduled while a transaction runs in
 the scope, every changed connector reported by StatusNotification), keeps charging profiles (Smart Charging),
 resets (B11/B12: the whole station, or with feature C-13 one EVSE; OnIdle answered Scheduled during a transaction),

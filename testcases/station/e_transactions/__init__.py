@@ -25,6 +25,6 @@ the action ``ev_suspend`` before plug-in and resumes it afterwards. TC_E_52_CS p
 for the run (so it is in neither the Authorization Cache nor the Local Authorization List, Part 6 memory state) and,
 per errata 2025-09 §6.2.48, plugs the EV in and checks that no charging starts.
 
-General preconditions afterwards: transactions ended, EV unplugged and out of the bay (``transactions_ended_afterwards``),
-changed variables restored.
+General preconditions afterwards: transactions ended, EV unplugged and out of the bay
+(``transactions_ended_afterwards``), changed variables restored.
 """

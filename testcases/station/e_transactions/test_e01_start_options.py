@@ -147,7 +147,8 @@ async def test_tc_e_10_cs(station: ChargingStationUnderTest) -> None:
     - step 3, EnergyTransferStarted: ChargingStateChanged Charging."""
     evse, connector = configured_connector(station)
     async with start_point(station, "Authorized", excluded=(),
-                           prerequisite="TxStartPoint is ReadWrite with Authorized supported, or contains Authorized"), \
+                           prerequisite="TxStartPoint is ReadWrite with Authorized supported, or contains "
+                                        "Authorized"), \
             local_start_configuration(station), states.transactions_ended_afterwards(station):
         tx = await states.authorized(station, evse, connector)
         authorized = next((e for e in tx.events if e.payload.get("triggerReason") == "Authorized"), None)
