@@ -18,7 +18,7 @@ from conformance.reference.station import ReferenceStation
 from support import FULL_PICS, free_port, run_cases, webhook_for, write_peer_config
 
 MESSAGE_TIMEOUT = 2.0
-LOCAL_CASES = ("TC_E_03_CS", "TC_E_04_CS", "TC_E_05_CS", "TC_E_06_CS", "TC_E_38_CS")
+LOCAL_CASES = ("TC_E_03_CS", "TC_E_04_CS", "TC_E_05_CS", "TC_E_06_CS", "TC_E_38_CS", "TC_E_52_CS")
 
 
 def _pics_without_energy_transfer_start(tmp_path: Path) -> Path:
