@@ -130,3 +130,24 @@ async def test_e05_deauthorizes_without_ending_when_the_stop_point_is_the_parkin
     assert run.results.get("TC_E_05_CS", {}).get("verdict") == "PASS", run.output
     timeouts = [e for e in run.events if e.get("kind") == "frame" and '"EVConnectTimeout"' in str(e.get("raw", ""))]
     assert timeouts and '"Updated"' in str(timeouts[0].get("raw")), "the E03.FR.15 path was taken"
+
+
+@pytest.mark.asyncio
+async def test_e05_fails_a_station_that_only_deauthorizes_although_the_stop_point_is_authorized(
+        tmp_path: Path) -> None:
+    """A misbehaving peer: TxStartPoint Authorized, TxStopPoint EVConnected,Authorized, but after EVConnectionTimeOut
+    it keeps the transaction open with an Updated EVConnectTimeout event (as if the stop point were the bay):
+    TC_E_05_CS step 1 FAILs naming E03.FR.05."""
+    port = free_port()
+    async with station_peer(port, "Authorized") as station, webhook_for(station) as hook:
+        area = station.transactions_area
+        declared = area._tx_points
+
+        def internal_points(name: str) -> set[str]:  # what its transaction logic believes, not what it reports
+            return {"ParkingBayOccupancy"} if name == "TxStopPoint" else declared(name)
+
+        area._tx_points = internal_points  # type: ignore[method-assign]
+        run = await run_cases(_config(tmp_path, port, hook, FULL_PICS), tmp_path / "run", "TC_E_05_CS")
+    result = run.results.get("TC_E_05_CS", {})
+    assert result.get("verdict") == "FAIL", run.output
+    assert "E03.FR.05" in result["message"] and "eventType" in result["message"], result["message"]
