@@ -75,6 +75,7 @@ from typing import Any
 from .protocol.findings import Finding as RuleFinding
 from .protocol.findings import TrafficJudge, close_finding
 from .protocol.schemas import get_registry
+from .protocol.transactions import TransactionRecords
 
 _DIRECTIONS = ("in", "out")
 _CONNECTION_RESETS = ("opened", "closed")
@@ -222,6 +223,7 @@ def validate_stream(text: str, action: str | None = None) -> ValidationReport:
     report = ValidationReport()
     judges: dict[str | None, TrafficJudge] = {}
     timeouts: dict[str | None, float | None] = {}
+    transactions = TransactionRecords()  # the transaction invariants, over the whole input (every connection)
 
     def judge_of(connection: str | None, record: dict[str, Any] | None) -> TrafficJudge:
         judge = judges.get(connection)
@@ -239,6 +241,8 @@ def validate_stream(text: str, action: str | None = None) -> ValidationReport:
     for item in _items_of(text):
         number, raw, direction, connection, record = item.line, item.raw, item.direction, item.connection, item.record
         if item.reset:
+            if record is not None:
+                transactions.observe(record)
             if record is not None and record.get("kind") == "session_start":
                 judges.clear()
                 continue
@@ -262,6 +266,12 @@ def validate_stream(text: str, action: str | None = None) -> ValidationReport:
             overtook=record.get("overtook"), deliberate=bool(record.get("deliberate")))
         for finding in judged.findings:
             flag(item, finding)
+        seen = record if record.get("kind") == "frame" and record.get("raw") == raw else \
+            {"kind": "frame", "raw": raw, "direction": direction, "connection": connection, "line": number,
+             "wall": record.get("wall"), "local_role": record.get("local_role"), "deliberate": record.get("deliberate")}
+        for tx_finding in transactions.observe(seen):
+            report.findings.append(Finding(number, tx_finding.render(), tx_finding.rule, "in",
+                                           record.get("frame_index"), connection))
     if report.frames == 0:
         report.unreadable = True
         report.reason = "no frames found in the input"
