@@ -338,8 +338,12 @@ class TransactionLedger:
             return tx  # an offline event's Started may have been delivered before the run
         evse = event.payload.get("evse")
         evse_id = evse.get("id") if isinstance(evse, dict) else None
-        continued = [t for t in st.transactions.values()
-                     if t is not tx and t.ongoing and t.last is not None and t.last.seq_no + 1 == event.seq_no
+        latest: dict[int | None, _Transaction] = {}  # per EVSE, its transaction started last (E01.FR.14: one at a time)
+        for t in st.transactions.values():
+            if t is not tx and t.started is not None:
+                latest[t.evse] = t
+        continued = [t for t in latest.values()
+                     if t.ongoing and t.last is not None and t.last.seq_no + 1 == event.seq_no
                      and (evse_id is None or t.evse is None or t.evse == evse_id)]
         if len(continued) == 1:
             old = continued[0]

@@ -291,6 +291,11 @@ class Transactions(Component):
             payload["idToken"] = tx.id_token
         tx.seq_no += 1
         await conn.call("TransactionEvent", payload)
+        if event_type == "Ended" and "event_after_ended" in self.faults:  # a last meter reading, after the end
+            await conn.call("TransactionEvent", {"eventType": "Updated", "timestamp": utc_now(),
+                                                 "triggerReason": "MeterValuePeriodic", "seqNo": tx.seq_no,
+                                                 "transactionInfo": {"transactionId": tx.transaction_id}})
+            tx.seq_no += 1
 
     def _require_connection(self) -> Connection:
         conn = self.station.connection
