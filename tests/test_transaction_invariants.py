@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 
 from conformance.protocol.transactions import TransactionLedger, TransactionRecords
+from conformance.recording import read_log
+from conformance.reporting.model import build_model
 from conformance.validate import validate_stream
 from support import free_port
 from test_misbehaving_sut import run_case, write_config
@@ -202,6 +204,17 @@ def test_seqno_restarting_after_a_reconnect_is_a_repeat() -> None:
     assert s.rules() == ["transaction-seqno-repeated"]
 
 
+def test_a_changed_transaction_id_is_told_from_an_abandoned_earlier_transaction() -> None:
+    s = Scenario().connect()
+    started(s)
+    s.send(tx("Updated", 1, tid="T1-b"))  # T1 continues under another id (and so never ends as T1)
+    s.send(tx("Ended", 2, "StopAuthorized", tid="T1-b"))
+    started(s, "T2")  # the next transaction on the same EVSE: T1 is no candidate any more
+    s.send(tx("Updated", 1, tid="T2-b"))
+    assert s.rules() == ["transaction-id-changed", "transaction-id-changed"]
+    assert s.findings[1].earlier.transaction_id == "T2"
+
+
 def test_an_event_of_the_offline_period_without_the_flag() -> None:
     s = Scenario().connect(at=0)
     started(s)
@@ -313,6 +326,10 @@ async def test_a_station_skipping_a_seqno_fails_the_case_and_validate_agrees(tmp
     report = validate_stream((run_dir / "events.jsonl").read_text())
     assert [(f.rule, f.frame_index) for f in report.findings if f.rule.startswith("transaction-")] == \
         [("transaction-seqno-gap", finding["frame_index"])]
+    # the report lists the transaction invariants among the generic validations, with the finding
+    [invariants] = [v for v in build_model(read_log(run_dir / "events.jsonl")).generic_validations()
+                    if "transaction-seqno-gap" in v.rules]
+    assert invariants.findings == 1 and invariants.title.startswith("Transaction invariants")
 
 
 async def test_a_conformant_station_with_allowed_variants_passes(tmp_path: Path) -> None:
