@@ -66,7 +66,7 @@ the same way.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from .frames import Call, CallError, CallResult, FrameError, parse_frame
@@ -405,7 +405,7 @@ class TransactionLedger:
         opened = self.occurred_before(station, event.payload.get("timestamp"))
         if opened is None:
             return []
-        when = datetime.fromtimestamp(opened).astimezone().isoformat(timespec="milliseconds")
+        when = datetime.fromtimestamp(opened, timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         return [TxFinding("transaction-offline-flag", "offline = true",
                           f"{event.describe()} occurred at {event.payload.get('timestamp')}, before the connection "
                           f"that delivered it opened ({when}), but offline is "
