@@ -54,7 +54,12 @@ order, exactly ``<source>:<line>: <message>``, where ``<source>`` is the file na
   ``connection-close (OCPP-J Part 4 §5): ...`` for a connection our event log recorded as closed
   because of the peer (1007, 1009, a TCP abort, a close while a CALL was outstanding).
 
-The rules are those of :mod:`conformance.protocol.findings`, the same the live run applies, so
+* ``transaction-<rule> (<requirements>): <what>`` for a breach of a transaction invariant
+  (:mod:`conformance.protocol.transactions`), judged over the whole input: the TransactionEventRequests a Charging
+  Station sent (our event log: the SUT's frames when the harness was the CSMS), across its connections.
+
+The rules are those of :mod:`conformance.protocol.findings` and :mod:`conformance.protocol.transactions`, the same
+the live run applies, so
 ``validate`` over a run's event log reports what the run judged (it also judges the harness's own
 frames, except those it sent malformed on purpose, recorded ``deliberate``).
 
