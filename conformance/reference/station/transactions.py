@@ -34,8 +34,6 @@ class Transactions(Component):
         # G05: connectors whose retention lock will fail (action connector_lock_failure) / has failed
         self.lock_failing: set[tuple[int, int]] = set()
         self.lock_problems: set[tuple[int, int]] = set()
-        if "event_after_ended" in self.faults:  # fault hook: a last meter reading sent after the Ended
-            self._transaction_event = self._event_after_ended(self._transaction_event)  # type: ignore[method-assign]
 
     def steps(self) -> dict[str, Step]:
         return {"plug_in": lambda evse, connector, params: self._plug_in(evse, connector),
@@ -293,15 +291,6 @@ class Transactions(Component):
             payload["idToken"] = tx.id_token
         tx.seq_no += 1
         await conn.call("TransactionEvent", payload)
-
-    @staticmethod
-    def _event_after_ended(send: Any) -> Any:
-        """Fault event_after_ended: every Ended is followed by one more Updated of the transaction."""
-        async def sending(tx: Transaction, event_type: str, trigger: str, **options: Any) -> None:
-            await send(tx, event_type, trigger, **options)
-            if event_type == "Ended":
-                await send(tx, "Updated", "MeterValuePeriodic", charging_state=None)
-        return sending
 
     def _require_connection(self) -> Connection:
         conn = self.station.connection
