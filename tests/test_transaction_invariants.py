@@ -164,6 +164,7 @@ BREACHES = {
     "transaction-id-token": [tx("Updated", 1, "Authorized")],
     "transaction-remote-start-id": [tx("Updated", 1, "RemoteStart", idToken={"idToken": "A"})],
     "transaction-stopped-reason": [tx("Ended", 1, "RemoteStop")],
+    "transaction-deauthorized": [tx("Ended", 1, "Deauthorized", info={"stoppedReason": "DeAuthorized"})],
 }
 
 
@@ -178,7 +179,8 @@ def test_each_breach_gives_one_finding_naming_its_rule(rule: str) -> None:
     event = finding.as_event()
     assert event["passed"] is False and event["generic"] is True and event["requirements"]
     assert event["expected"] and event["actual"] and event["frame_index"] == s.n
-    if rule not in ("transaction-id-token", "transaction-remote-start-id", "transaction-stopped-reason"):
+    if rule not in ("transaction-id-token", "transaction-remote-start-id", "transaction-stopped-reason",
+                    "transaction-deauthorized"):
         assert event["earlier_message_id"] and event["earlier_frame_index"] < s.n  # both events named
 
 
@@ -251,6 +253,15 @@ def test_remote_start_id_and_remote_stop_are_tied_to_the_harness_requests() -> N
     s.ledger.station_answer("CS1", "h2", {"status": "Accepted"})
     s.send(tx("Ended", 1, "StopAuthorized"))
     assert s.rules() == ["transaction-remote-start-id", "transaction-remote-stop"]
+
+
+def test_deauthorized_after_an_idtoken_the_harness_did_not_accept() -> None:
+    s = Scenario().connect()
+    started(s)
+    s.ledger.harness_answer("CS1", "m1", {"idTokenInfo": {"status": "Invalid"}})  # its TransactionEventResponse
+    s.send(tx("Updated", 1, "Deauthorized", info={"chargingState": "SuspendedEVSE"}))
+    s.send(tx("Ended", 2, "Deauthorized", info={"stoppedReason": "DeAuthorized"}))
+    assert s.findings == []
 
 
 def test_a_rejected_remote_stop_ties_nothing() -> None:

@@ -15,6 +15,8 @@ WITH_TRANSACTION = ("TC_B_21_CS", "TC_B_22_CS", "TC_B_26_CS", "TC_B_27_CS", "TC_
                     "TC_G_17_CS")
 #: the cases whose transaction ends by a reset command (triggerReason ResetCommand: not ended by the EV Driver)
 ENDED_BY_RESET = ("TC_B_22_CS", "TC_B_27_CS")
+#: the cases whose transaction ends by the driver's stop authorization (triggerReason StopAuthorized)
+ENDED_BY_STOP_AUTHORIZATION = ("TC_B_21_CS", "TC_B_26_CS", "TC_B_41_CS", "TC_G_11_CS", "TC_G_14_CS", "TC_G_17_CS")
 #: for faults after which the case also waits out a timeout for the events it expects (the transactionId or the
 #: Started it awaits never comes): two cases, one per block, keep the self-tests' matrix short
 WITH_TRANSACTION_SLOW = ("TC_B_21_CS", "TC_G_11_CS")
@@ -70,4 +72,10 @@ FAULTS: list[Fault] = [
           "the station omits stoppedReason from every Ended event (allowed only when the EV Driver stopped locally)",
           ENDED_BY_RESET,
           edits=(PayloadEdit("TransactionEventRequest", Drop("transactionInfo.stoppedReason", when=_not_local)),)),
+    Fault("stop_reported_as_deauthorized", "station", ("TriggerReasonEnumType (Part 2 Messages §3.82)", "E07.FR.02"),
+          "the station reports the end of the authorization by the driver's own idToken with triggerReason "
+          "Deauthorized (meant for an idToken the CSMS did not accept)",
+          ENDED_BY_STOP_AUTHORIZATION,
+          edits=(PayloadEdit("TransactionEventRequest", Set("triggerReason", "Deauthorized", when=lambda p: p.get(
+              "eventType") == "Ended" and p.get("triggerReason") == "StopAuthorized")),)),
 ]

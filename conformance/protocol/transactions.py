@@ -49,6 +49,10 @@ rule                              what it checks (requirements)
                                   AbnormalCondition, EnergyLimitReached, TimeLimitReached) carries stoppedReason
                                   (E06.FR.08; omitted only for Local, E06.FR.09, E07.FR.04); with RemoteStop it is
                                   Remote (F03.FR.03)
+``transaction-deauthorized``      an event with triggerReason Deauthorized follows an answer of the harness that did not
+                                  accept the idToken (idTokenInfo.status not Accepted in a TransactionEventResponse of
+                                  the transaction, or in an AuthorizeResponse), as TriggerReasonEnumType Deauthorized
+                                  says (E05.FR.09, E05.FR.10, E06.FR.04)
 ``transaction-remote-stop``       after the station accepted the harness's RequestStopTransactionRequest, the transaction
                                   does not end without an event with triggerReason RemoteStop (F03.FR.02, F03.FR.03)
 ================================  ====================================================================================
@@ -98,6 +102,9 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
                                    ("E06.FR.08", "F03.FR.03")),
     "transaction-remote-stop": ("a transaction stopped by RequestStopTransaction reports triggerReason RemoteStop",
                                 ("F03.FR.02", "F03.FR.03")),
+    "transaction-deauthorized": ("triggerReason Deauthorized follows an idTokenInfo that was not Accepted",
+                                 ("TriggerReasonEnumType (Part 2 Messages §3.82)", "E05.FR.09", "E05.FR.10",
+                                  "E06.FR.04")),
 }
 
 #: chargingStates in which the EV is connected (ChargingStateEnumType: all but Idle)
@@ -199,6 +206,8 @@ class _Station:
     remote_start_ids: set[int] = field(default_factory=set)  # of accepted RequestStartTransactionRequests
     remote_start_tokens: list[dict[str, Any]] = field(default_factory=list)
     stopping: dict[str, str] = field(default_factory=dict)  # transactionId -> the accepted RequestStop's id
+    calls: dict[str, str | None] = field(default_factory=dict)  # the station's CALL id -> transactionId (None: Authorize)
+    refused: set[str | None] = field(default_factory=set)  # transactions (None: any, by Authorize) refused an idToken
 
 
 def parse_timestamp(value: Any) -> tuple[float, float] | None:
@@ -284,6 +293,22 @@ class TransactionLedger:
         elif isinstance(sent.get("transactionId"), str):
             st.stopping[sent["transactionId"]] = message_id
 
+    def station_call(self, station: str | None, message_id: str, action: str, payload: Any) -> None:
+        """The station sent a CALL whose answer the ledger reads (Authorize; TransactionEvent is remembered by
+        :meth:`transaction_event`)."""
+        if action == "Authorize":
+            self._station(station).calls[message_id] = None
+
+    def harness_answer(self, station: str | None, message_id: str, payload: Any) -> None:
+        """The harness answered a CALL of the station: an idTokenInfo not Accepted is remembered (Deauthorized)."""
+        st = self._station(station)
+        if message_id not in st.calls:
+            return
+        transaction = st.calls.pop(message_id)
+        info = payload.get("idTokenInfo") if isinstance(payload, dict) else None
+        if isinstance(info, dict) and info.get("status") not in (None, "Accepted"):
+            st.refused.add(transaction)
+
     # ------------------------------------------------------------------ the events
     def transaction_event(self, station: str | None, message_id: str, payload: Any, *, ref: Any = None,
                           wall: float | None = None) -> list[TxFinding]:
@@ -302,6 +327,7 @@ class TransactionLedger:
         event = TxEvent(message_id, ref, event_type, seq_no, info["transactionId"], str(payload.get("triggerReason")),
                         payload.get("offline") is True, payload, st.connections, len(st.received))
         st.received.append(event)
+        st.calls[message_id] = event.transaction_id
         findings: list[TxFinding] = []
         tx = st.transactions.get(event.transaction_id)
         earlier = tx.seen.get(seq_no) if tx is not None else None
@@ -446,6 +472,11 @@ class TransactionLedger:
             elif trigger == "RemoteStop" and reason != "Remote":
                 findings.append(TxFinding("transaction-stopped-reason", "stoppedReason Remote",
                                           f"{event.describe()} has stoppedReason {reason}", event))
+        if trigger == "Deauthorized" and tx.id not in st.refused and None not in st.refused:
+            findings.append(TxFinding("transaction-deauthorized", "an earlier TransactionEventResponse of the transaction "
+                                      "(or AuthorizeResponse) with idTokenInfo.status not Accepted",
+                                      f"{event.describe()} although the harness accepted every idToken it was asked "
+                                      f"about", event))
         if tx.id in st.stopping:
             if trigger == "RemoteStop":
                 st.stopping.pop(tx.id)
@@ -492,14 +523,18 @@ class TransactionRecords:
             if frame.action == ACTION and from_station:
                 return self.ledger.transaction_event(station, frame.message_id, frame.payload,
                                                      ref=record.get("frame_index", record.get("line")), wall=wall)
+            if frame.action == "Authorize" and from_station:
+                self.ledger.station_call(station, frame.message_id, frame.action, frame.payload)
             if frame.action == "BootNotification" and from_station:
                 self.ledger.booted(station)
             elif frame.action in _TIMESTAMPED and from_station and isinstance(frame.payload, dict):
                 self.ledger.station_timestamp(station, frame.payload.get(_TIMESTAMPED[frame.action]), wall)
             elif direction in ("out", None):
                 self.ledger.harness_request(station, frame.message_id, frame.action, frame.payload)
-        elif from_station:
+        elif isinstance(frame, (CallResult, CallError)):
             payload = frame.payload if isinstance(frame, CallResult) else None
-            if isinstance(frame, (CallResult, CallError)):
+            if direction in ("out", None) and payload is not None:
+                self.ledger.harness_answer(station, frame.message_id, payload)
+            if from_station:
                 self.ledger.station_answer(station, frame.message_id, payload)
         return []
