@@ -247,7 +247,8 @@ def test_remote_start_id_and_remote_stop_are_tied_to_the_harness_requests() -> N
     s = Scenario().connect()
     s.ledger.harness_request("CS1", "h1", "RequestStartTransaction", {"idToken": {"idToken": "A"}, "remoteStartId": 7})
     s.ledger.station_answer("CS1", "h1", {"status": "Accepted"})
-    s.send(tx("Started", 0, "RemoteStart", idToken={"idToken": "A"}, info={"remoteStartId": 8, "chargingState": "Idle"}))
+    s.send(tx("Started", 0, "RemoteStart", idToken={"idToken": "A"},
+              info={"remoteStartId": 8, "chargingState": "Idle"}))
     assert s.rules() == ["transaction-remote-start-id"]
     s.ledger.harness_request("CS1", "h2", "RequestStopTransaction", {"transactionId": "T1"})
     s.ledger.station_answer("CS1", "h2", {"status": "Accepted"})

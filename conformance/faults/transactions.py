@@ -47,7 +47,8 @@ FAULTS: list[Fault] = [
           "the transactionId of the Started",
           WITH_TRANSACTION_SLOW,
           edits=(PayloadEdit("TransactionEventRequest",
-                             Apply("transactionInfo", lambda info: {**info, "transactionId": f"{info['transactionId']}-b"},
+                             Apply("transactionInfo",
+                                   lambda info: {**info, "transactionId": info["transactionId"] + "-b"},
                                    when=lambda p: p.get("eventType") != "Started")),)),
     Fault("started_reported_as_updated", "station", ("TransactionEventRequest.eventType (Part 2 Messages §1.60.1)",
                                                     "E01.FR.02"),
@@ -63,7 +64,7 @@ FAULTS: list[Fault] = [
     Fault("event_after_ended", "station", ("TransactionEventRequest.eventType (Part 2 Messages §1.60.1)",
                                            "Part 2 E §1.3.2"),
           "after the Ended the station sends one more Updated of the transaction with its final meter reading",
-          ENDED_BY_STOP_AUTHORIZATION),  # (after a reset's Ended the station reboots at once: the extra event may be lost)
+          ENDED_BY_STOP_AUTHORIZATION),  # after a reset's Ended the station reboots at once: the extra may be lost
     Fault("started_without_evse", "station", ("E01.FR.16",),
           "the Started event of a transaction that starts with the EV connected does not name the EVSE and connector",
           WITH_TRANSACTION_SLOW,

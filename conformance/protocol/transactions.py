@@ -39,13 +39,13 @@ rule                              what it checks (requirements)
                                   SuspendedEV or SuspendedEVSE, or triggerReason CablePluggedIn) names evse.id and
                                   evse.connectorId (E01.FR.16)
 ``transaction-id-token``          an event with triggerReason Authorized carries the idToken (E02.FR.01, E02.FR.20); one
-                                  with triggerReason RemoteStart carries the idToken the request gave (F01.FR.04,
+                                  with triggerReason RemoteStart carries an idToken (the request's: F01.FR.04,
                                   F02.FR.05, F02.FR.12)
 ``transaction-remote-start-id``   an event with triggerReason RemoteStart carries transactionInfo.remoteStartId
                                   (F02.FR.21, F01.FR.25, F02.FR.01), one the harness sent in an accepted
                                   RequestStartTransactionRequest when it sent any
-``transaction-stopped-reason``    an Ended whose triggerReason says the transaction was not ended by the EV Driver at the
-                                  station (RemoteStop, Deauthorized, ResetCommand, UnlockCommand, EVConnectTimeout,
+``transaction-stopped-reason``    an Ended whose triggerReason says the transaction was not ended by the EV Driver at
+                                  the station (RemoteStop, Deauthorized, ResetCommand, UnlockCommand, EVConnectTimeout,
                                   AbnormalCondition, EnergyLimitReached, TimeLimitReached) carries stoppedReason
                                   (E06.FR.08; omitted only for Local, E06.FR.09, E07.FR.04); with RemoteStop it is
                                   Remote (F03.FR.03)
@@ -53,8 +53,9 @@ rule                              what it checks (requirements)
                                   accept the idToken (idTokenInfo.status not Accepted in a TransactionEventResponse of
                                   the transaction, or in an AuthorizeResponse), as TriggerReasonEnumType Deauthorized
                                   says (E05.FR.09, E05.FR.10, E06.FR.04)
-``transaction-remote-stop``       after the station accepted the harness's RequestStopTransactionRequest, the transaction
-                                  does not end without an event with triggerReason RemoteStop (F03.FR.02, F03.FR.03)
+``transaction-remote-stop``       after the station accepted the harness's RequestStopTransactionRequest, the
+                                  transaction does not end without an event with triggerReason RemoteStop (F03.FR.02,
+                                  F03.FR.03)
 ================================  ====================================================================================
 
 Not judged (Part 2 does not make them MUST, or they cannot be told from the traffic without guessing): the seqNo of a
@@ -206,7 +207,7 @@ class _Station:
     remote_start_ids: set[int] = field(default_factory=set)  # of accepted RequestStartTransactionRequests
     remote_start_tokens: list[dict[str, Any]] = field(default_factory=list)
     stopping: dict[str, str] = field(default_factory=dict)  # transactionId -> the accepted RequestStop's id
-    calls: dict[str, str | None] = field(default_factory=dict)  # the station's CALL id -> transactionId (None: Authorize)
+    calls: dict[str, str | None] = field(default_factory=dict)  # station CALL id -> transactionId (None: Authorize)
     refused: set[str | None] = field(default_factory=set)  # transactions (None: any, by Authorize) refused an idToken
 
 
@@ -450,7 +451,8 @@ class TransactionLedger:
             if complete and not (isinstance(evse, dict) and "id" in evse and "connectorId" in evse):
                 findings.append(TxFinding("transaction-evse", "evse.id and evse.connectorId",
                                           f"{event.describe()} is the first event with the EV connected "
-                                          f"(chargingState {state}) and has evse {evse if evse is not None else '<absent>'}",
+                                          f"(chargingState {state}) and has evse "
+                                          f"{evse if evse is not None else '<absent>'}",
                                           event, tx.started))
         if trigger in ("Authorized", "RemoteStart") and "idToken" not in payload:
             findings.append(TxFinding("transaction-id-token", "idToken", f"{event.describe()} has no idToken", event))
@@ -473,8 +475,8 @@ class TransactionLedger:
                 findings.append(TxFinding("transaction-stopped-reason", "stoppedReason Remote",
                                           f"{event.describe()} has stoppedReason {reason}", event))
         if trigger == "Deauthorized" and tx.id not in st.refused and None not in st.refused:
-            findings.append(TxFinding("transaction-deauthorized", "an earlier TransactionEventResponse of the transaction "
-                                      "(or AuthorizeResponse) with idTokenInfo.status not Accepted",
+            findings.append(TxFinding("transaction-deauthorized", "an earlier TransactionEventResponse of the "
+                                      "transaction (or AuthorizeResponse) with idTokenInfo.status not Accepted",
                                       f"{event.describe()} although the harness accepted every idToken it was asked "
                                       f"about", event))
         if tx.id in st.stopping:
