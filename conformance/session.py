@@ -111,7 +111,7 @@ async def run_session(cfg: Config, log: EventLog, run_dir: Path) -> AsyncIterato
                                 message_timeout=cfg.timing.scaled(cfg.timing.message_timeout),
                                 passwords={conn.identity: conn.password}, security_profile=conn.security_profile,
                                 handled_actions=actions_handled_by("CSMS"), ssl_context=tls,
-                                max_frame_size=conn.max_frame_size,
+                                max_frame_size=conn.max_frame_size, judge_transactions=True,
                                 default_handler_for=lambda identity: csms_default_handler(ctx_holder["ctx"]))
             await server.start()
             if cfg.reference:

@@ -334,6 +334,8 @@ class Transactions(Component):
     async def end_transaction(self, tx: Transaction, stopped_reason: str, trigger: str, *,
                               charging_state: str | None = "EVConnected", with_token: bool = False) -> None:
         changed = self._close_transaction(tx)
+        if charging_state == "EVConnected" and self._plugged_connector(tx.evse) is None:
+            charging_state = "Idle"  # ended before any EV was connected (ChargingStateEnumType: Idle, no connection)
         await self._transaction_event(tx, "Ended", trigger, charging_state=charging_state,
                                       stopped_reason=stopped_reason, with_token=with_token)
         await self._after_transaction(changed)
