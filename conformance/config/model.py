@@ -554,6 +554,12 @@ class CaseValues:
         9, min=0, max=9, what="a severity 0-9",
         doc="TC_G_20_CS prerequisite \"MonitoringLevel is set to a level that a connector lock failure will be "
             "reported\": the severity set by SetMonitoringLevelRequest for the case (restored afterwards)")
+    # --- block E, SUT = CSMS (helper ecsms) ---
+    ev_connection_timeout: float = setting(
+        30.0, min=0, unit="s",
+        doc="TC_E_39_CSMS `<Configured EV connection timeout>`: how long the harness station (its own "
+            "TxCtrlr.EVConnectionTimeOut) waits after the authorization, without a cable plugged in, before it ends "
+            "the transaction with triggerReason EVConnectTimeout. Recorded as a protocol wait")
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in dataclasses.asdict(self).items() if v is not None}

@@ -604,6 +604,21 @@ class HarnessStation:
         await self.close("station rebooting")
         return await self.connect()
 
+    async def offline_period(self, seconds: float, reason: str) -> Connection:
+        """A connection loss, not a reboot (E04, E12, E14): the station closes its connection, stays offline
+        ``seconds`` (scaled; recorded as a protocol wait for ``reason``: nothing can be awaited while it is
+        offline) and connects again. It does not boot on the new connection (a BootNotification follows a (re)boot,
+        B01), so the registration of its last boot stands."""
+        registration_before = self.registration
+        await self.close("station going offline")
+        seconds = self.ctx.scaled(seconds)
+        if seconds > 0:
+            self.ctx.log.emit("wait", reason=reason, seconds=round(seconds, 3))
+            await asyncio.sleep(seconds)  # the offline period itself: nothing to await
+        conn = await self.connect()
+        self.registration = registration_before
+        return conn
+
     async def connect(self) -> Connection:
         """Open a new connection (closing the open one first), at least ``timing.reconnect_gap`` after the last
         one closed. Booting on it is the caller's step."""

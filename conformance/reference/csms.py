@@ -26,6 +26,7 @@ from ..transport.connection import IncomingCall, Response
 from ..transport.server import CsmsServer
 from ..faults import FaultSet
 from ..catalog import actions_handled_by
+from .csms_transactions import CsmsTransactions
 from .rpc_reactions import react_to_invalid
 from .vendor import answer_data_transfer, carries_custom_data
 
@@ -78,6 +79,7 @@ class ReferenceCsms:
         self.server.on_connect = lambda conn: (setattr(conn, "react_to_invalid", reaction),
                                                setattr(conn, "edit_outgoing", self.faults.edit))
         self._tasks: set[asyncio.Task[Any]] = set()
+        self.transactions = CsmsTransactions(self.faults, self._token_info)  # E01-E14: csms_transactions.py
 
     def supports(self, feature: str) -> bool:
         return self.features is None or feature in self.features
@@ -147,6 +149,8 @@ class ReferenceCsms:
 
     def on_StatusNotification(self, record: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:
         record.statuses[(payload["evseId"], payload["connectorId"])] = payload["connectorStatus"]
+        self.transactions.connector_status(record.identity, payload["evseId"], payload["connectorId"],
+                                           payload["connectorStatus"])
         return {}
 
     def _empty(self, record: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:
@@ -163,11 +167,9 @@ class ReferenceCsms:
     def on_Authorize(self, record: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:
         return {"idTokenInfo": self._token_info(payload["idToken"])}
 
-    def on_TransactionEvent(self, record: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:
+    def on_TransactionEvent(self, record: StationRecord, payload: dict[str, Any]) -> dict[str, Any] | CallError:
         record.transactions.setdefault(payload["transactionInfo"]["transactionId"], []).append(payload)
-        if "idToken" in payload:
-            return {"idTokenInfo": self._token_info(payload["idToken"])}
-        return {}
+        return self.transactions.on_event(record.identity, payload)
 
     def on_DataTransfer(self, record: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:
         if "csms_data_transfer_accepts_unknown_vendor" in self.faults:
@@ -314,7 +316,8 @@ class ReferenceCsms:
         if action == "csms_send":
             identity = params["station"]
             request = params["request"]
-            payload = self._request_payload(request, params.get("payload", {}))
+            payload = self.transactions.outgoing(identity, request,
+                                                 self._request_payload(request, params.get("payload", {})))
             conn = self.server.connections.get(identity)
             if conn is None or not conn.is_open:
                 raise ActionFailed(action, params, f"station {identity!r} is not connected to the reference CSMS")

@@ -121,45 +121,155 @@ class Transaction:
     connector: int
     seq_no: int = 0
     ended: bool = False
+    # What the simulated station knows (Part 6 §3.18: "If State is Authorized", "If EVConnected is true").
+    authorized: bool = False
+    ev_connected: bool = False
 
 
 async def _transaction_event(csms: CsmsUnderTest, tx: Transaction, event_type: str, trigger: str,
-                             charging_state: str, **extra: Any) -> Response:
+                             charging_state: str | None, *, seq_no: int | None = None,
+                             requirements: tuple[str, ...] = (), **extra: Any) -> Response:
+    """The harness station sends a TransactionEventRequest of ``tx`` (seqNo: the next one, or ``seq_no`` for an event
+    sent out of order; evse in the first event; ``charging_state`` None: left out) and the CSMS must answer it with a
+    CALLRESULT that carries idTokenInfo when the event carries an idToken (``requirements``: what else the answer is
+    required by, e.g. the case's Part 6 step)."""
+    info: dict[str, Any] = {"transactionId": tx.transaction_id}
+    if charging_state is not None:
+        info["chargingState"] = charging_state
     payload: dict[str, Any] = {"eventType": event_type, "timestamp": utc_now(), "triggerReason": trigger,
-                               "seqNo": tx.seq_no, "transactionInfo": {"transactionId": tx.transaction_id,
-                                                                       "chargingState": charging_state}}
-    if tx.seq_no == 0:
+                               "seqNo": tx.seq_no if seq_no is None else seq_no, "transactionInfo": info}
+    if payload["seqNo"] == 0:
         payload["evse"] = {"id": tx.evse, "connectorId": tx.connector}
     payload["transactionInfo"].update(extra.pop("info", {}))
     payload.update(extra)
-    tx.seq_no += 1
+    if seq_no is None:
+        tx.seq_no += 1
     response = await csms.call("TransactionEvent", payload)
-    csms.check.that(f"the CSMS answers TransactionEventRequest ({event_type}, {trigger}) with a CALLRESULT",
+    what = f"TransactionEventRequest ({event_type}, {trigger}, seqNo {payload['seqNo']}" + \
+        (", offline" if payload.get("offline") else "") + ")"
+    csms.check.that(f"the CSMS answers {what} with a CALLRESULT",
                     response.ok, expected="CALLRESULT", actual=response.describe(),
                     requirements=("Part 6 §3.18: the CSMS responds with a TransactionEventResponse",
-                                  "OCPP-J Part 4 §4.2.2"))
+                                  "OCPP-J Part 4 §4.2.2", *requirements))
+    if "idToken" in payload:
+        csms.check.that(f"the TransactionEventResponse to {what} carries idTokenInfo (the event has an idToken)",
+                        "idTokenInfo" in response.payload, expected="idTokenInfo present",
+                        actual=response.payload, requirements=_TOKEN_INFO_REQUIRED)
     if event_type == "Ended":
         tx.ended = True
     return response
 
 
-async def energy_transfer_started(csms: CsmsUnderTest, evse: int, connector: int) -> Transaction:
-    """Reusable states Authorized + EnergyTransferStarted (CSMS, Part 6 §3.18): the harness station authorizes
-    the configured valid idToken (AuthorizeResponse and TransactionEventResponse must say Accepted), starts a
-    transaction, reports the connector Occupied, the cable plugged in and the energy transfer Charging."""
+async def transaction_event(csms: CsmsUnderTest, tx: Transaction, event_type: str, trigger: str,
+                            charging_state: str | None, *, seq_no: int | None = None,
+                            requirements: tuple[str, ...] = (), **extra: Any) -> Response:
+    """A case's own TransactionEvent step: the harness station sends a TransactionEventRequest of ``tx`` with
+    ``event_type``, ``trigger`` and ``charging_state`` (None: left out); ``extra``: more fields (``info``: more of
+    transactionInfo, e.g. stoppedReason; ``idToken``, ``offline``, ``meterValue``, ``timestamp``); ``seq_no``: an
+    explicit seqNo for an event sent out of order (the next seqNo is otherwise used and counted). The CSMS must answer
+    with a CALLRESULT (``requirements``: the case's Part 6 step ...), with idTokenInfo when the event has an idToken."""
+    return await _transaction_event(csms, tx, event_type, trigger, charging_state, seq_no=seq_no,
+                                    requirements=requirements, **extra)
+
+
+# TransactionEventResponse.idTokenInfo is "required when the request contained an idToken" (Part 2 messages, field
+# definition); E01.FR.12 / E03.FR.02: the CSMS answers an authorization status for the idToken.
+_TOKEN_INFO_REQUIRED = ("E01.FR.12", "E03.FR.02", "Part 2 TransactionEventResponse.idTokenInfo (required when the "
+                        "request contained an idToken)")
+
+
+def new_transaction(csms: CsmsUnderTest, evse: int, connector: int) -> Transaction:
+    """A transaction the harness station is about to start on ``evse`` / ``connector``, with a transactionId unique
+    in the run (``ids``)."""
+    return Transaction(csms.ctx.ids.text("transactionId", "TX-"), evse, connector)
+
+
+async def authorized(csms: CsmsUnderTest, evse: int, connector: int, *, tx: Transaction | None = None) -> Transaction:
+    """Reusable state Authorized (CSMS, Part 6 §3.18 Table 702): the harness station sends AuthorizeRequest with the
+    configured valid idToken (step 2: AuthorizeResponse Accepted), then TransactionEventRequest triggerReason
+    Authorized with that idToken, Started, or Updated when ``tx`` is already running (EVConnectedPreSession); step 4:
+    TransactionEventResponse idTokenInfo Accepted."""
     token = csms.config.id_tokens.valid.to_ocpp()
     authorize = await csms.call("Authorize", {"idToken": token})
     csms.check.fields("AuthorizeResponse", authorize.payload if authorize.ok else {}, {
         "idTokenInfo.status": "Accepted"}, requirements=("Part 6 §3.18 Authorized tool validation step 2",))
-    tx = Transaction(csms.ctx.ids.text("transactionId", "G-"), evse, connector)
-    started = await _transaction_event(csms, tx, "Started", "Authorized", "Idle", idToken=token)
-    csms.check.fields("TransactionEventResponse", started.payload, {"idTokenInfo.status": "Accepted"},
+    if tx is None:
+        tx = new_transaction(csms, evse, connector)
+    event_type = "Updated" if tx.seq_no else "Started"
+    response = await _transaction_event(csms, tx, event_type, "Authorized",
+                                        "EVConnected" if tx.ev_connected else "Idle", idToken=token)
+    csms.check.fields("TransactionEventResponse", response.payload, {"idTokenInfo.status": "Accepted"},
                       requirements=("Part 6 §3.18 Authorized tool validation step 4",))
+    tx.authorized = True
+    return tx
+
+
+async def ev_connected_pre_session(csms: CsmsUnderTest, evse: int, connector: int, *,
+                                   tx: Transaction | None = None) -> Transaction:
+    """Reusable state EVConnectedPreSession (CSMS, Part 6 §3.18 Table 701), also Part 1 of EnergyTransferStarted: the
+    connector is reported Occupied (answered), then TransactionEventRequest triggerReason CablePluggedIn, chargingState
+    EVConnected, with the evse: Started, or Updated when ``tx`` is already running (Authorized)."""
     await report_availability(csms, [(evse, connector)], "Occupied")
-    await _transaction_event(csms, tx, "Updated", "CablePluggedIn", "EVConnected",
+    if tx is None:
+        tx = new_transaction(csms, evse, connector)
+    await _transaction_event(csms, tx, "Updated" if tx.seq_no else "Started", "CablePluggedIn", "EVConnected",
                              evse={"id": evse, "connectorId": connector})
+    tx.ev_connected = True
+    return tx
+
+
+async def energy_transfer_started(csms: CsmsUnderTest, evse: int, connector: int, *,
+                                  tx: Transaction | None = None) -> Transaction:
+    """Reusable state EnergyTransferStarted (CSMS, Part 6 §3.18 Table 703): Authorized first unless ``tx`` is
+    authorized (AuthorizeResponse and TransactionEventResponse must say Accepted), Part 1 unless the EV is connected
+    (connector Occupied, CablePluggedIn), Part 2: TransactionEventRequest ChargingStateChanged, Charging."""
+    if tx is None or not tx.authorized:
+        tx = await authorized(csms, evse, connector, tx=tx)
+    if not tx.ev_connected:
+        await ev_connected_pre_session(csms, evse, connector, tx=tx)
     await _transaction_event(csms, tx, "Updated", "ChargingStateChanged", "Charging")
     return tx
+
+
+async def energy_transfer_suspended(csms: CsmsUnderTest, tx: Transaction) -> None:
+    """Reusable state EnergyTransferSuspended (CSMS, Part 6 §3.18 Table 704), from EnergyTransferStarted: after the
+    configured transaction duration, TransactionEventRequest ChargingStateChanged, SuspendedEV."""
+    await transaction_duration(csms)
+    await _transaction_event(csms, tx, "Updated", "ChargingStateChanged", "SuspendedEV")
+
+
+async def stop_authorized(csms: CsmsUnderTest, tx: Transaction) -> None:
+    """Reusable state StopAuthorized (CSMS, Part 6 §3.18 Table 705): after the configured transaction duration,
+    TransactionEventRequest Updated, StopAuthorized, with the idToken that started it; step 2: idTokenInfo
+    Accepted."""
+    token = csms.config.id_tokens.valid.to_ocpp()
+    await transaction_duration(csms)
+    stop = await _transaction_event(csms, tx, "Updated", "StopAuthorized", "Charging", idToken=token)
+    csms.check.fields("TransactionEventResponse", stop.payload, {"idTokenInfo.status": "Accepted"},
+                      requirements=("Part 6 §3.18 StopAuthorized tool validation step 2",))
+    tx.authorized = False
+
+
+async def ev_connected_post_session(csms: CsmsUnderTest, tx: Transaction) -> None:
+    """Reusable state EVConnectedPostSession (CSMS, Part 6 §3.18 Table 706), StopAuthorized first unless done:
+    TransactionEventRequest Updated, ChargingStateChanged, EVConnected."""
+    if tx.authorized:
+        await stop_authorized(csms, tx)
+    await _transaction_event(csms, tx, "Updated", "ChargingStateChanged", "EVConnected")
+
+
+async def ev_disconnected(csms: CsmsUnderTest, tx: Transaction, *, ends: bool = True) -> None:
+    """Reusable state EVDisconnected (CSMS, Part 6 §3.18 Table 707), from EVConnectedPostSession: the connector is
+    reported Available (answered), then TransactionEventRequest EVCommunicationLost, Idle, Ended with stoppedReason
+    EVDisconnected. ``ends=False``: a station whose TxStopPoint is not EVConnected (ParkingBayOccupancy,
+    TC_E_19_CSMS) reports the unplugging as an Updated event and the transaction goes on."""
+    await report_availability(csms, [(tx.evse, tx.connector)], "Available")
+    tx.ev_connected = False
+    if ends:
+        await _transaction_event(csms, tx, "Ended", "EVCommunicationLost", "Idle",
+                                 info={"stoppedReason": "EVDisconnected"})
+    else:
+        await _transaction_event(csms, tx, "Updated", "EVCommunicationLost", "Idle")
 
 
 async def transaction_ended(csms: CsmsUnderTest, tx: Transaction, *, status_after: str = "Available") -> None:
@@ -184,13 +294,17 @@ async def transaction_ended(csms: CsmsUnderTest, tx: Transaction, *, status_afte
 @contextlib.asynccontextmanager
 async def transactions_ended_afterwards(csms: CsmsUnderTest) -> AsyncIterator[list[Transaction]]:
     """General precondition after a CSMS case with a transaction: every transaction the case put in the
-    yielded list and did not end is ended (EV unplugged, connector Available), even when the case failed."""
+    yielded list and did not end is ended (EV unplugged, connector Available), even when the case failed; the
+    connector of one that ended with the EV still plugged in (last reported Occupied) is reported Available."""
     transactions: list[Transaction] = []
     try:
         yield transactions
     finally:
         for tx in transactions:
             if tx.ended:
+                if csms.station.statuses.get((tx.evse, tx.connector)) == "Occupied":
+                    with contextlib.suppress(Exception):  # timeouts, disconnects: never the case's outcome
+                        await report_availability(csms, [(tx.evse, tx.connector)], "Available")
                 continue
             try:
                 await report_availability(csms, [(tx.evse, tx.connector)], "Available")
@@ -224,6 +338,8 @@ async def boot_notification(csms: CsmsUnderTest, reason: str = "PowerUp") -> Res
     return response
 
 
-__all__ = ["availability_restored", "availability_scope", "AvailabilityRestore", "Boot", "boot_answered",
-           "boot_notification", "booted", "change_availability", "energy_transfer_started", "report_availability",
-           "scope_connectors", "Transaction", "transaction_duration", "transaction_ended", "transactions_ended_afterwards", "unavailable"]
+__all__ = ["authorized", "availability_restored", "availability_scope", "AvailabilityRestore", "Boot", "boot_answered",
+           "boot_notification", "booted", "change_availability", "energy_transfer_started", "energy_transfer_suspended",
+           "ev_connected_post_session", "ev_connected_pre_session", "ev_disconnected", "new_transaction",
+           "report_availability", "scope_connectors", "stop_authorized", "Transaction", "transaction_duration", "transaction_event",
+           "transaction_ended", "transactions_ended_afterwards", "unavailable"]
