@@ -279,14 +279,9 @@ async def transaction_ended(csms: CsmsUnderTest, tx: Transaction, *, status_afte
     stoppedReason EVDisconnected (step 3). ``status_after`` other than Available (a change of availability was
     scheduled, TC_G_11/14/17_CSMS step 6): the connector is then reported so, as Part 6 does after
     EVDisconnected."""
-    token = csms.config.id_tokens.valid.to_ocpp()
-    await transaction_duration(csms)
-    stop = await _transaction_event(csms, tx, "Updated", "StopAuthorized", "Charging", idToken=token)
-    csms.check.fields("TransactionEventResponse", stop.payload, {"idTokenInfo.status": "Accepted"},
-                      requirements=("Part 6 §3.18 StopAuthorized tool validation step 2",))
-    await _transaction_event(csms, tx, "Updated", "ChargingStateChanged", "EVConnected")
-    await report_availability(csms, [(tx.evse, tx.connector)], "Available")
-    await _transaction_event(csms, tx, "Ended", "EVCommunicationLost", "Idle", info={"stoppedReason": "EVDisconnected"})
+    await stop_authorized(csms, tx)
+    await ev_connected_post_session(csms, tx)
+    await ev_disconnected(csms, tx)
     if status_after != "Available":
         await report_availability(csms, [(tx.evse, tx.connector)], status_after)
 
@@ -295,21 +290,20 @@ async def transaction_ended(csms: CsmsUnderTest, tx: Transaction, *, status_afte
 async def transactions_ended_afterwards(csms: CsmsUnderTest) -> AsyncIterator[list[Transaction]]:
     """General precondition after a CSMS case with a transaction: every transaction the case put in the
     yielded list and did not end is ended (EV unplugged, connector Available), even when the case failed; the
-    connector of one that ended with the EV still plugged in (last reported Occupied) is reported Available."""
+    connector of one that ended with the EV still plugged in, or never started, is reported Available when it was
+    last reported Occupied."""
     transactions: list[Transaction] = []
     try:
         yield transactions
     finally:
         for tx in transactions:
-            if tx.ended:
+            if tx.ended or tx.seq_no == 0:  # ended, or never started (no event was sent)
                 if csms.station.statuses.get((tx.evse, tx.connector)) == "Occupied":
                     with contextlib.suppress(Exception):  # timeouts, disconnects: never the case's outcome
                         await report_availability(csms, [(tx.evse, tx.connector)], "Available")
                 continue
             try:
-                await report_availability(csms, [(tx.evse, tx.connector)], "Available")
-                await _transaction_event(csms, tx, "Ended", "EVCommunicationLost", "Idle",
-                                         info={"stoppedReason": "EVDisconnected"})
+                await ev_disconnected(csms, tx)
             except Exception as exc:  # timeouts, disconnects: never the case's outcome
                 csms.note(f"could not end transaction {tx.transaction_id}: {exc}")
 
