@@ -58,9 +58,17 @@ class VariantCsms(ReferenceCsms):
         async def maybe_silent(incoming: IncomingCall) -> Any:
             if self.variant == "silent_on_offline_events" and incoming.action == "TransactionEvent" \
                     and incoming.payload.get("offline"):
-                await asyncio.Event().wait()  # never answers (cancelled when the peer stops)
+                await self.released.wait()  # no answer while the case runs; released when the peer stops
             return await handle(incoming)
         return maybe_silent
+
+    async def start(self) -> "VariantCsms":
+        self.released = asyncio.Event()
+        return await super().start()  # type: ignore[return-value]
+
+    async def stop(self) -> None:
+        self.released.set()
+        await super().stop()
 
 
 @contextlib.asynccontextmanager

@@ -113,7 +113,8 @@ class IdTokenSpec:
                         what=f"an IdTokenEnumType value ({', '.join(ID_TOKEN_TYPES)})",
                         doc="IdTokenEnumType: " + ", ".join(f"`{t}`" for t in ID_TOKEN_TYPES))
     group_id_token: str | None = setting(None, max_len=_ID_TOKEN_MAX, type_doc="string, at most 36",
-                                         doc="the idToken of its groupIdToken")
+                                         doc="the idToken of its groupIdToken (SUT = CSMS: the CSMS answers it in "
+                                             "idTokenInfo.groupIdToken, E01.FR.12, C09.FR.12)")
     secret: bool = setting(False, doc="`true`: the `id_token` is redacted in reports (a real card)")
 
     def to_ocpp(self) -> dict[str, str]:

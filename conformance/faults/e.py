@@ -23,6 +23,10 @@ FAULTS: list[Fault] = [
           "the CSMS authorizes the idToken of a Started event only: an Updated event with an idToken (authorized "
           "after the cable was plugged in, or the stop authorization) is answered without idTokenInfo",
           ("TC_E_03_CSMS", "TC_E_08_CSMS", "TC_E_14_CSMS", "TC_E_20_CSMS")),
+    Fault("csms_omits_group_id_token", "csms", ("E01.FR.12", "C09.FR.12"),
+          "the CSMS keeps token groups for its own authorization only: idTokenInfo never carries the groupIdToken of "
+          "a token that has one",
+          ("TC_E_10_CSMS", "TC_E_04_CSMS")),
     Fault("csms_transaction_token_not_checked", "csms", ("E01.FR.11", "Part 6 TC_E_16_CSMS tool validation step 2"),
           "the CSMS trusts the station's authorization: the idToken of a TransactionEventRequest is answered "
           "Accepted without looking it up, an invalid one too",

@@ -55,16 +55,23 @@ def tokens_of(id_tokens: Any) -> dict[str, str]:
     return tokens
 
 
+def token_groups(id_tokens: Any) -> dict[str, str]:
+    """The idToken -> groupIdToken of a reference CSMS provisioned with a configuration's ``[id_tokens]``: each token
+    configured with a ``group_id_token`` (C09, E01.FR.12: answered with it)."""
+    return {spec.id_token: spec.group_id_token for _, spec in id_tokens.items() if spec.group_id_token}
+
+
 class ReferenceCsms:
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0, path: str = "/ocpp",
                  passwords: dict[str, str | None], security_profile: int = 1, faults: FaultSet | None = None,
-                 tokens: dict[str, str] | None = None, heartbeat_interval: int = 300, boot_retry_interval: int = 1,
+                 tokens: dict[str, str] | None = None, groups: dict[str, str] | None = None, heartbeat_interval: int = 300, boot_retry_interval: int = 1,
                  message_timeout: float = 10.0, log_events: EventLog | None = None,
                  features: frozenset[str] | None = None) -> None:
         self.faults = faults or FaultSet(sut="csms")
         # What the CSMS's PICS declares: it behaves as a product with exactly these features (all when not told).
         self.features = frozenset(features) if features is not None else None
         self.tokens = dict(tokens or {})  # idToken -> AuthorizationStatus
+        self.groups = dict(groups or {})  # idToken -> the idToken of its groupIdToken (C09)
         self.heartbeat_interval = heartbeat_interval
         self.boot_retry_interval = boot_retry_interval
         self.stations: dict[str, StationRecord] = {i: StationRecord(i) for i in passwords}
@@ -162,7 +169,11 @@ class ReferenceCsms:
     def _token_info(self, id_token: dict[str, Any]) -> dict[str, Any]:
         if id_token.get("type") == "NoAuthorization":
             return {"status": "Accepted"}
-        return {"status": self.tokens.get(id_token.get("idToken", ""), "Unknown")}
+        info: dict[str, Any] = {"status": self.tokens.get(id_token.get("idToken", ""), "Unknown")}
+        group = self.groups.get(id_token.get("idToken", ""))
+        if group is not None and "csms_omits_group_id_token" not in self.faults:  # C09.FR.09/12, E01.FR.12
+            info["groupIdToken"] = {"idToken": group, "type": "Central"}
+        return info
 
     def on_Authorize(self, record: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:
         return {"idTokenInfo": self._token_info(payload["idToken"])}

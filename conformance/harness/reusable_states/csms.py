@@ -155,6 +155,10 @@ async def _transaction_event(csms: CsmsUnderTest, tx: Transaction, event_type: s
         csms.check.that(f"the TransactionEventResponse to {what} carries idTokenInfo (the event has an idToken)",
                         "idTokenInfo" in response.payload, expected="idTokenInfo present",
                         actual=response.payload, requirements=_TOKEN_INFO_REQUIRED)
+        group = _configured_group(csms, payload["idToken"])
+        if group is not None:
+            csms.check.fields(f"TransactionEventResponse to {what}: the idToken's configured group", response.payload,
+                              {"idTokenInfo.groupIdToken.idToken": group}, requirements=("E01.FR.12", "C09.FR.12"))
     if event_type == "Ended":
         tx.ended = True
     return response
@@ -170,6 +174,13 @@ async def transaction_event(csms: CsmsUnderTest, tx: Transaction, event_type: st
     with a CALLRESULT (``requirements``: the case's Part 6 step ...), with idTokenInfo when the event has an idToken."""
     return await _transaction_event(csms, tx, event_type, trigger, charging_state, seq_no=seq_no,
                                     requirements=requirements, **extra)
+
+
+def _configured_group(csms: CsmsUnderTest, id_token: dict[str, Any]) -> str | None:
+    """The groupIdToken the CSMS is provisioned with for ``id_token`` (``[id_tokens.*] group_id_token``), if any: the
+    CSMS then answers idTokenInfo with it (E01.FR.12 "and the groupIdToken if one exists", C09.FR.12)."""
+    return next((spec.group_id_token for _, spec in csms.config.id_tokens.items()
+                 if spec.id_token == id_token.get("idToken") and spec.group_id_token), None)
 
 
 # TransactionEventResponse.idTokenInfo is "required when the request contained an idToken" (Part 2 messages, field
