@@ -86,7 +86,7 @@ class ReferenceCsms:
         self.server.on_connect = lambda conn: (setattr(conn, "react_to_invalid", reaction),
                                                setattr(conn, "edit_outgoing", self.faults.edit))
         self._tasks: set[asyncio.Task[Any]] = set()
-        self.transactions = CsmsTransactions(self.faults, self._token_info)  # E01-E14: csms_transactions.py
+        self.transactions = CsmsTransactions(self.faults, self._token_info, self.supports)  # E01-E14
 
     def supports(self, feature: str) -> bool:
         return self.features is None or feature in self.features

@@ -9,7 +9,7 @@ the TransactionEventRequests.
   E01.FR.12, E02.FR.02, E03.FR.02, TransactionEventResponse.idTokenInfo "required when the request contained an
   idToken"); an event without one is answered ``{}``.
 * GetTransactionStatusRequest (E14) goes out on ``csms_send`` as the operator gives it: with the transactionId asked
-  for, or without one.
+  for, or without one (not at all when the CSMS is declared without Part 5 C-16).
 
 The faults of the E rows of conformance/faults/e.py ("# ecsms") break exactly what they name here.
 """
@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from ..actions.port import ActionFailed
 from ..faults import FaultSet
 from ..protocol.frames import CallError, ErrorCode
 
@@ -55,9 +56,11 @@ class CsmsTransactions:
     """The transactions of every station of one reference CSMS. ``token_info(idToken)`` is the CSMS's
     authorization of a token (the IdTokenInfo it answers)."""
 
-    def __init__(self, faults: FaultSet, token_info: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+    def __init__(self, faults: FaultSet, token_info: Callable[[dict[str, Any]], dict[str, Any]],
+                 supports: Callable[[str], bool] = lambda feature: True) -> None:
         self.faults = faults
         self.token_info = token_info
+        self.supports = supports  # the Part 5 features the CSMS's PICS declares
         self.by_station: dict[str, dict[str, CsmsTransaction]] = {}
         self._last_started: dict[str, str] = {}  # identity -> transactionId of its last Started event
 
@@ -133,7 +136,11 @@ class CsmsTransactions:
 
     def outgoing(self, identity: str, action: str, payload: dict[str, Any]) -> dict[str, Any]:
         """A request the operator has the CSMS send (``csms_send``), as the CSMS sends it: unchanged, except where
-        a fault reshapes it from what the CSMS knows."""
+        a fault reshapes it from what the CSMS knows. Declared without Part 5 C-16 (checking the transaction status) the
+        CSMS has no GetTransactionStatus to send."""
+        if action == "GetTransactionStatus" and not self.supports("C-16"):
+            raise ActionFailed("csms_send", {"station": identity, "request": action},
+                               "the reference CSMS is declared without C-16 (checking the TransactionStatus)")
         if action == "GetTransactionStatus" and "transactionId" not in payload \
                 and "csms_transaction_status_always_names_transaction" in self.faults:
             return {**payload, "transactionId": self._last_started.get(identity, "")}
