@@ -215,7 +215,7 @@ async def authorized(csms: CsmsUnderTest, evse: int, connector: int, *, tx: Tran
     return tx
 
 
-async def ev_connected_pre_session(csms: CsmsUnderTest, evse: int, connector: int, *,
+async def ev_connected_pre_session(csms: CsmsUnderTest, evse: int, connector: int,
                                    tx: Transaction | None = None) -> Transaction:
     """Reusable state EVConnectedPreSession (CSMS, Part 6 §3.18 Table 701), also Part 1 of EnergyTransferStarted: the
     connector is reported Occupied (answered), then TransactionEventRequest triggerReason CablePluggedIn, chargingState
@@ -343,8 +343,18 @@ async def boot_notification(csms: CsmsUnderTest, reason: str = "PowerUp") -> Res
     return response
 
 
+async def energy_transfer_started_for(csms: CsmsUnderTest, tx: Transaction, *, ev_connected: bool) -> None:
+    """Reusable state EnergyTransferStarted (CSMS, Part 6 §3.18) for ``tx``, already Authorized (locally or by a
+    remote start): Part 1 when the EV is not connected yet (``ev_connected`` false), then Part 2 (helper fcsms's
+    name for :func:`energy_transfer_started` with a transaction that is authorized)."""
+    tx.authorized = True
+    tx.ev_connected = tx.ev_connected or ev_connected
+    await energy_transfer_started(csms, tx.evse, tx.connector, tx=tx)
+
+
 __all__ = ["authorized", "availability_restored", "availability_scope", "AvailabilityRestore", "Boot", "boot_answered",
-           "boot_notification", "booted", "change_availability", "energy_transfer_started", "energy_transfer_suspended",
-           "ev_connected_post_session", "ev_connected_pre_session", "ev_disconnected", "new_transaction",
-           "report_availability", "scope_connectors", "stop_authorized", "Transaction", "transaction_duration", "transaction_event",
-           "transaction_ended", "transactions_ended_afterwards", "unavailable"]
+           "boot_notification", "booted", "change_availability", "energy_transfer_started",
+           "energy_transfer_started_for", "energy_transfer_suspended", "ev_connected_post_session",
+           "ev_connected_pre_session", "ev_disconnected", "new_transaction", "report_availability", "scope_connectors",
+           "stop_authorized", "Transaction", "transaction_duration", "transaction_event", "transaction_ended",
+           "transactions_ended_afterwards", "unavailable"]
