@@ -117,3 +117,26 @@ async def test_the_offline_period_is_a_reconnect_without_boot(tmp_path: Path) ->
     offline = [e for e in events if e.get("kind") == "frame" and e.get("action") == "TransactionEvent"
                and e.get("direction") == "out" and (e.get("payload") or {}).get("offline")]
     assert offline, "the queued event is sent with offline = true after the reconnect"
+
+
+@pytest.mark.asyncio
+async def test_the_harness_station_answers_get_transaction_status_about_its_own_transactions(tmp_path: Path) -> None:
+    """E14.FR.01-03/05/06/08: about a transactionId, ongoingIndicator says whether that transaction of the harness
+    station runs; without one, no ongoingIndicator; nothing is ever queued while it answers."""
+    from conformance.harness.reusable_states import csms as states
+    from test_harness_peer import _boot, harness_against_reference
+
+    async with harness_against_reference(tmp_path) as (csms, reference):
+        await _boot(csms)
+        tx = await states.energy_transfer_started(csms, 1, 1)
+
+        async def status(payload: dict[str, Any]) -> dict[str, Any]:
+            return (await reference.send(csms.identity, "GetTransactionStatus", payload)).payload
+
+        assert await status({"transactionId": tx.transaction_id}) == {"ongoingIndicator": True,
+                                                                      "messagesInQueue": False}
+        assert await status({}) == {"messagesInQueue": False}
+        await states.transaction_ended(csms, tx)
+        assert await status({"transactionId": tx.transaction_id}) == {"ongoingIndicator": False,
+                                                                      "messagesInQueue": False}
+        assert await status({"transactionId": "never-seen"}) == {"ongoingIndicator": False, "messagesInQueue": False}

@@ -433,6 +433,8 @@ class HarnessStation:
         self.reports = HarnessReports(self.device_model)  # GetBaseReport / GetReport and the reports sent (B07, B08)
         self._closed_at: float | None = None
         self._tasks: set[asyncio.Task[Any]] = set()  # messages it sends on its own (triggered ones)
+        # transactionIds of its transactions that have started and not ended (E14: GetTransactionStatus)
+        self.ongoing_transactions: set[str] = set()
 
     @property
     def charging_station(self) -> dict[str, str]:
@@ -500,6 +502,8 @@ class HarnessStation:
             return self._trigger(incoming)
         if incoming.action == "UnlockConnector":
             return self._unlock(incoming)
+        if incoming.action == "GetTransactionStatus":
+            return self._transaction_status(incoming.payload)
         if incoming.action in _IDLE_ANSWERS:
             return dict(_IDLE_ANSWERS[incoming.action])
         return build_example(incoming.action, "response")
@@ -512,6 +516,14 @@ class HarnessStation:
         connectors = [(e.id, c) for e in self.ctx.config.evses for c in e.connectors]
         key = (incoming.payload.get("evseId"), incoming.payload.get("connectorId"))
         return {"status": "Unlocked" if key in connectors else "UnknownConnector"}
+
+    def _transaction_status(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """GetTransactionStatus (E14) when no case says otherwise: the harness station queues nothing (it is online
+        whenever it answers), so messagesInQueue false (E14.FR.05/08); about a transactionId, ongoingIndicator tells
+        whether that transaction of its own runs (E14.FR.01-03); without one, no ongoingIndicator (E14.FR.06)."""
+        if "transactionId" not in payload:
+            return {"messagesInQueue": False}
+        return {"ongoingIndicator": payload["transactionId"] in self.ongoing_transactions, "messagesInQueue": False}
 
     # ------------------------------------------------------------------ TriggerMessage (F06)
     def _trigger(self, incoming: IncomingCall) -> dict[str, Any]:

@@ -145,6 +145,11 @@ async def _transaction_event(csms: CsmsUnderTest, tx: Transaction, event_type: s
     if seq_no is None:
         tx.seq_no += 1
     response = await csms.call("TransactionEvent", payload)
+    if event_type == "Ended":  # the station has ended it, whatever the CSMS answers
+        tx.ended = True
+        csms.station.ongoing_transactions.discard(tx.transaction_id)
+    elif not tx.ended:
+        csms.station.ongoing_transactions.add(tx.transaction_id)
     what = f"TransactionEventRequest ({event_type}, {trigger}, seqNo {payload['seqNo']}" + \
         (", offline" if payload.get("offline") else "") + ")"
     csms.check.that(f"the CSMS answers {what} with a CALLRESULT",
@@ -159,8 +164,6 @@ async def _transaction_event(csms: CsmsUnderTest, tx: Transaction, event_type: s
         if group is not None:
             csms.check.fields(f"TransactionEventResponse to {what}: the idToken's configured group", response.payload,
                               {"idTokenInfo.groupIdToken.idToken": group}, requirements=("E01.FR.12", "C09.FR.12"))
-    if event_type == "Ended":
-        tx.ended = True
     return response
 
 
