@@ -358,6 +358,9 @@ class ReferenceCsms:
             if setting == "token_status":
                 self.tokens[params["id_token"]] = str(value)
                 return {}
+            if setting == "token_group":  # the groupIdToken it answers for the idToken (C09, E01.FR.12)
+                self.groups[params["id_token"]] = str(value)
+                return {}
             raise ActionFailed(action, params, f"unknown reference CSMS setting {setting!r}")
         raise ActionFailed(action, params, f"the reference CSMS does not implement action {action!r}")
 
