@@ -113,7 +113,8 @@ class IdTokenSpec:
                         what=f"an IdTokenEnumType value ({', '.join(ID_TOKEN_TYPES)})",
                         doc="IdTokenEnumType: " + ", ".join(f"`{t}`" for t in ID_TOKEN_TYPES))
     group_id_token: str | None = setting(None, max_len=_ID_TOKEN_MAX, type_doc="string, at most 36",
-                                         doc="the idToken of its groupIdToken")
+                                         doc="the idToken of its groupIdToken (SUT = CSMS: the CSMS answers it in "
+                                             "idTokenInfo.groupIdToken, E01.FR.12, C09.FR.12)")
     secret: bool = setting(False, doc="`true`: the `id_token` is redacted in reports (a real card)")
 
     def to_ocpp(self) -> dict[str, str]:
@@ -554,11 +555,14 @@ class CaseValues:
         9, min=0, max=9, what="a severity 0-9",
         doc="TC_G_20_CS prerequisite \"MonitoringLevel is set to a level that a connector lock failure will be "
             "reported\": the severity set by SetMonitoringLevelRequest for the case (restored afterwards)")
-    # --- estart (block E start cases) ---
-    ev_connection_timeout: int = setting(
-        30, min=1, what="a whole number of seconds >= 1", unit="s",
-        doc="TC_E_05_CS `<Configured ev_connection_timeout>`: the TxCtrlr.EVConnectionTimeOut the case sets (restored "
-            "afterwards) and then waits out after the authorization")
+    # --- block E (both roles) ---
+    ev_connection_timeout: float = setting(
+        30.0, min=0, unit="s",
+        doc="`<Configured EV connection timeout>`. TC_E_05_CS: the TxCtrlr.EVConnectionTimeOut the case sets (rounded "
+            "up to whole seconds, restored afterwards) and then waits out after the authorization. TC_E_39_CSMS: how "
+            "long the harness station (its own TxCtrlr.EVConnectionTimeOut) waits after the authorization, without a "
+            "cable plugged in, before it ends the transaction with triggerReason EVConnectTimeout. Recorded as a "
+            "protocol wait")
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in dataclasses.asdict(self).items() if v is not None}

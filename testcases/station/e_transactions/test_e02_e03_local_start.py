@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import time
 
 from conformance.harness import ABSENT, ChargingStationUnderTest, OneOf, case
@@ -89,7 +90,7 @@ async def test_tc_e_05_cs(station: ChargingStationUnderTest) -> None:
     evse, connector = configured_connector(station)
     timeout = station.config.configured.ev_connection_timeout
     async with contextlib.AsyncExitStack() as stack:
-        await stack.enter_async_context(station.configured(EV_CONNECTION_TIMEOUT, str(timeout)))
+        await stack.enter_async_context(station.configured(EV_CONNECTION_TIMEOUT, str(math.ceil(timeout))))
         await stack.enter_async_context(local_start_configuration(station))
         await ensure_variable(stack, station, AUTH_CACHE_ENABLED, "false")
         await ensure_variable(stack, station, LOCAL_PRE_AUTHORIZE, "false")
