@@ -450,6 +450,10 @@ async def _tx_step_event(sut: ChargingStationUnderTest, tx: Transaction, what: s
         return event
 
 
+# The step-event wait of the reusable states, for a case's own steps between them (block E stop points, helper estop).
+tx_step_event = _tx_step_event
+
+
 def _token_fields(sut: ChargingStationUnderTest) -> dict[str, Any]:
     token = sut.config.id_tokens.valid
     return {"idToken.idToken": token.id_token, "idToken.type": token.type}
@@ -696,6 +700,42 @@ async def ev_connected_post_session(sut: ChargingStationUnderTest, tx: Transacti
                          {"triggerReason": "SignedDataReceived"}, requirements=("E06.FR.15",))
         if tx.ended:
             _stopped_locally(sut, signed)
+    return event
+
+
+async def energy_transfer_suspended(sut: ChargingStationUnderTest, tx: Transaction) -> IncomingCall | None:
+    """Reusable state EnergyTransferSuspended (Charging Station, Part 6 §2.18), from EnergyTransferStarted: after
+    <Configured Transaction Duration> the EV suspends the energy transfer (action ``ev_suspend``) and, unless the
+    transaction has ended already, the station reports it (step 1): chargingState EVConnected or SuspendedEV,
+    eventType Ended or Updated, triggerReason ChargingStateChanged when SuspendedEV, stoppedReason StoppedByEV when
+    Ended (TxStopPoint EnergyTransfer, E06.FR.07). Events the station sends on its own meanwhile are recorded.
+    Returns the step 1 event, None when the transaction had ended."""
+    await transaction_duration(sut)
+    own, since = tx.since_on(sut)
+    _record_pending(sut, tx, own, since)
+    tx.instruction(sut.connection)
+    await sut.actions.do("ev_suspend", evse=tx.evse, connector=tx.connector)
+    if tx.ended:
+        sut.note("EnergyTransferSuspended: the transaction has ended already, no TransactionEventRequest expected")
+        return None
+    event = await _tx_step_event(
+        sut, tx, "a TransactionEventRequest reports the EV suspended the energy transfer",
+        triggers=("ChargingStateChanged",), requirements=("E06.FR.15", "Part 6 §2.18 EnergyTransferSuspended"),
+        wanted=lambda e: e.payload.get("eventType") == "Ended" or e.payload.get("transactionInfo", {}).get(
+            "chargingState") in ("SuspendedEV", "EVConnected"))
+    payload = event.payload
+    requirements = ("E06.FR.15", "Part 6 §2.18 EnergyTransferSuspended step 1")
+    sut.check.fields("TransactionEventRequest after the EV suspended the energy transfer (Part 6 "
+                     "EnergyTransferSuspended step 1)", payload,
+                     {"eventType": OneOf("Ended", "Updated"),
+                      "transactionInfo.chargingState": OneOf("EVConnected", "SuspendedEV")}, requirements=requirements)
+    if payload.get("transactionInfo", {}).get("chargingState") == "SuspendedEV":
+        sut.check.fields("TransactionEventRequest reporting SuspendedEV", payload,
+                         {"triggerReason": "ChargingStateChanged"}, requirements=requirements)
+    if payload.get("eventType") == "Ended":
+        sut.check.fields("TransactionEventRequest eventType Ended after the EV suspended the energy transfer",
+                         payload, {"transactionInfo.stoppedReason": "StoppedByEV"},
+                         requirements=("E06.FR.07", "E06.FR.08", "Part 6 §2.18 EnergyTransferSuspended step 1"))
     return event
 
 
@@ -981,9 +1021,9 @@ async def expect_boot_retry(sut: ChargingStationUnderTest, answers: BootAnswers,
 
 __all__ = ["authorized", "transaction_duration", "SIDE_TRIGGERS", "AVAILABILITY_REPORTS", "availability_restored", "availability_scope", "AvailabilityRestore",
            "Boot", "boot_answered", "BOOT_REASONS", "BootAnswer", "BootAnswers", "booted",
-           "change_availability", "energy_transfer_started", "ev_connected_post_session", "ev_connected_pre_session",
+           "change_availability", "energy_transfer_started", "energy_transfer_suspended", "ev_connected_post_session", "ev_connected_pre_session",
            "ev_connected_transaction", "ev_disconnected", "ev_unplugged_afterwards", "EvConnected",
            "expect_availability_reports", "expect_boot_retry", "expect_connector_reports",
            "expect_startup_security_event", "after_call", "parking_bay_unoccupied",
            "scope_connectors", "stop_authorized", "Transaction", "transactions_ended_afterwards",
-           "tx_start_points", "TX_STOP_ENDING", "TX_STOP_REQUIREMENTS", "tx_stop_points", "unavailable"]
+           "tx_start_points", "tx_step_event", "TX_STOP_ENDING", "TX_STOP_REQUIREMENTS", "tx_stop_points", "unavailable"]

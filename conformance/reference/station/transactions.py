@@ -34,10 +34,17 @@ class Transactions(Component):
         # G05: connectors whose retention lock will fail (action connector_lock_failure) / has failed
         self.lock_failing: set[tuple[int, int]] = set()
         self.lock_problems: set[tuple[int, int]] = set()
+        # EV-side disconnects (E09/E10): connectors whose cable was pulled at the EV (still in the socket, or a fixed
+        # cable), and those whose cable stays locked in the socket until the driver presents the idToken
+        # (connector -> that idToken; E09.FR.03, E10.FR.01)
+        self.ev_unplugged: set[tuple[int, int]] = set()
+        self.cable_locked: dict[tuple[int, int], dict[str, Any] | None] = {}
 
     def steps(self) -> dict[str, Step]:
         return {"plug_in": lambda evse, connector, params: self._plug_in(evse, connector),
-                "unplug": lambda evse, connector, params: self._unplug(evse, connector),
+                "unplug": lambda evse, connector, params: self._unplug_end(evse, connector, params.get("side")),
+                "ev_suspend": lambda evse, connector, params: self._ev_suspend(evse),
+                "ev_resume": lambda evse, connector, params: self._ev_resume(evse),
                 "present_id_token": lambda evse, connector, params: self._present_id_token(
                     evse, connector, params["id_token"], params.get("type", "ISO14443")),
                 "connector_lock_failure": self._lock_will_fail}
@@ -53,6 +60,8 @@ class Transactions(Component):
         self.authorizations.clear()
         self.lock_failing.clear()
         self.lock_problems.clear()
+        self.ev_unplugged.clear()
+        self.cable_locked.clear()
 
     def busy_evses(self) -> set[int]:
         return {tx.evse for tx in self.ongoing.values()}
@@ -77,7 +86,8 @@ class Transactions(Component):
         return {p.strip() for p in (value.split(",") if isinstance(value, str) else value) if p.strip()}
 
     def _plugged_connector(self, evse: int) -> int | None:
-        return next((c for e, c in sorted(self.station.state.plugged) if e == evse), None)
+        return next((c for e, c in sorted(self.station.state.plugged) if e == evse
+                     and (e, c) not in self.ev_unplugged), None)
 
     def _new_transaction(self, evse: int, connector: int, token: dict[str, Any] | None) -> Transaction:
         self.station.state.tx_counter += 1
@@ -86,6 +96,8 @@ class Transactions(Component):
         return tx
 
     async def _plug_in(self, evse: int, connector: int) -> dict[str, Any]:
+        if (evse, connector) in self.ev_unplugged:  # the cable is plugged back in at the EV (E10)
+            return await self._ev_side_reconnect(evse, connector)
         if self.offline.is_offline():  # noted, reported after reconnecting (B04)
             return self.offline.status_change(evse, connector, plugged=True)
         conn = self._require_connection()
@@ -133,7 +145,8 @@ class Transactions(Component):
         token = self.authorizations.get(evse)
         connector = self._plugged_connector(evse)
         tx = self.ongoing.get(evse)
-        if token is None or connector is None or (tx is not None and (tx.charging or tx.stop_authorized)):
+        if token is None or connector is None or (tx is not None and (
+                tx.charging or tx.stop_authorized or tx.suspended_ev or tx.deauthorized)):
             return
         if self.availability.connector_status(evse, connector) == "Unavailable" \
                 or not await self._locked(evse, connector):
@@ -150,6 +163,8 @@ class Transactions(Component):
     async def _present_id_token(self, evse: int, connector: int, id_token: str, token_type: str) -> dict[str, Any]:
         conn = self._require_connection()
         token = {"idToken": id_token, "type": token_type}
+        if (unlocked := self._unlock_for(evse, token)) is not None:
+            return unlocked
         tx = self.ongoing.get(evse)
         pending = self.authorizations.get(evse)
         if pending is not None and pending["idToken"] == id_token:
@@ -192,13 +207,14 @@ class Transactions(Component):
         """EVConnectionTimeOut: an authorization without a cable plugged in expires; a transaction it started
         ends (E03.FR.05)."""
         await self.station.sleep(float(self.model.get("TxCtrlr", "EVConnectionTimeOut") or 60))
-        if self.authorizations.get(evse) is not token or self._plugged_connector(evse) is not None:
+        if self.authorizations.get(evse) is not token or self._plugged_connector(evse) is not None \
+                or "authorization_outlives_ev_connection_timeout" in self.faults:
             return
         self.authorizations.pop(evse, None)
         tx = self.ongoing.get(evse)
         if tx is not None:
             with contextlib.suppress(ActionFailed, PeerError):
-                await self.end_transaction(tx, "Timeout", "EVConnectionTimeout", charging_state="Idle")
+                await self.end_transaction(tx, "Timeout", "EVConnectTimeout", charging_state="Idle")
 
     async def _stop_authorized(self, tx: Transaction, token: dict[str, Any]) -> None:
         """E07: the driver ends the authorization; with TxStopPoint Authorized / PowerPathClosed the transaction
@@ -209,13 +225,18 @@ class Transactions(Component):
         stop = self._tx_points("TxStopPoint")
         if "stop_point_authorized_ignored" in self.faults:
             stop = stop - {"Authorized"}
+        if "stop_point_power_path_closed_ignored" in self.faults:
+            stop = stop - {"PowerPathClosed"}
+        if "stop_point_energy_transfer_ignored" in self.faults:
+            stop = stop - {"EnergyTransfer"}
+        local = "Remote" if "local_stop_reported_remote" in self.faults else "Local"
         if stop & {"Authorized", "PowerPathClosed"}:
-            await self.end_transaction(tx, "Local", "StopAuthorized", with_token=True)
+            await self.end_transaction(tx, local, "StopAuthorized", with_token=True)
             return
         await self._transaction_event(tx, "Updated", "StopAuthorized", charging_state=None, with_token=True)
         tx.charging = False
         if "EnergyTransfer" in stop:
-            await self.end_transaction(tx, "Local", "ChargingStateChanged")
+            await self.end_transaction(tx, local, "ChargingStateChanged")
         else:
             await self._transaction_event(tx, "Updated", "ChargingStateChanged", charging_state="EVConnected")
 
@@ -243,10 +264,153 @@ class Transactions(Component):
         else:
             await self.availability.send_status(conn, evse, connector)
         if ending is not None:
+            reason = "Local" if ending.stop_authorized else "EVDisconnected"
+            if "unplug_reported_stopped_by_ev" in self.faults:
+                reason = "StoppedByEV"
             await self._transaction_event(ending, "Ended", "EVCommunicationLost", charging_state="Idle",
-                                          stopped_reason="Local" if ending.stop_authorized else "EVDisconnected")
+                                          stopped_reason=reason)
             await self._after_transaction([k for k in changed if k != (evse, connector)])
         return {}
+
+    # ------------------------------------------------------------------ stop points, EV side (helper estop)
+    # E06 stop points beyond the driver's stop: the EV suspends the energy transfer (SuspendedEV; TxStopPoint
+    # EnergyTransfer ends the transaction, E06.FR.07), the cable is pulled at the EV (E09 with
+    # StopTxOnEVSideDisconnect true: the authorization ends, E09.FR.01; E10 with false: the transaction is
+    # suspended, a fixed cable not plugged back in within EVConnectionTimeOut deauthorizes it, E10.FR.02). A
+    # detachable cable pulled at the EV stays in the socket (the connector stays Occupied) and locked until the
+    # driver presents the idToken (E09.FR.03, E10.FR.01) unless UnlockOnEVSideDisconnect lets it go (E09.FR.02);
+    # a fixed cable leaves the connector Available.
+    def _fixed_cable(self) -> bool:
+        """A permanently attached cable (PICS HFS-2 without HFS-1)."""
+        features = self.station.features
+        return features is not None and "HFS-2" in features and "HFS-1" not in features
+
+    def _flag(self, component: str, variable: str) -> bool:
+        return str(self.model.get(component, variable)).lower() == "true"
+
+    async def _unplug_end(self, evse: int, connector: int, side: str | None) -> dict[str, Any]:
+        """The action ``unplug``: at the EV (``side`` "ev"), at the socket ("station") or the whole cable (absent)."""
+        key = (evse, connector)
+        if side == "ev" and key not in self.ev_unplugged:
+            if key not in self.station.state.plugged:
+                raise ActionFailed("unplug", {"evse": evse, "side": side}, "no cable is plugged in at that connector")
+            return await self._ev_side_disconnect(evse, connector)
+        if key in self.ev_unplugged and side != "ev":  # what is left: the cable in the socket
+            return await self._remove_cable(evse, connector)
+        return await self._unplug(evse, connector)
+
+    async def _ev_side_disconnect(self, evse: int, connector: int) -> dict[str, Any]:
+        conn = self._require_connection()
+        key = (evse, connector)
+        self.ev_unplugged.add(key)
+        fixed = self._fixed_cable()
+        stop_tx = self._flag("TxCtrlr", "StopTxOnEVSideDisconnect")
+        tx = self.ongoing.get(evse)
+        tx = tx if tx is not None and tx.connector == connector else None
+        if not fixed and not (stop_tx and self._flag("OCPPCommCtrlr", "UnlockOnEVSideDisconnect")):
+            self.cable_locked[key] = tx.id_token if tx is not None else self.authorizations.get(evse)
+        result: dict[str, Any] = {"transaction": tx.transaction_id if tx is not None else None}
+        if tx is not None and "ev_side_disconnect_not_reported" in self.faults:
+            tx.charging = False  # the energy transfer stops, but only the socket's contact is watched
+        elif tx is not None:
+            tx.charging = False
+            stop = self._tx_points("TxStopPoint")
+            # The connection to the EV is lost (E06.FR.02, E06.FR.06); the energy transfer stops (E06.FR.07); the
+            # authorization ends (E09.FR.01) with TxStopPoint Authorized (E06.FR.03).
+            if stop & {"EVConnected", "PowerPathClosed", "EnergyTransfer"} or (stop_tx and "Authorized" in stop):
+                reason = "Local" if "ev_side_disconnect_reported_local" in self.faults else "EVDisconnected"
+                changed = self._close_transaction(tx)
+                await self._transaction_event(tx, "Ended", "EVCommunicationLost", charging_state="Idle",
+                                              stopped_reason=reason)
+                await self._after_transaction(changed)
+            else:
+                await self._transaction_event(tx, "Updated", "EVCommunicationLost", charging_state="Idle")
+                if stop_tx:
+                    tx.deauthorized = True
+                    self.authorizations.pop(evse, None)
+                elif fixed:
+                    self.station.spawn(self._ev_reconnect_timeout(evse, connector, tx))
+        if fixed:  # nothing is plugged in at the station any more
+            self.station.state.plugged.discard(key)
+            await self.availability.send_status(conn, evse, connector)
+        return result
+
+    async def _ev_side_reconnect(self, evse: int, connector: int) -> dict[str, Any]:
+        conn = self._require_connection()
+        key = (evse, connector)
+        self.ev_unplugged.discard(key)
+        if key not in self.station.state.plugged:  # a fixed cable: the connector is in use again
+            self.station.state.plugged.add(key)
+            await self.availability.send_status(conn, evse, connector)
+        tx = self.ongoing.get(evse)
+        if tx is not None and tx.connector == connector:
+            self.cable_locked.pop(key, None)
+            tx.suspended_ev = False
+            await self._transaction_event(tx, "Updated", "CablePluggedIn", charging_state="EVConnected")
+            if not tx.deauthorized and "ev_side_reconnect_not_resumed" not in self.faults:
+                await self._start_charging(evse)
+        return {"transaction": tx.transaction_id if tx is not None else None}
+
+    async def _remove_cable(self, evse: int, connector: int) -> dict[str, Any]:
+        """The cable pulled at the EV is taken out of the socket: refused while it is locked."""
+        key = (evse, connector)
+        if key in self.cable_locked:
+            raise ActionFailed("unplug", {"evse": evse, "connector": connector},
+                               "the cable is locked in the station's socket until the idToken is presented "
+                               "(E09.FR.03, E10.FR.01)")
+        self.ev_unplugged.discard(key)
+        return await self._unplug(evse, connector)
+
+    def _unlock_for(self, evse: int, token: dict[str, Any]) -> dict[str, Any] | None:
+        """The driver presents the idToken to release a cable locked after an EV-side disconnect whose transaction
+        no longer holds the authorization; None when no such cable waits for this token (the usual handling)."""
+        for key, holder in list(self.cable_locked.items()):
+            if key[0] != evse or (holder is not None and holder.get("idToken") != token["idToken"]):
+                continue
+            del self.cable_locked[key]
+            tx = self.ongoing.get(evse)
+            if tx is None or tx.deauthorized:
+                return {"unlocked": list(key)}
+        return None  # a transaction that still holds the authorization: presenting the token stops it too (E10)
+
+    async def _ev_reconnect_timeout(self, evse: int, connector: int, tx: Transaction) -> None:
+        """E10.FR.02: a fixed cable not plugged back in at the EV within EVConnectionTimeOut deauthorizes the
+        transaction, which ends with TxStopPoint Authorized."""
+        if "fixed_cable_never_times_out" in self.faults:
+            return
+        await self.station.sleep(float(self.model.get("TxCtrlr", "EVConnectionTimeOut") or 60))
+        if (evse, connector) not in self.ev_unplugged or self.ongoing.get(evse) is not tx or tx.deauthorized:
+            return
+        tx.deauthorized = True
+        self.authorizations.pop(evse, None)
+        with contextlib.suppress(ActionFailed, PeerError):
+            if "Authorized" in self._tx_points("TxStopPoint"):
+                await self.end_transaction(tx, "Timeout", "EVConnectTimeout", charging_state="Idle")
+            else:
+                await self._transaction_event(tx, "Updated", "EVConnectTimeout", charging_state="Idle")
+
+    async def _ev_suspend(self, evse: int) -> dict[str, Any]:
+        """The EV stops drawing energy (SuspendedEV); with TxStopPoint EnergyTransfer the transaction ends
+        (E06.FR.07, stoppedReason StoppedByEV)."""
+        tx = self.ongoing.get(evse)
+        if tx is None or not tx.charging:
+            raise ActionFailed("ev_suspend", {"evse": evse}, "no energy transfer on that EVSE")
+        tx.charging = False
+        tx.suspended_ev = True
+        if "EnergyTransfer" in self._tx_points("TxStopPoint"):
+            reason = "Local" if "suspended_ev_ended_as_local" in self.faults else "StoppedByEV"
+            await self.end_transaction(tx, reason, "ChargingStateChanged", charging_state="EVConnected")
+        else:
+            await self._transaction_event(tx, "Updated", "ChargingStateChanged", charging_state="SuspendedEV")
+        return {"transaction": tx.transaction_id}
+
+    async def _ev_resume(self, evse: int) -> dict[str, Any]:
+        tx = self.ongoing.get(evse)
+        if tx is None or not tx.suspended_ev:
+            raise ActionFailed("ev_resume", {"evse": evse}, "the EV of that EVSE has not suspended charging")
+        tx.suspended_ev = False
+        await self._start_charging(evse)
+        return {"transaction": tx.transaction_id}
 
     def _close_transaction(self, tx: Transaction) -> list[tuple[int, int]]:
         """Forget an ended transaction; the availability changes scheduled for it are made (their connectors
