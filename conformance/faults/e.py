@@ -18,7 +18,7 @@ FAULTS: list[Fault] = [
           "with TxStopPoint EnergyTransfer the end of the energy transfer after the driver's stop is reported as "
           "Updated ChargingStateChanged EVConnected: the transaction goes on until the cable is unplugged",
           ("TC_E_08_CS",)),
-    Fault("unplug_reported_stopped_by_ev", "station", ("E06.FR.02", "E06.FR.08"),
+    Fault("unplug_reported_stopped_by_ev", "station", ("E07.FR.04", "E07.FR.05", "E06.FR.08"),
           "a transaction ended by unplugging the cable at the station reports stoppedReason StoppedByEV (the EV "
           "did not stop it: EVDisconnected, or Local after the driver's stop)",
           ("TC_E_14_CS",)),
@@ -30,4 +30,20 @@ FAULTS: list[Fault] = [
           "an authorization given before the cable was plugged in never expires: the EV plugged in after "
           "EVConnectionTimeOut charges",
           ("TC_E_39_CS",)),
+    Fault("ev_side_disconnect_reported_local", "station", ("E06.FR.08", "E07.FR.06"),
+          "a transaction ended because the cable was pulled at the EV reports stoppedReason Local, as if the "
+          "driver had stopped it at the station",
+          ("TC_E_37_CS", "TC_E_20_CS", "TC_E_54_CS", "TC_E_17_CS")),
+    Fault("ev_side_disconnect_not_reported", "station", ("E06.FR.02", "E09.FR.01", "E06.FR.15"),
+          "the station watches only the socket's contact: a cable pulled at the EV stops the energy transfer but "
+          "is not reported (no TransactionEventRequest EVCommunicationLost) until it is taken out of the socket",
+          ("TC_E_37_CS", "TC_E_20_CS", "TC_E_54_CS", "TC_E_17_CS", "TC_E_24_CS", "TC_E_25_CS", "TC_E_26_CS")),
+    Fault("ev_side_reconnect_not_resumed", "station", ("Part 6 TC_E_26_CS step 7",),
+          "after the cable pulled at the EV is plugged back in, the station reports CablePluggedIn but does not "
+          "resume the energy transfer of the suspended transaction (E10 scenario: the transaction is resumed)",
+          ("TC_E_26_CS",)),
+    Fault("fixed_cable_never_times_out", "station", ("E10.FR.02",),
+          "a fixed cable pulled at the EV keeps the transaction suspended for ever: it is not deauthorized when the "
+          "cable is not plugged back in within the timeout",
+          ("TC_E_27_CS",), settings=("pics.hardware.HFS-1=false", "pics.hardware.HFS-2=true")),
 ]

@@ -342,6 +342,7 @@ class Transaction:
     mark: tuple[Connection, int] | None = None  # where the last instruction of a step was given (conn, position)
     plugged_at: int | None = None  # len(events) when the EV was plugged in (P6 §2.1, E01.FR.16)
     token_at: int | None = None  # len(events) when the idToken was presented to start (P6 §2.1)
+    ev_side_disconnected: bool = False  # the cable was pulled at the EV only (E09/E10): it may be left in the socket
 
     @property
     def started(self) -> bool:
@@ -800,8 +801,9 @@ async def _end_quietly(sut: ChargingStationUnderTest, tx: Transaction) -> None:
         while not tx.ended and tx.started:
             tx.record(await conn.expect_call("TransactionEvent", since=since, **tx.pattern()))
 
-    if tx.authorized and not tx.stop_authorized and (tx.started or not tx.plugged):
-        # A second presentation stops the transaction, or withdraws an authorization not yet used.
+    if tx.authorized and not tx.stop_authorized and not tx.ended and (tx.started or not tx.plugged):
+        # A second presentation stops the transaction, or withdraws an authorization not yet used (a transaction
+        # that has ended, e.g. by its stop point, has no authorization left: presenting would start a new one).
         await sut.actions.do("present_id_token", id_token=token.id_token, type=token.type, evse=tx.evse)
         tx.stop_authorized = True
         if tx.started:

@@ -96,8 +96,13 @@ class Transactions(Component):
         return tx
 
     async def _plug_in(self, evse: int, connector: int) -> dict[str, Any]:
-        if (evse, connector) in self.ev_unplugged:  # the cable is plugged back in at the EV (E10)
-            return await self._ev_side_reconnect(evse, connector)
+        if (evse, connector) in self.ev_unplugged:
+            tx = self.ongoing.get(evse)
+            if tx is not None and tx.connector == connector:  # plugged back in at the EV during the transaction (E10)
+                return await self._ev_side_reconnect(evse, connector)
+            self.ev_unplugged.discard((evse, connector))  # a new session: what is left of the cable is taken away
+            self.cable_locked.pop((evse, connector), None)
+            self.station.state.plugged.discard((evse, connector))
         if self.offline.is_offline():  # noted, reported after reconnecting (B04)
             return self.offline.status_change(evse, connector, plugged=True)
         conn = self._require_connection()
@@ -208,8 +213,9 @@ class Transactions(Component):
         ends (E03.FR.05)."""
         await self.station.sleep(float(self.model.get("TxCtrlr", "EVConnectionTimeOut") or 60))
         if self.authorizations.get(evse) is not token or self._plugged_connector(evse) is not None \
+                or any(e == evse for e, _ in self.ev_unplugged) \
                 or "authorization_outlives_ev_connection_timeout" in self.faults:
-            return
+            return  # (an EV that was connected and pulled at its side: E10's timeout, not this one)
         self.authorizations.pop(evse, None)
         tx = self.ongoing.get(evse)
         if tx is not None:

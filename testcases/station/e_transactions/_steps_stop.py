@@ -27,25 +27,30 @@ def points(value: str | None) -> set[str]:
 
 
 @contextlib.asynccontextmanager
-async def tx_stop_point(station: ChargingStationUnderTest, value: str, fits: Callable[[set[str]], bool], *,
-                        prerequisite: str) -> AsyncIterator[set[str]]:
-    """TxStopPoint for the case: kept when ``fits`` accepts the station's value, else set to ``value`` (restored
-    afterwards); not settable: NOT APPLICABLE with ``prerequisite`` (Part 6). Yields the points in force."""
+async def tx_stop_point(station: ChargingStationUnderTest, value: str | tuple[str, ...],
+                        fits: Callable[[set[str]], bool], *, prerequisite: str) -> AsyncIterator[set[str]]:
+    """TxStopPoint for the case: kept when ``fits`` accepts the station's value, else set to ``value`` (several:
+    the first the station takes, "Authorized (If supported) AND/OR ParkingBayOccupancy (If supported)"; restored
+    afterwards); none settable: NOT APPLICABLE with ``prerequisite`` (Part 6). Yields the points in force."""
     current = await station.read_variable(TX_STOP_POINT, note_unreadable=True)
     if current is not None and fits(points(current)):
         station.note(f"TxStopPoint {current!r} meets the case's configuration state (kept)")
         yield points(current)
         return
-    entered = False
-    try:
-        async with station.configured(TX_STOP_POINT, value):
-            entered = True
-            yield points(value)
-    except Inconclusive as exc:
-        if entered:
-            raise
-        raise NotApplicable(f"prerequisite not met: {prerequisite} (TxStopPoint is {current!r}; setting it to "
-                            f"{value!r}: {exc})") from None
+    refused: list[str] = []
+    for candidate in (value,) if isinstance(value, str) else value:
+        entered = False
+        try:
+            async with station.configured(TX_STOP_POINT, candidate):
+                entered = True
+                yield points(candidate)
+            return
+        except Inconclusive as exc:
+            if entered:
+                raise
+            refused.append(f"{candidate!r}: {exc}")
+    raise NotApplicable(f"prerequisite not met: {prerequisite} (TxStopPoint is {current!r}; setting it to "
+                        f"{'; '.join(refused)})")
 
 
 @contextlib.asynccontextmanager
@@ -101,7 +106,7 @@ async def cable_released_afterwards(station: ChargingStationUnderTest, tx: state
     out (action ``unplug`` side station), after presenting the idToken when ``locked()`` says the station keeps it
     locked (E09.FR.03, E10.FR.01), and its status report awaited. Nothing is judged; a failure is noted (the
     restore of :func:`states.transactions_ended_afterwards` follows)."""
-    if not tx.plugged:
+    if not tx.plugged or not tx.ev_side_disconnected:
         return
     try:
         conn = station.connection
@@ -111,6 +116,7 @@ async def cable_released_afterwards(station: ChargingStationUnderTest, tx: state
         mark = conn.mark()
         await station.actions.do("unplug", evse=tx.evse, connector=tx.connector, side="station")
         tx.plugged = False
+        tx.ev_side_disconnected = False
         await conn.expect_one_of(_reported(tx.evse, tx.connector), since=mark)
         station.note(f"restored: cable taken out of EVSE {tx.evse} connector {tx.connector}")
     except Exception as exc:  # action failures, timeouts, disconnects: never the case's outcome
