@@ -382,6 +382,13 @@ ACTIONS: dict[str, ActionSpec] = {
             (_evse(True), _connector()),
         ),
         ActionSpec(
+            "ev_stop_session",
+            "station",
+            "Make the ISO 15118 EV end its charging session: it sends SessionStopReq with ChargingSession Terminate "
+            "(the EV stays plugged in).",
+            (_evse(True), _connector()),
+        ),
+        ActionSpec(
             "drive_in",
             "station",
             "Drive an EV into the parking bay of the EVSE (bay occupancy detected, nothing plugged in).",
@@ -659,6 +666,9 @@ class ActionPort:
 
     async def ev_resume(self, evse: int = 1, connector: int | None = None) -> dict[str, Any]:
         return await self.do("ev_resume", evse=evse, connector=connector)
+
+    async def ev_stop_session(self, evse: int = 1, connector: int | None = None) -> dict[str, Any]:
+        return await self.do("ev_stop_session", evse=evse, connector=connector)
 
     async def drive_in(self, evse: int = 1) -> dict[str, Any]:
         return await self.do("drive_in", evse=evse)

@@ -46,4 +46,8 @@ FAULTS: list[Fault] = [
           "a fixed cable pulled at the EV keeps the transaction suspended for ever: it is not deauthorized when the "
           "cable is not plugged back in within the timeout",
           ("TC_E_27_CS",), settings=("pics.hardware.HFS-1=false", "pics.hardware.HFS-2=true")),
+    Fault("session_stop_reported_local", "station", ("E15.FR.04",),
+          "a transaction the ISO 15118 EV ended with SessionStopReq(Terminate) ends with stoppedReason Local, as if "
+          "the driver had stopped it at the station",
+          ("TC_E_46_CS",)),
 ]

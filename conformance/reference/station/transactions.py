@@ -43,8 +43,9 @@ class Transactions(Component):
     def steps(self) -> dict[str, Step]:
         return {"plug_in": lambda evse, connector, params: self._plug_in(evse, connector),
                 "unplug": lambda evse, connector, params: self._unplug_end(evse, connector, params.get("side")),
-                "ev_suspend": lambda evse, connector, params: self._ev_suspend(evse),
-                "ev_resume": lambda evse, connector, params: self._ev_resume(evse),
+                "ev_suspend": lambda evse, connector, params: self._ev_suspends(evse),
+                "ev_resume": lambda evse, connector, params: self._ev_resumes(evse),
+                "ev_stop_session": lambda evse, connector, params: self._ev_stops_session(evse),
                 "present_id_token": lambda evse, connector, params: self._present_id_token(
                     evse, connector, params["id_token"], params.get("type", "ISO14443")),
                 "connector_lock_failure": self._lock_will_fail}
@@ -395,7 +396,7 @@ class Transactions(Component):
             else:
                 await self._transaction_event(tx, "Updated", "EVConnectTimeout", charging_state="Idle")
 
-    async def _ev_suspend(self, evse: int) -> dict[str, Any]:
+    async def _ev_suspends(self, evse: int) -> dict[str, Any]:
         """The EV stops drawing energy (SuspendedEV); with TxStopPoint EnergyTransfer the transaction ends
         (E06.FR.07, stoppedReason StoppedByEV)."""
         tx = self.ongoing.get(evse)
@@ -410,7 +411,27 @@ class Transactions(Component):
             await self._transaction_event(tx, "Updated", "ChargingStateChanged", charging_state="SuspendedEV")
         return {"transaction": tx.transaction_id}
 
-    async def _ev_resume(self, evse: int) -> dict[str, Any]:
+    async def _ev_stops_session(self, evse: int) -> dict[str, Any]:
+        """ISO 15118 SessionStopReq(Terminate) from the EV (E15): the EV ends the authorization, reported once with
+        triggerReason StopAuthorized; with TxStopPoint Authorized, PowerPathClosed or EnergyTransfer the transaction
+        ends with stoppedReason StoppedByEV (E15.FR.04), otherwise it is Updated (E15.FR.05). The EV stays
+        connected."""
+        tx = self.ongoing.get(evse)
+        if tx is None:
+            raise ActionFailed("ev_stop_session", {"evse": evse}, "no transaction on that EVSE")
+        if tx.stop_authorized or tx.deauthorized:
+            return {"transaction": tx.transaction_id}  # StopAuthorized was sent already (E15.FR.04/05)
+        tx.deauthorized = True
+        tx.charging = False
+        self.authorizations.pop(evse, None)
+        if self._tx_points("TxStopPoint") & {"Authorized", "PowerPathClosed", "EnergyTransfer"}:
+            reason = "Local" if "session_stop_reported_local" in self.faults else "StoppedByEV"
+            await self.end_transaction(tx, reason, "StopAuthorized", charging_state="EVConnected")
+        else:
+            await self._transaction_event(tx, "Updated", "StopAuthorized", charging_state="EVConnected")
+        return {"transaction": tx.transaction_id}
+
+    async def _ev_resumes(self, evse: int) -> dict[str, Any]:
         tx = self.ongoing.get(evse)
         if tx is None or not tx.suspended_ev:
             raise ActionFailed("ev_resume", {"evse": evse}, "the EV of that EVSE has not suspended charging")

@@ -272,3 +272,42 @@ async def test_tc_e_39_cs(station: ChargingStationUnderTest) -> None:
                                payload.get("transactionInfo", {}).get("chargingState") != "Charging",
                                expected="chargingState not Charging", actual=payload.get("transactionInfo"),
                                requirements=("E03.FR.05", "Part 6 TC_E_39_CS step 5"))
+
+
+# --------------------------------------------------------------------------- E15 end of charging (ISO 15118)
+@case
+async def test_tc_e_46_cs(station: ChargingStationUnderTest) -> None:
+    """End of charging process 15118: the EV's SessionStopReq(Terminate) ends the authorization, and with TxStopPoint
+    Authorized, PowerPathClosed or EnergyTransfer the transaction.
+
+    Part 6 steps / validations implemented (errata 2025-09 §6.2.55 applied):
+    - Before: EVConnectedPreSession, Authorized15118 (EIM: the idToken presented, AuthorizeRequest checked when
+      sent), EnergyTransferStarted; TxStopPoint as the station has it (read, not set);
+    - the EV sends SessionStopReq(Terminate) (action ``ev_stop_session``);
+    - step 1: with TxStopPoint containing Authorized, PowerPathClosed or EnergyTransfer: eventType Ended,
+      triggerReason StopAuthorized, stoppedReason StoppedByEV, chargingState EVConnected (E15.FR.04); otherwise
+      eventType Updated, triggerReason StopAuthorized, chargingState EVConnected (E15.FR.05). chargingState is
+      Part 6's (Part 2 does not name it there)."""
+    evse, connector = configured_connector(station)
+    async with states.transactions_ended_afterwards(station):
+        tx = await states.ev_connected_transaction(station, evse, connector)
+        await states.authorized(station, evse, connector, tx=tx)
+        await states.energy_transfer_started(station, evse, connector, tx=tx)
+        tx.instruction(station.connection)
+        await station.actions.do("ev_stop_session", evse=evse, connector=connector)
+        ends = tx.stop_ends
+        requirement = "E15.FR.04" if ends else "E15.FR.05"
+        event = await states.tx_step_event(station, tx, "a TransactionEventRequest reports the EV ended the session",
+                                           triggers=("StopAuthorized",),
+                                           requirements=(requirement, "Part 6 TC_E_46_CS step 1"))
+        tx.stop_authorized = True  # the authorization has ended: the restore only unplugs
+        if ends is None:
+            station.note("TxStopPoint could not be read: whether the event must end the transaction is not checked")
+        expected = {"triggerReason": "StopAuthorized", "transactionInfo.chargingState": "EVConnected"}
+        if ends:
+            expected.update({"eventType": "Ended", "transactionInfo.stoppedReason": "StoppedByEV"})
+        elif ends is False:
+            expected["eventType"] = "Updated"
+        station.check.fields(f"TransactionEventRequest after SessionStopReq(Terminate) with TxStopPoint "
+                             f"{','.join(tx.stop_points) or '?'} (Part 6 TC_E_46_CS step 1)", event.payload, expected,
+                             requirements=(requirement, "E06.FR.15", "Part 6 TC_E_46_CS step 1"))
