@@ -431,6 +431,38 @@ class Transactions(Component):
             await self._transaction_event(tx, "Updated", "StopAuthorized", charging_state="EVConnected")
         return {"transaction": tx.transaction_id}
 
+    # ------------------------------------------------------------------ idToken not accepted (helper estop)
+    def id_token_info_answered(self, tx: Transaction, request: dict[str, Any], answer: dict[str, Any]) -> None:
+        """The CSMS's idTokenInfo for a TransactionEventRequest that carried the idToken (E05.FR.01): a status other
+        than Accepted while the transaction goes on stops the energy transfer; the reaction (E05.FR.02/09/10,
+        E06.FR.04) is sent as the station's own next message."""
+        status = (answer.get("idTokenInfo") or {}).get("status", "Accepted")
+        if "idToken" not in request or status == "Accepted" or request.get("eventType") == "Ended" \
+                or self.ongoing.get(tx.evse) is not tx or tx.deauthorized or tx.stop_authorized:
+            return
+        tx.deauthorized = True  # no energy from now on (MaxEnergyOnInvalidId is not implemented: E05.FR.02)
+        tx.charging = False
+        self.authorizations.pop(tx.evse, None)
+        self.station.spawn(self._deauthorize(tx))
+
+    async def _deauthorize(self, tx: Transaction) -> None:
+        if self.ongoing.get(tx.evse) is not tx:
+            return
+        stop = self._tx_points("TxStopPoint")
+        plugged = (tx.evse, tx.connector) in self.station.state.plugged and (tx.evse, tx.connector) \
+            not in self.ev_unplugged
+        with contextlib.suppress(ActionFailed, PeerError):
+            if self._flag("TxCtrlr", "StopTxOnInvalidId"):
+                state = "EVConnected" if plugged else None  # E05.FR.09: preferably EVConnected
+                if stop & {"Authorized", "PowerPathClosed", "EnergyTransfer"}:  # E05.FR.10, E06.FR.04
+                    await self.end_transaction(tx, "DeAuthorized", "Deauthorized", charging_state=state)
+                else:
+                    await self._transaction_event(tx, "Updated", "Deauthorized", charging_state=state)
+            elif "EnergyTransfer" in stop:  # the energy transfer stops, so does the transaction (E06.FR.07)
+                await self.end_transaction(tx, "DeAuthorized", "ChargingStateChanged", charging_state="SuspendedEVSE")
+            else:  # E05.FR.02
+                await self._transaction_event(tx, "Updated", "ChargingStateChanged", charging_state="SuspendedEVSE")
+
     async def _ev_resumes(self, evse: int) -> dict[str, Any]:
         tx = self.ongoing.get(evse)
         if tx is None or not tx.suspended_ev:
@@ -481,7 +513,9 @@ class Transactions(Component):
         if with_token and tx.id_token:
             payload["idToken"] = tx.id_token
         tx.seq_no += 1
-        await conn.call("TransactionEvent", payload)
+        response = await conn.call("TransactionEvent", payload)
+        if response.ok:
+            self.id_token_info_answered(tx, payload, response.payload)
 
     def _require_connection(self) -> Connection:
         conn = self.station.connection
