@@ -1023,9 +1023,11 @@ async def expect_boot_retry(sut: ChargingStationUnderTest, answers: BootAnswers,
 
 __all__ = ["authorized", "transaction_duration", "SIDE_TRIGGERS", "AVAILABILITY_REPORTS", "availability_restored", "availability_scope", "AvailabilityRestore",
            "Boot", "boot_answered", "BOOT_REASONS", "BootAnswer", "BootAnswers", "booted",
-           "change_availability", "energy_transfer_started", "energy_transfer_suspended", "ev_connected_post_session", "ev_connected_pre_session",
+           "change_availability", "energy_transfer_started", "energy_transfer_suspended",
+           "ev_connected_post_session", "ev_connected_pre_session",
            "ev_connected_transaction", "ev_disconnected", "ev_unplugged_afterwards", "EvConnected",
            "expect_availability_reports", "expect_boot_retry", "expect_connector_reports",
            "expect_startup_security_event", "after_call", "parking_bay_unoccupied",
            "scope_connectors", "stop_authorized", "Transaction", "transactions_ended_afterwards",
-           "tx_start_points", "tx_step_event", "TX_STOP_ENDING", "TX_STOP_REQUIREMENTS", "tx_stop_points", "unavailable"]
+           "tx_start_points", "tx_step_event", "TX_STOP_ENDING", "TX_STOP_REQUIREMENTS", "tx_stop_points",
+           "unavailable"]

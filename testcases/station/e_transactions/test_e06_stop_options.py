@@ -32,7 +32,8 @@ async def _stopped_by_driver(station: ChargingStationUnderTest, tx: states.Trans
     station.check.that(f"the transaction ends when the driver stops it (TxStopPoint {','.join(tx.stop_points)})",
                        tx.ended, expected="a TransactionEventRequest eventType Ended (StopAuthorized, or "
                                           "ChargingStateChanged EVConnected after an Updated StopAuthorized, E07)",
-                       actual=f"last event: eventType {last.get('eventType')} triggerReason {last.get('triggerReason')}",
+                       actual=f"last event: eventType {last.get('eventType')} "
+                              f"triggerReason {last.get('triggerReason')}",
                        requirements=requirements)
 
 
@@ -97,8 +98,9 @@ async def test_tc_e_08_cs(station: ChargingStationUnderTest) -> None:
     Part 6 steps / validations implemented:
     - Before: TxStopPoint contains EnergyTransfer and neither Authorized nor PowerPathClosed (set for the case;
       prerequisite otherwise NOT APPLICABLE); EnergyTransferStarted;
-    - step 1: reusable state StopAuthorized with errata 2025-09 §6.2.117 (StopAuthorized event, then ChargingStateChanged
-      EVConnected; the last of them Ended with stoppedReason Local or omitted): the transaction ends (E06.FR.07)."""
+    - step 1: reusable state StopAuthorized with errata 2025-09 §6.2.117 (StopAuthorized event, then
+      ChargingStateChanged EVConnected; the last of them Ended with stoppedReason Local or omitted): the transaction
+      ends (E06.FR.07)."""
     evse, connector = configured_connector(station)
     async with tx_stop_point(station, "EnergyTransfer", lambda p: "EnergyTransfer" in p
                              and not p & {"Authorized", "PowerPathClosed"},
