@@ -112,3 +112,56 @@ async def test_allowed_variant_passes(tmp_path: Path, case_id: str, variant: typ
         result, output = await run_case(tmp_path, station, port, case_id)
     assert result == "PASS", output
     assert not station.transactions, "the restore must leave no transaction"
+
+
+# --------------------------------------------------------------------------- the reference station itself
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("stop_point", "stop_tx_on_invalid_id", "expected"), [
+    ("EVConnected,Authorized", True, ("Ended", "Deauthorized", "DeAuthorized")),  # E05.FR.10, E06.FR.04
+    ("EVConnected", True, ("Updated", "Deauthorized", None)),  # E05.FR.09
+    ("EVConnected", False, ("Updated", "ChargingStateChanged", None)),  # E05.FR.02: SuspendedEVSE
+])
+async def test_reference_station_deauthorizes_on_invalid_id_token(stop_point: str, stop_tx_on_invalid_id: bool,
+                                                                   expected: tuple[str, str, str | None]) -> None:
+    """A TransactionEventResponse whose idTokenInfo is Invalid stops the energy transfer of the reference station
+    (E05): Ended Deauthorized with TxStopPoint Authorized, Updated Deauthorized without, SuspendedEVSE with
+    StopTxOnInvalidId false; and no energy transfer starts again."""
+    import asyncio
+
+    from support import answering_csms
+
+    events: list[dict[str, Any]] = []
+    deauthorized, more = asyncio.Event(), asyncio.Event()
+
+    def respond(action: str, payload: dict[str, Any]) -> dict[str, Any]:
+        if action == "BootNotification":
+            return {"currentTime": "2026-01-01T00:00:00Z", "interval": 300, "status": "Accepted"}
+        if action == "TransactionEvent":
+            if deauthorized.is_set():
+                more.set()
+            events.append(payload)
+            if payload["triggerReason"] == "Deauthorized" \
+                    or payload["transactionInfo"].get("chargingState") == "SuspendedEVSE":
+                deauthorized.set()
+            return {"idTokenInfo": {"status": "Invalid"}} if "idToken" in payload else {}
+        if action == "Authorize":
+            return {"idTokenInfo": {"status": "Accepted"}}
+        return {}
+
+    port = free_port()
+    async with answering_csms(port, respond), station_peer(port) as station:
+        station.device_model.set_value("TxCtrlr", "TxStopPoint", stop_point)
+        station.device_model.set_value("TxCtrlr", "StopTxOnInvalidId", stop_tx_on_invalid_id)
+        async with asyncio.timeout(10):
+            await station.boot.booted.wait()
+            await station.perform_action("present_id_token", {"id_token": "A1", "type": "ISO14443", "evse": 1})
+            await station.perform_action("plug_in", {"evse": 1, "connector": 1})
+            await deauthorized.wait()
+        with contextlib.suppress(TimeoutError):  # nothing after it: the station must not charge again
+            async with asyncio.timeout(0.3):
+                await more.wait()
+    last = events[-1]
+    assert (last["eventType"], last["triggerReason"], last["transactionInfo"].get("stoppedReason")) == expected, events
+    if not stop_tx_on_invalid_id:
+        assert last["transactionInfo"]["chargingState"] == "SuspendedEVSE", events
+    assert not [e for e in events[events.index(last) + 1:]], events

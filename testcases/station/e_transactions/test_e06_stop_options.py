@@ -148,6 +148,46 @@ async def test_tc_e_14_cs(station: ChargingStationUnderTest) -> None:
 
 
 @case
+async def test_tc_e_19_cs(station: ChargingStationUnderTest) -> None:
+    """Stop transaction options - ParkingBayUnoccupied: with TxStopPoint ParkingBayOccupancy, the transaction ends
+    when the EV leaves the parking bay, not before.
+
+    Part 6 steps / validations implemented:
+    - Before: TxStopPoint contains ParkingBayOccupancy and none of EnergyTransfer, PowerPathClosed, DataSigned,
+      Authorized, EVConnected (set for the case; prerequisite otherwise NOT APPLICABLE); EVDisconnected, reached
+      through EnergyTransferStarted, StopAuthorized, EVConnectedPostSession (their checks, errata §6.2.117: Updated
+      events), and the transaction still running once the cable is unplugged (E06.FR.01);
+    - manual action: the EV drives out of the bay (action ``drive_out``);
+    - step 1: triggerReason EVDeparted, eventType Ended, stoppedReason Local (the harness stops locally; Part 2 lets
+      the station omit it, E06.FR.09, E07.FR.04)."""
+    evse, connector = configured_connector(station)
+    async with tx_stop_point(station, "ParkingBayOccupancy", lambda p: "ParkingBayOccupancy" in p and not p & {
+            "EnergyTransfer", "PowerPathClosed", "DataSigned", "Authorized", "EVConnected"},
+            prerequisite="TxStopPoint is ReadWrite with ParkingBayOccupancy supported, or ReadOnly with "
+                         "ParkingBayOccupancy and none of EnergyTransfer, PowerPathClosed, DataSigned, Authorized, "
+                         "EVConnected (TC_E_19_CS)"), \
+            states.transactions_ended_afterwards(station):
+        tx = await states.energy_transfer_started(station, evse, connector)
+        await states.stop_authorized(station, tx)
+        await states.ev_connected_post_session(station, tx)
+        await states.ev_disconnected(station, tx)
+        last = tx.events[-1].payload if tx.events else {}
+        station.check.that("the transaction goes on until the EV leaves the parking bay (TxStopPoint "
+                           "ParkingBayOccupancy)", not tx.ended,
+                           expected="no eventType Ended before the EV drives out",
+                           actual=f"eventType {last.get('eventType')} triggerReason {last.get('triggerReason')}",
+                           requirements=("E06.FR.01", "Part 6 TC_E_19_CS"))
+        if tx.ended:
+            return
+        event = await states.parking_bay_unoccupied(station, tx)
+        if event is not None:
+            station.check.fields("TransactionEventRequest (Part 6 TC_E_19_CS step 1)", event.payload, {
+                "triggerReason": "EVDeparted", "eventType": "Ended",
+                "transactionInfo.stoppedReason": OneOf("Local", ABSENT)},
+                requirements=("E06.FR.01", "E06.FR.15", "Part 6 TC_E_19_CS step 1", *_DRIVER_STOP))
+
+
+@case
 async def test_tc_e_22_cs(station: ChargingStationUnderTest) -> None:
     """Stop transaction options - EnergyTransfer stopped - SuspendedEV: with TxStopPoint EnergyTransfer, the EV
     suspending the energy transfer ends the transaction (errata 2025-09 §6.2.50).
