@@ -61,11 +61,15 @@ class EvSideStoppedByEv(Transactions):
 
 
 @contextlib.asynccontextmanager
-async def station_peer(port: int, variant: type[Transactions] | None = None) -> AsyncIterator[ReferenceStation]:
+async def station_peer(port: int, variant: type[Transactions] | None = None, *, features: frozenset[str] | None = None,
+                       settings: dict[str, str] | None = None) -> AsyncIterator[ReferenceStation]:
     station = ReferenceStation(csms_url=f"ws://127.0.0.1:{port}/ocpp", identity="CS001", password=None,
-                               evses=[(1, [1])], message_timeout=MESSAGE_TIMEOUT, connect_timeout=5)
+                               evses=[(1, [1])], message_timeout=MESSAGE_TIMEOUT, connect_timeout=5, features=features)
     if variant is not None:
         station.transactions_area.__class__ = variant
+    for key, value in (settings or {}).items():
+        component, variable = key.split(".")
+        station.device_model.set_value(component, variable, value)
     await station.start()
     try:
         yield station
@@ -73,13 +77,14 @@ async def station_peer(port: int, variant: type[Transactions] | None = None) -> 
         await station.stop()
 
 
-async def run_case(tmp_path: Path, station: ReferenceStation, port: int, case_id: str) -> tuple[str, str]:
+async def run_case(tmp_path: Path, station: ReferenceStation, port: int, case_id: str, *,
+                   pics: str = PICS_EXTRA) -> tuple[str, str]:
     async with webhook_for(station) as hook:
         config = write_peer_config(tmp_path / "sut.toml", "station", port, name="stop point peer",
                                    pics_file=FULL_PICS, message_timeout=MESSAGE_TIMEOUT, connect_timeout=5,
                                    action_timeout=5, case_time_limit=30,
                                    timing="reconnect_gap = 0\noperator_think_time = 0\n", webhook=hook,
-                                   extra=PICS_EXTRA)
+                                   extra=pics + "[station_values]\nev_connection_timeout = 1\n")
         run = await run_cases(config, tmp_path / case_id, case_id, timeout=120)
     result = run.results.get(case_id, {})
     return result.get("verdict", "missing"), f"{result.get('message')}\n{run.output}"
@@ -110,6 +115,28 @@ async def test_allowed_variant_passes(tmp_path: Path, case_id: str, variant: typ
     port = free_port()
     async with station_peer(port, variant) as station:
         result, output = await run_case(tmp_path, station, port, case_id)
+    assert result == "PASS", output
+    assert not station.transactions, "the restore must leave no transaction"
+
+
+FIXED_CABLE = "[pics.hardware]\nHFS-1 = false\nHFS-2 = true\n[pics.answers]\nAQ-9 = true\n"
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("case_id", "settings", "fixed"), [
+    ("TC_E_39_CS", {"TxCtrlr.TxStartPoint": "Authorized"}, False),  # step 1 required: Ended EVConnectTimeout
+    ("TC_E_46_CS", {"TxCtrlr.TxStopPoint": "EVConnected"}, False),  # E15.FR.05: Updated StopAuthorized
+    ("TC_E_26_CS", {}, True),  # a fixed cable: step 3 Available, then Occupied again
+    ("TC_E_17_CS", {}, True),  # a fixed cable: no idToken, no station-side unplug
+])
+async def test_configuration_variant_passes(tmp_path: Path, case_id: str, settings: dict[str, str],
+                                            fixed: bool) -> None:
+    """The reference station configured otherwise than by default (a start / stop point, a fixed cable): the
+    case takes the other path Part 6 describes and PASSes, leaving no transaction."""
+    port = free_port()
+    features = frozenset({"HFS-2", "ISO 15118 Support"}) if fixed else None
+    async with station_peer(port, features=features, settings=settings) as station:
+        result, output = await run_case(tmp_path, station, port, case_id, pics=FIXED_CABLE if fixed else PICS_EXTRA)
     assert result == "PASS", output
     assert not station.transactions, "the restore must leave no transaction"
 
