@@ -801,6 +801,7 @@ async def _end_quietly(sut: ChargingStationUnderTest, tx: Transaction) -> None:
         while not tx.ended and tx.started:
             tx.record(await conn.expect_call("TransactionEvent", since=since, **tx.pattern()))
 
+    _record_pending(sut, tx, conn, since)  # an Ended event that arrived already (e.g. the cable was taken out)
     if tx.authorized and not tx.stop_authorized and not tx.ended and (tx.started or not tx.plugged):
         # A second presentation stops the transaction, or withdraws an authorization not yet used (a transaction
         # that has ended, e.g. by its stop point, has no authorization left: presenting would start a new one).
