@@ -248,10 +248,11 @@ async def test_tc_e_39_cs(station: ChargingStationUnderTest) -> None:
             station.configured(EV_CONNECTION_TIMEOUT, str(timeout)), \
             states.transactions_ended_afterwards(station) as registry:
         conn = station.connection
+        presented_at = time.monotonic()  # the station's timer starts at the authorization, a moment later
         tx = await states.authorized(station, evse, connector)
         authorized_at = time.monotonic()
         started = tx.started or bool(set(tx.start_points) & {"Authorized", "ParkingBayOccupancy"})
-        window = station.ctx.scaled(timeout) + station.tolerance + station.message_timeout
+        window = timeout + station.tolerance + station.message_timeout
         station.protocol_wait(timeout, "TxCtrlr.EVConnectionTimeOut (TC_E_39_CS)")
         if started:
             event = await states.tx_step_event(station, tx, "the station reports the EV connection timeout",
@@ -264,10 +265,13 @@ async def test_tc_e_39_cs(station: ChargingStationUnderTest) -> None:
                 expected["transactionInfo.stoppedReason"] = "Timeout"
             station.check.fields("TransactionEventRequest after EVConnectionTimeOut (Part 6 TC_E_39_CS step 1)",
                                  event.payload, expected, requirements=("E03.FR.05", "Part 6 TC_E_39_CS step 1"))
+            station.no_sooner_than("the authorization expires no sooner than EVConnectionTimeOut after the idToken "
+                                   "was presented", event.received_mono - presented_at,
+                                   required=timeout, requirements=("E03.FR.05",))
         else:
             with contextlib.suppress(PeerTimeout, PeerClosed):  # nothing to await: the timeout runs out
                 incoming = await conn.expect_call("TransactionEvent", since=conn.mark(), evse={"id": evse},
-                                                  timeout=max(0.0, authorized_at + station.ctx.scaled(timeout)
+                                                  timeout=max(0.0, authorized_at + timeout
                                                               + station.tolerance - time.monotonic()))
                 station.note(f"recorded during the EV connection timeout: TransactionEventRequest "
                              f"{incoming.payload.get('eventType')} {incoming.payload.get('triggerReason')}")

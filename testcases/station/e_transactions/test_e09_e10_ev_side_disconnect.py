@@ -322,7 +322,7 @@ async def test_tc_e_27_cs(station: ChargingStationUnderTest) -> None:
             event = await states.tx_step_event(
                 station, tx, "a TransactionEventRequest reports the connection timeout", triggers=("EVConnectTimeout",),
                 requirements=requirements,
-                timeout=station.ctx.scaled(timeout) + station.tolerance + station.message_timeout)
+                timeout=timeout + station.tolerance + station.message_timeout)
             expected = {"triggerReason": "EVConnectTimeout"}
             if "Authorized" in tx.stop_points:
                 expected.update({"eventType": "Ended", "transactionInfo.stoppedReason": "Timeout"})
