@@ -14,6 +14,7 @@ from typing import Any, AsyncIterator
 
 import pytest
 
+from conformance.config import CERTIFICATION_PROFILES, FULL_FEATURES
 from conformance.reference.station import ReferenceStation
 from conformance.reference.station import variables as station_variables
 from conformance.reference.station.state import Transaction
@@ -134,7 +135,7 @@ async def test_configuration_variant_passes(tmp_path: Path, case_id: str, settin
     """The reference station configured otherwise than by default (a start / stop point, a fixed cable): the
     case takes the other path Part 6 describes and PASSes, leaving no transaction."""
     port = free_port()
-    features = frozenset({"HFS-2", "ISO 15118 Support"}) if fixed else None
+    features = frozenset(FULL_FEATURES) | set(CERTIFICATION_PROFILES) | {"HFS-2", "AQ-9"} if fixed else None
     async with station_peer(port, features=features, settings=settings) as station:
         result, output = await run_case(tmp_path, station, port, case_id, pics=FIXED_CABLE if fixed else PICS_EXTRA)
     assert result == "PASS", output

@@ -17,11 +17,6 @@ from conformance.outcomes import Inconclusive, NotApplicable
 from conformance.protocol.variables import TX_STOP_POINT
 
 
-def configured_connector(station: ChargingStationUnderTest) -> tuple[int, int]:
-    """<Configured evseId> and <Configured connectorId>: the first configured connector."""
-    return station.connectors[0]
-
-
 def points(value: str | None) -> set[str]:
     return {p.strip() for p in (value or "").split(",") if p.strip()}
 

@@ -16,7 +16,8 @@ from conformance.protocol.errors import PeerClosed, PeerTimeout
 from conformance.protocol.patterns import ABSENT
 from conformance.protocol.variables import EV_CONNECTION_TIMEOUT
 
-from ._steps_stop import configured_connector, tx_stop_point
+from ._steps import configured_connector, local_start_configuration
+from ._steps_stop import tx_stop_point
 
 _DRIVER_STOP = ("E06.FR.09", "E07.FR.04", "E07.FR.05")
 
@@ -206,7 +207,7 @@ async def test_tc_e_22_cs(station: ChargingStationUnderTest) -> None:
         tx = await states.energy_transfer_started(station, evse, connector)
         tx.instruction(station.connection)
         await station.actions.do("ev_suspend", evse=evse, connector=connector)
-        event = await states.tx_step_event(
+        event = await states.transaction_step_event(
             station, tx, "a TransactionEventRequest reports the EV suspended the energy transfer",
             triggers=("ChargingStateChanged",), requirements=("E06.FR.07", "Part 6 TC_E_22_CS step 1"),
             wanted=lambda e: e.payload.get("eventType") == "Ended" or e.payload.get("transactionInfo", {}).get(
@@ -232,6 +233,7 @@ async def test_tc_e_39_cs(station: ChargingStationUnderTest) -> None:
     Part 6 steps / validations implemented (errata 2025-09 §6.2.47 applied):
     - Before: TxStopPoint contains Authorized (set for the case; prerequisite otherwise NOT APPLICABLE);
       TxCtrlr.EVConnectionTimeOut is <Configured ev_connection_timeout> (``station_values.ev_connection_timeout``);
+      AuthCtrlr.AuthEnabled true (if implemented and ReadWrite), DisableRemoteAuthorization false (if implemented);
       reusable state Authorized;
     - step 1 (only when the authorization started the transaction, TxStartPoint Authorized or ParkingBayOccupancy):
       after the timeout, triggerReason EVConnectTimeout, eventType Updated with TxStartPoint ParkingBayOccupancy
@@ -245,7 +247,7 @@ async def test_tc_e_39_cs(station: ChargingStationUnderTest) -> None:
     async with tx_stop_point(station, "Authorized", lambda p: "Authorized" in p,
                              prerequisite="TxStopPoint is ReadWrite with Authorized supported, or ReadOnly with "
                                           "Authorized (TC_E_39_CS)"), \
-            station.configured(EV_CONNECTION_TIMEOUT, str(timeout)), \
+            station.configured(EV_CONNECTION_TIMEOUT, str(timeout)), local_start_configuration(station), \
             states.transactions_ended_afterwards(station) as registry:
         conn = station.connection
         presented_at = time.monotonic()  # the station's timer starts at the authorization, a moment later
@@ -255,7 +257,7 @@ async def test_tc_e_39_cs(station: ChargingStationUnderTest) -> None:
         window = timeout + station.tolerance + station.message_timeout
         station.protocol_wait(timeout, "TxCtrlr.EVConnectionTimeOut (TC_E_39_CS)")
         if started:
-            event = await states.tx_step_event(station, tx, "the station reports the EV connection timeout",
+            event = await states.transaction_step_event(station, tx, "the station reports the EV connection timeout",
                                                 triggers=("EVConnectTimeout",), requirements=("E03.FR.05",
                                                                                               "E06.FR.04"),
                                                 timeout=window)
@@ -343,9 +345,9 @@ async def test_tc_e_46_cs(station: ChargingStationUnderTest) -> None:
         await station.actions.do("ev_stop_session", evse=evse, connector=connector)
         ends = tx.stop_ends
         requirement = "E15.FR.04" if ends else "E15.FR.05"
-        event = await states.tx_step_event(station, tx, "a TransactionEventRequest reports the EV ended the session",
-                                           triggers=("StopAuthorized",),
-                                           requirements=(requirement, "Part 6 TC_E_46_CS step 1"))
+        event = await states.transaction_step_event(
+            station, tx, "a TransactionEventRequest reports the EV ended the session", triggers=("StopAuthorized",),
+            requirements=(requirement, "Part 6 TC_E_46_CS step 1"))
         tx.stop_authorized = True  # the authorization has ended: the restore only unplugs
         if ends is None:
             station.note("TxStopPoint could not be read: whether the event must end the transaction is not checked")

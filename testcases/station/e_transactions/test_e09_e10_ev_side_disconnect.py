@@ -21,8 +21,8 @@ from conformance.protocol.variables import (EV_CONNECTION_TIMEOUT, STOP_TX_ON_EV
                                             UNLOCK_ON_EV_SIDE_DISCONNECT)
 from conformance.transport.connection import IncomingCall
 
-from ._steps_stop import (boolean_state, cable_released_afterwards, configured_connector, fixed_cable, present_token,
-                          tx_stop_point)
+from ._steps import configured_connector, local_start_configuration
+from ._steps_stop import boolean_state, cable_released_afterwards, fixed_cable, present_token, tx_stop_point
 
 _AVAILABLE = ("G01.FR.04",)
 
@@ -63,7 +63,7 @@ async def _ev_side_disconnect(station: ChargingStationUnderTest, tx: states.Tran
     tx.ev_side_disconnected = True
     if fixed_cable(station):
         tx.plugged = False  # nothing is left in a socket
-    event = await states.tx_step_event(station, tx, "a TransactionEventRequest reports the EV-side disconnect",
+    event = await states.transaction_step_event(station, tx, "a TransactionEventRequest reports the EV-side disconnect",
                                        triggers=("EVCommunicationLost",), requirements=requirements)
     return event, mark
 
@@ -158,7 +158,8 @@ async def test_tc_e_17_cs(station: ChargingStationUnderTest) -> None:
     Part 6 steps / validations implemented (errata 2025-09 §6.2.45 / §6.2.46 applied):
     - Before: TxStopPoint contains Authorized and none of EVConnected, PowerPathClosed, EnergyTransfer (set for the
       case; prerequisite otherwise NOT APPLICABLE); StopTxOnEVSideDisconnect true (a prerequisite: NOT APPLICABLE
-      when it cannot be set); UnlockOnEVSideDisconnect false (kept when ReadOnly); EnergyTransferSuspended;
+      when it cannot be set); UnlockOnEVSideDisconnect false (kept when ReadOnly); AuthCtrlr.AuthEnabled true (if
+      implemented and ReadWrite), DisableRemoteAuthorization false (if implemented); EnergyTransferSuspended;
     - step 1: triggerReason EVCommunicationLost, chargingState Idle, stoppedReason EVDisconnected, eventType Ended
       (E06.FR.03 through E09.FR.01);
     - with a detachable cable: the idToken presented (when UnlockOnEVSideDisconnect is false), the cable taken out
@@ -171,7 +172,7 @@ async def test_tc_e_17_cs(station: ChargingStationUnderTest) -> None:
                           required="StopTxOnEVSideDisconnect true a supported value (TC_E_17_CS, errata 2025-09 "
                                    "§6.2.46)"), \
             boolean_state(station, UNLOCK_ON_EV_SIDE_DISCONNECT, False, required=None), \
-            _suspended_then_released(station) as tx:
+            local_start_configuration(station), _suspended_then_released(station) as tx:
         requirements = ("E06.FR.03", "E09.FR.01", "E06.FR.08", "E06.FR.15", "Part 6 TC_E_17_CS step 1")
         unlock = await _flag(station, UNLOCK_ON_EV_SIDE_DISCONNECT)
         event, mark = await _ev_side_disconnect(station, tx, requirements=requirements)
@@ -283,13 +284,13 @@ async def test_tc_e_26_cs(station: ChargingStationUnderTest) -> None:
         tx.instruction(station.connection)
         await station.actions.do("plug_in", evse=tx.evse, connector=tx.connector)
         tx.plugged, tx.ev_side_disconnected = True, False
-        plugged = await states.tx_step_event(station, tx, "a TransactionEventRequest reports the cable plugged in "
-                                                          "again", triggers=("CablePluggedIn",),
-                                             requirements=("E10.FR.03", "Part 6 TC_E_26_CS step 5"))
+        plugged = await states.transaction_step_event(
+            station, tx, "a TransactionEventRequest reports the cable plugged in again", triggers=("CablePluggedIn",),
+            requirements=("E10.FR.03", "Part 6 TC_E_26_CS step 5"))
         station.check.fields("TransactionEventRequest (Part 6 TC_E_26_CS step 5)", plugged.payload, {
             "triggerReason": "CablePluggedIn", "transactionInfo.chargingState": "EVConnected",
             "eventType": "Updated"}, requirements=("E10.FR.03", "E06.FR.15", "Part 6 TC_E_26_CS step 5"))
-        charging = await states.tx_step_event(
+        charging = await states.transaction_step_event(
             station, tx, "a TransactionEventRequest reports the energy transfer resumed",
             triggers=("ChargingStateChanged",), requirements=("E06.FR.15", "Part 6 TC_E_26_CS step 7"),
             wanted=lambda e: e.payload.get("transactionInfo", {}).get("chargingState") == "Charging")
@@ -319,7 +320,7 @@ async def test_tc_e_27_cs(station: ChargingStationUnderTest) -> None:
             await _suspended_by_ev_side(station, tx, "TC_E_27_CS")
             station.protocol_wait(timeout, "the fixed cable's EV connection timeout (TC_E_27_CS)")
             requirements = ("E10.FR.02", "E06.FR.15", "Part 6 TC_E_27_CS step 5")
-            event = await states.tx_step_event(
+            event = await states.transaction_step_event(
                 station, tx, "a TransactionEventRequest reports the connection timeout", triggers=("EVConnectTimeout",),
                 requirements=requirements,
                 timeout=timeout + station.tolerance + station.message_timeout)
