@@ -508,13 +508,16 @@ class Transactions(Component):
         return {"transaction": tx.transaction_id}
 
     # ------------------------------------------------------------------ idToken not accepted (helper estop)
-    def id_token_info_answered(self, tx: Transaction, request: dict[str, Any], answer: dict[str, Any]) -> None:
-        """The CSMS's idTokenInfo for a TransactionEventRequest that carried the idToken (E05.FR.01): a status other
-        than Accepted while the transaction goes on stops the energy transfer; the reaction (E05.FR.02/09/10,
-        E06.FR.04) is sent as the station's own next message."""
+    def id_token_info_answered(self, request: dict[str, Any], answer: dict[str, Any]) -> None:
+        """The CSMS's TransactionEventResponse to a request that carried the idToken (E05.FR.01; also a queued one,
+        answered after the reconnection): an idTokenInfo status other than Accepted while the transaction goes on
+        stops the energy transfer; the reaction (E05.FR.02/09/10, E06.FR.04) is sent as the station's own next
+        message."""
         status = (answer.get("idTokenInfo") or {}).get("status", "Accepted")
+        tid = request.get("transactionInfo", {}).get("transactionId")
+        tx = next((t for t in self.ongoing.values() if t.transaction_id == tid), None)
         if "idToken" not in request or status == "Accepted" or request.get("eventType") == "Ended" \
-                or self.ongoing.get(tx.evse) is not tx or tx.deauthorized or tx.stop_authorized:
+                or tx is None or tx.deauthorized or tx.stop_authorized:
             return
         tx.deauthorized = True  # no energy from now on (MaxEnergyOnInvalidId is not implemented: E05.FR.02)
         tx.charging = False
@@ -593,8 +596,8 @@ class Transactions(Component):
             payload.setdefault("meterValue", []).extend(meter_values)
         tx.seq_no += 1
         response = await conn.call("TransactionEvent", payload)
-        if response.ok:
-            self.id_token_info_answered(tx, payload, response.payload)
+        if response.ok:  # (with a message queue: where the queue gets its answer)
+            self.id_token_info_answered(payload, response.payload)
 
     # ------------------------------------------------------------------ estart: start points without a cable
     # ParkingBayOccupancy (E01.FR.01: the bay sensor, actions drive_in / drive_out), DataSigned (E01.FR.04: the meter
