@@ -85,7 +85,7 @@ async def run_case(tmp_path: Path, station: ReferenceStation, port: int, case_id
                                    pics_file=FULL_PICS, message_timeout=MESSAGE_TIMEOUT, connect_timeout=5,
                                    action_timeout=5, case_time_limit=30,
                                    timing="reconnect_gap = 0\noperator_think_time = 0\n", webhook=hook,
-                                   extra=pics + "[station_values]\nev_connection_timeout = 1\n")
+                                   extra=pics + "[configured]\nev_connection_timeout = 1\n")
         run = await run_cases(config, tmp_path / case_id, case_id, timeout=120)
     result = run.results.get(case_id, {})
     return result.get("verdict", "missing"), f"{result.get('message')}\n{run.output}"

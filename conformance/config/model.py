@@ -258,12 +258,6 @@ class StationValues:
         doc="`<Configured Transaction Duration>`: how long the harness lets a transaction run before StopAuthorized "
             "presents the idToken again (errata 6.2.117), and, when the SUT is a CSMS, before the harness station sends "
             "StopAuthorized; Part 6 leaves the value to the lab")
-    # --- block E stop points (helper estop)
-    ev_connection_timeout: int = setting(
-        30, min=1, what="a whole number of seconds >= 1", unit="s",
-        doc="`<Configured ev_connection_timeout>`: the TxCtrlr.EVConnectionTimeOut TC_E_39_CS sets (and TC_E_27_CS, "
-            "whose fixed-cable timeout Part 2 leaves to the station: the harness waits this long plus the message "
-            "timeout)")
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -564,7 +558,8 @@ class CaseValues:
     ev_connection_timeout: int = setting(
         30, min=1, what="a whole number of seconds >= 1", unit="s",
         doc="TC_E_05_CS `<Configured ev_connection_timeout>`: the TxCtrlr.EVConnectionTimeOut the case sets (restored "
-            "afterwards) and then waits out after the authorization")
+            "afterwards) and then waits out after the authorization; TC_E_39_CS the same, TC_E_27_CS for the fixed "
+            "cable's timeout (which Part 2 leaves to the station)")
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in dataclasses.asdict(self).items() if v is not None}

@@ -232,7 +232,7 @@ async def test_tc_e_39_cs(station: ChargingStationUnderTest) -> None:
 
     Part 6 steps / validations implemented (errata 2025-09 §6.2.47 applied):
     - Before: TxStopPoint contains Authorized (set for the case; prerequisite otherwise NOT APPLICABLE);
-      TxCtrlr.EVConnectionTimeOut is <Configured ev_connection_timeout> (``station_values.ev_connection_timeout``);
+      TxCtrlr.EVConnectionTimeOut is <Configured ev_connection_timeout> (``configured.ev_connection_timeout``);
       AuthCtrlr.AuthEnabled true (if implemented and ReadWrite), DisableRemoteAuthorization false (if implemented);
       reusable state Authorized;
     - step 1 (only when the authorization started the transaction, TxStartPoint Authorized or ParkingBayOccupancy):
@@ -243,7 +243,7 @@ async def test_tc_e_39_cs(station: ChargingStationUnderTest) -> None:
       and chargingState not Charging (eventType judged for the timed-out transaction only: a station whose
       TxStartPoint is EVConnected starts a new one, E01.FR.02); no sign of charging within the message timeout."""
     evse, connector = configured_connector(station)
-    timeout = station.config.station_values.ev_connection_timeout
+    timeout = station.config.configured.ev_connection_timeout
     async with tx_stop_point(station, "Authorized", lambda p: "Authorized" in p,
                              prerequisite="TxStopPoint is ReadWrite with Authorized supported, or ReadOnly with "
                                           "Authorized (TC_E_39_CS)"), \

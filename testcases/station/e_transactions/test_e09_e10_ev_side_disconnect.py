@@ -306,13 +306,13 @@ async def test_tc_e_27_cs(station: ChargingStationUnderTest) -> None:
 
     Part 6 steps / validations implemented (errata 2025-09 §6.2.52: no reconnection):
     - Before: as TC_E_26_CS; TxCtrlr.EVConnectionTimeOut is set to <Configured ev_connection_timeout>
-      (``station_values.ev_connection_timeout``) so the wait is bounded (Part 2 leaves this timeout to the station:
+      (``configured.ev_connection_timeout``) so the wait is bounded (Part 2 leaves this timeout to the station:
       the harness waits it plus the message timeout);
     - step 1: triggerReason EVCommunicationLost, chargingState Idle, eventType Updated; step 3: the connector
       reported Available;
     - step 5: triggerReason EVConnectTimeout; with TxStopPoint Authorized eventType Ended and stoppedReason Timeout,
       else (ParkingBayOccupancy) eventType Updated."""
-    timeout = station.config.station_values.ev_connection_timeout
+    timeout = station.config.configured.ev_connection_timeout
     stack = await _e10_before(station, "TC_E_27_CS")
     async with stack:
         await stack.enter_async_context(station.configured(EV_CONNECTION_TIMEOUT, str(timeout)))
