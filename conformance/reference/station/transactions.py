@@ -22,6 +22,14 @@ if TYPE_CHECKING:
     from ...device_model.model import DeviceModel
 
 
+# Part 5 C-09.x / C-10.x: the start / stop points the station is declared with (C-51 / C-52: configurable at all).
+# Module constants, not class attributes: no mutable state shared between stations.
+START_POINT_FEATURES = {"EVConnected": "C-09.1", "Authorized": "C-09.2", "DataSigned": "C-09.3",
+                        "PowerPathClosed": "C-09.4", "EnergyTransfer": "C-09.5", "ParkingBayOccupancy": "C-09.6"}
+STOP_POINT_FEATURES = {"EVConnected": "C-10.1", "Authorized": "C-10.2", "PowerPathClosed": "C-10.3",
+                       "EnergyTransfer": "C-10.4", "ParkingBayOccupancy": "C-10.5"}
+
+
 class Transactions(Component):
     """One transaction per EVSE (E01.FR.14); owns the ongoing transactions, the authorizations waiting for a cable
     and the state of the retention locks (G05). The transaction counter and the plugged cables live in
@@ -61,10 +69,6 @@ class Transactions(Component):
                 "ev_suspend": lambda evse, connector, params: self._ev_suspend(evse),
                 "ev_resume": lambda evse, connector, params: self._ev_resume(evse)}
 
-    # Part 5 C-09.x: the start points the station is declared with (C-51: TxStartPoint configurable at all).
-    START_POINT_FEATURES = {"EVConnected": "C-09.1", "Authorized": "C-09.2", "DataSigned": "C-09.3",
-                            "PowerPathClosed": "C-09.4", "EnergyTransfer": "C-09.5", "ParkingBayOccupancy": "C-09.6"}
-
     def _start_point_allowed(self, key: Any, attribute: str, value: Any) -> str | None:
         """SetVariables of TxStartPoint as the PICS declares the station: ReadOnly without C-51, a value whose C-09.x
         feature it lacks is not supported."""
@@ -73,12 +77,8 @@ class Transactions(Component):
         if not self.station.supports("C-51"):
             return "ReadOnly"
         points = value if isinstance(value, list) else [value]
-        return "ValueNotSupported" if any(not self.station.supports(self.START_POINT_FEATURES.get(p, "?"))
+        return "ValueNotSupported" if any(not self.station.supports(START_POINT_FEATURES.get(p, "?"))
                                           for p in points) else None
-
-    # Part 5 C-10.x: the stop points the station is declared with (C-52: TxStopPoint configurable at all). (estop)
-    STOP_POINT_FEATURES = {"EVConnected": "C-10.1", "Authorized": "C-10.2", "PowerPathClosed": "C-10.3",
-                           "EnergyTransfer": "C-10.4", "ParkingBayOccupancy": "C-10.5"}
 
     def _stop_point_allowed(self, key: Any, attribute: str, value: Any) -> str | None:
         """SetVariables of TxStopPoint as the PICS declares the station: ReadOnly without C-52, a value whose C-10.x
@@ -88,7 +88,7 @@ class Transactions(Component):
         if not self.station.supports("C-52"):
             return "ReadOnly"
         points = value if isinstance(value, list) else [value]
-        return "ValueNotSupported" if any(not self.station.supports(self.STOP_POINT_FEATURES.get(p, "?"))
+        return "ValueNotSupported" if any(not self.station.supports(STOP_POINT_FEATURES.get(p, "?"))
                                           for p in points) else None
 
     def bind(self, model: "DeviceModel") -> None:
