@@ -129,6 +129,7 @@ FIXED_CABLE = "[pics.hardware]\nHFS-1 = false\nHFS-2 = true\n[pics.answers]\nAQ-
     ("TC_E_46_CS", {"TxCtrlr.TxStopPoint": "EVConnected"}, False),  # E15.FR.05: Updated StopAuthorized
     ("TC_E_26_CS", {}, True),  # a fixed cable: step 3 Available, then Occupied again
     ("TC_E_17_CS", {}, True),  # a fixed cable: no idToken, no station-side unplug
+    ("TC_E_25_CS", {"TxCtrlr.TxStopPoint": "EnergyTransfer"}, False),  # ended at EnergyTransferSuspended already
 ])
 async def test_configuration_variant_passes(tmp_path: Path, case_id: str, settings: dict[str, str],
                                             fixed: bool) -> None:
