@@ -61,6 +61,14 @@ class EvSideStoppedByEv(Transactions):
         await super()._transaction_event(tx, event_type, trigger, **kwargs)
 
 
+class UnplugEndsAsEvDisconnected(Transactions):
+    """Errata 2025-09 §6.2.51: TC_E_14_CS accepts stoppedReason EVDisconnected for the Ended event of a transaction
+    the driver stopped locally and ended by unplugging."""
+
+    def _local_stop_reason(self) -> str:
+        return "EVDisconnected"
+
+
 @contextlib.asynccontextmanager
 async def station_peer(port: int, variant: type[Transactions] | None = None, *, features: frozenset[str] | None = None,
                        settings: dict[str, str] | None = None) -> AsyncIterator[ReferenceStation]:
@@ -111,7 +119,8 @@ async def test_read_only_tx_stop_point(tmp_path: Path, monkeypatch: pytest.Monke
 @pytest.mark.asyncio
 @pytest.mark.parametrize(("case_id", "variant"), [("TC_E_15_CS", LocalStopAlternative),
                                                   ("TC_E_22_CS", SuspendedEvUpdated),
-                                                  ("TC_E_37_CS", EvSideStoppedByEv)])
+                                                  ("TC_E_37_CS", EvSideStoppedByEv),
+                                                  ("TC_E_14_CS", UnplugEndsAsEvDisconnected)])
 async def test_allowed_variant_passes(tmp_path: Path, case_id: str, variant: type[Transactions]) -> None:
     port = free_port()
     async with station_peer(port, variant) as station:

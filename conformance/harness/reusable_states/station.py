@@ -915,13 +915,14 @@ async def energy_transfer_suspended(sut: ChargingStationUnderTest, tx: Transacti
 
 async def ev_disconnected(sut: ChargingStationUnderTest, tx: Transaction, *, status: str = "Available",
                           status_requirements: tuple[str, ...] = ("G01.FR.04",),
-                          report: bool = True) -> IncomingCall | None:
+                          report: bool = True, judge_stopped_reason: bool = True) -> IncomingCall | None:
     """Reusable state EVDisconnected (Charging Station, Part 6 §2.18): the EV is unplugged (action ``unplug``),
     the connector is reported ``status`` (Available; Unavailable when a change of availability was
     scheduled, G01.FR.05) unless ``report`` is False (the connector's status does not change, e.g. it became
     Unavailable when the transaction ended), and, unless the transaction has ended already, a
-    TransactionEventRequest with triggerReason EVCommunicationLost and chargingState Idle (step 3).
-    Returns that event, or None."""
+    TransactionEventRequest with triggerReason EVCommunicationLost and chargingState Idle (step 3); an Ended one after
+    a local stop has stoppedReason Local or none (Part 6 §2.1) unless ``judge_stopped_reason`` is False (a case whose
+    own rule differs, TC_E_14_CS). Returns that event, or None."""
     conn = tx.connection if tx.connection is not None and tx.connection.is_open else sut.connection
     mark = conn.mark()
     tx.instruction(conn)
@@ -938,8 +939,8 @@ async def ev_disconnected(sut: ChargingStationUnderTest, tx: Transaction, *, sta
     sut.check.fields("TransactionEventRequest after the EV is disconnected (Part 6 EVDisconnected step 3)",
                      event.payload, {"triggerReason": "EVCommunicationLost", "transactionInfo.chargingState": "Idle"},
                      requirements=("E06.FR.15", "E01.FR.18"))
-    if event.payload.get("eventType") == "Ended" and tx.stop_authorized:
-        _stopped_locally(sut, event)
+    if event.payload.get("eventType") == "Ended" and tx.stop_authorized and judge_stopped_reason:
+        _stopped_locally(sut, event)  # (``judge_stopped_reason`` False: a case with its own rule, TC_E_14_CS)
     return event
 
 
