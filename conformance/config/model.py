@@ -559,7 +559,8 @@ class CaseValues:
     ev_connection_timeout: float = setting(
         30.0, min=0, unit="s",
         doc="`<Configured EV connection timeout>`. TC_E_05_CS: the TxCtrlr.EVConnectionTimeOut the case sets (rounded "
-            "up to whole seconds, restored afterwards) and then waits out after the authorization. TC_E_39_CSMS: how "
+            "up to whole seconds, restored afterwards) and then waits out after the authorization; TC_E_39_CS the same, TC_E_27_CS for the fixed "
+            "cable's timeout (which Part 2 leaves to the station). TC_E_39_CSMS: how "
             "long the harness station (its own TxCtrlr.EVConnectionTimeOut) waits after the authorization, without a "
             "cable plugged in, before it ends the transaction with triggerReason EVConnectTimeout. Recorded as a "
             "protocol wait")

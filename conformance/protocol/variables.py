@@ -51,6 +51,9 @@ ITEMS_PER_MESSAGE = component_variable("DeviceDataCtrlr", "ItemsPerMessage")
 TX_START_POINT = component_variable("TxCtrlr", "TxStartPoint")
 TX_STOP_POINT = component_variable("TxCtrlr", "TxStopPoint")
 EV_CONNECTION_TIMEOUT = component_variable("TxCtrlr", "EVConnectionTimeOut")
+STOP_TX_ON_EV_SIDE_DISCONNECT = component_variable("TxCtrlr", "StopTxOnEVSideDisconnect")
+STOP_TX_ON_INVALID_ID = component_variable("TxCtrlr", "StopTxOnInvalidId")
+UNLOCK_ON_EV_SIDE_DISCONNECT = component_variable("OCPPCommCtrlr", "UnlockOnEVSideDisconnect")
 
 # MonitoringCtrlr
 ACTIVE_MONITORING_LEVEL = component_variable("MonitoringCtrlr", "ActiveMonitoringLevel")
@@ -71,4 +74,4 @@ __all__ = ["ACTIVE_MONITORING_LEVEL", "ACTIVE_NETWORK_PROFILE", "AUTH_CACHE_ENAB
            "LOCAL_AUTHORIZE_OFFLINE", "MESSAGE_TIMEOUT_DEFAULT", "NETWORK_CONFIGURATION_PRIORITY",
            "NETWORK_PROFILE_CONNECTION_ATTEMPTS", "NEXT_TIME_OFFSET_TRANSITION_DATE_TIME", "OFFLINE_THRESHOLD",
            "RETRY_BACK_OFF_RANDOM_RANGE", "RETRY_BACK_OFF_REPEAT_TIMES", "RETRY_BACK_OFF_WAIT_MINIMUM",
-           "TX_START_POINT", "TX_STOP_POINT", "component_variable", "evse_availability_state"]
+           "STOP_TX_ON_EV_SIDE_DISCONNECT", "STOP_TX_ON_INVALID_ID", "UNLOCK_ON_EV_SIDE_DISCONNECT", "TX_START_POINT", "TX_STOP_POINT", "component_variable", "evse_availability_state"]

@@ -342,6 +342,7 @@ class Transaction:
     mark: tuple[Connection, int] | None = None  # where the last instruction of a step was given (conn, position)
     plugged_at: int | None = None  # len(events) when the EV was plugged in (P6 §2.1, E01.FR.16)
     token_at: int | None = None  # len(events) when the idToken was presented to start (P6 §2.1)
+    ev_side_disconnected: bool = False  # the cable was pulled at the EV only (E09/E10): it may be left in the socket
     parked: bool = False  # an EV was driven into the bay (ParkingBayOccupied) and has not left it
 
     @property
@@ -876,15 +877,52 @@ async def ev_connected_post_session(sut: ChargingStationUnderTest, tx: Transacti
     return event
 
 
+async def energy_transfer_suspended(sut: ChargingStationUnderTest, tx: Transaction) -> IncomingCall | None:
+    """Reusable state EnergyTransferSuspended (Charging Station, Part 6 §2.18), from EnergyTransferStarted: after
+    <Configured Transaction Duration> the EV suspends the energy transfer (action ``ev_suspend``) and, unless the
+    transaction has ended already, the station reports it (step 1): chargingState EVConnected or SuspendedEV,
+    eventType Ended or Updated, triggerReason ChargingStateChanged when SuspendedEV, stoppedReason StoppedByEV when
+    Ended (TxStopPoint EnergyTransfer, E06.FR.07). Events the station sends on its own meanwhile are recorded.
+    Returns the step 1 event, None when the transaction had ended."""
+    await transaction_duration(sut)
+    own, since = tx.since_on(sut)
+    _record_pending(sut, tx, own, since)
+    tx.instruction(sut.connection)
+    await sut.actions.do("ev_suspend", evse=tx.evse, connector=tx.connector)
+    if tx.ended:
+        sut.note("EnergyTransferSuspended: the transaction has ended already, no TransactionEventRequest expected")
+        return None
+    event = await _tx_step_event(
+        sut, tx, "a TransactionEventRequest reports the EV suspended the energy transfer",
+        triggers=("ChargingStateChanged",), requirements=("E06.FR.15", "Part 6 §2.18 EnergyTransferSuspended"),
+        wanted=lambda e: e.payload.get("eventType") == "Ended" or e.payload.get("transactionInfo", {}).get(
+            "chargingState") in ("SuspendedEV", "EVConnected"))
+    payload = event.payload
+    requirements = ("E06.FR.15", "Part 6 §2.18 EnergyTransferSuspended step 1")
+    sut.check.fields("TransactionEventRequest after the EV suspended the energy transfer (Part 6 "
+                     "EnergyTransferSuspended step 1)", payload,
+                     {"eventType": OneOf("Ended", "Updated"),
+                      "transactionInfo.chargingState": OneOf("EVConnected", "SuspendedEV")}, requirements=requirements)
+    if payload.get("transactionInfo", {}).get("chargingState") == "SuspendedEV":
+        sut.check.fields("TransactionEventRequest reporting SuspendedEV", payload,
+                         {"triggerReason": "ChargingStateChanged"}, requirements=requirements)
+    if payload.get("eventType") == "Ended":
+        sut.check.fields("TransactionEventRequest eventType Ended after the EV suspended the energy transfer",
+                         payload, {"transactionInfo.stoppedReason": "StoppedByEV"},
+                         requirements=("E06.FR.07", "E06.FR.08", "Part 6 §2.18 EnergyTransferSuspended step 1"))
+    return event
+
+
 async def ev_disconnected(sut: ChargingStationUnderTest, tx: Transaction, *, status: str = "Available",
                           status_requirements: tuple[str, ...] = ("G01.FR.04",),
-                          report: bool = True) -> IncomingCall | None:
+                          report: bool = True, judge_stopped_reason: bool = True) -> IncomingCall | None:
     """Reusable state EVDisconnected (Charging Station, Part 6 §2.18): the EV is unplugged (action ``unplug``),
     the connector is reported ``status`` (Available; Unavailable when a change of availability was
     scheduled, G01.FR.05) unless ``report`` is False (the connector's status does not change, e.g. it became
     Unavailable when the transaction ended), and, unless the transaction has ended already, a
-    TransactionEventRequest with triggerReason EVCommunicationLost and chargingState Idle (step 3).
-    Returns that event, or None."""
+    TransactionEventRequest with triggerReason EVCommunicationLost and chargingState Idle (step 3); an Ended one after
+    a local stop has stoppedReason Local or none (Part 6 §2.1) unless ``judge_stopped_reason`` is False (a case whose
+    own rule differs, TC_E_14_CS). Returns that event, or None."""
     conn = tx.connection if tx.connection is not None and tx.connection.is_open else sut.connection
     mark = conn.mark()
     tx.instruction(conn)
@@ -901,8 +939,8 @@ async def ev_disconnected(sut: ChargingStationUnderTest, tx: Transaction, *, sta
     sut.check.fields("TransactionEventRequest after the EV is disconnected (Part 6 EVDisconnected step 3)",
                      event.payload, {"triggerReason": "EVCommunicationLost", "transactionInfo.chargingState": "Idle"},
                      requirements=("E06.FR.15", "E01.FR.18"))
-    if event.payload.get("eventType") == "Ended" and tx.stop_authorized:
-        _stopped_locally(sut, event)
+    if event.payload.get("eventType") == "Ended" and tx.stop_authorized and judge_stopped_reason:
+        _stopped_locally(sut, event)  # (``judge_stopped_reason`` False: a case with its own rule, TC_E_14_CS)
     return event
 
 
@@ -938,8 +976,10 @@ async def _end_quietly(sut: ChargingStationUnderTest, tx: Transaction) -> None:
         while not tx.ended and tx.started:
             tx.record(await conn.expect_call("TransactionEvent", since=since, **tx.pattern()))
 
-    if tx.authorized and not tx.stop_authorized and (tx.started or not tx.plugged):
-        # A second presentation stops the transaction, or withdraws an authorization not yet used.
+    _record_pending(sut, tx, conn, since)  # an Ended event that arrived already (e.g. the cable was taken out)
+    if tx.authorized and not tx.stop_authorized and not tx.ended and (tx.started or not tx.plugged):
+        # A second presentation stops the transaction, or withdraws an authorization not yet used (a transaction
+        # that has ended, e.g. by its stop point, has no authorization left: presenting would start a new one).
         await sut.actions.do("present_id_token", id_token=token.id_token, type=token.type, evse=tx.evse)
         tx.stop_authorized = True
         if tx.started:
@@ -1168,9 +1208,11 @@ __all__ = ["transaction_step_event", "ChargingEvidence", "watch_no_charging", "E
            "ev_connected_pre_session_of", "parking_bay_occupied", "token_carried",
            "authorized", "transaction_duration", "SIDE_TRIGGERS", "AVAILABILITY_REPORTS", "availability_restored", "availability_scope", "AvailabilityRestore",
            "Boot", "boot_answered", "BOOT_REASONS", "BootAnswer", "BootAnswers", "booted",
-           "change_availability", "energy_transfer_started", "ev_connected_post_session", "ev_connected_pre_session",
+           "change_availability", "energy_transfer_started", "energy_transfer_suspended",
+           "ev_connected_post_session", "ev_connected_pre_session",
            "ev_connected_transaction", "ev_disconnected", "ev_unplugged_afterwards", "EvConnected",
            "expect_availability_reports", "expect_boot_retry", "expect_connector_reports",
            "expect_startup_security_event", "after_call", "parking_bay_unoccupied",
            "scope_connectors", "stop_authorized", "Transaction", "transactions_ended_afterwards",
-           "tx_start_points", "TX_STOP_ENDING", "TX_STOP_REQUIREMENTS", "tx_stop_points", "unavailable"]
+           "tx_start_points", "TX_STOP_ENDING", "TX_STOP_REQUIREMENTS", "tx_stop_points",
+           "unavailable"]

@@ -88,9 +88,9 @@ async def test_tc_e_05_cs(station: ChargingStationUnderTest) -> None:
     - steps 3-4, Authorized (local) and EnergyTransferStarted again: the EVSE is ready for another session
       (C01.FR.26: the stale authorization has ended)."""
     evse, connector = configured_connector(station)
-    timeout = station.config.configured.ev_connection_timeout
+    timeout = math.ceil(station.config.configured.ev_connection_timeout)  # the variable takes whole seconds
     async with contextlib.AsyncExitStack() as stack:
-        await stack.enter_async_context(station.configured(EV_CONNECTION_TIMEOUT, str(math.ceil(timeout))))
+        await stack.enter_async_context(station.configured(EV_CONNECTION_TIMEOUT, str(timeout)))
         await stack.enter_async_context(local_start_configuration(station))
         await ensure_variable(stack, station, AUTH_CACHE_ENABLED, "false")
         await ensure_variable(stack, station, LOCAL_PRE_AUTHORIZE, "false")
