@@ -54,20 +54,21 @@ async def transaction_status(csms: CsmsUnderTest, case_id: str, step: int, trans
     """Part 6 "The CSMS sends a GetTransactionStatusRequest" (no manual action): with ``since`` (a mark on the
     current connection, e.g. its start after a reconnect), a request the CSMS sent on its own from there, or sends
     within the message timeout, is the step (E14 lets a CSMS ask when it misses events); only if none comes the
-    CSMS is asked (``csms_send``, with ``transaction_id`` or without a transactionId for None). The answer is the
-    caller's (:func:`holding_queue`, or the harness station's own). Tool validation of ``step`` (soft: the queued
-    events are delivered all the same): the transactionId is the one generated in Before, or omitted."""
+    CSMS is asked (``csms_send``, with ``transaction_id`` or without a transactionId for None); one it sends on its
+    own about something else is answered and left aside. The answer is the caller's (:func:`holding_queue`, or the
+    harness station's own). Tool validation of ``step`` (soft: the queued events are delivered all the same): the
+    transactionId is the one generated in Before, or omitted."""
     request: IncomingCall | None = None
-    if since is not None:
+    asked = ABSENT if transaction_id is None else transaction_id
+    if since is not None:  # only the step's request (as the tool validation says) is taken; others are answered
         with contextlib.suppress(PeerTimeout):
-            request = await csms.connection.expect_call("GetTransactionStatus", since=since)
+            request = await csms.connection.expect_call("GetTransactionStatus", since=since, transactionId=asked)
             csms.note(f"the CSMS sent GetTransactionStatusRequest on its own ({case_id} step {step}); "
                       "no instruction given")
     if request is None:
         payload = {} if transaction_id is None else {"transactionId": transaction_id}
         await csms.actions.do("csms_send", station=csms.identity, request="GetTransactionStatus", payload=payload)
         request = await csms.expect_call("GetTransactionStatus")
-    csms.check.fields("GetTransactionStatusRequest", request.payload,
-                      {"transactionId": ABSENT if transaction_id is None else transaction_id},
+    csms.check.fields("GetTransactionStatusRequest", request.payload, {"transactionId": asked},
                       requirements=(f"Part 6 {case_id} tool validation step {step}",), soft=True)
     return request
