@@ -554,6 +554,24 @@ class CaseValues:
         9, min=0, max=9, what="a severity 0-9",
         doc="TC_G_20_CS prerequisite \"MonitoringLevel is set to a level that a connector lock failure will be "
             "reported\": the severity set by SetMonitoringLevelRequest for the case (restored afterwards)")
+    # --- helper fcs (block F, station side) ---
+    ev_connection_timeout: int = setting(
+        30, min=1, what="a whole number of seconds >= 1", unit="s",
+        doc="TC_F_04_CS `<Configured ev_connection_timeout>`: the TxCtrlr.EVConnectionTimeOut set for the case")
+    log_location: str = setting(
+        "", allow_empty=True,
+        doc="TC_F_16_CS `<Configured log_location>`: the URL GetLogRequest gives the station to upload its log to "
+            "(an upload that stays in progress while the trigger is sent); empty: the case is INCONCLUSIVE")
+    firmware_location: str = setting(
+        "", allow_empty=True,
+        doc="TC_F_19_CS `<Configured firmware_location>`: the URL UpdateFirmwareRequest gives the station to "
+            "download from; empty: the case is INCONCLUSIVE")
+    firmware_signing_certificate: str = setting(
+        "", allow_empty=True, doc="TC_F_19_CS `<Configured signingCertificate>` (PEM); empty: left out")
+    firmware_invalid_signature: str = setting(
+        "", allow_empty=True,
+        doc="TC_F_19_CS `<Configured invalid firmware signature>` (errata 2025-09 §6.2.59: an invalid signature keeps "
+            "the update from being installed); empty: left out")
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in dataclasses.asdict(self).items() if v is not None}

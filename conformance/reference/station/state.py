@@ -35,6 +35,7 @@ class Transaction:
     id_token: dict[str, Any] | None = None
     charging: bool = False
     stop_authorized: bool = False  # the driver ended the authorization (E07)
+    stopped_reason: str | None = None  # set by a stop that decides the Ended event's stoppedReason (F03: Remote)
 
 
 @dataclass

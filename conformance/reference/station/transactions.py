@@ -34,6 +34,9 @@ class Transactions(Component):
         # G05: connectors whose retention lock will fail (action connector_lock_failure) / has failed
         self.lock_failing: set[tuple[int, int]] = set()
         self.lock_problems: set[tuple[int, int]] = set()
+        # F01/F02 (remote_control.py): EVSE -> the remoteStartId of an accepted RequestStartTransaction, put in the
+        # next TransactionEventRequest of that EVSE with triggerReason RemoteStart (F01.FR.19/25, F02.FR.01/21)
+        self.remote_start_ids: dict[int, int] = {}
 
     def steps(self) -> dict[str, Step]:
         return {"plug_in": lambda evse, connector, params: self._plug_in(evse, connector),
@@ -53,6 +56,7 @@ class Transactions(Component):
         self.authorizations.clear()
         self.lock_failing.clear()
         self.lock_problems.clear()
+        self.remote_start_ids.clear()
 
     def busy_evses(self) -> set[int]:
         return {tx.evse for tx in self.ongoing.values()}
@@ -170,6 +174,14 @@ class Transactions(Component):
             return {"authorized": False, "status": status}
         if pending is not None or (tx is not None and tx.id_token is not None):
             return {"authorized": True, "transaction": None}  # the EVSE is in use by another driver
+        tx = await self.authorized(evse, connector, token)
+        return {"authorized": True, "transaction": tx.transaction_id if tx is not None else None}
+
+    async def authorized(self, evse: int, connector: int, token: dict[str, Any]) -> Transaction | None:
+        """The driver's idToken is authorized for ``evse`` (presented locally, or a remote start, F01/F02): the
+        transaction starts or is updated as TxStartPoint says, the authorization waits EVConnectionTimeOut for a
+        cable (E03.FR.05), energy flows when the EV is plugged in. Returns the EVSE's transaction, if any."""
+        tx = self.ongoing.get(evse)
         self.authorizations[evse] = token
         plugged = self._plugged_connector(evse)
         start = self._tx_points("TxStartPoint")
@@ -185,8 +197,7 @@ class Transactions(Component):
         if plugged is None:
             self.station.spawn(self._authorization_timeout(evse, token))
         await self._start_charging(evse)
-        tx = self.ongoing.get(evse)
-        return {"authorized": True, "transaction": tx.transaction_id if tx is not None else None}
+        return self.ongoing.get(evse)
 
     async def _authorization_timeout(self, evse: int, token: dict[str, Any]) -> None:
         """EVConnectionTimeOut: an authorization without a cable plugged in expires; a transaction it started
@@ -195,10 +206,11 @@ class Transactions(Component):
         if self.authorizations.get(evse) is not token or self._plugged_connector(evse) is not None:
             return
         self.authorizations.pop(evse, None)
+        self.remote_start_ids.pop(evse, None)
         tx = self.ongoing.get(evse)
-        if tx is not None:
+        if tx is not None:  # TriggerReasonEnumType spells it EVConnectTimeout (F02.FR.07 writes EVConnectionTimeout)
             with contextlib.suppress(ActionFailed, PeerError):
-                await self.end_transaction(tx, "Timeout", "EVConnectionTimeout", charging_state="Idle")
+                await self.end_transaction(tx, "Timeout", "EVConnectTimeout", charging_state="Idle")
 
     async def _stop_authorized(self, tx: Transaction, token: dict[str, Any]) -> None:
         """E07: the driver ends the authorization; with TxStopPoint Authorized / PowerPathClosed the transaction
@@ -244,7 +256,8 @@ class Transactions(Component):
             await self.availability.send_status(conn, evse, connector)
         if ending is not None:
             await self._transaction_event(ending, "Ended", "EVCommunicationLost", charging_state="Idle",
-                                          stopped_reason="Local" if ending.stop_authorized else "EVDisconnected")
+                                          stopped_reason=ending.stopped_reason or (
+                                              "Local" if ending.stop_authorized else "EVDisconnected"))
             await self._after_transaction([k for k in changed if k != (evse, connector)])
         return {}
 
@@ -272,17 +285,26 @@ class Transactions(Component):
 
     async def _transaction_event(self, tx: Transaction, event_type: str, trigger: str, *, charging_state: str | None,
                                  stopped_reason: str | None = None, with_token: bool = False,
-                                 with_evse: bool = False) -> None:
+                                 with_evse: bool = False, meter_value: list[dict[str, Any]] | None = None) -> None:
         """One TransactionEventRequest; chargingState None: unchanged, omitted. The EVSE is named in the first
-        event and when the EV gets connected (E01.FR.16), with the connector once one is plugged in."""
+        event and when the EV gets connected (E01.FR.16), with the connector once one is plugged in. After an
+        accepted remote start the next event of its EVSE has triggerReason RemoteStart and the remoteStartId."""
         conn = self._require_connection()
         info: dict[str, Any] = {"transactionId": tx.transaction_id}
         if charging_state is not None:
             info["chargingState"] = charging_state
         if stopped_reason:
             info["stoppedReason"] = stopped_reason
+        remote_start_id = self.remote_start_ids.pop(tx.evse, None)
+        if remote_start_id is not None:  # F01.FR.19, F01.FR.25, F02.FR.01, F02.FR.21
+            if "remote_start_trigger_authorized" not in self.faults:
+                trigger = "RemoteStart"
+            if "remote_start_id_missing" not in self.faults:
+                info["remoteStartId"] = remote_start_id
         payload: dict[str, Any] = {"eventType": event_type, "timestamp": utc_now(), "triggerReason": trigger,
                                    "seqNo": tx.seq_no, "transactionInfo": info}
+        if meter_value:
+            payload["meterValue"] = meter_value
         if tx.seq_no == 0 or with_evse:
             payload["evse"] = {"id": tx.evse}
             if with_evse or (tx.evse, tx.connector) in self.station.state.plugged:
@@ -291,6 +313,40 @@ class Transactions(Component):
             payload["idToken"] = tx.id_token
         tx.seq_no += 1
         await conn.call("TransactionEvent", payload)
+
+    async def remote_stop(self, tx: Transaction) -> None:
+        """F03: a RequestStopTransaction ends the authorization like a local stop (E07), reported with
+        triggerReason RemoteStop; with TxStopPoint Authorized / PowerPathClosed the transaction ends now
+        (F03.FR.03), otherwise the energy transfer stops (F03.FR.02) and the transaction ends at its stop point,
+        with stoppedReason Remote all the same (F03 scenario step 6)."""
+        reason = "Local" if "remote_stop_reason_local" in self.faults else "Remote"
+        tx.stop_authorized = True
+        tx.stopped_reason = reason
+        self.authorizations.pop(tx.evse, None)
+        stop = self._tx_points("TxStopPoint")
+        plugged = (tx.evse, tx.connector) in self.station.state.plugged
+        if stop & {"Authorized", "PowerPathClosed"}:
+            await self.end_transaction(tx, reason, "RemoteStop", charging_state="EVConnected" if plugged else "Idle")
+            return
+        await self._transaction_event(tx, "Updated", "RemoteStop", charging_state=None)
+        tx.charging = False
+        if "EnergyTransfer" in stop:
+            await self.end_transaction(tx, reason, "ChargingStateChanged")
+        else:
+            await self._transaction_event(tx, "Updated", "ChargingStateChanged",
+                                          charging_state="EVConnected" if plugged else "Idle")
+
+    def charging_state(self, tx: Transaction) -> str:
+        """The transaction's chargingState as it is now (a triggered TransactionEvent reports it, F06.FR.07)."""
+        if tx.charging:
+            return "Charging"
+        return "EVConnected" if (tx.evse, tx.connector) in self.station.state.plugged else "Idle"
+
+    async def triggered_event(self, tx: Transaction, meter_value: list[dict[str, Any]]) -> None:
+        """F06.FR.07: a TransactionEventRequest Updated, triggerReason Trigger, with the chargingState and the
+        most recent meter values."""
+        await self._transaction_event(tx, "Updated", "Trigger", charging_state=self.charging_state(tx),
+                                      meter_value=meter_value)
 
     def _require_connection(self) -> Connection:
         conn = self.station.connection
