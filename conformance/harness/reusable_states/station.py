@@ -1023,7 +1023,6 @@ async def authorized_remote(sut: ChargingStationUnderTest, evse: int, connector:
         sut.check.fields("TransactionEventRequest that starts the transaction", event.payload, {"evse.id": evse},
                          requirements=("E01.FR.16", "F01.FR.05"))
     judge_remote_start_event(sut, tx, tx.first_since(remote_at))
-    tx.token_at = None
     return tx
 
 
@@ -1038,14 +1037,16 @@ class RemoteStop:
 
 
 async def stop_authorized_remote(sut: ChargingStationUnderTest, tx: Transaction, *,
-                                 ended_by_remote_stop_event: bool = False) -> RemoteStop:
+                                 ended_by_remote_stop_event: bool = False, any_ending: bool = False) -> RemoteStop:
     """Reusable state StopAuthorized (Charging Station, Part 6 §2.18 way B as amended by errata 2025-09 §6.2.117):
     after <Configured Transaction Duration>, RequestStopTransactionRequest with the transaction's id; the response
     Accepted (step 2, F03.FR.07); a TransactionEventRequest with triggerReason RemoteStop (step 3, F03.FR.09). When
     TxStopPoint contains Authorized, PowerPathClosed or EnergyTransfer, the last of the RemoteStop event and the
     step 5 event (ChargingStateChanged, chargingState EVConnected) is Ended with stoppedReason Remote (F03.FR.03);
     otherwise both are Updated (F03.FR.02; step 5 optional, then left to EVConnectedPostSession).
-    ``ended_by_remote_stop_event`` (TC_E_21_CS step 3): the RemoteStop event itself must be the Ended one."""
+    ``ended_by_remote_stop_event`` (TC_E_21_CS step 3): the RemoteStop event itself must be the Ended one.
+    ``any_ending`` (TC_E_35_CS as amended by errata 2025-09 §6.2.49): the transaction must end, its last event with
+    stoppedReason Remote, whatever that event's triggerReason."""
     await transaction_duration(sut)
     conn = sut.connection
     own, since = tx.since_on(sut)
@@ -1074,6 +1075,11 @@ async def stop_authorized_remote(sut: ChargingStationUnderTest, tx: Transaction,
                          requirements=("F03.FR.02", "errata 2025-09 §6.2.117"))
     elif ends is None:
         sut.note("TxStopPoint could not be read: whether the remote stop must end the transaction is not checked")
+    elif not tx.ended and any_ending:
+        while not tx.ended:
+            after = await _tx_step_event(sut, tx, "the transaction ends after the remote stop", triggers=SIDE_TRIGGERS,
+                                         requirements=("F03.FR.03", "E06.FR.15"),
+                                         wanted=lambda e: e.payload.get("eventType") == "Ended")
     elif not tx.ended:  # step 5, the Ended event (errata 2025-09 §6.2.117)
         after = await _tx_step_event(sut, tx, "the transaction ends after the remote stop",
                                      triggers=("ChargingStateChanged",), requirements=("F03.FR.03",),

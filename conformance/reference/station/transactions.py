@@ -194,9 +194,10 @@ class Transactions(Component):
             await self._transaction_event(tx, "Started", "Authorized",
                                           charging_state="EVConnected" if plugged is not None else "Idle",
                                           with_token=True)
-        if plugged is None:
+        if plugged is None:  # the plug-in starts the charging (a remote start's task must not race it)
             self.station.spawn(self._authorization_timeout(evse, token))
-        await self._start_charging(evse)
+        else:
+            await self._start_charging(evse)
         return self.ongoing.get(evse)
 
     async def _authorization_timeout(self, evse: int, token: dict[str, Any]) -> None:
