@@ -55,9 +55,9 @@ FAULTS: list[Fault] = [
           "asked for LogStatusNotification while no upload runs, the station repeats the status of its last "
           "upload (Uploaded) instead of Idle",
           ("TC_F_15_CS",)),
-    Fault("trigger_heartbeat_waits_for_interval", "station", ("F06.FR.10",),
-          "the station accepts a TriggerMessage for Heartbeat but only restarts its heartbeat timer: no "
-          "HeartbeatRequest follows until the next interval",
+    Fault("trigger_heartbeat_not_implemented", "station", ("F06.FR.05", "F06.FR.08"),
+          "the station implements TriggerMessage only for status and meter messages and answers NotImplemented "
+          "for Heartbeat (a message it sends all the time; Part 6 TC_F_20_CS, mandatory, expects Accepted)",
           ("TC_F_20_CS",)),
     Fault("trigger_status_accepted_not_sent", "station", ("F06.FR.10",),
           "the station accepts a TriggerMessage for StatusNotification of a connector but sends nothing, because "

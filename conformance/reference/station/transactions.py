@@ -347,7 +347,7 @@ class Transactions(Component):
         """F06.FR.07: a TransactionEventRequest Updated, triggerReason Trigger, with the chargingState and the
         most recent meter values."""
         await self._transaction_event(tx, "Updated", "Trigger", charging_state=self.charging_state(tx),
-                                      meter_value=meter_value)
+                                      meter_value=meter_value, with_evse=True)
 
     def _require_connection(self) -> Connection:
         conn = self.station.connection

@@ -74,8 +74,8 @@ class Triggers(Component):
         if requested == "BootNotification":
             return {"status": self.boot.trigger_boot(conn)}
         if requested == "Heartbeat":
-            if "trigger_heartbeat_waits_for_interval" in self.faults:
-                return {"status": "Accepted"}
+            if "trigger_heartbeat_not_implemented" in self.faults:
+                return {"status": "NotImplemented"}
             self.station.spawn(self.station.send_quietly(conn, "Heartbeat", {}))
             return {"status": "Accepted"}
         if requested == "StatusNotification":
