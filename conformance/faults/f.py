@@ -47,6 +47,10 @@ FAULTS: list[Fault] = [
           "the station answers Rejected, not NotImplemented, to a TriggerMessage for a message it has not "
           "implemented",
           ("TC_F_27_CS",)),
+    Fault("trigger_job_status_not_tracked", "station", ("F06.FR.14", "L01.FR.26"),
+          "the station's TriggerMessage handler does not know about running log uploads and firmware downloads: "
+          "it always reports LogStatusNotification / FirmwareStatusNotification Idle",
+          ("TC_F_16_CS", "TC_F_19_CS")),
     Fault("unlock_unknown_connector_unlocked", "station", ("F05.FR.03",),
           "the station does not look the connector of UnlockConnector up: for a connector it does not have it "
           "answers Unlocked",

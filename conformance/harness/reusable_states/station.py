@@ -1261,7 +1261,7 @@ async def expect_boot_retry(sut: ChargingStationUnderTest, answers: BootAnswers,
     return conn, retry
 
 
-__all__ = ["authorized", "authorized_remote", "judge_remote_start_event", "remote_start_settings",
+__all__ = ["authorized", "authorized_remote", "judge_remote_start_event", "remote_start_settings", "RemoteStartSettings",
            "stop_authorized_remote", "RemoteStop", "tx_points_configured", "settable", "transaction_duration", "SIDE_TRIGGERS", "AVAILABILITY_REPORTS", "availability_restored", "availability_scope", "AvailabilityRestore",
            "Boot", "boot_answered", "BOOT_REASONS", "BootAnswer", "BootAnswers", "booted",
            "change_availability", "energy_transfer_started", "ev_connected_post_session", "ev_connected_pre_session",

@@ -26,7 +26,8 @@ area, each owning its state and registering its handlers: :mod:`.boot` (registra
 :mod:`.variables` (device model, Get/SetVariables), :mod:`.report_requests`, :mod:`.availability`,
 :mod:`.transactions`, :mod:`.reset`, :mod:`.reservations`, :mod:`.network`, :mod:`.offline`,
 :mod:`.smart_charging`, :mod:`.data_transfer`, :mod:`.remote_control` (remote start / stop, unlock),
-:mod:`.triggers` (TriggerMessage).
+:mod:`.triggers` (TriggerMessage), :mod:`.file_transfers` (GetLog upload, UpdateFirmware download over HTTP,
+minimal).
 """
 
 from .core import ReferenceStation

@@ -24,6 +24,7 @@ from .availability import Availability
 from .boot import Boot
 from .component import Component, Handler, Step
 from .data_transfer import DataTransfer
+from .file_transfers import FileTransfers
 from .network import Network
 from .offline import Offline
 from .remote_control import RemoteControl
@@ -82,6 +83,7 @@ class ReferenceStation:
         self.data_transfer = DataTransfer(self)
         self.remote_control = RemoteControl(self, self.availability, self.transactions_area, self.reservations)
         self.triggers = Triggers(self, self.boot, self.availability, self.transactions_area)
+        self.file_transfers = FileTransfers(self, self.triggers)
         self.availability.transactions = self.reservations.transactions = self.transactions_area
         self.availability.reservations = self.reservations
         self.boot.offline = self.transactions_area.offline = self.offline
@@ -90,7 +92,7 @@ class ReferenceStation:
         self.components: list[Component] = [
             self.variables, self.boot, self.availability, self.transactions_area, self.reset, self.reservations,
             self.network, self.offline, self.smart_charging, self.reports, self.data_transfer, self.remote_control,
-            self.triggers]
+            self.triggers, self.file_transfers]
         self.variables.device_model = self.variables.new_model(self.components)  # the areas hook into it
         self._handlers: dict[str, Handler] = self._register("handlers")
         self._steps: dict[str, Step] = self._register("steps")

@@ -101,6 +101,8 @@ class Triggers(Component):
             return {"status": "Accepted"}
         if requested == "LogStatusNotification":
             request_id, status = self.log_job or (None, "Idle")
+            if "trigger_job_status_not_tracked" in self.faults:
+                request_id, status = None, "Idle"
             if self.log_job is None and "trigger_log_status_last_upload" in self.faults:
                 status = "Uploaded"
             message = {"status": status, **({"requestId": request_id} if request_id is not None else {})}
@@ -108,6 +110,8 @@ class Triggers(Component):
             return {"status": "Accepted"}
         if requested == "FirmwareStatusNotification":
             request_id, status = self.firmware_job or (None, "Idle")
+            if "trigger_job_status_not_tracked" in self.faults:
+                request_id, status = None, "Idle"
             if self.firmware_job is None and "trigger_firmware_status_downloaded" in self.faults:
                 status = "Downloaded"
             message = {"status": status, **({"requestId": request_id} if request_id is not None else {})}

@@ -10,12 +10,13 @@ meanwhile are recorded, not judged.
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from conformance.harness import ABSENT, ChargingStationUnderTest, Satisfies, case
 from conformance.harness.reusable_states import station as states
-from conformance.outcomes import Inconclusive
+from conformance.harness.file_transfer import FileServer, file_server
 from conformance.protocol.errors import PeerTimeout
 from conformance.transport.connection import Connection, IncomingCall, Response
 
@@ -183,40 +184,65 @@ async def test_tc_f_15_cs(station: ChargingStationUnderTest) -> None:
                          {"status": "Idle"}, requirements=("F06.FR.15", "Part 6 TC_F_15_CS step 3"))
 
 
+async def _job_finished(station: ChargingStationUnderTest, conn: Connection, mark: int, action: str,
+                       running: str, what: str) -> None:
+    """Clean-up after a case that left a transfer running (errata 2025-09 §6.2.59 for TC_F_19_CS): the station's
+    following ``action`` reports are answered and awaited until one has a status other than ``running`` (bounded by
+    the message timeout, each), not judged."""
+    try:
+        while True:
+            report = await conn.expect_call(action, since=mark)
+            station.note(f"clean-up: {action} {report.payload.get('status')} (not judged)")
+            if report.payload.get("status") not in (running, "Downloaded", "SignatureVerified", "Installing"):
+                return
+    except Exception as exc:  # timeouts, disconnects: never the case's outcome
+        station.note(f"clean-up: no final {action} after the {what}: {exc}")
+
+
+def _transfers_note(station: ChargingStationUnderTest, server: FileServer) -> None:
+    station.note("file server: " + ("; ".join(f"{t.method} {t.path} {t.size} bytes"
+                                              f"{'' if t.complete else ' (incomplete)'}" for t in server.transfers)
+                                    or "no transfer arrived"))
+
+
 @case
 async def test_tc_f_16_cs(station: ChargingStationUnderTest) -> None:
     """TriggerMessage LogStatusNotification while a log upload runs: status Uploading.
 
     Part 6 steps / validations implemented:
-    - precondition: ``configured.log_location`` (an upload location where the upload stays in progress long enough;
-      the harness's own upload server comes with the N block): empty makes the case INCONCLUSIVE;
-    - steps 1-2: GetLogRequest DiagnosticsLog, remoteLocation the configured location; status Accepted (N01.FR.01);
+    - <Configured log_location>: ``configured.log_location``, or by default the upload endpoint of the harness's HTTP
+      file server (conformance/harness/file_transfer.py), which holds the upload open until the trigger is answered;
+    - steps 1-2: GetLogRequest DiagnosticsLog, remoteLocation that location; status Accepted (N01.FR.01);
     - steps 3-4: LogStatusNotificationRequest status Uploading;
     - steps 5-6: TriggerMessageRequest LogStatusNotification; status Accepted;
-    - steps 7-8: LogStatusNotificationRequest status Uploading (F06.FR.14), with the GetLog's requestId when the
-      station gives one."""
-    location = station.config.configured.log_location
-    if not location:
-        raise Inconclusive("precondition of TC_F_16_CS not reached: no log upload location is configured "
-                           "(configured.log_location); a log upload must be in progress when the trigger is sent")
-    request_id = station.ctx.ids.next("requestId")
-    conn = station.connection
-    mark = conn.mark()
-    response = await station.call("GetLog", {"logType": "DiagnosticsLog", "requestId": request_id,
-                                             "log": {"remoteLocation": location}})
-    station.check.that("the station answers GetLogRequest with a CALLRESULT", response.ok, expected="CALLRESULT",
-                       actual=response.describe(), requirements=("N01.FR.01",))
-    station.check.fields("GetLogResponse (Part 6 TC_F_16_CS step 2)", response.payload, {"status": "Accepted"},
-                         requirements=("N01.FR.01", "Part 6 TC_F_16_CS step 2"))
-    first = await _requested(station, conn, mark, "LogStatusNotification", case_id="TC_F_16_CS",
-                             requirements=("N01.FR.03",))
-    station.check.fields("LogStatusNotificationRequest after GetLog (Part 6 TC_F_16_CS step 3)", first.payload,
-                         {"status": "Uploading"}, requirements=("N01.FR.03", "Part 6 TC_F_16_CS step 3"))
-    conn, mark, _ = await _trigger(station, "LogStatusNotification", case_id="TC_F_16_CS")
-    incoming = await _requested(station, conn, mark, "LogStatusNotification", case_id="TC_F_16_CS")
-    station.check.fields("the triggered LogStatusNotificationRequest during the upload (Part 6 TC_F_16_CS step 7)",
-                         incoming.payload, {"status": "Uploading"},
-                         requirements=("F06.FR.14", "Part 6 TC_F_16_CS step 7"))
+    - steps 7-8: LogStatusNotificationRequest status Uploading (F06.FR.14);
+    - afterwards the upload is let finish and the station's final status awaited (not judged)."""
+    hold = 4 * station.message_timeout
+    async with file_server(station.config.connection.listen_host, hold=hold) as server:
+        location = station.config.configured.log_location or server.url("upload/diagnostics.log")
+        conn = station.connection
+        mark = conn.mark()
+        response = await station.call("GetLog", {"logType": "DiagnosticsLog",
+                                                 "requestId": station.ctx.ids.next("requestId"),
+                                                 "log": {"remoteLocation": location}})
+        station.check.that("the station answers GetLogRequest with a CALLRESULT", response.ok, expected="CALLRESULT",
+                           actual=response.describe(), requirements=("N01.FR.01",))
+        station.check.fields("GetLogResponse (Part 6 TC_F_16_CS step 2)", response.payload, {"status": "Accepted"},
+                             requirements=("N01.FR.01", "Part 6 TC_F_16_CS step 2"))
+        try:
+            first = await _requested(station, conn, mark, "LogStatusNotification", case_id="TC_F_16_CS",
+                                     requirements=("N01.FR.03",))
+            station.check.fields("LogStatusNotificationRequest after GetLog (Part 6 TC_F_16_CS step 3)", first.payload,
+                                 {"status": "Uploading"}, requirements=("N01.FR.03", "Part 6 TC_F_16_CS step 3"))
+            conn, trigger_mark, _ = await _trigger(station, "LogStatusNotification", case_id="TC_F_16_CS")
+            incoming = await _requested(station, conn, trigger_mark, "LogStatusNotification", case_id="TC_F_16_CS")
+            station.check.fields("the triggered LogStatusNotificationRequest during the upload (Part 6 TC_F_16_CS "
+                                 "step 7)", incoming.payload, {"status": "Uploading"},
+                                 requirements=("F06.FR.14", "Part 6 TC_F_16_CS step 7"))
+        finally:
+            server.release()
+            await _job_finished(station, conn, mark, "LogStatusNotification", "Uploading", "log upload")
+            _transfers_note(station, server)
 
 
 # --------------------------------------------------------------------------- FirmwareStatusNotification
@@ -257,46 +283,51 @@ async def test_tc_f_19_cs(station: ChargingStationUnderTest) -> None:
     """TriggerMessage FirmwareStatusNotification while a firmware download runs: status Downloading.
 
     Part 6 steps / validations implemented (errata 2025-09 §6.2.59):
-    - precondition: ``configured.firmware_location`` (a download that stays in progress long enough; the harness's
-      own firmware server comes with the L block): empty makes the case INCONCLUSIVE;
-    - steps 1-2: UpdateFirmwareRequest with the configured location, retrieveDateTime now - 2 hours, installDateTime
-      omitted, the configured signing certificate and the configured invalid signature (errata: the update must not
-      install); status Accepted (L01.FR.01);
+    - <Configured firmware_location>: ``configured.firmware_location``, or by default the firmware of the harness's
+      HTTP file server, which holds the download open until the trigger is answered;
+    - steps 1-2: UpdateFirmwareRequest with that location, retrieveDateTime now - 2 hours, installDateTime omitted,
+      ``configured.firmware_signing_certificate`` (left out when empty) and an invalid signature
+      (``configured.firmware_invalid_signature``, by default base64 bytes that sign nothing: the errata keeps the
+      update from being installed); status Accepted (L01.FR.01);
     - steps 3-4: FirmwareStatusNotificationRequest status Downloading;
     - steps 5-8: TriggerMessageRequest FirmwareStatusNotification, status Accepted; FirmwareStatusNotificationRequest
       status Downloading (L01.FR.26);
     - the clean-up steps 9-14 (Downloaded, InvalidSignature, the security event) are out of the case's scope
-      (errata): they are answered, not judged."""
+      (errata): the download is let finish, the reports answered and awaited, not judged."""
     values = station.config.configured
-    if not values.firmware_location:
-        raise Inconclusive("precondition of TC_F_19_CS not reached: no firmware location is configured "
-                           "(configured.firmware_location); a firmware download must be in progress when the trigger "
-                           "is sent")
-    firmware: dict[str, Any] = {"location": values.firmware_location,
-                                "retrieveDateTime": (datetime.now(timezone.utc) - timedelta(hours=2)).isoformat(
-                                    timespec="milliseconds").replace("+00:00", "Z")}
-    if values.firmware_signing_certificate:
-        firmware["signingCertificate"] = values.firmware_signing_certificate
-    if values.firmware_invalid_signature:
-        firmware["signature"] = values.firmware_invalid_signature
-    conn = station.connection
-    mark = conn.mark()
-    response = await station.call("UpdateFirmware", {"requestId": station.ctx.ids.next("requestId"),
-                                                     "firmware": firmware})
-    station.check.that("the station answers UpdateFirmwareRequest with a CALLRESULT", response.ok,
-                       expected="CALLRESULT", actual=response.describe(), requirements=("L01.FR.01",))
-    station.check.fields("UpdateFirmwareResponse (Part 6 TC_F_19_CS step 2)", response.payload, {"status": "Accepted"},
-                         requirements=("L01.FR.01", "Part 6 TC_F_19_CS step 2"))
-    first = await _requested(station, conn, mark, "FirmwareStatusNotification", case_id="TC_F_19_CS",
-                             requirements=("L01.FR.01",))
-    station.check.fields("FirmwareStatusNotificationRequest after UpdateFirmware (Part 6 TC_F_19_CS step 3)",
-                         first.payload, {"status": "Downloading"}, requirements=("L01.FR.01", "Part 6 TC_F_19_CS "
-                                                                                 "step 3"))
-    conn, mark, _ = await _trigger(station, "FirmwareStatusNotification", case_id="TC_F_19_CS")
-    incoming = await _requested(station, conn, mark, "FirmwareStatusNotification", case_id="TC_F_19_CS")
-    station.check.fields("the triggered FirmwareStatusNotificationRequest during the download (Part 6 TC_F_19_CS "
-                         "step 7)", incoming.payload, {"status": "Downloading"},
-                         requirements=("L01.FR.26", "Part 6 TC_F_19_CS step 7"))
+    hold = 4 * station.message_timeout
+    async with file_server(station.config.connection.listen_host, hold=hold) as server:
+        firmware: dict[str, Any] = {
+            "location": values.firmware_location or server.url("firmware/reference-firmware.bin"),
+            "retrieveDateTime": (datetime.now(timezone.utc) - timedelta(hours=2)).isoformat(
+                timespec="milliseconds").replace("+00:00", "Z"),
+            "signature": values.firmware_invalid_signature or base64.b64encode(b"not a signature").decode()}
+        if values.firmware_signing_certificate:
+            firmware["signingCertificate"] = values.firmware_signing_certificate
+        conn = station.connection
+        mark = conn.mark()
+        response = await station.call("UpdateFirmware", {"requestId": station.ctx.ids.next("requestId"),
+                                                         "firmware": firmware})
+        station.check.that("the station answers UpdateFirmwareRequest with a CALLRESULT", response.ok,
+                           expected="CALLRESULT", actual=response.describe(), requirements=("L01.FR.01",))
+        station.check.fields("UpdateFirmwareResponse (Part 6 TC_F_19_CS step 2)", response.payload,
+                             {"status": "Accepted"}, requirements=("L01.FR.01", "Part 6 TC_F_19_CS step 2"))
+        try:
+            first = await _requested(station, conn, mark, "FirmwareStatusNotification", case_id="TC_F_19_CS",
+                                     requirements=("L01.FR.01",))
+            station.check.fields("FirmwareStatusNotificationRequest after UpdateFirmware (Part 6 TC_F_19_CS step 3)",
+                                 first.payload, {"status": "Downloading"},
+                                 requirements=("L01.FR.01", "Part 6 TC_F_19_CS step 3"))
+            conn, trigger_mark, _ = await _trigger(station, "FirmwareStatusNotification", case_id="TC_F_19_CS")
+            incoming = await _requested(station, conn, trigger_mark, "FirmwareStatusNotification",
+                                        case_id="TC_F_19_CS")
+            station.check.fields("the triggered FirmwareStatusNotificationRequest during the download (Part 6 "
+                                 "TC_F_19_CS step 7)", incoming.payload, {"status": "Downloading"},
+                                 requirements=("L01.FR.26", "Part 6 TC_F_19_CS step 7"))
+        finally:
+            server.release()
+            await _job_finished(station, conn, mark, "FirmwareStatusNotification", "Downloading", "firmware download")
+            _transfers_note(station, server)
 
 
 # --------------------------------------------------------------------------- Heartbeat, StatusNotification
