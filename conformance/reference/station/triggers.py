@@ -19,6 +19,11 @@ EVSE_RELEVANT = ("MeterValues", "TransactionEvent", "StatusNotification")
 # What the reference station cannot send: no ISO 15118 certificates, no local firmware publishing.
 NOT_IMPLEMENTED = ("SignChargingStationCertificate", "SignV2GCertificate", "SignCombinedCertificate",
                    "PublishFirmwareStatusNotification")
+# Part 5 C-29.x: the triggers a station declares it supports; without the feature it answers NotImplemented (the
+# reference station behaves as its PICS declares). StatusNotification (C-29.5) and BootNotification (C-29.6) stay:
+# the registration and OCPP-J cases use them whatever the PICS.
+TRIGGER_FEATURES = {"MeterValues": "C-29.1", "TransactionEvent": "C-29.2", "LogStatusNotification": "C-29.3",
+                    "FirmwareStatusNotification": "C-29.4"}
 UNITS = {"Energy.Active.Import.Register": "Wh", "Power.Active.Import": "W", "Current.Import": "A", "Voltage": "V"}
 
 
@@ -69,6 +74,8 @@ class Triggers(Component):
         evse = payload.get("evse") if requested in EVSE_RELEVANT else None  # F06.FR.03
         if conn is None:
             return {"status": "Rejected"}
+        if requested in TRIGGER_FEATURES and not self.station.supports(TRIGGER_FEATURES[requested]):
+            return {"status": "NotImplemented"}  # F06.FR.08
         if evse is not None and not self.availability.connectors((evse["id"],)):
             return {"status": "Rejected", "statusInfo": {"reasonCode": "UnknownEvse"}}
         if requested == "BootNotification":
