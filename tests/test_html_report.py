@@ -247,6 +247,35 @@ def test_timing_checks_show_required_and_measured_with_tolerance() -> None:
     assert "measured 3.500 s (deviation -6.500 s)" in html
 
 
+def test_timing_table_lists_every_timing_check_of_the_run() -> None:
+    """One run-wide table: each timing check with its case, required value, tolerance, measured value and result,
+    so a reviewer sees all protocol timers at a glance (issue 12: required vs measured in the report)."""
+    log = Log()
+    log.session()
+    log.start("TC_B_03_CS", block="B")
+    log.check("TC_B_03_CS", "Heartbeat interval", True, expected="2s +- 1s", actual="2.013s", timing=True,
+              required=2, measured=2.0134, tolerance=1.0)
+    log.check("TC_B_03_CS", "BootNotification payload", True)
+    log.end("TC_B_03_CS", "PASS")
+    log.start("TC_J_01_CS", block="J")
+    log.check("TC_J_01_CS", "aligned MeterValues on the clock", False, expected="10s +- 1s", actual="12.500s",
+              timing=True, required=10, measured=12.5, tolerance=1.0)
+    log.end("TC_J_01_CS", "FAIL", "aligned MeterValues on the clock")
+    html = render(log.model())
+    table = html.split('id="timing"', 1)[1].split("</section>", 1)[0]
+    rows = re.findall(r"<tr[^>]*>.*?</tr>", table.split("<tbody>", 1)[1], re.S)
+    assert len(rows) == 2, "one row per timing check, none for the other checks"
+    assert "TC_B_03_CS" in rows[0] and "Heartbeat interval" in rows[0] and "2.013" in rows[0] and "+0.013" in rows[0]
+    assert "TC_J_01_CS" in rows[1] and "12.500" in rows[1] and "+2.500" in rows[1] and "FAIL" in rows[1]
+
+
+def test_no_timing_table_without_timing_checks() -> None:
+    log = Log()
+    log.session()
+    passing_case(log)
+    assert 'id="timing"' not in render(log.model())
+
+
 def test_diagram_one_arrow_per_frame_in_the_right_direction() -> None:
     model = mixed_log().model()
     for case in model.cases.values():

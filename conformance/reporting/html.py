@@ -211,6 +211,7 @@ class _Report:
         self.failures()
         self.readiness_section()
         self.matrix()
+        self.timing_table()
         self.case_index()
         self.case_sections()
         self.w('</main>\n')
@@ -514,6 +515,28 @@ class _Report:
                            f'</div><div class="uc-cases">{links}</div></div>')
                 self.w('</div>')
             self.w('</td></tr>')
+        self.w('</tbody></table></div></section>\n')
+
+    # ------------------------------------------------------------------ timing
+    def timing_table(self) -> None:
+        """Every timing check of the run in one table: the protocol timers a case measured (intervals, retries,
+        timeouts), required against measured with the tolerance (timing.max_time_deviation)."""
+        rows = [(case, check) for case in self.cases for check in case.checks
+                if check.get("timing") and isinstance(check.get("measured"), (int, float))]
+        if not rows:
+            return
+        self.w('<section class="card" id="timing"><h2>Timing <span class="count">', f'{len(rows)}</span></h2>',
+               '<p class="lead">Each timer a case measured: what Part 2 / Part 6 require, the tolerance '
+               '(<code>timing.max_time_deviation</code>), what the SUT did.</p>',
+               '<div class="tablewrap"><table class="list timing"><thead><tr><th>Case</th><th>Check</th>'
+               '<th>Requirements</th><th>Required</th><th>Measured</th><th>Result</th></tr></thead><tbody>')
+        for case, check in rows:
+            expected, actual = self._check_values(check)
+            result = ('<span class="res ok">\u2713 pass</span>' if check.get("passed")
+                      else '<span class="res bad">\u2717 FAIL</span>')
+            self.w(f'<tr class="{"ok" if check.get("passed") else "bad"}"><td>{case_link(case.id)}</td>'
+                   f'<td>{_e(check.get("name"))}</td><td>{requirement_tags(check.get("requirements") or [])}</td>'
+                   f'<td>{expected}</td><td>{actual}</td><td>{result}</td></tr>')
         self.w('</tbody></table></div></section>\n')
 
     # ------------------------------------------------------------------ case index
