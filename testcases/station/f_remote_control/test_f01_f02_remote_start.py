@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 
-from conformance.harness import ChargingStationUnderTest, case
+from conformance.harness import ChargingStationUnderTest, OneOf, case
 from conformance.harness.reusable_states import station as states
 from conformance.outcomes import NotApplicable
 from conformance.protocol.variables import EV_CONNECTION_TIMEOUT, TX_START_POINT
@@ -94,8 +94,9 @@ async def test_tc_f_04_cs(station: ChargingStationUnderTest) -> None:
       DisableRemoteAuthorization false (if implemented); TxStartPoint contains Authorized (if supported: a station
       that cannot set it keeps its own, ParkingBayOccupancy included); Authorized (remote);
     - step 1: when the transaction had started, a TransactionEventRequest triggerReason EVConnectTimeout, eventType
-      Ended (E03.FR.05, F02.FR.07), no sooner than the timeout; a status report meanwhile is accepted; without a
-      started transaction the harness waits the timeout (protocol wait);
+      Ended with stoppedReason Timeout (E03.FR.05, F02.FR.07; with TxStopPoint ParkingBayOccupancy the transaction is
+      only deauthorized, F02.FR.08: Updated accepted), no sooner than the timeout; a status report meanwhile is
+      accepted; without a started transaction the harness waits the timeout (protocol wait);
     - step 3: Authorized (remote) again succeeds (the EVSE is ready); the restore ends that authorization."""
     evse, connector = configured_connector(station)
     timeout = station.config.configured.ev_connection_timeout
@@ -112,9 +113,18 @@ async def test_tc_f_04_cs(station: ChargingStationUnderTest) -> None:
                 ended = await states._tx_step_event(
                     station, tx, "the transaction ends after EVConnectionTimeOut", triggers=("EVConnectTimeout",),
                     requirements=requirements, timeout=timeout + station.tolerance + station.message_timeout)
+                # F02.FR.08: with TxStopPoint ParkingBayOccupancy the transaction is only deauthorized (it ends when
+                # the EV leaves the bay), so Part 6's Ended is required only otherwise (F02.FR.07).
+                bay = "ParkingBayOccupancy" in tx.stop_points
                 station.check.fields("TransactionEventRequest after EVConnectionTimeOut (Part 6 TC_F_04_CS step 1)",
-                                     ended.payload, {"triggerReason": "EVConnectTimeout", "eventType": "Ended"},
-                                     requirements=requirements)
+                                     ended.payload, {"triggerReason": "EVConnectTimeout",
+                                                     "eventType": OneOf("Ended", "Updated") if bay else "Ended"},
+                                     requirements=requirements + (("F02.FR.08",) if bay else ()))
+                if not bay:
+                    station.check.fields("the transaction ended by EVConnectionTimeOut has stoppedReason Timeout "
+                                         "(Part 2; Part 6 does not list it)", ended.payload,
+                                         {"transactionInfo.stoppedReason": "Timeout"},
+                                         requirements=("F02.FR.07", "E03.FR.05"))
                 station.no_sooner_than("the transaction ends no sooner than EVConnectionTimeOut after the "
                                        "authorization", ended.received_mono - authorized_at, required=timeout,
                                        requirements=("E03.FR.05",))
