@@ -5,6 +5,7 @@ Remote start (F01 cable plugin first, F02 remote start first) and its cable plug
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 from conformance.harness import ChargingStationUnderTest, OneOf, case
@@ -104,7 +105,7 @@ async def test_tc_f_04_cs(station: ChargingStationUnderTest) -> None:
             states.remote_start_settings(station) as settings, states.transactions_ended_afterwards(station):
         points = await states.tx_start_points(station)
         async with states.settable(station, TX_START_POINT, "Authorized") if not (
-                {"Authorized", "ParkingBayOccupancy"} & set(points)) else _kept(points):
+                {"Authorized", "ParkingBayOccupancy"} & set(points)) else contextlib.nullcontext(points):
             tx = await states.authorized_remote(station, evse, connector, settings)
             authorized_at = time.monotonic()
             station.protocol_wait(timeout, "TxCtrlr.EVConnectionTimeOut (E03.FR.05)")
@@ -134,19 +135,6 @@ async def test_tc_f_04_cs(station: ChargingStationUnderTest) -> None:
                 await _wait_until(station, authorized_at + timeout + station.tolerance)
             # Step 3: the EVSE is ready for another charging session.
             await states.authorized_remote(station, evse, connector, settings)
-
-
-class _kept:
-    """An async context manager that changes nothing (the station's TxStartPoint already fits)."""
-
-    def __init__(self, points: list[str]) -> None:
-        self.points = points
-
-    async def __aenter__(self) -> list[str]:
-        return self.points
-
-    async def __aexit__(self, *exc: object) -> None:
-        return None
 
 
 async def _wait_until(station: ChargingStationUnderTest, deadline: float) -> None:
