@@ -15,6 +15,10 @@ FAULTS: list[Fault] = [
           "the station reads AuthCtrlr.AuthorizeRemoteStart inverted: it sends an AuthorizeRequest for a remote "
           "start when the variable is false and skips it when it is true",
           ("TC_F_02_CS", "TC_F_03_CS")),
+    Fault("remote_start_without_connection_timeout", "station", ("E03.FR.05", "F02.FR.07"),
+          "the station runs its EVConnectionTimeOut timer for local authorizations only: a remotely started "
+          "transaction waits for a cable for ever",
+          ("TC_F_04_CS",)),
     Fault("remote_stop_accepted_not_stopped", "station", ("F03.FR.02", "F03.FR.03"),
           "the station answers RequestStopTransaction Accepted but never stops the transaction",
           ("TC_F_08_CS", "TC_E_21_CS", "TC_E_35_CS")),

@@ -81,7 +81,7 @@ class ReferenceStation:
         self.smart_charging = SmartCharging(self, self.transactions_area)
         self.reports = Reports(self)
         self.data_transfer = DataTransfer(self)
-        self.remote_control = RemoteControl(self, self.availability, self.transactions_area, self.reservations)
+        self.remote_control = RemoteControl(self, self.availability, self.transactions_area)
         self.triggers = Triggers(self, self.boot, self.availability, self.transactions_area)
         self.file_transfers = FileTransfers(self, self.triggers)
         self.availability.transactions = self.reservations.transactions = self.transactions_area

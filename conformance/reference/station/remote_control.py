@@ -10,19 +10,19 @@ from typing import Any
 
 from ...actions.port import ActionFailed
 from ...protocol.errors import PeerError
-from .component import Component, Connectors, Handler, ReservedEvses, Station
+from .component import Component, Connectors, Handler, Station
 
 
 class RemoteControl(Component):
     """Owns nothing that survives a reboot; the remoteStartIds waiting for their TransactionEvent live in the
-    Transactions area (``remote_start_ids``), the connector locks' state too (``lock_failing``)."""
+    Transactions area (``remote_start_ids``), the connector locks' state too (``lock_failing``), the reservations in
+    ``station.state`` (a remote start for the reservation's idToken or group is not refused; ending the reservation
+    with it, F02.FR.06, is the Reservation area's to add)."""
 
-    def __init__(self, station: Station, availability: "Connectors", transactions: Any,
-                 reservations: "ReservedEvses") -> None:
+    def __init__(self, station: Station, availability: "Connectors", transactions: Any) -> None:
         super().__init__(station)
         self.availability = availability
         self.transactions = transactions  # transactions.Transactions
-        self.reservations = reservations
 
     def handlers(self) -> dict[str, Handler]:
         return {"RequestStartTransaction": self.on_RequestStartTransaction,
@@ -38,8 +38,8 @@ class RemoteControl(Component):
                 return evse
         return None
 
-    def _refusal(self, evse: int) -> str | None:
-        """Why a remote start on ``evse`` is Rejected (None: it is not)."""
+    def _refusal(self, evse: int, payload: dict[str, Any] | None = None) -> str | None:
+        """Why a remote start (``payload``; None: any) on ``evse`` is Rejected (None: it is not)."""
         connectors = self.availability.connectors((evse,))
         if not connectors:
             return "UnknownEvse"
@@ -48,9 +48,20 @@ class RemoteControl(Component):
         tx = self.transactions.ongoing.get(evse)
         if evse in self.transactions.authorizations or (tx is not None and tx.id_token is not None):
             return "OngoingTransaction"  # F01.FR.24, F02.FR.26
-        if self.reservations.reserved(evse):
-            return "Reserved"  # F01.FR.21/22: the reference station does not match reservations to remote starts
+        reservations = [r for r in self.station.state.reservations.values() if r.get("evseId") == evse]
+        if reservations and not any(self._holds(r, payload) for r in reservations):
+            return "Reserved"  # F01.FR.21/22, F02.FR.23/24: reserved for another idToken / group
         return None
+
+    @staticmethod
+    def _holds(reservation: dict[str, Any], payload: dict[str, Any] | None) -> bool:
+        """Whether the remote start's idToken or groupIdToken is the reservation's (H01)."""
+        if payload is None:
+            return False
+        token, group = payload.get("idToken", {}), payload.get("groupIdToken")
+        if reservation.get("idToken", {}).get("idToken") == token.get("idToken"):
+            return True
+        return group is not None and reservation.get("groupIdToken", {}).get("idToken") == group.get("idToken")
 
     async def on_RequestStartTransaction(self, payload: dict[str, Any]) -> dict[str, Any]:
         evse = payload.get("evseId")
@@ -58,7 +69,7 @@ class RemoteControl(Component):
             evse = self._free_evse()
             if evse is None:
                 return {"status": "Rejected", "statusInfo": {"reasonCode": "NoFreeEvse"}}
-        refusal = self._refusal(evse)
+        refusal = self._refusal(evse, payload)
         if refusal is not None:
             return {"status": "Rejected", "statusInfo": {"reasonCode": refusal}}
         token = payload["idToken"]
@@ -85,7 +96,8 @@ class RemoteControl(Component):
                     return
             connector = next((c for e, c in sorted(self.station.state.plugged) if e == evse),
                              self.availability.connectors((evse,))[0][1])
-            await self.transactions.authorized(evse, connector, token)
+            await self.transactions.authorized(
+                evse, connector, token, connection_timeout="remote_start_without_connection_timeout" not in self.faults)
 
     # ------------------------------------------------------------------ F03 remote stop
     async def on_RequestStopTransaction(self, payload: dict[str, Any]) -> dict[str, Any]:

@@ -177,7 +177,8 @@ class Transactions(Component):
         tx = await self.authorized(evse, connector, token)
         return {"authorized": True, "transaction": tx.transaction_id if tx is not None else None}
 
-    async def authorized(self, evse: int, connector: int, token: dict[str, Any]) -> Transaction | None:
+    async def authorized(self, evse: int, connector: int, token: dict[str, Any], *,
+                         connection_timeout: bool = True) -> Transaction | None:
         """The driver's idToken is authorized for ``evse`` (presented locally, or a remote start, F01/F02): the
         transaction starts or is updated as TxStartPoint says, the authorization waits EVConnectionTimeOut for a
         cable (E03.FR.05), energy flows when the EV is plugged in. Returns the EVSE's transaction, if any."""
@@ -195,7 +196,8 @@ class Transactions(Component):
                                           charging_state="EVConnected" if plugged is not None else "Idle",
                                           with_token=True)
         if plugged is None:  # the plug-in starts the charging (a remote start's task must not race it)
-            self.station.spawn(self._authorization_timeout(evse, token))
+            if connection_timeout:
+                self.station.spawn(self._authorization_timeout(evse, token))
         else:
             await self._start_charging(evse)
         return self.ongoing.get(evse)
