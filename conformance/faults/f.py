@@ -19,6 +19,14 @@ FAULTS: list[Fault] = [
           "the station runs its EVConnectionTimeOut timer for local authorizations only: a remotely started "
           "transaction waits for a cable for ever",
           ("TC_F_04_CS",)),
+    Fault("remote_start_ignores_availability", "station", ("F01.FR.23", "F02.FR.25"),
+          "the station accepts a RequestStartTransaction for an EVSE it made Unavailable (the start would wait until "
+          "the EVSE is operative again)",
+          ("X_F_01_CS",)),
+    Fault("remote_start_on_busy_evse_accepted", "station", ("F01.FR.24", "F02.FR.26"),
+          "the station accepts a RequestStartTransaction for an EVSE whose transaction is already authorized, and "
+          "reports it as a new authorization of that transaction",
+          ("X_F_02_CS",)),
     Fault("remote_stop_accepted_not_stopped", "station", ("F03.FR.02", "F03.FR.03"),
           "the station answers RequestStopTransaction Accepted but never stops the transaction",
           ("TC_F_08_CS", "TC_E_21_CS", "TC_E_35_CS")),

@@ -43,10 +43,12 @@ class RemoteControl(Component):
         connectors = self.availability.connectors((evse,))
         if not connectors:
             return "UnknownEvse"
-        if all(self.availability.connector_status(*k) in ("Unavailable", "Faulted") for k in connectors):
+        if all(self.availability.connector_status(*k) in ("Unavailable", "Faulted") for k in connectors) \
+                and "remote_start_ignores_availability" not in self.faults:
             return "Unavailable"  # F01.FR.23, F02.FR.25
         tx = self.transactions.ongoing.get(evse)
-        if evse in self.transactions.authorizations or (tx is not None and tx.id_token is not None):
+        if (evse in self.transactions.authorizations or (tx is not None and tx.id_token is not None)) \
+                and "remote_start_on_busy_evse_accepted" not in self.faults:
             return "OngoingTransaction"  # F01.FR.24, F02.FR.26
         reservations = [r for r in self.station.state.reservations.values() if r.get("evseId") == evse]
         if reservations and not any(self._holds(r, payload) for r in reservations):

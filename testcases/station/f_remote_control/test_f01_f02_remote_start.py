@@ -140,3 +140,61 @@ async def test_tc_f_04_cs(station: ChargingStationUnderTest) -> None:
 async def _wait_until(station: ChargingStationUnderTest, deadline: float) -> None:
     """The protocol wait (recorded by the caller) until ``deadline``; it ends early only if the connection closes."""
     await station.connection.wait_closed(max(0.0, deadline - time.monotonic()))
+
+
+# --------------------------------------------------------------------------- beyond the catalog: refused remote starts
+async def _remote_start_refused(station: ChargingStationUnderTest, evse: int, *, requirements: tuple[str, ...],
+                                what: str) -> None:
+    """RequestStartTransactionRequest for ``evse`` with the valid idToken; the response status Rejected, and no
+    TransactionEventRequest with its remoteStartId arrives by the time the response did (the start was refused)."""
+    token = station.config.id_tokens.valid
+    remote_start_id = station.ctx.ids.next("remoteStartId")
+    conn = station.connection
+    mark = conn.mark()
+    response = await station.call("RequestStartTransaction", {
+        "idToken": {"idToken": token.id_token, "type": token.type}, "evseId": evse, "remoteStartId": remote_start_id})
+    station.check.that("the station answers RequestStartTransactionRequest with a CALLRESULT", response.ok,
+                       expected="CALLRESULT", actual=response.describe(), requirements=requirements)
+    station.check.fields(f"RequestStartTransactionResponse {what}", response.payload, {"status": "Rejected"},
+                         requirements=requirements)
+    started = [c.payload for c in conn.mailbox[mark:] if c.action == "TransactionEvent"
+               and c.payload.get("transactionInfo", {}).get("remoteStartId") == remote_start_id]
+    station.check.that("no transaction reports the refused remote start", not started, expected="none",
+                       actual=started, requirements=requirements)
+
+
+@case(title="Remote start transaction - Rejected - EVSE Unavailable", use_cases=("F01", "F02"),
+      requirements=("F01.FR.23", "F02.FR.25"))
+async def test_x_f_01_cs(station: ChargingStationUnderTest) -> None:
+    """A RequestStartTransaction for an EVSE made Unavailable (ChangeAvailability Inoperative) is Rejected.
+
+    Steps / validations (ours, no Part 6 case):
+    - Before: reusable state Unavailable for the configured EVSE (Accepted, every connector reported Unavailable);
+    - RequestStartTransactionRequest for it with the valid idToken: status Rejected (F01.FR.23, F02.FR.25);
+    - afterwards the EVSE is made Operative again (not judged)."""
+    station.require_profiles("Core", reason="F01/F02 belong to Core; Part 5 does not list our own case")
+    evse, _ = configured_connector(station)
+    async with states.availability_restored(station) as restore:
+        restore.pending.append((evse, None))
+        await states.unavailable(station, evse=evse, requirements=("G03.FR.01",),
+                                 report_requirements=("G03.FR.04", "G01.FR.07"))
+        await _remote_start_refused(station, evse, requirements=("F01.FR.23", "F02.FR.25"),
+                                    what="for an Unavailable EVSE")
+
+
+@case(title="Remote start transaction - Rejected - EVSE with an authorized transaction", use_cases=("F01",),
+      requirements=("F01.FR.24", "F02.FR.26"))
+async def test_x_f_02_cs(station: ChargingStationUnderTest) -> None:
+    """A RequestStartTransaction for an EVSE whose transaction is authorized and charging is Rejected.
+
+    Steps / validations (ours, no Part 6 case):
+    - Before: EnergyTransferStarted on the configured EVSE (local authorization);
+    - RequestStartTransactionRequest for that EVSE with the valid idToken: status Rejected (F01.FR.24, F02.FR.26),
+      and no TransactionEventRequest carries its remoteStartId;
+    - afterwards the transaction is stopped and the EV unplugged (not judged)."""
+    station.require_profiles("Core", reason="F01/F02 belong to Core; Part 5 does not list our own case")
+    evse, connector = configured_connector(station)
+    async with states.transactions_ended_afterwards(station):
+        await states.energy_transfer_started(station, evse, connector)
+        await _remote_start_refused(station, evse, requirements=("F01.FR.24", "F02.FR.26"),
+                                    what="for an EVSE with an authorized transaction")
