@@ -96,6 +96,14 @@ class ReferenceStation:
         self.variables.device_model = self.variables.new_model(self.components)  # the areas hook into it
         self._handlers: dict[str, Handler] = self._register("handlers")
         self._steps: dict[str, Step] = self._register("steps")
+        if "event_after_ended" in self.faults:  # fault (faults/transactions.py): one more Updated after each Ended
+            send_event = self.transactions_area._transaction_event
+
+            async def event_after_ended(tx: Any, event_type: str, trigger: str, **options: Any) -> None:
+                await send_event(tx, event_type, trigger, **options)
+                if event_type == "Ended":
+                    await send_event(tx, "Updated", "MeterValuePeriodic", charging_state=None)
+            self.transactions_area._transaction_event = event_after_ended  # type: ignore[method-assign]
 
     def _register(self, kind: str) -> dict[str, Any]:
         """The dispatch table action -> the one area's handler (or step)."""

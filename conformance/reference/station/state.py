@@ -36,6 +36,11 @@ class Transaction:
     charging: bool = False
     stop_authorized: bool = False  # the driver ended the authorization (E07)
     stopped_reason: str | None = None  # set by a stop that decides the Ended event's stoppedReason (F03: Remote)
+    # stop points (helper estop): the EV suspended the energy transfer (SuspendedEV); the authorization was ended
+    # by the station (EV-side disconnect with StopTxOnEVSideDisconnect, E09.FR.01; a fixed cable not plugged back
+    # in, E10.FR.02; an idToken found invalid, E05), so a reconnected EV does not charge again
+    suspended_ev: bool = False
+    deauthorized: bool = False
 
 
 @dataclass
@@ -46,6 +51,10 @@ class StationState:
     tx_counter: int = 0
     charging_profiles: dict[int, tuple[int, dict[str, Any]]] = field(default_factory=dict)  # K01.FR.27
     plugged: set[tuple[int, int]] = field(default_factory=set)
+    # estart: EVSEs whose parking bay holds an EV (action drive_in, TxStartPoint ParkingBayOccupancy); the key of
+    # the meter that signs readings (SampledDataCtrlr.SignReadings, TxStartPoint DataSigned).
+    parked: set[int] = field(default_factory=set)
+    meter_key: Any = None
     # Availability set by ChangeAvailability, persistent across reboots (G03.FR.08, G04.FR.09): the
     # Inoperative scopes, () for the station, (evse,) for an EVSE, (evse, connector) for a connector.
     inoperative: set[tuple[int, ...]] = field(default_factory=set)

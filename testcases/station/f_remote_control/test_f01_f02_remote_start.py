@@ -6,6 +6,7 @@ Remote start (F01 cable plugin first, F02 remote start first) and its cable plug
 from __future__ import annotations
 
 import contextlib
+import math
 import time
 
 from conformance.harness import ChargingStationUnderTest, OneOf, case
@@ -100,7 +101,7 @@ async def test_tc_f_04_cs(station: ChargingStationUnderTest) -> None:
       accepted; without a started transaction the harness waits the timeout (protocol wait);
     - step 3: Authorized (remote) again succeeds (the EVSE is ready); the restore ends that authorization."""
     evse, connector = configured_connector(station)
-    timeout = station.config.configured.ev_connection_timeout
+    timeout = math.ceil(station.config.configured.ev_connection_timeout)  # the variable takes whole seconds
     async with station.configured(EV_CONNECTION_TIMEOUT, str(timeout)), \
             states.remote_start_settings(station) as settings, states.transactions_ended_afterwards(station):
         points = await states.tx_start_points(station)
