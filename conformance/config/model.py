@@ -559,11 +559,26 @@ class CaseValues:
     ev_connection_timeout: float = setting(
         30.0, min=0, unit="s",
         doc="`<Configured EV connection timeout>`. TC_E_05_CS: the TxCtrlr.EVConnectionTimeOut the case sets (rounded "
-            "up to whole seconds, restored afterwards) and then waits out after the authorization; TC_E_39_CS the same, TC_E_27_CS for the fixed "
-            "cable's timeout (which Part 2 leaves to the station). TC_E_39_CSMS: how "
+            "up to whole seconds, restored afterwards) and then waits out after the authorization; TC_E_39_CS and TC_F_04_CS the same, TC_E_27_CS for the "
+            "fixed cable's timeout (which Part 2 leaves to the station). TC_E_39_CSMS: how "
             "long the harness station (its own TxCtrlr.EVConnectionTimeOut) waits after the authorization, without a "
             "cable plugged in, before it ends the transaction with triggerReason EVConnectTimeout. Recorded as a "
             "protocol wait")
+    # --- helper fcs (block F, station side; TC_F_04_CS uses block E's ev_connection_timeout) ---
+    log_location: str = setting(
+        "", allow_empty=True,
+        doc="TC_F_16_CS `<Configured log_location>`: the URL GetLogRequest gives the station to upload its log to "
+            "(an upload that stays in progress while the trigger is sent); empty: the case is INCONCLUSIVE")
+    firmware_location: str = setting(
+        "", allow_empty=True,
+        doc="TC_F_19_CS `<Configured firmware_location>`: the URL UpdateFirmwareRequest gives the station to "
+            "download from; empty: the case is INCONCLUSIVE")
+    firmware_signing_certificate: str = setting(
+        "", allow_empty=True, doc="TC_F_19_CS `<Configured signingCertificate>` (PEM); empty: left out")
+    firmware_invalid_signature: str = setting(
+        "", allow_empty=True,
+        doc="TC_F_19_CS `<Configured invalid firmware signature>` (errata 2025-09 §6.2.59: an invalid signature keeps "
+            "the update from being installed); empty: left out")
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in dataclasses.asdict(self).items() if v is not None}

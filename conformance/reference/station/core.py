@@ -24,14 +24,17 @@ from .availability import Availability
 from .boot import Boot
 from .component import Component, Handler, Step
 from .data_transfer import DataTransfer
+from .file_transfers import FileTransfers
 from .network import Network
 from .offline import Offline
+from .remote_control import RemoteControl
 from .report_requests import Reports
 from .reservations import Reservations
 from .reset import Reset
 from .smart_charging import SmartCharging
 from .state import StationState, Transaction
 from .transactions import Transactions
+from .triggers import Triggers
 from .variables import Variables
 
 log = logging.getLogger("conformance.reference.station")
@@ -78,6 +81,9 @@ class ReferenceStation:
         self.smart_charging = SmartCharging(self, self.transactions_area)
         self.reports = Reports(self)
         self.data_transfer = DataTransfer(self)
+        self.remote_control = RemoteControl(self, self.availability, self.transactions_area)
+        self.triggers = Triggers(self, self.boot, self.availability, self.transactions_area)
+        self.file_transfers = FileTransfers(self, self.triggers)
         self.availability.transactions = self.reservations.transactions = self.transactions_area
         self.availability.reservations = self.reservations
         self.boot.offline = self.transactions_area.offline = self.offline
@@ -85,7 +91,8 @@ class ReferenceStation:
         self.variables = Variables(self)
         self.components: list[Component] = [
             self.variables, self.boot, self.availability, self.transactions_area, self.reset, self.reservations,
-            self.network, self.offline, self.smart_charging, self.reports, self.data_transfer]
+            self.network, self.offline, self.smart_charging, self.reports, self.data_transfer, self.remote_control,
+            self.triggers, self.file_transfers]
         self.variables.device_model = self.variables.new_model(self.components)  # the areas hook into it
         self._handlers: dict[str, Handler] = self._register("handlers")
         self._steps: dict[str, Step] = self._register("steps")

@@ -47,6 +47,9 @@ class Transactions(Component):
         # G05: connectors whose retention lock will fail (action connector_lock_failure) / has failed
         self.lock_failing: set[tuple[int, int]] = set()
         self.lock_problems: set[tuple[int, int]] = set()
+        # F01/F02 (remote_control.py): EVSE -> the remoteStartId of an accepted RequestStartTransaction, put in the
+        # next TransactionEventRequest of that EVSE with triggerReason RemoteStart (F01.FR.19/25, F02.FR.01/21)
+        self.remote_start_ids: dict[int, int] = {}
         # EV-side disconnects (E09/E10): connectors whose cable was pulled at the EV (still in the socket, or a fixed
         # cable), and those whose cable stays locked in the socket until the driver presents the idToken
         # (connector -> that idToken; E09.FR.03, E10.FR.01)
@@ -104,6 +107,7 @@ class Transactions(Component):
         self.authorizations.clear()
         self.lock_failing.clear()
         self.lock_problems.clear()
+        self.remote_start_ids.clear()
         self.ev_unplugged.clear()
         self.cable_locked.clear()
 
@@ -255,6 +259,15 @@ class Transactions(Component):
             return {"authorized": False, "status": status}
         if pending is not None or (tx is not None and tx.id_token is not None):
             return {"authorized": True, "transaction": None}  # the EVSE is in use by another driver
+        tx = await self.authorized(evse, connector, token)
+        return {"authorized": True, "transaction": tx.transaction_id if tx is not None else None}
+
+    async def authorized(self, evse: int, connector: int, token: dict[str, Any], *,
+                         connection_timeout: bool = True) -> Transaction | None:
+        """The driver's idToken is authorized for ``evse`` (presented locally, or a remote start, F01/F02): the
+        transaction starts or is updated as TxStartPoint says, the authorization waits EVConnectionTimeOut for a
+        cable (E03.FR.05), energy flows when the EV is plugged in. Returns the EVSE's transaction, if any."""
+        tx = self.ongoing.get(evse)
         self.authorizations[evse] = token
         plugged = self._plugged_connector(evse)
         start = self._tx_points("TxStartPoint")
@@ -269,11 +282,12 @@ class Transactions(Component):
                                           with_token="authorized_start_without_token" not in self.faults)
         elif plugged is not None and self._signs(start):  # E01.FR.04
             tx = await self._start_signed(evse, plugged, token)
-        if plugged is None:
-            self.station.spawn(self._authorization_timeout(evse, token))
-        await self._start_charging(evse)
-        tx = self.ongoing.get(evse)
-        return {"authorized": True, "transaction": tx.transaction_id if tx is not None else None}
+        if plugged is None:  # the plug-in starts the charging (a remote start's task must not race it)
+            if connection_timeout:
+                self.station.spawn(self._authorization_timeout(evse, token))
+        else:
+            await self._start_charging(evse)
+        return self.ongoing.get(evse)
 
     async def _authorization_timeout(self, evse: int, token: dict[str, Any]) -> None:
         """EVConnectionTimeOut: an authorization without a cable plugged in expires; a transaction it started
@@ -284,6 +298,7 @@ class Transactions(Component):
                 or "ev_connection_timeout_ignored" in self.faults:
             return  # (an EV that was connected and pulled at its side: E10's timeout, not this one)
         self.authorizations.pop(evse, None)  # C01.FR.26: the authorization ends
+        self.remote_start_ids.pop(evse, None)
         tx = self.ongoing.get(evse)
         if tx is None:
             return
@@ -293,7 +308,7 @@ class Transactions(Component):
                 # E03.FR.15: deauthorized; the transaction ends when the EV leaves the bay
                 tx.id_token = None
                 await self._transaction_event(tx, "Updated", "EVConnectTimeout", charging_state=None)
-            else:  # E03.FR.05
+            else:  # E03.FR.05; TriggerReasonEnumType spells it EVConnectTimeout (F02.FR.07: EVConnectionTimeout)
                 await self.end_transaction(tx, "Timeout", "EVConnectTimeout", charging_state="Idle")
 
     async def _stop_authorized(self, tx: Transaction, token: dict[str, Any]) -> None:
@@ -352,7 +367,8 @@ class Transactions(Component):
         else:
             await self.availability.send_status(conn, evse, connector)
         if ending is not None:
-            reason = self._local_stop_reason() if ending.stop_authorized else "EVDisconnected"
+            reason = ending.stopped_reason or (
+                self._local_stop_reason() if ending.stop_authorized else "EVDisconnected")
             if "unplug_reported_stopped_by_ev" in self.faults:
                 reason = "StoppedByEV"
             await self._transaction_event(ending, "Ended", "EVCommunicationLost", charging_state="Idle",
@@ -579,13 +595,20 @@ class Transactions(Component):
         """One TransactionEventRequest; chargingState None: unchanged, omitted. The EVSE is named in the first
         event and when the EV gets connected (E01.FR.16), with the connector once one is plugged in
         (``without_connector``: a fault leaves it out). ``meter_values``: meterValue entries of this event (the
-        signed Transaction.Begin reading of a DataSigned start)."""
+        signed Transaction.Begin reading of a DataSigned start, the meter values of a triggered event). After an
+        accepted remote start the next event of its EVSE has triggerReason RemoteStart and the remoteStartId."""
         conn = self._require_connection()
         info: dict[str, Any] = {"transactionId": tx.transaction_id}
         if charging_state is not None:
             info["chargingState"] = charging_state
         if stopped_reason:
             info["stoppedReason"] = stopped_reason
+        remote_start_id = self.remote_start_ids.pop(tx.evse, None)
+        if remote_start_id is not None:  # F01.FR.19, F01.FR.25, F02.FR.01, F02.FR.21
+            if "remote_start_trigger_authorized" not in self.faults:
+                trigger = "RemoteStart"
+            if "remote_start_id_missing" not in self.faults:
+                info["remoteStartId"] = remote_start_id
         payload: dict[str, Any] = {"eventType": event_type, "timestamp": utc_now(), "triggerReason": trigger,
                                    "seqNo": tx.seq_no, "transactionInfo": info}
         if tx.seq_no == 0 or with_evse:
@@ -624,8 +647,9 @@ class Transactions(Component):
         if tx is None or self._plugged_connector(evse) is not None:
             return {}
         if "ParkingBayOccupancy" in self._tx_points("TxStopPoint"):
-            await self.end_transaction(tx, self._local_stop_reason() if tx.stop_authorized else "EVDisconnected",
-                                       "EVDeparted", charging_state="Idle")
+            await self.end_transaction(tx, tx.stopped_reason or (
+                self._local_stop_reason() if tx.stop_authorized else "EVDisconnected"), "EVDeparted",
+                charging_state="Idle")
         elif tx.id_token is None and not tx.stop_authorized:  # started by the bay sensor and never used: nothing
             await self.end_transaction(tx, "Other", "EVDeparted", charging_state="Idle")  # else could end it
         return {}
@@ -684,6 +708,40 @@ class Transactions(Component):
                 "signingMethod": "ECDSA-secp256r1-SHA256", "encodingMethod": "OCPP-Conformance-JSON",
                 "publicKey": base64.b64encode(public).decode()}
         return {"timestamp": now, "sampledValue": [sampled]}
+
+    async def remote_stop(self, tx: Transaction) -> None:
+        """F03: a RequestStopTransaction ends the authorization like a local stop (E07), reported with
+        triggerReason RemoteStop; with TxStopPoint Authorized / PowerPathClosed the transaction ends now
+        (F03.FR.03), otherwise the energy transfer stops (F03.FR.02) and the transaction ends at its stop point,
+        with stoppedReason Remote all the same (F03 scenario step 6)."""
+        reason = "Local" if "remote_stop_reason_local" in self.faults else "Remote"
+        tx.stop_authorized = True
+        tx.stopped_reason = reason
+        self.authorizations.pop(tx.evse, None)
+        stop = self._tx_points("TxStopPoint")
+        plugged = (tx.evse, tx.connector) in self.station.state.plugged
+        if stop & {"Authorized", "PowerPathClosed"}:
+            await self.end_transaction(tx, reason, "RemoteStop", charging_state="EVConnected" if plugged else "Idle")
+            return
+        await self._transaction_event(tx, "Updated", "RemoteStop", charging_state=None)
+        tx.charging = False
+        if "EnergyTransfer" in stop:
+            await self.end_transaction(tx, reason, "ChargingStateChanged")
+        else:
+            await self._transaction_event(tx, "Updated", "ChargingStateChanged",
+                                          charging_state="EVConnected" if plugged else "Idle")
+
+    def charging_state(self, tx: Transaction) -> str:
+        """The transaction's chargingState as it is now (a triggered TransactionEvent reports it, F06.FR.07)."""
+        if tx.charging:
+            return "Charging"
+        return "EVConnected" if (tx.evse, tx.connector) in self.station.state.plugged else "Idle"
+
+    async def triggered_event(self, tx: Transaction, meter_value: list[dict[str, Any]]) -> None:
+        """F06.FR.07: a TransactionEventRequest Updated, triggerReason Trigger, with the chargingState and the
+        most recent meter values."""
+        await self._transaction_event(tx, "Updated", "Trigger", charging_state=self.charging_state(tx),
+                                      meter_values=meter_value, with_evse=True)
 
     def _require_connection(self) -> Connection:
         conn = self.station.connection
