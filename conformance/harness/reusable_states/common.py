@@ -48,7 +48,7 @@ async def _restore_each_scope(restore_one: Callable[[int | None, int | None], Aw
             await restore_one(evse, connector)
 
 
-__all__ = ["availability_scope", "scope_connectors", "AvailabilityRestore", "station_timer", "transaction_duration"]
+__all__ = ["availability_scope", "scope_connectors", "AvailabilityRestore", "transaction_duration"]
 
 
 async def transaction_duration(side: Any) -> None:
@@ -58,14 +58,3 @@ async def transaction_duration(side: Any) -> None:
     await station_timer(side, side.config.station_values.transaction_duration,
                         "<Configured Transaction Duration> before StopAuthorized (Part 6 §2.18/§3.18, errata 2025-09 "
                         "§6.2.117)")
-
-
-async def station_timer(side: Any, seconds: float, reason: str) -> None:
-    """A timer of the station the harness plays runs ``seconds`` (a configured value, run scaled; recorded as a
-    protocol wait for ``reason`` like every configured wait): nothing to await but a lost connection, which ends it
-    early."""
-    if seconds > 0:
-        side.protocol_wait(seconds, reason)
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(side.ctx.scaled(seconds)):
-                await side.connection.closed.wait()
