@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...transport.connection import Connection
-from .component import AuthorizationSource, Component, Station
+from .component import AuthorizationSource, Component, LocalAuthorizationList, Station
 
 IdToken = dict[str, Any]
 IdTokenInfo = dict[str, Any]
@@ -20,7 +20,7 @@ class Authorization(Component):
     """The authorization decision. ``local_list`` and ``cache`` are areas of their own (they answer their CSMS
     requests and keep their state); this one only orders them."""
 
-    def __init__(self, station: Station, local_list: AuthorizationSource, cache: AuthorizationSource) -> None:
+    def __init__(self, station: Station, local_list: LocalAuthorizationList, cache: AuthorizationSource) -> None:
         super().__init__(station)
         self.local_list = local_list
         self.cache = cache
@@ -31,6 +31,8 @@ class Authorization(Component):
             info = source.lookup(token)
             if info is not None:
                 return info
+            if source is self.local_list and self.local_list.holds(token):
+                break  # a listed idToken the list leaves to the CSMS: no cache entry decides (C13.FR.01, C14.FR.01)
         response = await conn.call("Authorize", {"idToken": token})
         info = dict(response.payload.get("idTokenInfo") or {"status": "Invalid"})
         self.learned(token, info)

@@ -77,7 +77,7 @@ class ReferenceStation:
         self.availability = Availability(self)
         self.boot = Boot(self, self.availability)
         self.offline = Offline(self, self.boot, self.availability)
-        self.local_list = LocalList(self)
+        self.local_list = LocalList(self, self.offline)
         self.auth_cache = AuthCache(self)
         self.authorization = Authorization(self, self.local_list, self.auth_cache)
         self.transactions_area = Transactions(self, self.availability)
