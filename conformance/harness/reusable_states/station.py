@@ -350,6 +350,8 @@ class Transaction:
     remote_at: int | None = None  # len(events) at that remote start, until its next event was judged (F01.FR.19)
     ev_side_disconnected: bool = False  # the cable was pulled at the EV only (E09/E10): it may be left in the socket
     parked: bool = False  # an EV was driven into the bay (ParkingBayOccupied) and has not left it
+    # dlist: the configured idToken (config IdTokenSpec) presented to start and stop; None: id_tokens.valid
+    token: Any = None
 
     @property
     def started(self) -> bool:
@@ -458,13 +460,13 @@ async def _tx_step_event(sut: ChargingStationUnderTest, tx: Transaction, what: s
         return event
 
 
-def _token_fields(sut: ChargingStationUnderTest) -> dict[str, Any]:
-    token = sut.config.id_tokens.valid
+def _token_fields(sut: ChargingStationUnderTest, tx: Transaction | None = None) -> dict[str, Any]:
+    token = tx.token if tx is not None and tx.token is not None else sut.config.id_tokens.valid
     return {"idToken.idToken": token.id_token, "idToken.type": token.type}
 
 
 async def authorized(sut: ChargingStationUnderTest, evse: int, connector: int, *,
-                     tx: Transaction | None = None, require_tx: bool = True) -> Transaction:
+                     tx: Transaction | None = None, require_tx: bool = True, token: Any = None) -> Transaction:
     """Reusable state Authorized (Charging Station, Part 6 §2.18, way A: local authorization): the configured
     valid idToken is presented at the EVSE (action ``present_id_token``).
 
@@ -478,7 +480,8 @@ async def authorized(sut: ChargingStationUnderTest, evse: int, connector: int, *
     marked authorized; inside :func:`transactions_ended_afterwards` a new one is registered for the restore.
     ``require_tx=False`` (a plug that cannot lock, TC_G_20_CS: G05's postcondition is "transaction is not
     started"): step 3 is not required; a TransactionEventRequest sent first instead of an AuthorizeRequest is
-    recorded, not judged."""
+    recorded, not judged. ``token``: another configured idToken (``config.id_tokens.<role>``) to present instead
+    of the valid one (TC_C_31_CS); the transaction remembers it for the checks and the restore."""
     conn = sut.connection
     if tx is None:
         tx = Transaction(evse, connector, start_points=await tx_start_points(sut),
@@ -486,7 +489,9 @@ async def authorized(sut: ChargingStationUnderTest, evse: int, connector: int, *
         registry = _tx_registry(sut)
         if registry is not None:
             registry.append(tx)
-    token = sut.config.id_tokens.valid
+    if token is not None:
+        tx.token = token
+    token = tx.token or sut.config.id_tokens.valid
     expects_tx = require_tx and (tx.started or "Authorized" in tx.start_points)
     mark = conn.mark()
     tx.token_at = len(tx.events)
@@ -504,7 +509,7 @@ async def authorized(sut: ChargingStationUnderTest, evse: int, connector: int, *
         return tx
     side = first.action == "TransactionEvent" and first.payload.get("triggerReason") in SIDE_TRIGGERS
     if first.action == "Authorize":
-        sut.check.fields("AuthorizeRequest", first.payload, _token_fields(sut), requirements=("C01.FR.02",))
+        sut.check.fields("AuthorizeRequest", first.payload, _token_fields(sut, tx), requirements=("C01.FR.02",))
     elif side:  # a periodic / charging-state update sent meanwhile (J02.FR.11, E02.FR.13): recorded, not judged
         tx.record(first)
     else:
@@ -519,7 +524,7 @@ async def authorized(sut: ChargingStationUnderTest, evse: int, connector: int, *
         requirements=("E01.FR.03", "E02.FR.01"))
     if expects_tx:
         sut.check.fields("TransactionEventRequest after authorization (Part 6 Authorized step 3)", event.payload,
-                         {"triggerReason": "Authorized", **_token_fields(sut)},
+                         {"triggerReason": "Authorized", **_token_fields(sut, tx)},
                          requirements=("E02.FR.01", "E03.FR.01", "E01.FR.10"))
     if len(tx.events) == 1:
         sut.check.fields("TransactionEventRequest that starts the transaction", event.payload,
@@ -619,7 +624,7 @@ async def energy_transfer_started(sut: ChargingStationUnderTest, evse: int, conn
 def token_carried(sut: ChargingStationUnderTest, tx: Transaction) -> None:
     """Part 6 §2.1: the first of the transaction's TransactionEventRequests after the idToken was presented to start
     it carries that idToken (E01.FR.10, E03.FR.01)."""
-    token = sut.config.id_tokens.valid
+    token = tx.token or sut.config.id_tokens.valid
     after_token = tx.first_since(tx.token_at) if tx.token_at is not None else None
     sut.check.that("the first TransactionEventRequest after the idToken was presented carries it",
                    after_token is not None and after_token.payload.get("idToken", {}).get("idToken") == token.id_token
@@ -818,7 +823,7 @@ async def stop_authorized(sut: ChargingStationUnderTest, tx: Transaction) -> Inc
     transaction_duration``); with TxStopPoint without Authorized / PowerPathClosed / EnergyTransfer this event must
     be Updated (checked for every TxStopPoint, not only the path taken; the Ended case is completed by
     :func:`ev_connected_post_session`). Returns the StopAuthorized event."""
-    token = sut.config.id_tokens.valid
+    token = tx.token or sut.config.id_tokens.valid
     await transaction_duration(sut)
     conn = sut.connection
     mark = conn.mark()
@@ -982,7 +987,7 @@ async def parking_bay_unoccupied(sut: ChargingStationUnderTest, tx: Transaction)
 async def _end_quietly(sut: ChargingStationUnderTest, tx: Transaction) -> None:
     """Stop, unplug and drain one transaction without judging anything (used by the restore)."""
     conn, since = tx.since_on(sut)
-    token = sut.config.id_tokens.valid
+    token = tx.token or sut.config.id_tokens.valid
 
     async def drain() -> None:
         while not tx.ended and tx.started:
