@@ -298,7 +298,8 @@ VARIABLE_TABLE: tuple[VariableSpec, ...] = (
     # (LA-3) is its own group "LocalAuthListPostAuthorize". SupportsExpiryDateTime is absent (= false, C13.FR.02).
     _v("LocalAuthListCtrlr", "Available", "boolean", _RO, True, ref="P2 §2.5.3", constant=True, required=False,
        feature="LocalAuthList"),
-    _v("LocalAuthListCtrlr", "Enabled", "boolean", _RW, True, ref="P2 §2.5.1, D01.FR.13", required=False,
+    # Shipped disabled: the CSMS enables the list when it manages one (the cases set it, "If implemented").
+    _v("LocalAuthListCtrlr", "Enabled", "boolean", _RW, False, ref="P2 §2.5.1, D01.FR.13", required=False,
        feature="LocalAuthList"),
     _v("LocalAuthListCtrlr", "Entries", "integer", _RO, 0, ref="P2 §2.5.2, D01.FR.12", min_limit=0, max_limit=100,
        feature="LocalAuthList"),

@@ -1101,12 +1101,16 @@ class RemoteStartSettings:
     def must_authorize(self) -> bool | None:
         """Whether an AuthorizeRequest must follow a remote start (Part 6 Authorized (remote) step 3 note): when
         AuthorizeRemoteStart is true, unless AuthEnabled is false or the idToken may be known locally (cache, local
-        list: F01.FR.01 note). None: not decided (AuthorizeRemoteStart unreadable)."""
+        list: F01.FR.01 note: then it may or may not be sent). None: not decided (AuthorizeRemoteStart unreadable, or
+        the idToken may be known locally)."""
         if self.authorize_remote_start is None:
             return None
         if not _true(self.authorize_remote_start):
             return False
-        return not (self.auth_enabled is not None and not _true(self.auth_enabled)) and not self.token_known_locally
+        if self.auth_enabled is not None and not _true(self.auth_enabled):
+            return False
+        # (dlist) a cache / list that may know the idToken lets the station skip the request, never forbids it
+        return None if self.token_known_locally else True
 
 
 def _true(value: str | None) -> bool:
