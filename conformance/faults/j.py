@@ -5,4 +5,38 @@ from __future__ import annotations
 from .spec import Fault
 
 FAULTS: list[Fault] = [
+    # --- helper j: reference Charging Station (meter values) -----------------------------------
+    Fault("aligned_values_mid_interval", "station", ("J01.FR.14", "J01.FR.22"),
+          "the station stamps (and sends) each clock-aligned reading in the middle of its aggregation interval, as an "
+          "averaging meter would, instead of at the interval's start on the clock (multiples of AlignedDataInterval "
+          "from midnight)",
+          ("TC_J_01_CS", "TC_J_02_CS", "TC_J_03_CS", "TC_J_04_CS", "TC_J_06_CS")),
+    Fault("clock_aligned_context_omitted", "station", ("J01.FR.08",),
+          "the station leaves the context out of its clock-aligned sampled values, which then default to "
+          "Sample.Periodic instead of Sample.Clock",
+          ("TC_J_01_CS", "TC_J_02_CS", "TC_J_03_CS", "TC_J_06_CS")),
+    Fault("meter_reports_energy_only", "station", ("J01.FR.14", "J02.FR.11"),
+          "the station's meter values carry only the first configured measurand (the energy register), whatever "
+          "else the measurand variables list",
+          ("TC_J_01_CS", "TC_J_02_CS", "TC_J_06_CS", "TC_J_09_CS")),
+    Fault("send_during_idle_ignored", "station", ("J01.FR.20",),
+          "with AlignedDataSendDuringIdle true the station keeps sending clock-aligned meter values while a "
+          "transaction is ongoing",
+          ("TC_J_06_CS",)),
+    Fault("started_meter_values_missing", "station", ("E01.FR.09", "E01.FR.17"),
+          "the station keeps the Transaction.Begin reading for the Ended event only: its Started event carries no "
+          "meterValue although SampledDataTxStartedMeasurands is set",
+          ("TC_J_07_CS", "TC_J_08_CS")),
+    Fault("sampled_interval_ignored", "station", ("J02.FR.11",),
+          "the station reads SampledDataCtrlr.TxUpdatedInterval once at start-up: a changed interval only takes "
+          "effect after a reboot, so no periodic meter values come at the configured interval",
+          ("TC_J_09_CS",)),
+    Fault("ended_meter_values_missing", "station", ("E06.FR.11", "J02.FR.11"),
+          "the station drops the meter values it collected for the transaction: its Ended event carries no "
+          "meterValue although TxEndedMeasurands are configured",
+          ("TC_J_03_CS", "TC_J_04_CS", "TC_J_10_CS", "TC_J_11_CS")),
+    Fault("meter_values_unsigned", "station", ("J01.FR.21", "J02.FR.21"),
+          "the station accepts SignReadings true but its meter never signs: no sampledValue carries a "
+          "signedMeterValue",
+          ("TC_J_04_CS", "TC_J_11_CS")),
 ]

@@ -25,7 +25,8 @@ The package: :mod:`.core` (lifecycle, the dispatch tables action -> handler / st
 area, each owning its state and registering its handlers: :mod:`.boot` (registration, heartbeats, TriggerMessage),
 :mod:`.variables` (device model, Get/SetVariables), :mod:`.report_requests`, :mod:`.availability`,
 :mod:`.transactions`, :mod:`.reset`, :mod:`.reservations`, :mod:`.network`, :mod:`.offline`,
-:mod:`.smart_charging`, :mod:`.data_transfer`.
+:mod:`.smart_charging`, :mod:`.data_transfer`, :mod:`.meter_values` (simulated meters, sampled and
+clock-aligned meter values, J01/J02).
 """
 
 from .core import ReferenceStation

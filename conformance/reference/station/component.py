@@ -86,6 +86,10 @@ class OfflinePeriod(Protocol):  # offline.Offline
     async def report_after_offline(self, conn: Connection) -> None: ...
 
 
+class MeterReadings(Protocol):  # meter_values.MeterValues
+    def meter_value(self, tx: Transaction, event_type: str, trigger: str) -> list[dict[str, Any]] | None: ...
+
+
 class ScheduledResets(Protocol):  # reset.Reset
     def if_due(self) -> None: ...
 

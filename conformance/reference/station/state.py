@@ -13,7 +13,10 @@ from ...device_model.model import DEFAULT_FEATURES
 # The reference station's own factory settings, where they differ from the device model's defaults.
 # Reconnect back-off (Part 4 §5.3): 1 s first, no random part, so that reconnecting takes about a second.
 FACTORY_SETTINGS = {"OCPPCommCtrlr.OfflineThreshold": 180, "OCPPCommCtrlr.RetryBackOffWaitMinimum": 1,
-                    "OCPPCommCtrlr.RetryBackOffRandomRange": 0}
+                    "OCPPCommCtrlr.RetryBackOffRandomRange": 0,
+                    # Its meters measure more than energy: the updated and clock-aligned samples carry power / voltage.
+                    "SampledDataCtrlr.TxUpdatedMeasurands": "Energy.Active.Import.Register,Power.Active.Import",
+                    "AlignedDataCtrlr.Measurands": "Energy.Active.Import.Register,Voltage"}
 # The optional device model groups of the reference station: it supports Smart Charging.
 STATION_FEATURES = DEFAULT_FEATURES | {"SmartCharging"}
 

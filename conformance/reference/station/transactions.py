@@ -10,7 +10,7 @@ from ...actions.port import ActionFailed
 from ...protocol.errors import PeerError
 from ...protocol.frames import utc_now
 from ...transport.connection import Connection
-from .component import Component, Connectors, OfflinePeriod, ScheduledResets, Station, Step
+from .component import Component, Connectors, MeterReadings, OfflinePeriod, ScheduledResets, Station, Step
 from .state import Transaction
 
 if TYPE_CHECKING:
@@ -24,6 +24,7 @@ class Transactions(Component):
 
     offline: "OfflinePeriod"  # set by the core
     reset: "ScheduledResets"
+    meter_values: "MeterReadings"  # set by the core (J: the meterValue of each event)
 
     def __init__(self, station: Station, availability: "Connectors") -> None:
         super().__init__(station)
@@ -289,8 +290,15 @@ class Transactions(Component):
                 payload["evse"]["connectorId"] = tx.connector
         if with_token and tx.id_token:
             payload["idToken"] = tx.id_token
+        if meter := self.meter_values.meter_value(tx, event_type, trigger):  # J01/J02, E01.FR.09, E06.FR.11
+            payload["meterValue"] = meter
         tx.seq_no += 1
         await conn.call("TransactionEvent", payload)
+
+    async def meter_value_event(self, tx: Transaction, trigger: str) -> None:
+        """A TransactionEvent Updated that carries meter values (triggerReason MeterValuePeriodic, J02.FR.11, or
+        MeterValueClock, J01.FR.22); the meter values area has them ready for :meth:`_transaction_event`."""
+        await self._transaction_event(tx, "Updated", trigger, charging_state=None)
 
     def _require_connection(self) -> Connection:
         conn = self.station.connection
