@@ -68,6 +68,7 @@ class MeterValues(Component):
                 event.set()
 
     def start(self) -> None:
+        self._boot_interval = int(self._get("SampledDataCtrlr", "TxUpdatedInterval", 0) or 0)
         self._spawn("aligned", self._aligned_loop())
 
     def stop(self) -> None:
@@ -80,6 +81,7 @@ class MeterValues(Component):
             self._tasks.pop(key).cancel()
         self.ended.clear()
         self.pending.clear()
+        self._boot_interval = None  # fault sampled_interval_ignored: read again at the restart
 
     def _spawn(self, key: str, coroutine: Any) -> None:
         task = asyncio.get_running_loop().create_task(coroutine, name=f"meter-{key}")
