@@ -39,4 +39,32 @@ FAULTS: list[Fault] = [
           "the station accepts SignReadings true but its meter never signs: no sampledValue carries a "
           "signedMeterValue",
           ("TC_J_04_CS", "TC_J_11_CS")),
+    # --- helper j: reference CSMS (answers to meter values) --------------------------------------
+    Fault("csms_meter_values_not_implemented", "csms", ("J01.FR.18",),
+          "the CSMS has no handler for MeterValuesRequest (it only reads meter values from TransactionEvents) and "
+          "answers CALLERROR NotImplemented",
+          ("TC_J_01_CSMS", "TC_J_02_CSMS")),
+    Fault("csms_rejects_meter_values_of_evse_0", "csms", ("J01.FR.18", "J01.FR.03"),
+          "the CSMS looks the evseId of a MeterValuesRequest up among the station's EVSEs and refuses evseId 0, the "
+          "main power meter, with CALLERROR PropertyConstraintViolation",
+          ("TC_J_01_CSMS", "TC_J_02_CSMS")),
+    Fault("csms_rejects_meter_value_trigger_reasons", "csms", ("J02.FR.19",),
+          "the CSMS does not handle TransactionEvents with triggerReason MeterValueClock or MeterValuePeriodic and "
+          "answers CALLERROR NotImplemented",
+          ("TC_J_02_CSMS", "TC_J_09_CSMS")),
+    Fault("csms_rejects_several_meter_values", "csms", ("J02.FR.19",),
+          "the CSMS expects one meterValue per TransactionEvent and refuses the Ended event's readings of several "
+          "intervals with CALLERROR OccurrenceConstraintViolation",
+          ("TC_J_03_CSMS", "TC_J_04_CSMS", "TC_J_10_CSMS", "TC_J_11_CSMS")),
+    Fault("csms_rejects_signed_meter_values", "csms", ("J02.FR.19", "J01.FR.18"),
+          "the CSMS's parser does not know sampledValue.signedMeterValue and answers CALLERROR FormatViolation",
+          ("TC_J_04_CSMS", "TC_J_11_CSMS")),
+    Fault("csms_rejects_meter_values_in_started", "csms", ("J02.FR.19",),
+          "the CSMS reads meter values only from Updated and Ended events and refuses a Started event that carries "
+          "them with CALLERROR FormatViolation",
+          ("TC_J_07_CSMS",)),
+    Fault("csms_rejects_transaction_begin_in_updated", "csms", ("J02.FR.19",),
+          "the CSMS accepts context Transaction.Begin only in a Started event and refuses the Updated event that "
+          "carries the start values when the EVSE was not known at the start (E01.FR.17)",
+          ("TC_J_08_CSMS",)),
 ]

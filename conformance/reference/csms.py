@@ -25,6 +25,7 @@ from ..recording import EventLog
 from ..transport.connection import IncomingCall, Response
 from ..transport.server import CsmsServer
 from ..faults import FaultSet
+from .csms_meter_values import meter_value_refusal
 from ..catalog import actions_handled_by
 from .rpc_reactions import react_to_invalid
 from .vendor import answer_data_transfer, carries_custom_data
@@ -120,6 +121,8 @@ class ReferenceCsms:
                                  "connectorStatus: unknown value 'Unavailable'", {})
             if incoming.action == "DataTransfer" and "csms_data_transfer_not_implemented" in self.faults:
                 return CallError(incoming.message_id, ErrorCode.NOT_IMPLEMENTED, "no handler for DataTransfer", {})
+            if (refused := meter_value_refusal(self.faults, incoming)) is not None:  # block J faults
+                return refused
             method = getattr(self, f"on_{incoming.action}", None)
             if method is None:
                 return CallError(incoming.message_id, ErrorCode.NOT_SUPPORTED,

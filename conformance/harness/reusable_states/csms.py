@@ -10,6 +10,7 @@ import contextlib
 from dataclasses import dataclass
 from typing import Any, AsyncIterator
 
+from ...protocol import meter_values as mv
 from ...protocol.frames import utc_now
 from ...protocol.patterns import ABSENT
 from ...transport.connection import Connection, IncomingCall, Response
@@ -124,7 +125,9 @@ class Transaction:
 
 
 async def _transaction_event(csms: CsmsUnderTest, tx: Transaction, event_type: str, trigger: str,
-                             charging_state: str, **extra: Any) -> Response:
+                             charging_state: str, *, requirements: tuple[str, ...] = (), **extra: Any) -> Response:
+    """One TransactionEventRequest of the harness station; ``extra`` fields are added to the payload (``evse=None``:
+    the first event without evse, the EVSE not known yet); ``requirements`` are cited besides Part 6 §3.18."""
     payload: dict[str, Any] = {"eventType": event_type, "timestamp": utc_now(), "triggerReason": trigger,
                                "seqNo": tx.seq_no, "transactionInfo": {"transactionId": tx.transaction_id,
                                                                        "chargingState": charging_state}}
@@ -132,12 +135,13 @@ async def _transaction_event(csms: CsmsUnderTest, tx: Transaction, event_type: s
         payload["evse"] = {"id": tx.evse, "connectorId": tx.connector}
     payload["transactionInfo"].update(extra.pop("info", {}))
     payload.update(extra)
+    payload = {k: v for k, v in payload.items() if v is not None}
     tx.seq_no += 1
     response = await csms.call("TransactionEvent", payload)
     csms.check.that(f"the CSMS answers TransactionEventRequest ({event_type}, {trigger}) with a CALLRESULT",
                     response.ok, expected="CALLRESULT", actual=response.describe(),
-                    requirements=("Part 6 §3.18: the CSMS responds with a TransactionEventResponse",
-                                  "OCPP-J Part 4 §4.2.2"))
+                    requirements=requirements + ("Part 6 §3.18: the CSMS responds with a TransactionEventResponse",
+                                                 "OCPP-J Part 4 §4.2.2"))
     if event_type == "Ended":
         tx.ended = True
     return response
@@ -162,13 +166,14 @@ async def energy_transfer_started(csms: CsmsUnderTest, evse: int, connector: int
     return tx
 
 
-async def transaction_ended(csms: CsmsUnderTest, tx: Transaction, *, status_after: str = "Available") -> None:
+async def transaction_ended(csms: CsmsUnderTest, tx: Transaction, *, status_after: str = "Available",
+                            meter_values: list[dict[str, Any]] | None = None) -> None:
     """Reusable states StopAuthorized, EVConnectedPostSession and EVDisconnected (CSMS, Part 6 §3.18): the
     stop is authorized (TransactionEventResponse idTokenInfo Accepted), the energy transfer stops, the EV is
     unplugged: the connector is reported Available (EVDisconnected step 1) and the transaction Ended with
     stoppedReason EVDisconnected (step 3). ``status_after`` other than Available (a change of availability was
     scheduled, TC_G_11/14/17_CSMS step 6): the connector is then reported so, as Part 6 does after
-    EVDisconnected."""
+    EVDisconnected. ``meter_values``: the meterValue of the Ended event (block J)."""
     token = csms.config.id_tokens.valid.to_ocpp()
     await transaction_duration(csms)
     stop = await _transaction_event(csms, tx, "Updated", "StopAuthorized", "Charging", idToken=token)
@@ -176,7 +181,9 @@ async def transaction_ended(csms: CsmsUnderTest, tx: Transaction, *, status_afte
                       requirements=("Part 6 §3.18 StopAuthorized tool validation step 2",))
     await _transaction_event(csms, tx, "Updated", "ChargingStateChanged", "EVConnected")
     await report_availability(csms, [(tx.evse, tx.connector)], "Available")
-    await _transaction_event(csms, tx, "Ended", "EVCommunicationLost", "Idle", info={"stoppedReason": "EVDisconnected"})
+    await _transaction_event(csms, tx, "Ended", "EVCommunicationLost", "Idle", info={"stoppedReason": "EVDisconnected"},
+                             meterValue=meter_values or None,
+                             requirements=("J02.FR.19",) if meter_values else ())
     if status_after != "Available":
         await report_availability(csms, [(tx.evse, tx.connector)], status_after)
 
@@ -198,6 +205,44 @@ async def transactions_ended_afterwards(csms: CsmsUnderTest) -> AsyncIterator[li
                                          info={"stoppedReason": "EVDisconnected"})
             except Exception as exc:  # timeouts, disconnects: never the case's outcome
                 csms.note(f"could not end transaction {tx.transaction_id}: {exc}")
+
+
+# --------------------------------------------------------------------------- meter values (block J, helper j)
+def harness_meter_value(csms: CsmsUnderTest, evse: int, context: str, moment: float, *,
+                        measurands: tuple[str, ...] = (mv.DEFAULT_MEASURAND, "Voltage"),
+                        signed: bool = False) -> dict[str, Any]:
+    """A MeterValueType of the harness station's meter of ``evse`` (0: the whole station) read at ``moment``
+    (epoch): a value per measurand with ``context``, signed (with the public key) when ``signed``."""
+    sampled = []
+    for measurand in measurands:
+        value = csms.station.read_meter(evse, measurand, moment)
+        signature = csms.station.signer.sign({"evse": evse, "measurand": measurand, "value": round(value, 3),
+                                              "context": context, "timestamp": mv.format_time(moment)},
+                                             with_public_key=True) if signed else None
+        sampled.append(mv.sampled_value(value, measurand, context, location="Outlet" if evse else "Inlet",
+                                        signed=signature))
+    return {"timestamp": mv.format_time(moment), "sampledValue": sampled}
+
+
+async def meter_values_sent(csms: CsmsUnderTest, evse: int, meter_values: list[dict[str, Any]], *,
+                            requirements: tuple[str, ...] = ("J01.FR.18",)) -> Response:
+    """The harness station sends MeterValuesRequest for ``evse``; the CSMS must answer with a MeterValuesResponse
+    (a CALLRESULT; its schema is checked with every frame)."""
+    response = await csms.call("MeterValues", {"evseId": evse, "meterValue": meter_values})
+    csms.check.that(f"the CSMS answers MeterValuesRequest (evseId {evse}, "
+                    f"{mv.context_of(meter_values[0]['sampledValue'][0])}) with a MeterValuesResponse", response.ok,
+                    expected="CALLRESULT", actual=response.describe(), requirements=requirements + (
+                        "OCPP-J Part 4 §4.2.2",))
+    return response
+
+
+async def meter_value_event(csms: CsmsUnderTest, tx: Transaction, trigger: str,
+                            meter_values: list[dict[str, Any]], *, event_type: str = "Updated",
+                            charging_state: str = "Charging", **extra: Any) -> Response:
+    """A TransactionEventRequest of the harness station's transaction that carries ``meter_values`` (triggerReason
+    MeterValueClock / MeterValuePeriodic, or the event of a reusable state); the CSMS must answer it (J02.FR.19)."""
+    return await _transaction_event(csms, tx, event_type, trigger, charging_state, meterValue=meter_values or None,
+                                    requirements=("J02.FR.19",), **extra)
 
 
 @contextlib.asynccontextmanager
@@ -225,5 +270,6 @@ async def boot_notification(csms: CsmsUnderTest, reason: str = "PowerUp") -> Res
 
 
 __all__ = ["availability_restored", "availability_scope", "AvailabilityRestore", "Boot", "boot_answered",
-           "boot_notification", "booted", "change_availability", "energy_transfer_started", "report_availability",
+           "boot_notification", "booted", "change_availability", "energy_transfer_started", "harness_meter_value",
+           "meter_value_event", "meter_values_sent", "report_availability",
            "scope_connectors", "Transaction", "transaction_duration", "transaction_ended", "transactions_ended_afterwards", "unavailable"]
