@@ -233,8 +233,9 @@ class MeterValues(Component):
             self._wakers.discard(waker)
 
     async def _send_event(self, tx: Transaction, trigger: str) -> None:
-        with contextlib.suppress(ActionFailed, PeerError, LocalError):
-            await self.transactions.meter_value_event(tx, trigger)
+        if self.transactions.ongoing.get(tx.evse) is tx:  # never an Updated event after the Ended one
+            with contextlib.suppress(ActionFailed, PeerError, LocalError):
+                await self.transactions.meter_value_event(tx, trigger)
         self.pending.pop(tx.transaction_id, None)
 
     # ------------------------------------------------------------------ clock-aligned (J01)

@@ -96,13 +96,31 @@ def timestamps_of(meter_values: Iterable[dict[str, Any]]) -> list[float]:
 
 
 # --------------------------------------------------------------------------- judging
+# Measurands a meter cannot have everywhere (J01.FR.14 note): the main power meter (EVSE 0) offers nothing to an EV,
+# and without an EV plugged in there is no state of charge.
+NOT_AT_STATION_LEVEL = ("Current.Offered", "Power.Offered", "SoC")
+NEEDS_AN_EV = ("SoC",)
+
+
+def required_measurands(wanted: list[str], *, evse: int | None, ev_present: bool) -> list[str]:
+    """The configured measurands a reading of ``evse`` must carry (J01.FR.14: "for which a configured measurand is
+    supported"): not those of :data:`NOT_AT_STATION_LEVEL` for EVSE 0, not SoC without an EV."""
+    skip = set(NOT_AT_STATION_LEVEL if evse == 0 else ()) | set(() if ev_present else NEEDS_AN_EV)
+    return [m for m in wanted if m not in skip]
+
+
 def check_meter_value(station: ChargingStationUnderTest, what: str, meter_value: dict[str, Any], *,
                       context: str, wanted: list[str], requirements: tuple[str, ...],
                       first_only: bool = True) -> None:
     """One MeterValueType: its first sampledValue (``first_only``; else each) has ``context`` (Part 6
     "sampledValue[0].context"), and it carries a sampledValue of every configured measurand (the measurand field may
-    be left out for the energy register); no location EV except for SoC (errata 2025-09 §6.2.58)."""
+    be left out for the energy register; values per phase or location are welcome, errata 2025-09 §6.2.63; a
+    measurand that was not configured is noted, not judged); no location EV except for SoC (errata 2025-09
+    §6.2.58)."""
     sampled = meter_value.get("sampledValue", [])
+    extra = sorted({mv.measurand_of(s) for s in sampled} - set(wanted))
+    if extra:
+        station.note(f"{what}: measurands besides the configured ones: {extra} (not judged)")
     judged = sampled[:1] if first_only else sampled
     contexts = [s.get("context", f"(omitted: {mv.DEFAULT_CONTEXT})") for s in judged]
     station.check.that(f"{what}: sampledValue{'[0]' if first_only else ''} context is {context}",

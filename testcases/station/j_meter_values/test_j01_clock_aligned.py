@@ -23,8 +23,8 @@ from conformance.protocol.variables import (ALIGNED_INTERVAL, ALIGNED_MEASURANDS
 from conformance.transport.connection import IncomingCall
 
 from ._steps import (check_meter_value, check_on_clock, check_signed, collect, configured_connector,
-                     configured_if_implemented, is_clock_aligned, measurands_of, moments, started_at,
-                     stop_transaction, timestamps_of, values, wait_for_moments)
+                     configured_if_implemented, is_clock_aligned, measurands_of, moments, required_measurands,
+                     started_at, stop_transaction, timestamps_of, values, wait_for_moments)
 
 J01 = ("J01.FR.14", "J01.FR.06", "J01.FR.07", "J01.FR.08")
 J01_TX = ("J01.FR.22", "J01.FR.08")
@@ -32,9 +32,10 @@ TX_ENDED = ("E06.FR.11", "Part 2 §2.7.15", "Part 2 §2.7.16")
 
 
 def _judge_meter_values_requests(station: ChargingStationUnderTest, requests: list[IncomingCall], wanted: list[str],
-                                 interval: int, *, step: str) -> None:
-    """Tool validation of the MeterValuesRequests (context Sample.Clock, a value per AlignedDataMeasurands, the
-    EVSE is 0 or a configured one) and the post-scenario validation of their timestamps."""
+                                 interval: int, *, step: str, plugged: tuple[int, ...] = ()) -> None:
+    """Tool validation of the MeterValuesRequests (context Sample.Clock, a value per AlignedDataMeasurands the
+    reading's meter can have, :func:`required_measurands`; the EVSE is 0 or a configured one) and the post-scenario
+    validation of their timestamps. ``plugged``: the EVSEs with an EV."""
     evses = {0} | {e for e, _ in station.connectors}
     stamps: list[float] = []
     for incoming in requests:
@@ -44,7 +45,9 @@ def _judge_meter_values_requests(station: ChargingStationUnderTest, requests: li
                            requirements=("J01.FR.02", "J01.FR.03"), soft=True)
         for index, meter_value in enumerate(payload.get("meterValue", [])):
             check_meter_value(station, f"MeterValuesRequest ({step}) evseId {payload.get('evseId')} meterValue[{index}]",
-                              meter_value, context=mv.SAMPLE_CLOCK, wanted=wanted, requirements=J01)
+                              meter_value, context=mv.SAMPLE_CLOCK, requirements=J01,
+                              wanted=required_measurands(wanted, evse=payload.get("evseId"),
+                                                         ev_present=payload.get("evseId") in plugged))
         stamps += timestamps_of(payload.get("meterValue", []))
     check_on_clock(station, f"clock-aligned MeterValuesRequests ({step})", stamps, interval,
                    requirements=("J01.FR.14", "Part 2 §2.7.12", "Part 6 post-scenario validation"))
@@ -171,7 +174,7 @@ async def test_tc_j_02_cs(station: ChargingStationUnderTest) -> None:
                        [t for e in events for t in timestamps_of(e.payload.get("meterValue", [])[:1])], interval,
                        requirements=("J01.FR.22", "Part 2 §2.7.12", "Part 6 post-scenario validation"))
         if requests:
-            _judge_meter_values_requests(station, requests, wanted, interval, step="step 1")
+            _judge_meter_values_requests(station, requests, wanted, interval, step="step 1", plugged=(evse,))
 
 
 async def _tx_ended_case(station: ChargingStationUnderTest, *, signed: bool) -> None:
