@@ -201,29 +201,36 @@ class MeterValues(Component):
 
     # ------------------------------------------------------------------ sampled (J02)
     async def _sampled_loop(self, tx: Transaction, start: float) -> None:
+        """Every TxUpdatedInterval / TxEndedInterval from the start of the transaction; each moment follows the one
+        before (a late wake-up still takes every reading), a changed interval counts again from the start."""
         waker = asyncio.Event()
         self._wakers.add(waker)
+        due: dict[str, tuple[float, int]] = {}  # kind -> (next moment, the interval it was computed with)
         try:
             while self.transactions.ongoing.get(tx.evse) is tx:
-                due: dict[str, float] = {}
                 for kind, variable in (("updated", "TxUpdatedInterval"), ("ended", "TxEndedInterval")):
                     interval = self._interval("SampledDataCtrlr", variable)
-                    if interval > 0:
-                        due[kind] = start + (int((time.time() - start) // interval) + 1) * interval
+                    if interval <= 0:
+                        due.pop(kind, None)
+                    elif kind not in due or due[kind][1] != interval:
+                        due[kind] = (start + (int((time.time() - start) // interval) + 1) * interval, interval)
                 if not due:
                     await self.station.sleep(3600.0, wake=waker)
                     waker.clear()
                     continue
-                moment = min(due.values())
+                moment = min(m for m, _ in due.values())
                 if not await self._sleep_until(moment, waker) or self.transactions.ongoing.get(tx.evse) is not tx:
                     continue
+                fired = {kind for kind, (m, _) in due.items() if m == moment}
+                for kind in fired:
+                    due[kind] = (moment + due[kind][1], due[kind][1])
                 sign = bool(self._get("SampledDataCtrlr", "SignReadings", False))
-                if due.get("ended") == moment:
+                if "ended" in fired:
                     kept = self._meter_value(tx.evse, self._measurands("SampledDataCtrlr", "TxEndedMeasurands"),
                                              SAMPLE_PERIODIC, moment, sign=sign, tx=tx)
                     if kept is not None:
                         self.ended.setdefault(tx.transaction_id, []).append(kept)
-                if due.get("updated") == moment:
+                if "updated" in fired:
                     sample = self._meter_value(tx.evse, self._measurands("SampledDataCtrlr", "TxUpdatedMeasurands"),
                                                SAMPLE_PERIODIC, moment, sign=sign, tx=tx)
                     if sample is not None:
@@ -245,24 +252,32 @@ class MeterValues(Component):
         return next_aligned(now, interval)
 
     async def _aligned_loop(self) -> None:
+        """Every Interval / TxEndedInterval on the clock; each moment follows the one before on the grid (a late
+        wake-up still takes every reading), a changed interval starts from the next moment of its grid."""
         waker = asyncio.Event()
         self._wakers.add(waker)
+        due: dict[str, tuple[float, int]] = {}
         try:
             while not self.station.stopping:
-                now = time.time()
-                due = {kind: self._next_aligned(now, interval) for kind, interval in (
-                    ("interval", self._interval("AlignedDataCtrlr", "Interval")),
-                    ("ended", self._interval("AlignedDataCtrlr", "TxEndedInterval"))) if interval > 0}
+                for kind, variable in (("interval", "Interval"), ("ended", "TxEndedInterval")):
+                    interval = self._interval("AlignedDataCtrlr", variable)
+                    if interval <= 0:
+                        due.pop(kind, None)
+                    elif kind not in due or due[kind][1] != interval:
+                        due[kind] = (self._next_aligned(time.time(), interval), interval)
                 if not due:
                     await self.station.sleep(3600.0, wake=waker)
                     waker.clear()
                     continue
-                moment = min(due.values())
+                moment = min(m for m, _ in due.values())
                 if not await self._sleep_until(moment, waker):
                     continue
-                if due.get("ended") == moment:
+                fired = {kind for kind, (m, _) in due.items() if m == moment}
+                for kind in fired:
+                    due[kind] = (self._next_aligned(moment, due[kind][1]), due[kind][1])
+                if "ended" in fired:
                     self._keep_aligned_tx_ended(moment)
-                if due.get("interval") == moment:
+                if "interval" in fired:
                     self.station.spawn(self._send_clock_aligned(moment))
         finally:
             self._wakers.discard(waker)
