@@ -195,6 +195,12 @@ async def _tx_ended_case(station: ChargingStationUnderTest, *, signed: bool) -> 
         await wait_for_moments(station, started_at(tx), interval, aligned=True)
         ended = await stop_transaction(station, tx)
         _judge_aligned_ended(station, ended, wanted, interval, signed=signed, key_option=key_option)
+        if not signed:  # TC_J_03_CS empties SampledDataTxEndedMeasurands: no sampled readings (Part 2 §2.7.4)
+            periodic = [s for s in mv.sampled_values(ended.payload.get("meterValue", []))
+                        if mv.context_of(s) == mv.SAMPLE_PERIODIC]
+            station.check.that("the Ended event carries no sampled periodic readings (SampledDataTxEndedMeasurands is "
+                               "empty)", not periodic, expected="no context Sample.Periodic (also by default)",
+                               actual=periodic, requirements=("Part 2 §2.7.4",), soft=True)
 
 
 def _judge_aligned_ended(station: ChargingStationUnderTest, ended: IncomingCall, wanted: list[str], interval: int,
