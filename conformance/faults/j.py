@@ -39,6 +39,10 @@ FAULTS: list[Fault] = [
           "the station accepts SignReadings true but its meter never signs: no sampledValue carries a "
           "signedMeterValue",
           ("TC_J_04_CS", "TC_J_11_CS")),
+    Fault("sampled_tx_ended_interval_ignored", "station", ("Part 2 §2.7.5", "E06.FR.11"),
+          "the station puts only the start and end readings into the Ended event, ignoring "
+          "SampledDataCtrlr.TxEndedInterval (as if it were 0)",
+          ("TC_J_10_CS", "TC_J_11_CS")),
     # --- helper j: reference CSMS (answers to meter values) --------------------------------------
     Fault("csms_meter_values_not_implemented", "csms", ("J01.FR.18",),
           "the CSMS has no handler for MeterValuesRequest (it only reads meter values from TransactionEvents) and "

@@ -111,6 +111,9 @@ class MeterValues(Component):
 
     def _interval(self, component: str, variable: str) -> int:
         value = int(self._get(component, variable, 0) or 0)
+        if (component, variable) == ("SampledDataCtrlr", "TxEndedInterval") \
+                and "sampled_tx_ended_interval_ignored" in self.faults:
+            return 0  # start and end values only, whatever is configured
         if component == "SampledDataCtrlr" and variable == "TxUpdatedInterval" \
                 and "sampled_interval_ignored" in self.faults:
             if self._boot_interval is None:
