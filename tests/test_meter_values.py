@@ -4,8 +4,8 @@ strictness against a peer station doing variants Part 2 allows (the tests/test_c
 * TC_J_02_CS: the EVSE with the transaction reports its clock-aligned values by MeterValuesRequest instead of a
   TransactionEventRequest MeterValueClock (J01.FR.22 allows either): PASS;
 * TC_J_09_CS: the sampled values leave out the measurand of the energy register and the context Sample.Periodic
-  (both are the defaults, Part 2 §2.41): PASS; the same station sending its periodic values every other interval:
-  FAIL (J02.FR.11).
+  (both are the defaults, Part 2 §2.41): PASS; each interval's values spread over two events with the same
+  timestamp (J02.FR.14): PASS; the same station sending its periodic values every other interval: FAIL (J02.FR.11).
 """
 
 from __future__ import annotations
@@ -79,10 +79,11 @@ def test_signed_meter_value_verifies_with_its_public_key() -> None:
 class MeterPeerStation(ReferenceStation):
     """The reference station with the variants: ``clock_by_meter_values`` (the transaction's EVSE reports its
     clock-aligned values in a MeterValuesRequest), ``defaults`` (measurand and context left out where they are the
-    defaults), ``every_other`` (the periodic values of every other interval only)."""
+    defaults), ``split`` (one periodic event per measurand), ``every_other`` (the periodic values of every other
+    interval only)."""
 
     def __init__(self, port: int, *, clock_by_meter_values: bool = False, defaults: bool = False,
-                 every_other: bool = False) -> None:
+                 every_other: bool = False, split: bool = False) -> None:
         super().__init__(csms_url=f"ws://127.0.0.1:{port}/ocpp", identity="CS001", password=None,
                          evses=[(1, (1,))], message_timeout=2, connect_timeout=6)
         meter = self.meter_values
@@ -93,6 +94,12 @@ class MeterPeerStation(ReferenceStation):
             if clock_by_meter_values and trigger == "MeterValueClock" and self.connection is not None:
                 await self.connection.call("MeterValues", {"evseId": tx.evse, "meterValue": meter.pending.pop(
                     tx.transaction_id)})
+                return
+            if split and trigger == "MeterValuePeriodic":  # one event per measurand, the same timestamp
+                reading = meter.pending[tx.transaction_id][0]
+                for value in reading["sampledValue"]:
+                    meter.pending[tx.transaction_id] = [dict(reading, sampledValue=[value])]
+                    await send_event(tx, trigger)
                 return
             if every_other and trigger == "MeterValuePeriodic":
                 skipped.append(1)
@@ -134,12 +141,13 @@ async def test_clock_aligned_values_of_the_transaction_evse_by_meter_values(tmp_
     assert "MeterValueClock" not in events  # the variant really ran
 
 
-@pytest.mark.parametrize("variant, verdict", [({"defaults": True}, "PASS"), ({"every_other": True}, "FAIL")])
+@pytest.mark.parametrize("variant, verdict", [({"defaults": True}, "PASS"), ({"split": True}, "PASS"),
+                                              ({"every_other": True}, "FAIL")])
 async def test_sampled_values_with_defaults_and_their_interval(variant: dict, verdict: str, tmp_path: Path) -> None:
     result, output, events = await run_against_peer(tmp_path, "TC_J_09_CS", **variant)
     assert result.get("verdict") == verdict, output
     if verdict == "FAIL":
         assert "J02.FR.11" in json.dumps(result), result
-    else:
+    elif variant.get("defaults"):
         periodic = events.split("MeterValuePeriodic", 1)[1].split("]", 1)[0]  # the first periodic event's values
         assert "Energy.Active.Import.Register" not in periodic and "Sample.Periodic" not in periodic

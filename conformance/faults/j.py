@@ -14,7 +14,7 @@ FAULTS: list[Fault] = [
     Fault("clock_aligned_context_omitted", "station", ("J01.FR.08",),
           "the station leaves the context out of its clock-aligned sampled values, which then default to "
           "Sample.Periodic instead of Sample.Clock",
-          ("TC_J_01_CS", "TC_J_02_CS", "TC_J_03_CS", "TC_J_06_CS")),
+          ("TC_J_01_CS", "TC_J_02_CS", "TC_J_03_CS", "TC_J_04_CS", "TC_J_06_CS")),
     Fault("meter_reports_energy_only", "station", ("J01.FR.14", "J02.FR.11"),
           "the station's meter values carry only the first configured measurand (the energy register), whatever "
           "else the measurand variables list",

@@ -55,6 +55,7 @@ class MeterValues(Component):
         self.pending: dict[str, list[dict[str, Any]]] = {}  # transactionId -> meterValue of the next Updated event
         self.key_sent: set[str] = set()  # transactions whose public key was sent (OncePerTransaction)
         self._wakers: set[asyncio.Event] = set()
+        self._loop_wakers: dict[str, asyncio.Event] = {}  # transactionId -> the waker of its sampled loop
         self._tasks: dict[str, asyncio.Task[None]] = {}  # "aligned" and one per transactionId
         self._boot_interval: int | None = None  # fault sampled_interval_ignored: the interval read at start
 
@@ -189,9 +190,11 @@ class MeterValues(Component):
                                         TRANSACTION_BEGIN, now, sign=sign, tx=tx)
             return [started] if started is not None else None
         if event_type == "Ended":
-            task = self._tasks.pop(tx.transaction_id, None)
-            if task is not None:
-                task.cancel()
+            # The sampled loop ends by itself (its transaction is no longer ongoing): woken, never cancelled, so an
+            # Updated event it is sending completes first (a CALL cut off would stay outstanding, Part 4 §4.1.1).
+            waker = self._loop_wakers.get(tx.transaction_id)
+            if waker is not None:
+                waker.set()
             kept = self.ended.pop(tx.transaction_id, [])
             self.key_sent.discard(tx.transaction_id)
             end = self._meter_value(tx.evse, self._measurands("SampledDataCtrlr", "TxEndedMeasurands"),
@@ -208,6 +211,7 @@ class MeterValues(Component):
         before (a late wake-up still takes every reading), a changed interval counts again from the start."""
         waker = asyncio.Event()
         self._wakers.add(waker)
+        self._loop_wakers[tx.transaction_id] = waker
         due: dict[str, tuple[float, int]] = {}  # kind -> (next moment, the interval it was computed with)
         try:
             while self.transactions.ongoing.get(tx.evse) is tx:
@@ -241,6 +245,7 @@ class MeterValues(Component):
                         await self._send_event(tx, "MeterValuePeriodic")
         finally:
             self._wakers.discard(waker)
+            self._loop_wakers.pop(tx.transaction_id, None)
 
     async def _send_event(self, tx: Transaction, trigger: str) -> None:
         if self.transactions.ongoing.get(tx.evse) is tx:  # never an Updated event after the Ended one

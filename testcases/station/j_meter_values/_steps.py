@@ -110,7 +110,7 @@ def required_measurands(wanted: list[str], *, evse: int | None, ev_present: bool
 
 
 def check_meter_value(station: ChargingStationUnderTest, what: str, meter_value: dict[str, Any], *,
-                      context: str, wanted: list[str], requirements: tuple[str, ...],
+                      context: str, wanted: list[str] | None, requirements: tuple[str, ...],
                       first_only: bool = True) -> None:
     """One MeterValueType: its first sampledValue (``first_only``; else each) has ``context`` (Part 6
     "sampledValue[0].context"), and it carries a sampledValue of every configured measurand (the measurand field may
@@ -118,21 +118,62 @@ def check_meter_value(station: ChargingStationUnderTest, what: str, meter_value:
     measurand that was not configured is noted, not judged); no location EV except for SoC (errata 2025-09
     §6.2.58)."""
     sampled = meter_value.get("sampledValue", [])
-    extra = sorted({mv.measurand_of(s) for s in sampled} - set(wanted))
-    if extra:
-        station.note(f"{what}: measurands besides the configured ones: {extra} (not judged)")
     judged = sampled[:1] if first_only else sampled
     contexts = [s.get("context", f"(omitted: {mv.DEFAULT_CONTEXT})") for s in judged]
     station.check.that(f"{what}: sampledValue{'[0]' if first_only else ''} context is {context}",
                        all(mv.context_of(s) == context for s in judged) and bool(judged), expected=context,
                        actual=contexts, requirements=requirements, soft=True)
+    if wanted is not None:
+        check_measurands(station, what, sampled, wanted, requirements=requirements)
+    misuse = mv.ev_location_misuse(sampled)
+    station.check.that(f"{what}: no sampledValue with location EV except for measurand SoC", not misuse,
+                       expected="location EV only for SoC", actual=misuse, requirements=LOCATION_EV, soft=True)
+
+
+def check_measurands(station: ChargingStationUnderTest, what: str, sampled: list[dict[str, Any]], wanted: list[str],
+                     *, requirements: tuple[str, ...]) -> None:
+    """``sampled`` carries a value per configured measurand (the measurand field may be left out for the energy
+    register; values per phase or location are welcome, errata 2025-09 §6.2.63); a measurand that was not configured
+    is noted, not judged (no document forbids it)."""
     missing = mv.missing_measurands(sampled, wanted)
     station.check.that(f"{what}: a sampledValue per configured measurand", not missing, expected=wanted,
                        actual=f"missing {missing}; present {sorted({mv.measurand_of(s) for s in sampled})}",
                        requirements=requirements, soft=True)
-    misuse = mv.ev_location_misuse(sampled)
-    station.check.that(f"{what}: no sampledValue with location EV except for measurand SoC", not misuse,
-                       expected="location EV only for SoC", actual=misuse, requirements=LOCATION_EV, soft=True)
+    extra = sorted({mv.measurand_of(s) for s in sampled} - set(wanted))
+    if extra:
+        station.note(f"{what}: measurands besides the configured ones: {extra} (not judged)")
+
+
+def check_moments(station: ChargingStationUnderTest, readings: list[tuple[str, int | None, dict[str, Any]]], *,
+                  context: str, wanted_for: Any, requirements: tuple[str, ...], last_open: bool = False) -> None:
+    """``readings``: (label, EVSE, MeterValueType). Each one's first sampledValue has ``context`` (Part 6
+    "sampledValue[0].context") and no location EV except for SoC; the readings of one EVSE at one moment (within
+    the max time deviation) together carry a value per measurand of ``wanted_for(evse)``: a station may spread them
+    over several messages with the same timestamp when they are too much for one (J01.FR.15, J02.FR.14, E02.FR.11,
+    Part 6 "multiple messages per configured interval"). ``last_open``: the readings were collected live, so the
+    last moment of each EVSE may go on in messages after the harness stopped collecting: its measurands are not
+    judged (noted)."""
+    for label, _, meter_value in readings:
+        check_meter_value(station, label, meter_value, context=context, wanted=None, requirements=requirements)
+    timed = sorted(((mv.parse_time(m.get("timestamp", "")) or 0.0, evse, label, m) for label, evse, m in readings),
+                   key=lambda r: (str(r[1]), r[0]))
+    groups: list[list[tuple[float, int | None, str, dict[str, Any]]]] = []
+    for reading in timed:
+        if groups and groups[-1][0][1] == reading[1] and reading[0] - groups[-1][0][0] <= station.tolerance:
+            groups[-1].append(reading)
+        else:
+            groups.append([reading])
+    last = {}
+    for group in groups:
+        last[group[0][1]] = group[0][0]
+    for group in groups:
+        labels = " + ".join(label for _, _, label, _ in group)
+        if last_open and last[group[0][1]] == group[0][0]:
+            station.note(f"{labels}: the last moment collected, which may go on in later messages: its measurands are "
+                         f"not judged")
+            continue
+        sampled = [s for _, _, _, m in group for s in m.get("sampledValue", [])]
+        check_measurands(station, labels, sampled, wanted_for(group[0][1]), requirements=requirements)
 
 
 def check_on_clock(station: ChargingStationUnderTest, what: str, timestamps: list[float], interval: int, *,

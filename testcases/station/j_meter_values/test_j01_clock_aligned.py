@@ -22,7 +22,7 @@ from conformance.protocol.variables import (ALIGNED_INTERVAL, ALIGNED_MEASURANDS
                                             SAMPLED_REGISTER_VALUES_WITHOUT_PHASES, SAMPLED_TX_ENDED_MEASURANDS)
 from conformance.transport.connection import IncomingCall
 
-from ._steps import (check_meter_value, check_on_clock, check_signed, collect, configured_connector,
+from ._steps import (check_moments, check_on_clock, check_signed, collect, configured_connector,
                      configured_if_implemented, is_clock_aligned, measurands_of, moments, required_measurands,
                      started_at, stop_transaction, timestamps_of, values, wait_for_moments)
 
@@ -38,17 +38,18 @@ def _judge_meter_values_requests(station: ChargingStationUnderTest, requests: li
     validation of their timestamps. ``plugged``: the EVSEs with an EV."""
     evses = {0} | {e for e, _ in station.connectors}
     stamps: list[float] = []
+    readings = []
     for incoming in requests:
         payload = incoming.payload
         station.check.that(f"MeterValuesRequest ({step}) names EVSE 0 or a configured EVSE", payload.get("evseId")
                            in evses, expected=sorted(evses), actual=payload.get("evseId"),
                            requirements=("J01.FR.02", "J01.FR.03"), soft=True)
-        for index, meter_value in enumerate(payload.get("meterValue", [])):
-            check_meter_value(station, f"MeterValuesRequest ({step}) evseId {payload.get('evseId')} meterValue[{index}]",
-                              meter_value, context=mv.SAMPLE_CLOCK, requirements=J01,
-                              wanted=required_measurands(wanted, evse=payload.get("evseId"),
-                                                         ev_present=payload.get("evseId") in plugged))
+        readings += [(f"MeterValuesRequest ({step}) evseId {payload.get('evseId')} meterValue[{index}] "
+                      f"{meter_value.get('timestamp')}", payload.get("evseId"), meter_value)
+                     for index, meter_value in enumerate(payload.get("meterValue", []))]
         stamps += timestamps_of(payload.get("meterValue", []))
+    check_moments(station, readings, context=mv.SAMPLE_CLOCK, requirements=J01, last_open=True,
+                  wanted_for=lambda evse: required_measurands(wanted, evse=evse, ev_present=evse in plugged))
     check_on_clock(station, f"clock-aligned MeterValuesRequests ({step})", stamps, interval,
                    requirements=("J01.FR.14", "Part 2 §2.7.12", "Part 6 post-scenario validation"))
 
@@ -166,10 +167,10 @@ async def test_tc_j_02_cs(station: ChargingStationUnderTest) -> None:
             station.check.fields(f"TransactionEventRequest seqNo {event.payload.get('seqNo')} with clock-aligned "
                                  f"values (Part 6 step 3)", event.payload, {"triggerReason": "MeterValueClock"},
                                  requirements=J01_TX, soft=True)
-            for index, meter_value in enumerate(event.payload.get("meterValue", [])[:1]):
-                check_meter_value(station, f"TransactionEventRequest seqNo {event.payload.get('seqNo')} "
-                                           f"meterValue[{index}]", meter_value, context=mv.SAMPLE_CLOCK,
-                                  wanted=wanted, requirements=J01_TX)
+        check_moments(station, [(f"TransactionEventRequest seqNo {e.payload.get('seqNo')} meterValue[0]", evse,
+                                 e.payload["meterValue"][0]) for e in events if e.payload.get("meterValue")],
+                      context=mv.SAMPLE_CLOCK, requirements=J01_TX, last_open=True,
+                      wanted_for=lambda _: required_measurands(wanted, evse=evse, ev_present=True))
         check_on_clock(station, "clock-aligned TransactionEventRequests (step 3)",
                        [t for e in events for t in timestamps_of(e.payload.get("meterValue", [])[:1])], interval,
                        requirements=("J01.FR.22", "Part 2 §2.7.12", "Part 6 post-scenario validation"))
@@ -213,9 +214,9 @@ def _judge_aligned_ended(station: ChargingStationUnderTest, ended: IncomingCall,
                        expected="meterValue with context Sample.Clock",
                        actual=sorted({mv.context_of(s) for s in mv.sampled_values(meter_values)}),
                        requirements=TX_ENDED + ("J01.FR.08",))
-    for index, meter_value in enumerate(aligned):
-        check_meter_value(station, f"Ended meterValue (clock-aligned) {index}", meter_value, context=mv.SAMPLE_CLOCK,
-                          wanted=wanted, requirements=TX_ENDED)
+    check_moments(station, [(f"Ended meterValue (clock-aligned) {index} {m.get('timestamp')}", None, m)
+                             for index, m in enumerate(aligned)], context=mv.SAMPLE_CLOCK, requirements=TX_ENDED,
+                  wanted_for=lambda _: wanted)
     check_on_clock(station, "clock-aligned values of the Ended event", timestamps_of(aligned), interval,
                    requirements=("Part 2 §2.7.16", "Part 6 post-scenario validation"))
     if signed:
