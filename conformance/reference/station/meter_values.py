@@ -186,8 +186,10 @@ class MeterValues(Component):
             self._spawn(tx.transaction_id, self._sampled_loop(tx, now))
             if "started_meter_values_missing" in self.faults:
                 return None
+            # estart's fault data_signed_start_unsigned: the meter does not sign the readings of the start
             started = self._meter_value(tx.evse, self._measurands("SampledDataCtrlr", "TxStartedMeasurands"),
-                                        TRANSACTION_BEGIN, now, sign=sign, tx=tx)
+                                        TRANSACTION_BEGIN, now, sign=sign and "data_signed_start_unsigned"
+                                        not in self.faults, tx=tx)
             return [started] if started is not None else None
         if event_type == "Ended":
             # The sampled loop ends by itself (its transaction is no longer ongoing): woken, never cancelled, so an
