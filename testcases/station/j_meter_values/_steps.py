@@ -246,9 +246,11 @@ async def wait_for_moments(station: ChargingStationUnderTest, start: float, inte
 
 
 def started_at(tx: states.Transaction) -> float:
-    """When the station says its transaction started: the timestamp of its first event (now when unreadable)."""
-    first = tx.events[0].payload.get("timestamp") if tx.events else None
-    return mv.parse_time(first or "") or time.time()
+    """When the transaction started, on the harness's clock (the arrival of its first event; the station's clock
+    may differ, and the waits run on the harness's): epoch seconds, now when no event is known."""
+    if not tx.events:
+        return time.time()
+    return time.time() - (time.monotonic() - tx.events[0].received_mono)
 
 
 async def stop_transaction(station: ChargingStationUnderTest, tx: states.Transaction) -> IncomingCall:

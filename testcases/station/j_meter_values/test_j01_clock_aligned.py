@@ -290,7 +290,8 @@ async def test_tc_j_06_cs(station: ChargingStationUnderTest) -> None:
                 await conn.closed.wait()
         await stop_transaction(station, tx)
         # Readings taken while the transaction was active (from its first to its last event, by their timestamps).
-        start = started_at(tx)
+        # on the station's clock, as the readings' timestamps: its first and its Ended event
+        start = mv.parse_time(tx.events[0].payload.get("timestamp", "")) or started_at(tx)
         last = next(e for e in tx.events if e.payload.get("eventType") == "Ended")
         end = mv.parse_time(last.payload.get("timestamp", "")) or time.time()
         during = [c for c in conn.mailbox[mark:] if (c.action == "MeterValues" and is_clock_aligned(c)) or (
