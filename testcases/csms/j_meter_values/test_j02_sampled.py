@@ -28,11 +28,12 @@ async def test_tc_j_07_csms(csms: CsmsUnderTest) -> None:
     await states.booted(csms)
     evse, connector = configured_connector(csms)
     async with states.transactions_ended_afterwards(csms) as transactions:
-        tx = states.Transaction(csms.ctx.ids.text("transactionId", "J-"), evse, connector)
+        tx = states.new_transaction(csms, evse, connector)
         transactions.append(tx)
         await states.report_availability(csms, [(evse, connector)], "Occupied")
         await states.meter_value_event(csms, tx, "CablePluggedIn", readings(
             csms, evse, mv.TRANSACTION_BEGIN, [time.time()]), event_type="Started", charging_state="EVConnected")
+        tx.ev_connected = True
 
 
 @case
@@ -54,18 +55,20 @@ async def test_tc_j_08_csms(csms: CsmsUnderTest) -> None:
         authorize = await csms.call("Authorize", {"idToken": token})
         csms.check.fields("AuthorizeResponse", authorize.payload if authorize.ok else {}, {
             "idTokenInfo.status": "Accepted"}, requirements=("Part 6 §3.18 Authorized tool validation step 2",))
-        tx = states.Transaction(csms.ctx.ids.text("transactionId", "J-"), evse, connector)
+        tx = states.new_transaction(csms, evse, connector)
         transactions.append(tx)
         started = await states.meter_value_event(csms, tx, "Authorized", [], event_type="Started",
                                                  charging_state="Idle", idToken=token, evse=None)
         csms.check.fields("TransactionEventResponse", started.payload if started.ok else {},
                           {"idTokenInfo.status": "Accepted"},
                           requirements=("Part 6 §3.18 Authorized tool validation step 4",))
+        tx.authorized = True
         await states.report_availability(csms, [(evse, connector)], "Occupied")
         await states.meter_value_event(csms, tx, "CablePluggedIn", readings(
             csms, evse, mv.TRANSACTION_BEGIN, [time.time()]), charging_state="EVConnected",
             evse={"id": evse, "connectorId": connector})
-        await states.meter_value_event(csms, tx, "ChargingStateChanged", [])
+        tx.ev_connected = True
+        await states.energy_transfer_started(csms, evse, connector, tx=tx)
 
 
 @case
