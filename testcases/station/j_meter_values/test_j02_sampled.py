@@ -150,8 +150,8 @@ async def test_tc_j_09_cs(station: ChargingStationUnderTest) -> None:
                     for s in mv.sampled_values(e.payload.get("meterValue", []))))]
 
         def moments_of(events: list[IncomingCall]) -> int:
-            return len(mv.distinct_moments([t for e in events for t in timestamps_of(e.payload.get("meterValue", [])[:1])],
-                                           station.tolerance))
+            stamps = [t for e in events for t in timestamps_of(e.payload.get("meterValue", [])[:1])]
+            return len(mv.distinct_moments(stamps, station.tolerance))
 
         found = await collect(station, conn, [("TransactionEvent", tx.pattern())], since=since, deadline=deadline,
                               found=[],
@@ -236,9 +236,9 @@ async def _ended_case(station: ChargingStationUnderTest, *, signed: bool) -> Non
         for index, meter_value in enumerate(sampled):
             context = mv.context_of((meter_value.get("sampledValue") or [{}])[0])
             if context not in (mv.SAMPLE_PERIODIC, mv.TRANSACTION_END, mv.TRANSACTION_BEGIN):
-                station.check.that(f"Ended meterValue {index}: a sampled reading (Transaction.Begin, Sample.Periodic or "
-                                   f"Transaction.End)", False, expected="one of those contexts", actual=context,
-                                   requirements=ENDED, soft=True)
+                station.check.that(f"Ended meterValue {index}: a sampled reading (Transaction.Begin, "
+                                   f"Sample.Periodic or Transaction.End)", False, expected="one of those contexts",
+                                   actual=context, requirements=ENDED, soft=True)
                 continue
             by_context.setdefault(context, []).append((f"Ended meterValue {index} ({context} "
                                                        f"{meter_value.get('timestamp')})", None, meter_value))
