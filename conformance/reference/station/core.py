@@ -97,7 +97,7 @@ class ReferenceStation:
         self.boot.offline = self.transactions_area.offline = self.offline
         self.transactions_area.reset = self.reset
         self.meter_values = MeterValues(self, self.transactions_area)
-        self.transactions_area.meter_values = self.meter_values
+        self.transactions_area.meter_values = self.triggers.meter = self.meter_values
         self.variables = Variables(self)
         self.components: list[Component] = [
             self.variables, self.boot, self.availability, self.transactions_area, self.reset, self.reservations,

@@ -170,6 +170,12 @@ class MeterValues(Component):
         values = self._read(evse, wanted, context, moment, sign=sign, tx=tx)
         return {"timestamp": format_time(moment), "sampledValue": values} if values else None
 
+    def reading(self, evse: int, wanted: list[str], context: str) -> list[dict[str, Any]]:
+        """One MeterValue of ``evse`` now, a sampledValue per measurand of ``wanted`` the meter has, with
+        ``context``: for a reading another area sends (TriggerMessage, F06.FR.06/07); [] when there is none."""
+        value = self._meter_value(evse, wanted, context, time.time(), sign=False, tx=self.transactions.ongoing.get(evse))
+        return [value] if value is not None else []
+
     # ------------------------------------------------------------------ TransactionEvent (the transactions area asks)
     def meter_value(self, tx: Transaction, event_type: str, trigger: str) -> list[dict[str, Any]] | None:
         """The meterValue of the TransactionEvent ``event_type`` / ``trigger`` of ``tx`` (None: none)."""
