@@ -101,6 +101,8 @@ class OfflinePeriod(Protocol):  # offline.Offline
 
 class MeterReadings(Protocol):  # meter_values.MeterValues
     def meter_value(self, tx: Transaction, event_type: str, trigger: str) -> list[dict[str, Any]] | None: ...
+    def reading(self, evse: int, wanted: list[str], context: str, *, signed: bool = ...,
+                tx: Transaction | None = ...) -> list[dict[str, Any]]: ...
 
 
 class ScheduledResets(Protocol):  # reset.Reset

@@ -170,10 +170,13 @@ class MeterValues(Component):
         values = self._read(evse, wanted, context, moment, sign=sign, tx=tx)
         return {"timestamp": format_time(moment), "sampledValue": values} if values else None
 
-    def reading(self, evse: int, wanted: list[str], context: str) -> list[dict[str, Any]]:
+    def reading(self, evse: int, wanted: list[str], context: str, *, signed: bool = False,
+                tx: Transaction | None = None) -> list[dict[str, Any]]:
         """One MeterValue of ``evse`` now, a sampledValue per measurand of ``wanted`` the meter has, with
-        ``context``: for a reading another area sends (TriggerMessage, F06.FR.06/07); [] when there is none."""
-        value = self._meter_value(evse, wanted, context, time.time(), sign=False, tx=self.transactions.ongoing.get(evse))
+        ``context`` (``signed``: with a signedMeterValue): for a reading another area sends (TriggerMessage,
+        F06.FR.06/07; the signed start of TxStartPoint DataSigned, E01.FR.04); [] when there is none."""
+        tx = tx if tx is not None else self.transactions.ongoing.get(evse)
+        value = self._meter_value(evse, wanted, context, time.time(), sign=signed, tx=tx)
         return [value] if value is not None else []
 
     # ------------------------------------------------------------------ TransactionEvent (the transactions area asks)

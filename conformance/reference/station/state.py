@@ -54,10 +54,9 @@ class StationState:
     tx_counter: int = 0
     charging_profiles: dict[int, tuple[int, dict[str, Any]]] = field(default_factory=dict)  # K01.FR.27
     plugged: set[tuple[int, int]] = field(default_factory=set)
-    # estart: EVSEs whose parking bay holds an EV (action drive_in, TxStartPoint ParkingBayOccupancy); the key of
-    # the meter that signs readings (SampledDataCtrlr.SignReadings, TxStartPoint DataSigned).
+    # estart: EVSEs whose parking bay holds an EV (action drive_in, TxStartPoint ParkingBayOccupancy). (The key of the
+    # meter that signs readings is the meter values area's.)
     parked: set[int] = field(default_factory=set)
-    meter_key: Any = None
     # Availability set by ChangeAvailability, persistent across reboots (G03.FR.08, G04.FR.09): the
     # Inoperative scopes, () for the station, (evse,) for an EVSE, (evse, connector) for a connector.
     inoperative: set[tuple[int, ...]] = field(default_factory=set)

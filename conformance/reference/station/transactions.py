@@ -3,13 +3,9 @@ retention lock (G05)."""
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import json
 from typing import TYPE_CHECKING, Any
 
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 
 from ...actions.port import ActionFailed
 from ...protocol.errors import PeerError
@@ -696,27 +692,10 @@ class Transactions(Component):
         return tx
 
     def _signed_reading(self, tx: Transaction, context: str) -> dict[str, Any]:
-        """A meterValue with the energy register, signed by the meter's own key (ECDSA P-256 over the reading as
-        canonical JSON): signedMeterData carries the reading and the signature, publicKey the key (E02.FR.14)."""
-        state = self.station.state
-        if state.meter_key is None:
-            state.meter_key = ec.generate_private_key(ec.SECP256R1())
-        now = utc_now()
-        value = 0.0  # the register of the simulated meter (the meter values area reports its readings)
-        reading = {"evse": tx.evse, "transactionId": tx.transaction_id, "timestamp": now, "context": context,
-                   "measurand": "Energy.Active.Import.Register", "value": value, "unit": "Wh"}
-        data = json.dumps(reading, sort_keys=True, separators=(",", ":")).encode()
-        signature = state.meter_key.sign(data, ec.ECDSA(hashes.SHA256()))
-        public = state.meter_key.public_key().public_bytes(serialization.Encoding.DER,
-                                                           serialization.PublicFormat.SubjectPublicKeyInfo)
-        sampled: dict[str, Any] = {"value": value, "context": context, "measurand": "Energy.Active.Import.Register"}
-        if "data_signed_start_unsigned" not in self.faults:
-            sampled["signedMeterValue"] = {
-                "signedMeterData": base64.b64encode(json.dumps({
-                    "reading": reading, "signature": base64.b64encode(signature).decode()}).encode()).decode(),
-                "signingMethod": "ECDSA-secp256r1-SHA256", "encodingMethod": "OCPP-Conformance-JSON",
-                "publicKey": base64.b64encode(public).decode()}
-        return {"timestamp": now, "sampledValue": [sampled]}
+        """A meterValue with the energy register, read and signed by the station's meter (the meter values area: one
+        simulated meter, one signing key, E02.FR.14); the fault data_signed_start_unsigned leaves it unsigned."""
+        return self.meter_values.reading(tx.evse, ["Energy.Active.Import.Register"], context,
+                                         signed="data_signed_start_unsigned" not in self.faults, tx=tx)[0]
 
     async def remote_stop(self, tx: Transaction) -> None:
         """F03: a RequestStopTransaction ends the authorization like a local stop (E07), reported with
