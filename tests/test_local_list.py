@@ -87,3 +87,63 @@ async def test_c_28_passes_without_disable_post_authorize(tmp_path: Path) -> Non
         verdicts, output = await verdicts_of(tmp_path, station, port, "TC_C_28_CS")
     assert verdicts == {"TC_C_28_CS": "PASS"}, output
     assert "DisablePostAuthorize is not implemented" in (tmp_path / "run" / "events.jsonl").read_text()
+
+
+# --------------------------------------------------------------------------- the reference station's list (D01/D02, C13/C14)
+def _reference() -> ReferenceStation:
+    station = ReferenceStation(csms_url="ws://127.0.0.1:9/ocpp", identity="CS001", password=None, evses=[(1, [1])])
+    station.device_model.set_value("LocalAuthListCtrlr", "Enabled", True)
+    return station
+
+
+def _token(value: str) -> dict:
+    return {"idToken": value, "type": "ISO14443"}
+
+
+async def test_reference_list_updates_versions_and_refusals() -> None:
+    station = _reference()
+    lst = station.local_list
+    full = [{"idToken": _token("AA"), "idTokenInfo": {"status": "Accepted"}},
+            {"idToken": _token("BB"), "idTokenInfo": {"status": "Invalid"}}]
+    assert (await lst.on_SendLocalList({"versionNumber": 3, "updateType": "Full",
+                                        "localAuthorizationList": full}))["status"] == "Accepted"
+    assert (await lst.on_GetLocalListVersion({}))["versionNumber"] == 3
+    assert (await lst.on_SendLocalList({"versionNumber": 3, "updateType": "Differential",
+                                        "localAuthorizationList": full[:1]}))["status"] == "VersionMismatch"
+    duplicate = {"versionNumber": 4, "updateType": "Full", "localAuthorizationList": full + full[:1]}
+    assert (await lst.on_SendLocalList(duplicate))["status"] == "Failed"  # D01.FR.06, the list unchanged
+    assert (await lst.on_SendLocalList({"versionNumber": 0, "updateType": "Full"}))["status"] == "Failed"
+    station.device_model.set_value("LocalAuthListCtrlr", "ItemsPerMessage", 1)
+    assert (await lst.on_SendLocalList({"versionNumber": 5, "updateType": "Full",
+                                        "localAuthorizationList": full}))["status"] == "Failed"  # D01.FR.11
+    assert (await lst.on_GetLocalListVersion({}))["versionNumber"] == 3 and len(lst.entries) == 2
+    assert (await lst.on_SendLocalList({"versionNumber": 4, "updateType": "Differential",
+                                        "localAuthorizationList": [{"idToken": _token("BB")}]}))["status"] == "Accepted"
+    assert set(lst.entries) == {("AA", "ISO14443")} and station.device_model.get("LocalAuthListCtrlr", "Entries") == 1
+    station.reboot("test")
+    assert (await lst.on_GetLocalListVersion({}))["versionNumber"] == 4 and len(lst.entries) == 1  # D01.FR.10
+    station.device_model.set_value("LocalAuthListCtrlr", "Enabled", False)
+    assert (await lst.on_GetLocalListVersion({}))["versionNumber"] == 0  # D02.FR.03
+    assert lst.lookup(_token("AA")) is None and not lst.holds(_token("AA"))
+
+
+async def test_reference_list_decides_online_and_offline() -> None:
+    station = _reference()
+    lst = station.local_list
+    await lst.on_SendLocalList({"versionNumber": 1, "updateType": "Full", "localAuthorizationList": [
+        {"idToken": _token("AA"), "idTokenInfo": {"status": "Accepted"}},
+        {"idToken": _token("BB"), "idTokenInfo": {"status": "Blocked"}}]})
+    model = station.device_model
+    model.set_value("AuthCtrlr", "LocalPreAuthorize", True)
+    assert lst.lookup(_token("AA")) == {"status": "Accepted"}  # C14.FR.02
+    assert lst.lookup(_token("BB")) is None and lst.holds(_token("BB"))  # C14.FR.03: ask the CSMS, not the cache
+    assert lst.lookup(_token("CC")) is None and not lst.holds(_token("CC"))
+    model.set_value("AuthCtrlr", "LocalPreAuthorize", False)
+    assert lst.lookup(_token("AA")) is None  # online without LocalPreAuthorize: the CSMS decides
+    model.set_value("LocalAuthListCtrlr", "DisablePostAuthorize", True)
+    assert lst.lookup(_token("BB")) == {"status": "Blocked"}  # refused locally, no AuthorizeRequest
+    lst.offline = type("Offline", (), {"is_offline": staticmethod(lambda: True)})()
+    assert lst.lookup(_token("AA")) == {"status": "Accepted"}  # C13.FR.02
+    assert lst.lookup(_token("BB")) == {"status": "Blocked"}  # listed, not Accepted: refused offline
+    model.set_value("AuthCtrlr", "LocalAuthorizeOffline", False)
+    assert lst.lookup(_token("AA")) is None
