@@ -439,6 +439,12 @@ class HarnessStation:
         # transactionIds of ongoing transactions it accepted a RequestStopTransaction for that no case asked for
         # (F03.FR.07): the restore ends them as remotely stopped
         self.remote_stops_accepted: set[str] = set()
+        # Its Local Authorization List (D01, D02; helper cdcsms): the version and the entries the CSMS's
+        # SendLocalListRequests left it with (idToken, type) -> AuthorizationData, and for each SendLocalListRequest
+        # (by message id) the version the list had before it (what Part 6 TC_D_02/03_CSMS compare with).
+        self.local_list_version = 0
+        self.local_list: dict[tuple[str, str], dict[str, Any]] = {}
+        self.local_list_version_before: dict[str, int] = {}
 
     @property
     def charging_station(self) -> dict[str, str]:
@@ -513,6 +519,12 @@ class HarnessStation:
             return self._transaction_status(incoming.payload)
         if incoming.action == "RequestStopTransaction":
             return self._request_stop(incoming.payload)
+        if incoming.action == "SendLocalList":
+            return self._send_local_list(incoming)
+        if incoming.action == "GetLocalListVersion":
+            return {"versionNumber": self.local_list_version}  # D02.FR.01 / D02.FR.02 (0: no list)
+        if incoming.action == "ClearCache":
+            return {"status": "Accepted"}  # C11.FR.03: its Authorization Cache (empty) is cleared
         if incoming.action in _IDLE_ANSWERS:
             return dict(_IDLE_ANSWERS[incoming.action])
         return build_example(incoming.action, "response")
@@ -544,6 +556,31 @@ class HarnessStation:
         self.ctx.log.emit("note", level="info", message=f"harness station {self.identity}: the CSMS asked to stop "
                           f"its running transaction {transaction_id} on its own; Accepted (F03.FR.07), it is ended "
                           "(RemoteStop) when the case restores")
+        return {"status": "Accepted"}
+
+    # ------------------------------------------------------------------ Local Authorization List (D01, D02)
+    def _send_local_list(self, incoming: IncomingCall) -> dict[str, Any]:
+        """SendLocalList applied to its own list as a conformant station does: Full replaces the list (D01.FR.15, an
+        empty one removes every entry, D01.FR.04); Differential with a versionNumber not above its list's is refused
+        VersionMismatch (D01.FR.19), else entries with idTokenInfo are added or updated (D01.FR.16) and entries without
+        are removed (D01.FR.17); the version becomes the request's. The version before is kept per message id."""
+        payload = incoming.payload
+        self.local_list_version_before[incoming.message_id] = self.local_list_version
+        version = payload.get("versionNumber", 0)
+        entries = payload.get("localAuthorizationList") or []
+        if payload.get("updateType") == "Differential":
+            if version <= self.local_list_version:
+                return {"status": "VersionMismatch"}
+        else:
+            self.local_list = {}
+        for entry in entries:
+            token = entry.get("idToken", {})
+            key = (token.get("idToken", ""), token.get("type", ""))
+            if "idTokenInfo" in entry:
+                self.local_list[key] = entry
+            else:
+                self.local_list.pop(key, None)
+        self.local_list_version = version
         return {"status": "Accepted"}
 
     # ------------------------------------------------------------------ TriggerMessage (F06)
