@@ -15,8 +15,8 @@ FAULTS: list[Fault] = [
           "the CSMS only checks that an idToken exists: a Blocked or Expired token it knows is answered Accepted",
           ("TC_C_06_CSMS", "TC_C_07_CSMS")),
     Fault("csms_transaction_token_needs_authorize", "csms", ("C12.FR.03", "Part 6 TC_C_08_CSMS tool validation step 2"),
-          "the CSMS accepts the idToken of a TransactionEventRequest only after an AuthorizeRequest for it: a token the "
-          "station authorized from its Authorization Cache or Local Authorization List is answered Invalid",
+          "the CSMS accepts the idToken of a TransactionEventRequest only after an AuthorizeRequest for it: a token "
+          "the station authorized from its Authorization Cache or Local Authorization List is answered Invalid",
           ("TC_C_08_CSMS", "TC_C_40_CSMS")),
     Fault("csms_group_id_token_on_transaction_only", "csms", ("C01.FR.06", "C09.FR.02"),
           "the CSMS sends the groupIdToken in TransactionEventResponses only: an AuthorizeResponse never carries it",

@@ -191,9 +191,9 @@ class ReferenceCsms:
         record.transactions.setdefault(payload["transactionInfo"]["transactionId"], []).append(payload)
         self.remote.transaction_event(record.identity, payload)
         answer = self.transactions.on_event(record.identity, payload)
-        if isinstance(answer, dict) and "idTokenInfo" in answer and "csms_transaction_token_not_checked" not in \
-                self.faults:  # C12.FR.03 (csms_authorization.py)
-            answer["idTokenInfo"] = self.authorization.transaction_token_info(record.identity, payload["idToken"])
+        if isinstance(answer, dict) and "idTokenInfo" in answer:  # C12.FR.03, C09.FR.12 (csms_authorization.py)
+            answer["idTokenInfo"] = self.authorization.transaction_token_info(record.identity, payload["idToken"],
+                                                                              answer["idTokenInfo"])
         return answer
 
     def on_DataTransfer(self, record: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:

@@ -75,10 +75,12 @@ class CsmsAuthorization:
             info.pop("groupIdToken", None)
         return info
 
-    def transaction_token_info(self, identity: str, id_token: dict[str, Any]) -> dict[str, Any]:
-        """TransactionEventResponse.idTokenInfo (C12.FR.03: the status is checked, also for a token the station
-        authorized from its cache or list without an AuthorizeRequest)."""
-        info = self.token_info(id_token)
+    def transaction_token_info(self, identity: str, id_token: dict[str, Any], info: dict[str, Any]
+                               ) -> dict[str, Any]:
+        """TransactionEventResponse.idTokenInfo: ``info`` (:meth:`token_info`, answered by csms_transactions.py) as
+        the CSMS sends it (C12.FR.03: the status is checked, also for a token the station authorized from its cache or
+        list without an AuthorizeRequest; C09.FR.12: with the groupIdToken); only a fault changes it."""
+        info = dict(info)
         if "csms_transaction_token_needs_authorize" in self.faults and info.get("status") == "Accepted" \
                 and id_token.get("idToken", "") not in self.authorized_before.get(identity, set()):
             info["status"] = "Invalid"

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from conformance.config.model import IdTokenSpec
 from conformance.harness import CsmsUnderTest
 from conformance.outcomes import Inconclusive
 from conformance.transport.connection import Response
 
 
-def configured_token(csms: CsmsUnderTest, role: str, *, group: bool = False) -> IdTokenSpec:
-    """The ``[id_tokens.<role>]`` token Part 6 names (<Configured blocked_idtoken_idtoken> ...); a case cannot judge
-    the CSMS without it (INCONCLUSIVE). ``group``: its ``group_id_token`` is needed too (<Configured groupIdToken>,
+def configured_token(csms: CsmsUnderTest, role: str, *, group: bool = False) -> Any:
+    """The ``[id_tokens.<role>]`` token (an IdTokenSpec) Part 6 names (<Configured blocked_idtoken_idtoken> ...); a
+    case cannot judge the CSMS without it (INCONCLUSIVE). ``group``: its ``group_id_token`` is needed too (<Configured groupIdToken>,
     <Configured masterPassGroupId>)."""
     spec = getattr(csms.config.id_tokens, role, None)
     if spec is None:
@@ -22,7 +21,7 @@ def configured_token(csms: CsmsUnderTest, role: str, *, group: bool = False) -> 
     return spec
 
 
-async def authorize(csms: CsmsUnderTest, token: IdTokenSpec, expected: dict[str, Any], *,
+async def authorize(csms: CsmsUnderTest, token: Any, expected: dict[str, Any], *,
                     requirements: tuple[str, ...]) -> Response:
     """The harness station sends AuthorizeRequest with ``token``; the CSMS must answer it (C01.FR.07) and its
     AuthorizeResponse must match ``expected`` (paths into the payload)."""
@@ -33,6 +32,6 @@ async def authorize(csms: CsmsUnderTest, token: IdTokenSpec, expected: dict[str,
     return response
 
 
-def group_of(token: IdTokenSpec) -> dict[str, Any]:
+def group_of(token: Any) -> dict[str, Any]:
     """The expected idTokenInfo.groupIdToken.idToken of ``token`` (its configured group)."""
     return {"idTokenInfo.groupIdToken.idToken": token.group_id_token}
