@@ -20,6 +20,7 @@ from typing import Any, AsyncIterator
 import pytest
 
 from conformance.reference.csms import ReferenceCsms
+from conformance.transport.connection import IncomingCall
 
 from support import FULL_PICS, run_cases, started_with_webhook, write_peer_config
 
@@ -121,3 +122,59 @@ async def test_misbehaving_csms_fails(tmp_path: Path, variant: str, case: str, r
     result = await run(tmp_path, variant, case)
     assert _verdicts(result, (case,)) == {case: "FAIL"}, result.output
     assert requirement in _failed_requirements(result, case), result.output
+
+
+def _entry(token: str) -> dict[str, Any]:
+    return {"idToken": {"idToken": token, "type": "ISO14443"}, "idTokenInfo": {"status": "Accepted"}}
+
+
+def test_the_reference_csms_splits_a_list_by_the_station_limits() -> None:
+    """D01.FR.11 / D01.FR.15 note: a list above the station's ItemsPerMessage (or BytesPerMessage) goes out as a Full
+    part and Differential parts, each numbered one higher; within the limits (or unknown) as one request."""
+    from conformance.faults import FaultSet
+    from conformance.reference.csms_authorization import CsmsAuthorization
+    auth = CsmsAuthorization(FaultSet(sut="csms"), {}, {})
+    payload = {"updateType": "Full", "versionNumber": 5, "localAuthorizationList": [_entry(f"T{i}") for i in range(5)]}
+    assert auth.parts("CS001", payload) == [payload]  # limits not known
+    auth.learn_limits("CS001", [{"attributeStatus": "Accepted", "attributeValue": "2",
+                                 "variable": {"name": "ItemsPerMessage"}},
+                                {"attributeStatus": "UnknownComponent", "variable": {"name": "BytesPerMessage"}}])
+    parts = auth.parts("CS001", payload)
+    assert [(p["updateType"], p["versionNumber"], len(p["localAuthorizationList"])) for p in parts] == [
+        ("Full", 5, 2), ("Differential", 6, 2), ("Differential", 7, 1)]
+    auth.list_of("CS001").items_per_message = None
+    auth.list_of("CS001").bytes_per_message = 200  # about two entries per request
+    sizes = [len(p["localAuthorizationList"]) for p in auth.parts("CS001", payload)]
+    assert sum(sizes) == 5 and len(sizes) > 1 and all(s >= 1 for s in sizes)
+
+
+def test_the_harness_station_keeps_its_list_as_part2_says() -> None:
+    """The harness station's Local Authorization List: Full replaces (D01.FR.15, an empty one empties, D01.FR.04),
+    Differential adds / updates (D01.FR.16) and removes entries without idTokenInfo (D01.FR.17), a Differential
+    not above its version is VersionMismatch and changes nothing (D01.FR.19); GetLocalListVersion answers the
+    version (D02.FR.01/02)."""
+    from types import SimpleNamespace
+
+    from conformance.config import default_config
+    from conformance.harness.sides import HarnessStation
+    from conformance.protocol.frames import Call
+
+    cfg = default_config("csms")
+    station = HarnessStation(SimpleNamespace(config=cfg), "CS001", None)  # type: ignore[arg-type]
+
+    def send(action: str, payload: dict[str, Any]) -> dict[str, Any]:
+        incoming = IncomingCall(None, Call(f"m{len(station.local_list_version_before)}-{action}", action, payload),
+                                0.0, 0.0)  # type: ignore[arg-type]
+        return station.handle(incoming)  # type: ignore[return-value]
+
+    assert send("GetLocalListVersion", {}) == {"versionNumber": 0}
+    assert send("SendLocalList", {"updateType": "Full", "versionNumber": 3,
+                                  "localAuthorizationList": [_entry("A"), _entry("B")]}) == {"status": "Accepted"}
+    assert send("SendLocalList", {"updateType": "Differential", "versionNumber": 3,
+                                  "localAuthorizationList": [_entry("C")]}) == {"status": "VersionMismatch"}
+    assert send("SendLocalList", {"updateType": "Differential", "versionNumber": 4, "localAuthorizationList": [
+        _entry("C"), {"idToken": {"idToken": "A", "type": "ISO14443"}}]}) == {"status": "Accepted"}
+    assert sorted(t for t, _ in station.local_list) == ["B", "C"]
+    assert send("GetLocalListVersion", {}) == {"versionNumber": 4}
+    assert send("SendLocalList", {"updateType": "Full", "versionNumber": 5}) == {"status": "Accepted"}
+    assert station.local_list == {} and station.local_list_version == 5

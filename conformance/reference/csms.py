@@ -26,7 +26,7 @@ from ..transport.connection import IncomingCall, Response
 from ..transport.server import CsmsServer
 from ..faults import FaultSet
 from ..catalog import actions_handled_by
-from .csms_authorization import CsmsAuthorization
+from .csms_authorization import LIST_LIMITS, CsmsAuthorization
 from .csms_remote import RemoteControl
 from .csms_transactions import CsmsTransactions
 from .rpc_reactions import react_to_invalid
@@ -382,9 +382,17 @@ class ReferenceCsms:
             self.authorization.answered(identity, action, payload, response.payload if response.ok else None)
 
     async def _send_local_list(self, identity: str, payload: dict[str, Any]) -> None:
-        """SendLocalList (D01): a Differential update after asking the station's version (D02), numbered above it."""
+        """SendLocalList (D01): a Differential update after asking the station's version (D02), numbered above it; a
+        list larger than the station's LocalAuthListCtrlr limits (read once per station) in several parts (D01.FR.11)."""
+        record = self.authorization.list_of(identity)
+        if not record.limits_asked:
+            with contextlib.suppress(PeerError, ActionFailed):
+                response = await self.send(identity, "GetVariables", {"getVariableData": LIST_LIMITS})
+                self.authorization.learn_limits(identity, response.payload.get("getVariableResult", [])
+                                                if response.ok else [])
         if self.authorization.needs_version_first(identity, "SendLocalList", payload):
             await self._send_logged(identity, "GetLocalListVersion", {})
             payload = self.authorization.prepare(identity, "SendLocalList",
                                                  {k: v for k, v in payload.items() if k != "versionNumber"})
-        await self._send_logged(identity, "SendLocalList", payload)
+        for part in self.authorization.parts(identity, payload):
+            await self._send_logged(identity, "SendLocalList", part)

@@ -19,6 +19,7 @@ The faults of conformance/faults/c.py and d.py ("# cdcsms") break exactly what t
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +33,10 @@ class LocalListRecord:
     sent_version: int = 0  # the versionNumber of the last SendLocalListRequest it sent
     station_version: int = 0  # the version the station last reported (GetLocalListVersionResponse)
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)  # idToken -> AuthorizationData sent
+    # The station's LocalAuthListCtrlr.ItemsPerMessage / BytesPerMessage (D01.FR.11) once read; None: not known
+    items_per_message: int | None = None
+    bytes_per_message: int | None = None
+    limits_asked: bool = False
 
 
 class CsmsAuthorization:
@@ -125,6 +130,43 @@ class CsmsAuthorization:
         1-2; D01.FR.19: the update's version must be above it)."""
         return action == "SendLocalList" and payload.get("updateType") == "Differential"
 
+    def parts(self, identity: str, payload: dict[str, Any]) -> list[dict[str, Any]]:
+        """``payload`` (a prepared SendLocalListRequest) as the requests the station's limits allow (D01.FR.11): a list
+        too large for one message goes out as a Full part with the first entries, then Differential parts adding the
+        rest (D01.FR.15 note), each numbered one higher. Within the limits, or with none known: ``payload`` itself."""
+        record = self.list_of(identity)
+        entries = payload.get("localAuthorizationList") or []
+        items = record.items_per_message
+        size = record.bytes_per_message
+        chunks: list[list[dict[str, Any]]] = [[]]
+        for entry in entries:
+            candidate = [*chunks[-1], entry]
+            too_many = items is not None and len(candidate) > items
+            too_big = size is not None and len(_encoded(dict(payload, localAuthorizationList=candidate))) > size
+            if chunks[-1] and (too_many or too_big):
+                chunks.append([entry])
+            else:
+                chunks[-1] = candidate
+        if len(chunks) == 1:
+            return [payload]
+        version = payload["versionNumber"]
+        return [dict(payload, localAuthorizationList=chunk, versionNumber=version + i,
+                     updateType=payload["updateType"] if i == 0 else "Differential")
+                for i, chunk in enumerate(chunks)]
+
+    def learn_limits(self, identity: str, results: list[dict[str, Any]]) -> None:
+        """LocalAuthListCtrlr.ItemsPerMessage / BytesPerMessage from a GetVariablesResponse."""
+        record = self.list_of(identity)
+        record.limits_asked = True
+        for result in results:
+            value = result.get("attributeValue")
+            if result.get("attributeStatus") != "Accepted" or not (isinstance(value, str) and value.isdigit()):
+                continue
+            if result.get("variable", {}).get("name") == "ItemsPerMessage":
+                record.items_per_message = int(value) or None
+            elif result.get("variable", {}).get("name") == "BytesPerMessage":
+                record.bytes_per_message = int(value) or None
+
     def answered(self, identity: str, action: str, payload: dict[str, Any], response_payload: dict[str, Any] | None
                  ) -> None:
         """What the CSMS learns from the station's answer."""
@@ -151,3 +193,12 @@ class CsmsAuthorization:
         if action == "ClearCache" and "csms_clear_cache_not_sent" in self.faults:
             return True
         return action == "GetLocalListVersion" and "csms_local_list_version_from_memory" in self.faults
+
+
+#: The GetVariablesRequest.getVariableData the CSMS reads a station's list limits with (D01.FR.11).
+LIST_LIMITS = [{"component": {"name": "LocalAuthListCtrlr"}, "variable": {"name": name}}
+               for name in ("ItemsPerMessage", "BytesPerMessage")]
+
+
+def _encoded(payload: dict[str, Any]) -> bytes:
+    return json.dumps(payload, separators=(",", ":")).encode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 from typing import Any, Callable
 
 from conformance.harness import CsmsUnderTest, Satisfies
@@ -15,6 +16,18 @@ def list_tokens(csms: CsmsUnderTest, *, with_info: bool) -> list[dict[str, Any]]
     operator's instruction: with idTokenInfo Accepted (an update, D01.FR.16) or without (a removal, D01.FR.17)."""
     specs = [s for s in (csms.config.id_tokens.valid, csms.config.id_tokens.group) if s is not None]
     return [{"idToken": s.to_ocpp(), **({"idTokenInfo": {"status": "Accepted"}} if with_info else {})} for s in specs]
+
+
+def declared_limits(csms: CsmsUnderTest) -> tuple[int | None, int | None]:
+    """The LocalAuthListCtrlr.ItemsPerMessage and BytesPerMessage the harness station declares in its device model
+    (what a CSMS reads with GetVariables, D01.FR.11); None for one it does not declare."""
+    limits: list[int | None] = []
+    for name in ("ItemsPerMessage", "BytesPerMessage"):
+        try:
+            limits.append(int(csms.station.device_model.get("LocalAuthListCtrlr", name)))
+        except Exception:  # not declared (no such variable in the harness station's device model)
+            limits.append(None)
+    return limits[0], limits[1]
 
 
 def _unique(entries: list[dict[str, Any]]) -> bool:
@@ -43,6 +56,14 @@ def check_request(csms: CsmsUnderTest, case_id: str, request: IncomingCall, expe
         csms.check.that(f"{what}: every idToken of localAuthorizationList once", _unique(entries),
                         expected="unique idTokens", actual=[e.get("idToken") for e in entries],
                         requirements=("D01.FR.06",))
+        items, size = declared_limits(csms)
+        if items is not None:
+            csms.check.that(f"{what}: at most LocalAuthListCtrlr.ItemsPerMessage entries", len(entries) <= items,
+                            expected=f"<= {items}", actual=len(entries), requirements=("D01.FR.11",))
+        if size is not None:  # the payload alone (the frame adds its envelope): never stricter than the limit
+            length = len(json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode())
+            csms.check.that(f"{what}: at most LocalAuthListCtrlr.BytesPerMessage bytes", length <= size,
+                            expected=f"<= {size}", actual=length, requirements=("D01.FR.11",))
 
 
 async def send_local_list(csms: CsmsUnderTest, case_id: str, instruction: dict[str, Any], expected: dict[str, Any],
