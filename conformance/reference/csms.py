@@ -382,8 +382,8 @@ class ReferenceCsms:
             self.authorization.answered(identity, action, payload, response.payload if response.ok else None)
 
     async def _send_local_list(self, identity: str, payload: dict[str, Any]) -> None:
-        """SendLocalList (D01): a Differential update after asking the station's version (D02), numbered above it; a
-        list larger than the station's LocalAuthListCtrlr limits (read once per station) in several parts (D01.FR.11)."""
+        """SendLocalList (D01): a Differential update after asking the station's version (D02), numbered above it;
+        a list larger than the station's LocalAuthListCtrlr limits (read once per station) in parts (D01.FR.11)."""
         record = self.authorization.list_of(identity)
         if not record.limits_asked:
             with contextlib.suppress(PeerError, ActionFailed):

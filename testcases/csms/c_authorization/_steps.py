@@ -11,8 +11,8 @@ from conformance.transport.connection import Response
 
 def configured_token(csms: CsmsUnderTest, role: str, *, group: bool = False) -> Any:
     """The ``[id_tokens.<role>]`` token (an IdTokenSpec) Part 6 names (<Configured blocked_idtoken_idtoken> ...); a
-    case cannot judge the CSMS without it (INCONCLUSIVE). ``group``: its ``group_id_token`` is needed too (<Configured groupIdToken>,
-    <Configured masterPassGroupId>)."""
+    case cannot judge the CSMS without it (INCONCLUSIVE). ``group``: its ``group_id_token`` is needed too
+    (<Configured groupIdToken>, <Configured masterPassGroupId>)."""
     spec = getattr(csms.config.id_tokens, role, None)
     if spec is None:
         raise Inconclusive(f"[id_tokens.{role}] is not configured: the token this case presents to the CSMS")
