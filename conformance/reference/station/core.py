@@ -32,6 +32,7 @@ from .reset import Reset
 from .smart_charging import SmartCharging
 from .state import StationState, Transaction
 from .transactions import Transactions
+from .tx_queue import TransactionQueue
 from .variables import Variables
 
 log = logging.getLogger("conformance.reference.station")
@@ -72,6 +73,7 @@ class ReferenceStation:
         self.boot = Boot(self, self.availability)
         self.offline = Offline(self, self.boot, self.availability)
         self.transactions_area = Transactions(self, self.availability)
+        self.tx_queue = TransactionQueue(self, self.boot, self.transactions_area)
         self.reset = Reset(self, self.transactions_area)
         self.reservations = Reservations(self, self.availability)
         self.network = Network(self, self.boot)
@@ -80,12 +82,13 @@ class ReferenceStation:
         self.data_transfer = DataTransfer(self)
         self.availability.transactions = self.reservations.transactions = self.transactions_area
         self.availability.reservations = self.reservations
-        self.boot.offline = self.transactions_area.offline = self.offline
+        self.boot.offline = self.transactions_area.offline = self.tx_queue.offline = self.offline
+        self.transactions_area.queue = self.boot.tx_queue = self.tx_queue
         self.transactions_area.reset = self.reset
         self.variables = Variables(self)
         self.components: list[Component] = [
             self.variables, self.boot, self.availability, self.transactions_area, self.reset, self.reservations,
-            self.network, self.offline, self.smart_charging, self.reports, self.data_transfer]
+            self.network, self.offline, self.smart_charging, self.reports, self.data_transfer, self.tx_queue]
         self.variables.device_model = self.variables.new_model(self.components)  # the areas hook into it
         self._handlers: dict[str, Handler] = self._register("handlers")
         self._steps: dict[str, Step] = self._register("steps")
@@ -202,6 +205,7 @@ class ReferenceStation:
             await conn.close(1000, "station restarting" if self.boot.needs_boot else "going offline")
             self.connection = None
             self.offline.connection_lost()
+            self.tx_queue.connection_lost()  # E11.FR.07
             self.boot.connection_ended()
 
     def reboot(self, reason: str) -> None:

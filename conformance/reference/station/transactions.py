@@ -10,7 +10,7 @@ from ...actions.port import ActionFailed
 from ...protocol.errors import PeerError
 from ...protocol.frames import utc_now
 from ...transport.connection import Connection
-from .component import Component, Connectors, OfflinePeriod, ScheduledResets, Station, Step
+from .component import Component, Connectors, OfflinePeriod, ScheduledResets, Station, Step, TransactionMessages
 from .state import Transaction
 
 if TYPE_CHECKING:
@@ -24,6 +24,7 @@ class Transactions(Component):
 
     offline: "OfflinePeriod"  # set by the core
     reset: "ScheduledResets"
+    queue: "TransactionMessages"  # every TransactionEventRequest goes through it (offline queue, retries: tx_queue)
 
     def __init__(self, station: Station, availability: "Connectors") -> None:
         super().__init__(station)
@@ -274,8 +275,8 @@ class Transactions(Component):
                                  stopped_reason: str | None = None, with_token: bool = False,
                                  with_evse: bool = False) -> None:
         """One TransactionEventRequest; chargingState None: unchanged, omitted. The EVSE is named in the first
-        event and when the EV gets connected (E01.FR.16), with the connector once one is plugged in."""
-        conn = self._require_connection()
+        event and when the EV gets connected (E01.FR.16), with the connector once one is plugged in. Sent through
+        the queue (tx_queue): while offline it waits there and goes out with ``offline`` true (E11/E12)."""
         info: dict[str, Any] = {"transactionId": tx.transaction_id}
         if charging_state is not None:
             info["chargingState"] = charging_state
@@ -290,7 +291,7 @@ class Transactions(Component):
         if with_token and tx.id_token:
             payload["idToken"] = tx.id_token
         tx.seq_no += 1
-        await conn.call("TransactionEvent", payload)
+        await self.queue.send(payload)
 
     def _require_connection(self) -> Connection:
         conn = self.station.connection
