@@ -258,6 +258,17 @@ class StationValues:
         doc="`<Configured Transaction Duration>`: how long the harness lets a transaction run before StopAuthorized "
             "presents the idToken again (errata 6.2.117), and, when the SUT is a CSMS, before the harness station sends "
             "StopAuthorized; Part 6 leaves the value to the lab")
+    # --- equeue: E13 retries of transaction messages -------------------------------------------
+    message_attempts_transaction_event: int = setting(
+        3, min=3, what="a whole number >= 3 (TC_E_42/51_CS need more than 2 attempts)",
+        doc="`<Configured message_attempts_transaction_event>`: the MessageAttemptsTransactionEvent TC_E_41/42/50/51_CS "
+            "set (OCPPCommCtrlr.MessageAttempts[TransactionEvent])")
+    message_attempts_transaction_event_interval: int = setting(
+        10, min=0, what="a whole number of seconds >= 0", unit="s",
+        doc="`<Configured message_attempts_transaction_event_interval>`: the MessageAttemptIntervalTransactionEvent "
+            "TC_E_41/42/50/51_CS set (OCPPCommCtrlr.MessageAttemptInterval[TransactionEvent]); the retries are timed "
+            "against it (E13.FR.03)")
+    # --- end equeue ----------------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

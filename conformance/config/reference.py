@@ -42,7 +42,8 @@ REFERENCE_ANSWERS: dict[str, dict[str, bool | int | str]] = {
 #: Part 6 <Configured ...> values of the station cases, short for the reference SUTs.
 REFERENCE_STATION_VALUES: dict[str, Any] = {"offline_threshold": 3, "retry_back_off_wait_minimum": 1,
                                             "unsupported_component_criteria": "Active",
-                                            "long_operation_timeout": 40.0}
+                                            "long_operation_timeout": 40.0,
+                                            "message_attempts_transaction_event_interval": 1}
 
 #: The keys both reference setups share, in the TOML layout.
 REFERENCE_COMMON: dict[str, Any] = {
