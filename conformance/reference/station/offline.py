@@ -29,6 +29,9 @@ class Offline(Component):
         self.restarting = False  # the connection ends because of a restart, not a connection loss
         self.since: float | None = None  # when the connection was lost (not by a restart)
         self.changed: set[tuple[int, int]] = set()  # connectors whose status changed meanwhile
+        # The authorization cache, as far as offline authorization reads it (C10, C12): idToken -> the idTokenInfo the
+        # CSMS last gave it (AuthorizeResponse). Kept across reboots like a real cache (it is a small store).
+        self.cache: dict[str, dict[str, Any]] = {}
 
     def steps(self) -> dict[str, Step]:
         return {"go_offline": self._go_offline, "go_online": self._go_online}
@@ -100,6 +103,25 @@ class Offline(Component):
         self.restarting = True
         self.since = None
         self.changed.clear()
+
+    # ------------------------------------------------------------------ offline authorization (C12, E04, E08, E12)
+    def _cache_enabled(self) -> bool:
+        try:
+            return bool(self.model.get("AuthCacheCtrlr", "Enabled"))
+        except KeyError:  # a station without an authorization cache (PICS without C-49)
+            return False
+
+    def remember(self, token: dict[str, Any], info: dict[str, Any]) -> None:
+        """An idToken the CSMS answered for: kept in the authorization cache while it is enabled (C10)."""
+        if self._cache_enabled():
+            self.cache[str(token.get("idToken"))] = dict(info)
+
+    def authorize_offline(self, token: dict[str, Any]) -> bool:
+        """Offline, an idToken is authorized locally when AuthCtrlr.LocalAuthorizeOffline is true and the cache
+        holds it as Accepted (AuthCtrlr.LocalAuthorizeOffline, Part 2 §2.3.5; C12.FR.02)."""
+        if not self.model.get("AuthCtrlr", "LocalAuthorizeOffline") or not self._cache_enabled():
+            return False
+        return self.cache.get(str(token.get("idToken")), {}).get("status") == "Accepted"
 
     def is_offline(self) -> bool:
         """In an offline period (B04): the network is down, or the connection was lost and is not back yet (also

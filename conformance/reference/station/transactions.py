@@ -87,12 +87,13 @@ class Transactions(Component):
         return tx
 
     async def _plug_in(self, evse: int, connector: int) -> dict[str, Any]:
-        if self.offline.is_offline():  # noted, reported after reconnecting (B04)
-            return self.offline.status_change(evse, connector, plugged=True)
-        conn = self._require_connection()
-        self.station.state.plugged.add((evse, connector))
-        if "plug_in_not_reported" not in self.faults:
-            await self.availability.send_status(conn, evse, connector)
+        if self.offline.is_offline():  # noted, reported after reconnecting (B04); a transaction may start (E12)
+            self.offline.status_change(evse, connector, plugged=True)
+        else:
+            conn = self._require_connection()
+            self.station.state.plugged.add((evse, connector))
+            if "plug_in_not_reported" not in self.faults:
+                await self.availability.send_status(conn, evse, connector)
         token = self.authorizations.get(evse)
         tx = self.ongoing.get(evse)
         if tx is not None:  # started at the authorization (TxStartPoint Authorized)
@@ -149,7 +150,8 @@ class Transactions(Component):
         await self._transaction_event(tx, "Updated", "ChargingStateChanged", charging_state="Charging")
 
     async def _present_id_token(self, evse: int, connector: int, id_token: str, token_type: str) -> dict[str, Any]:
-        conn = self._require_connection()
+        offline = self.offline.is_offline()  # authorized locally then (offline.authorize_offline), E04/E08/E12
+        conn = None if offline else self._require_connection()
         token = {"idToken": id_token, "type": token_type}
         tx = self.ongoing.get(evse)
         pending = self.authorizations.get(evse)
@@ -158,15 +160,19 @@ class Transactions(Component):
                 self.authorizations.pop(evse, None)
                 return {"authorized": False, "withdrawn": True}
             if not tx.stop_authorized:  # the same token ends the authorization, no AuthorizeRequest (C01.FR.03)
-                if "stop_token_authorized_again" in self.faults:
+                if "stop_token_authorized_again" in self.faults and conn is not None:
                     await conn.call("Authorize", {"idToken": token})
                 await self._stop_authorized(tx, token)
                 return {"authorized": True, "stopped": tx.transaction_id}
         if tx is None and all(self.availability.connector_status(*k) == "Unavailable"
                               for k in self.availability.connectors((evse,))):
             return {"authorized": False, "status": "the EVSE is Unavailable"}  # no charging is offered there
-        response = await conn.call("Authorize", {"idToken": token})
-        status = response.payload["idTokenInfo"]["status"]
+        if conn is None:
+            status = "Accepted" if self.offline.authorize_offline(token) else "Unknown"
+        else:
+            response = await conn.call("Authorize", {"idToken": token})
+            status = response.payload["idTokenInfo"]["status"]
+            self.offline.remember(token, response.payload["idTokenInfo"])
         if status != "Accepted":
             return {"authorized": False, "status": status}
         if pending is not None or (tx is not None and tx.id_token is not None):
@@ -221,9 +227,12 @@ class Transactions(Component):
             await self._transaction_event(tx, "Updated", "ChargingStateChanged", charging_state="EVConnected")
 
     async def _unplug(self, evse: int, connector: int) -> dict[str, Any]:
-        if self.offline.is_offline() and evse not in self.ongoing:  # noted, reported after reconnecting (B04)
+        offline = self.offline.is_offline()
+        if offline and evse not in self.ongoing:  # noted, reported after reconnecting (B04)
             return self.offline.status_change(evse, connector, plugged=False)
-        conn = self._require_connection()
+        conn = None if offline else self._require_connection()  # offline: the transaction ends all the same (E08)
+        if offline:
+            self.offline.status_change(evse, connector, plugged=False)
         self.station.state.plugged.discard((evse, connector))
         self.lock_failing.discard((evse, connector))
         if (evse, connector) in self.lock_problems:  # the lock problem is gone with the plug
@@ -238,7 +247,9 @@ class Transactions(Component):
             changed = self._close_transaction(ending)
         else:
             self.authorizations.pop(evse, None)
-        if "unplug_reports_occupied" in self.faults:  # the status read before the cable was released
+        if conn is None:
+            pass  # offline: reported after reconnecting (B04)
+        elif "unplug_reports_occupied" in self.faults:  # the status read before the cable was released
             await conn.call("StatusNotification", {"timestamp": utc_now(), "connectorStatus": "Occupied",
                                                    "evseId": evse, "connectorId": connector})
         else:
