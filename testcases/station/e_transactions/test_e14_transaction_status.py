@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from conformance.harness import ABSENT, ChargingStationUnderTest, case
 from conformance.harness.reusable_states import station as states
-from conformance.outcomes import Inconclusive
 from conformance.transport.connection import Response
+
+from ._steps_offline import transaction_ended
 
 
 async def transaction_status(station: ChargingStationUnderTest, transaction_id: str | None, *,
@@ -50,19 +51,6 @@ async def test_tc_e_30_cs(station: ChargingStationUnderTest) -> None:
         tx = await states.energy_transfer_started(station, evse, connector)
         await transaction_status(station, tx.transaction_id, ongoing=True, queued=False,
                                  requirements=("E14.FR.02", "E14.FR.05"), step="step 2: an ongoing transaction")
-
-
-async def transaction_ended(station: ChargingStationUnderTest, evse: int, connector: int) -> states.Transaction:
-    """Reusable states EnergyTransferStarted through ParkingBayUnoccupied (Part 6 §2.18): started, stopped by the
-    idToken, EV disconnected, (with TxStopPoint ParkingBayOccupancy) driven out; the transaction has ended."""
-    tx = await states.energy_transfer_started(station, evse, connector)
-    await states.stop_authorized(station, tx)
-    await states.ev_connected_post_session(station, tx)
-    await states.ev_disconnected(station, tx)
-    await states.parking_bay_unoccupied(station, tx)
-    if not tx.ended:
-        raise Inconclusive(f"transaction {tx.transaction_id} did not end through the reusable states")
-    return tx
 
 
 @case
