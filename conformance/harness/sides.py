@@ -506,9 +506,20 @@ class HarnessStation:
             return {"status": "Accepted"}
         if incoming.action == "TriggerMessage":
             return self._trigger(incoming)
+        if incoming.action == "UnlockConnector":
+            return self._unlock(incoming)
         if incoming.action in _IDLE_ANSWERS:
             return dict(_IDLE_ANSWERS[incoming.action])
         return build_example(incoming.action, "response")
+
+    # ------------------------------------------------------------------ UnlockConnector (F05)
+    def _unlock(self, incoming: IncomingCall) -> dict[str, Any]:
+        """A configured connector is unlocked, with or without a cable (F05.FR.04, F05.FR.06); any other is
+        UnknownConnector (F05.FR.03). A case with a transaction on the connector answers through :meth:`answering`
+        (OngoingAuthorizedTransaction, F05.FR.02)."""
+        connectors = [(e.id, c) for e in self.ctx.config.evses for c in e.connectors]
+        key = (incoming.payload.get("evseId"), incoming.payload.get("connectorId"))
+        return {"status": "Unlocked" if key in connectors else "UnknownConnector"}
 
     # ------------------------------------------------------------------ TriggerMessage (F06)
     def _trigger(self, incoming: IncomingCall) -> dict[str, Any]:
@@ -536,10 +547,12 @@ class HarnessStation:
                 return []
             return [("StatusNotification", {"timestamp": utc_now(), "connectorStatus": self.statuses.get(key, "Available"),
                                             "evseId": key[0], "connectorId": key[1]})]
-        if requested == "MeterValues":  # the evse asked for, else every EVSE (F06.FR.11); an energy register of 0
+        if requested == "MeterValues":  # the evse asked for, else every EVSE (F06.FR.11); an energy register of 0,
+            # read because of the trigger (ReadingContext Trigger, as Part 6 TC_F_11/12_CSMS send it)
             evses = [evse["id"]] if "id" in evse else sorted({e for e, _ in connectors})
             return [("MeterValues", {"evseId": e, "meterValue": [{"timestamp": utc_now(), "sampledValue": [
-                {"value": 0.0, "measurand": "Energy.Active.Import.Register"}]}]}) for e in evses]
+                {"value": 0.0, "context": "Trigger", "measurand": "Energy.Active.Import.Register"}]}]})
+                for e in evses]
         if requested == "LogStatusNotification":
             return [("LogStatusNotification", {"status": "Idle"})]  # not uploading: F06.FR.15
         return [("FirmwareStatusNotification", {"status": "Idle"})]  # no firmware job: F06.FR.16

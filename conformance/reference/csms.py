@@ -26,6 +26,7 @@ from ..transport.connection import IncomingCall, Response
 from ..transport.server import CsmsServer
 from ..faults import FaultSet
 from ..catalog import actions_handled_by
+from .csms_remote import RemoteControl
 from .rpc_reactions import react_to_invalid
 from .vendor import answer_data_transfer, carries_custom_data
 
@@ -78,6 +79,7 @@ class ReferenceCsms:
         self.server.on_connect = lambda conn: (setattr(conn, "react_to_invalid", reaction),
                                                setattr(conn, "edit_outgoing", self.faults.edit))
         self._tasks: set[asyncio.Task[Any]] = set()
+        self.remote = RemoteControl(self.faults)  # RequestStartTransaction, UnlockConnector, TriggerMessage (F)
 
     def supports(self, feature: str) -> bool:
         return self.features is None or feature in self.features
@@ -120,6 +122,9 @@ class ReferenceCsms:
                                  "connectorStatus: unknown value 'Unavailable'", {})
             if incoming.action == "DataTransfer" and "csms_data_transfer_not_implemented" in self.faults:
                 return CallError(incoming.message_id, ErrorCode.NOT_IMPLEMENTED, "no handler for DataTransfer", {})
+            remote_refusal = self.remote.refusal(incoming)  # block F faults
+            if remote_refusal is not None:
+                return remote_refusal
             method = getattr(self, f"on_{incoming.action}", None)
             if method is None:
                 return CallError(incoming.message_id, ErrorCode.NOT_SUPPORTED,
@@ -165,6 +170,7 @@ class ReferenceCsms:
 
     def on_TransactionEvent(self, record: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:
         record.transactions.setdefault(payload["transactionInfo"]["transactionId"], []).append(payload)
+        self.remote.transaction_event(record.identity, payload)
         if "idToken" in payload:
             return {"idTokenInfo": self._token_info(payload["idToken"])}
         return {}
@@ -197,8 +203,10 @@ class ReferenceCsms:
             call = Call(new_message_id(), action, payload)  # no queue per station: out at once, answer ignored
             await conn.send_raw(encode(call))
             return Response(call, None, 0.0, 0.0)
+        self.remote.sending(identity, action, payload)
         response = await conn.call(action, payload)
         record.responses.append(response)
+        await self.remote.answered(identity, action, payload, response, conn)
         return response
 
     def _request_payload(self, action: str, fields: dict[str, Any]) -> dict[str, Any]:
@@ -314,7 +322,7 @@ class ReferenceCsms:
         if action == "csms_send":
             identity = params["station"]
             request = params["request"]
-            payload = self._request_payload(request, params.get("payload", {}))
+            payload = self._request_payload(request, self.remote.prepare(request, params.get("payload", {})))
             conn = self.server.connections.get(identity)
             if conn is None or not conn.is_open:
                 raise ActionFailed(action, params, f"station {identity!r} is not connected to the reference CSMS")

@@ -227,3 +227,43 @@ async def boot_notification(csms: CsmsUnderTest, reason: str = "PowerUp") -> Res
 __all__ = ["availability_restored", "availability_scope", "AvailabilityRestore", "Boot", "boot_answered",
            "boot_notification", "booted", "change_availability", "energy_transfer_started", "report_availability",
            "scope_connectors", "Transaction", "transaction_duration", "transaction_ended", "transactions_ended_afterwards", "unavailable"]
+
+
+# --------------------------------------------------------------------------- remote control (block F; helper fcsms)
+async def transaction_event(csms: CsmsUnderTest, tx: Transaction, event_type: str, trigger: str, charging_state: str,
+                            **extra: Any) -> Response:
+    """The harness station sends a TransactionEventRequest of ``tx`` (seqNo counted on, the evse in the first
+    event; ``info``: more transactionInfo fields, e.g. remoteStartId; other keywords: more request fields) and the
+    CSMS must answer it with a CALLRESULT. For the steps of a case that are no reusable state (a remote start's
+    event, a triggered event)."""
+    return await _transaction_event(csms, tx, event_type, trigger, charging_state, **extra)
+
+
+async def ev_connected_pre_session(csms: CsmsUnderTest, evse: int, connector: int,
+                                   tx: Transaction | None = None) -> Transaction:
+    """Reusable state EVConnectedPreSession (CSMS, Part 6 §3.18): the connector is reported Occupied and the cable
+    plugged in by a TransactionEventRequest (triggerReason CablePluggedIn, chargingState EVConnected, the evse):
+    eventType Started for a new transaction, Updated for ``tx`` when the state is Authorized already. Each message
+    must be answered (CALLRESULT)."""
+    await report_availability(csms, [(evse, connector)], "Occupied")
+    event_type = "Updated" if tx is not None else "Started"
+    if tx is None:
+        tx = Transaction(csms.ctx.ids.text("transactionId", "F-"), evse, connector)
+    await _transaction_event(csms, tx, event_type, "CablePluggedIn", "EVConnected",
+                             evse={"id": evse, "connectorId": connector})
+    return tx
+
+
+async def energy_transfer_started_for(csms: CsmsUnderTest, tx: Transaction, *, ev_connected: bool) -> None:
+    """Reusable state EnergyTransferStarted (CSMS, Part 6 §3.18) for ``tx``, already Authorized (locally or by a
+    remote start): Part 1 when the EV is not connected yet (``ev_connected`` false: the connector reported
+    Occupied, TransactionEvent Updated CablePluggedIn / EVConnected with the evse), then Part 2 (TransactionEvent
+    Updated ChargingStateChanged / Charging). Each message must be answered (CALLRESULT)."""
+    if not ev_connected:
+        await report_availability(csms, [(tx.evse, tx.connector)], "Occupied")
+        await _transaction_event(csms, tx, "Updated", "CablePluggedIn", "EVConnected",
+                                 evse={"id": tx.evse, "connectorId": tx.connector})
+    await _transaction_event(csms, tx, "Updated", "ChargingStateChanged", "Charging")
+
+
+__all__ += ["energy_transfer_started_for", "ev_connected_pre_session", "transaction_event"]
