@@ -9,7 +9,7 @@ FAULTS: list[Fault] = [
     Fault("queued_events_not_offline", "station", ("E11.FR.02", "E12.FR.02", "E08.FR.07", "E11.FR.07"),
           "the station queues its TransactionEventRequests while offline but sends them after the reconnection "
           "without the offline flag (it sets offline only on events generated while it knows it is offline)",
-          ("TC_E_40_CS", "TC_E_43_CS", "TC_E_44_CS", "TC_E_29_CS", "TC_E_33_CS")),
+          ("TC_E_43_CS", "TC_E_44_CS")),
     Fault("no_retry_after_timeout", "station", ("E13.FR.02",),
           "the station takes a TransactionEventRequest that got no answer within its message timeout as delivered "
           "and never sends it again",
@@ -28,7 +28,7 @@ FAULTS: list[Fault] = [
     Fault("transaction_status_omits_ongoing", "station", ("E14.FR.01", "E14.FR.02", "E14.FR.03"),
           "the station answers GetTransactionStatus without ongoingIndicator even when the CSMS names a "
           "transactionId",
-          ("TC_E_28_CS", "TC_E_30_CS", "TC_E_32_CS")),
+          ("TC_E_28_CS", "TC_E_30_CS", "TC_E_31_CS", "TC_E_32_CS")),
     Fault("transaction_status_ongoing_always_set", "station", ("E14.FR.06",),
           "the station answers GetTransactionStatus without a transactionId with ongoingIndicator false instead "
           "of leaving it out",
@@ -36,10 +36,10 @@ FAULTS: list[Fault] = [
     Fault("transaction_status_ended_still_ongoing", "station", ("E14.FR.03",),
           "the station answers GetTransactionStatus for a transaction that has ended with ongoingIndicator true "
           "(it looks the id up among every transaction it ran, not the ongoing ones)",
-          ("TC_E_32_CS",)),
+          ("TC_E_31_CS", "TC_E_32_CS")),
     Fault("transaction_status_queue_ignored", "station", ("E14.FR.04", "E14.FR.07"),
           "the station answers GetTransactionStatus with messagesInQueue false while TransactionEventRequests "
           "wait in its queue (it only looks at messages being sent)",
-          ("TC_E_29_CS", "TC_E_33_CS")),
+          ("TC_E_31_CS",)),
     # --- end equeue ----------------------------------------------------------------------------
 ]

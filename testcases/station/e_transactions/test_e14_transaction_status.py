@@ -15,7 +15,10 @@ from conformance.harness import ABSENT, ChargingStationUnderTest, case
 from conformance.harness.reusable_states import station as states
 from conformance.transport.connection import Response
 
-from ._steps_offline import transaction_ended
+from ._steps_offline import (check_offline_flag, configured_if_implemented, held_from_reconnection, offline,
+                             offline_configured, queued_events, stopped_while_offline, transaction_ended)
+
+UNLOCK_ON_EV_SIDE_DISCONNECT = {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "UnlockOnEVSideDisconnect"}}
 
 
 async def transaction_status(station: ChargingStationUnderTest, transaction_id: str | None, *,
@@ -71,3 +74,43 @@ async def test_tc_e_34_cs(station: ChargingStationUnderTest) -> None:
     false (step 2, E14.FR.06, E14.FR.08)."""
     await transaction_status(station, None, ongoing=None, queued=False, requirements=("E14.FR.06", "E14.FR.08"),
                              step="step 2: without a transactionId")
+
+
+@case
+async def test_tc_e_31_cs(station: ChargingStationUnderTest) -> None:
+    """A transaction stopped while offline, asked about the moment the station is back: Before EnergyTransferStarted
+    (OfflineThreshold = RetryBackOffWaitMinimum + Transaction Duration + 60, RetryBackOffWaitMinimum =
+    ``station_values.retry_back_off_wait_minimum`` + ``transaction_duration``, RetryBackOffRandomRange 0,
+    UnlockOnEVSideDisconnect true if ReadWrite, errata 2025-09 §6.2.53). Offline, the idToken is presented again
+    (scenario local), the EV disconnected (driven out with TxStopPoint ParkingBayOccupancy); the harness waits the
+    Transaction Duration, accepts the reconnection and asks GetTransactionStatus with the transactionId at once (the
+    queued TransactionEventRequests are answered after it): ongoingIndicator false, messagesInQueue true (step 2,
+    E14.FR.03, E14.FR.04). Step 3: the queued events hold the StopAuthorized event and the Ended one (the reusable
+    states' validations from StopAuthorized on; the errata's remote scenario, the energy transfer stopped at the EV,
+    is not run: the configured valid idToken stops locally)."""
+    values = station.config.station_values
+    duration = values.transaction_duration
+    wait_minimum = values.retry_back_off_wait_minimum + duration
+    evse, connector = station.connectors[0]
+    async with offline_configured(station, wait_minimum, wait_minimum + 60), \
+            configured_if_implemented(station, UNLOCK_ON_EV_SIDE_DISCONNECT, "true"), \
+            states.transactions_ended_afterwards(station):
+        tx = await states.energy_transfer_started(station, evse, connector)
+        async with offline(station) as period:
+            await stopped_while_offline(station, tx)
+            with held_from_reconnection(station, "TransactionEvent"):
+                conn = await period.accept(not_before=duration, back_off=8 * wait_minimum)
+                tx.connection, tx.since = conn, 0
+                await transaction_status(station, tx.transaction_id, ongoing=False, queued=True,
+                                         requirements=("E14.FR.03", "E14.FR.04"),
+                                         step="step 2: an ended transaction with messages in queue")
+            events = await queued_events(station, period, until_ended=True, transaction_id=tx.transaction_id)
+            for incoming in events:
+                tx.record(incoming)
+        triggers = [e.payload.get("triggerReason") for e in events]
+        station.check.that("step 3: a queued TransactionEventRequest reports the stop authorization (Part 6 "
+                           "StopAuthorized step 1)", "StopAuthorized" in triggers, expected="triggerReason StopAuthorized",
+                           actual=triggers, requirements=("E07.FR.02", "E08.FR.04"), soft=True)
+        station.check.that("step 3: the queued TransactionEventRequests end the transaction", tx.ended,
+                           expected="eventType Ended", actual=[e.payload.get("eventType") for e in events],
+                           requirements=("E08.FR.04", "E08.FR.06"), soft=True)
