@@ -268,6 +268,11 @@ class StationValues:
         doc="`<Configured message_attempts_transaction_event_interval>`: the MessageAttemptIntervalTransactionEvent "
             "TC_E_41/42/50/51_CS set (OCPPCommCtrlr.MessageAttemptInterval[TransactionEvent]); the retries are timed "
             "against it (E13.FR.03)")
+    sampled_data_tx_updated_measurands: str = setting(
+        "Energy.Active.Import.Register", what="a comma-separated list of measurands",
+        doc="`<Configured transaction_updated_metervalues_measurands>`: the SampledDataCtrlr.TxUpdatedMeasurands "
+            "TC_E_29/33/40_CS set (with `sampled_data_tx_updated_interval` as TxUpdatedInterval) so that the station "
+            "queues periodic meter values while offline")
     # --- end equeue ----------------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:

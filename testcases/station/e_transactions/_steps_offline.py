@@ -12,14 +12,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import AsyncIterator, Iterator
 
-from conformance.harness import ChargingStationUnderTest
+from conformance.harness import ChargingStationUnderTest, Satisfies
 from conformance.harness.reusable_states import station as states
 from conformance.outcomes import Inconclusive
 from conformance.protocol.errors import PeerTimeout
 from conformance.protocol.variables import (OFFLINE_THRESHOLD, RETRY_BACK_OFF_RANDOM_RANGE,
-                                            RETRY_BACK_OFF_WAIT_MINIMUM)
+                                            RETRY_BACK_OFF_WAIT_MINIMUM, component_variable)
 from conformance.transport.connection import Connection, IncomingCall
 
+SAMPLED_DATA_ENABLED = component_variable("SampledDataCtrlr", "Enabled")
+TX_UPDATED_MEASURANDS = component_variable("SampledDataCtrlr", "TxUpdatedMeasurands")
+TX_UPDATED_INTERVAL = component_variable("SampledDataCtrlr", "TxUpdatedInterval")
 OFFLINE_TX_FOR_UNKNOWN_ID = {"component": {"name": "AuthCtrlr"}, "variable": {"name": "OfflineTxForUnknownIdEnabled"}}
 
 
@@ -144,35 +147,41 @@ async def queued_events(station: ChargingStationUnderTest, period: OfflinePeriod
                         transaction_id: str | None = None) -> list[IncomingCall]:
     """The TransactionEventRequests the station sends on the new connection once it is back (Part 6: "the Charging
     Station will empty its Transaction message queue"): with ``until_ended``, up to the Ended event of the
-    transaction (``transaction_id``, or the first one seen); otherwise those whose timestamp lies in the offline
-    period (a message generated after the reconnection ends the queue), until none arrives for a message timeout.
-    At least one must come (a timeout fails the case)."""
+    transaction (``transaction_id``, or the first one seen; a timeout fails the case); otherwise those whose
+    timestamp lies in the offline period (up to the reconnection, within ``timing.max_time_deviation``), until one
+    generated after the reconnection arrives or none for a message timeout. Events of another transaction are left
+    alone."""
     conn = period.connection
     assert conn is not None and period.reconnected_wall is not None
-    since = 0
     found: list[IncomingCall] = []
     while True:
         pattern = {} if transaction_id is None else {"transactionInfo": {"transactionId": transaction_id}}
         try:
-            incoming = await conn.expect_call("TransactionEvent", since=since, requirements=(
+            incoming = await conn.expect_call("TransactionEvent", requirements=(
                 "E11.FR.02", "E12.FR.02", "E08.FR.06"), **pattern)
         except PeerTimeout:
-            if found and not until_ended:
+            if not until_ended:
                 return found
             raise
-        found.append(incoming)
         if transaction_id is None:
             transaction_id = incoming.payload.get("transactionInfo", {}).get("transactionId")
-        if until_ended and incoming.payload.get("eventType") == "Ended":
-            return found
         stamp = _timestamp(incoming)
         if not until_ended and stamp is not None and stamp > period.reconnected_wall + station.tolerance:
-            return found[:-1] or found  # generated after the reconnection: the queue is empty
+            station.note(f"TransactionEventRequest seqNo {incoming.payload.get('seqNo')} was generated after the "
+                         f"reconnection: the queue is empty")
+            return found
+        found.append(incoming)
+        if until_ended and incoming.payload.get("eventType") == "Ended":
+            return found
 
 
 def check_offline_flag(station: ChargingStationUnderTest, events: list[IncomingCall], *, step: str,
                        requirements: tuple[str, ...]) -> None:
-    """Part 6 "All messages: TransactionEventRequest - offline must be true" (soft: every message is judged)."""
+    """Part 6 "All messages: TransactionEventRequest - offline must be true" (soft: every message is judged); no
+    queued message at all fails (Part 6: "one or more")."""
+    station.check.that(f"{step}: the station sends the TransactionEventRequests it queued while offline", bool(events),
+                       expected="one or more TransactionEventRequests generated during the offline period",
+                       actual="none", requirements=requirements)
     for incoming in events:
         station.check.that(f"{step}: the queued TransactionEventRequest seqNo {incoming.payload.get('seqNo')} "
                            f"({incoming.payload.get('eventType')}, {incoming.payload.get('triggerReason')}) has "
@@ -208,3 +217,40 @@ async def stopped_while_offline(station: ChargingStationUnderTest, tx: states.Tr
     tx.plugged = False
     if "ParkingBayOccupancy" in tx.stop_points:
         await station.actions.do("drive_out", evse=tx.evse)
+
+
+@contextlib.asynccontextmanager
+async def offline_updates_configured(station: ChargingStationUnderTest, *,
+                                     sampled_enabled: bool = False) -> AsyncIterator[float]:
+    """Part 6 TC_E_29/33/40_CS Configuration State: SampledDataTxUpdatedMeasurands / Interval as configured
+    (``station_values.sampled_data_tx_updated_measurands`` / ``sampled_data_tx_updated_interval``), SampledDataEnabled
+    true (TC_E_40_CS, if implemented), OfflineThreshold = RetryBackOffWaitMinimum + 60, RetryBackOffWaitMinimum
+    ``station_values.retry_back_off_wait_minimum``, RetryBackOffRandomRange 0. Part 6 notes that
+    RetryBackOffWaitMinimum must be greater than the interval (a periodic value falls into the offline period):
+    INCONCLUSIVE otherwise. Yields RetryBackOffWaitMinimum."""
+    values = station.config.station_values
+    wait_minimum = values.retry_back_off_wait_minimum
+    interval = values.sampled_data_tx_updated_interval
+    if wait_minimum <= interval:
+        raise Inconclusive(f"Part 6: <Configured RetryBackOffWaitMinimum_duration> ({wait_minimum}s) must be greater "
+                           f"than the meter values interval ({interval}s): set station_values."
+                           f"retry_back_off_wait_minimum / sampled_data_tx_updated_interval")
+    async with contextlib.AsyncExitStack() as stack:
+        await stack.enter_async_context(station.configured(TX_UPDATED_MEASURANDS,
+                                                           values.sampled_data_tx_updated_measurands))
+        await stack.enter_async_context(station.configured(TX_UPDATED_INTERVAL, str(interval)))
+        if sampled_enabled:
+            await stack.enter_async_context(configured_if_implemented(station, SAMPLED_DATA_ENABLED, "true"))
+        await stack.enter_async_context(offline_configured(station, wait_minimum, wait_minimum + 60))
+        yield wait_minimum
+
+
+def check_queued_updates(station: ChargingStationUnderTest, events: list[IncomingCall], *, step: str,
+                         requirements: tuple[str, ...]) -> None:
+    """Part 6 TC_E_29/33/40_CS: the queued TransactionEventRequests are Updated, with meterValue, offline true."""
+    check_offline_flag(station, events, step=step, requirements=requirements)
+    for incoming in events:
+        station.check.fields(f"{step}: the queued TransactionEventRequest seqNo {incoming.payload.get('seqNo')}",
+                             incoming.payload, {"eventType": "Updated", "meterValue": Satisfies(
+                                 lambda v: isinstance(v, list) and len(v) > 0, "present")},
+                             requirements=("E11.FR.03",) + requirements, soft=True)

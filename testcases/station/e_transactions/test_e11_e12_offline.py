@@ -92,3 +92,4 @@ async def test_tc_e_44_cs(station: ChargingStationUnderTest) -> None:
                 tx.record(incoming)
         check_offline_flag(station, events, step="step 3", requirements=("E08.FR.07", "E08.FR.05"))
         _one_of(station, events, "Ended", step="step 3", requirements=("E08.FR.04", "E08.FR.06"))
+

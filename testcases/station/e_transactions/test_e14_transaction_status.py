@@ -15,8 +15,8 @@ from conformance.harness import ABSENT, ChargingStationUnderTest, case
 from conformance.harness.reusable_states import station as states
 from conformance.transport.connection import Response
 
-from ._steps_offline import (check_offline_flag, configured_if_implemented, held_from_reconnection, offline,
-                             offline_configured, queued_events, stopped_while_offline, transaction_ended)
+from ._steps_offline import (configured_if_implemented, held_from_reconnection, offline, offline_configured,
+                             queued_events, stopped_while_offline, transaction_ended)
 
 UNLOCK_ON_EV_SIDE_DISCONNECT = {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "UnlockOnEVSideDisconnect"}}
 
@@ -114,3 +114,4 @@ async def test_tc_e_31_cs(station: ChargingStationUnderTest) -> None:
         station.check.that("step 3: the queued TransactionEventRequests end the transaction", tx.ended,
                            expected="eventType Ended", actual=[e.payload.get("eventType") for e in events],
                            requirements=("E08.FR.04", "E08.FR.06"), soft=True)
+
