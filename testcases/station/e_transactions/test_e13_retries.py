@@ -44,7 +44,8 @@ def _optional_step(payload: dict[str, Any]) -> bool:
     """Part 6 steps 1-4 (optional): SignedDataReceived, ChargingStateChanged to SuspendedEVSE."""
     trigger = payload.get("triggerReason")
     return trigger == "SignedDataReceived" or (
-        trigger == "ChargingStateChanged" and payload.get("transactionInfo", {}).get("chargingState") == "SuspendedEVSE")
+        trigger == "ChargingStateChanged"
+        and payload.get("transactionInfo", {}).get("chargingState") == "SuspendedEVSE")
 
 
 def _key(payload: dict[str, Any]) -> tuple[Any, Any]:

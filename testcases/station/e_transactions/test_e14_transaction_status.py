@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from conformance.harness import ABSENT, ChargingStationUnderTest, case
 from conformance.harness.reusable_states import station as states
+from conformance.protocol.variables import component_variable
 from conformance.transport.connection import Response
 
 from ._steps_offline import (configured_if_implemented, held_from_reconnection, offline, offline_configured,
                              queued_events, stopped_while_offline, transaction_ended)
 
-UNLOCK_ON_EV_SIDE_DISCONNECT = {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "UnlockOnEVSideDisconnect"}}
+UNLOCK_ON_EV_SIDE_DISCONNECT = component_variable("OCPPCommCtrlr", "UnlockOnEVSideDisconnect")
 
 
 async def transaction_status(station: ChargingStationUnderTest, transaction_id: str | None, *,
@@ -47,8 +48,8 @@ async def test_tc_e_28_cs(station: ChargingStationUnderTest) -> None:
 
 @case
 async def test_tc_e_30_cs(station: ChargingStationUnderTest) -> None:
-    """Before: EnergyTransferStarted. GetTransactionStatus with its transactionId: ongoingIndicator true, messagesInQueue
-    false (step 2, E14.FR.02, E14.FR.05). Afterwards the transaction is ended (not judged)."""
+    """Before: EnergyTransferStarted. GetTransactionStatus with its transactionId: ongoingIndicator true,
+    messagesInQueue false (step 2, E14.FR.02, E14.FR.05). Afterwards the transaction is ended (not judged)."""
     evse, connector = station.connectors[0]
     async with states.transactions_ended_afterwards(station):
         tx = await states.energy_transfer_started(station, evse, connector)
@@ -109,8 +110,8 @@ async def test_tc_e_31_cs(station: ChargingStationUnderTest) -> None:
                 tx.record(incoming)
         triggers = [e.payload.get("triggerReason") for e in events]
         station.check.that("step 3: a queued TransactionEventRequest reports the stop authorization (Part 6 "
-                           "StopAuthorized step 1)", "StopAuthorized" in triggers, expected="triggerReason StopAuthorized",
-                           actual=triggers, requirements=("E07.FR.02", "E08.FR.04"), soft=True)
+                           "StopAuthorized step 1)", "StopAuthorized" in triggers,
+                           expected="triggerReason StopAuthorized", actual=triggers, requirements=("E07.FR.02", "E08.FR.04"), soft=True)
         station.check.that("step 3: the queued TransactionEventRequests end the transaction", tx.ended,
                            expected="eventType Ended", actual=[e.payload.get("eventType") for e in events],
                            requirements=("E08.FR.04", "E08.FR.06"), soft=True)
