@@ -111,7 +111,8 @@ async def test_tc_e_31_cs(station: ChargingStationUnderTest) -> None:
         triggers = [e.payload.get("triggerReason") for e in events]
         station.check.that("step 3: a queued TransactionEventRequest reports the stop authorization (Part 6 "
                            "StopAuthorized step 1)", "StopAuthorized" in triggers,
-                           expected="triggerReason StopAuthorized", actual=triggers, requirements=("E07.FR.02", "E08.FR.04"), soft=True)
+                           expected="triggerReason StopAuthorized", actual=triggers,
+                           requirements=("E07.FR.02", "E08.FR.04"), soft=True)
         station.check.that("step 3: the queued TransactionEventRequests end the transaction", tx.ended,
                            expected="eventType Ended", actual=[e.payload.get("eventType") for e in events],
                            requirements=("E08.FR.04", "E08.FR.06"), soft=True)
