@@ -9,7 +9,11 @@ FAULTS: list[Fault] = [
     Fault("queued_events_not_offline", "station", ("E11.FR.02", "E12.FR.02", "E08.FR.07", "E11.FR.07"),
           "the station queues its TransactionEventRequests while offline but sends them after the reconnection "
           "without the offline flag (it sets offline only on events generated while it knows it is offline)",
-          ("TC_E_43_CS", "TC_E_44_CS")),
+          ("TC_E_43_CS", "TC_E_44_CS", "TC_E_45_CS")),
+    Fault("offline_group_stop_ignored", "station", ("E08.FR.02", "E08.FR.04"),
+          "offline, the station stops a transaction only for the idToken that started it: another idToken of the same "
+          "GroupId (in its authorization cache) is ignored",
+          ("TC_E_45_CS",)),
     Fault("no_retry_after_timeout", "station", ("E13.FR.02",),
           "the station takes a TransactionEventRequest that got no answer within its message timeout as delivered "
           "and never sends it again",

@@ -123,6 +123,12 @@ class Offline(Component):
             return False
         return self.cache.get(str(token.get("idToken")), {}).get("status") == "Accepted"
 
+    def same_group(self, token: dict[str, Any], other: dict[str, Any]) -> bool:
+        """Whether the cache gives both idTokens the same groupIdToken (E07, E08.FR.02)."""
+        groups = [self.cache.get(str(t.get("idToken")), {}).get("groupIdToken", {}).get("idToken")
+                  for t in (token, other)]
+        return groups[0] is not None and groups[0] == groups[1]
+
     def is_offline(self) -> bool:
         """In an offline period (B04): the network is down, or the connection was lost and is not back yet (also
         when the CSMS closed it a moment ago and the connection loop has not noticed yet)."""

@@ -175,6 +175,11 @@ class Transactions(Component):
             self.offline.remember(token, response.payload["idTokenInfo"])
         if status != "Accepted":
             return {"authorized": False, "status": status}
+        if tx is not None and tx.id_token is not None and not tx.stop_authorized \
+                and self.offline.same_group(token, tx.id_token) \
+                and not (conn is None and "offline_group_stop_ignored" in self.faults):  # same GroupId (E08.FR.02)
+            await self._stop_authorized(tx, token)
+            return {"authorized": True, "stopped": tx.transaction_id}
         if pending is not None or (tx is not None and tx.id_token is not None):
             return {"authorized": True, "transaction": None}  # the EVSE is in use by another driver
         self.authorizations[evse] = token

@@ -254,3 +254,23 @@ def check_queued_updates(station: ChargingStationUnderTest, events: list[Incomin
                              incoming.payload, {"eventType": "Updated", "meterValue": Satisfies(
                                  lambda v: isinstance(v, list) and len(v) > 0, "present")},
                              requirements=("E11.FR.03",) + requirements, soft=True)
+
+
+async def id_token_cached(station: ChargingStationUnderTest, id_token: str, token_type: str, evse: int,
+                          connector: int) -> None:
+    """Memory state IdTokenCached (Part 6 §2.19, Main A) for another idToken than the valid one: it is presented,
+    the EV plugged in and unplugged (driven out with TxStopPoint ParkingBayOccupancy); the transaction it may have
+    started is awaited to its Ended event. Nothing is judged (a memory state has no tool validations)."""
+    conn = station.connection
+    mark = conn.mark()
+    await station.actions.do("present_id_token", id_token=id_token, type=token_type, evse=evse)
+    await station.actions.do("plug_in", evse=evse, connector=connector)
+    await station.actions.do("unplug", evse=evse, connector=connector)
+    if "ParkingBayOccupancy" in await states.tx_stop_points(station):
+        await station.actions.do("drive_out", evse=evse)
+    started = [c for c in conn.mailbox[mark:] if c.action == "TransactionEvent"]
+    if started:
+        with contextlib.suppress(PeerTimeout):
+            await conn.expect_call("TransactionEvent", since=mark, eventType="Ended", transactionInfo={
+                "transactionId": started[0].payload.get("transactionInfo", {}).get("transactionId")})
+    station.note(f"memory state IdTokenCached for {id_token}: presented, EV plugged in and out")

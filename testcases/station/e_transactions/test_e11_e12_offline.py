@@ -11,11 +11,15 @@ transactionId and the eventType order are the transaction invariants' (generic) 
 
 from __future__ import annotations
 
+from typing import Any
+
 from conformance.harness import ChargingStationUnderTest, case
 from conformance.harness.reusable_states import station as states
+from conformance.outcomes import Inconclusive
+from conformance.transport.connection import IncomingCall
 
-from ._steps_offline import (OFFLINE_TX_FOR_UNKNOWN_ID, check_offline_flag, configured_if_implemented, offline,
-                             offline_configured, queued_events, stopped_while_offline, transaction_ended)
+from ._steps_offline import (OFFLINE_TX_FOR_UNKNOWN_ID, check_offline_flag, configured_if_implemented, id_token_cached,
+                             offline, offline_configured, queued_events, stopped_while_offline, transaction_ended)
 
 
 def _back_off(station: ChargingStationUnderTest, wait_minimum: float) -> float:
@@ -93,3 +97,53 @@ async def test_tc_e_44_cs(station: ChargingStationUnderTest) -> None:
         check_offline_flag(station, events, step="step 3", requirements=("E08.FR.07", "E08.FR.05"))
         _one_of(station, events, "Ended", step="step 3", requirements=("E08.FR.04", "E08.FR.06"))
 
+
+
+@case
+async def test_tc_e_45_cs(station: ChargingStationUnderTest) -> None:
+    """A transaction stopped while offline by another idToken of the same GroupId: the harness CSMS answers the
+    valid idToken and ``[id_tokens.group]`` with that groupIdToken (Authorized with <Configured GroupIdToken>);
+    memory state IdTokenCached for the group token (when the PICS claims the authorization cache, C-49;
+    IdTokenLocalAuthList is not set up here); Before EnergyTransferStarted (configuration as TC_E_44_CS). Offline,
+    the group token is presented, the EV disconnected (driven out with TxStopPoint ParkingBayOccupancy); after the
+    reconnection every queued TransactionEventRequest has offline true (step 3, E08.FR.07) and one is Ended
+    (E08.FR.02, E08.FR.04, E08.FR.06); one has triggerReason StopAuthorized (Part 2 E07.FR.01/02: how E08.FR.02's stop
+    shows; Part 6 is silent)."""
+    tokens = station.config.id_tokens
+    group = tokens.group
+    if group is None or not group.group_id_token:
+        raise Inconclusive("Part 6 <Configured valid idtoken fields2> / <Configured GroupIdToken>: configure "
+                           "[id_tokens.group] with id_token and group_id_token")
+    group_id = {"idToken": group.group_id_token, "type": "Central"}
+    members = {tokens.valid.id_token, group.id_token}
+
+    def with_group(incoming: IncomingCall) -> Any:
+        token = incoming.payload.get("idToken", {}).get("idToken")
+        if token in members:
+            return {"idTokenInfo": {"status": "Accepted", "groupIdToken": group_id}}
+        return station.usual_answer(incoming)
+
+    evse, connector = station.connectors[0]
+    wait_minimum = station.config.station_values.retry_back_off_wait_minimum
+    with station.answering("Authorize", with_group), station.answering("TransactionEvent", with_group):
+        async with offline_configured(station, wait_minimum, wait_minimum + 60), \
+                states.transactions_ended_afterwards(station):
+            if "C-49" in station.config.pics.features:
+                await id_token_cached(station, group.id_token, group.type, evse, connector)
+            station.note("memory state IdTokenLocalAuthList is not set up by this case (block D)")
+            tx = await states.energy_transfer_started(station, evse, connector)
+            async with offline(station) as period:
+                await stopped_while_offline(station, tx, token=(group.id_token, group.type))
+                conn = await period.accept(back_off=_back_off(station, wait_minimum))
+                tx.connection, tx.since = conn, 0
+                events = await queued_events(station, period, until_ended=True, transaction_id=tx.transaction_id)
+                for incoming in events:
+                    tx.record(incoming)
+            check_offline_flag(station, events, step="step 3", requirements=("E08.FR.07", "E08.FR.05"))
+            _one_of(station, events, "Ended", step="step 3", requirements=("E08.FR.02", "E08.FR.04", "E08.FR.06"))
+            triggers = [e.payload.get("triggerReason") for e in events]
+            station.check.that("step 3: the idToken of the same GroupId ended the authorization: a queued "
+                               "TransactionEventRequest has triggerReason StopAuthorized (Part 2 E07.FR.01/02 for "
+                               "E08.FR.02; Part 6 does not validate it)", "StopAuthorized" in triggers,
+                               expected="triggerReason StopAuthorized", actual=triggers,
+                               requirements=("E08.FR.02", "E07.FR.01", "E07.FR.02"), soft=True)
