@@ -7,6 +7,7 @@ runs it (``ocpp-conformance run --config``)."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import types
 from pathlib import Path
@@ -85,3 +86,61 @@ async def test_a_retry_after_callerror_that_also_waits_the_message_timeout_passe
     verdicts, output = await verdicts_against(tmp_path, ("TC_E_51_CS",), _timeout_after_error)
     assert verdicts == {"TC_E_51_CS": "PASS"}, output
     assert "Part 6 TC_E_51_CS" in (tmp_path / "run" / "events.jsonl").read_text()
+
+
+# --------------------------------------------------------------------------- the reference station's queue
+@pytest.mark.asyncio
+async def test_reference_queue_holds_offline_events_in_order_and_answers_get_transaction_status() -> None:
+    from conformance.catalog import actions_handled_by
+    from conformance.transport.server import CsmsServer
+
+    def handler_for(identity: str) -> Any:
+        def handle(incoming: Any) -> dict[str, Any]:
+            if incoming.action == "BootNotification":
+                return {"currentTime": "2026-01-01T00:00:00Z", "interval": 300, "status": "Accepted"}
+            if incoming.action == "Authorize":
+                return {"idTokenInfo": {"status": "Accepted"}}
+            return {}
+        return handle
+
+    server = CsmsServer(host="127.0.0.1", port=0, path="/ocpp", log=None, message_timeout=MESSAGE_TIMEOUT,
+                        handled_actions=actions_handled_by("CSMS"), default_handler_for=handler_for,
+                        security_profile=0)
+    await server.start()
+    station = ReferenceStation(csms_url=server.url, identity="CS001", password=None, evses=[(1, (1,))],
+                               message_timeout=MESSAGE_TIMEOUT, reconnect_delay=0.05)
+    await station.start()
+    try:
+        conn = await server.wait_for_connection("CS001", timeout=5)
+        await station.booted.wait()
+        token = {"id_token": "T1", "type": "ISO14443"}
+        await station.perform_action("present_id_token", token)  # accepted online: cached (C-49)
+        started = await station.perform_action("plug_in", {})
+        tx_id = started["transaction"]
+        assert await station.answer("GetTransactionStatus", {"transactionId": tx_id}) == {
+            "messagesInQueue": False, "ongoingIndicator": True}  # E14.FR.02, E14.FR.05
+        server.refusing.add("CS001")
+        await conn.close(1000, "offline")
+        await station.perform_action("present_id_token", token)  # stops it offline (cached token)
+        await station.perform_action("unplug", {})
+        queued = [e.payload for e in station.tx_queue.queue]
+        assert [p["seqNo"] for p in queued] == [2] and all(p["offline"] is True for p in queued)  # E08.FR.07
+        assert queued[0]["eventType"] == "Ended"
+        assert await station.answer("GetTransactionStatus", {"transactionId": tx_id}) == {
+            "messagesInQueue": True, "ongoingIndicator": False}  # E14.FR.03, E14.FR.04
+        assert await station.answer("GetTransactionStatus", {}) == {"messagesInQueue": True}  # E14.FR.06/07
+        assert await station.answer("GetTransactionStatus", {"transactionId": "nope"}) == {
+            "messagesInQueue": False, "ongoingIndicator": False}  # E14.FR.01
+        server.refusing.discard("CS001")
+        back = await server.wait_for_connection("CS001", timeout=5, after=1)
+        ended = await back.expect_call("TransactionEvent", timeout=5)
+        assert ended.payload["seqNo"] == 2 and ended.payload["offline"] is True  # E08.FR.06
+        await ended.answered.wait()
+        for _ in range(10):  # the worker drops it once the answer is read
+            if not station.tx_queue.queue:
+                break
+            await asyncio.sleep(0.05)
+        assert await station.answer("GetTransactionStatus", {}) == {"messagesInQueue": False}  # E14.FR.08
+    finally:
+        await station.stop()
+        await server.stop()
