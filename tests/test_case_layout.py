@@ -6,7 +6,8 @@ import pytest
 
 from conformance.harness.case import case, case_id_of, case_of, discover
 
-REPO_BLOCKS = ("b_provisioning", "e_transactions", "f_remote_control", "g_availability", "p_data_transfer", "ocppj_rpc")
+REPO_BLOCKS = ("b_provisioning", "e_transactions", "f_remote_control", "g_availability", "p_data_transfer",
+               "ocppj_rpc")
 
 
 def test_the_case_id_comes_from_the_function_name() -> None:

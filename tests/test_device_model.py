@@ -405,7 +405,7 @@ def test_set_unknown_component_variable_attribute(dm):  # B05.FR.04-06
         ("TxCtrlr", "TxStartPoint", "Foo", {}),
         ("TxCtrlr", "TxStartPoint", "", {}),
         ("TxCtrlr", "TxStartPoint", "EVConnected,EVConnected", {}),
-        ("TxCtrlr", "TxStartPoint", "DataSigned", {}),
+        ("TxCtrlr", "TxStopPoint", "Foo", {}),  # (DataSigned is a supported start point since estart)
         ("ClockCtrlr", "TimeSource", "NTP", {}),
         ("SampledDataCtrlr", "TxUpdatedMeasurands", "Energy.Active.Import.Register,SoC", {}),
         ("SecurityCtrlr", "BasicAuthPassword", "Secret password with spaces", {}),

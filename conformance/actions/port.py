@@ -369,7 +369,9 @@ ACTIONS: dict[str, ActionSpec] = {
         ActionSpec(
             "ev_suspend",
             "station",
-            "Make the EV stop drawing energy while staying connected (EV-side suspension: SuspendedEV).",
+            "Make the EV stop drawing energy while staying connected (EV-side suspension: SuspendedEV). Given "
+            "before plug_in: the EV plugged in next is not ready for energy transfer (it stays so until ev_resume or "
+            "it is unplugged).",
             (_evse(True), _connector()),
         ),
         ActionSpec(

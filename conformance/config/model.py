@@ -570,6 +570,11 @@ class CaseValues:
         9, min=0, max=9, what="a severity 0-9",
         doc="TC_G_20_CS prerequisite \"MonitoringLevel is set to a level that a connector lock failure will be "
             "reported\": the severity set by SetMonitoringLevelRequest for the case (restored afterwards)")
+    # --- estart (block E start cases) ---
+    ev_connection_timeout: int = setting(
+        30, min=1, what="a whole number of seconds >= 1", unit="s",
+        doc="TC_E_05_CS `<Configured ev_connection_timeout>`: the TxCtrlr.EVConnectionTimeOut the case sets (restored "
+            "afterwards) and then waits out after the authorization")
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in dataclasses.asdict(self).items() if v is not None}

@@ -93,7 +93,7 @@ REFERENCE_BY_ROLE: dict[str, dict[str, Any]] = {
         "pics": {"hardware": REFERENCE_HARDWARE["station"], "answers": REFERENCE_ANSWERS["station"]},
         # The reference station decides on a lock failure at once: TC_G_20_CS need not watch its 60 s
         # EVConnectionTimeOut for a start of charging.
-        "configured": {"lock_failure_watch": 2.0},
+        "configured": {"lock_failure_watch": 2.0, "ev_connection_timeout": 2},
     },
     "csms": {
         "role": "csms",

@@ -72,9 +72,12 @@ SUPPORTED_MEASURANDS = (
     "Current.Import",
     "Voltage",
 )
-# TxStartPoint / TxStopPoint values the reference station can detect (P2 §2.6.6); it has no
-# parking-bay sensor and no signing meter, so ParkingBayOccupancy and DataSigned are left out.
+# TxStartPoint / TxStopPoint values the reference station can detect (P2 §2.6.6). As a start point it has every
+# value (estart): a parking bay sensor (action drive_in) and a meter that signs its Transaction.Begin reading
+# (SampledDataCtrlr.SignReadings); as a stop point the values below.
 SUPPORTED_TX_POINTS = ("EVConnected", "Authorized", "PowerPathClosed", "EnergyTransfer")
+SUPPORTED_TX_START_POINTS = ("ParkingBayOccupancy", "EVConnected", "Authorized", "DataSigned", "PowerPathClosed",
+                             "EnergyTransfer")
 AVAILABILITY_STATES = ("Available", "Occupied", "Reserved", "Unavailable", "Faulted")
 
 # Optional groups of variables.  A group is part of the model only when the station enables it
@@ -211,7 +214,7 @@ VARIABLE_TABLE: tuple[VariableSpec, ...] = (
     _v(_TX, "StopTxOnEVSideDisconnect", "boolean", _RW, True, ref="P2 §2.6.2 (RW or RO: RW chosen)"),
     _v(_TX, "StopTxOnInvalidId", "boolean", _RW, True, ref="P2 §2.6.8"),
     _v(_TX, "TxStartPoint", "MemberList", _RW, "PowerPathClosed", ref="P2 §2.6.4, §2.6.6.1",
-       values_list=SUPPORTED_TX_POINTS, allow_empty=False),
+       values_list=SUPPORTED_TX_START_POINTS, allow_empty=False),
     _v(_TX, "TxStopPoint", "MemberList", _RW, "EVConnected,Authorized", ref="P2 §2.6.5, §2.6.6.2",
        values_list=SUPPORTED_TX_POINTS, allow_empty=False),
     # --- DeviceDataCtrlr: Part 2 §2.1.16-§2.1.23 -------------------------------------------------
@@ -264,6 +267,8 @@ VARIABLE_TABLE: tuple[VariableSpec, ...] = (
     _measurands(_SD, "TxStartedMeasurands", ref="P2 §2.7.6"),
     _measurands(_SD, "TxUpdatedMeasurands", ref="P2 §2.7.7"),
     _seconds(_SD, "TxUpdatedInterval", 60, ref="P2 §2.7.8 (0 = no sampled data)"),
+    # estart: the reference meter signs its readings when asked (TxStartPoint DataSigned, E01.FR.04, E02.FR.14).
+    _v(_SD, "SignReadings", "boolean", _RW, False, ref="P2 §2.7.3", required=False),
     # --- AlignedDataCtrlr: Part 2 §2.7.11-§2.7.16 ----------------------------------------------
     _measurands(_AD, "Measurands", ref="P2 §2.7.11"),
     _seconds(_AD, "Interval", 900, ref="P2 §2.7.12 (0 = no clock-aligned data)"),
@@ -274,6 +279,8 @@ VARIABLE_TABLE: tuple[VariableSpec, ...] = (
     _v(_AUTH, "LocalAuthorizeOffline", "boolean", _RW, True, ref="P2 §2.3.5, CSV name"),
     _v(_AUTH, "LocalPreAuthorize", "boolean", _RW, False, ref="P2 §2.3.6, CSV name"),
     _v(_AUTH, "Enabled", "boolean", _RW, True, ref="P2 §2.3.1 (optional)", required=False),
+    # estart: C-58, no AuthorizeRequest at all when true (TC_E_52_CS): only the cache / local list decide.
+    _v(_AUTH, "DisableRemoteAuthorization", "boolean", _RW, False, ref="CSV (optional)", required=False),
     # --- AuthCacheCtrlr (optional group, Part 2 §2.4) -------------------------------------------
     _v("AuthCacheCtrlr", "Available", "boolean", _RO, True, ref="P2 §2.4.2", constant=True,
        required=False, feature="AuthCache"),

@@ -48,6 +48,11 @@ VARIABLE_ALIASES: tuple[VariableAliases, ...] = (
                                           "Part 2 §2.3.4 referenced-variable table", "Part 6")),
         Spelling("AuthorizationRemoteStart", ("Part 2 F02.FR.09 / F02.FR.10", "Part 6")),
     )),
+    VariableAliases("AuthCtrlr", (
+        Spelling("Enabled", ("Appendices CSV dm_components_vars.csv", "Part 2 §2.3.1 referenced-variable table",
+                             "Part 6 TC_E_52_CS")),
+        Spelling("AuthEnabled", ("Part 6 E-block configuration states (AuthCtrlr.AuthEnabled)",)),
+    )),
     VariableAliases("SampledDataCtrlr", (
         Spelling("TxEndedInterval", ("Appendices CSV dm_components_vars.csv", "Part 2 appendices", "Part 2 §E prose")),
         Spelling("TxEndInterval", ("Part 2 §2.7.5 referenced-variable table", "Part 6 J block")),

@@ -39,6 +39,13 @@ MESSAGE_ATTEMPT_INTERVAL_TRANSACTION_EVENT = component_variable("OCPPCommCtrlr",
 # AuthCtrlr
 AUTHORIZE_REMOTE_START = component_variable("AuthCtrlr", "AuthorizeRemoteStart")
 LOCAL_AUTHORIZE_OFFLINE = component_variable("AuthCtrlr", "LocalAuthorizeOffline")
+AUTH_ENABLED = component_variable("AuthCtrlr", "Enabled")
+DISABLE_REMOTE_AUTHORIZATION = component_variable("AuthCtrlr", "DisableRemoteAuthorization")
+LOCAL_PRE_AUTHORIZE = component_variable("AuthCtrlr", "LocalPreAuthorize")
+AUTH_CACHE_ENABLED = component_variable("AuthCacheCtrlr", "Enabled")
+
+# SampledDataCtrlr
+SIGN_READINGS = component_variable("SampledDataCtrlr", "SignReadings")
 
 # DeviceDataCtrlr
 ITEMS_PER_MESSAGE = component_variable("DeviceDataCtrlr", "ItemsPerMessage")
@@ -61,7 +68,8 @@ def evse_availability_state(evse: int) -> dict[str, Any]:
     return component_variable("EVSE", "AvailabilityState", evse=evse)
 
 
-__all__ = ["ACTIVE_MONITORING_LEVEL", "ACTIVE_NETWORK_PROFILE", "AUTHORIZE_REMOTE_START",
+__all__ = ["ACTIVE_MONITORING_LEVEL", "ACTIVE_NETWORK_PROFILE", "AUTH_CACHE_ENABLED", "AUTH_ENABLED",
+           "AUTHORIZE_REMOTE_START", "DISABLE_REMOTE_AUTHORIZATION", "LOCAL_PRE_AUTHORIZE", "SIGN_READINGS",
            "EV_CONNECTION_TIMEOUT", "ITEMS_PER_MESSAGE", "LIMIT_CHANGE_SIGNIFICANCE",
            "LOCAL_AUTHORIZE_OFFLINE", "MESSAGE_TIMEOUT_DEFAULT", "NETWORK_CONFIGURATION_PRIORITY",
            "NETWORK_PROFILE_CONNECTION_ATTEMPTS", "NEXT_TIME_OFFSET_TRANSITION_DATE_TIME", "OFFLINE_THRESHOLD",

@@ -342,6 +342,7 @@ class Transaction:
     mark: tuple[Connection, int] | None = None  # where the last instruction of a step was given (conn, position)
     plugged_at: int | None = None  # len(events) when the EV was plugged in (P6 §2.1, E01.FR.16)
     token_at: int | None = None  # len(events) when the idToken was presented to start (P6 §2.1)
+    parked: bool = False  # an EV was driven into the bay (ParkingBayOccupied) and has not left it
 
     @property
     def started(self) -> bool:
@@ -598,6 +599,13 @@ async def energy_transfer_started(sut: ChargingStationUnderTest, evse: int, conn
                          plugged.payload, {"evse.id": evse, "evse.connectorId": connector},
                          requirements=("E01.FR.16", "Part 6 §2.1"))
     tx.plugged_at = None
+    token_carried(sut, tx)
+    return tx
+
+
+def token_carried(sut: ChargingStationUnderTest, tx: Transaction) -> None:
+    """Part 6 §2.1: the first of the transaction's TransactionEventRequests after the idToken was presented to start
+    it carries that idToken (E01.FR.10, E03.FR.01)."""
     token = sut.config.id_tokens.valid
     after_token = tx.first_since(tx.token_at) if tx.token_at is not None else None
     sut.check.that("the first TransactionEventRequest after the idToken was presented carries it",
@@ -606,7 +614,176 @@ async def energy_transfer_started(sut: ChargingStationUnderTest, evse: int, conn
                    expected=f"idToken {token.id_token} ({token.type})",
                    actual=None if after_token is None else after_token.payload.get("idToken", "omitted"),
                    requirements=("Part 6 §2.1", "E01.FR.10", "E03.FR.01"))
+
+
+# --------------------------------------------------------------------------- no charging (G05, TC_E_52_CS)
+def _number(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class ChargingEvidence:
+    """Every message by which a station shows that the energy transfer of an EVSE started: a
+    TransactionEventRequest with chargingState Charging (any eventType, Started included; triggerReason
+    ChargingStateChanged or any other), a meter value of the EVSE with import power or current above 0 or an
+    energy register that rises, or a NotifyEvent of the EVSE's Power above 0. (StatusNotification has no
+    charging status in OCPP 2.0.1: Occupied is what the plugged-in cable shows already.)"""
+
+    ENERGY = "Energy.Active.Import.Register"
+    FLOW = ("Power.Active.Import", "Current.Import")
+
+    def __init__(self, evse: int) -> None:
+        self.evse = evse
+        self.energy: float | None = None
+
+    def _meter(self, meter_values: Any) -> bool:
+        for meter in meter_values or []:
+            for sample in meter.get("sampledValue", []):
+                measurand = sample.get("measurand", self.ENERGY)
+                value = _number(sample.get("value"))
+                if value is None:
+                    continue
+                if measurand in self.FLOW and value > 0:
+                    return True
+                if measurand == self.ENERGY:
+                    if self.energy is not None and value > self.energy:
+                        return True
+                    self.energy = value if self.energy is None else min(self.energy, value)
+        return False
+
+    def alternatives(self) -> list[tuple[str, dict[str, Any]]]:
+        def of_evse(payload_evse: Any) -> bool:
+            return isinstance(payload_evse, dict) and payload_evse.get("id") == self.evse
+
+        return [
+            ("TransactionEvent", {"transactionInfo": {"chargingState": "Charging"}}),
+            ("TransactionEvent", {"meterValue": Satisfies(self._meter, "a meter value showing energy flowing")}),
+            ("MeterValues", {"evseId": self.evse, "meterValue": Satisfies(self._meter,
+                                                                           "a meter value showing energy flowing")}),
+            ("NotifyEvent", {"eventData": Satisfies(lambda data: any(
+                e.get("component", {}).get("name") == "EVSE" and of_evse(e.get("component", {}).get("evse"))
+                and e.get("variable", {}).get("name") == "Power" and (_number(e.get("actualValue")) or 0) > 0
+                for e in data), "EVSE Power above 0")}),
+        ]
+
+
+def _other_evse(conn: Connection, incoming: IncomingCall, evse: int) -> bool:
+    """Whether a TransactionEventRequest belongs to a transaction of another EVSE (its evse, or its Started
+    event's)."""
+    where = incoming.payload.get("evse", {}).get("id")
+    if where is not None:
+        return where != evse
+    tid = incoming.payload.get("transactionInfo", {}).get("transactionId")
+    started = {c.payload.get("evse", {}).get("id") for c in conn.mailbox if c.action == "TransactionEvent"
+               and c.payload.get("transactionInfo", {}).get("transactionId") == tid and c.payload.get("evse")}
+    return bool(started) and evse not in started
+
+
+async def watch_no_charging(station: ChargingStationUnderTest, conn: Connection, evse: int, since: int,
+                            window: float, *, what: str, name: str, requirements: tuple[str, ...]) -> None:
+    """During ``window`` after ``since`` (a mark of ``conn``, the step ``what``), no message shows the energy
+    transfer of the EVSE starting (:class:`ChargingEvidence`); the check ``name`` says so (TC_G_20_CS, TC_E_52_CS)."""
+    evidence = ChargingEvidence(evse)
+    station.protocol_wait(window, f"{name}: the station must not start charging")
+    deadline = time.monotonic() + window
+    found: IncomingCall | None = None
+    while found is None and (remaining := deadline - time.monotonic()) > 0:
+        try:
+            incoming = await conn.expect_one_of(evidence.alternatives(), since=since, timeout=remaining)
+        except (PeerTimeout, PeerClosed):
+            break
+        if incoming.action == "TransactionEvent" and _other_evse(conn, incoming, evse):
+            continue  # a transaction of another EVSE
+        found = incoming
+    station.check.that(name, found is None,
+                       expected=f"no sign of an energy transfer on EVSE {evse} for {window:g}s after {what}",
+                       actual=f"{found.action} {found.payload}" if found else None, requirements=requirements)
+
+
+# --------------------------------------------------------------------------- estart: start points (E01-E03)
+def _followed(sut: ChargingStationUnderTest, tx: Transaction) -> Transaction:
+    """Register ``tx`` for the restore of :func:`transactions_ended_afterwards` (when inside one)."""
+    registry = _tx_registry(sut)
+    if registry is not None:
+        registry.append(tx)
     return tx
+
+
+async def parking_bay_occupied(sut: ChargingStationUnderTest, evse: int, connector: int, *,
+                               required: bool = False) -> Transaction:
+    """Reusable state ParkingBayOccupied (Charging Station, Part 6 §2.18) as the beginning of a
+    :class:`Transaction`. Part 6 makes the state optional (a station without a bay sensor, a test plug): it is
+    executed when TxStartPoint contains ParkingBayOccupancy (the state then matters) or ``required``, otherwise
+    skipped with a note. The EV drives into the bay (action ``drive_in``) and, with TxStartPoint
+    ParkingBayOccupancy, the station sends a TransactionEventRequest with triggerReason EVDetected (step 1,
+    E01.FR.01). The EV leaves the bay again in the restore (or in :func:`parking_bay_unoccupied`)."""
+    conn = sut.connection
+    tx = _followed(sut, Transaction(evse, connector, start_points=await tx_start_points(sut),
+                                    stop_points=await tx_stop_points(sut), since=conn.mark(), connection=conn))
+    if "ParkingBayOccupancy" not in tx.start_points and not required:
+        sut.note("ParkingBayOccupied skipped (optional in Part 6): TxStartPoint does not contain ParkingBayOccupancy")
+        return tx
+    tx.instruction(conn)
+    await sut.actions.do("drive_in", evse=evse)
+    tx.parked = True
+    if "ParkingBayOccupancy" in tx.start_points:
+        event = await _tx_step_event(sut, tx, "a TransactionEventRequest reports the EV detected in the parking bay",
+                                     triggers=("EVDetected",), requirements=("E01.FR.01",))
+        sut.check.fields("TransactionEventRequest after the EV entered the parking bay (Part 6 ParkingBayOccupied "
+                         "step 1)", event.payload, {"triggerReason": "EVDetected"},
+                         requirements=("E01.FR.01", "E01.FR.15"))
+    return tx
+
+
+async def transaction_step_event(sut: ChargingStationUnderTest, tx: Transaction, what: str, *,
+                                 triggers: tuple[str, ...], requirements: tuple[str, ...], wanted: Any = None,
+                                 timeout: float | None = None) -> IncomingCall:
+    """The TransactionEventRequest of a case's own step of ``tx`` (e.g. TC_E_05_CS step 1, TC_E_38_CS step 2), found
+    the way the reusable states find theirs: from the mark of the last instruction, periodic / charging-state
+    updates that are not the step's recorded and not judged (:data:`SIDE_TRIGGERS`)."""
+    return await _tx_step_event(sut, tx, what, triggers=triggers, requirements=requirements, wanted=wanted,
+                                timeout=timeout)
+
+
+EV_CONNECTED_TRIGGERS = ("CablePluggedIn", "ChargingStateChanged", "RemoteStart")
+
+
+async def ev_connected_pre_session_of(sut: ChargingStationUnderTest, tx: Transaction, *,
+                                      requirements: tuple[str, ...] = ("G01.FR.03", "E02.FR.05"),
+                                      ) -> IncomingCall | None:
+    """Reusable state EVConnectedPreSession (Charging Station, Part 6 §2.18) for a transaction already followed
+    (after ParkingBayOccupied and / or Authorized): the EV is plugged in (action ``plug_in``), the connector is
+    reported Occupied (StatusNotification or NotifyEvent AvailabilityState) and, when TxStartPoint contains
+    EVConnected, the transaction already started, or TxStartPoint is PowerPathClosed and the driver is authorized
+    (step 3 note), a TransactionEventRequest: eventType Started unless the transaction had started (then Updated),
+    triggerReason CablePluggedIn, ChargingStateChanged or RemoteStart, chargingState EVConnected, SuspendedEVSE or
+    Charging, evse.id and evse.connectorId (E01.FR.16). Returns that event (None when step 3 does not apply)."""
+    conn = sut.connection
+    mark = conn.mark()
+    was_started = tx.started
+    tx.plugged_at = len(tx.events)
+    tx.instruction(conn)
+    await sut.actions.do("plug_in", evse=tx.evse, connector=tx.connector)
+    tx.plugged = True
+    await expect_availability_reports(sut, conn, {(tx.evse, tx.connector): "Occupied"}, requirements=requirements,
+                                      what="the plugged-in connector is reported Occupied", since=mark)
+    power_path = tx.authorized and "PowerPathClosed" in tx.start_points and "DataSigned" not in tx.start_points
+    if not (was_started or "EVConnected" in tx.start_points or power_path):
+        return None
+    event = await _tx_step_event(sut, tx, "a TransactionEventRequest follows the connection of the EV",
+                                 triggers=EV_CONNECTED_TRIGGERS, requirements=("E01.FR.02", "E01.FR.05", "E02.FR.06"))
+    sut.check.fields("TransactionEventRequest after the EV was connected (Part 6 EVConnectedPreSession step 3)",
+                     event.payload, {"eventType": "Updated" if was_started else "Started",
+                                     "triggerReason": OneOf(*EV_CONNECTED_TRIGGERS),
+                                     "transactionInfo.chargingState": OneOf("EVConnected", "SuspendedEVSE",
+                                                                            "Charging"),
+                                     "evse.id": tx.evse, "evse.connectorId": tx.connector},
+                     requirements=("E01.FR.02" if "EVConnected" in tx.start_points else "E01.FR.05", "E01.FR.15",
+                                   "E01.FR.16", "Part 6 §2.18 EVConnectedPreSession step 3"))
+    tx.plugged_at = None
+    return event
 
 
 def _stopped_locally(sut: ChargingStationUnderTest, event: IncomingCall) -> None:
@@ -742,6 +919,7 @@ async def parking_bay_unoccupied(sut: ChargingStationUnderTest, tx: Transaction)
         return None
     tx.instruction(sut.connection)
     await sut.actions.do("drive_out", evse=tx.evse)
+    tx.parked = False
     event = await _tx_step_event(sut, tx, "a TransactionEventRequest reports the EV departed",
                                  triggers=("EVDeparted",), requirements=("E06.FR.01",))
     sut.check.fields("TransactionEventRequest after the EV left the bay (Part 6 ParkingBayUnoccupied)",
@@ -767,6 +945,9 @@ async def _end_quietly(sut: ChargingStationUnderTest, tx: Transaction) -> None:
         if tx.started:
             with contextlib.suppress(PeerTimeout):
                 tx.record(await conn.expect_call("TransactionEvent", since=since, **tx.pattern()))
+    if tx.parked and not tx.plugged and ("ParkingBayOccupancy" in tx.stop_points or not tx.authorized):
+        tx.parked = False  # it ends when the EV leaves the bay (or nothing else could end it)
+        await sut.actions.do("drive_out", evse=tx.evse)
     if tx.plugged:
         mark = conn.mark()
         await sut.actions.do("unplug", evse=tx.evse, connector=tx.connector)
@@ -783,8 +964,12 @@ async def _end_quietly(sut: ChargingStationUnderTest, tx: Transaction) -> None:
     except PeerTimeout:
         if "ParkingBayOccupancy" not in tx.stop_points:
             raise
+        tx.parked = False
         await sut.actions.do("drive_out", evse=tx.evse)
         await drain()
+    if tx.parked:  # the bay is left empty for the next case (general precondition)
+        tx.parked = False
+        await sut.actions.do("drive_out", evse=tx.evse)
 
 
 @contextlib.asynccontextmanager
@@ -805,7 +990,7 @@ async def transactions_ended_afterwards(sut: ChargingStationUnderTest) -> AsyncI
     finally:
         sut._station_transactions = previous  # type: ignore[attr-defined]
         for tx in reversed(transactions):
-            if tx.ended and not tx.plugged:
+            if tx.ended and not tx.plugged and not tx.parked:
                 continue
             try:
                 await _end_quietly(sut, tx)
@@ -979,7 +1164,9 @@ async def expect_boot_retry(sut: ChargingStationUnderTest, answers: BootAnswers,
     return conn, retry
 
 
-__all__ = ["authorized", "transaction_duration", "SIDE_TRIGGERS", "AVAILABILITY_REPORTS", "availability_restored", "availability_scope", "AvailabilityRestore",
+__all__ = ["transaction_step_event", "ChargingEvidence", "watch_no_charging", "EV_CONNECTED_TRIGGERS",
+           "ev_connected_pre_session_of", "parking_bay_occupied", "token_carried",
+           "authorized", "transaction_duration", "SIDE_TRIGGERS", "AVAILABILITY_REPORTS", "availability_restored", "availability_scope", "AvailabilityRestore",
            "Boot", "boot_answered", "BOOT_REASONS", "BootAnswer", "BootAnswers", "booted",
            "change_availability", "energy_transfer_started", "ev_connected_post_session", "ev_connected_pre_session",
            "ev_connected_transaction", "ev_disconnected", "ev_unplugged_afterwards", "EvConnected",

@@ -6,8 +6,10 @@ a remote start, answers SecurityError while Rejected, boots at once on a Trigger
 connection loss with the back-off of Part 4 §5.3 (OCPPCommCtrlr RetryBackOff*), reports after an offline period
 every connector or only the changed ones depending on OCPPCommCtrlr.OfflineThreshold (B04), reports its connectors,
 sends heartbeats, serves Get/SetVariables from its device model, runs transactions (one per EVSE, started and
-stopped as its TxStartPoint / TxStopPoint say, the idToken presented before or after the EV is plugged in,
-E01-E03/E06/E07; a failing cable retention lock stops it from charging, G05), changes availability (G03/G04:
+stopped as its TxStartPoint / TxStopPoint say: every start point, with a parking bay sensor and a meter that signs its
+Transaction.Begin reading, an EV that may not draw energy (SuspendedEV), the idToken presented before or after the EV
+is plugged in, EVConnectionTimeOut, DisableRemoteAuthorization, E01-E03/E06/E07; a failing cable retention lock
+stops it from charging, G05), changes availability (G03/G04:
 station, EVSE or connector Inoperative / Operative, persistent across reboots, Scheduled while a transaction runs in
 the scope, every changed connector reported by StatusNotification), keeps charging profiles (Smart Charging),
 resets (B11/B12: the whole station, or with feature C-13 one EVSE; OnIdle answered Scheduled during a transaction),

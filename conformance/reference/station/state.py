@@ -35,6 +35,7 @@ class Transaction:
     id_token: dict[str, Any] | None = None
     charging: bool = False
     stop_authorized: bool = False  # the driver ended the authorization (E07)
+    suspended_ev: bool = False  # the power path is closed but the EV draws no energy (chargingState SuspendedEV)
 
 
 @dataclass
@@ -45,6 +46,10 @@ class StationState:
     tx_counter: int = 0
     charging_profiles: dict[int, tuple[int, dict[str, Any]]] = field(default_factory=dict)  # K01.FR.27
     plugged: set[tuple[int, int]] = field(default_factory=set)
+    # estart: EVSEs whose parking bay holds an EV (action drive_in, TxStartPoint ParkingBayOccupancy); the key of
+    # the meter that signs readings (SampledDataCtrlr.SignReadings, TxStartPoint DataSigned).
+    parked: set[int] = field(default_factory=set)
+    meter_key: Any = None
     # Availability set by ChangeAvailability, persistent across reboots (G03.FR.08, G04.FR.09): the
     # Inoperative scopes, () for the station, (evse,) for an EVSE, (evse, connector) for a connector.
     inoperative: set[tuple[int, ...]] = field(default_factory=set)

@@ -6,15 +6,13 @@ connector status notification on a lock failure (G05).
 from __future__ import annotations
 
 import contextlib
-import time
 from typing import Any, AsyncIterator
 
 from conformance.harness import ChargingStationUnderTest, Satisfies, case
 from conformance.harness.reusable_states import station as states
 from conformance.outcomes import Inconclusive, NotApplicable
-from conformance.protocol.errors import PeerClosed, PeerTimeout
 from conformance.protocol.variables import ACTIVE_MONITORING_LEVEL, EV_CONNECTION_TIMEOUT
-from conformance.transport.connection import Connection, IncomingCall
+from conformance.transport.connection import Connection
 
 from ._steps import configured_connector
 
@@ -79,85 +77,6 @@ def _number(value: Any) -> float | None:
         return float(value)
     except (TypeError, ValueError):
         return None
-
-
-class ChargingEvidence:
-    """Every message by which a station shows that the energy transfer of an EVSE started: a
-    TransactionEventRequest with chargingState Charging (any eventType, Started included; triggerReason
-    ChargingStateChanged or any other), a meter value of the EVSE with import power or current above 0 or an
-    energy register that rises, or a NotifyEvent of the EVSE's Power above 0. (StatusNotification has no
-    charging status in OCPP 2.0.1: Occupied is what the plugged-in cable shows already.)"""
-
-    ENERGY = "Energy.Active.Import.Register"
-    FLOW = ("Power.Active.Import", "Current.Import")
-
-    def __init__(self, evse: int) -> None:
-        self.evse = evse
-        self.energy: float | None = None
-
-    def _meter(self, meter_values: Any) -> bool:
-        for meter in meter_values or []:
-            for sample in meter.get("sampledValue", []):
-                measurand = sample.get("measurand", self.ENERGY)
-                value = _number(sample.get("value"))
-                if value is None:
-                    continue
-                if measurand in self.FLOW and value > 0:
-                    return True
-                if measurand == self.ENERGY:
-                    if self.energy is not None and value > self.energy:
-                        return True
-                    self.energy = value if self.energy is None else min(self.energy, value)
-        return False
-
-    def alternatives(self) -> list[tuple[str, dict[str, Any]]]:
-        def of_evse(payload_evse: Any) -> bool:
-            return isinstance(payload_evse, dict) and payload_evse.get("id") == self.evse
-
-        return [
-            ("TransactionEvent", {"transactionInfo": {"chargingState": "Charging"}}),
-            ("TransactionEvent", {"meterValue": Satisfies(self._meter, "a meter value showing energy flowing")}),
-            ("MeterValues", {"evseId": self.evse, "meterValue": Satisfies(self._meter,
-                                                                           "a meter value showing energy flowing")}),
-            ("NotifyEvent", {"eventData": Satisfies(lambda data: any(
-                e.get("component", {}).get("name") == "EVSE" and of_evse(e.get("component", {}).get("evse"))
-                and e.get("variable", {}).get("name") == "Power" and (_number(e.get("actualValue")) or 0) > 0
-                for e in data), "EVSE Power above 0")}),
-        ]
-
-
-def _other_evse(conn: Connection, incoming: IncomingCall, evse: int) -> bool:
-    """Whether a TransactionEventRequest belongs to a transaction of another EVSE (its evse, or its Started
-    event's)."""
-    where = incoming.payload.get("evse", {}).get("id")
-    if where is not None:
-        return where != evse
-    tid = incoming.payload.get("transactionInfo", {}).get("transactionId")
-    started = {c.payload.get("evse", {}).get("id") for c in conn.mailbox if c.action == "TransactionEvent"
-               and c.payload.get("transactionInfo", {}).get("transactionId") == tid and c.payload.get("evse")}
-    return bool(started) and evse not in started
-
-
-async def _watch_no_charging(station: ChargingStationUnderTest, conn: Connection, evse: int, since: int,
-                             window: float) -> None:
-    """Post-scenario validation: during ``window`` after the authorization, no message shows the energy transfer
-    of the EVSE starting (:class:`ChargingEvidence`)."""
-    evidence = ChargingEvidence(evse)
-    station.protocol_wait(window, "TC_G_20_CS post-scenario: the station must not start charging")
-    deadline = time.monotonic() + window
-    found: IncomingCall | None = None
-    while found is None and (remaining := deadline - time.monotonic()) > 0:
-        try:
-            incoming = await conn.expect_one_of(evidence.alternatives(), since=since, timeout=remaining)
-        except (PeerTimeout, PeerClosed):
-            break
-        if incoming.action == "TransactionEvent" and _other_evse(conn, incoming, evse):
-            continue  # a transaction of another EVSE
-        found = incoming
-    station.check.that("post-scenario validation (Part 6): the station did not start charging", found is None,
-                       expected=f"no sign of an energy transfer on EVSE {evse} for {window:g}s after the "
-                                "authorization", actual=f"{found.action} {found.payload}" if found else None,
-                       requirements=("G05.FR.01", "Part 6 TC_G_20_CS post-scenario validation"))
 
 
 def _record_transaction(conn: Connection, tx: states.Transaction) -> None:
@@ -225,6 +144,9 @@ async def test_tc_g_20_cs(station: ChargingStationUnderTest) -> None:
                                      "trigger": "Delta", "component.name": "ConnectorPlugRetentionLock",
                                      "variable.name": "Problem", "actualValue": "true"},
                                  requirements=("G05.FR.02", "Part 6 TC_G_20_CS tool validation step 2"))
-            await _watch_no_charging(station, conn, evse, authorized_at, window)
+            await states.watch_no_charging(
+                station, conn, evse, authorized_at, window, what="the authorization",
+                name="post-scenario validation (Part 6): the station did not start charging",
+                requirements=("G05.FR.01", "Part 6 TC_G_20_CS post-scenario validation"))
         finally:
             _record_transaction(conn, tx)
