@@ -111,7 +111,7 @@ async def run_session(cfg: Config, log: EventLog, run_dir: Path) -> AsyncIterato
                                 message_timeout=cfg.timing.scaled(cfg.timing.message_timeout),
                                 passwords={conn.identity: conn.password}, security_profile=conn.security_profile,
                                 handled_actions=actions_handled_by("CSMS"), ssl_context=tls,
-                                max_frame_size=conn.max_frame_size,
+                                max_frame_size=conn.max_frame_size, judge_transactions=True,
                                 default_handler_for=lambda identity: csms_default_handler(ctx_holder["ctx"]))
             await server.start()
             if cfg.reference:
@@ -127,18 +127,14 @@ async def run_session(cfg: Config, log: EventLog, run_dir: Path) -> AsyncIterato
                     reference.install_factory_csms_root(csms_root.certificate_pem)
                 backend_target = reference
         elif cfg.reference:
-            from .reference.csms import ReferenceCsms
+            from .reference.csms import ReferenceCsms, token_groups, tokens_of
             from .faults import FaultSet
             conn = cfg.connection
             passwords = {conn.identity: conn.password, **{s.identity: s.password for s in conn.extra_stations}}
-            tokens = {cfg.id_tokens.valid.id_token: "Accepted"}
-            for name, status in (("blocked", "Blocked"), ("expired", "Expired"), ("invalid", "Invalid")):
-                spec = getattr(cfg.id_tokens, name)
-                if spec is not None:
-                    tokens[spec.id_token] = status
             reference = ReferenceCsms(host="127.0.0.1", port=0, path="/ocpp", passwords=passwords,
                                       security_profile=conn.security_profile,
-                                      faults=FaultSet(cfg.faults, sut="csms"), tokens=tokens,
+                                      faults=FaultSet(cfg.faults, sut="csms"), tokens=tokens_of(cfg.id_tokens),
+                                      groups=token_groups(cfg.id_tokens),
                                       features=cfg.pics.supported(),
                                       heartbeat_interval=cfg.timing.heartbeat_interval,
                                       boot_retry_interval=cfg.timing.boot_retry_interval,

@@ -54,7 +54,12 @@ order, exactly ``<source>:<line>: <message>``, where ``<source>`` is the file na
   ``connection-close (OCPP-J Part 4 §5): ...`` for a connection our event log recorded as closed
   because of the peer (1007, 1009, a TCP abort, a close while a CALL was outstanding).
 
-The rules are those of :mod:`conformance.protocol.findings`, the same the live run applies, so
+* ``transaction-<rule> (<requirements>): <what>`` for a breach of a transaction invariant
+  (:mod:`conformance.protocol.transactions`), judged over the whole input: the TransactionEventRequests a Charging
+  Station sent (our event log: the SUT's frames when the harness was the CSMS), across its connections.
+
+The rules are those of :mod:`conformance.protocol.findings` and :mod:`conformance.protocol.transactions`, the same
+the live run applies, so
 ``validate`` over a run's event log reports what the run judged (it also judges the harness's own
 frames, except those it sent malformed on purpose, recorded ``deliberate``).
 
@@ -75,6 +80,7 @@ from typing import Any
 from .protocol.findings import Finding as RuleFinding
 from .protocol.findings import TrafficJudge, close_finding
 from .protocol.schemas import get_registry
+from .protocol.transactions import TransactionRecords
 
 _DIRECTIONS = ("in", "out")
 _CONNECTION_RESETS = ("opened", "closed")
@@ -222,6 +228,7 @@ def validate_stream(text: str, action: str | None = None) -> ValidationReport:
     report = ValidationReport()
     judges: dict[str | None, TrafficJudge] = {}
     timeouts: dict[str | None, float | None] = {}
+    transactions = TransactionRecords()  # the transaction invariants, over the whole input (every connection)
 
     def judge_of(connection: str | None, record: dict[str, Any] | None) -> TrafficJudge:
         judge = judges.get(connection)
@@ -239,6 +246,8 @@ def validate_stream(text: str, action: str | None = None) -> ValidationReport:
     for item in _items_of(text):
         number, raw, direction, connection, record = item.line, item.raw, item.direction, item.connection, item.record
         if item.reset:
+            if record is not None:
+                transactions.observe(record)
             if record is not None and record.get("kind") == "session_start":
                 judges.clear()
                 continue
@@ -262,6 +271,12 @@ def validate_stream(text: str, action: str | None = None) -> ValidationReport:
             overtook=record.get("overtook"), deliberate=bool(record.get("deliberate")))
         for finding in judged.findings:
             flag(item, finding)
+        seen = record if record.get("kind") == "frame" and record.get("raw") == raw else \
+            {"kind": "frame", "raw": raw, "direction": direction, "connection": connection, "line": number,
+             "wall": record.get("wall"), "local_role": record.get("local_role"), "deliberate": record.get("deliberate")}
+        for tx_finding in transactions.observe(seen):
+            report.findings.append(Finding(number, tx_finding.render(), tx_finding.rule, "in",
+                                           record.get("frame_index"), connection))
     if report.frames == 0:
         report.unreadable = True
         report.reason = "no frames found in the input"

@@ -69,6 +69,8 @@ def test_the_table_is_split_by_block_and_indexed_once() -> None:
     assert sum(len(block.FAULTS) for block in BLOCKS) == len(FAULTS)
     for block in BLOCKS:
         letter = block.__name__.rsplit(".", 1)[-1].upper()
+        if letter == "TRANSACTIONS":
+            continue  # the transaction invariants are generic: their faults fail cases of any block
         for fault in block.FAULTS:
             assert fault.fails[0].split("_")[1] == letter, (fault.name, block.__name__)
 

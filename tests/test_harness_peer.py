@@ -215,8 +215,11 @@ async def harness_against_reference(tmp_path: Path, **config_changes: Any) -> As
                                                                                                  ReferenceCsms]]:
     import dataclasses
     base = default_config("csms")
+    from conformance.reference.csms import token_groups, tokens_of
+    # Provisioned with the configuration's tokens, as `run` provisions it (session.py).
     reference = ReferenceCsms(passwords={s.identity: s.password for s in base.connection.stations},
-                              message_timeout=base.timing.message_timeout)
+                              message_timeout=base.timing.message_timeout, tokens=tokens_of(base.id_tokens),
+                              groups=token_groups(base.id_tokens))
     await reference.start()
     config = dataclasses.replace(base.with_csms_url(reference.url), **config_changes)
     log = EventLog()

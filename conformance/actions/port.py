@@ -345,7 +345,10 @@ ACTIONS: dict[str, ActionSpec] = {
                     "side",
                     "str",
                     False,
-                    "which end is unplugged: 'ev' (at the vehicle, default) or 'station' (at the socket)",
+                    "which end is unplugged: 'ev' (only at the vehicle: a detachable cable stays in the station's "
+                    "socket, a fixed one on the station; the EV-side disconnect of E09/E10) or 'station' (at the "
+                    "socket, e.g. after an EV-side disconnect); absent: the whole cable (the EV disconnected and a "
+                    "detachable cable taken away)",
                     choices=("ev", "station"),
                 ),
             ),
@@ -378,6 +381,13 @@ ACTIONS: dict[str, ActionSpec] = {
             "ev_resume",
             "station",
             "Make the EV draw energy again after ev_suspend.",
+            (_evse(True), _connector()),
+        ),
+        ActionSpec(
+            "ev_stop_session",
+            "station",
+            "Make the ISO 15118 EV end its charging session: it sends SessionStopReq with ChargingSession Terminate "
+            "(the EV stays plugged in).",
             (_evse(True), _connector()),
         ),
         ActionSpec(
@@ -644,7 +654,7 @@ class ActionPort:
     async def plug_in(self, evse: int = 1, connector: int | None = 1) -> dict[str, Any]:
         return await self.do("plug_in", evse=evse, connector=connector)
 
-    async def unplug(self, evse: int = 1, connector: int | None = 1, side: str = "ev") -> dict[str, Any]:
+    async def unplug(self, evse: int = 1, connector: int | None = 1, side: str | None = None) -> dict[str, Any]:
         return await self.do("unplug", evse=evse, connector=connector, side=side)
 
     async def present_id_token(self, id_token: str, type: str = "ISO14443", evse: int | None = None) -> dict[str, Any]:
@@ -658,6 +668,9 @@ class ActionPort:
 
     async def ev_resume(self, evse: int = 1, connector: int | None = None) -> dict[str, Any]:
         return await self.do("ev_resume", evse=evse, connector=connector)
+
+    async def ev_stop_session(self, evse: int = 1, connector: int | None = None) -> dict[str, Any]:
+        return await self.do("ev_stop_session", evse=evse, connector=connector)
 
     async def drive_in(self, evse: int = 1) -> dict[str, Any]:
         return await self.do("drive_in", evse=evse)

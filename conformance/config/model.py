@@ -113,7 +113,8 @@ class IdTokenSpec:
                         what=f"an IdTokenEnumType value ({', '.join(ID_TOKEN_TYPES)})",
                         doc="IdTokenEnumType: " + ", ".join(f"`{t}`" for t in ID_TOKEN_TYPES))
     group_id_token: str | None = setting(None, max_len=_ID_TOKEN_MAX, type_doc="string, at most 36",
-                                         doc="the idToken of its groupIdToken")
+                                         doc="the idToken of its groupIdToken (SUT = CSMS: the CSMS answers it in "
+                                             "idTokenInfo.groupIdToken, E01.FR.12, C09.FR.12)")
     secret: bool = setting(False, doc="`true`: the `id_token` is redacted in reports (a real card)")
 
     def to_ocpp(self) -> dict[str, str]:
@@ -570,11 +571,30 @@ class CaseValues:
         9, min=0, max=9, what="a severity 0-9",
         doc="TC_G_20_CS prerequisite \"MonitoringLevel is set to a level that a connector lock failure will be "
             "reported\": the severity set by SetMonitoringLevelRequest for the case (restored afterwards)")
-    # --- estart (block E start cases) ---
-    ev_connection_timeout: int = setting(
-        30, min=1, what="a whole number of seconds >= 1", unit="s",
-        doc="TC_E_05_CS `<Configured ev_connection_timeout>`: the TxCtrlr.EVConnectionTimeOut the case sets (restored "
-            "afterwards) and then waits out after the authorization")
+    # --- block E (both roles) ---
+    ev_connection_timeout: float = setting(
+        30.0, min=0, unit="s",
+        doc="`<Configured EV connection timeout>`. TC_E_05_CS: the TxCtrlr.EVConnectionTimeOut the case sets (rounded "
+            "up to whole seconds, restored afterwards) and then waits out after the authorization; TC_E_39_CS and TC_F_04_CS the same, TC_E_27_CS for the "
+            "fixed cable's timeout (which Part 2 leaves to the station). TC_E_39_CSMS: how "
+            "long the harness station (its own TxCtrlr.EVConnectionTimeOut) waits after the authorization, without a "
+            "cable plugged in, before it ends the transaction with triggerReason EVConnectTimeout. Recorded as a "
+            "protocol wait")
+    # --- helper fcs (block F, station side; TC_F_04_CS uses block E's ev_connection_timeout) ---
+    log_location: str = setting(
+        "", allow_empty=True,
+        doc="TC_F_16_CS `<Configured log_location>`: the URL GetLogRequest gives the station to upload its log to "
+            "(an upload that stays in progress while the trigger is sent); empty: the case is INCONCLUSIVE")
+    firmware_location: str = setting(
+        "", allow_empty=True,
+        doc="TC_F_19_CS `<Configured firmware_location>`: the URL UpdateFirmwareRequest gives the station to "
+            "download from; empty: the case is INCONCLUSIVE")
+    firmware_signing_certificate: str = setting(
+        "", allow_empty=True, doc="TC_F_19_CS `<Configured signingCertificate>` (PEM); empty: left out")
+    firmware_invalid_signature: str = setting(
+        "", allow_empty=True,
+        doc="TC_F_19_CS `<Configured invalid firmware signature>` (errata 2025-09 §6.2.59: an invalid signature keeps "
+            "the update from being installed); empty: left out")
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in dataclasses.asdict(self).items() if v is not None}

@@ -100,6 +100,8 @@ REFERENCE_BY_ROLE: dict[str, dict[str, Any]] = {
         "name": "reference CSMS",
         "connection": {"extra_stations": [{"identity": "CS002", "password": "reference-password-02"}]},
         "pics": {"hardware": REFERENCE_HARDWARE["csms"], "answers": REFERENCE_ANSWERS["csms"]},
+        # The harness station's own EV connection timeout (TC_E_39_CSMS): short, the reference CSMS waits for nothing.
+        "configured": {"ev_connection_timeout": 0.5},
     },
 }
 

@@ -76,6 +76,8 @@ SUPPORTED_MEASURANDS = (
 # value (estart): a parking bay sensor (action drive_in) and a meter that signs its Transaction.Begin reading
 # (SampledDataCtrlr.SignReadings); as a stop point the values below.
 SUPPORTED_TX_POINTS = ("EVConnected", "Authorized", "PowerPathClosed", "EnergyTransfer")
+# estop: as a stop point the bay sensor too (the EV leaving the bay ends the transaction, E06.FR.01)
+SUPPORTED_TX_STOP_POINTS = ("ParkingBayOccupancy", "EVConnected", "Authorized", "PowerPathClosed", "EnergyTransfer")
 SUPPORTED_TX_START_POINTS = ("ParkingBayOccupancy", "EVConnected", "Authorized", "DataSigned", "PowerPathClosed",
                              "EnergyTransfer")
 AVAILABILITY_STATES = ("Available", "Occupied", "Reserved", "Unavailable", "Faulted")
@@ -216,7 +218,7 @@ VARIABLE_TABLE: tuple[VariableSpec, ...] = (
     _v(_TX, "TxStartPoint", "MemberList", _RW, "PowerPathClosed", ref="P2 §2.6.4, §2.6.6.1",
        values_list=SUPPORTED_TX_START_POINTS, allow_empty=False),
     _v(_TX, "TxStopPoint", "MemberList", _RW, "EVConnected,Authorized", ref="P2 §2.6.5, §2.6.6.2",
-       values_list=SUPPORTED_TX_POINTS, allow_empty=False),
+       values_list=SUPPORTED_TX_STOP_POINTS, allow_empty=False),
     # --- DeviceDataCtrlr: Part 2 §2.1.16-§2.1.23 -------------------------------------------------
     _v(_DD, "ItemsPerMessage", "integer", _RO, 50, ref="P2 §2.1.16", variable_instance="GetReport",
        constant=True),

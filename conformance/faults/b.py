@@ -178,7 +178,7 @@ FAULTS: list[Fault] = [
     Fault("trigger_boot_accepted_when_accepted", "station", ("F06.FR.17",),
           "the station accepts a TriggerMessage for BootNotification although its last boot was Accepted, and "
           "boots again",
-          ("TC_B_02_CS",)),
+          ("TC_B_02_CS", "TC_F_26_CS")),
     Fault("rejected_station_serves_requests", "station", ("B03.FR.08",),
           "while its boot is Rejected the station serves the CSMS's requests as usual instead of answering them "
           "with CALLERROR SecurityError",

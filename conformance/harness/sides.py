@@ -441,6 +441,8 @@ class HarnessStation:
         self.reports = HarnessReports(self.device_model)  # GetBaseReport / GetReport and the reports sent (B07, B08)
         self._closed_at: float | None = None
         self._tasks: set[asyncio.Task[Any]] = set()  # messages it sends on its own (triggered ones)
+        # transactionIds of its transactions that have started and not ended (E14: GetTransactionStatus)
+        self.ongoing_transactions: set[str] = set()
 
     @property
     def charging_station(self) -> dict[str, str]:
@@ -508,6 +510,8 @@ class HarnessStation:
             return self._trigger(incoming)
         if incoming.action == "UnlockConnector":
             return self._unlock(incoming)
+        if incoming.action == "GetTransactionStatus":
+            return self._transaction_status(incoming.payload)
         if incoming.action in _IDLE_ANSWERS:
             return dict(_IDLE_ANSWERS[incoming.action])
         return build_example(incoming.action, "response")
@@ -520,6 +524,14 @@ class HarnessStation:
         connectors = [(e.id, c) for e in self.ctx.config.evses for c in e.connectors]
         key = (incoming.payload.get("evseId"), incoming.payload.get("connectorId"))
         return {"status": "Unlocked" if key in connectors else "UnknownConnector"}
+
+    def _transaction_status(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """GetTransactionStatus (E14) when no case says otherwise: the harness station queues nothing (it is online
+        whenever it answers), so messagesInQueue false (E14.FR.05/08); about a transactionId, ongoingIndicator tells
+        whether that transaction of its own runs (E14.FR.01-03); without one, no ongoingIndicator (E14.FR.06)."""
+        if "transactionId" not in payload:
+            return {"messagesInQueue": False}
+        return {"ongoingIndicator": payload["transactionId"] in self.ongoing_transactions, "messagesInQueue": False}
 
     # ------------------------------------------------------------------ TriggerMessage (F06)
     def _trigger(self, incoming: IncomingCall) -> dict[str, Any]:
@@ -624,6 +636,21 @@ class HarnessStation:
                     await reset.answered.wait()
         await self.close("station rebooting")
         return await self.connect()
+
+    async def offline_period(self, seconds: float, reason: str) -> Connection:
+        """A connection loss, not a reboot (E04, E12, E14): the station closes its connection, stays offline
+        ``seconds`` (scaled; recorded as a protocol wait for ``reason``: nothing can be awaited while it is
+        offline) and connects again. It does not boot on the new connection (a BootNotification follows a (re)boot,
+        B01), so the registration of its last boot stands."""
+        registration_before = self.registration
+        await self.close("station going offline")
+        seconds = self.ctx.scaled(seconds)
+        if seconds > 0:
+            self.ctx.log.emit("wait", reason=reason, seconds=round(seconds, 3))
+            await asyncio.sleep(seconds)  # the offline period itself: nothing to await
+        conn = await self.connect()
+        self.registration = registration_before
+        return conn
 
     async def connect(self) -> Connection:
         """Open a new connection (closing the open one first), at least ``timing.reconnect_gap`` after the last

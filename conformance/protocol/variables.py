@@ -43,6 +43,7 @@ AUTH_ENABLED = component_variable("AuthCtrlr", "Enabled")
 DISABLE_REMOTE_AUTHORIZATION = component_variable("AuthCtrlr", "DisableRemoteAuthorization")
 LOCAL_PRE_AUTHORIZE = component_variable("AuthCtrlr", "LocalPreAuthorize")
 AUTH_CACHE_ENABLED = component_variable("AuthCacheCtrlr", "Enabled")
+LOCAL_AUTH_LIST_ENABLED = component_variable("LocalAuthListCtrlr", "Enabled")
 
 # SampledDataCtrlr
 SIGN_READINGS = component_variable("SampledDataCtrlr", "SignReadings")
@@ -54,6 +55,9 @@ ITEMS_PER_MESSAGE = component_variable("DeviceDataCtrlr", "ItemsPerMessage")
 TX_START_POINT = component_variable("TxCtrlr", "TxStartPoint")
 TX_STOP_POINT = component_variable("TxCtrlr", "TxStopPoint")
 EV_CONNECTION_TIMEOUT = component_variable("TxCtrlr", "EVConnectionTimeOut")
+STOP_TX_ON_EV_SIDE_DISCONNECT = component_variable("TxCtrlr", "StopTxOnEVSideDisconnect")
+STOP_TX_ON_INVALID_ID = component_variable("TxCtrlr", "StopTxOnInvalidId")
+UNLOCK_ON_EV_SIDE_DISCONNECT = component_variable("OCPPCommCtrlr", "UnlockOnEVSideDisconnect")
 
 # MonitoringCtrlr
 ACTIVE_MONITORING_LEVEL = component_variable("MonitoringCtrlr", "ActiveMonitoringLevel")
@@ -69,9 +73,10 @@ def evse_availability_state(evse: int) -> dict[str, Any]:
 
 
 __all__ = ["ACTIVE_MONITORING_LEVEL", "ACTIVE_NETWORK_PROFILE", "AUTH_CACHE_ENABLED", "AUTH_ENABLED",
-           "AUTHORIZE_REMOTE_START", "DISABLE_REMOTE_AUTHORIZATION", "LOCAL_PRE_AUTHORIZE", "SIGN_READINGS",
+           "AUTHORIZE_REMOTE_START", "DISABLE_REMOTE_AUTHORIZATION", "LOCAL_AUTH_LIST_ENABLED",
+           "LOCAL_PRE_AUTHORIZE", "SIGN_READINGS",
            "EV_CONNECTION_TIMEOUT", "ITEMS_PER_MESSAGE", "LIMIT_CHANGE_SIGNIFICANCE",
            "LOCAL_AUTHORIZE_OFFLINE", "MESSAGE_TIMEOUT_DEFAULT", "NETWORK_CONFIGURATION_PRIORITY",
            "NETWORK_PROFILE_CONNECTION_ATTEMPTS", "NEXT_TIME_OFFSET_TRANSITION_DATE_TIME", "OFFLINE_THRESHOLD",
            "RETRY_BACK_OFF_RANDOM_RANGE", "RETRY_BACK_OFF_REPEAT_TIMES", "RETRY_BACK_OFF_WAIT_MINIMUM",
-           "TX_START_POINT", "TX_STOP_POINT", "component_variable", "evse_availability_state"]
+           "STOP_TX_ON_EV_SIDE_DISCONNECT", "STOP_TX_ON_INVALID_ID", "UNLOCK_ON_EV_SIDE_DISCONNECT", "TX_START_POINT", "TX_STOP_POINT", "component_variable", "evse_availability_state"]

@@ -27,6 +27,7 @@ from ..transport.server import CsmsServer
 from ..faults import FaultSet
 from ..catalog import actions_handled_by
 from .csms_remote import RemoteControl
+from .csms_transactions import CsmsTransactions
 from .rpc_reactions import react_to_invalid
 from .vendor import answer_data_transfer, carries_custom_data
 
@@ -55,16 +56,23 @@ def tokens_of(id_tokens: Any) -> dict[str, str]:
     return tokens
 
 
+def token_groups(id_tokens: Any) -> dict[str, str]:
+    """The idToken -> groupIdToken of a reference CSMS provisioned with a configuration's ``[id_tokens]``: each token
+    configured with a ``group_id_token`` (C09, E01.FR.12: answered with it)."""
+    return {spec.id_token: spec.group_id_token for _, spec in id_tokens.items() if spec.group_id_token}
+
+
 class ReferenceCsms:
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0, path: str = "/ocpp",
                  passwords: dict[str, str | None], security_profile: int = 1, faults: FaultSet | None = None,
-                 tokens: dict[str, str] | None = None, heartbeat_interval: int = 300, boot_retry_interval: int = 1,
+                 tokens: dict[str, str] | None = None, groups: dict[str, str] | None = None, heartbeat_interval: int = 300, boot_retry_interval: int = 1,
                  message_timeout: float = 10.0, log_events: EventLog | None = None,
                  features: frozenset[str] | None = None) -> None:
         self.faults = faults or FaultSet(sut="csms")
         # What the CSMS's PICS declares: it behaves as a product with exactly these features (all when not told).
         self.features = frozenset(features) if features is not None else None
         self.tokens = dict(tokens or {})  # idToken -> AuthorizationStatus
+        self.groups = dict(groups or {})  # idToken -> the idToken of its groupIdToken (C09)
         self.heartbeat_interval = heartbeat_interval
         self.boot_retry_interval = boot_retry_interval
         self.stations: dict[str, StationRecord] = {i: StationRecord(i) for i in passwords}
@@ -80,6 +88,7 @@ class ReferenceCsms:
                                                setattr(conn, "edit_outgoing", self.faults.edit))
         self._tasks: set[asyncio.Task[Any]] = set()
         self.remote = RemoteControl(self.faults)  # RequestStartTransaction, UnlockConnector, TriggerMessage (F)
+        self.transactions = CsmsTransactions(self.faults, self._token_info, self.supports)  # E01-E14
 
     def supports(self, feature: str) -> bool:
         return self.features is None or feature in self.features
@@ -152,6 +161,8 @@ class ReferenceCsms:
 
     def on_StatusNotification(self, record: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:
         record.statuses[(payload["evseId"], payload["connectorId"])] = payload["connectorStatus"]
+        self.transactions.connector_status(record.identity, payload["evseId"], payload["connectorId"],
+                                           payload["connectorStatus"])
         return {}
 
     def _empty(self, record: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:
@@ -163,17 +174,19 @@ class ReferenceCsms:
     def _token_info(self, id_token: dict[str, Any]) -> dict[str, Any]:
         if id_token.get("type") == "NoAuthorization":
             return {"status": "Accepted"}
-        return {"status": self.tokens.get(id_token.get("idToken", ""), "Unknown")}
+        info: dict[str, Any] = {"status": self.tokens.get(id_token.get("idToken", ""), "Unknown")}
+        group = self.groups.get(id_token.get("idToken", ""))
+        if group is not None and "csms_omits_group_id_token" not in self.faults:  # C09.FR.09/12, E01.FR.12
+            info["groupIdToken"] = {"idToken": group, "type": "Central"}
+        return info
 
     def on_Authorize(self, record: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:
         return {"idTokenInfo": self._token_info(payload["idToken"])}
 
-    def on_TransactionEvent(self, record: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:
+    def on_TransactionEvent(self, record: StationRecord, payload: dict[str, Any]) -> dict[str, Any] | CallError:
         record.transactions.setdefault(payload["transactionInfo"]["transactionId"], []).append(payload)
         self.remote.transaction_event(record.identity, payload)
-        if "idToken" in payload:
-            return {"idTokenInfo": self._token_info(payload["idToken"])}
-        return {}
+        return self.transactions.on_event(record.identity, payload)
 
     def on_DataTransfer(self, record: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:
         if "csms_data_transfer_accepts_unknown_vendor" in self.faults:
@@ -322,7 +335,8 @@ class ReferenceCsms:
         if action == "csms_send":
             identity = params["station"]
             request = params["request"]
-            payload = self._request_payload(request, self.remote.prepare(request, params.get("payload", {})))
+            payload = self.transactions.outgoing(identity, request, self._request_payload(
+                request, self.remote.prepare(request, params.get("payload", {}))))
             conn = self.server.connections.get(identity)
             if conn is None or not conn.is_open:
                 raise ActionFailed(action, params, f"station {identity!r} is not connected to the reference CSMS")
@@ -343,6 +357,9 @@ class ReferenceCsms:
                 return {}
             if setting == "token_status":
                 self.tokens[params["id_token"]] = str(value)
+                return {}
+            if setting == "token_group":  # the groupIdToken it answers for the idToken (C09, E01.FR.12)
+                self.groups[params["id_token"]] = str(value)
                 return {}
             raise ActionFailed(action, params, f"unknown reference CSMS setting {setting!r}")
         raise ActionFailed(action, params, f"the reference CSMS does not implement action {action!r}")

@@ -569,9 +569,21 @@ class _Report:
         for number, session in enumerate(self.model.sessions, start=1):
             self.session_card(number, session)
         self.w('</div>')
+        self.generic_validations()
         if run.get("python"):
             self.w(f'<p class="muted small">Harness Python {_e(run.get("python"))}.</p>')
         self.w('</section>\n')
+
+    def generic_validations(self) -> None:
+        """The validations run in every case, whatever its block; a finding fails the case it arrived in."""
+        self.w('<h3>Generic validations</h3><table class="kv"><tbody>')
+        for validation in self.model.generic_validations():
+            rules = ", ".join(f"<code>{_e(r)}</code>" for r in validation.rules)
+            found = (f'<span class="tag neg">{validation.findings} failed check(s)</span>' if validation.findings
+                     else '<span class="muted">no finding</span>')
+            self.w(f'<tr><th>{_e(validation.title)}</th><td>{_e(validation.applies_to)}: {found}'
+                   f'<br><span class="muted small">rules: {rules}</span></td></tr>')
+        self.w('</tbody></table>')
 
     def session_card(self, number: int, session: Session) -> None:
         role = Role.parse(session.role)

@@ -122,9 +122,47 @@ class RunModel:
     def interrupted(self) -> bool:
         return any(not c.finished for c in self.cases.values()) or any(not s.ended for s in self.sessions)
 
+    def generic_validations(self) -> list["GenericValidation"]:
+        """The generic validations (run in every case, whatever its block) with their failed checks in this run."""
+        found: Counter[str] = Counter()
+        for record in self.cases.values():
+            for check in record.checks:
+                if check.get("generic") and not check.get("passed"):
+                    found[str(check.get("rule", ""))] += int(check.get("count", 1)) if check.get("summary") else 1
+        return [GenericValidation(title, applies, rules, sum(found[r] for r in rules))
+                for title, applies, rules in GENERIC_VALIDATIONS]
+
     def deciding(self) -> list[CaseRecord]:
         """The cases that make the run not pass (FAIL, INCONCLUSIVE, ERROR, NOT FINISHED)."""
         return [c for c in self.cases.values() if c.verdict not in ("PASS", "NOT APPLICABLE", "SKIPPED")]
+
+
+def _generic_validations() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    from ..protocol.findings import RULE_REQUIREMENTS
+    from ..protocol.transactions import RULES as TRANSACTION_RULES
+
+    framing = tuple(r for r in RULE_REQUIREMENTS if r != "connection-close")
+    return (
+        ("OCPP-J framing and RPC rules (OCPP-J Part 4 §4)", "every message of the SUT", framing),
+        ("JSON schemas both ways, and the Part 2 rules the schemas cannot express", "every message of the SUT",
+         ("request-schema", "response-schema")),
+        ("Connection closes caused by the SUT (OCPP-J Part 4 §5)", "every connection", ("connection-close",)),
+        ("Transaction invariants (Part 2 E §1.3, E and F requirements): per transaction across connections, "
+         "reconnects and reboots", "every TransactionEvent of a Charging Station SUT", tuple(TRANSACTION_RULES)),
+    )
+
+
+@dataclass(frozen=True)
+class GenericValidation:
+    """A validation the harness applies in every case (shared contract 2: its findings are generic checks)."""
+
+    title: str
+    applies_to: str
+    rules: tuple[str, ...]
+    findings: int  #: failed checks of its rules in the run
+
+
+GENERIC_VALIDATIONS = _generic_validations()
 
 
 def build_model(events: Iterable[dict[str, Any]]) -> RunModel:

@@ -15,6 +15,7 @@ import base64
 import binascii
 import contextlib
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -25,7 +26,8 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.http11 import Request, Response
 
 from ..protocol.errors import PeerTimeout
-from ..recording import EventLog
+from ..protocol.transactions import TransactionRecords
+from ..recording import Event, EventLog
 from .connection import Connection, Handler
 
 SUBPROTOCOL = "ocpp2.0.1"
@@ -62,7 +64,8 @@ class CsmsServer:
                  passwords: dict[str, str | None] | None = None, security_profile: int = 1,
                  handled_actions: frozenset[str] | None = None,
                  default_handler_for: Callable[[str], Handler] | None = None, local_role: str = "CSMS",
-                 ssl_context: ssl.SSLContext | None = None, max_frame_size: int = 2**22) -> None:
+                 ssl_context: ssl.SSLContext | None = None, max_frame_size: int = 2**22,
+                 judge_transactions: bool = False) -> None:
         self.max_frame_size = max_frame_size  # connection.max_frame_size: a bigger message is closed with 1009
         self.ssl_context = ssl_context  # TLS (security profile 2 or 3), see transport/tls.py; None: plain ws://
         self.host, self.port, self.path = host, port, "/" + path.strip("/") if path.strip("/") else ""
@@ -85,6 +88,10 @@ class CsmsServer:
         # Fault hook for the reference CSMS: select the first offered subprotocol, supported or not.
         self.echo_first_subprotocol = False
         self.handshake_seen = asyncio.Event()
+        # The transaction invariants (protocol/transactions.py) over the stations' TransactionEvents of the whole run:
+        # the harness as CSMS of a Charging Station SUT judges them, from the log, as `validate` does.
+        self.judge_transactions = judge_transactions
+        self._unwatch: Callable[[], None] | None = None
 
     @property
     def url(self) -> str:
@@ -102,11 +109,34 @@ class CsmsServer:
         sock = next(iter(self._server.sockets))
         self.port = sock.getsockname()[1]
         self._emit("note", level="info", message=f"harness CSMS listening on {self.url}/<identity>")
+        if self.judge_transactions and self.log is not None and self._unwatch is None:
+            self._unwatch = self.log.subscribe(self._transaction_listener(self.log))
         return self
+
+    @staticmethod
+    def _transaction_listener(log: EventLog) -> Callable[[Event], None]:
+        """Each breach of a transaction invariant becomes a failed generic check of the case during which the
+        offending TransactionEvent arrived (or, between cases, of the case that ended last), as the transport's own
+        findings do (EventLog.finding)."""
+        records = TransactionRecords()
+        lock = threading.Lock()
+
+        def listener(event: Event) -> None:
+            if event.kind not in ("frame", "connection", "session_start"):
+                return
+            with lock:
+                findings = records.observe(event.to_json())
+            for finding in findings:
+                log.finding(connection=event.data.get("connection"), local_role="CSMS", **finding.as_event())
+
+        return listener
 
     async def stop(self) -> None:
         for conn in list(self.connections.values()):
             await conn.close(1001, "harness shutting down")
+        if self._unwatch is not None:
+            self._unwatch()
+            self._unwatch = None
         if self._server is not None:
             self._server.close()
             with contextlib.suppress(Exception):

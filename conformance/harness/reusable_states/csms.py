@@ -121,45 +121,169 @@ class Transaction:
     connector: int
     seq_no: int = 0
     ended: bool = False
+    # What the simulated station knows (Part 6 §3.18: "If State is Authorized", "If EVConnected is true").
+    authorized: bool = False
+    ev_connected: bool = False
 
 
 async def _transaction_event(csms: CsmsUnderTest, tx: Transaction, event_type: str, trigger: str,
-                             charging_state: str, **extra: Any) -> Response:
+                             charging_state: str | None, *, seq_no: int | None = None,
+                             requirements: tuple[str, ...] = (), **extra: Any) -> Response:
+    """The harness station sends a TransactionEventRequest of ``tx`` (seqNo: the next one, or ``seq_no`` for an event
+    sent out of order; evse in the first event; ``charging_state`` None: left out) and the CSMS must answer it with a
+    CALLRESULT that carries idTokenInfo when the event carries an idToken (``requirements``: what else the answer is
+    required by, e.g. the case's Part 6 step)."""
+    info: dict[str, Any] = {"transactionId": tx.transaction_id}
+    if charging_state is not None:
+        info["chargingState"] = charging_state
     payload: dict[str, Any] = {"eventType": event_type, "timestamp": utc_now(), "triggerReason": trigger,
-                               "seqNo": tx.seq_no, "transactionInfo": {"transactionId": tx.transaction_id,
-                                                                       "chargingState": charging_state}}
-    if tx.seq_no == 0:
+                               "seqNo": tx.seq_no if seq_no is None else seq_no, "transactionInfo": info}
+    if payload["seqNo"] == 0:
         payload["evse"] = {"id": tx.evse, "connectorId": tx.connector}
     payload["transactionInfo"].update(extra.pop("info", {}))
     payload.update(extra)
-    tx.seq_no += 1
+    if seq_no is None:
+        tx.seq_no += 1
     response = await csms.call("TransactionEvent", payload)
-    csms.check.that(f"the CSMS answers TransactionEventRequest ({event_type}, {trigger}) with a CALLRESULT",
+    if event_type == "Ended":  # the station has ended it, whatever the CSMS answers
+        tx.ended = True
+        csms.station.ongoing_transactions.discard(tx.transaction_id)
+    elif not tx.ended:
+        csms.station.ongoing_transactions.add(tx.transaction_id)
+    what = f"TransactionEventRequest ({event_type}, {trigger}, seqNo {payload['seqNo']}" + \
+        (", offline" if payload.get("offline") else "") + ")"
+    csms.check.that(f"the CSMS answers {what} with a CALLRESULT",
                     response.ok, expected="CALLRESULT", actual=response.describe(),
                     requirements=("Part 6 §3.18: the CSMS responds with a TransactionEventResponse",
-                                  "OCPP-J Part 4 §4.2.2"))
-    if event_type == "Ended":
-        tx.ended = True
+                                  "OCPP-J Part 4 §4.2.2", *requirements))
+    if "idToken" in payload:
+        csms.check.that(f"the TransactionEventResponse to {what} carries idTokenInfo (the event has an idToken)",
+                        "idTokenInfo" in response.payload, expected="idTokenInfo present",
+                        actual=response.payload, requirements=_TOKEN_INFO_REQUIRED)
+        group = _configured_group(csms, payload["idToken"])
+        if group is not None:
+            csms.check.fields(f"TransactionEventResponse to {what}: the idToken's configured group", response.payload,
+                              {"idTokenInfo.groupIdToken.idToken": group}, requirements=("E01.FR.12", "C09.FR.12"))
     return response
 
 
-async def energy_transfer_started(csms: CsmsUnderTest, evse: int, connector: int) -> Transaction:
-    """Reusable states Authorized + EnergyTransferStarted (CSMS, Part 6 §3.18): the harness station authorizes
-    the configured valid idToken (AuthorizeResponse and TransactionEventResponse must say Accepted), starts a
-    transaction, reports the connector Occupied, the cable plugged in and the energy transfer Charging."""
+async def transaction_event(csms: CsmsUnderTest, tx: Transaction, event_type: str, trigger: str,
+                            charging_state: str | None, *, seq_no: int | None = None,
+                            requirements: tuple[str, ...] = (), **extra: Any) -> Response:
+    """A case's own TransactionEvent step: the harness station sends a TransactionEventRequest of ``tx`` with
+    ``event_type``, ``trigger`` and ``charging_state`` (None: left out); ``extra``: more fields (``info``: more of
+    transactionInfo, e.g. stoppedReason; ``idToken``, ``offline``, ``meterValue``, ``timestamp``); ``seq_no``: an
+    explicit seqNo for an event sent out of order (the next seqNo is otherwise used and counted). The CSMS must answer
+    with a CALLRESULT (``requirements``: the case's Part 6 step ...), with idTokenInfo when the event has an idToken."""
+    return await _transaction_event(csms, tx, event_type, trigger, charging_state, seq_no=seq_no,
+                                    requirements=requirements, **extra)
+
+
+def _configured_group(csms: CsmsUnderTest, id_token: dict[str, Any]) -> str | None:
+    """The groupIdToken the CSMS is provisioned with for ``id_token`` (``[id_tokens.*] group_id_token``), if any: the
+    CSMS then answers idTokenInfo with it (E01.FR.12 "and the groupIdToken if one exists", C09.FR.12)."""
+    return next((spec.group_id_token for _, spec in csms.config.id_tokens.items()
+                 if spec.id_token == id_token.get("idToken") and spec.group_id_token), None)
+
+
+# TransactionEventResponse.idTokenInfo is "required when the request contained an idToken" (Part 2 messages, field
+# definition); E01.FR.12 / E03.FR.02: the CSMS answers an authorization status for the idToken.
+_TOKEN_INFO_REQUIRED = ("E01.FR.12", "E03.FR.02", "Part 2 TransactionEventResponse.idTokenInfo (required when the "
+                        "request contained an idToken)")
+
+
+def new_transaction(csms: CsmsUnderTest, evse: int, connector: int) -> Transaction:
+    """A transaction the harness station is about to start on ``evse`` / ``connector``, with a transactionId unique
+    in the run (``ids``)."""
+    return Transaction(csms.ctx.ids.text("transactionId", "TX-"), evse, connector)
+
+
+async def authorized(csms: CsmsUnderTest, evse: int, connector: int, *, tx: Transaction | None = None) -> Transaction:
+    """Reusable state Authorized (CSMS, Part 6 §3.18 Table 702): the harness station sends AuthorizeRequest with the
+    configured valid idToken (step 2: AuthorizeResponse Accepted), then TransactionEventRequest triggerReason
+    Authorized with that idToken, Started, or Updated when ``tx`` is already running (EVConnectedPreSession); step 4:
+    TransactionEventResponse idTokenInfo Accepted."""
     token = csms.config.id_tokens.valid.to_ocpp()
     authorize = await csms.call("Authorize", {"idToken": token})
     csms.check.fields("AuthorizeResponse", authorize.payload if authorize.ok else {}, {
         "idTokenInfo.status": "Accepted"}, requirements=("Part 6 §3.18 Authorized tool validation step 2",))
-    tx = Transaction(csms.ctx.ids.text("transactionId", "G-"), evse, connector)
-    started = await _transaction_event(csms, tx, "Started", "Authorized", "Idle", idToken=token)
-    csms.check.fields("TransactionEventResponse", started.payload, {"idTokenInfo.status": "Accepted"},
+    if tx is None:
+        tx = new_transaction(csms, evse, connector)
+    event_type = "Updated" if tx.seq_no else "Started"
+    response = await _transaction_event(csms, tx, event_type, "Authorized",
+                                        "EVConnected" if tx.ev_connected else "Idle", idToken=token)
+    csms.check.fields("TransactionEventResponse", response.payload, {"idTokenInfo.status": "Accepted"},
                       requirements=("Part 6 §3.18 Authorized tool validation step 4",))
+    tx.authorized = True
+    return tx
+
+
+async def ev_connected_pre_session(csms: CsmsUnderTest, evse: int, connector: int,
+                                   tx: Transaction | None = None) -> Transaction:
+    """Reusable state EVConnectedPreSession (CSMS, Part 6 §3.18 Table 701), also Part 1 of EnergyTransferStarted: the
+    connector is reported Occupied (answered), then TransactionEventRequest triggerReason CablePluggedIn, chargingState
+    EVConnected, with the evse: Started, or Updated when ``tx`` is already running (Authorized)."""
     await report_availability(csms, [(evse, connector)], "Occupied")
-    await _transaction_event(csms, tx, "Updated", "CablePluggedIn", "EVConnected",
+    if tx is None:
+        tx = new_transaction(csms, evse, connector)
+    await _transaction_event(csms, tx, "Updated" if tx.seq_no else "Started", "CablePluggedIn", "EVConnected",
                              evse={"id": evse, "connectorId": connector})
+    tx.ev_connected = True
+    return tx
+
+
+async def energy_transfer_started(csms: CsmsUnderTest, evse: int, connector: int, *,
+                                  tx: Transaction | None = None) -> Transaction:
+    """Reusable state EnergyTransferStarted (CSMS, Part 6 §3.18 Table 703): Authorized first unless ``tx`` is
+    authorized (AuthorizeResponse and TransactionEventResponse must say Accepted), Part 1 unless the EV is connected
+    (connector Occupied, CablePluggedIn), Part 2: TransactionEventRequest ChargingStateChanged, Charging."""
+    if tx is None or not tx.authorized:
+        tx = await authorized(csms, evse, connector, tx=tx)
+    if not tx.ev_connected:
+        await ev_connected_pre_session(csms, evse, connector, tx=tx)
     await _transaction_event(csms, tx, "Updated", "ChargingStateChanged", "Charging")
     return tx
+
+
+async def energy_transfer_suspended(csms: CsmsUnderTest, tx: Transaction) -> None:
+    """Reusable state EnergyTransferSuspended (CSMS, Part 6 §3.18 Table 704), from EnergyTransferStarted: after the
+    configured transaction duration, TransactionEventRequest ChargingStateChanged, SuspendedEV."""
+    await transaction_duration(csms)
+    await _transaction_event(csms, tx, "Updated", "ChargingStateChanged", "SuspendedEV")
+
+
+async def stop_authorized(csms: CsmsUnderTest, tx: Transaction) -> None:
+    """Reusable state StopAuthorized (CSMS, Part 6 §3.18 Table 705): after the configured transaction duration,
+    TransactionEventRequest Updated, StopAuthorized, with the idToken that started it; step 2: idTokenInfo
+    Accepted."""
+    token = csms.config.id_tokens.valid.to_ocpp()
+    await transaction_duration(csms)
+    stop = await _transaction_event(csms, tx, "Updated", "StopAuthorized", "Charging", idToken=token)
+    csms.check.fields("TransactionEventResponse", stop.payload, {"idTokenInfo.status": "Accepted"},
+                      requirements=("Part 6 §3.18 StopAuthorized tool validation step 2",))
+    tx.authorized = False
+
+
+async def ev_connected_post_session(csms: CsmsUnderTest, tx: Transaction) -> None:
+    """Reusable state EVConnectedPostSession (CSMS, Part 6 §3.18 Table 706), StopAuthorized first unless done:
+    TransactionEventRequest Updated, ChargingStateChanged, EVConnected."""
+    if tx.authorized:
+        await stop_authorized(csms, tx)
+    await _transaction_event(csms, tx, "Updated", "ChargingStateChanged", "EVConnected")
+
+
+async def ev_disconnected(csms: CsmsUnderTest, tx: Transaction, *, ends: bool = True) -> None:
+    """Reusable state EVDisconnected (CSMS, Part 6 §3.18 Table 707), from EVConnectedPostSession: the connector is
+    reported Available (answered), then TransactionEventRequest EVCommunicationLost, Idle, Ended with stoppedReason
+    EVDisconnected. ``ends=False``: a station whose TxStopPoint is not EVConnected (ParkingBayOccupancy,
+    TC_E_19_CSMS) reports the unplugging as an Updated event and the transaction goes on."""
+    await report_availability(csms, [(tx.evse, tx.connector)], "Available")
+    tx.ev_connected = False
+    if ends:
+        await _transaction_event(csms, tx, "Ended", "EVCommunicationLost", "Idle",
+                                 info={"stoppedReason": "EVDisconnected"})
+    else:
+        await _transaction_event(csms, tx, "Updated", "EVCommunicationLost", "Idle")
 
 
 async def transaction_ended(csms: CsmsUnderTest, tx: Transaction, *, status_after: str = "Available") -> None:
@@ -169,14 +293,9 @@ async def transaction_ended(csms: CsmsUnderTest, tx: Transaction, *, status_afte
     stoppedReason EVDisconnected (step 3). ``status_after`` other than Available (a change of availability was
     scheduled, TC_G_11/14/17_CSMS step 6): the connector is then reported so, as Part 6 does after
     EVDisconnected."""
-    token = csms.config.id_tokens.valid.to_ocpp()
-    await transaction_duration(csms)
-    stop = await _transaction_event(csms, tx, "Updated", "StopAuthorized", "Charging", idToken=token)
-    csms.check.fields("TransactionEventResponse", stop.payload, {"idTokenInfo.status": "Accepted"},
-                      requirements=("Part 6 §3.18 StopAuthorized tool validation step 2",))
-    await _transaction_event(csms, tx, "Updated", "ChargingStateChanged", "EVConnected")
-    await report_availability(csms, [(tx.evse, tx.connector)], "Available")
-    await _transaction_event(csms, tx, "Ended", "EVCommunicationLost", "Idle", info={"stoppedReason": "EVDisconnected"})
+    await stop_authorized(csms, tx)
+    await ev_connected_post_session(csms, tx)
+    await ev_disconnected(csms, tx)
     if status_after != "Available":
         await report_availability(csms, [(tx.evse, tx.connector)], status_after)
 
@@ -184,18 +303,21 @@ async def transaction_ended(csms: CsmsUnderTest, tx: Transaction, *, status_afte
 @contextlib.asynccontextmanager
 async def transactions_ended_afterwards(csms: CsmsUnderTest) -> AsyncIterator[list[Transaction]]:
     """General precondition after a CSMS case with a transaction: every transaction the case put in the
-    yielded list and did not end is ended (EV unplugged, connector Available), even when the case failed."""
+    yielded list and did not end is ended (EV unplugged, connector Available), even when the case failed; the
+    connector of one that ended with the EV still plugged in, or never started, is reported Available when it was
+    last reported Occupied."""
     transactions: list[Transaction] = []
     try:
         yield transactions
     finally:
         for tx in transactions:
-            if tx.ended:
+            if tx.ended or tx.seq_no == 0:  # ended, or never started (no event was sent)
+                if csms.station.statuses.get((tx.evse, tx.connector)) == "Occupied":
+                    with contextlib.suppress(Exception):  # timeouts, disconnects: never the case's outcome
+                        await report_availability(csms, [(tx.evse, tx.connector)], "Available")
                 continue
             try:
-                await report_availability(csms, [(tx.evse, tx.connector)], "Available")
-                await _transaction_event(csms, tx, "Ended", "EVCommunicationLost", "Idle",
-                                         info={"stoppedReason": "EVDisconnected"})
+                await ev_disconnected(csms, tx)
             except Exception as exc:  # timeouts, disconnects: never the case's outcome
                 csms.note(f"could not end transaction {tx.transaction_id}: {exc}")
 
@@ -224,46 +346,18 @@ async def boot_notification(csms: CsmsUnderTest, reason: str = "PowerUp") -> Res
     return response
 
 
-__all__ = ["availability_restored", "availability_scope", "AvailabilityRestore", "Boot", "boot_answered",
-           "boot_notification", "booted", "change_availability", "energy_transfer_started", "report_availability",
-           "scope_connectors", "Transaction", "transaction_duration", "transaction_ended", "transactions_ended_afterwards", "unavailable"]
-
-
-# --------------------------------------------------------------------------- remote control (block F; helper fcsms)
-async def transaction_event(csms: CsmsUnderTest, tx: Transaction, event_type: str, trigger: str, charging_state: str,
-                            **extra: Any) -> Response:
-    """The harness station sends a TransactionEventRequest of ``tx`` (seqNo counted on, the evse in the first
-    event; ``info``: more transactionInfo fields, e.g. remoteStartId; other keywords: more request fields) and the
-    CSMS must answer it with a CALLRESULT. For the steps of a case that are no reusable state (a remote start's
-    event, a triggered event)."""
-    return await _transaction_event(csms, tx, event_type, trigger, charging_state, **extra)
-
-
-async def ev_connected_pre_session(csms: CsmsUnderTest, evse: int, connector: int,
-                                   tx: Transaction | None = None) -> Transaction:
-    """Reusable state EVConnectedPreSession (CSMS, Part 6 §3.18): the connector is reported Occupied and the cable
-    plugged in by a TransactionEventRequest (triggerReason CablePluggedIn, chargingState EVConnected, the evse):
-    eventType Started for a new transaction, Updated for ``tx`` when the state is Authorized already. Each message
-    must be answered (CALLRESULT)."""
-    await report_availability(csms, [(evse, connector)], "Occupied")
-    event_type = "Updated" if tx is not None else "Started"
-    if tx is None:
-        tx = Transaction(csms.ctx.ids.text("transactionId", "F-"), evse, connector)
-    await _transaction_event(csms, tx, event_type, "CablePluggedIn", "EVConnected",
-                             evse={"id": evse, "connectorId": connector})
-    return tx
-
-
 async def energy_transfer_started_for(csms: CsmsUnderTest, tx: Transaction, *, ev_connected: bool) -> None:
     """Reusable state EnergyTransferStarted (CSMS, Part 6 §3.18) for ``tx``, already Authorized (locally or by a
-    remote start): Part 1 when the EV is not connected yet (``ev_connected`` false: the connector reported
-    Occupied, TransactionEvent Updated CablePluggedIn / EVConnected with the evse), then Part 2 (TransactionEvent
-    Updated ChargingStateChanged / Charging). Each message must be answered (CALLRESULT)."""
-    if not ev_connected:
-        await report_availability(csms, [(tx.evse, tx.connector)], "Occupied")
-        await _transaction_event(csms, tx, "Updated", "CablePluggedIn", "EVConnected",
-                                 evse={"id": tx.evse, "connectorId": tx.connector})
-    await _transaction_event(csms, tx, "Updated", "ChargingStateChanged", "Charging")
+    remote start): Part 1 when the EV is not connected yet (``ev_connected`` false), then Part 2 (helper fcsms's
+    name for :func:`energy_transfer_started` with a transaction that is authorized)."""
+    tx.authorized = True
+    tx.ev_connected = tx.ev_connected or ev_connected
+    await energy_transfer_started(csms, tx.evse, tx.connector, tx=tx)
 
 
-__all__ += ["energy_transfer_started_for", "ev_connected_pre_session", "transaction_event"]
+__all__ = ["authorized", "availability_restored", "availability_scope", "AvailabilityRestore", "Boot", "boot_answered",
+           "boot_notification", "booted", "change_availability", "energy_transfer_started",
+           "energy_transfer_started_for", "energy_transfer_suspended", "ev_connected_post_session",
+           "ev_connected_pre_session", "ev_disconnected", "new_transaction", "report_availability", "scope_connectors",
+           "stop_authorized", "Transaction", "transaction_duration", "transaction_event", "transaction_ended",
+           "transactions_ended_afterwards", "unavailable"]

@@ -18,7 +18,9 @@ from ...protocol.errors import PeerClosed, PeerError, PeerTimeout
 from ...protocol import registration
 from ...protocol.frames import utc_now
 from ...protocol.patterns import ABSENT, OneOf, Satisfies, matches
-from ...protocol.variables import TX_START_POINT, TX_STOP_POINT
+from ...protocol.variables import (AUTH_CACHE_ENABLED, AUTH_ENABLED, AUTHORIZE_REMOTE_START,
+                                    DISABLE_REMOTE_AUTHORIZATION, LOCAL_AUTH_LIST_ENABLED, TX_START_POINT,
+                                    TX_STOP_POINT)
 from ...transport.connection import Connection, IncomingCall, Response
 from ..sides import ChargingStationUnderTest
 from .common import (AvailabilityRestore, _restore_each_scope, availability_scope, scope_connectors,
@@ -342,6 +344,9 @@ class Transaction:
     mark: tuple[Connection, int] | None = None  # where the last instruction of a step was given (conn, position)
     plugged_at: int | None = None  # len(events) when the EV was plugged in (P6 §2.1, E01.FR.16)
     token_at: int | None = None  # len(events) when the idToken was presented to start (P6 §2.1)
+    remote_start_id: int | None = None  # the remoteStartId of the RequestStartTransaction that authorized it (F01/F02)
+    remote_at: int | None = None  # len(events) at that remote start, until its next event was judged (F01.FR.19)
+    ev_side_disconnected: bool = False  # the cable was pulled at the EV only (E09/E10): it may be left in the socket
     parked: bool = False  # an EV was driven into the bay (ParkingBayOccupied) and has not left it
 
     @property
@@ -568,12 +573,16 @@ async def energy_transfer_started(sut: ChargingStationUnderTest, evse: int, conn
                                           requirements=("G01.FR.03", "E02.FR.05"),
                                           what="the plugged-in connector is reported Occupied", since=mark)
         if "EVConnected" in tx.start_points or was_started:
+            # After a remote start whose event is still due, that event is the plug-in's: F02.FR.21 (RemoteStart).
+            plugged_triggers = ("CablePluggedIn", "RemoteStart") if tx.remote_at is not None else ("CablePluggedIn",)
             event = await _tx_step_event(sut, tx, "a TransactionEventRequest reports the cable plugged in",
-                                         triggers=("CablePluggedIn",), requirements=("E02.FR.06", "E01.FR.02"))
+                                         triggers=plugged_triggers, requirements=("E02.FR.06", "E01.FR.02"))
             sut.check.fields("TransactionEventRequest when the EV is connected (Part 6 EnergyTransferStarted "
                              "step 3)", event.payload,
-                             {"triggerReason": "CablePluggedIn", "transactionInfo.chargingState": "EVConnected"},
-                             requirements=("E01.FR.15", "E01.FR.18"))
+                             {"triggerReason": OneOf(*plugged_triggers),
+                              "transactionInfo.chargingState": "EVConnected"},
+                             requirements=("E01.FR.15", "E01.FR.18") + (("F02.FR.21",) if len(plugged_triggers) > 1
+                                                                       else ()))
     charging = next((e for e in tx.events if e.payload.get("transactionInfo", {}).get("chargingState") == "Charging"),
                     None)
     while charging is None:
@@ -600,6 +609,8 @@ async def energy_transfer_started(sut: ChargingStationUnderTest, evse: int, conn
                          requirements=("E01.FR.16", "Part 6 §2.1"))
     tx.plugged_at = None
     token_carried(sut, tx)
+    if tx.remote_at is not None:
+        judge_remote_start_event(sut, tx, tx.first_since(tx.remote_at))
     return tx
 
 
@@ -876,15 +887,52 @@ async def ev_connected_post_session(sut: ChargingStationUnderTest, tx: Transacti
     return event
 
 
+async def energy_transfer_suspended(sut: ChargingStationUnderTest, tx: Transaction) -> IncomingCall | None:
+    """Reusable state EnergyTransferSuspended (Charging Station, Part 6 §2.18), from EnergyTransferStarted: after
+    <Configured Transaction Duration> the EV suspends the energy transfer (action ``ev_suspend``) and, unless the
+    transaction has ended already, the station reports it (step 1): chargingState EVConnected or SuspendedEV,
+    eventType Ended or Updated, triggerReason ChargingStateChanged when SuspendedEV, stoppedReason StoppedByEV when
+    Ended (TxStopPoint EnergyTransfer, E06.FR.07). Events the station sends on its own meanwhile are recorded.
+    Returns the step 1 event, None when the transaction had ended."""
+    await transaction_duration(sut)
+    own, since = tx.since_on(sut)
+    _record_pending(sut, tx, own, since)
+    tx.instruction(sut.connection)
+    await sut.actions.do("ev_suspend", evse=tx.evse, connector=tx.connector)
+    if tx.ended:
+        sut.note("EnergyTransferSuspended: the transaction has ended already, no TransactionEventRequest expected")
+        return None
+    event = await _tx_step_event(
+        sut, tx, "a TransactionEventRequest reports the EV suspended the energy transfer",
+        triggers=("ChargingStateChanged",), requirements=("E06.FR.15", "Part 6 §2.18 EnergyTransferSuspended"),
+        wanted=lambda e: e.payload.get("eventType") == "Ended" or e.payload.get("transactionInfo", {}).get(
+            "chargingState") in ("SuspendedEV", "EVConnected"))
+    payload = event.payload
+    requirements = ("E06.FR.15", "Part 6 §2.18 EnergyTransferSuspended step 1")
+    sut.check.fields("TransactionEventRequest after the EV suspended the energy transfer (Part 6 "
+                     "EnergyTransferSuspended step 1)", payload,
+                     {"eventType": OneOf("Ended", "Updated"),
+                      "transactionInfo.chargingState": OneOf("EVConnected", "SuspendedEV")}, requirements=requirements)
+    if payload.get("transactionInfo", {}).get("chargingState") == "SuspendedEV":
+        sut.check.fields("TransactionEventRequest reporting SuspendedEV", payload,
+                         {"triggerReason": "ChargingStateChanged"}, requirements=requirements)
+    if payload.get("eventType") == "Ended":
+        sut.check.fields("TransactionEventRequest eventType Ended after the EV suspended the energy transfer",
+                         payload, {"transactionInfo.stoppedReason": "StoppedByEV"},
+                         requirements=("E06.FR.07", "E06.FR.08", "Part 6 §2.18 EnergyTransferSuspended step 1"))
+    return event
+
+
 async def ev_disconnected(sut: ChargingStationUnderTest, tx: Transaction, *, status: str = "Available",
                           status_requirements: tuple[str, ...] = ("G01.FR.04",),
-                          report: bool = True) -> IncomingCall | None:
+                          report: bool = True, judge_stopped_reason: bool = True) -> IncomingCall | None:
     """Reusable state EVDisconnected (Charging Station, Part 6 §2.18): the EV is unplugged (action ``unplug``),
     the connector is reported ``status`` (Available; Unavailable when a change of availability was
     scheduled, G01.FR.05) unless ``report`` is False (the connector's status does not change, e.g. it became
     Unavailable when the transaction ended), and, unless the transaction has ended already, a
-    TransactionEventRequest with triggerReason EVCommunicationLost and chargingState Idle (step 3).
-    Returns that event, or None."""
+    TransactionEventRequest with triggerReason EVCommunicationLost and chargingState Idle (step 3); an Ended one after
+    a local stop has stoppedReason Local or none (Part 6 §2.1) unless ``judge_stopped_reason`` is False (a case whose
+    own rule differs, TC_E_14_CS). Returns that event, or None."""
     conn = tx.connection if tx.connection is not None and tx.connection.is_open else sut.connection
     mark = conn.mark()
     tx.instruction(conn)
@@ -901,8 +949,8 @@ async def ev_disconnected(sut: ChargingStationUnderTest, tx: Transaction, *, sta
     sut.check.fields("TransactionEventRequest after the EV is disconnected (Part 6 EVDisconnected step 3)",
                      event.payload, {"triggerReason": "EVCommunicationLost", "transactionInfo.chargingState": "Idle"},
                      requirements=("E06.FR.15", "E01.FR.18"))
-    if event.payload.get("eventType") == "Ended" and tx.stop_authorized:
-        _stopped_locally(sut, event)
+    if event.payload.get("eventType") == "Ended" and tx.stop_authorized and judge_stopped_reason:
+        _stopped_locally(sut, event)  # (``judge_stopped_reason`` False: a case with its own rule, TC_E_14_CS)
     return event
 
 
@@ -938,8 +986,10 @@ async def _end_quietly(sut: ChargingStationUnderTest, tx: Transaction) -> None:
         while not tx.ended and tx.started:
             tx.record(await conn.expect_call("TransactionEvent", since=since, **tx.pattern()))
 
-    if tx.authorized and not tx.stop_authorized and (tx.started or not tx.plugged):
-        # A second presentation stops the transaction, or withdraws an authorization not yet used.
+    _record_pending(sut, tx, conn, since)  # an Ended event that arrived already (e.g. the cable was taken out)
+    if tx.authorized and not tx.stop_authorized and not tx.ended and (tx.started or not tx.plugged):
+        # A second presentation stops the transaction, or withdraws an authorization not yet used (a transaction
+        # that has ended, e.g. by its stop point, has no authorization left: presenting would start a new one).
         await sut.actions.do("present_id_token", id_token=token.id_token, type=token.type, evse=tx.evse)
         tx.stop_authorized = True
         if tx.started:
@@ -990,6 +1040,9 @@ async def transactions_ended_afterwards(sut: ChargingStationUnderTest) -> AsyncI
     finally:
         sut._station_transactions = previous  # type: ignore[attr-defined]
         for tx in reversed(transactions):
+            with contextlib.suppress(Inconclusive):  # events that arrived already (e.g. an Ended after a timeout)
+                if tx.started and not tx.ended:
+                    _record_pending(sut, tx, *tx.since_on(sut))
             if tx.ended and not tx.plugged and not tx.parked:
                 continue
             try:
@@ -998,6 +1051,255 @@ async def transactions_ended_afterwards(sut: ChargingStationUnderTest) -> AsyncI
                          f"EV unplugged")
             except Exception as exc:  # action failures, timeouts, disconnects: never the case's outcome
                 sut.note(f"could not end transaction {tx.transaction_id or '(not started)'} on EVSE {tx.evse}: {exc}")
+
+
+# --------------------------------------------------------------------------- remote start / stop (F01-F03)
+
+
+@contextlib.asynccontextmanager
+async def settable(sut: ChargingStationUnderTest, variable: dict, value: str) -> AsyncIterator[str | None]:
+    """Part 6 "<variable> is <value> (If implemented AND ReadWrite)": when the station has the variable with another
+    value, it is set for the block and restored afterwards; a station without the variable, or that does not accept
+    the value (ReadOnly), keeps its own (noted). Yields the value in effect (None: the variable is not
+    implemented)."""
+    current = await sut.read_variable(variable)
+    name = f"{variable['component']['name']}.{variable['variable']['name']}"
+    if current is None:
+        sut.note(f"{name} is not implemented (or not readable): the configuration state 'if implemented' is skipped")
+        yield None
+        return
+    if current.strip().lower() == value.lower():
+        yield current
+        return
+    async with sut.restoring(variable):
+        response = await sut.call("SetVariables", {"setVariableData": [dict(variable, attributeValue=value)]})
+        status = response.payload["setVariableResult"][0]["attributeStatus"] if response.ok else response.describe()
+        if status == "Accepted":
+            sut.note(f"configuration state: {name} = {value!r}")
+            yield value
+        else:
+            sut.note(f"{name} stays {current!r}: setting {value!r} was answered {status} (ReadOnly)")
+            yield current
+
+
+@dataclass
+class RemoteStartSettings:
+    """The AuthCtrlr values a remote start depends on, as in effect for the case (None: not implemented)."""
+
+    auth_enabled: str | None
+    authorize_remote_start: str | None
+    token_known_locally: bool  # AuthCacheCtrlr / LocalAuthListCtrlr enabled: the idToken may be known without asking
+
+    @property
+    def must_authorize(self) -> bool | None:
+        """Whether an AuthorizeRequest must follow a remote start (Part 6 Authorized (remote) step 3 note): when
+        AuthorizeRemoteStart is true, unless AuthEnabled is false or the idToken may be known locally (cache, local
+        list: F01.FR.01 note). None: not decided (AuthorizeRemoteStart unreadable)."""
+        if self.authorize_remote_start is None:
+            return None
+        if not _true(self.authorize_remote_start):
+            return False
+        return not (self.auth_enabled is not None and not _true(self.auth_enabled)) and not self.token_known_locally
+
+
+def _true(value: str | None) -> bool:
+    return (value or "").strip().lower() == "true"
+
+
+@contextlib.asynccontextmanager
+async def remote_start_settings(sut: ChargingStationUnderTest, *, authorize_remote_start: bool | None = None,
+                                ) -> AsyncIterator[RemoteStartSettings]:
+    """The configuration state of the remote start cases (Part 6 TC_F_01..04_CS, TC_E_13_CS): AuthCtrlr.AuthEnabled
+    true (if implemented and ReadWrite), AuthCtrlr.DisableRemoteAuthorization false (if implemented), and, when
+    given, AuthorizeRemoteStart (if ReadWrite); all restored afterwards."""
+    async with contextlib.AsyncExitStack() as stack:
+        auth_enabled = await stack.enter_async_context(settable(sut, AUTH_ENABLED, "true"))
+        await stack.enter_async_context(settable(sut, DISABLE_REMOTE_AUTHORIZATION, "false"))
+        if authorize_remote_start is None:
+            remote = await sut.read_variable(AUTHORIZE_REMOTE_START, note_unreadable=True)
+        else:
+            remote = await stack.enter_async_context(
+                settable(sut, AUTHORIZE_REMOTE_START, "true" if authorize_remote_start else "false"))
+        local = any([_true(await sut.read_variable(AUTH_CACHE_ENABLED)),
+                     _true(await sut.read_variable(LOCAL_AUTH_LIST_ENABLED))])
+        yield RemoteStartSettings(auth_enabled, remote, local)
+
+
+def judge_remote_start_event(sut: ChargingStationUnderTest, tx: Transaction, event: IncomingCall | None) -> None:
+    """The first TransactionEventRequest after an accepted RequestStartTransaction carries triggerReason RemoteStart
+    and its remoteStartId (F01.FR.19, F01.FR.25, F02.FR.01, F02.FR.21; Part 6 Authorized (remote) step 5), and the
+    idToken of the request (F01.FR.04, F02.FR.05)."""
+    tx.remote_at = None
+    token = sut.config.id_tokens.valid
+    requirements = ("F01.FR.19", "F01.FR.25", "F02.FR.01", "F02.FR.21", "Part 6 Authorized (remote) step 5")
+    sut.check.that("a TransactionEventRequest follows the remote start", event is not None,
+                   expected="TransactionEventRequest triggerReason RemoteStart", actual=None, requirements=requirements)
+    assert event is not None
+    sut.check.fields("the first TransactionEventRequest after the remote start", event.payload, {
+        "triggerReason": "RemoteStart", "transactionInfo.remoteStartId": tx.remote_start_id,
+        "idToken.idToken": token.id_token, "idToken.type": token.type},
+        requirements=requirements + ("F01.FR.04", "F02.FR.05"))
+
+
+async def authorized_remote(sut: ChargingStationUnderTest, evse: int, connector: int, settings: RemoteStartSettings,
+                            *, tx: Transaction | None = None) -> Transaction:
+    """Reusable state Authorized (Charging Station, Part 6 §2.18, way B: RequestStartTransaction).
+
+    Step 1-2: RequestStartTransactionRequest with the configured valid idToken, the EVSE and a remoteStartId of the
+    run; the response Accepted and, when the transaction had started already (``tx`` from EVConnectedPreSession with
+    TxStartPoint EVConnected), its transactionId (F01.FR.13). Step 3: an AuthorizeRequest with the idToken when
+    ``settings.must_authorize``; with AuthorizeRemoteStart false none may be sent (F01.FR.02, F02.FR.10: "without
+    checking authorization"). Step 5/7: when TxStartPoint contains Authorized or the transaction already started, the
+    TransactionEventRequest (Started unless the transaction had started, then Updated) with triggerReason RemoteStart,
+    the remoteStartId and the idToken; otherwise that event comes later (the plug-in, EnergyTransferStarted judges it
+    with :func:`judge_remote_start_event`). The step 5 StatusNotification Occupied of Part 6 is not required: no Part 2
+    requirement makes a remote start change a connector's status. ParkingBayOccupied, optional, is skipped. Returns
+    ``tx`` (a new :class:`Transaction` when None, registered for the restore), marked authorized."""
+    conn = sut.connection
+    if tx is None:
+        tx = Transaction(evse, connector, start_points=await tx_start_points(sut),
+                         stop_points=await tx_stop_points(sut), since=conn.mark(), connection=conn)
+        registry = _tx_registry(sut)
+        if registry is not None:
+            registry.append(tx)
+    token = sut.config.id_tokens.valid
+    was_started = tx.started
+    tx.remote_start_id = sut.ctx.ids.next("remoteStartId")
+    tx.token_at = tx.remote_at = remote_at = len(tx.events)
+    mark = conn.mark()
+    tx.instruction(conn)
+    response = await sut.call("RequestStartTransaction", {
+        "idToken": {"idToken": token.id_token, "type": token.type}, "evseId": evse,
+        "remoteStartId": tx.remote_start_id})
+    answer = ("F01.FR.01", "F02.FR.09", "Part 6 Authorized (remote) step 2")
+    sut.check.that("the station answers RequestStartTransactionRequest with a CALLRESULT", response.ok,
+                   expected="CALLRESULT", actual=response.describe(), requirements=answer)
+    sut.check.fields("RequestStartTransactionResponse (Part 6 Authorized (remote) step 2)", response.payload,
+                     {"status": "Accepted"}, requirements=answer)
+    tx.authorized = True
+    if was_started:
+        sut.check.fields("RequestStartTransactionResponse for a transaction started before its authorization",
+                         response.payload, {"transactionId": tx.transaction_id},
+                         requirements=("F01.FR.13", "Part 6 Authorized (remote) step 2"))
+    must = settings.must_authorize
+    expects_tx = was_started or "Authorized" in tx.start_points or "ParkingBayOccupancy" in tx.start_points
+    first: IncomingCall | None = None
+    if must or expects_tx:
+        try:
+            first = await conn.expect_one_of([("Authorize", {}), ("TransactionEvent", tx.pattern())], since=mark,
+                                             requirements=("F01.FR.01", "F01.FR.03", "F02.FR.11"))
+        except PeerTimeout as exc:
+            sut.check.that("the station authorizes the remote start's idToken (AuthorizeRemoteStart true)" if must
+                           else "a TransactionEventRequest follows the remote start", False,
+                           expected="AuthorizeRequest" if must else f"TransactionEventRequest {tx.pattern()}",
+                           actual=exc.actual, requirements=("F01.FR.01", "F02.FR.09", "Part 6 Authorized (remote) "
+                                                            "step 3") if must else ("F01.FR.03", "F02.FR.11"))
+            raise
+    if first is not None and first.action == "Authorize":
+        sut.check.that("no AuthorizeRequest after a remote start with AuthorizeRemoteStart false", must is not False,
+                       expected="no AuthorizeRequest (F01.FR.02, F02.FR.10: the station starts without checking "
+                                "authorization)", actual=first.payload, requirements=("F01.FR.02", "F02.FR.10"))
+        sut.check.fields("AuthorizeRequest (Part 6 Authorized (remote) step 3)", first.payload, _token_fields(sut),
+                         requirements=("F01.FR.01", "F02.FR.09", "C01.FR.02"))
+    elif must:
+        sut.check.that("the station authorizes the remote start's idToken (AuthorizeRemoteStart true)", False,
+                       expected="AuthorizeRequest before the TransactionEventRequest",
+                       actual=first.action if first is not None else None,
+                       requirements=("F01.FR.01", "F02.FR.09", "Part 6 Authorized (remote) step 3"))
+    else:
+        if first is not None:
+            tx.record(first)
+        if must is False:
+            # No AuthorizeRequest may come; one sent later than the event is found here too.
+            late = next((c for c in conn.mailbox[mark:] if c.action == "Authorize"
+                         and c.payload.get("idToken", {}).get("idToken") == token.id_token), None)
+            sut.check.that("no AuthorizeRequest after a remote start with AuthorizeRemoteStart false", late is None,
+                           expected="no AuthorizeRequest", actual=late.payload if late else None,
+                           requirements=("F01.FR.02", "F02.FR.10"))
+    if not expects_tx:
+        return tx
+    event = tx.events[-1] if tx.events and first is tx.events[-1] else await _tx_step_event(
+        sut, tx, "a TransactionEventRequest follows the remote start", triggers=("RemoteStart",),
+        requirements=("F01.FR.03", "F01.FR.19", "F02.FR.21"))
+    sut.check.fields("TransactionEventRequest after the remote start (Part 6 Authorized (remote) step 5)",
+                     event.payload, {"eventType": "Updated" if was_started else "Started"},
+                     requirements=("E01.FR.03", "F02.FR.13", "Part 6 Authorized (remote) step 5"))
+    if not was_started:
+        sut.check.fields("TransactionEventRequest that starts the transaction", event.payload, {"evse.id": evse},
+                         requirements=("E01.FR.16", "F01.FR.05"))
+    judge_remote_start_event(sut, tx, tx.first_since(remote_at))
+    return tx
+
+
+@dataclass
+class RemoteStop:
+    """What the reusable state StopAuthorized (remote) saw: the response and the RemoteStop event (and the
+    ChargingStateChanged one of step 5 when it came)."""
+
+    response: Response
+    remote_stop: IncomingCall
+    after: IncomingCall | None
+
+
+async def stop_authorized_remote(sut: ChargingStationUnderTest, tx: Transaction, *,
+                                 ended_by_remote_stop_event: bool = False, any_ending: bool = False) -> RemoteStop:
+    """Reusable state StopAuthorized (Charging Station, Part 6 §2.18 way B as amended by errata 2025-09 §6.2.117):
+    after <Configured Transaction Duration>, RequestStopTransactionRequest with the transaction's id; the response
+    Accepted (step 2, F03.FR.07); a TransactionEventRequest with triggerReason RemoteStop (step 3, F03.FR.09). When
+    TxStopPoint contains Authorized, PowerPathClosed or EnergyTransfer, the last of the RemoteStop event and the
+    step 5 event (ChargingStateChanged, chargingState EVConnected) is Ended with stoppedReason Remote (F03.FR.03);
+    otherwise both are Updated (F03.FR.02; step 5 optional, then left to EVConnectedPostSession).
+    ``ended_by_remote_stop_event`` (TC_E_21_CS step 3): the RemoteStop event itself must be the Ended one.
+    ``any_ending`` (TC_E_35_CS as amended by errata 2025-09 §6.2.49): the transaction must end, its last event with
+    stoppedReason Remote, whatever that event's triggerReason."""
+    await transaction_duration(sut)
+    conn = sut.connection
+    own, since = tx.since_on(sut)
+    _record_pending(sut, tx, own, since)
+    tx.instruction(conn)
+    response = await sut.call("RequestStopTransaction", {"transactionId": tx.transaction_id})
+    answer = ("F03.FR.07", "Part 6 StopAuthorized (remote) step 2")
+    sut.check.that("the station answers RequestStopTransactionRequest with a CALLRESULT", response.ok,
+                   expected="CALLRESULT", actual=response.describe(), requirements=answer)
+    sut.check.fields("RequestStopTransactionResponse (Part 6 StopAuthorized (remote) step 2)", response.payload,
+                     {"status": "Accepted"}, requirements=answer)
+    tx.stop_authorized = True
+    event = await _tx_step_event(sut, tx, "a TransactionEventRequest follows the remote stop", triggers=("RemoteStop",),
+                                 requirements=("F03.FR.02", "F03.FR.03", "F03.FR.09"))
+    sut.check.fields("TransactionEventRequest after the remote stop (Part 6 StopAuthorized (remote) step 3)",
+                     event.payload, {"triggerReason": "RemoteStop"}, requirements=("F03.FR.09", "F03.FR.02"))
+    ends = tx.stop_ends
+    after: IncomingCall | None = None
+    if ended_by_remote_stop_event:
+        sut.check.fields("the RemoteStop TransactionEventRequest ends the transaction", event.payload,
+                         {"eventType": "Ended", "transactionInfo.stoppedReason": "Remote"},
+                         requirements=("F03.FR.03", "E06.FR.15", "Part 6 step 3"))
+    elif ends is False:
+        sut.check.fields(f"TransactionEventRequest after the remote stop with TxStopPoint {','.join(tx.stop_points)} "
+                         f"(errata 2025-09 §6.2.117: Updated)", event.payload, {"eventType": "Updated"},
+                         requirements=("F03.FR.02", "errata 2025-09 §6.2.117"))
+    elif ends is None:
+        sut.note("TxStopPoint could not be read: whether the remote stop must end the transaction is not checked")
+    elif not tx.ended and any_ending:
+        while not tx.ended:
+            after = await _tx_step_event(sut, tx, "the transaction ends after the remote stop", triggers=SIDE_TRIGGERS,
+                                         requirements=("F03.FR.03", "E06.FR.15"),
+                                         wanted=lambda e: e.payload.get("eventType") == "Ended")
+    elif not tx.ended:  # step 5, the Ended event (errata 2025-09 §6.2.117)
+        after = await _tx_step_event(sut, tx, "the transaction ends after the remote stop",
+                                     triggers=("ChargingStateChanged",), requirements=("F03.FR.03",),
+                                     wanted=lambda e: e.payload.get("eventType") == "Ended")
+        sut.check.fields("TransactionEventRequest after the remote stop (Part 6 StopAuthorized (remote) step 5)",
+                         after.payload, {"triggerReason": "ChargingStateChanged",
+                                         "transactionInfo.chargingState": "EVConnected"},
+                         requirements=("F03.FR.03", "errata 2025-09 §6.2.117"))
+    last = after or event
+    if ends and not ended_by_remote_stop_event:
+        sut.check.fields(f"the last TransactionEventRequest of the remote stop with TxStopPoint "
+                         f"{','.join(tx.stop_points)} (errata 2025-09 §6.2.117)", last.payload,
+                         {"eventType": "Ended", "transactionInfo.stoppedReason": "Remote"},
+                         requirements=("F03.FR.03", "E06.FR.15", "errata 2025-09 §6.2.117"))
+    return RemoteStop(response, event, after)
 
 
 # --------------------------------------------------------------------------- boot states (B02/B03)
@@ -1166,11 +1468,15 @@ async def expect_boot_retry(sut: ChargingStationUnderTest, answers: BootAnswers,
 
 __all__ = ["transaction_step_event", "ChargingEvidence", "watch_no_charging", "EV_CONNECTED_TRIGGERS",
            "ev_connected_pre_session_of", "parking_bay_occupied", "token_carried",
+           "authorized_remote", "judge_remote_start_event", "remote_start_settings", "RemoteStartSettings",
+           "stop_authorized_remote", "RemoteStop", "settable",
            "authorized", "transaction_duration", "SIDE_TRIGGERS", "AVAILABILITY_REPORTS", "availability_restored", "availability_scope", "AvailabilityRestore",
            "Boot", "boot_answered", "BOOT_REASONS", "BootAnswer", "BootAnswers", "booted",
-           "change_availability", "energy_transfer_started", "ev_connected_post_session", "ev_connected_pre_session",
+           "change_availability", "energy_transfer_started", "energy_transfer_suspended",
+           "ev_connected_post_session", "ev_connected_pre_session",
            "ev_connected_transaction", "ev_disconnected", "ev_unplugged_afterwards", "EvConnected",
            "expect_availability_reports", "expect_boot_retry", "expect_connector_reports",
            "expect_startup_security_event", "after_call", "parking_bay_unoccupied",
            "scope_connectors", "stop_authorized", "Transaction", "transactions_ended_afterwards",
-           "tx_start_points", "TX_STOP_ENDING", "TX_STOP_REQUIREMENTS", "tx_stop_points", "unavailable"]
+           "tx_start_points", "TX_STOP_ENDING", "TX_STOP_REQUIREMENTS", "tx_stop_points",
+           "unavailable"]

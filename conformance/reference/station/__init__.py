@@ -24,10 +24,12 @@ DataTransfer (P01): the station implements the vendor extension of :mod:`conform
 
 The package: :mod:`.core` (lifecycle, the dispatch tables action -> handler / step, what the areas share),
 :mod:`.state` (factory settings, the persistent state), :mod:`.component` (what an area is) and one component per
-area, each owning its state and registering its handlers: :mod:`.boot` (registration, heartbeats, TriggerMessage),
+area, each owning its state and registering its handlers: :mod:`.boot` (registration, heartbeats),
 :mod:`.variables` (device model, Get/SetVariables), :mod:`.report_requests`, :mod:`.availability`,
 :mod:`.transactions`, :mod:`.reset`, :mod:`.reservations`, :mod:`.network`, :mod:`.offline`,
-:mod:`.smart_charging`, :mod:`.data_transfer`.
+:mod:`.smart_charging`, :mod:`.data_transfer`, :mod:`.remote_control` (remote start / stop, unlock),
+:mod:`.triggers` (TriggerMessage), :mod:`.file_transfers` (GetLog upload, UpdateFirmware download over HTTP,
+minimal).
 """
 
 from .core import ReferenceStation

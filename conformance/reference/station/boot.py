@@ -1,4 +1,5 @@
-"""The reference station: boot and registration (B01-B03), heartbeats (G02) and TriggerMessage (F06).
+"""The reference station: boot and registration (B01-B03), heartbeats (G02); a TriggerMessage for BootNotification
+(F06, answered by :mod:`.triggers`) wakes the boot retry.
 
 The registration rules (what it may send and how it answers while Pending / Rejected) are the table of
 :mod:`conformance.protocol.registration`; the core's dispatch answers with it."""
@@ -6,12 +7,10 @@ The registration rules (what it may send and how it answers while Pending / Reje
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from typing import Any
 
-from ...protocol.errors import PeerError
 from ...protocol import registration
-from ...protocol.frames import Call, encode, new_message_id, utc_now
+from ...protocol.frames import utc_now
 from ...transport.connection import Connection
 from .component import Component, Connectors, Handler, OfflinePeriod, Station, TransactionMessages
 
@@ -32,9 +31,6 @@ class Boot(Component):
         self.needs_boot = True
         self.reason = "PowerUp"  # why the station (re)started: the reason of its next boot
         self._wake = asyncio.Event()  # a TriggerMessage for BootNotification while not accepted
-
-    def handlers(self) -> dict[str, Handler]:
-        return {"TriggerMessage": self.on_TriggerMessage}
 
     def restarted(self, reason: str) -> None:
         """A restart: the next connection boots with ``reason``."""
@@ -110,36 +106,15 @@ class Boot(Component):
             await self.station.sleep(interval)
             await conn.call("Heartbeat", {})
 
-    # ------------------------------------------------------------------ TriggerMessage (F06)
-    async def on_TriggerMessage(self, payload: dict[str, Any]) -> dict[str, Any]:
-        station, conn = self.station, self.station.connection
-        requested = payload["requestedMessage"]
-        if conn is None:
-            return {"status": "Rejected"}
-        if requested == "BootNotification":
-            if self.registration == registration.ACCEPTED:
-                if "trigger_boot_accepted_when_accepted" in self.faults:
-                    station.spawn(station.send_quietly(conn, "BootNotification", self.payload("Triggered")))
-                    return {"status": "Accepted"}
-                return {"status": "Rejected"}  # F06.FR.17
-            asyncio.get_running_loop().call_soon(self._wake.set)  # after this response (F06.FR.04)
-            return {"status": "Accepted"}
-        if requested == "Heartbeat":
-            station.spawn(station.send_quietly(conn, "Heartbeat", {}))
-            return {"status": "Accepted"}
-        if requested == "StatusNotification":
-            evse = payload.get("evse") or {}
-            if "id" not in evse or "connectorId" not in evse:
-                return {"status": "Rejected"}
-            station.spawn(self._triggered_status(conn, evse["id"], evse["connectorId"]))
-            return {"status": "Accepted"}
-        return {"status": "NotImplemented"}
-
-    async def _triggered_status(self, conn: Connection, evse: int, connector: int) -> None:
-        with contextlib.suppress(PeerError):
-            if "station_does_not_wait_for_response" in self.faults:  # no queue: out at once
-                await conn.send_raw(encode(Call(new_message_id(), "StatusNotification", {
-                    "timestamp": utc_now(), "connectorStatus": self.availability.connector_status(evse, connector),
-                    "evseId": evse, "connectorId": connector})))
-                return
-            await self.availability.send_status(conn, evse, connector)
+    # ------------------------------------------------------------------ TriggerMessage (F06), from triggers.py
+    def trigger_boot(self, conn: Connection) -> str:
+        """A TriggerMessage for BootNotification: Rejected once the last boot was Accepted (F06.FR.17); otherwise
+        the waiting retry is woken after this response (F06.FR.04, B02.FR.04)."""
+        station = self.station
+        if self.registration == registration.ACCEPTED:
+            if "trigger_boot_accepted_when_accepted" in self.faults:
+                station.spawn(station.send_quietly(conn, "BootNotification", self.payload("Triggered")))
+                return "Accepted"
+            return "Rejected"  # F06.FR.17
+        asyncio.get_running_loop().call_soon(self._wake.set)  # after this response (F06.FR.04)
+        return "Accepted"

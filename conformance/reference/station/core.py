@@ -24,8 +24,10 @@ from .availability import Availability
 from .boot import Boot
 from .component import Component, Handler, Step
 from .data_transfer import DataTransfer
+from .file_transfers import FileTransfers
 from .network import Network
 from .offline import Offline
+from .remote_control import RemoteControl
 from .report_requests import Reports
 from .reservations import Reservations
 from .reset import Reset
@@ -33,6 +35,7 @@ from .smart_charging import SmartCharging
 from .state import StationState, Transaction
 from .transactions import Transactions
 from .tx_queue import TransactionQueue
+from .triggers import Triggers
 from .variables import Variables
 
 log = logging.getLogger("conformance.reference.station")
@@ -80,6 +83,9 @@ class ReferenceStation:
         self.smart_charging = SmartCharging(self, self.transactions_area)
         self.reports = Reports(self)
         self.data_transfer = DataTransfer(self)
+        self.remote_control = RemoteControl(self, self.availability, self.transactions_area)
+        self.triggers = Triggers(self, self.boot, self.availability, self.transactions_area)
+        self.file_transfers = FileTransfers(self, self.triggers)
         self.availability.transactions = self.reservations.transactions = self.transactions_area
         self.availability.reservations = self.reservations
         self.boot.offline = self.transactions_area.offline = self.tx_queue.offline = self.offline
@@ -88,10 +94,19 @@ class ReferenceStation:
         self.variables = Variables(self)
         self.components: list[Component] = [
             self.variables, self.boot, self.availability, self.transactions_area, self.reset, self.reservations,
-            self.network, self.offline, self.smart_charging, self.reports, self.data_transfer, self.tx_queue]
+            self.network, self.offline, self.smart_charging, self.reports, self.data_transfer, self.remote_control,
+            self.triggers, self.file_transfers, self.tx_queue]
         self.variables.device_model = self.variables.new_model(self.components)  # the areas hook into it
         self._handlers: dict[str, Handler] = self._register("handlers")
         self._steps: dict[str, Step] = self._register("steps")
+        if "event_after_ended" in self.faults:  # fault (faults/transactions.py): one more Updated after each Ended
+            send_event = self.transactions_area._transaction_event
+
+            async def event_after_ended(tx: Any, event_type: str, trigger: str, **options: Any) -> None:
+                await send_event(tx, event_type, trigger, **options)
+                if event_type == "Ended":
+                    await send_event(tx, "Updated", "MeterValuePeriodic", charging_state=None)
+            self.transactions_area._transaction_event = event_after_ended  # type: ignore[method-assign]
 
     def _register(self, kind: str) -> dict[str, Any]:
         """The dispatch table action -> the one area's handler (or step)."""

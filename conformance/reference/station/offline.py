@@ -106,10 +106,13 @@ class Offline(Component):
 
     # ------------------------------------------------------------------ offline authorization (C12, E04, E08, E12)
     def _cache_enabled(self) -> bool:
+        """AuthCacheCtrlr.Enabled where the device model has it; else whether the PICS claims the cache (C-49): the
+        reference device model does not carry AuthCacheCtrlr yet (block C), the offline authorization needs the cache
+        all the same."""
         try:
             return bool(self.model.get("AuthCacheCtrlr", "Enabled"))
-        except KeyError:  # a station without an authorization cache (PICS without C-49)
-            return False
+        except KeyError:
+            return self.station.supports("C-49")
 
     def remember(self, token: dict[str, Any], info: dict[str, Any]) -> None:
         """An idToken the CSMS answered for: kept in the authorization cache while it is enabled (C10)."""

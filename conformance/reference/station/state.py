@@ -35,7 +35,12 @@ class Transaction:
     id_token: dict[str, Any] | None = None
     charging: bool = False
     stop_authorized: bool = False  # the driver ended the authorization (E07)
-    suspended_ev: bool = False  # the power path is closed but the EV draws no energy (chargingState SuspendedEV)
+    stopped_reason: str | None = None  # set by a stop that decides the Ended event's stoppedReason (F03: Remote)
+    # stop points (helper estop): the EV suspended the energy transfer (SuspendedEV); the authorization was ended
+    # by the station (EV-side disconnect with StopTxOnEVSideDisconnect, E09.FR.01; a fixed cable not plugged back
+    # in, E10.FR.02; an idToken found invalid, E05), so a reconnected EV does not charge again
+    suspended_ev: bool = False
+    deauthorized: bool = False
 
 
 @dataclass

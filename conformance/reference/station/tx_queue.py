@@ -167,6 +167,7 @@ class TransactionQueue(Component):
             return False
         if not response.ok:
             return "no_retry_after_callerror" in self.faults  # the fault takes a CALLERROR for acceptance
+        self.transactions.id_token_info_answered(entry.payload, response.payload)  # E05: the idTokenInfo it gave
         return True
 
     def _failed(self, entry: Queued) -> None:

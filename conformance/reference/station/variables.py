@@ -31,9 +31,7 @@ class Variables(Component):
         # AS-2 (M05.FR.09-16): the station replaces its CSMS root only by one the old root signed.
         settings = dict(FACTORY_SETTINGS,
                         **{"SecurityCtrlr.AdditionalRootCertificateCheck": self.station.supports("AS-2")})
-        # C-49 (authorization cache): AuthCacheCtrlr, read by the offline authorization (offline.py).
-        features = STATION_FEATURES | ({"AuthCache"} if self.station.supports("C-49") else set())
-        model = DeviceModel(self.station.evses, settings, features=features)
+        model = DeviceModel(self.station.evses, settings, features=STATION_FEATURES)
         for component in components:
             component.bind(model)
         return model

@@ -25,6 +25,22 @@ the action ``ev_suspend`` before plug-in and resumes it afterwards. TC_E_52_CS p
 for the run (so it is in neither the Authorization Cache nor the Local Authorization List, Part 6 memory state) and,
 per errata 2025-09 §6.2.48, plugs the EV in and checks that no charging starts.
 
+Stop points (TC_E_07/08/14/15/19/22/39/46_CS in test_e06_stop_options.py, helper estop). Part 6 writes "TxStopPoint
+contains X" with the prerequisite "NOT (TxStopPoint ReadOnly AND <condition>)": the station's TxStopPoint is kept
+when it meets the case's condition, otherwise set for the case and restored; a station that cannot take the value is
+NOT APPLICABLE with the prerequisite. StopAuthorized follows errata 2025-09 §6.2.117 (the StopAuthorized event, then
+ChargingStateChanged EVConnected; the last one Ended when TxStopPoint has Authorized, PowerPathClosed or
+EnergyTransfer), and E07's alternative (Updated StopAuthorized, Ended ChargingStateChanged) is accepted. A local stop
+ends with stoppedReason Local or without it (E06.FR.09, E07.FR.04), where Part 6 writes "Local". TC_E_22_CS uses the
+action ``ev_suspend``, TC_E_19_CS ``drive_out``, TC_E_46_CS ``ev_stop_session`` (SessionStopReq Terminate), TC_E_39_CS
+sets EVConnectionTimeOut to ``configured.ev_connection_timeout`` and checks that no charging starts afterwards.
+
+EV-side disconnect (TC_E_17/20/24/25/26/27/37/54_CS in test_e09_e10_ev_side_disconnect.py, helper estop): from
+EnergyTransferSuspended the cable is pulled at the EV (``unplug`` side ``ev``); a detachable cable stays in the socket
+until ``unplug`` side ``station`` (after the idToken where the station keeps it locked, E09.FR.03 / E10.FR.01); a fixed
+cable (PICS HFS-2 without HFS-1) leaves the connector Available. StopTxOnEVSideDisconnect / UnlockOnEVSideDisconnect
+are set as Part 6 says ("(If mutability is ReadWrite)": kept otherwise; else NOT APPLICABLE) and restored.
+
 General preconditions afterwards: transactions ended, EV unplugged and out of the bay
 (``transactions_ended_afterwards``), changed variables restored.
 """

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import time
 
 from conformance.harness import ABSENT, ChargingStationUnderTest, OneOf, case
@@ -87,7 +88,7 @@ async def test_tc_e_05_cs(station: ChargingStationUnderTest) -> None:
     - steps 3-4, Authorized (local) and EnergyTransferStarted again: the EVSE is ready for another session
       (C01.FR.26: the stale authorization has ended)."""
     evse, connector = configured_connector(station)
-    timeout = station.config.configured.ev_connection_timeout
+    timeout = math.ceil(station.config.configured.ev_connection_timeout)  # the variable takes whole seconds
     async with contextlib.AsyncExitStack() as stack:
         await stack.enter_async_context(station.configured(EV_CONNECTION_TIMEOUT, str(timeout)))
         await stack.enter_async_context(local_start_configuration(station))

@@ -1,0 +1,135 @@
+"""Block E Transactions, the SUT is a CSMS (the harness plays the Charging Station).
+
+Check transaction status (E14): on request the CSMS asks the harness station with GetTransactionStatusRequest about
+one transaction or about its queue in general; the station answers and delivers what it queued while offline, and the
+CSMS accepts those late events (offline = true, after the Ended event, seqNo filling a gap).
+"""
+
+from __future__ import annotations
+
+from conformance.harness import CsmsUnderTest, case
+from conformance.harness.reusable_states import csms as states
+
+from ._steps import at, configured_connector, offline_period, transaction_status
+
+
+def _queued_meter_values(timestamp: str) -> list[dict]:
+    """The meter value of a TransactionEventRequest queued while offline (TC_E_29/33_CSMS step 5)."""
+    return [{"timestamp": timestamp, "sampledValue": [{"value": 1000.0, "measurand": "Energy.Active.Import.Register",
+                                                       "context": "Sample.Periodic"}]}]
+
+
+async def _ongoing_with_queue(csms: CsmsUnderTest, case_id: str, transaction_id_asked: bool) -> None:
+    """TC_E_29/33_CSMS: EnergyTransferStarted; the station goes offline for <Configured Transaction Duration> and
+    reconnects; the CSMS asks for the transaction status (with the transactionId / without one), the station answers
+    messages in queue and delivers its queued Updated event (meterValue, offline = true), which the CSMS answers."""
+    await states.booted(csms)
+    async with states.transactions_ended_afterwards(csms) as transactions:
+        tx = await states.energy_transfer_started(csms, *configured_connector(csms))
+        transactions.append(tx)
+        went_offline = await offline_period(csms)
+        if transaction_id_asked:
+            await transaction_status(csms, case_id, 3, tx.transaction_id,
+                                     {"ongoingIndicator": True, "messagesInQueue": True})
+        else:
+            await transaction_status(csms, case_id, 3, None, {"messagesInQueue": True})
+        happened = at(went_offline, 0.001)
+        await states.transaction_event(csms, tx, "Updated", "MeterValuePeriodic", "Charging", offline=True,
+                                       timestamp=happened, meterValue=_queued_meter_values(happened),
+                                       requirements=(f"Part 6 {case_id} step 6",))
+
+
+@case
+async def test_tc_e_29_csms(csms: CsmsUnderTest) -> None:
+    """Transaction status of an ongoing transaction with a message in the queue, asked by transactionId.
+
+    Part 6 steps / validations implemented:
+    - Before: EnergyTransferStarted;
+    - steps 1-2: the station closes its connection, waits <Configured Transaction Duration> and reconnects (no new
+      boot: a connection loss is no reboot);
+    - steps 3-4 and tool validation step 3: on request (``csms_send``) GetTransactionStatusRequest with the
+      transactionId generated in Before; answered ongoingIndicator true, messagesInQueue true (E14.FR.02/04);
+    - steps 5-6: the queued Updated event (meterValue, offline true) answered;
+    - afterwards: the transaction is ended."""
+    await _ongoing_with_queue(csms, "TC_E_29_CSMS", transaction_id_asked=True)
+
+
+@case
+async def test_tc_e_30_csms(csms: CsmsUnderTest) -> None:
+    """Transaction status of an ongoing transaction without a message in the queue, asked by transactionId.
+
+    Part 6 steps / validations implemented:
+    - Before: EnergyTransferStarted;
+    - steps 1-2 and tool validation step 1: on request GetTransactionStatusRequest with the transactionId generated in
+      Before; answered ongoingIndicator true, messagesInQueue false (E14.FR.02/05);
+    - afterwards: the transaction is ended."""
+    await states.booted(csms)
+    async with states.transactions_ended_afterwards(csms) as transactions:
+        tx = await states.energy_transfer_started(csms, *configured_connector(csms))
+        transactions.append(tx)
+        await transaction_status(csms, "TC_E_30_CSMS", 1, tx.transaction_id,
+                                 {"ongoingIndicator": True, "messagesInQueue": False})
+
+
+@case
+async def test_tc_e_31_csms(csms: CsmsUnderTest) -> None:
+    """Transaction status of a transaction that ended while the station was offline, with messages in the queue: the
+    CSMS accepts the Ended event first and then the two earlier events whose seqNo it skipped.
+
+    Part 6 steps / validations implemented:
+    - Before: EnergyTransferStarted;
+    - steps 1-2: the station closes its connection, waits <Configured Transaction Duration> and reconnects (no boot);
+    - steps 3-4: StatusNotification Available, answered;
+    - steps 5-6: Ended (offline, EVCommunicationLost, Idle, stoppedReason EVDisconnected) with a seqNo two ahead,
+      answered;
+    - steps 7-8 and the tool validation of the GetTransactionStatusRequest (Part 6 numbers it step 5): on request,
+      with the transactionId generated in Before; answered ongoingIndicator false, messagesInQueue true
+      (E14.FR.03/04);
+    - steps 9-10: Updated (StopAuthorized, offline) with the first skipped seqNo, answered;
+    - steps 11-12: Updated (ChargingStateChanged, EVConnected, offline) with the second skipped seqNo, answered."""
+    await states.booted(csms)
+    evse, connector = configured_connector(csms)
+    async with states.transactions_ended_afterwards(csms) as transactions:
+        tx = await states.energy_transfer_started(csms, evse, connector)
+        transactions.append(tx)
+        went_offline = await offline_period(csms)
+        await states.report_availability(csms, [(evse, connector)], "Available")
+        first_skipped = tx.seq_no
+        await states.transaction_event(csms, tx, "Ended", "EVCommunicationLost", "Idle", seq_no=first_skipped + 2,
+                                       offline=True, timestamp=at(went_offline, 0.003),
+                                       info={"stoppedReason": "EVDisconnected"},
+                                       requirements=("Part 6 TC_E_31_CSMS step 6",))
+        await transaction_status(csms, "TC_E_31_CSMS", 5, tx.transaction_id,
+                                 {"ongoingIndicator": False, "messagesInQueue": True})
+        await states.transaction_event(csms, tx, "Updated", "StopAuthorized", "Charging", seq_no=first_skipped,
+                                       offline=True, timestamp=at(went_offline, 0.001),
+                                       requirements=("Part 6 TC_E_31_CSMS step 10",))
+        await states.transaction_event(csms, tx, "Updated", "ChargingStateChanged", "EVConnected",
+                                       seq_no=first_skipped + 1, offline=True, timestamp=at(went_offline, 0.002),
+                                       requirements=("Part 6 TC_E_31_CSMS step 12",))
+        tx.seq_no = first_skipped + 3
+
+
+@case
+async def test_tc_e_33_csms(csms: CsmsUnderTest) -> None:
+    """Queue status without a transactionId, with a message in the queue.
+
+    Part 6 steps / validations implemented:
+    - Before: EnergyTransferStarted;
+    - steps 1-2: the station closes its connection, waits <Configured Transaction Duration> and reconnects (no boot);
+    - steps 3-4 and tool validation step 3: on request GetTransactionStatusRequest without transactionId; answered
+      without ongoingIndicator, messagesInQueue true (E14.FR.06/07);
+    - steps 5-6: the queued Updated event (meterValue, offline true) answered;
+    - afterwards: the transaction is ended."""
+    await _ongoing_with_queue(csms, "TC_E_33_CSMS", transaction_id_asked=False)
+
+
+@case
+async def test_tc_e_34_csms(csms: CsmsUnderTest) -> None:
+    """Queue status without a transactionId, nothing in the queue.
+
+    Part 6 steps / validations implemented:
+    - steps 1-2 and tool validation step 1: on request GetTransactionStatusRequest without transactionId; answered
+      without ongoingIndicator, messagesInQueue false (E14.FR.06/08)."""
+    await states.booted(csms)
+    await transaction_status(csms, "TC_E_34_CSMS", 1, None, {"messagesInQueue": False})

@@ -1,0 +1,402 @@
+"""Block F Remote control, the SUT is a Charging Station (the harness is its CSMS).
+
+TriggerMessage (F06) for every requestedMessage Part 6 tests, with and without evse.
+
+Which message answers the trigger: the first matching one from the TriggerMessageRequest on (F06.FR.10 lets a
+message the station sends meanwhile "because of normal operations" count as the requested one, so the order
+against the TriggerMessageResponse, F06.FR.04, is not judged). Messages of other EVSEs, or of another kind, sent
+meanwhile are recorded, not judged.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from conformance.harness import ABSENT, ChargingStationUnderTest, Satisfies, case
+from conformance.harness.reusable_states import station as states
+from conformance.harness.file_transfer import FileServer, file_server
+from conformance.protocol.errors import PeerTimeout
+from conformance.transport.connection import Connection, IncomingCall, Response
+
+from ._steps import configured_connector, one_connector_per_evse
+
+
+async def _trigger(station: ChargingStationUnderTest, requested: str, *, evse: int | None = None,
+                   connector: int | None = None, status: str = "Accepted",
+                   requirements: tuple[str, ...] = ("F06.FR.05",), case_id: str) -> tuple[Connection, int, Response]:
+    """Steps 1-2: TriggerMessageRequest for ``requested`` (with ``evse`` / ``connector`` when given); the response's
+    status. Returns the connection, its mark before the request and the response."""
+    conn = station.connection
+    mark = conn.mark()
+    payload: dict[str, Any] = {"requestedMessage": requested}
+    if evse is not None:
+        payload["evse"] = {"id": evse} if connector is None else {"id": evse, "connectorId": connector}
+    response = await station.call("TriggerMessage", payload)
+    requirements = requirements + (f"Part 6 {case_id} step 2",)
+    station.check.that("the station answers TriggerMessageRequest with a CALLRESULT", response.ok,
+                       expected="CALLRESULT", actual=response.describe(), requirements=("F06.FR.04",))
+    station.check.fields(f"TriggerMessageResponse for {requested} (Part 6 {case_id} step 2)", response.payload,
+                         {"status": status}, requirements=requirements)
+    return conn, mark, response
+
+
+async def _requested(station: ChargingStationUnderTest, conn: Connection, mark: int, action: str, *,
+                     case_id: str, requirements: tuple[str, ...] = ("F06.FR.10",), **pattern: Any) -> IncomingCall:
+    """Step 3: the requested message (F06.FR.10: a message accepted is sent)."""
+    try:
+        return await conn.expect_call(action, since=mark, requirements=requirements, **pattern)
+    except PeerTimeout as exc:
+        station.check.that(f"the station sends the triggered {action}Request (Part 6 {case_id} step 3)", False,
+                           expected=f"{action}Request {pattern or ''}".strip(), actual=exc.actual,
+                           requirements=requirements)
+        raise
+
+
+# --------------------------------------------------------------------------- MeterValues
+def _first_context(meter_values: Any) -> Any:
+    """meterValue[0].sampledValue[0].context (Part 2: Sample.Periodic when omitted)."""
+    try:
+        return meter_values[0]["sampledValue"][0].get("context", ABSENT)
+    except (IndexError, KeyError, TypeError):
+        return ABSENT
+
+
+async def _meter_values_of(station: ChargingStationUnderTest, conn: Connection, mark: int, evses: list[int], *,
+                           case_id: str, requirements: tuple[str, ...]) -> None:
+    """Step 3 for each EVSE of ``evses``: a MeterValuesRequest with its evseId whose first sampled value has context
+    Trigger (F06.FR.06)."""
+    for evse in evses:
+        incoming = await _requested(station, conn, mark, "MeterValues", case_id=case_id, evseId=evse,
+                                    requirements=("F06.FR.10",) + requirements)
+        station.check.fields(f"the triggered MeterValuesRequest of EVSE {evse} (Part 6 {case_id} step 3)",
+                             incoming.payload, {"evseId": evse, "meterValue[0].sampledValue[0].context": "Trigger"},
+                             requirements=("F06.FR.06", f"Part 6 {case_id} step 3") + requirements)
+
+
+@case
+async def test_tc_f_11_cs(station: ChargingStationUnderTest) -> None:
+    """TriggerMessage MeterValues for one EVSE: a MeterValuesRequest of that EVSE, context Trigger.
+
+    Part 6 steps / validations implemented:
+    - steps 1-2: TriggerMessageRequest MeterValues, evse.id the configured EVSE; status Accepted (F06.FR.05);
+    - step 3: MeterValuesRequest with evseId the configured EVSE and meterValue[0].sampledValue[0].context Trigger
+      (F06.FR.02, F06.FR.06, F06.FR.10); MeterValues of other EVSEs sent meanwhile are recorded, not judged."""
+    evse, _ = configured_connector(station)
+    conn, mark, _ = await _trigger(station, "MeterValues", evse=evse, case_id="TC_F_11_CS")
+    await _meter_values_of(station, conn, mark, [evse], case_id="TC_F_11_CS", requirements=("F06.FR.02",))
+
+
+@case
+async def test_tc_f_12_cs(station: ChargingStationUnderTest) -> None:
+    """TriggerMessage MeterValues without evse: a MeterValuesRequest for every EVSE, context Trigger.
+
+    Part 6 steps / validations implemented:
+    - steps 1-2: TriggerMessageRequest MeterValues, evse omitted; status Accepted (F06.FR.05);
+    - step 3, for every configured EVSE: a MeterValuesRequest of that EVSE with meterValue[0].sampledValue[0].context
+      Trigger (F06.FR.11: "for all allowed evse values", F06.FR.06); one of evseId 0 (the main meter) is accepted
+      besides, not required."""
+    evses = [e for e, _ in one_connector_per_evse(station)]
+    conn, mark, _ = await _trigger(station, "MeterValues", case_id="TC_F_12_CS")
+    await _meter_values_of(station, conn, mark, evses, case_id="TC_F_12_CS", requirements=("F06.FR.11",))
+
+
+# --------------------------------------------------------------------------- TransactionEvent
+def _judge_triggered_event(station: ChargingStationUnderTest, event: IncomingCall, evse: int, *, case_id: str,
+                           evse_required: bool) -> None:
+    """Step 3 of TC_F_13/14_CS: triggerReason Trigger, chargingState Charging, a meterValue whose first sampled
+    value has context Trigger (F06.FR.07); evse.id omitted or the EVSE (TC_F_13_CS) / the EVSE (TC_F_14_CS)."""
+    requirements = ("F06.FR.07", f"Part 6 {case_id} step 3")
+    station.check.fields(f"the triggered TransactionEventRequest of EVSE {evse} (Part 6 {case_id} step 3)",
+                         event.payload, {
+                             "triggerReason": "Trigger", "transactionInfo.chargingState": "Charging",
+                             "meterValue": Satisfies(lambda v: isinstance(v, list) and bool(v), "present"),
+                             "meterValue[0].sampledValue[0].context": "Trigger"}, requirements=requirements)
+    if evse_required:
+        station.check.fields(f"the triggered TransactionEventRequest names its EVSE (Part 6 {case_id} step 3, more "
+                             "than Part 2 asks: E01.FR.16 requires evse only in the first event after the EV "
+                             "connected)", event.payload, {"evse.id": evse},
+                             requirements=(f"Part 6 {case_id} step 3", "E01.FR.16"))
+    else:
+        station.check.fields(f"the triggered TransactionEventRequest's evse (Part 6 {case_id} step 3)", event.payload,
+                             {"evse.id": Satisfies(lambda v: v is ABSENT or v == evse, f"omitted or {evse}")},
+                             requirements=(f"Part 6 {case_id} step 3",))
+
+
+@case
+async def test_tc_f_13_cs(station: ChargingStationUnderTest) -> None:
+    """TriggerMessage TransactionEvent for the EVSE of a charging transaction: an Updated event with triggerReason
+    Trigger, chargingState Charging and the meter values.
+
+    Part 6 steps / validations implemented:
+    - Before: EnergyTransferStarted;
+    - steps 1-2: TriggerMessageRequest TransactionEvent, evse.id the configured EVSE; status Accepted;
+    - step 3: TransactionEventRequest of the transaction: evse.id omitted or the EVSE, triggerReason Trigger,
+      chargingState Charging, meterValue present, meterValue[0].sampledValue[0].context Trigger (F06.FR.07,
+      F06.FR.10); periodic / clock-aligned events meanwhile are recorded, not judged."""
+    evse, connector = configured_connector(station)
+    async with states.transactions_ended_afterwards(station):
+        tx = await states.energy_transfer_started(station, evse, connector)
+        tx.instruction(station.connection)
+        await _trigger(station, "TransactionEvent", evse=evse, case_id="TC_F_13_CS",
+                       requirements=("F06.FR.05", "F06.FR.02"))
+        event = await states._tx_step_event(station, tx, "the station sends the triggered TransactionEventRequest "
+                                            "(Part 6 TC_F_13_CS step 3)", triggers=("Trigger",),
+                                            requirements=("F06.FR.10", "F06.FR.07"))
+        _judge_triggered_event(station, event, evse, case_id="TC_F_13_CS", evse_required=False)
+
+
+@case
+async def test_tc_f_14_cs(station: ChargingStationUnderTest) -> None:
+    """TriggerMessage TransactionEvent without evse while every EVSE charges: one triggered event per transaction.
+
+    Part 6 steps / validations implemented:
+    - Before: EnergyTransferStarted on every EVSE (its first configured connector);
+    - steps 1-2: TriggerMessageRequest TransactionEvent, evse omitted; status Accepted;
+    - step 3, for every EVSE: a TransactionEventRequest of its transaction with evse.id the EVSE (Part 6), triggerReason
+      Trigger, chargingState Charging, meterValue present, meterValue[0].sampledValue[0].context Trigger
+      (F06.FR.07, F06.FR.11)."""
+    async with states.transactions_ended_afterwards(station):
+        transactions = [await states.energy_transfer_started(station, evse, connector)
+                        for evse, connector in one_connector_per_evse(station)]
+        for tx in transactions:
+            tx.instruction(station.connection)
+        await _trigger(station, "TransactionEvent", case_id="TC_F_14_CS", requirements=("F06.FR.05", "F06.FR.11"))
+        for tx in transactions:
+            event = await states._tx_step_event(
+                station, tx, f"the station sends the triggered TransactionEventRequest of EVSE {tx.evse} (Part 6 "
+                             "TC_F_14_CS step 3)", triggers=("Trigger",), requirements=("F06.FR.10", "F06.FR.11"))
+            _judge_triggered_event(station, event, tx.evse, case_id="TC_F_14_CS", evse_required=True)
+
+
+# --------------------------------------------------------------------------- LogStatusNotification
+@case
+async def test_tc_f_15_cs(station: ChargingStationUnderTest) -> None:
+    """TriggerMessage LogStatusNotification while no log is uploaded: status Idle.
+
+    Part 6 steps / validations implemented:
+    - steps 1-2: TriggerMessageRequest LogStatusNotification; status Accepted;
+    - step 3: LogStatusNotificationRequest status Idle (F06.FR.15, F06.FR.10)."""
+    conn, mark, _ = await _trigger(station, "LogStatusNotification", case_id="TC_F_15_CS")
+    incoming = await _requested(station, conn, mark, "LogStatusNotification", case_id="TC_F_15_CS")
+    station.check.fields("the triggered LogStatusNotificationRequest (Part 6 TC_F_15_CS step 3)", incoming.payload,
+                         {"status": "Idle"}, requirements=("F06.FR.15", "Part 6 TC_F_15_CS step 3"))
+
+
+async def _job_finished(station: ChargingStationUnderTest, conn: Connection, mark: int, action: str,
+                       running: str, what: str) -> None:
+    """Clean-up after a case that left a transfer running (errata 2025-09 §6.2.59 for TC_F_19_CS): the station's
+    following ``action`` reports are answered and awaited until one has a status other than ``running`` (bounded by
+    the message timeout, each), not judged."""
+    try:
+        while True:
+            report = await conn.expect_call(action, since=mark)
+            station.note(f"clean-up: {action} {report.payload.get('status')} (not judged)")
+            if report.payload.get("status") not in (running, "Downloaded", "SignatureVerified", "Installing"):
+                return
+    except Exception as exc:  # timeouts, disconnects: never the case's outcome
+        station.note(f"clean-up: no final {action} after the {what}: {exc}")
+
+
+def _transfers_note(station: ChargingStationUnderTest, server: FileServer) -> None:
+    station.note("file server: " + ("; ".join(f"{t.method} {t.path} {t.size} bytes"
+                                              f"{'' if t.complete else ' (incomplete)'}" for t in server.transfers)
+                                    or "no transfer arrived"))
+
+
+@case
+async def test_tc_f_16_cs(station: ChargingStationUnderTest) -> None:
+    """TriggerMessage LogStatusNotification while a log upload runs: status Uploading.
+
+    Part 6 steps / validations implemented:
+    - <Configured log_location>: ``configured.log_location``, or by default the upload endpoint of the harness's HTTP
+      file server (conformance/harness/file_transfer.py), which holds the upload open until the trigger is answered;
+    - steps 1-2: GetLogRequest DiagnosticsLog, remoteLocation that location; status Accepted (N01.FR.01);
+    - steps 3-4: LogStatusNotificationRequest status Uploading;
+    - steps 5-6: TriggerMessageRequest LogStatusNotification; status Accepted;
+    - steps 7-8: LogStatusNotificationRequest status Uploading (F06.FR.14);
+    - afterwards the upload is let finish and the station's final status awaited (not judged)."""
+    hold = 4 * station.message_timeout
+    async with file_server(station.config.connection.listen_host, hold=hold) as server:
+        location = station.config.configured.log_location or server.url("upload/diagnostics.log")
+        conn = station.connection
+        mark = conn.mark()
+        response = await station.call("GetLog", {"logType": "DiagnosticsLog",
+                                                 "requestId": station.ctx.ids.next("requestId"),
+                                                 "log": {"remoteLocation": location}})
+        station.check.that("the station answers GetLogRequest with a CALLRESULT", response.ok, expected="CALLRESULT",
+                           actual=response.describe(), requirements=("N01.FR.01",))
+        station.check.fields("GetLogResponse (Part 6 TC_F_16_CS step 2)", response.payload, {"status": "Accepted"},
+                             requirements=("N01.FR.01", "Part 6 TC_F_16_CS step 2"))
+        try:
+            first = await _requested(station, conn, mark, "LogStatusNotification", case_id="TC_F_16_CS",
+                                     requirements=("N01.FR.03",))
+            station.check.fields("LogStatusNotificationRequest after GetLog (Part 6 TC_F_16_CS step 3)", first.payload,
+                                 {"status": "Uploading"}, requirements=("N01.FR.03", "Part 6 TC_F_16_CS step 3"))
+            conn, trigger_mark, _ = await _trigger(station, "LogStatusNotification", case_id="TC_F_16_CS")
+            incoming = await _requested(station, conn, trigger_mark, "LogStatusNotification", case_id="TC_F_16_CS")
+            station.check.fields("the triggered LogStatusNotificationRequest during the upload (Part 6 TC_F_16_CS "
+                                 "step 7)", incoming.payload, {"status": "Uploading"},
+                                 requirements=("F06.FR.14", "Part 6 TC_F_16_CS step 7"))
+        finally:
+            server.release()
+            await _job_finished(station, conn, mark, "LogStatusNotification", "Uploading", "log upload")
+            _transfers_note(station, server)
+
+
+# --------------------------------------------------------------------------- FirmwareStatusNotification
+@case
+async def test_tc_f_17_cs(station: ChargingStationUnderTest) -> None:
+    """TriggerMessage FirmwareStatusNotification with an evse, which is not relevant to that message: it is sent
+    all the same, status Idle.
+
+    Part 6 steps / validations implemented:
+    - steps 1-2: TriggerMessageRequest FirmwareStatusNotification, evse.id the configured EVSE; status Accepted
+      (F06.FR.03: the evse is ignored, F06.FR.05);
+    - step 3: FirmwareStatusNotificationRequest status Idle (F06.FR.16, F06.FR.10)."""
+    evse, _ = configured_connector(station)
+    conn, mark, _ = await _trigger(station, "FirmwareStatusNotification", evse=evse, case_id="TC_F_17_CS",
+                                   requirements=("F06.FR.03", "F06.FR.05"))
+    incoming = await _requested(station, conn, mark, "FirmwareStatusNotification", case_id="TC_F_17_CS",
+                                requirements=("F06.FR.03", "F06.FR.10"))
+    station.check.fields("the triggered FirmwareStatusNotificationRequest (Part 6 TC_F_17_CS step 3)",
+                         incoming.payload, {"status": "Idle"}, requirements=("F06.FR.16", "Part 6 TC_F_17_CS step 3"))
+
+
+@case
+async def test_tc_f_18_cs(station: ChargingStationUnderTest) -> None:
+    """TriggerMessage FirmwareStatusNotification while no firmware job runs: status Idle.
+
+    Part 6 steps / validations implemented:
+    - steps 1-2: TriggerMessageRequest FirmwareStatusNotification; status Accepted;
+    - step 3: FirmwareStatusNotificationRequest status Idle (F06.FR.16, L01.FR.25)."""
+    conn, mark, _ = await _trigger(station, "FirmwareStatusNotification", case_id="TC_F_18_CS")
+    incoming = await _requested(station, conn, mark, "FirmwareStatusNotification", case_id="TC_F_18_CS")
+    station.check.fields("the triggered FirmwareStatusNotificationRequest (Part 6 TC_F_18_CS step 3)",
+                         incoming.payload, {"status": "Idle"},
+                         requirements=("F06.FR.16", "L01.FR.25", "Part 6 TC_F_18_CS step 3"))
+
+
+@case
+async def test_tc_f_19_cs(station: ChargingStationUnderTest) -> None:
+    """TriggerMessage FirmwareStatusNotification while a firmware download runs: status Downloading.
+
+    Part 6 steps / validations implemented (errata 2025-09 §6.2.59):
+    - <Configured firmware_location>: ``configured.firmware_location``, or by default the firmware of the harness's
+      HTTP file server, which holds the download open until the trigger is answered;
+    - steps 1-2: UpdateFirmwareRequest with that location, retrieveDateTime now - 2 hours, installDateTime omitted,
+      ``configured.firmware_signing_certificate`` (left out when empty) and an invalid signature
+      (``configured.firmware_invalid_signature``, by default base64 bytes that sign nothing: the errata keeps the
+      update from being installed); status Accepted (L01.FR.01);
+    - steps 3-4: FirmwareStatusNotificationRequest status Downloading;
+    - steps 5-8: TriggerMessageRequest FirmwareStatusNotification, status Accepted; FirmwareStatusNotificationRequest
+      status Downloading (L01.FR.26);
+    - the clean-up steps 9-14 (Downloaded, InvalidSignature, the security event) are out of the case's scope
+      (errata): the download is let finish, the reports answered and awaited, not judged."""
+    values = station.config.configured
+    hold = 4 * station.message_timeout
+    async with file_server(station.config.connection.listen_host, hold=hold) as server:
+        firmware: dict[str, Any] = {
+            "location": values.firmware_location or server.url("firmware/reference-firmware.bin"),
+            "retrieveDateTime": (datetime.now(timezone.utc) - timedelta(hours=2)).isoformat(
+                timespec="milliseconds").replace("+00:00", "Z"),
+            "signature": values.firmware_invalid_signature or base64.b64encode(b"not a signature").decode()}
+        if values.firmware_signing_certificate:
+            firmware["signingCertificate"] = values.firmware_signing_certificate
+        conn = station.connection
+        mark = conn.mark()
+        response = await station.call("UpdateFirmware", {"requestId": station.ctx.ids.next("requestId"),
+                                                         "firmware": firmware})
+        station.check.that("the station answers UpdateFirmwareRequest with a CALLRESULT", response.ok,
+                           expected="CALLRESULT", actual=response.describe(), requirements=("L01.FR.01",))
+        station.check.fields("UpdateFirmwareResponse (Part 6 TC_F_19_CS step 2)", response.payload,
+                             {"status": "Accepted"}, requirements=("L01.FR.01", "Part 6 TC_F_19_CS step 2"))
+        try:
+            first = await _requested(station, conn, mark, "FirmwareStatusNotification", case_id="TC_F_19_CS",
+                                     requirements=("L01.FR.01",))
+            station.check.fields("FirmwareStatusNotificationRequest after UpdateFirmware (Part 6 TC_F_19_CS step 3)",
+                                 first.payload, {"status": "Downloading"},
+                                 requirements=("L01.FR.01", "Part 6 TC_F_19_CS step 3"))
+            conn, trigger_mark, _ = await _trigger(station, "FirmwareStatusNotification", case_id="TC_F_19_CS")
+            incoming = await _requested(station, conn, trigger_mark, "FirmwareStatusNotification",
+                                        case_id="TC_F_19_CS")
+            station.check.fields("the triggered FirmwareStatusNotificationRequest during the download (Part 6 "
+                                 "TC_F_19_CS step 7)", incoming.payload, {"status": "Downloading"},
+                                 requirements=("L01.FR.26", "Part 6 TC_F_19_CS step 7"))
+        finally:
+            server.release()
+            await _job_finished(station, conn, mark, "FirmwareStatusNotification", "Downloading", "firmware download")
+            _transfers_note(station, server)
+
+
+# --------------------------------------------------------------------------- Heartbeat, StatusNotification
+@case
+async def test_tc_f_20_cs(station: ChargingStationUnderTest) -> None:
+    """TriggerMessage Heartbeat: a HeartbeatRequest follows.
+
+    Part 6 steps / validations implemented:
+    - steps 1-2: TriggerMessageRequest Heartbeat; status Accepted (F06.FR.05);
+    - step 3: HeartbeatRequest (F06.FR.10), within the message timeout."""
+    conn, mark, _ = await _trigger(station, "Heartbeat", case_id="TC_F_20_CS")
+    await _requested(station, conn, mark, "Heartbeat", case_id="TC_F_20_CS")
+
+
+async def _triggered_status(station: ChargingStationUnderTest, evse: int, connector: int, status: str, *,
+                            case_id: str) -> None:
+    """Steps 1-3 of TC_F_23/24_CS: TriggerMessage StatusNotification for the connector, Accepted; its status
+    reported by StatusNotification or NotifyEvent AvailabilityState (trigger Delta, component Connector)."""
+    conn, mark, _ = await _trigger(station, "StatusNotification", evse=evse, connector=connector, case_id=case_id,
+                                   requirements=("F06.FR.05", "F06.FR.02"))
+    await states.expect_availability_reports(
+        station, conn, {(evse, connector): status}, requirements=("F06.FR.10", f"Part 6 {case_id} step 3"),
+        what=f"the triggered status report of the connector (Part 6 {case_id} step 3)", since=mark)
+
+
+@case
+async def test_tc_f_23_cs(station: ChargingStationUnderTest) -> None:
+    """TriggerMessage StatusNotification for an available connector: it is reported Available.
+
+    Part 6 steps / validations implemented:
+    - steps 1-2: TriggerMessageRequest StatusNotification, evse.id and evse.connectorId configured; Accepted;
+    - step 3: StatusNotificationRequest connectorStatus Available, or NotifyEventRequest AvailabilityState of
+      component Connector, trigger Delta, actualValue Available (F06.FR.10)."""
+    evse, connector = configured_connector(station)
+    await _triggered_status(station, evse, connector, "Available", case_id="TC_F_23_CS")
+
+
+@case
+async def test_tc_f_24_cs(station: ChargingStationUnderTest) -> None:
+    """TriggerMessage StatusNotification for a connector with an EV plugged in: it is reported Occupied.
+
+    Part 6 steps / validations implemented:
+    - Before: EVConnectedPreSession (Occupied; the Started event with TxStartPoint EVConnected);
+    - steps 1-2: TriggerMessageRequest StatusNotification, evse.id and evse.connectorId configured; Accepted;
+    - step 3: StatusNotificationRequest connectorStatus Occupied, or NotifyEventRequest AvailabilityState of
+      component Connector, trigger Delta, actualValue Occupied (F06.FR.10);
+    - afterwards the EV is unplugged and any transaction it started ended (not judged)."""
+    evse, connector = configured_connector(station)
+    async with states.transactions_ended_afterwards(station):
+        await states.ev_connected_transaction(station, evse, connector)
+        await _triggered_status(station, evse, connector, "Occupied", case_id="TC_F_24_CS")
+
+
+# --------------------------------------------------------------------------- BootNotification, NotImplemented
+@case
+async def test_tc_f_26_cs(station: ChargingStationUnderTest) -> None:
+    """TriggerMessage BootNotification once the boot was Accepted: Rejected.
+
+    Part 6 steps / validations implemented:
+    - steps 1-2: TriggerMessageRequest BootNotification; status Rejected (F06.FR.17)."""
+    await _trigger(station, "BootNotification", status="Rejected", case_id="TC_F_26_CS",
+                   requirements=("F06.FR.17",))
+
+
+@case
+async def test_tc_f_27_cs(station: ChargingStationUnderTest) -> None:
+    """TriggerMessage for a message the station has not implemented (SignCombinedCertificate): NotImplemented.
+
+    Part 6 steps / validations implemented (Part 5 erratum 5.6: only for a station without AQ-11):
+    - steps 1-2: TriggerMessageRequest SignCombinedCertificate; status NotImplemented (F06.FR.08)."""
+    await _trigger(station, "SignCombinedCertificate", status="NotImplemented", case_id="TC_F_27_CS",
+                   requirements=("F06.FR.08",))

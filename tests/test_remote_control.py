@@ -1,0 +1,107 @@
+"""The remote start / stop reusable states (Part 6 Authorized and StopAuthorized, way B) against conformant
+variants Part 2 allows, which must PASS, and a variant that breaks what one case's own step demands, which must FAIL.
+
+Each test runs one case as a user runs it (``ocpp-conformance run --config``) against the reference station with one
+variant, in this test's event loop, driven through the webhook action backend. The faults of conformance/faults/f.py
+(run by tests/test_conformance_run.py) are the other misbehaving peers."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import Any, AsyncIterator
+
+import pytest
+
+from conformance.reference.station import ReferenceStation
+
+from support import FULL_PICS, free_port, run_cases, webhook_for, write_peer_config
+
+MESSAGE_TIMEOUT = 2.0
+
+
+def write_config(path: Path, port: int, webhook: str) -> Path:
+    return write_peer_config(path, "station", port, name="remote control peer", pics_file=FULL_PICS,
+                             message_timeout=MESSAGE_TIMEOUT, connect_timeout=5, action_timeout=5, case_time_limit=30,
+                             timing="reconnect_gap = 0\noperator_think_time = 0\n", webhook=webhook)
+
+
+@contextlib.asynccontextmanager
+async def station_peer(port: int, **variables: str) -> AsyncIterator[ReferenceStation]:
+    """The reference station with TxCtrlr variables set (``TxStartPoint="EVConnected"``, ...)."""
+    station = ReferenceStation(csms_url=f"ws://127.0.0.1:{port}/ocpp", identity="CS001", password=None,
+                               evses=[(1, [1])], message_timeout=MESSAGE_TIMEOUT, connect_timeout=5)
+    for name, value in variables.items():
+        station.device_model.set_value("TxCtrlr", name, value)
+    await station.start()
+    try:
+        yield station
+    finally:
+        await station.stop()
+
+
+async def verdict_of(tmp_path: Path, station: ReferenceStation, port: int, case_id: str) -> tuple[str, str]:
+    async with webhook_for(station) as hook:
+        config = write_config(tmp_path / "sut.toml", port, hook)
+        run = await run_cases(config, tmp_path / "run", case_id, timeout=120)
+    return run.results.get(case_id, {}).get("verdict", "missing"), run.output
+
+
+def updated_then_ended(station: ReferenceStation) -> None:
+    """A remote stop reported first by an Updated event (RemoteStop), then the transaction ends with a second one
+    (ChargingStateChanged, stoppedReason Remote): what errata 2025-09 §6.2.117 / §6.2.49 allow for a stop point that
+    ends the transaction."""
+    area = station.transactions_area
+
+    async def remote_stop(tx: Any) -> None:
+        tx.stop_authorized = True
+        tx.stopped_reason = "Remote"
+        area.authorizations.pop(tx.evse, None)
+        await area._transaction_event(tx, "Updated", "RemoteStop", charging_state=None)
+        await area.end_transaction(tx, "Remote", "ChargingStateChanged")
+
+    area.remote_stop = remote_stop  # type: ignore[method-assign]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("case_id", ["TC_F_01_CS", "TC_F_02_CS", "TC_F_03_CS", "TC_F_13_CS"])
+async def test_remote_start_with_tx_start_point_ev_connected_passes(tmp_path: Path, case_id: str) -> None:
+    """TxStartPoint EVConnected: the transaction starts at the plug-in; after a remote start that event (or, when the
+    EV was plugged in first, the Updated event of the authorization) has triggerReason RemoteStart (F02.FR.21 note),
+    and the response to a remote start for a started transaction carries its transactionId (F01.FR.13)."""
+    port = free_port()
+    async with station_peer(port, TxStartPoint="EVConnected") as station:
+        verdict, output = await verdict_of(tmp_path, station, port, case_id)
+    assert verdict == "PASS", output
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("case_id", ["TC_F_08_CS", "TC_F_09_CS"])
+async def test_remote_stop_with_tx_stop_point_ev_connected_passes(tmp_path: Path, case_id: str) -> None:
+    """TxStopPoint EVConnected: the remote stop is an Updated event (F03.FR.02), the transaction ends at the unplug."""
+    port = free_port()
+    async with station_peer(port, TxStopPoint="EVConnected") as station:
+        verdict, output = await verdict_of(tmp_path, station, port, case_id)
+    assert verdict == "PASS", output
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("case_id,stop_point", [("TC_E_35_CS", "PowerPathClosed"), ("TC_F_08_CS", "Authorized")])
+async def test_remote_stop_updated_then_ended_passes(tmp_path: Path, case_id: str, stop_point: str) -> None:
+    port = free_port()
+    async with station_peer(port, TxStopPoint=stop_point) as station:
+        updated_then_ended(station)
+        verdict, output = await verdict_of(tmp_path, station, port, case_id)
+    assert verdict == "PASS", output
+
+
+@pytest.mark.asyncio
+async def test_e21_remote_stop_event_must_end_the_transaction(tmp_path: Path) -> None:
+    """TC_E_21_CS step 3 (and F03.FR.03): with TxStopPoint Authorized the RemoteStop event itself is the Ended one;
+    the Updated-then-Ended variant the reusable state allows fails this case."""
+    port = free_port()
+    async with station_peer(port, TxStopPoint="Authorized") as station:
+        updated_then_ended(station)
+        verdict, output = await verdict_of(tmp_path, station, port, "TC_E_21_CS")
+    assert verdict == "FAIL", output
+    assert "the RemoteStop TransactionEventRequest ends the transaction" in output
