@@ -55,10 +55,6 @@ async def transaction_duration(side: Any) -> None:
     """Part 6 StopAuthorized (§2.18 / §3.18, errata 2025-09 §6.2.117): the transaction runs <Configured Transaction
     Duration> (``station_values.transaction_duration``, one key for both sides; default 0) before the idToken is
     presented again; recorded as a protocol wait. A lost connection ends the wait early."""
-    seconds = side.config.station_values.transaction_duration
-    if seconds > 0:
-        side.protocol_wait(seconds, "<Configured Transaction Duration> before StopAuthorized (Part 6 §2.18/§3.18, "
-                                    "errata 2025-09 §6.2.117)")
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(side.ctx.scaled(seconds)):
-                await side.connection.closed.wait()
+    await station_timer(side, side.config.station_values.transaction_duration,
+                        "<Configured Transaction Duration> before StopAuthorized (Part 6 §2.18/§3.18, errata 2025-09 "
+                        "§6.2.117)")

@@ -29,9 +29,7 @@ class Offline(Component):
         self.restarting = False  # the connection ends because of a restart, not a connection loss
         self.since: float | None = None  # when the connection was lost (not by a restart)
         self.changed: set[tuple[int, int]] = set()  # connectors whose status changed meanwhile
-        # The authorization cache, as far as offline authorization reads it (C10, C12): idToken -> the idTokenInfo the
-        # CSMS last gave it (AuthorizeResponse). Kept across reboots like a real cache (it is a small store).
-        self.cache: dict[str, dict[str, Any]] = {}
+        self.cache: Any = None  # the Authorization Cache (auth_cache.AuthCache), set by the core
 
     def steps(self) -> dict[str, Step]:
         return {"go_offline": self._go_offline, "go_online": self._go_online}
@@ -105,31 +103,18 @@ class Offline(Component):
         self.changed.clear()
 
     # ------------------------------------------------------------------ offline authorization (C12, E04, E08, E12)
-    def _cache_enabled(self) -> bool:
-        """AuthCacheCtrlr.Enabled where the device model has it; else whether the PICS claims the cache (C-49): the
-        reference device model does not carry AuthCacheCtrlr yet (block C), the offline authorization needs the cache
-        all the same."""
-        try:
-            return bool(self.model.get("AuthCacheCtrlr", "Enabled"))
-        except KeyError:
-            return self.station.supports("C-49")
-
-    def remember(self, token: dict[str, Any], info: dict[str, Any]) -> None:
-        """An idToken the CSMS answered for: kept in the authorization cache while it is enabled (C10)."""
-        if self._cache_enabled():
-            self.cache[str(token.get("idToken"))] = dict(info)
-
     def authorize_offline(self, token: dict[str, Any]) -> bool:
-        """Offline, an idToken is authorized locally when AuthCtrlr.LocalAuthorizeOffline is true and the cache
-        holds it as Accepted (AuthCtrlr.LocalAuthorizeOffline, Part 2 §2.3.5; C12.FR.02)."""
-        if not self.model.get("AuthCtrlr", "LocalAuthorizeOffline") or not self._cache_enabled():
+        """Offline, an idToken is authorized locally when AuthCtrlr.LocalAuthorizeOffline is true and the
+        Authorization Cache holds it as Accepted (Part 2 §2.3.5; C12.FR.02)."""
+        if not self.model.get("AuthCtrlr", "LocalAuthorizeOffline") or self.cache is None:
             return False
-        return self.cache.get(str(token.get("idToken")), {}).get("status") == "Accepted"
+        return (self.cache.cached(token) or {}).get("status") == "Accepted"
 
     def same_group(self, token: dict[str, Any], other: dict[str, Any]) -> bool:
-        """Whether the cache gives both idTokens the same groupIdToken (E07, E08.FR.02)."""
-        groups = [self.cache.get(str(t.get("idToken")), {}).get("groupIdToken", {}).get("idToken")
-                  for t in (token, other)]
+        """Whether the Authorization Cache gives both idTokens the same groupIdToken (E07.FR.01, E08.FR.02)."""
+        if self.cache is None:
+            return False
+        groups = [((self.cache.cached(t) or {}).get("groupIdToken") or {}).get("idToken") for t in (token, other)]
         return groups[0] is not None and groups[0] == groups[1]
 
     def is_offline(self) -> bool:

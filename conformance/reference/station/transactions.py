@@ -15,7 +15,8 @@ from ...actions.port import ActionFailed
 from ...protocol.errors import PeerError
 from ...protocol.frames import utc_now
 from ...transport.connection import Connection
-from .component import Component, Connectors, OfflinePeriod, ScheduledResets, Station, Step, TransactionMessages
+from .component import (Authorizer, Component, Connectors, OfflinePeriod, ScheduledResets, Station, Step,
+                        TransactionMessages)
 from .state import Transaction
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ class Transactions(Component):
     ``station.state`` (they survive a reboot)."""
 
     offline: "OfflinePeriod"  # set by the core
+    authorization: "Authorizer"  # set by the core: who may charge (blocks C, D)
     reset: "ScheduledResets"
     queue: "TransactionMessages"  # every TransactionEventRequest goes through it (offline queue, retries: tx_queue)
 
@@ -251,7 +253,7 @@ class Transactions(Component):
         if tx is None and all(self.availability.connector_status(*k) == "Unavailable"
                               for k in self.availability.connectors((evse,))):
             return {"authorized": False, "status": "the EVSE is Unavailable"}  # no charging is offered there
-        if conn is None:
+        if conn is None:  # offline: the Authorization Cache decides (LocalAuthorizeOffline, offline.py)
             status = "Accepted" if self.offline.authorize_offline(token) else "Unknown"
         else:
             if self.model.get("AuthCtrlr", "DisableRemoteAuthorization") \
@@ -259,9 +261,7 @@ class Transactions(Component):
                 # C01: only the Authorization Cache and the Local Authorization List may decide; the reference station
                 # holds neither, so the token is refused without an AuthorizeRequest (TC_E_52_CS)
                 return {"authorized": False, "status": "not in the Authorization Cache or Local Authorization List"}
-            response = await conn.call("Authorize", {"idToken": token})
-            status = response.payload["idTokenInfo"]["status"]
-            self.offline.remember(token, response.payload["idTokenInfo"])
+            status = (await self.authorization.authorize(conn, token, evse=evse)).get("status")
         if status != "Accepted":
             return {"authorized": False, "status": status}
         if tx is not None and tx.id_token is not None and not tx.stop_authorized \
