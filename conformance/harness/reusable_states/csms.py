@@ -17,18 +17,9 @@ from ...protocol.patterns import ABSENT
 from ...transport.connection import Connection, IncomingCall, Response
 from ..sides import CsmsUnderTest
 from .common import (AvailabilityRestore, availability_scope, _restore_each_scope, scope_connectors,
-                     transaction_duration)
+                     _station_timer, transaction_duration)
 
-
-async def station_timer(side: Any, seconds: float, reason: str) -> None:
-    """A timer of the station the harness plays runs ``seconds`` (a configured value, run scaled; recorded as a
-    protocol wait for ``reason`` like every configured wait): nothing to await but a lost connection, which ends it
-    early."""
-    if seconds > 0:
-        side.protocol_wait(seconds, reason)
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(side.ctx.scaled(seconds)):
-                await side.connection.closed.wait()
+station_timer = _station_timer  # a timer of the station the harness plays (see common)
 
 
 @dataclass
