@@ -13,7 +13,7 @@ FAULTS: list[Fault] = [
     Fault("queued_events_not_offline", "station", ("E11.FR.02", "E12.FR.02", "E08.FR.07", "E11.FR.07"),
           "the station queues its TransactionEventRequests while offline but sends them after the reconnection "
           "without the offline flag (it sets offline only on events generated while it knows it is offline)",
-          ("TC_E_43_CS", "TC_E_44_CS", "TC_E_45_CS")),
+          ("TC_E_29_CS", "TC_E_33_CS", "TC_E_40_CS", "TC_E_43_CS", "TC_E_44_CS", "TC_E_45_CS")),
     Fault("offline_group_stop_ignored", "station", ("E08.FR.02", "E08.FR.04"),
           "offline, the station stops a transaction only for the idToken that started it: another idToken of the same "
           "GroupId (in its authorization cache) is ignored",
@@ -36,11 +36,11 @@ FAULTS: list[Fault] = [
     Fault("transaction_status_omits_ongoing", "station", ("E14.FR.01", "E14.FR.02", "E14.FR.03"),
           "the station answers GetTransactionStatus without ongoingIndicator even when the CSMS names a "
           "transactionId",
-          ("TC_E_28_CS", "TC_E_30_CS", "TC_E_31_CS", "TC_E_32_CS")),
+          ("TC_E_28_CS", "TC_E_29_CS", "TC_E_30_CS", "TC_E_31_CS", "TC_E_32_CS")),
     Fault("transaction_status_ongoing_always_set", "station", ("E14.FR.06",),
           "the station answers GetTransactionStatus without a transactionId with ongoingIndicator false instead "
           "of leaving it out",
-          ("TC_E_34_CS",)),
+          ("TC_E_33_CS", "TC_E_34_CS")),
     Fault("transaction_status_ended_still_ongoing", "station", ("E14.FR.03",),
           "the station answers GetTransactionStatus for a transaction that has ended with ongoingIndicator true "
           "(it looks the id up among every transaction it ran, not the ongoing ones)",
@@ -48,7 +48,7 @@ FAULTS: list[Fault] = [
     Fault("transaction_status_queue_ignored", "station", ("E14.FR.04", "E14.FR.07"),
           "the station answers GetTransactionStatus with messagesInQueue false while TransactionEventRequests "
           "wait in its queue (it only looks at messages being sent)",
-          ("TC_E_31_CS",)),
+          ("TC_E_29_CS", "TC_E_31_CS", "TC_E_33_CS")),
     # --- end equeue ----------------------------------------------------------------------------
     # --- reference Charging Station: E remote start / stop (helper fcs) ----------------------
     Fault("remote_start_trigger_authorized", "station", ("F01.FR.19", "F02.FR.21"),  # fcs

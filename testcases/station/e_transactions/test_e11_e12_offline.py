@@ -18,8 +18,9 @@ from conformance.harness.reusable_states import station as states
 from conformance.outcomes import Inconclusive
 from conformance.transport.connection import IncomingCall
 
-from ._steps_offline import (OFFLINE_TX_FOR_UNKNOWN_ID, check_offline_flag, configured_if_implemented, id_token_cached,
-                             offline, offline_configured, queued_events, stopped_while_offline, transaction_ended)
+from ._steps_offline import (OFFLINE_TX_FOR_UNKNOWN_ID, check_offline_flag, check_queued_updates,
+                             configured_if_implemented, id_token_cached, offline, offline_configured,
+                             offline_updates_configured, queued_events, stopped_while_offline, transaction_ended)
 
 
 def _back_off(station: ChargingStationUnderTest, wait_minimum: float) -> float:
@@ -147,3 +148,23 @@ async def test_tc_e_45_cs(station: ChargingStationUnderTest) -> None:
                                "E08.FR.02; Part 6 does not validate it)", "StopAuthorized" in triggers,
                                expected="triggerReason StopAuthorized", actual=triggers,
                                requirements=("E08.FR.02", "E07.FR.01", "E07.FR.02"), soft=True)
+
+
+@case
+async def test_tc_e_40_cs(station: ChargingStationUnderTest) -> None:
+    """Connection loss during a transaction: Before EnergyTransferStarted with periodic meter values configured
+    (:func:`offline_updates_configured`, SampledDataEnabled true if implemented); the harness closes the connection
+    and accepts a reconnection only after RetryBackOffWaitMinimum; the TransactionEventRequests the station queued
+    meanwhile (timestamped in the offline period) are all Updated, with meterValue and offline true (step 3,
+    E11.FR.01, E11.FR.02, E11.FR.03). Afterwards the transaction is ended (not judged)."""
+    evse, connector = station.connectors[0]
+    async with offline_updates_configured(station, sampled_enabled=True) as wait_minimum, \
+            states.transactions_ended_afterwards(station):
+        tx = await states.energy_transfer_started(station, evse, connector)
+        async with offline(station) as period:
+            conn = await period.accept(not_before=wait_minimum, back_off=_back_off(station, wait_minimum))
+            tx.connection, tx.since = conn, 0
+            events = await queued_events(station, period, until_ended=False, transaction_id=tx.transaction_id)
+            for incoming in events:
+                tx.record(incoming)
+        check_queued_updates(station, events, step="step 3", requirements=("E11.FR.01", "E11.FR.02"))

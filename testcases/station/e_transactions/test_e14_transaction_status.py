@@ -16,8 +16,9 @@ from conformance.harness.reusable_states import station as states
 from conformance.protocol.variables import component_variable
 from conformance.transport.connection import Response
 
-from ._steps_offline import (configured_if_implemented, held_from_reconnection, offline, offline_configured,
-                             queued_events, stopped_while_offline, transaction_ended)
+from ._steps_offline import (check_queued_updates, configured_if_implemented, held_from_reconnection, offline,
+                             offline_configured, offline_updates_configured, queued_events, stopped_while_offline,
+                             transaction_ended)
 
 UNLOCK_ON_EV_SIDE_DISCONNECT = component_variable("OCPPCommCtrlr", "UnlockOnEVSideDisconnect")
 
@@ -117,3 +118,42 @@ async def test_tc_e_31_cs(station: ChargingStationUnderTest) -> None:
                            expected="eventType Ended", actual=[e.payload.get("eventType") for e in events],
                            requirements=("E08.FR.04", "E08.FR.06"), soft=True)
 
+
+async def ongoing_with_messages_in_queue(station: ChargingStationUnderTest, *, with_id: bool) -> None:
+    """TC_E_29_CS / TC_E_33_CS: Before EnergyTransferStarted with periodic meter values configured; the harness closes
+    the connection, accepts a reconnection after RetryBackOffWaitMinimum and at once asks GetTransactionStatus (with
+    the transactionId, or without one); the queued events are answered after it and are Updated, with meterValue
+    and offline true (step 5)."""
+    evse, connector = station.connectors[0]
+    async with offline_updates_configured(station) as wait_minimum, states.transactions_ended_afterwards(station):
+        tx = await states.energy_transfer_started(station, evse, connector)
+        async with offline(station) as period:
+            with held_from_reconnection(station, "TransactionEvent"):
+                conn = await period.accept(not_before=wait_minimum, back_off=8 * wait_minimum)
+                tx.connection, tx.since = conn, 0
+                if with_id:
+                    await transaction_status(station, tx.transaction_id, ongoing=True, queued=True,
+                                             requirements=("E14.FR.02", "E14.FR.04"),
+                                             step="step 4: an ongoing transaction with messages in queue")
+                else:
+                    await transaction_status(station, None, ongoing=None, queued=True,
+                                             requirements=("E14.FR.06", "E14.FR.07"),
+                                             step="step 4: without a transactionId, messages in queue")
+            events = await queued_events(station, period, until_ended=False, transaction_id=tx.transaction_id)
+            for incoming in events:
+                tx.record(incoming)
+        check_queued_updates(station, events, step="step 5", requirements=("E11.FR.02",))
+
+
+@case
+async def test_tc_e_29_cs(station: ChargingStationUnderTest) -> None:
+    """GetTransactionStatus with the transactionId of an ongoing transaction whose messages wait in the queue:
+    ongoingIndicator true, messagesInQueue true (step 4, E14.FR.02, E14.FR.04); the queued events follow (step 5)."""
+    await ongoing_with_messages_in_queue(station, with_id=True)
+
+
+@case
+async def test_tc_e_33_cs(station: ChargingStationUnderTest) -> None:
+    """GetTransactionStatus without a transactionId while messages wait in the queue: ongoingIndicator omitted,
+    messagesInQueue true (step 4, E14.FR.06, E14.FR.07); the queued events follow (step 5)."""
+    await ongoing_with_messages_in_queue(station, with_id=False)
