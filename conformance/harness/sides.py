@@ -149,8 +149,10 @@ class _Side:
 
 
 # --------------------------------------------------------------------------- harness = CSMS
-def csms_default_handler(ctx: RunContext):
-    """How the harness, acting as CSMS, answers a station's CALLs unless a case says otherwise."""
+def csms_default_handler(ctx: RunContext, *, overrides: bool = True):
+    """How the harness, acting as CSMS, answers a station's CALLs unless a case says otherwise (``overrides``:
+    what a case set through :meth:`ChargingStationUnderTest.answering` comes first; False: the plain answer, for a
+    case's own handler that answers some CALLs as usual)."""
     valid = {ctx.config.id_tokens.valid.id_token}
     statuses = {}
     for name, status in (("blocked", "Blocked"), ("expired", "Expired"), ("invalid", "Invalid")):
@@ -170,7 +172,7 @@ def csms_default_handler(ctx: RunContext):
             ctx.log.emit("sut_identity", identity=incoming.connection.identity, vendor=station.get("vendorName"),
                          model=station.get("model"), serial=station.get("serialNumber"),
                          firmware=station.get("firmwareVersion"))
-        override = ctx.response_overrides.get(action)
+        override = ctx.response_overrides.get(action) if overrides else None
         if override is not None:
             return override(incoming) if callable(override) else override
         if action == "BootNotification":
@@ -359,10 +361,16 @@ class ChargingStationUnderTest(_Side):
             raise Inconclusive(f"could not set {name} to {value!r} for the case: {status}")
         self.note(f"{note}: {name} = {value!r}")
 
+    def usual_answer(self, incoming: IncomingCall) -> dict[str, Any] | CallError:
+        """What the harness CSMS answers ``incoming`` when no case takes it over (for a handler of
+        :meth:`answering` that answers some CALLs as usual)."""
+        return csms_default_handler(self.ctx, overrides=False)(incoming)
+
     @contextlib.contextmanager
     def answering(self, action: str, handler: Any) -> Iterator[None]:
         """Inside the block, answer the station's ``action`` CALLs with ``handler``
-        (a payload, or a callable taking the :class:`IncomingCall`), on any connection."""
+        (a payload, or a callable taking the :class:`IncomingCall` and returning a payload, a CallError, or a
+        :class:`~conformance.transport.connection.Withhold`: no answer at all), on any connection."""
         previous = self.ctx.response_overrides.get(action)
         self.ctx.response_overrides[action] = handler
         try:
