@@ -147,3 +147,14 @@ async def test_reference_list_decides_online_and_offline() -> None:
     assert lst.lookup(_token("BB")) == {"status": "Blocked"}  # listed, not Accepted: refused offline
     model.set_value("AuthCtrlr", "LocalAuthorizeOffline", False)
     assert lst.lookup(_token("AA")) is None
+
+
+async def test_reference_offline_decision_asks_the_list_first() -> None:
+    station = _reference()
+    await station.local_list.on_SendLocalList({"versionNumber": 1, "updateType": "Full", "localAuthorizationList": [
+        {"idToken": _token("AA"), "idTokenInfo": {"status": "Accepted"}},
+        {"idToken": _token("BB"), "idTokenInfo": {"status": "Invalid"}}]})
+    station.local_list.offline = type("Offline", (), {"is_offline": staticmethod(lambda: True)})()
+    station.auth_cache.store(_token("BB"), {"status": "Accepted"})  # what the CSMS said once, where cached
+    assert station.offline.authorize_offline(_token("AA"))  # C13.FR.02
+    assert not station.offline.authorize_offline(_token("BB"))  # the list's Invalid over the cache (C13.FR.01)
