@@ -148,8 +148,10 @@ class _Side:
 
 
 # --------------------------------------------------------------------------- harness = CSMS
-def csms_default_handler(ctx: RunContext):
-    """How the harness, acting as CSMS, answers a station's CALLs unless a case says otherwise."""
+def default_token_info(ctx: RunContext) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """The idTokenInfo the harness CSMS answers for an idToken unless a case says otherwise: Accepted for the
+    configured valid token (and NoAuthorization), Blocked / Expired / Invalid for the configured tokens of those
+    roles, Unknown for any other."""
     valid = {ctx.config.id_tokens.valid.id_token}
     statuses = {}
     for name, status in (("blocked", "Blocked"), ("expired", "Expired"), ("invalid", "Invalid")):
@@ -161,6 +163,13 @@ def csms_default_handler(ctx: RunContext):
         if token.get("type") == "NoAuthorization" or token.get("idToken") in valid:
             return {"status": "Accepted"}
         return {"status": statuses.get(token.get("idToken"), "Unknown")}
+
+    return token_info
+
+
+def csms_default_handler(ctx: RunContext):
+    """How the harness, acting as CSMS, answers a station's CALLs unless a case says otherwise."""
+    token_info = default_token_info(ctx)
 
     def handle(incoming: IncomingCall) -> dict[str, Any] | CallError:
         action, payload = incoming.action, incoming.payload

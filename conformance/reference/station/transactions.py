@@ -254,9 +254,19 @@ class Transactions(Component):
             # C01: only the Authorization Cache and the Local Authorization List may decide; the reference station
             # holds neither, so the token is refused without an AuthorizeRequest (TC_E_52_CS)
             return {"authorized": False, "status": "not in the Authorization Cache or Local Authorization List"}
-        status = (await self.authorization.authorize(conn, token, evse=evse)).get("status")
-        if status != "Accepted":
-            return {"authorized": False, "status": status}
+        if "transaction_started_before_authorization" in self.faults and pending is None \
+                and (tx is None or tx.id_token is None):
+            await self.authorized(evse, connector, token)  # (cauth) optimistic: the CSMS's answer comes later
+        info = await self.authorization.authorize(conn, token, evse=evse)
+        if not self.authorization.accepts(info):
+            if "start_point_authorized_on_any_answer" in self.faults and pending is None and tx is None \
+                    and "Authorized" in self._tx_points("TxStartPoint"):
+                await self.authorized(evse, connector, token)  # (cauth) TxStartPoint Authorized = answered
+            return {"authorized": False, "status": info.get("status")}
+        if tx is not None and tx.id_token is not None and not tx.stop_authorized \
+                and self.authorization.ends_authorization(tx.id_token, token, info):
+            await self._stop_authorized(tx, token)  # C01.FR.03 (b), C09.FR.03: same GroupIdToken (cauth)
+            return {"authorized": True, "stopped": tx.transaction_id}
         if pending is not None or (tx is not None and tx.id_token is not None):
             return {"authorized": True, "transaction": None}  # the EVSE is in use by another driver
         tx = await self.authorized(evse, connector, token)
