@@ -25,4 +25,27 @@ FAULTS: list[Fault] = [
           "any idToken the CSMS accepts ends the authorization of the EVSE's running transaction, not only the one "
           "that started it or one with the same groupIdToken",
           ("TC_C_04_CS",)),
+    Fault("master_pass_starts_transaction", "station", ("C16.FR.03", "C12.FR.09"),
+          "the station does not compare the groupIdToken with AuthCtrlr.MasterPassGroupId: an Accepted Master Pass "
+          "idToken authorizes charging like any other",
+          ("TC_C_45_CS",)),
+    Fault("master_pass_stops_own_evse", "station", ("C16.FR.01", "C16.FR.02"),
+          "the Master Pass screen's \"all transactions\" ends only the transaction of the EVSE whose reader the "
+          "Master Pass was presented at: the other transactions go on",
+          ("TC_C_47_CS",)),
+    Fault("master_pass_selection_ignored", "station", ("C16.FR.01",),
+          "the Master Pass screen stops every transaction, whatever transaction the user selected",
+          ("TC_C_48_CS",)),
+    Fault("master_pass_stopped_reason_local", "station", ("C16.FR.02", "E06.FR.15"),
+          "transactions stopped by the Master Pass end with stoppedReason Local (as if the driver had stopped them) "
+          "instead of MasterPass",
+          ("TC_C_49_CS",), without=("C-07",)),
+    Fault("group_stop_refused", "station", ("C09.FR.03", "C01.FR.03"),
+          "only the idToken that started a transaction can stop it: another valid idToken with the same "
+          "groupIdToken is taken for a second driver and the transaction goes on",
+          ("TC_C_39_CS",)),
+    Fault("group_stop_ignores_status", "station", ("C09.FR.11",),
+          "the station compares only the groupIdToken when another idToken is presented during a transaction: an "
+          "idToken of the same group whose status is not Accepted stops the transaction too",
+          ("TC_C_42_CS",)),
 ]

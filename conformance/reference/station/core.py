@@ -82,6 +82,7 @@ class ReferenceStation:
         self.authorization = Authorization(self, self.local_list, self.auth_cache)
         self.transactions_area = Transactions(self, self.availability)
         self.transactions_area.authorization = self.authorization
+        self.authorization.transactions = self.transactions_area  # C16: the Master Pass stops transactions
         self.reset = Reset(self, self.transactions_area)
         self.reservations = Reservations(self, self.availability)
         self.network = Network(self, self.boot)

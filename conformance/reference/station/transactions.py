@@ -258,15 +258,17 @@ class Transactions(Component):
                 and (tx is None or tx.id_token is None):
             await self.authorized(evse, connector, token)  # (cauth) optimistic: the CSMS's answer comes later
         info = await self.authorization.authorize(conn, token, evse=evse)
+        if self.authorization.master_pass(info):  # C16: stops transactions, never starts one (cauth)
+            return await self.authorization.master_pass_presented(evse, token)
+        if tx is not None and tx.id_token is not None and not tx.stop_authorized \
+                and self.authorization.ends_authorization(tx.id_token, token, info):
+            await self._stop_authorized(tx, token)  # C01.FR.03 (b), C09.FR.03: same GroupIdToken (cauth)
+            return {"authorized": True, "stopped": tx.transaction_id}
         if not self.authorization.accepts(info):
             if "start_point_authorized_on_any_answer" in self.faults and pending is None and tx is None \
                     and "Authorized" in self._tx_points("TxStartPoint"):
                 await self.authorized(evse, connector, token)  # (cauth) TxStartPoint Authorized = answered
             return {"authorized": False, "status": info.get("status")}
-        if tx is not None and tx.id_token is not None and not tx.stop_authorized \
-                and self.authorization.ends_authorization(tx.id_token, token, info):
-            await self._stop_authorized(tx, token)  # C01.FR.03 (b), C09.FR.03: same GroupIdToken (cauth)
-            return {"authorized": True, "stopped": tx.transaction_id}
         if pending is not None or (tx is not None and tx.id_token is not None):
             return {"authorized": True, "transaction": None}  # the EVSE is in use by another driver
         tx = await self.authorized(evse, connector, token)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, AsyncIterator, Callable, Iterator, Mapping
 
 from conformance.harness import ChargingStationUnderTest
 from conformance.harness.reusable_states import station as states
@@ -16,12 +16,14 @@ from conformance.harness.sides import default_token_info
 from conformance.outcomes import Inconclusive
 from conformance.protocol.errors import PeerClosed, PeerTimeout
 from conformance.protocol.patterns import matches
+from conformance.protocol.variables import MASTER_PASS_GROUP_ID
 from conformance.transport.connection import Connection, IncomingCall
 
 from ..e_transactions._steps import configured_connector, local_start_configuration
 
 __all__ = ["configured_connector", "local_start_configuration", "configured_token", "answering_tokens",
-           "transaction_events_during", "charging_shown", "presented", "SIDE_TRIGGERS"]
+           "transaction_events_during", "charging_shown", "presented", "SIDE_TRIGGERS", "master_pass_group",
+           "master_pass_info", "master_pass_configured"]
 
 # TransactionEventRequests a station sends on its own while a transaction runs (periodic / clock-aligned meter
 # values, J02.FR.11, J01): never caused by an idToken presented meanwhile.
@@ -129,3 +131,33 @@ def charging_shown(station: ChargingStationUnderTest, conn: Connection, evse: in
                     continue
                 return incoming
     return None
+
+
+# --------------------------------------------------------------------------- C16 Master Pass (also TC_C_45_CS)
+def master_pass_group(station: ChargingStationUnderTest, case_id: str) -> str:
+    """<Configured masterPassGroupId>: ``[id_tokens.master_pass].group_id_token``."""
+    spec = station.config.id_tokens.master_pass
+    if spec is None or not spec.group_id_token:
+        raise Inconclusive(f"{case_id} needs <Configured masterpass_idtoken> and <Configured masterPassGroupId>: add "
+                           "[id_tokens.master_pass] with id_token, type and group_id_token to the configuration")
+    return spec.group_id_token
+
+
+def master_pass_info(group: str) -> dict[str, Any]:
+    """The idTokenInfo the harness answers for the Master Pass idToken (Part 6 C16 steps 2 and 4)."""
+    return {"status": "Accepted", "groupIdToken": {"idToken": group, "type": "Central"}}
+
+
+@contextlib.asynccontextmanager
+async def master_pass_configured(station: ChargingStationUnderTest, case_id: str) -> AsyncIterator[dict[str, str]]:
+    """Configuration state "AuthCtrlr.MasterPassGroupId is configured" (<Configured masterPassGroupId>, restored
+    afterwards; not reached: INCONCLUSIVE); the harness answers the Master Pass idToken Accepted with that
+    groupIdToken. Yields the Master Pass idToken."""
+    group = master_pass_group(station, case_id)
+    token = configured_token(station, "master_pass", case_id)
+    current = await station.read_variable(MASTER_PASS_GROUP_ID)
+    async with contextlib.AsyncExitStack() as stack:
+        if current != group:
+            await stack.enter_async_context(station.configured(MASTER_PASS_GROUP_ID, group))
+        stack.enter_context(answering_tokens(station, {token["idToken"]: master_pass_info(group)}))
+        yield token
