@@ -129,3 +129,39 @@ async def test_master_pass_without_ui_stops_every_transaction(tmp_path: Path) ->
     assert verdicts == {"TC_C_47_CS": "NOT APPLICABLE", "TC_C_48_CS": "NOT APPLICABLE", "TC_C_49_CS": "PASS"}, \
         run.output
     assert station.device_model.get("AuthCtrlr", "MasterPassGroupId") == "MASTERPASS", "restored afterwards"
+
+
+@pytest.mark.asyncio
+async def test_cases_needing_an_unconfigured_token_role_are_not_applicable(tmp_path: Path) -> None:
+    """docs/configuration.md: a case that needs an optional [id_tokens] role the configuration lacks cannot run against
+    the SUT: NOT APPLICABLE, naming the table to add."""
+    cases = ("TC_C_06_CS", "TC_C_07_CS", "TC_C_39_CS", "TC_C_49_CS")
+    port = free_port()
+    async with station_peer(port) as station, webhook_for(station) as hook:
+        config = write_peer_config(tmp_path / "sut.toml", "station", port, pics_file=FULL_PICS,
+                                   message_timeout=MESSAGE_TIMEOUT, connect_timeout=5, case_time_limit=30,
+                                   timing="reconnect_gap = 0\noperator_think_time = 0\n", webhook=hook)
+        run = await run_cases(config, tmp_path / "run", *cases)
+    assert {c: run.results.get(c, {}).get("verdict") for c in cases} == {c: "NOT APPLICABLE" for c in cases}, \
+        run.output
+    assert "[id_tokens.blocked]" in run.results["TC_C_06_CS"]["message"]
+    assert "[id_tokens.group]" in run.results["TC_C_39_CS"]["message"]
+
+
+def test_default_token_info_answers_each_configured_role_with_its_status() -> None:
+    """The harness CSMS's default idTokenInfo (sides.default_token_info), which the C cases fall back to for every
+    token they do not answer themselves."""
+    from types import SimpleNamespace
+
+    from conformance.config import default_config
+    from conformance.harness.sides import default_token_info
+
+    config = default_config("station")
+    info = default_token_info(SimpleNamespace(config=config))  # it reads only the run's configuration
+    tokens = config.id_tokens
+    assert info(tokens.valid.to_ocpp()) == {"status": "Accepted"}
+    assert info(tokens.invalid.to_ocpp()) == {"status": "Invalid"}
+    assert info(tokens.blocked.to_ocpp()) == {"status": "Blocked"}
+    assert info(tokens.expired.to_ocpp()) == {"status": "Expired"}
+    assert info({"idToken": "", "type": "NoAuthorization"}) == {"status": "Accepted"}
+    assert info({"idToken": "NEVER-SEEN", "type": "ISO14443"}) == {"status": "Unknown"}

@@ -13,7 +13,7 @@ from typing import Any, AsyncIterator, Callable, Iterator, Mapping
 from conformance.harness import ChargingStationUnderTest
 from conformance.harness.reusable_states import station as states
 from conformance.harness.sides import default_token_info
-from conformance.outcomes import Inconclusive
+from conformance.outcomes import NotApplicable
 from conformance.protocol.errors import PeerClosed, PeerTimeout
 from conformance.protocol.patterns import matches
 from conformance.protocol.variables import MASTER_PASS_GROUP_ID
@@ -32,10 +32,11 @@ SIDE_TRIGGERS = ("MeterValuePeriodic", "MeterValueClock")
 
 def configured_token(station: ChargingStationUnderTest, role: str, case_id: str) -> dict[str, str]:
     """``[id_tokens.<role>]`` (<Configured <role>_idtoken_idtoken / _type>): a case that needs a token the
-    configuration does not give is INCONCLUSIVE with a message saying which table to add."""
+    configuration does not give cannot run against this SUT: NOT APPLICABLE with a message saying which table to add
+    (docs/configuration.md, [id_tokens])."""
     spec = getattr(station.config.id_tokens, role)
     if spec is None:
-        raise Inconclusive(f"{case_id} needs the <Configured {role}_idtoken_idtoken>: add [id_tokens.{role}] with "
+        raise NotApplicable(f"{case_id} needs the <Configured {role}_idtoken_idtoken>: add [id_tokens.{role}] with "
                            "id_token (and type) to the configuration")
     return spec.to_ocpp()
 
@@ -138,7 +139,7 @@ def master_pass_group(station: ChargingStationUnderTest, case_id: str) -> str:
     """<Configured masterPassGroupId>: ``[id_tokens.master_pass].group_id_token``."""
     spec = station.config.id_tokens.master_pass
     if spec is None or not spec.group_id_token:
-        raise Inconclusive(f"{case_id} needs <Configured masterpass_idtoken> and <Configured masterPassGroupId>: add "
+        raise NotApplicable(f"{case_id} needs <Configured masterpass_idtoken> and <Configured masterPassGroupId>: add "
                            "[id_tokens.master_pass] with id_token, type and group_id_token to the configuration")
     return spec.group_id_token
 

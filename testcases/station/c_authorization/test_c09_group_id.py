@@ -13,7 +13,7 @@ from typing import Any, AsyncIterator
 
 from conformance.harness import ABSENT, ChargingStationUnderTest, OneOf, case
 from conformance.harness.reusable_states import station as states
-from conformance.outcomes import Inconclusive, NotApplicable
+from conformance.outcomes import NotApplicable
 from conformance.protocol.variables import AUTH_CACHE_ENABLED, LOCAL_AUTH_LIST_ENABLED, TX_START_POINT
 
 from ._steps import (SIDE_TRIGGERS, answering_tokens, charging_shown, configured_connector, configured_token,
@@ -23,11 +23,11 @@ from ._steps import (SIDE_TRIGGERS, answering_tokens, charging_shown, configured
 def configured_group(station: ChargingStationUnderTest, case_id: str) -> tuple[dict[str, str], dict[str, str], str]:
     """<Configured valid_idtoken> with <Configured GroupId> (``[id_tokens.valid].group_id_token``) and the other
     valid idToken of that group (``[id_tokens.group]``): (valid, other, groupIdToken). A configuration without
-    them makes the case INCONCLUSIVE with what to add."""
+    them makes the case NOT APPLICABLE with what to add (docs/configuration.md, [id_tokens])."""
     valid = station.config.id_tokens.valid
     other = configured_token(station, "group", case_id)
     if not valid.group_id_token or station.config.id_tokens.group.group_id_token != valid.group_id_token:
-        raise Inconclusive(f"{case_id} needs <Configured GroupId>: give [id_tokens.valid] and [id_tokens.group] the "
+        raise NotApplicable(f"{case_id} needs <Configured GroupId>: give [id_tokens.valid] and [id_tokens.group] the "
                            "same group_id_token")
     return valid.to_ocpp(), other, valid.group_id_token
 
