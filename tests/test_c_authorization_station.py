@@ -99,7 +99,7 @@ async def test_refused_tokens_pass_with_periodic_meter_values_of_a_running_trans
         run = await run_cases(_config(tmp_path, port, hook), tmp_path / "run", *cases, timeout=120)
     assert {c: run.results.get(c, {}).get("verdict") for c in cases} == {c: "PASS" for c in cases}, run.output
     periodic = [e for e in run.events if e.get("kind") == "frame" and '"MeterValuePeriodic"' in str(e.get("raw"))]
-    assert len(periodic) == len(cases), "the variant was exercised in every case"
+    assert len(periodic) >= len(cases), "the variant was exercised in every case"
     assert not station.transactions_area.ongoing, "the restore leaves no transaction behind"
 
 
