@@ -42,6 +42,7 @@ LOCAL_AUTHORIZE_OFFLINE = component_variable("AuthCtrlr", "LocalAuthorizeOffline
 AUTH_ENABLED = component_variable("AuthCtrlr", "Enabled")
 DISABLE_REMOTE_AUTHORIZATION = component_variable("AuthCtrlr", "DisableRemoteAuthorization")
 LOCAL_PRE_AUTHORIZE = component_variable("AuthCtrlr", "LocalPreAuthorize")
+MASTER_PASS_GROUP_ID = component_variable("AuthCtrlr", "MasterPassGroupId")
 AUTH_CACHE_ENABLED = component_variable("AuthCacheCtrlr", "Enabled")
 LOCAL_AUTH_LIST_ENABLED = component_variable("LocalAuthListCtrlr", "Enabled")
 

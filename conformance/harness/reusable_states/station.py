@@ -722,6 +722,15 @@ def _followed(sut: ChargingStationUnderTest, tx: Transaction) -> Transaction:
     return tx
 
 
+async def followed_transaction(sut: ChargingStationUnderTest, evse: int, connector: int) -> Transaction:
+    """A :class:`Transaction` of ``evse`` followed from now on without any reusable state (a case that starts from
+    an idle EVSE with no state, TC_C_05_CS): a transaction the station starts during the case is recorded into it
+    and ended by :func:`transactions_ended_afterwards`."""
+    conn = sut.connection
+    return _followed(sut, Transaction(evse, connector, start_points=await tx_start_points(sut),
+                                      stop_points=await tx_stop_points(sut), since=conn.mark(), connection=conn))
+
+
 async def parking_bay_occupied(sut: ChargingStationUnderTest, evse: int, connector: int, *,
                                required: bool = False) -> Transaction:
     """Reusable state ParkingBayOccupied (Charging Station, Part 6 §2.18) as the beginning of a
@@ -1466,7 +1475,7 @@ async def expect_boot_retry(sut: ChargingStationUnderTest, answers: BootAnswers,
     return conn, retry
 
 
-__all__ = ["transaction_step_event", "ChargingEvidence", "watch_no_charging", "EV_CONNECTED_TRIGGERS",
+__all__ = ["transaction_step_event", "followed_transaction", "ChargingEvidence", "watch_no_charging", "EV_CONNECTED_TRIGGERS",
            "ev_connected_pre_session_of", "parking_bay_occupied", "token_carried",
            "authorized_remote", "judge_remote_start_event", "remote_start_settings", "RemoteStartSettings",
            "stop_authorized_remote", "RemoteStop", "settable",
