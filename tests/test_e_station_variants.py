@@ -102,8 +102,36 @@ class SuspendedEvEnded(Transactions):
         await super().end_transaction(tx, stopped_reason, trigger, **kwargs)
 
 
+class TimeoutDeauthorizes(Transactions):
+    """E05-3 / E05-4: after EVConnectionTimeOut the station deauthorizes the transaction (Updated EVConnectTimeout,
+    E03.FR.15 behaviour) whatever its TxStopPoint, and names stoppedReason Timeout on that Updated event (no document
+    forbids it)."""
+
+    async def end_transaction(self, tx: Transaction, stopped_reason: str, trigger: str, **kwargs: Any) -> None:
+        if trigger == "EVConnectTimeout":
+            tx.id_token = None
+            await self._transaction_event(tx, "Updated", trigger, charging_state=None, stopped_reason="Timeout")
+            return
+        await super().end_transaction(tx, stopped_reason, trigger, **kwargs)
+
+
+class UnplugEndsAsEvDisconnected(Transactions):
+    """R10: a transaction the driver stopped (TxStopPoint EVConnected: Updated StopAuthorized) ends at the unplug with
+    stoppedReason EVDisconnected (errata 2025-09 §6.2.51)."""
+
+    def _local_stop_reason(self) -> str:
+        return "EVDisconnected"
+
+
 @pytest.mark.asyncio
 @pytest.mark.parametrize(("case_id", "variant", "settings"), [
+    # R5: TxStartPoint ParkingBayOccupancy: Authorized runs ParkingBayOccupied first, the EV drives into the bay
+    ("TC_E_15_CS", None, {"TxCtrlr.TxStartPoint": "ParkingBayOccupancy"}),
+    ("TC_E_22_CS", None, {"TxCtrlr.TxStartPoint": "ParkingBayOccupancy"}),
+    ("TC_E_06_CS", UnplugEndsAsEvDisconnected, {"TxCtrlr.TxStopPoint": "EVConnected"}),
+    ("TC_E_05_CS", TimeoutDeauthorizes, {"TxCtrlr.TxStartPoint": "Authorized",
+                                         "TxCtrlr.TxStopPoint": "Authorized,ParkingBayOccupancy"}),
+    ("TC_E_05_CS", TimeoutDeauthorizes, {"TxCtrlr.TxStartPoint": "Authorized", "TxCtrlr.TxStopPoint": "EVConnected"}),
     ("TC_E_10_CS", StartedWithoutEvse, {}),
     ("TC_E_04_CS", StartedWithoutEvse, {"TxCtrlr.TxStartPoint": "Authorized"}),
     ("TC_E_12_CS", StartedWithoutEvse, {}),

@@ -451,7 +451,7 @@ async def _tx_step_event(sut: ChargingStationUnderTest, tx: Transaction, what: s
         trigger = event.payload.get("triggerReason")
         if trigger in triggers and (wanted is None or wanted(event)):
             return event
-        if trigger in SIDE_TRIGGERS:
+        if trigger in SIDE_TRIGGERS and event.payload.get("eventType") != "Ended":  # an Ended one: the step judges it
             sut.note(f"{what}: recorded TransactionEventRequest seqNo {event.payload.get('seqNo')} triggerReason "
                      f"{trigger} sent meanwhile (J02.FR.11 / E02.FR.13), not judged as the step's event")
             continue
@@ -474,18 +474,25 @@ async def authorized(sut: ChargingStationUnderTest, evse: int, connector: int, *
     contains Authorized or the transaction already started (``tx`` from EVConnectedPreSession with
     TxStartPoint EVConnected); otherwise Part 6 does not require it here (with PowerPathClosed and the EV
     plugged in, the transaction may start now, E01.FR.05: :func:`energy_transfer_started` takes that event).
-    ParkingBayOccupied, optional in Part 6, is skipped. Returns ``tx`` (a new :class:`Transaction` when None),
+    ParkingBayOccupied (the Before of Part 6) runs first when ``tx`` is None and TxStartPoint contains
+    ParkingBayOccupancy (:func:`parking_bay_occupied`), otherwise it is skipped (optional in Part 6). Returns ``tx`` (a new :class:`Transaction` when None),
     marked authorized; inside :func:`transactions_ended_afterwards` a new one is registered for the restore.
     ``require_tx=False`` (a plug that cannot lock, TC_G_20_CS: G05's postcondition is "transaction is not
     started"): step 3 is not required; a TransactionEventRequest sent first instead of an AuthorizeRequest is
     recorded, not judged."""
     conn = sut.connection
     if tx is None:
-        tx = Transaction(evse, connector, start_points=await tx_start_points(sut),
-                         stop_points=await tx_stop_points(sut), since=conn.mark(), connection=conn)
-        registry = _tx_registry(sut)
-        if registry is not None:
-            registry.append(tx)
+        start_points = await tx_start_points(sut)
+        if "ParkingBayOccupancy" in start_points:
+            # Part 6 Authorized Before: "If State is NOT ParkingBayOccupied OR EVConnectedPreSession, then execute
+            # ParkingBayOccupied" (it matters here: the EV in the bay starts the transaction, E01.FR.01)
+            tx = await parking_bay_occupied(sut, evse, connector)
+        else:
+            tx = Transaction(evse, connector, start_points=start_points,
+                             stop_points=await tx_stop_points(sut), since=conn.mark(), connection=conn)
+            registry = _tx_registry(sut)
+            if registry is not None:
+                registry.append(tx)
     token = sut.config.id_tokens.valid
     expects_tx = require_tx and (tx.started or "Authorized" in tx.start_points)
     mark = conn.mark()
@@ -973,7 +980,11 @@ async def ev_disconnected(sut: ChargingStationUnderTest, tx: Transaction, *, sta
                      event.payload, {"triggerReason": "EVCommunicationLost", "transactionInfo.chargingState": "Idle"},
                      requirements=("E06.FR.15", "E01.FR.18"))
     if event.payload.get("eventType") == "Ended" and tx.stop_authorized and judge_stopped_reason:
-        _stopped_locally(sut, event)  # (``judge_stopped_reason`` False: a case with its own rule, TC_E_14_CS)
+        # (``judge_stopped_reason`` False: a case with its own rule, TC_E_14_CS.) The transaction the driver stopped
+        # ends only now, at the unplug: errata 2025-09 §6.2.51 accepts EVDisconnected there as well as Local / omitted.
+        sut.check.fields("TransactionEventRequest eventType Ended at the unplug after a local stop", event.payload,
+                         {"transactionInfo.stoppedReason": OneOf("Local", "EVDisconnected", ABSENT)},
+                         requirements=("E07.FR.04", "E07.FR.05", "errata 2025-09 §6.2.51"))
     return event
 
 
@@ -1180,11 +1191,17 @@ async def authorized_remote(sut: ChargingStationUnderTest, evse: int, connector:
     ``tx`` (a new :class:`Transaction` when None, registered for the restore), marked authorized."""
     conn = sut.connection
     if tx is None:
-        tx = Transaction(evse, connector, start_points=await tx_start_points(sut),
-                         stop_points=await tx_stop_points(sut), since=conn.mark(), connection=conn)
-        registry = _tx_registry(sut)
-        if registry is not None:
-            registry.append(tx)
+        start_points = await tx_start_points(sut)
+        if "ParkingBayOccupancy" in start_points:
+            # Part 6 Authorized Before: "If State is NOT ParkingBayOccupied OR EVConnectedPreSession, then execute
+            # ParkingBayOccupied" (it matters here: the EV in the bay starts the transaction, E01.FR.01)
+            tx = await parking_bay_occupied(sut, evse, connector)
+        else:
+            tx = Transaction(evse, connector, start_points=start_points,
+                             stop_points=await tx_stop_points(sut), since=conn.mark(), connection=conn)
+            registry = _tx_registry(sut)
+            if registry is not None:
+                registry.append(tx)
     token = sut.config.id_tokens.valid
     was_started = tx.started
     tx.remote_start_id = sut.ctx.ids.next("remoteStartId")
