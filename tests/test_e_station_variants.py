@@ -123,8 +123,21 @@ class UnplugEndsAsEvDisconnected(Transactions):
         return "EVDisconnected"
 
 
+class PeriodicBeforeAuthorize(Transactions):
+    """R6 / R7: while the transaction runs (TxStartPoint EVConnected) a periodic meter value update (no idToken yet)
+    goes out between the presentation of the idToken and the AuthorizeRequest; the next event after the
+    authorization carries the idToken (E03.FR.01)."""
+
+    async def _present_id_token(self, evse: int, connector: int, id_token: str, token_type: str) -> dict[str, Any]:
+        tx = self.ongoing.get(evse)
+        if tx is not None and tx.id_token is None:
+            await self._transaction_event(tx, "Updated", "MeterValuePeriodic", charging_state=None)
+        return await super()._present_id_token(evse, connector, id_token, token_type)
+
+
 @pytest.mark.asyncio
 @pytest.mark.parametrize(("case_id", "variant", "settings"), [
+    ("TC_E_09_CS", PeriodicBeforeAuthorize, {}),
     # R5: TxStartPoint ParkingBayOccupancy: Authorized runs ParkingBayOccupied first, the EV drives into the bay
     ("TC_E_15_CS", None, {"TxCtrlr.TxStartPoint": "ParkingBayOccupancy"}),
     ("TC_E_22_CS", None, {"TxCtrlr.TxStartPoint": "ParkingBayOccupancy"}),

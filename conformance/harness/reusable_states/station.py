@@ -348,6 +348,7 @@ class Transaction:
     remote_at: int | None = None  # len(events) at that remote start, until its next event was judged (F01.FR.19)
     ev_side_disconnected: bool = False  # the cable was pulled at the EV only (E09/E10): it may be left in the socket
     parked: bool = False  # an EV was driven into the bay (ParkingBayOccupied) and has not left it
+    authorized_mono: float | None = None  # when the harness answered the AuthorizeRequest of the start (errata §2.17)
 
     @property
     def started(self) -> bool:
@@ -500,27 +501,44 @@ async def authorized(sut: ChargingStationUnderTest, evse: int, connector: int, *
     tx.instruction(conn)
     await sut.actions.do("present_id_token", id_token=token.id_token, type=token.type, evse=evse)
     tx.authorized = True
-    try:
-        first = await conn.expect_one_of([("Authorize", {}), ("TransactionEvent", tx.pattern())], since=mark,
-                                         requirements=("C01.FR.02",))
-    except PeerTimeout:
-        if expects_tx:
-            raise
-        sut.note("no AuthorizeRequest after the idToken was presented: Part 6 allows this when the token is cached "
-                 "or in the local list, or authorization is disabled")
-        return tx
-    side = first.action == "TransactionEvent" and first.payload.get("triggerReason") in SIDE_TRIGGERS
-    if first.action == "Authorize":
+    since, side_events = mark, 0
+    first: IncomingCall | None = None
+    while first is None:
+        try:
+            first = await conn.expect_one_of([("Authorize", {}), ("TransactionEvent", tx.pattern())], since=since,
+                                             requirements=("C01.FR.02",))
+        except PeerTimeout:
+            if side_events:  # periodic updates came, no AuthorizeRequest: the step 3 event is awaited below
+                break
+            if expects_tx:
+                raise
+            sut.note("no AuthorizeRequest after the idToken was presented: Part 6 allows this when the token is "
+                     "cached or in the local list, or authorization is disabled")
+            return tx
+        if first.action == "TransactionEvent" and first.payload.get("triggerReason") in SIDE_TRIGGERS \
+                and first.payload.get("eventType") != "Ended":
+            # a periodic / charging-state update sent meanwhile (J02.FR.11, E02.FR.13): recorded, not judged; the
+            # AuthorizeRequest may still follow
+            tx.record(first)
+            side_events += 1
+            since = conn.mailbox.index(first) + 1 if first in conn.mailbox else conn.mark()
+            first = None
+    if first is not None and first.action == "Authorize":
         sut.check.fields("AuthorizeRequest", first.payload, _token_fields(sut), requirements=("C01.FR.02",))
-    elif side:  # a periodic / charging-state update sent meanwhile (J02.FR.11, E02.FR.13): recorded, not judged
-        tx.record(first)
-    else:
+        with contextlib.suppress(TimeoutError):  # the authorization starts at the station's AuthorizeResponse
+            async with asyncio.timeout(sut.message_timeout):
+                await first.answered.wait()
+        tx.authorized_mono = time.monotonic()
+    elif first is not None:
         sut.note("the station sent no AuthorizeRequest before its TransactionEventRequest (allowed by Part 6 for a "
                  "cached / locally listed token)")
         tx.record(first)
+    else:
+        sut.note("no AuthorizeRequest after the idToken was presented (only periodic updates): Part 6 allows this "
+                 "when the token is cached or in the local list, or authorization is disabled")
     if not expects_tx:
         return tx
-    event = tx.events[-1] if first.action == "TransactionEvent" and not side else await _tx_step_event(
+    event = tx.events[-1] if first is not None and first.action == "TransactionEvent" else await _tx_step_event(
         sut, tx, "a TransactionEventRequest follows the authorization (TxStartPoint "
                  f"{','.join(tx.start_points) or '?'})", triggers=("Authorized",),
         requirements=("E01.FR.03", "E02.FR.01"))
@@ -648,7 +666,16 @@ def token_carried(sut: ChargingStationUnderTest, tx: Transaction) -> None:
     """Part 6 §2.1: the first of the transaction's TransactionEventRequests after the idToken was presented to start
     it carries that idToken (E01.FR.10, E03.FR.01)."""
     token = sut.config.id_tokens.valid
-    after_token = tx.first_since(tx.token_at) if tx.token_at is not None else None
+    after_token = None
+    if tx.token_at is not None:
+        # The station authorizes at its AuthorizeResponse (errata 2025-09 §2.17, Part 2 §1.6): a periodic meter value
+        # update that arrived before the harness answered the AuthorizeRequest precedes the authorization (E03.FR.01:
+        # the *next* event after it carries the idToken) and is not the one judged here.
+        later = [e for e in tx.events[tx.token_at:]
+                 if not (tx.authorized_mono is not None and e.received_mono <= tx.authorized_mono
+                         and e.payload.get("triggerReason") in ("MeterValuePeriodic", "MeterValueClock"))]
+        after_token = min(later, key=lambda e: (e.payload.get("seqNo", float("inf")), later.index(e))) \
+            if later else None
     sut.check.that("the first TransactionEventRequest after the idToken was presented carries it",
                    after_token is not None and after_token.payload.get("idToken", {}).get("idToken") == token.id_token
                    and after_token.payload.get("idToken", {}).get("type") == token.type,
