@@ -210,3 +210,20 @@ async def test_misbehaving_variant_fails(tmp_path: Path, case_id: str, variant: 
         result, output = await run_case(tmp_path, station, port, case_id)
     assert result == "FAIL", output
     assert named in output, output
+
+
+@pytest.mark.asyncio
+async def test_e24_inconclusive_when_energy_transfer_cannot_leave_the_stop_point(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """E24-1: TxStopPoint ReadOnly EnergyTransfer ends the transaction at EnergyTransferSuspended, so TC_E_24_CS step 1
+    (unconditional in Part 6) cannot be reached: INCONCLUSIVE, not a PASS on the Available report alone."""
+    from conformance.reference.station import variables as station_variables
+
+    monkeypatch.setattr(station_variables, "FACTORY_SETTINGS", dict(
+        station_variables.FACTORY_SETTINGS,
+        **{"TxCtrlr.TxStopPoint": {"Actual": "EnergyTransfer", "mutability": "ReadOnly"}}))
+    port = free_port()
+    async with station_peer(port) as station:
+        result, output = await run_case(tmp_path, station, port, "TC_E_24_CS")
+    assert result == "INCONCLUSIVE", output
+    assert "step 1 cannot be reached" in output, output

@@ -18,12 +18,14 @@ from typing import AsyncIterator
 
 from conformance.harness import ChargingStationUnderTest, OneOf, case
 from conformance.harness.reusable_states import station as states
-from conformance.protocol.variables import (EV_CONNECTION_TIMEOUT, STOP_TX_ON_EV_SIDE_DISCONNECT,
+from conformance.outcomes import Inconclusive, NotApplicable
+from conformance.protocol.variables import (EV_CONNECTION_TIMEOUT, STOP_TX_ON_EV_SIDE_DISCONNECT, TX_STOP_POINT,
                                             UNLOCK_ON_EV_SIDE_DISCONNECT)
 from conformance.transport.connection import IncomingCall
 
 from ._steps import configured_connector, local_start_configuration
-from ._steps_stop import boolean_state, cable_released_afterwards, fixed_cable, present_token, tx_stop_point
+from ._steps_stop import (boolean_state, cable_released_afterwards, fixed_cable, points, present_token,
+                          tx_stop_point)
 
 _AVAILABLE = ("G01.FR.04",)
 
@@ -193,7 +195,27 @@ async def test_tc_e_17_cs(station: ChargingStationUnderTest) -> None:
 
 # --------------------------------------------------------------------------- E09: stop transaction
 async def _e09(station: ChargingStationUnderTest, case_id: str, *, unlock: bool) -> None:
-    """TC_E_24_CS / TC_E_25_CS: StopTxOnEVSideDisconnect true, UnlockOnEVSideDisconnect ``unlock``."""
+    """TC_E_24_CS / TC_E_25_CS: StopTxOnEVSideDisconnect true, UnlockOnEVSideDisconnect ``unlock``. Step 1 is
+    unconditional in Part 6: a TxStopPoint with EnergyTransfer would end the transaction already at
+    EnergyTransferSuspended, so for the case TxStopPoint is made free of it (the station's other points kept,
+    Authorized when none is left; restored afterwards); a station that does not take that cannot reach step 1:
+    INCONCLUSIVE."""
+    current = points(await station.read_variable(TX_STOP_POINT))
+    rest = ",".join(sorted(current - {"EnergyTransfer"}))
+    try:
+        stop_point = tx_stop_point(station, (rest, "Authorized") if rest else "Authorized",
+                                   lambda p: "EnergyTransfer" not in p,
+                                   prerequisite=f"TxStopPoint without EnergyTransfer ({case_id} step 1)")
+        await stop_point.__aenter__()
+    except NotApplicable as exc:
+        raise Inconclusive(f"step 1 cannot be reached: TxStopPoint EnergyTransfer ends the transaction at "
+                           f"EnergyTransferSuspended already ({exc})") from None
+    async with contextlib.AsyncExitStack() as stack:
+        stack.push_async_exit(stop_point)
+        await _e09_steps(station, case_id, unlock=unlock)
+
+
+async def _e09_steps(station: ChargingStationUnderTest, case_id: str, *, unlock: bool) -> None:
     async with boolean_state(station, STOP_TX_ON_EV_SIDE_DISCONNECT, True,
                              required=f"StopTxOnEVSideDisconnect true ({case_id}, Part 5 C-06.2)"), \
             boolean_state(station, UNLOCK_ON_EV_SIDE_DISCONNECT, unlock,
@@ -217,6 +239,7 @@ async def test_tc_e_24_cs(station: ChargingStationUnderTest) -> None:
 
     Part 6 steps / validations implemented:
     - Before: StopTxOnEVSideDisconnect true, UnlockOnEVSideDisconnect true (NOT APPLICABLE when they cannot be set);
+      TxStopPoint without EnergyTransfer (else step 1 cannot be reached: set and restored, INCONCLUSIVE when refused);
       EnergyTransferSuspended;
     - step 1: triggerReason EVCommunicationLost, chargingState Idle (E09.FR.01);
     - the cable taken out at the station (E09.FR.02: unlocked); step 3: the connector reported Available."""
@@ -230,7 +253,8 @@ async def test_tc_e_25_cs(station: ChargingStationUnderTest) -> None:
 
     Part 6 steps / validations implemented:
     - Before: StopTxOnEVSideDisconnect true, UnlockOnEVSideDisconnect false (NOT APPLICABLE when they cannot be
-      set); EnergyTransferSuspended;
+      set); TxStopPoint without EnergyTransfer (else step 1 cannot be reached: set and restored, INCONCLUSIVE when
+      refused); EnergyTransferSuspended;
     - step 1: triggerReason EVCommunicationLost, chargingState Idle (E09.FR.01);
     - with a detachable cable: the idToken presented, the cable taken out at the station (E09.FR.03); step 3: the
       connector reported Available."""
