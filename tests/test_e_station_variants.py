@@ -135,8 +135,33 @@ class PeriodicBeforeAuthorize(Transactions):
         return await super()._present_id_token(evse, connector, id_token, token_type)
 
 
+class AvailableOnEvLoss(Transactions):
+    """E17-1: the station reports the connector Available as soon as it loses the EV (CP state A), and nothing more
+    when the cable is then taken out of its socket."""
+
+    async def _ev_side_disconnect(self, evse: int, connector: int) -> dict[str, Any]:
+        result = await super()._ev_side_disconnect(evse, connector)
+        if not self._fixed_cable():
+            await self._require_connection().call("StatusNotification", {
+                "timestamp": "2026-01-01T00:00:00Z", "connectorStatus": "Available", "evseId": evse,
+                "connectorId": connector})
+        return result
+
+    async def _remove_cable(self, evse: int, connector: int) -> dict[str, Any]:
+        async def silent(*args: Any) -> None:
+            return None
+
+        self.availability.send_status = silent  # type: ignore[method-assign]
+        try:
+            return await super()._remove_cable(evse, connector)
+        finally:
+            del self.availability.send_status
+
+
 @pytest.mark.asyncio
 @pytest.mark.parametrize(("case_id", "variant", "settings"), [
+    ("TC_E_24_CS", AvailableOnEvLoss, {}),
+    ("TC_E_25_CS", AvailableOnEvLoss, {}),
     ("TC_E_09_CS", PeriodicBeforeAuthorize, {}),
     # R5: TxStartPoint ParkingBayOccupancy: Authorized runs ParkingBayOccupied first, the EV drives into the bay
     ("TC_E_15_CS", None, {"TxCtrlr.TxStartPoint": "ParkingBayOccupancy"}),

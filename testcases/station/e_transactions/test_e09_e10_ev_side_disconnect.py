@@ -89,12 +89,36 @@ async def _cable_taken_out(station: ChargingStationUnderTest, tx: states.Transac
         if token:
             await present_token(station, tx)
             tx.stop_authorized = True
+        ev_side = since
         since = conn.mark()
         await station.actions.do("unplug", evse=tx.evse, connector=tx.connector, side="station")
         tx.plugged = tx.ev_side_disconnected = False
+        # Part 6 step 3 asks for the connector's current state after the manual actions: a station that reported it
+        # Available as soon as the EV was lost (and nothing else since) sends nothing more at the station-side unplug.
+        last = _last_status_report(conn, ev_side, since, tx.evse, tx.connector)
+        if last is not None and last[1] == "Available":
+            since = last[0]
     await states.expect_availability_reports(station, conn, {(tx.evse, tx.connector): "Available"},
                                              requirements=(*_AVAILABLE, step),
                                              what="the connector is reported Available", since=since)
+
+
+def _last_status_report(conn, start: int, end: int, evse: int, connector: int) -> tuple[int, str] | None:
+    """The last status report of the connector (StatusNotification or NotifyEvent AvailabilityState) in
+    ``conn.mailbox[start:end]``: its position and status."""
+    found: tuple[int, str] | None = None
+    for index in range(start, min(end, len(conn.mailbox))):
+        incoming = conn.mailbox[index]
+        payload = incoming.payload
+        if incoming.action == "StatusNotification" and (payload.get("evseId"), payload.get("connectorId")) == (
+                evse, connector):
+            found = (index, payload.get("connectorStatus"))
+        elif incoming.action == "NotifyEvent":
+            for event in payload.get("eventData", []):
+                if event.get("variable", {}).get("name") == "AvailabilityState" and event.get(
+                        "component", {}).get("evse", {}) == {"id": evse, "connectorId": connector}:
+                    found = (index, event.get("actualValue"))
+    return found
 
 
 # --------------------------------------------------------------------------- E06 stop points (S2, S3, S5)
