@@ -223,8 +223,23 @@ class NoEvseAfterPlugIn(StartedWithoutEvse):
         await super()._transaction_event(tx, event_type, trigger, **kwargs)
 
 
+class AuthorizesLocally(Transactions):
+    """E05-1: the station decides on the idToken itself (no AuthorizeRequest) although LocalPreAuthorize is false and
+    it has no Authorization Cache (C01.FR.02)."""
+
+    async def _present_id_token(self, evse: int, connector: int, id_token: str, token_type: str) -> dict[str, Any]:
+        token = {"idToken": id_token, "type": token_type}
+        tx = self.ongoing.get(evse)
+        pending = self.authorizations.get(evse)
+        if (pending is not None and pending["idToken"] == id_token) or (tx is not None and tx.id_token is not None):
+            return await super()._present_id_token(evse, connector, id_token, token_type)
+        tx = await self.authorized(evse, connector, token)
+        return {"authorized": True, "transaction": tx.transaction_id if tx is not None else None}
+
+
 @pytest.mark.asyncio
 @pytest.mark.parametrize(("case_id", "variant", "named"), [
+    ("TC_E_05_CS", AuthorizesLocally, "C01.FR.02"),
     ("TC_E_22_CS", SuspendedEvKeptOpen, "E06.FR.07"),
     ("TC_E_10_CS", NoEvseAfterPlugIn, "E01.FR.16"),
 ])

@@ -465,7 +465,8 @@ def _token_fields(sut: ChargingStationUnderTest) -> dict[str, Any]:
 
 
 async def authorized(sut: ChargingStationUnderTest, evse: int, connector: int, *,
-                     tx: Transaction | None = None, require_tx: bool = True) -> Transaction:
+                     tx: Transaction | None = None, require_tx: bool = True,
+                     authorize_required: bool = False) -> Transaction:
     """Reusable state Authorized (Charging Station, Part 6 §2.18, way A: local authorization): the configured
     valid idToken is presented at the EVSE (action ``present_id_token``).
 
@@ -480,7 +481,9 @@ async def authorized(sut: ChargingStationUnderTest, evse: int, connector: int, *
     marked authorized; inside :func:`transactions_ended_afterwards` a new one is registered for the restore.
     ``require_tx=False`` (a plug that cannot lock, TC_G_20_CS: G05's postcondition is "transaction is not
     started"): step 3 is not required; a TransactionEventRequest sent first instead of an AuthorizeRequest is
-    recorded, not judged."""
+    recorded, not judged. ``authorize_required`` (a case whose configuration state rules out a local decision:
+    AuthEnabled true, no Authorization Cache, LocalPreAuthorize false): step 1 may not be skipped, a missing
+    AuthorizeRequest FAILs C01.FR.02."""
     conn = sut.connection
     if tx is None:
         start_points = await tx_start_points(sut)
@@ -508,7 +511,7 @@ async def authorized(sut: ChargingStationUnderTest, evse: int, connector: int, *
             first = await conn.expect_one_of([("Authorize", {}), ("TransactionEvent", tx.pattern())], since=since,
                                              requirements=("C01.FR.02",))
         except PeerTimeout:
-            if side_events:  # periodic updates came, no AuthorizeRequest: the step 3 event is awaited below
+            if side_events or authorize_required:  # judged below
                 break
             if expects_tx:
                 raise
@@ -523,7 +526,22 @@ async def authorized(sut: ChargingStationUnderTest, evse: int, connector: int, *
             side_events += 1
             since = conn.mailbox.index(first) + 1 if first in conn.mailbox else conn.mark()
             first = None
-    if first is not None and first.action == "Authorize":
+    if authorize_required and (first is None or first.action != "Authorize"):
+        asked = None
+        if first is not None:  # a TransactionEventRequest came first: the AuthorizeRequest may still follow
+            with contextlib.suppress(PeerTimeout):
+                asked = await conn.expect_call("Authorize", since=mark)
+        sut.check.that("the station sends an AuthorizeRequest for the presented idToken (no local authorization in "
+                       "this configuration: AuthEnabled true, no Authorization Cache, LocalPreAuthorize false)",
+                       asked is not None, expected="AuthorizeRequest",
+                       actual="none" if first is None else f"{first.action} {first.payload}",
+                       requirements=("C01.FR.02", "Part 6 Authorized step 1"))
+        if first is not None:
+            tx.record(first)
+        first = asked if first is None else first
+        if asked is not None:
+            sut.check.fields("AuthorizeRequest", asked.payload, _token_fields(sut), requirements=("C01.FR.02",))
+    elif first is not None and first.action == "Authorize":
         sut.check.fields("AuthorizeRequest", first.payload, _token_fields(sut), requirements=("C01.FR.02",))
         with contextlib.suppress(TimeoutError):  # the authorization starts at the station's AuthorizeResponse
             async with asyncio.timeout(sut.message_timeout):
