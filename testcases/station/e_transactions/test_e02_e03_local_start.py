@@ -110,7 +110,9 @@ async def test_tc_e_05_cs(station: ChargingStationUnderTest) -> None:
                 triggers=("EVConnectTimeout",), requirements=requirements,
                 timeout=timeout + station.tolerance + station.message_timeout)
             station.no_sooner_than("the EV connection timeout is reported no sooner than EVConnectionTimeOut after "
-                                   "the authorization", event.received_mono - presented, required=timeout,
+                                   "the authorization", event.received_mono - (
+                                       tx.authorized_mono if tx.authorized_mono is not None else presented),
+                                   required=timeout,
                                    requirements=("E03.FR.05", "E03.FR.15", "C01.FR.26"))
             ended = event.payload.get("eventType") == "Ended"
             if "Authorized" in tx.stop_points and "ParkingBayOccupancy" in tx.stop_points:

@@ -283,7 +283,9 @@ async def test_tc_e_39_cs(station: ChargingStationUnderTest) -> None:
                                  event.payload, expected,
                                  requirements=("E03.FR.05", "E03.FR.15", "Part 6 TC_E_39_CS step 1"))
             station.no_sooner_than("the authorization expires no sooner than EVConnectionTimeOut after the idToken "
-                                   "was presented", event.received_mono - presented_at,
+                                   "was authorized (the AuthorizeResponse; the presentation when there was no "
+                                   "AuthorizeRequest)", event.received_mono - (
+                                       tx.authorized_mono if tx.authorized_mono is not None else presented_at),
                                    required=timeout, requirements=("C01.FR.26", "E03.FR.05"))
         else:
             # Nothing to await: the timeout runs out (events of the EVSE meanwhile are recorded, not judged).

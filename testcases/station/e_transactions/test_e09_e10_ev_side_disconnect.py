@@ -248,6 +248,7 @@ async def _e09_steps(station: ChargingStationUnderTest, case_id: str, *, unlock:
             _suspended_then_released(station) as tx:
         requirements = ("E09.FR.01", "E06.FR.15", f"Part 6 {case_id} step 1")
         event, mark = await _ev_side_disconnect(station, tx, requirements=requirements, may_have_ended=True)
+        tx.authorized = False  # E09.FR.01: deauthorized; the restore must not present the idToken to re-authorize it
         if event is not None:
             station.check.fields(f"TransactionEventRequest (Part 6 {case_id} step 1)", event.payload, {
                 "triggerReason": "EVCommunicationLost", "transactionInfo.chargingState": "Idle"},
