@@ -15,7 +15,7 @@ import inspect
 import time
 import types
 import weakref
-from typing import Any, AsyncIterator, Iterator, Mapping
+from typing import Any, AsyncIterator, Callable, Iterator, Mapping
 
 from ..actions.port import CLOSES_CONNECTION, ActionPort
 from ..outcomes import CheckFailed, HarnessError, Inconclusive, NotApplicable
@@ -378,9 +378,9 @@ class ChargingStationUnderTest(_Side):
 # where a schema example would say something the harness station does not do (issue 8 §2). Each is what a
 # conformant idle station without the feature's state answers (Part 2):
 _IDLE_ANSWERS: dict[str, dict[str, Any]] = {
-    # It starts and stops transactions only as a case's steps: no remote start (F01), no such transaction (F03).
+    # It starts transactions only as a case's steps: no remote start (F01). (RequestStopTransaction: answered from
+    # its own transactions, :meth:`HarnessStation._request_stop`.)
     "RequestStartTransaction": {"status": "Rejected"},
-    "RequestStopTransaction": {"status": "Rejected"},
     # It holds no reservation (H01/H03), charging profile (K10), display message (O04), certificate (M04), local list
     # (D01: version 0 when there is none), firmware or log job (L01, L03, N01) and no customer data (N09).
     "ReserveNow": {"status": "Rejected"},
@@ -403,7 +403,7 @@ _IDLE_ANSWERS: dict[str, dict[str, Any]] = {
 
 # TriggerMessage (F06): what the harness station sends for each requestedMessage it accepts. The others are
 # NotImplemented (F06.FR.08) or, for a TransactionEvent without a transaction it knows of, Rejected (F06.FR.05).
-_TRIGGERABLE = ("BootNotification", "Heartbeat", "StatusNotification", "MeterValues", "LogStatusNotification",
+TRIGGERABLE = ("BootNotification", "Heartbeat", "StatusNotification", "MeterValues", "LogStatusNotification",
                 "FirmwareStatusNotification")
 
 
@@ -433,8 +433,12 @@ class HarnessStation:
         self.reports = HarnessReports(self.device_model)  # GetBaseReport / GetReport and the reports sent (B07, B08)
         self._closed_at: float | None = None
         self._tasks: set[asyncio.Task[Any]] = set()  # messages it sends on its own (triggered ones)
-        # transactionIds of its transactions that have started and not ended (E14: GetTransactionStatus)
-        self.ongoing_transactions: set[str] = set()
+        # its transactions that have started and not ended, by transactionId (E14 GetTransactionStatus, F03
+        # RequestStopTransaction; a case's restore ends them): the reusable states' Transaction objects
+        self.ongoing_transactions: dict[str, Any] = {}
+        # transactionIds of ongoing transactions it accepted a RequestStopTransaction for that no case asked for
+        # (F03.FR.07): the restore ends them as remotely stopped
+        self.remote_stops_accepted: set[str] = set()
 
     @property
     def charging_station(self) -> dict[str, str]:
@@ -462,9 +466,11 @@ class HarnessStation:
             self.statuses[(payload["evseId"], payload["connectorId"])] = payload["connectorStatus"]
 
     @contextlib.contextmanager
-    def answering(self, action: str, payload: dict[str, Any]) -> Iterator[None]:
+    def answering(self, action: str, payload: dict[str, Any] | Callable[[IncomingCall], dict[str, Any]]
+                  ) -> Iterator[None]:
         """Inside the block, answer the CSMS's ``action`` CALLs with ``payload`` (e.g. ChangeAvailability
-        Scheduled while the harness station has a transaction). A TriggerMessage answered this way is not
+        Scheduled while the harness station has a transaction), or with what ``payload(incoming)`` returns when
+        it is callable (an answer that depends on the request). A TriggerMessage answered this way is not
         followed by the triggered message: sending it is then the case's step."""
         previous = self.answers.get(action)
         self.answers[action] = payload
@@ -478,7 +484,8 @@ class HarnessStation:
 
     def handle(self, incoming: IncomingCall) -> dict[str, Any] | CallError:
         if incoming.action in self.answers:
-            return dict(self.answers[incoming.action])
+            answer = self.answers[incoming.action]
+            return dict(answer(incoming) if callable(answer) else answer)
         # While its boot is Pending / Rejected: the registration table's fixed answers (B02.FR.05, B03.FR.08).
         fixed = registration.station_answer(self.registration, incoming.action)
         if fixed is not None:
@@ -504,6 +511,8 @@ class HarnessStation:
             return self._unlock(incoming)
         if incoming.action == "GetTransactionStatus":
             return self._transaction_status(incoming.payload)
+        if incoming.action == "RequestStopTransaction":
+            return self._request_stop(incoming.payload)
         if incoming.action in _IDLE_ANSWERS:
             return dict(_IDLE_ANSWERS[incoming.action])
         return build_example(incoming.action, "response")
@@ -525,11 +534,23 @@ class HarnessStation:
             return {"messagesInQueue": False}
         return {"ongoingIndicator": payload["transactionId"] in self.ongoing_transactions, "messagesInQueue": False}
 
+    def _request_stop(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """RequestStopTransaction (F03) no case takes over: Accepted for a transaction of its own that runs
+        (F03.FR.07; it is then ended as remotely stopped when the case restores), else Rejected (F03.FR.08)."""
+        transaction_id = payload.get("transactionId")
+        if transaction_id not in self.ongoing_transactions:
+            return {"status": "Rejected"}
+        self.remote_stops_accepted.add(transaction_id)
+        self.ctx.log.emit("note", level="info", message=f"harness station {self.identity}: the CSMS asked to stop "
+                          f"its running transaction {transaction_id} on its own; Accepted (F03.FR.07), it is ended "
+                          "(RemoteStop) when the case restores")
+        return {"status": "Accepted"}
+
     # ------------------------------------------------------------------ TriggerMessage (F06)
     def _trigger(self, incoming: IncomingCall) -> dict[str, Any]:
         requested = incoming.payload.get("requestedMessage")
         evse = incoming.payload.get("evse") or {}
-        if requested not in _TRIGGERABLE:
+        if requested not in TRIGGERABLE:
             return {"status": "Rejected" if requested == "TransactionEvent" else "NotImplemented"}
         if requested == "BootNotification" and self.registration == "Accepted":
             return {"status": "Rejected"}  # F06.FR.17

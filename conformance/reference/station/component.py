@@ -57,6 +57,19 @@ class Registration(Protocol):  # boot.Boot
     registration: str | None
 
 
+class AuthorizationSource(Protocol):  # local_list.LocalList, auth_cache.AuthCache
+    def lookup(self, token: dict[str, Any]) -> dict[str, Any] | None: ...
+
+    def store(self, token: dict[str, Any], info: dict[str, Any]) -> None: ...
+
+
+class Authorizer(Protocol):  # authorization.Authorization
+    async def authorize(self, conn: Connection, token: dict[str, Any], *,
+                        evse: int | None = None) -> dict[str, Any]: ...
+
+    def learned(self, token: dict[str, Any], info: dict[str, Any]) -> None: ...
+
+
 class Connectors(Protocol):  # availability.Availability
     def connectors(self, scope: tuple[int, ...] = ()) -> list[Connector]: ...
     def connector_status(self, evse: int, connector: int) -> str: ...

@@ -20,11 +20,14 @@ from ...recording import EventLog
 from ...transport.connection import Connection, IncomingCall
 from ..rpc_reactions import react_to_invalid
 from ..vendor import carries_custom_data
+from .auth_cache import AuthCache
+from .authorization import Authorization
 from .availability import Availability
 from .boot import Boot
 from .component import Component, Handler, Step
 from .data_transfer import DataTransfer
 from .file_transfers import FileTransfers
+from .local_list import LocalList
 from .network import Network
 from .offline import Offline
 from .remote_control import RemoteControl
@@ -74,7 +77,11 @@ class ReferenceStation:
         self.availability = Availability(self)
         self.boot = Boot(self, self.availability)
         self.offline = Offline(self, self.boot, self.availability)
+        self.local_list = LocalList(self)
+        self.auth_cache = AuthCache(self)
+        self.authorization = Authorization(self, self.local_list, self.auth_cache)
         self.transactions_area = Transactions(self, self.availability)
+        self.transactions_area.authorization = self.authorization
         self.reset = Reset(self, self.transactions_area)
         self.reservations = Reservations(self, self.availability)
         self.network = Network(self, self.boot)
@@ -92,7 +99,7 @@ class ReferenceStation:
         self.components: list[Component] = [
             self.variables, self.boot, self.availability, self.transactions_area, self.reset, self.reservations,
             self.network, self.offline, self.smart_charging, self.reports, self.data_transfer, self.remote_control,
-            self.triggers, self.file_transfers]
+            self.triggers, self.file_transfers, self.local_list, self.auth_cache, self.authorization]
         self.variables.device_model = self.variables.new_model(self.components)  # the areas hook into it
         self._handlers: dict[str, Handler] = self._register("handlers")
         self._steps: dict[str, Step] = self._register("steps")

@@ -15,7 +15,7 @@ from ...actions.port import ActionFailed
 from ...protocol.errors import PeerError
 from ...protocol.frames import utc_now
 from ...transport.connection import Connection
-from .component import Component, Connectors, OfflinePeriod, ScheduledResets, Station, Step
+from .component import Authorizer, Component, Connectors, OfflinePeriod, ScheduledResets, Station, Step
 from .state import Transaction
 
 if TYPE_CHECKING:
@@ -36,6 +36,7 @@ class Transactions(Component):
     ``station.state`` (they survive a reboot)."""
 
     offline: "OfflinePeriod"  # set by the core
+    authorization: "Authorizer"  # set by the core: who may charge (blocks C, D)
     reset: "ScheduledResets"
 
     def __init__(self, station: Station, availability: "Connectors") -> None:
@@ -253,8 +254,7 @@ class Transactions(Component):
             # C01: only the Authorization Cache and the Local Authorization List may decide; the reference station
             # holds neither, so the token is refused without an AuthorizeRequest (TC_E_52_CS)
             return {"authorized": False, "status": "not in the Authorization Cache or Local Authorization List"}
-        response = await conn.call("Authorize", {"idToken": token})
-        status = response.payload["idTokenInfo"]["status"]
+        status = (await self.authorization.authorize(conn, token, evse=evse)).get("status")
         if status != "Accepted":
             return {"authorized": False, "status": status}
         if pending is not None or (tx is not None and tx.id_token is not None):
