@@ -527,6 +527,10 @@ async def authorized(sut: ChargingStationUnderTest, evse: int, connector: int, *
             since = conn.mailbox.index(first) + 1 if first in conn.mailbox else conn.mark()
             first = None
     if authorize_required and (first is None or first.action != "Authorize"):
+        if first is None and not side_events:
+            # Nothing at all answered the presentation (e.g. a station that took it for a second presentation and
+            # withdrew a stale authorization): the restore must not present the idToken again, which would authorize.
+            tx.authorized = False
         asked = None
         if first is not None:  # a TransactionEventRequest came first: the AuthorizeRequest may still follow
             with contextlib.suppress(PeerTimeout):
