@@ -184,7 +184,8 @@ class AvailableOnEvLoss(Transactions):
     ("TC_E_39_CS", None, {"TxCtrlr.TxStartPoint": "ParkingBayOccupancy"}),  # E39-1: the EV drives into the bay
     # E39-2: TxStopPoint without ParkingBayOccupancy: the reference ends the transaction at the timeout (E03.FR.05,
     # Ended Timeout) where Part 6 (keyed on TxStartPoint) says Updated; either is accepted.
-    ("TC_E_39_CS", None, {"TxCtrlr.TxStartPoint": "ParkingBayOccupancy", "TxCtrlr.TxStopPoint": "EVConnected,Authorized"}),
+    ("TC_E_39_CS", None, {"TxCtrlr.TxStartPoint": "ParkingBayOccupancy",
+                          "TxCtrlr.TxStopPoint": "EVConnected,Authorized"}),
 ])
 async def test_allowed_variant_passes(tmp_path: Path, case_id: str, variant: type[Transactions] | None,
                                       settings: dict[str, str]) -> None:

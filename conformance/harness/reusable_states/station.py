@@ -477,7 +477,8 @@ async def authorized(sut: ChargingStationUnderTest, evse: int, connector: int, *
     TxStartPoint EVConnected); otherwise Part 6 does not require it here (with PowerPathClosed and the EV
     plugged in, the transaction may start now, E01.FR.05: :func:`energy_transfer_started` takes that event).
     ParkingBayOccupied (the Before of Part 6) runs first when ``tx`` is None and TxStartPoint contains
-    ParkingBayOccupancy (:func:`parking_bay_occupied`), otherwise it is skipped (optional in Part 6). Returns ``tx`` (a new :class:`Transaction` when None),
+    ParkingBayOccupancy (:func:`parking_bay_occupied`), otherwise it is skipped (optional in Part 6). Returns ``tx``
+    (a new :class:`Transaction` when None),
     marked authorized; inside :func:`transactions_ended_afterwards` a new one is registered for the restore.
     ``require_tx=False`` (a plug that cannot lock, TC_G_20_CS: G05's postcondition is "transaction is not
     started"): step 3 is not required; a TransactionEventRequest sent first instead of an AuthorizeRequest is
@@ -653,9 +654,9 @@ async def energy_transfer_started(sut: ChargingStationUnderTest, evse: int, conn
         # E02.FR.17: overlapping triggers may be reported in one message (the more specific triggerReason); the
         # change to Charging was reported (E01.FR.18) in an event an earlier step accepted, so step 9 is not
         # demanded as a separate ChargingStateChanged event.
-        sut.note(f"EnergyTransferStarted step 9: chargingState Charging was reported already in TransactionEventRequest "
-                 f"seqNo {charging.payload.get('seqNo')} (triggerReason {trigger}), judged by an earlier step "
-                 "(E02.FR.17, E01.FR.18): no separate ChargingStateChanged event demanded")
+        sut.note(f"EnergyTransferStarted step 9: chargingState Charging was reported already in "
+                 f"TransactionEventRequest seqNo {charging.payload.get('seqNo')} (triggerReason {trigger}), judged by "
+                 "an earlier step (E02.FR.17, E01.FR.18): no separate ChargingStateChanged event demanded")
     elif charging is tx.events[0] and charging.payload.get("eventType") == "Started":
         # TxStartPoint EnergyTransfer: the event that starts the energy transfer starts the transaction; Part 6
         # TC_E_02_CS step 3 accepts ChargingStateChanged or Authorized for it.

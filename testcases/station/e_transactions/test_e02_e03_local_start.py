@@ -85,7 +85,8 @@ async def test_tc_e_05_cs(station: ChargingStationUnderTest) -> None:
       after the timeout (no sooner than it, within the max time deviation) a TransactionEventRequest with triggerReason
       EVConnectTimeout; with TxStopPoint Authorized eventType Ended and stoppedReason Timeout (E03.FR.05), with
       ParkingBayOccupancy (not Authorized) Updated (E03.FR.15), with both either (Part 6 / E03.FR.15), otherwise
-      either (Part 6: Updated; E03.FR.05: the station SHOULD end it); stoppedReason Timeout judged on Ended only. Without such a transaction the harness waits the timeout out;
+      either (Part 6: Updated; E03.FR.05: the station SHOULD end it); stoppedReason Timeout judged on Ended only.
+      Without such a transaction the harness waits the timeout out;
     - steps 3-4, Authorized (local) and EnergyTransferStarted again: the EVSE is ready for another session
       (C01.FR.26: the stale authorization has ended)."""
     evse, connector = configured_connector(station)
@@ -116,8 +117,8 @@ async def test_tc_e_05_cs(station: ChargingStationUnderTest) -> None:
                                    requirements=("E03.FR.05", "E03.FR.15", "C01.FR.26"))
             ended = event.payload.get("eventType") == "Ended"
             if "Authorized" in tx.stop_points and "ParkingBayOccupancy" in tx.stop_points:
-                # Part 6: Ended (TxStopPoint contains Authorized); E03.FR.15 (contains ParkingBayOccupancy): deauthorized,
-                # the transaction ends when the EV leaves the bay (Updated). Either is accepted.
+                # Part 6: Ended (TxStopPoint contains Authorized); E03.FR.15 (contains ParkingBayOccupancy):
+                # deauthorized, the transaction ends when the EV leaves the bay (Updated). Either is accepted.
                 expected = {"eventType": OneOf("Ended", "Updated")}
                 if ended:
                     expected["transactionInfo.stoppedReason"] = "Timeout"
