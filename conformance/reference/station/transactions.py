@@ -693,7 +693,8 @@ class Transactions(Component):
         if tx is not None and tx.charging and "ev_not_ready_reported_charging" not in self.faults:
             tx.charging = False
             tx.suspended_ev = True
-            if "EnergyTransfer" in self._tx_points("TxStopPoint"):  # estop: E06.FR.07, stoppedReason StoppedByEV
+            if "EnergyTransfer" in self._tx_points("TxStopPoint") \
+                    and "suspended_ev_kept_open" not in self.faults:  # estop: E06.FR.07, stoppedReason StoppedByEV
                 reason = "Local" if "suspended_ev_ended_as_local" in self.faults else "StoppedByEV"
                 await self.end_transaction(tx, reason, "ChargingStateChanged", charging_state="EVConnected")
             else:
