@@ -87,6 +87,7 @@ class ReferenceStation:
         self.transactions_area.authorization = self.authorization
         self.offline.cache = self.auth_cache  # offline authorization (C12, E04, E08, E12)
         self.offline.local_list = self.local_list  # offline authorization through the list first (C13, dlist)
+        self.authorization.transactions = self.transactions_area  # C16: the Master Pass stops transactions
         self.reset = Reset(self, self.transactions_area)
         self.reservations = Reservations(self, self.availability)
         self.network = Network(self, self.boot)
