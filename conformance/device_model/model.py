@@ -293,6 +293,8 @@ VARIABLE_TABLE: tuple[VariableSpec, ...] = (
     _v(_AUTH, "AuthorizeRemoteStart", "boolean", _RW, False, ref="P2 §2.3.4 (RW or RO: RW chosen)"),
     _v(_AUTH, "LocalAuthorizeOffline", "boolean", _RW, True, ref="P2 §2.3.5, CSV name"),
     _v(_AUTH, "LocalPreAuthorize", "boolean", _RW, False, ref="P2 §2.3.6, CSV name"),
+    # coffline: C15 offline transactions for unknown idTokens (C13.FR.04, C15.FR.08), optional.
+    _v(_AUTH, "OfflineTxForUnknownIdEnabled", "boolean", _RW, False, ref="P2 §2.3 (optional), C15", required=False),
     _v(_AUTH, "Enabled", "boolean", _RW, True, ref="P2 §2.3.1 (optional)", required=False),
     # estart: C-58, no AuthorizeRequest at all when true (TC_E_52_CS): only the cache / local list decide.
     _v(_AUTH, "DisableRemoteAuthorization", "boolean", _RW, False, ref="CSV (optional)", required=False),

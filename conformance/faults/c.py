@@ -19,6 +19,23 @@ FAULTS: list[Fault] = [
           "LocalAuthListCtrlr.DisablePostAuthorize true is ignored: an idToken listed Invalid is still sent in an "
           "AuthorizeRequest",
           ("TC_C_58_CS",)),
+    # coffline: offline authorization through the Local Authorization List (C13) and unknown idTokens (C15) ---------
+    Fault("offline_local_list_entry_ignored", "station", ("C13.FR.02",),
+          "offline, the Local Authorization List is not consulted: an idToken listed Accepted is refused unless the "
+          "Authorization Cache holds it",
+          ("TC_C_21_CS",)),
+    Fault("offline_local_list_status_ignored", "station", ("C13.FR.02",),
+          "offline, any idToken in the Local Authorization List authorizes, whatever its status (Invalid, Blocked, "
+          "Expired)",
+          ("TC_C_22_CS", "TC_C_23_CS", "TC_C_24_CS")),
+    Fault("offline_cache_before_local_list", "station", ("C13.FR.01", "C14.FR.01"),
+          "offline, the Authorization Cache is asked before the Local Authorization List: a cached Accepted idToken "
+          "listed Invalid authorizes",
+          ("TC_C_25_CS",)),
+    Fault("offline_unknown_id_refused", "station", ("C13.FR.04", "C15.FR.08"),
+          "AuthCtrlr.OfflineTxForUnknownIdEnabled true is ignored: offline, an idToken in neither the list nor the "
+          "cache is refused",
+          ("TC_C_26_CS",)),
     # cdcsms: reference CSMS, authorization (reference/csms_authorization.py) -----------------------------------------
     Fault("csms_invalid_token_blocked", "csms", ("C01.FR.07", "Part 6 TC_C_02_CSMS tool validation step 2"),
           "the CSMS has one 'not allowed' status: an invalid or unknown idToken is answered Blocked, not Invalid or "

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import json
 import time
+from datetime import datetime
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any, AsyncIterator
@@ -19,7 +20,8 @@ from ...protocol.errors import PeerClosed, PeerError, PeerTimeout
 from ...protocol import registration
 from ...protocol.frames import utc_now
 from ...protocol.patterns import ABSENT, OneOf, Satisfies, matches
-from ...protocol.variables import (AUTH_CACHE_ENABLED, AUTH_ENABLED, AUTHORIZE_REMOTE_START,
+from ...protocol.variables import (OFFLINE_THRESHOLD, RETRY_BACK_OFF_RANDOM_RANGE, RETRY_BACK_OFF_WAIT_MINIMUM,
+                                    AUTH_CACHE_ENABLED, AUTH_ENABLED, AUTHORIZE_REMOTE_START,
                                     DISABLE_REMOTE_AUTHORIZATION, LOCAL_AUTH_LIST_BYTES_PER_MESSAGE,
                                     LOCAL_AUTH_LIST_ENABLED, LOCAL_AUTH_LIST_ENTRIES,
                                     LOCAL_AUTH_LIST_ITEMS_PER_MESSAGE, TX_START_POINT, TX_STOP_POINT)
@@ -1760,3 +1762,184 @@ async def _local_list_emptied(sut: ChargingStationUnderTest) -> None:
 __all__ += ["LOCAL_LIST_SEND", "configured_entry", "id_token_local_auth_list", "invented_id_token", "list_entry",
             "local_list_enabled", "local_list_entries_reported", "local_list_limits", "local_list_version",
             "send_local_list"]
+
+
+# ---------------------------------------------------------------------- offline period (Part 6 §2.18; E, C13, C15)
+@dataclass
+class OfflinePeriod:
+    """One offline period the harness makes: the close (harness clocks) and, once accepted, the new connection."""
+
+    station: ChargingStationUnderTest
+    closed_mono: float
+    count: int  # the station's connections before the close
+    connection: Connection | None = None
+    reconnected_mono: float | None = None
+    reconnected_wall: float | None = None
+    events: list[IncomingCall] = dc_field(default_factory=list)
+
+    async def accept(self, *, not_before: float = 0.0, back_off: float = 0.0) -> Connection:
+        """Accept the station's next connection attempt from ``not_before`` seconds after the close on (attempts
+        before are refused, each one awaited); ``back_off``: how long the station may wait before that attempt
+        (its reconnect back-off), on top of ``timing.connect_timeout``."""
+        server, identity = self.station.server, self.station.identity
+        until = self.closed_mono + not_before
+        if not_before > 0:
+            self.station.protocol_wait(max(0.0, until - time.monotonic()),
+                                       "the harness does not accept a reconnect before RetryBackOffWaitMinimum")
+        while time.monotonic() < until:  # an attempt meanwhile is refused; wake on each one
+            server.handshake_seen.clear()
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(max(0.0, until - time.monotonic())):
+                    await server.handshake_seen.wait()
+        server.refusing.discard(identity)
+        timeout = self.station.ctx.scaled(self.station.config.timing.connect_timeout) + back_off
+        self.connection = await server.wait_for_connection(identity, timeout=timeout, after=self.count)
+        self.reconnected_mono, self.reconnected_wall = time.monotonic(), time.time()
+        self.station.note(f"reconnection accepted {self.reconnected_mono - self.closed_mono:.3f}s after the close")
+        return self.connection
+
+
+@contextlib.asynccontextmanager
+async def offline_period(station: ChargingStationUnderTest) -> AsyncIterator[OfflinePeriod]:
+    """Part 6: the harness closes the WebSocket connection and does not accept a reconnect (no network action: Part 6
+    only closes and refuses) until :meth:`OfflinePeriod.accept`. Afterwards (also when the case failed) reconnection
+    attempts are accepted again and the station's return is awaited, so the next case finds it connected."""
+    conn = station.connection
+    server = station.server
+    period = OfflinePeriod(station, time.monotonic(), station.connection_count())
+    server.refusing.add(station.identity)
+    try:
+        await conn.close(1000, "connection closed by the harness (test): offline period")
+        period.closed_mono = time.monotonic()
+        yield period
+    finally:
+        server.refusing.discard(station.identity)
+        if period.connection is None:
+            with contextlib.suppress(Exception):
+                await server.wait_for_connection(station.identity, timeout=station.ctx.scaled(
+                    station.config.timing.connect_timeout), after=period.count)
+
+
+@contextlib.asynccontextmanager
+async def offline_configured(station: ChargingStationUnderTest, wait_minimum: float,
+                             threshold: float) -> AsyncIterator[None]:
+    """Part 6 Configuration State of the offline cases: OfflineThreshold ``threshold``, RetryBackOffWaitMinimum
+    ``wait_minimum``, RetryBackOffRandomRange 0 (restored afterwards)."""
+    async with station.configured(OFFLINE_THRESHOLD, str(int(threshold))), \
+            station.configured(RETRY_BACK_OFF_WAIT_MINIMUM, str(int(wait_minimum))), \
+            station.configured(RETRY_BACK_OFF_RANDOM_RANGE, "0"):
+        yield
+
+
+@contextlib.asynccontextmanager
+async def configured_if_implemented(station: ChargingStationUnderTest, variable: dict,
+                                    value: str) -> AsyncIterator[None]:
+    """A Part 6 Configuration State marked "(If implemented)" / "(If ReadWrite)": set (and restored afterwards) when
+    the station takes it; skipped with a note when it does not report the variable or does not accept the value."""
+    name = f"{variable['component']['name']}.{variable['variable']['name']}"
+    async with contextlib.AsyncExitStack() as stack:
+        if await station.read_variable(variable) is None:
+            station.note(f"{name} is not implemented: not set")
+        else:
+            try:
+                await stack.enter_async_context(station.configured(variable, value))
+            except Inconclusive as exc:
+                station.note(f"{name} not set ({exc}): Part 6 sets it only where possible")
+        yield
+
+
+def event_time(incoming: IncomingCall) -> float | None:
+    """The timestamp of a TransactionEventRequest (POSIX seconds), None when unreadable."""
+    text = incoming.payload.get("timestamp")
+    try:
+        return datetime.fromisoformat(str(text).replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None
+
+
+async def queued_events(station: ChargingStationUnderTest, period: OfflinePeriod, *, until_ended: bool,
+                        transaction_id: str | None = None) -> list[IncomingCall]:
+    """The TransactionEventRequests the station sends on the new connection once it is back (Part 6: "the Charging
+    Station will empty its Transaction message queue"): with ``until_ended``, up to the Ended event of the
+    transaction (``transaction_id``, or the first one seen; a timeout fails the case); otherwise those whose
+    timestamp lies in the offline period (up to the reconnection, within ``timing.max_time_deviation``), until one
+    generated after the reconnection arrives or none for a message timeout. Events of another transaction are left
+    alone."""
+    conn = period.connection
+    assert conn is not None and period.reconnected_wall is not None
+    found: list[IncomingCall] = []
+    while True:
+        pattern = {} if transaction_id is None else {"transactionInfo": {"transactionId": transaction_id}}
+        try:
+            incoming = await conn.expect_call("TransactionEvent", requirements=(
+                "E11.FR.02", "E12.FR.02", "E08.FR.06"), **pattern)
+        except PeerTimeout:
+            if not until_ended:
+                return found
+            raise
+        if transaction_id is None:
+            transaction_id = incoming.payload.get("transactionInfo", {}).get("transactionId")
+        stamp = event_time(incoming)
+        if not until_ended and stamp is not None and stamp > period.reconnected_wall + station.tolerance:
+            station.note(f"TransactionEventRequest seqNo {incoming.payload.get('seqNo')} was generated after the "
+                         f"reconnection: the queue is empty")
+            return found
+        found.append(incoming)
+        if until_ended and incoming.payload.get("eventType") == "Ended":
+            return found
+
+
+def check_offline_flag(station: ChargingStationUnderTest, events: list[IncomingCall], *, step: str,
+                       requirements: tuple[str, ...]) -> None:
+    """Part 6 "All messages: TransactionEventRequest - offline must be true" (soft: every message is judged); no
+    queued message at all fails (Part 6: "one or more")."""
+    station.check.that(f"{step}: the station sends the TransactionEventRequests it queued while offline", bool(events),
+                       expected="one or more TransactionEventRequests generated during the offline period",
+                       actual="none", requirements=requirements)
+    for incoming in events:
+        station.check.that(f"{step}: the queued TransactionEventRequest seqNo {incoming.payload.get('seqNo')} "
+                           f"({incoming.payload.get('eventType')}, {incoming.payload.get('triggerReason')}) has "
+                           f"offline true", incoming.payload.get("offline") is True, expected="offline true",
+                           actual=f"offline {incoming.payload.get('offline', 'omitted (false)')!r}; message "
+                                  f"{incoming.message_id}", requirements=requirements, soft=True)
+
+
+@contextlib.asynccontextmanager
+async def start_offline_transaction(station: ChargingStationUnderTest, evse: int, connector: int, token: Any, *,
+                                    back_off: float) -> AsyncIterator[tuple["OfflinePeriod", Transaction]]:
+    """Reusable state StartOfflineTransaction (Part 6 §2.18): TxStartPoint / TxStopPoint are read while online, then
+    (step 1) the harness closes the connection and refuses reconnects (:func:`offline_period`, which the block
+    spans): drive in (only with TxStartPoint ParkingBayOccupancy), present ``token`` (a configured idToken), connect
+    the EV; (step 2) the next reconnection attempt is accepted. Yields the period and the transaction the harness
+    follows (registered for the restore); its events arrive on the new connection: the queue the station empties,
+    judged by the case. Nothing is judged here."""
+    tx = Transaction(evse, connector, start_points=await tx_start_points(station),
+                     stop_points=await tx_stop_points(station), token=token)
+    registry = _tx_registry(station)
+    if registry is not None:
+        registry.append(tx)
+    async with offline_period(station) as period:
+        if "ParkingBayOccupancy" in tx.start_points:
+            await station.actions.do("drive_in", evse=evse)
+            tx.parked = True
+        await station.actions.do("present_id_token", id_token=token.id_token, type=token.type, evse=evse)
+        tx.authorized = True
+        await station.actions.do("plug_in", evse=evse, connector=connector)
+        tx.plugged = True
+        conn = await period.accept(back_off=back_off)
+        tx.connection, tx.since = conn, 0
+        yield period, tx
+
+
+async def id_token_cached_by_transaction(station: ChargingStationUnderTest, evse: int, connector: int) -> Transaction:
+    """Memory state IdTokenCached (Part 6 §2.19) for the valid idToken: a whole transaction with it, reusable states
+    EnergyTransferStarted through ParkingBayUnoccupied (the idTokenInfo Accepted the harness answers is what the
+    station caches). Returns the ended transaction."""
+    tx = await energy_transfer_started(station, evse, connector)
+    await stop_authorized(station, tx)
+    await ev_connected_post_session(station, tx)
+    await ev_disconnected(station, tx)
+    await parking_bay_unoccupied(station, tx)
+    if not tx.ended:
+        raise Inconclusive(f"transaction {tx.transaction_id} did not end through the reusable states")
+    return tx

@@ -107,13 +107,32 @@ class Offline(Component):
     def authorize_offline(self, token: dict[str, Any]) -> bool:
         """Offline, an idToken is authorized locally when AuthCtrlr.LocalAuthorizeOffline is true and the
         Authorization Cache holds it as Accepted (Part 2 §2.3.5; C12.FR.02). A Local Authorization List entry comes
-        first and decides alone (C13.FR.01/02: only an Accepted entry authorizes; dlist)."""
-        if self.local_list is not None and self.local_list.holds(token):
+        first and decides alone (C13.FR.01/02: only an Accepted entry authorizes; dlist). An idToken in neither is
+        accepted when AuthCtrlr.OfflineTxForUnknownIdEnabled is true (C13.FR.04, C15.FR.08; coffline)."""
+        faults = self.faults
+        cached = None if self.cache is None else self.cache.cached(token)
+        if "offline_cache_before_local_list" in faults and cached is not None \
+                and self.model.get("AuthCtrlr", "LocalAuthorizeOffline"):
+            return cached.get("status") == "Accepted"  # fault: the cache entry decides before the list's
+        listed = self.local_list is not None and self.local_list.holds(token) \
+            and "offline_local_list_entry_ignored" not in faults
+        if listed:
             info = self.local_list.lookup(token)  # offline: the entry, when LocalAuthorizeOffline is true
+            if "offline_local_list_status_ignored" in faults:
+                return info is not None  # fault: any listed idToken authorizes, whatever its status
             return info is not None and info.get("status") == "Accepted"
-        if not self.model.get("AuthCtrlr", "LocalAuthorizeOffline") or self.cache is None:
+        if cached is not None:
+            return bool(self.model.get("AuthCtrlr", "LocalAuthorizeOffline")) and cached.get("status") == "Accepted"
+        return self._unknown_allowed()
+
+    def _unknown_allowed(self) -> bool:
+        """OfflineTxForUnknownIdEnabled (C13.FR.04, C15.FR.08) for an idToken in neither the list nor the cache."""
+        if "offline_unknown_id_refused" in self.faults:
             return False
-        return (self.cache.cached(token) or {}).get("status") == "Accepted"
+        try:
+            return bool(self.model.get("AuthCtrlr", "OfflineTxForUnknownIdEnabled"))
+        except KeyError:
+            return False
 
     def same_group(self, token: dict[str, Any], other: dict[str, Any]) -> bool:
         """Whether the Authorization Cache gives both idTokens the same groupIdToken (E07.FR.01, E08.FR.02)."""

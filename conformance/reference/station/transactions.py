@@ -667,7 +667,8 @@ class Transactions(Component):
                 or all(self.availability.connector_status(*k) == "Unavailable"
                        for k in self.availability.connectors((evse,))):
             return {"transaction": None}
-        self._require_connection()
+        if not self.offline.is_offline():  # offline the Started event waits in the queue (E12; coffline)
+            self._require_connection()
         tx = self._new_transaction(evse, connector, None)
         trigger = "CablePluggedIn" if "parking_bay_start_reported_as_cable" in self.faults else "EVDetected"
         await self._transaction_event(tx, "Started", trigger, charging_state="Idle")

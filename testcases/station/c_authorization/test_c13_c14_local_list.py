@@ -1,7 +1,14 @@
 """Block C Authorization, the SUT is a Charging Station (the harness is its CSMS).
 
 Authorization through the Local Authorization List: online (C14: TC_C_27..31_CS, TC_C_58_CS LocalAuthListCtrlr.
-DisablePostAuthorize).
+DisablePostAuthorize) and offline (C13: TC_C_21..25_CS; C15 unknown idToken: TC_C_26_CS, helper coffline).
+
+Offline, the harness closes the WebSocket connection and refuses reconnection attempts as Part 6 does (reusable
+states ``offline_period`` / ``start_offline_transaction``, shared with block E), performs the manual actions, then
+accepts the next attempt and judges what the station queued meanwhile. TC_C_22..24_CS only see a message when
+TxStartPoint is ParkingBayOccupancy: the case sets it when TxCtrlr.TxStartPoint takes that value (restored), and
+checks for every start point that the idToken listed Invalid / Blocked / Expired authorized nothing offline
+(C13.FR.02: no queued TransactionEventRequest with that idToken or triggerReason Authorized).
 
 The list holds the configured idToken the case presents (``id_tokens.valid`` / ``invalid`` / ``blocked`` /
 ``expired``: a physical card is what a driver presents), with the status the case names; a case whose idToken is not
@@ -18,10 +25,16 @@ from typing import Any, AsyncIterator
 from conformance.harness import ChargingStationUnderTest, case
 from conformance.harness.reusable_states import station as states
 from conformance.outcomes import Inconclusive
-from conformance.protocol.variables import LOCAL_AUTH_LIST_DISABLE_POST_AUTHORIZE, LOCAL_PRE_AUTHORIZE
+from conformance.protocol.errors import PeerTimeout
+from conformance.protocol.variables import (LOCAL_AUTH_LIST_DISABLE_POST_AUTHORIZE, LOCAL_AUTHORIZE_OFFLINE,
+                                            LOCAL_PRE_AUTHORIZE, STOP_TX_ON_INVALID_ID, TX_START_POINT,
+                                            component_variable)
 from conformance.transport.connection import Connection, IncomingCall
 
 C14_ACCEPTED = ("C14.FR.02",)
+C13_OFFLINE = ("C13.FR.02",)
+OFFLINE_TX_FOR_UNKNOWN_ID = component_variable("AuthCtrlr", "OfflineTxForUnknownIdEnabled")
+MAX_ENERGY_ON_INVALID_ID = component_variable("TxCtrlr", "MaxEnergyOnInvalidId")
 C14_POST_AUTHORIZE = ("C14.FR.03",)
 
 
@@ -211,3 +224,171 @@ async def test_tc_c_58_cs(station: ChargingStationUnderTest) -> None:
         station.check.that("the idToken listed Invalid is refused (Part 6 TC_C_58_CS step 1)", not accepted,
                            expected="no TransactionEventRequest triggerReason Authorized with it",
                            actual=[c.payload for c in accepted], requirements=requirements)
+
+
+# ---------------------------------------------------------------------------------------------- C13 / C15 offline
+def _back_off(station: ChargingStationUnderTest) -> float:
+    """How long the station may wait for its next attempt after refused ones: its back-off doubled a few times
+    (OCPP-J Part 4 §5.3), as block E allows."""
+    return 8 * station.config.station_values.retry_back_off_wait_minimum
+
+
+@contextlib.asynccontextmanager
+async def _offline_configured(station: ChargingStationUnderTest, *, unknown_id: bool, back_off: bool,
+                              stop_tx_on_invalid: bool = False) -> AsyncIterator[None]:
+    """The configuration state of TC_C_21..26_CS: LocalAuthListCtrlr.Enabled and LocalPreAuthorize true (if
+    implemented), OfflineTxForUnknownIdEnabled ``unknown_id`` (false: if implemented; true: required), LocalAuthorizeOffline
+    true (required), StopTxOnInvalidId false where the case names it, and with ``back_off`` OfflineThreshold =
+    RetryBackOffWaitMinimum + 60, RetryBackOffWaitMinimum as configured, RetryBackOffRandomRange 0. All restored."""
+    async with contextlib.AsyncExitStack() as stack:
+        await stack.enter_async_context(states.local_list_enabled(station))
+        await stack.enter_async_context(states.settable(station, LOCAL_PRE_AUTHORIZE, "true"))
+        if unknown_id:
+            await stack.enter_async_context(station.configured(OFFLINE_TX_FOR_UNKNOWN_ID, "true"))
+        else:
+            await stack.enter_async_context(states.settable(station, OFFLINE_TX_FOR_UNKNOWN_ID, "false"))
+        await stack.enter_async_context(station.configured(LOCAL_AUTHORIZE_OFFLINE, "true"))
+        if stop_tx_on_invalid:
+            await stack.enter_async_context(station.configured(STOP_TX_ON_INVALID_ID, "false"))
+        if back_off:
+            minimum = station.config.station_values.retry_back_off_wait_minimum
+            await stack.enter_async_context(states.offline_configured(station, minimum, minimum + 60))
+        yield
+
+
+def _carries(incoming: IncomingCall, spec: Any) -> bool:
+    return (incoming.payload.get("idToken") or {}).get("idToken") == spec.id_token
+
+
+def _queued(station: ChargingStationUnderTest, period: states.OfflinePeriod,
+            events: list[IncomingCall]) -> list[IncomingCall]:
+    """The events generated in the offline period (timestamp up to the reconnection, within the time deviation)."""
+    return [e for e in events if (stamp := states.event_time(e)) is None
+            or stamp <= (period.reconnected_wall or 0) + station.tolerance]
+
+
+@case
+async def test_tc_c_21_cs(station: ChargingStationUnderTest) -> None:
+    """Offline, an idToken listed Accepted in the Local Authorization List starts a transaction; it is stopped by
+    presenting it again once the connection is back.
+
+    Part 6 steps / validations implemented:
+    - configuration state: LocalAuthListEnabled, LocalPreAuthorize true (if implemented), OfflineTxForUnknownIdEnabled
+      false (if implemented), LocalAuthorizeOffline true (required), restored;
+    - memory state IdTokenLocalAuthList: the configured valid idToken listed Accepted;
+    - reusable state StartOfflineTransaction with that idToken; manual actions: present it, unplug, drive out (with
+      TxStopPoint ParkingBayOccupancy);
+    - step 1: the queued TransactionEventRequests (generated offline, before the StopAuthorized one) have offline true
+      (C13.FR.02 lets the listed idToken authorize; E12.FR.02); one TransactionEventRequest has triggerReason
+      StopAuthorized (so the transaction was authorized by the list entry); step 2 answered Accepted;
+    - step 3: reusable state ParkingBayUnoccupied."""
+    evse, connector = _connector(station)
+    spec = _spec(station, "valid")
+    with station.answering("TransactionEvent", lambda c: {"idTokenInfo": {"status": "Accepted"}}
+                           if "idToken" in c.payload else {}):
+        async with _offline_configured(station, unknown_id=False, back_off=False), \
+                states.transactions_ended_afterwards(station):
+            await states.id_token_local_auth_list(station, [states.configured_entry(station, "valid", "Accepted")])
+            async with states.start_offline_transaction(station, evse, connector, spec,
+                                                        back_off=_back_off(station)) as (period, tx):
+                await station.actions.do("present_id_token", id_token=spec.id_token, type=spec.type, evse=evse)
+                tx.stop_authorized = True
+                await station.actions.do("unplug", evse=evse, connector=connector)
+                tx.plugged = False
+                if "ParkingBayOccupancy" in tx.stop_points:
+                    await station.actions.do("drive_out", evse=evse)
+                    tx.parked = False
+                try:
+                    events = await states.queued_events(station, period, until_ended=True)
+                except PeerTimeout:  # no Ended event: judged below by what did arrive
+                    events = [c for c in (period.connection or station.connection).mailbox
+                              if c.action == "TransactionEvent"]
+                    station.note(f"no TransactionEventRequest eventType Ended within the message timeout; "
+                                 f"{len(events)} arrived")
+                for incoming in events:
+                    tx.record(incoming)
+            stop = next((i for i, e in enumerate(events) if e.payload.get("triggerReason") == "StopAuthorized"), None)
+            station.check.that("step 1: one of the TransactionEventRequests has triggerReason StopAuthorized (the "
+                               "transaction the listed Accepted idToken authorized offline is stopped by it)",
+                               stop is not None, expected="triggerReason StopAuthorized",
+                               actual=[f"seqNo {e.payload.get('seqNo')} {e.payload.get('eventType')} "
+                                       f"{e.payload.get('triggerReason')}" for e in events],
+                               requirements=C13_OFFLINE, soft=True)
+            before = _queued(station, period, events[:stop] if stop is not None else events)
+            states.check_offline_flag(station, before, step="step 1 (messages before the StopAuthorized one)",
+                                      requirements=C13_OFFLINE + ("E12.FR.02",))
+            if "ParkingBayOccupancy" in tx.stop_points and not tx.ended:
+                await states.parking_bay_unoccupied(station, tx)
+
+
+async def _offline_not_accepted(station: ChargingStationUnderTest, role: str, status: str, case_id: str) -> None:
+    """TC_C_22/23/24_CS: offline, the idToken listed ``status`` is presented after driving in; after the reconnection
+    the queued TransactionEventRequests (TxStartPoint ParkingBayOccupancy: EVDetected, offline true) never carry that
+    idToken nor triggerReason Authorized (C13.FR.02)."""
+    evse, connector = _connector(station)
+    spec = _spec(station, role)
+    async with _offline_configured(station, unknown_id=False, back_off=True), \
+            states.settable(station, TX_START_POINT, "ParkingBayOccupancy"), \
+            states.transactions_ended_afterwards(station) as transactions:
+        await states.id_token_local_auth_list(station, [states.configured_entry(station, role, status)])
+        tx = states.Transaction(evse, connector, start_points=await states.tx_start_points(station),
+                                stop_points=await states.tx_stop_points(station))
+        transactions.append(tx)
+        async with states.offline_period(station) as period:
+            await station.actions.do("drive_in", evse=evse)  # step 2
+            tx.parked = True
+            await station.actions.do("present_id_token", id_token=spec.id_token, type=spec.type, evse=evse)  # step 3
+            conn = await period.accept(back_off=_back_off(station))  # step 4
+            tx.connection, tx.since = conn, 0
+            events = await states.queued_events(station, period, until_ended=False)
+            for incoming in events:
+                tx.record(incoming)
+        if "ParkingBayOccupancy" in tx.start_points:
+            detected = [e for e in events if e.payload.get("triggerReason") == "EVDetected"]
+            station.check.that(f"step 5: a queued TransactionEventRequest has triggerReason EVDetected (Part 6 "
+                               f"{case_id}, TxStartPoint ParkingBayOccupancy)", bool(detected),
+                               expected="triggerReason EVDetected", actual=[
+                                   f"seqNo {e.payload.get('seqNo')} {e.payload.get('triggerReason')}" for e in events],
+                               requirements=("E12.FR.01",) + C13_OFFLINE, soft=True)
+            states.check_offline_flag(station, events, step="step 5", requirements=("E12.FR.02",) + C13_OFFLINE)
+        else:
+            station.note(f"TxStartPoint {tx.start_points} (ParkingBayOccupancy not settable): Part 6 expects no "
+                         f"queued message; {len(events)} arrived")
+        authorized = [e for e in events if _carries(e, spec) or e.payload.get("triggerReason") == "Authorized"]
+        station.check.that(f"the idToken listed {status} authorizes nothing offline", not authorized,
+                           expected=f"no queued TransactionEventRequest with idToken {spec.id_token} or "
+                                    f"triggerReason Authorized",
+                           actual=[f"seqNo {e.payload.get('seqNo')} {e.payload.get('triggerReason')} idToken "
+                                   f"{(e.payload.get('idToken') or {}).get('idToken')} (message {e.message_id})"
+                                   for e in authorized], requirements=C13_OFFLINE)
+
+
+@case
+async def test_tc_c_22_cs(station: ChargingStationUnderTest) -> None:
+    """Offline, an idToken listed Invalid does not authorize.
+
+    Part 6 steps / validations implemented:
+    - configuration state: LocalAuthListEnabled, LocalPreAuthorize (if implemented), OfflineTxForUnknownIdEnabled
+      false (if implemented), LocalAuthorizeOffline true, OfflineThreshold, RetryBackOffWaitMinimum,
+      RetryBackOffRandomRange 0; TxStartPoint ParkingBayOccupancy where settable; all restored;
+    - memory state IdTokenLocalAuthList: the configured invalid idToken listed Invalid;
+    - steps 1-4: close and refuse, drive in, present the idToken, accept the reconnection;
+    - step 5 (TxStartPoint ParkingBayOccupancy): TransactionEventRequest offline true, triggerReason EVDetected;
+    - (C13.FR.02) no queued TransactionEventRequest carries the idToken or triggerReason Authorized."""
+    await _offline_not_accepted(station, "invalid", "Invalid", "TC_C_22_CS")
+
+
+@case
+async def test_tc_c_23_cs(station: ChargingStationUnderTest) -> None:
+    """Offline, an idToken listed Blocked does not authorize.
+
+    Part 6 steps / validations implemented: as TC_C_22_CS with the configured blocked idToken listed Blocked."""
+    await _offline_not_accepted(station, "blocked", "Blocked", "TC_C_23_CS")
+
+
+@case
+async def test_tc_c_24_cs(station: ChargingStationUnderTest) -> None:
+    """Offline, an idToken listed Expired does not authorize.
+
+    Part 6 steps / validations implemented: as TC_C_22_CS with the configured expired idToken listed Expired."""
+    await _offline_not_accepted(station, "expired", "Expired", "TC_C_24_CS")

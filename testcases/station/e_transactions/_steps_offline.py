@@ -1,84 +1,28 @@
 """Steps the offline cases of block E share (E08, E11, E12, E14 with messages in queue; helper equeue): the harness
-closes the WebSocket connection and does not accept a reconnect (Part 6: "The OCTT closes the WebSocket connection
-AND does not accept a reconnect"), the steps meanwhile, the reconnection it accepts, and the queued
-TransactionEventRequests that follow."""
+closes the WebSocket connection and does not accept a reconnect, the steps meanwhile, the reconnection it accepts,
+and the queued TransactionEventRequests that follow. The offline period itself (OfflinePeriod, offline_period,
+queued_events, check_offline_flag, ...) is a reusable state shared with block C: conformance/harness/reusable_states/
+station.py."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import time
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import AsyncIterator, Iterator
 
 from conformance.harness import ChargingStationUnderTest, Satisfies
 from conformance.harness.reusable_states import station as states
+from conformance.harness.reusable_states.station import (OfflinePeriod, check_offline_flag, configured_if_implemented,
+                                                         offline_configured, queued_events)
+from conformance.harness.reusable_states.station import offline_period as offline
 from conformance.outcomes import Inconclusive
 from conformance.protocol.errors import PeerTimeout
-from conformance.protocol.variables import (OFFLINE_THRESHOLD, RETRY_BACK_OFF_RANDOM_RANGE,
-                                            RETRY_BACK_OFF_WAIT_MINIMUM, component_variable)
+from conformance.protocol.variables import component_variable
 from conformance.transport.connection import Connection, IncomingCall
 
 SAMPLED_DATA_ENABLED = component_variable("SampledDataCtrlr", "Enabled")
 TX_UPDATED_MEASURANDS = component_variable("SampledDataCtrlr", "TxUpdatedMeasurands")
 TX_UPDATED_INTERVAL = component_variable("SampledDataCtrlr", "TxUpdatedInterval")
 OFFLINE_TX_FOR_UNKNOWN_ID = {"component": {"name": "AuthCtrlr"}, "variable": {"name": "OfflineTxForUnknownIdEnabled"}}
-
-
-@dataclass
-class OfflinePeriod:
-    """One offline period the harness makes: the close (harness clocks) and, once accepted, the new connection."""
-
-    station: ChargingStationUnderTest
-    closed_mono: float
-    count: int  # the station's connections before the close
-    connection: Connection | None = None
-    reconnected_mono: float | None = None
-    reconnected_wall: float | None = None
-    events: list[IncomingCall] = field(default_factory=list)
-
-    async def accept(self, *, not_before: float = 0.0, back_off: float = 0.0) -> Connection:
-        """Accept the station's next connection attempt from ``not_before`` seconds after the close on (attempts
-        before are refused, each one awaited); ``back_off``: how long the station may wait before that attempt
-        (its reconnect back-off), on top of ``timing.connect_timeout``."""
-        server, identity = self.station.server, self.station.identity
-        until = self.closed_mono + not_before
-        if not_before > 0:
-            self.station.protocol_wait(max(0.0, until - time.monotonic()),
-                                       "the harness does not accept a reconnect before RetryBackOffWaitMinimum")
-        while time.monotonic() < until:  # an attempt meanwhile is refused; wake on each one
-            server.handshake_seen.clear()
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(max(0.0, until - time.monotonic())):
-                    await server.handshake_seen.wait()
-        server.refusing.discard(identity)
-        timeout = self.station.ctx.scaled(self.station.config.timing.connect_timeout) + back_off
-        self.connection = await server.wait_for_connection(identity, timeout=timeout, after=self.count)
-        self.reconnected_mono, self.reconnected_wall = time.monotonic(), time.time()
-        self.station.note(f"reconnection accepted {self.reconnected_mono - self.closed_mono:.3f}s after the close")
-        return self.connection
-
-
-@contextlib.asynccontextmanager
-async def offline(station: ChargingStationUnderTest) -> AsyncIterator[OfflinePeriod]:
-    """Part 6: the harness closes the WebSocket connection and does not accept a reconnect (no network action: Part 6
-    only closes and refuses) until :meth:`OfflinePeriod.accept`. Afterwards (also when the case failed) reconnection
-    attempts are accepted again and the station's return is awaited, so the next case finds it connected."""
-    conn = station.connection
-    server = station.server
-    period = OfflinePeriod(station, time.monotonic(), station.connection_count())
-    server.refusing.add(station.identity)
-    try:
-        await conn.close(1000, "connection closed by the harness (test): offline period")
-        period.closed_mono = time.monotonic()
-        yield period
-    finally:
-        server.refusing.discard(station.identity)
-        if period.connection is None:
-            with contextlib.suppress(Exception):
-                await server.wait_for_connection(station.identity, timeout=station.ctx.scaled(
-                    station.config.timing.connect_timeout), after=period.count)
 
 
 @contextlib.contextmanager
@@ -107,101 +51,11 @@ def held_from_reconnection(station: ChargingStationUnderTest, action: str) -> It
             hold.__exit__(None, None, None)
 
 
-@contextlib.asynccontextmanager
-async def offline_configured(station: ChargingStationUnderTest, wait_minimum: float,
-                             threshold: float) -> AsyncIterator[None]:
-    """Part 6 Configuration State of the offline cases: OfflineThreshold ``threshold``, RetryBackOffWaitMinimum
-    ``wait_minimum``, RetryBackOffRandomRange 0 (restored afterwards)."""
-    async with station.configured(OFFLINE_THRESHOLD, str(int(threshold))), \
-            station.configured(RETRY_BACK_OFF_WAIT_MINIMUM, str(int(wait_minimum))), \
-            station.configured(RETRY_BACK_OFF_RANDOM_RANGE, "0"):
-        yield
-
-
-@contextlib.asynccontextmanager
-async def configured_if_implemented(station: ChargingStationUnderTest, variable: dict,
-                                    value: str) -> AsyncIterator[None]:
-    """A Part 6 Configuration State marked "(If implemented)" / "(If ReadWrite)": set (and restored afterwards) when
-    the station takes it; skipped with a note when it does not report the variable or does not accept the value."""
-    name = f"{variable['component']['name']}.{variable['variable']['name']}"
-    async with contextlib.AsyncExitStack() as stack:
-        if await station.read_variable(variable) is None:
-            station.note(f"{name} is not implemented: not set")
-        else:
-            try:
-                await stack.enter_async_context(station.configured(variable, value))
-            except Inconclusive as exc:
-                station.note(f"{name} not set ({exc}): Part 6 sets it only where possible")
-        yield
-
-
-def _timestamp(incoming: IncomingCall) -> float | None:
-    text = incoming.payload.get("timestamp")
-    try:
-        return datetime.fromisoformat(str(text).replace("Z", "+00:00")).timestamp()
-    except ValueError:
-        return None
-
-
-async def queued_events(station: ChargingStationUnderTest, period: OfflinePeriod, *, until_ended: bool,
-                        transaction_id: str | None = None) -> list[IncomingCall]:
-    """The TransactionEventRequests the station sends on the new connection once it is back (Part 6: "the Charging
-    Station will empty its Transaction message queue"): with ``until_ended``, up to the Ended event of the
-    transaction (``transaction_id``, or the first one seen; a timeout fails the case); otherwise those whose
-    timestamp lies in the offline period (up to the reconnection, within ``timing.max_time_deviation``), until one
-    generated after the reconnection arrives or none for a message timeout. Events of another transaction are left
-    alone."""
-    conn = period.connection
-    assert conn is not None and period.reconnected_wall is not None
-    found: list[IncomingCall] = []
-    while True:
-        pattern = {} if transaction_id is None else {"transactionInfo": {"transactionId": transaction_id}}
-        try:
-            incoming = await conn.expect_call("TransactionEvent", requirements=(
-                "E11.FR.02", "E12.FR.02", "E08.FR.06"), **pattern)
-        except PeerTimeout:
-            if not until_ended:
-                return found
-            raise
-        if transaction_id is None:
-            transaction_id = incoming.payload.get("transactionInfo", {}).get("transactionId")
-        stamp = _timestamp(incoming)
-        if not until_ended and stamp is not None and stamp > period.reconnected_wall + station.tolerance:
-            station.note(f"TransactionEventRequest seqNo {incoming.payload.get('seqNo')} was generated after the "
-                         f"reconnection: the queue is empty")
-            return found
-        found.append(incoming)
-        if until_ended and incoming.payload.get("eventType") == "Ended":
-            return found
-
-
-def check_offline_flag(station: ChargingStationUnderTest, events: list[IncomingCall], *, step: str,
-                       requirements: tuple[str, ...]) -> None:
-    """Part 6 "All messages: TransactionEventRequest - offline must be true" (soft: every message is judged); no
-    queued message at all fails (Part 6: "one or more")."""
-    station.check.that(f"{step}: the station sends the TransactionEventRequests it queued while offline", bool(events),
-                       expected="one or more TransactionEventRequests generated during the offline period",
-                       actual="none", requirements=requirements)
-    for incoming in events:
-        station.check.that(f"{step}: the queued TransactionEventRequest seqNo {incoming.payload.get('seqNo')} "
-                           f"({incoming.payload.get('eventType')}, {incoming.payload.get('triggerReason')}) has "
-                           f"offline true", incoming.payload.get("offline") is True, expected="offline true",
-                           actual=f"offline {incoming.payload.get('offline', 'omitted (false)')!r}; message "
-                                  f"{incoming.message_id}", requirements=requirements, soft=True)
-
-
 async def transaction_ended(station: ChargingStationUnderTest, evse: int, connector: int) -> states.Transaction:
     """Reusable states EnergyTransferStarted through ParkingBayUnoccupied (Part 6 §2.18): started, stopped by the
     idToken, EV disconnected, (with TxStopPoint ParkingBayOccupancy) driven out; the transaction has ended. Also the
     memory state IdTokenCached (Part 6 §2.19: the valid idToken accepted in a transaction)."""
-    tx = await states.energy_transfer_started(station, evse, connector)
-    await states.stop_authorized(station, tx)
-    await states.ev_connected_post_session(station, tx)
-    await states.ev_disconnected(station, tx)
-    await states.parking_bay_unoccupied(station, tx)
-    if not tx.ended:
-        raise Inconclusive(f"transaction {tx.transaction_id} did not end through the reusable states")
-    return tx
+    return await states.id_token_cached_by_transaction(station, evse, connector)
 
 
 async def stopped_while_offline(station: ChargingStationUnderTest, tx: states.Transaction,
