@@ -20,6 +20,7 @@ the AuthorizeRequest of a listed idToken with the status Part 6 gives (TC_C_31_C
 from __future__ import annotations
 
 import contextlib
+from types import SimpleNamespace
 from typing import Any, AsyncIterator
 
 from conformance.harness import ChargingStationUnderTest, case
@@ -392,3 +393,121 @@ async def test_tc_c_24_cs(station: ChargingStationUnderTest) -> None:
 
     Part 6 steps / validations implemented: as TC_C_22_CS with the configured expired idToken listed Expired."""
     await _offline_not_accepted(station, "expired", "Expired", "TC_C_24_CS")
+
+
+@case
+async def test_tc_c_25_cs(station: ChargingStationUnderTest) -> None:
+    """Offline, a Local Authorization List entry Invalid wins over an Authorization Cache entry Accepted of the same
+    idToken: no transaction is authorized.
+
+    Part 6 steps / validations implemented:
+    - configuration state: LocalAuthListEnabled, LocalPreAuthorize (if implemented), OfflineTxForUnknownIdEnabled true,
+      LocalAuthorizeOffline true, StopTxOnInvalidId false, OfflineThreshold, RetryBackOffWaitMinimum,
+      RetryBackOffRandomRange 0; all restored;
+    - memory states IdTokenCached (the valid idToken, Part 6 §2.19) and IdTokenLocalAuthList (the valid idToken listed
+      Invalid); reusable state EVConnectedPreSession;
+    - step 1: close and refuse, present the idToken, <Configured Transaction Duration> (a recorded wait before the
+      reconnection is accepted, step 2);
+    - step 3 (C13.FR.01, C14.FR.01): the station does not start a transaction for it: no queued
+      TransactionEventRequest with that idToken, triggerReason Authorized or chargingState Charging (MeterValues are
+      allowed)."""
+    evse, connector = _connector(station)
+    spec = _spec(station, "valid")
+    requirements = ("C13.FR.01", "C14.FR.01")
+    async with _offline_configured(station, unknown_id=True, back_off=True, stop_tx_on_invalid=True), \
+            states.transactions_ended_afterwards(station):
+        await states.id_token_cached_by_transaction(station, evse, connector)  # memory state IdTokenCached
+        await states.id_token_local_auth_list(station, [states.configured_entry(station, "valid", "Invalid")])
+        tx = await states.parking_bay_occupied(station, evse, connector)
+        await states.ev_connected_pre_session_of(station, tx)
+        async with states.offline_period(station) as period:
+            await station.actions.do("present_id_token", id_token=spec.id_token, type=spec.type, evse=evse)
+            conn = await period.accept(not_before=station.config.station_values.transaction_duration,
+                                       back_off=_back_off(station))
+            tx.connection, tx.since = conn, 0
+            events = await states.queued_events(station, period, until_ended=False)
+            for incoming in events:
+                tx.record(incoming)
+        started = [e for e in events if _carries(e, spec) or e.payload.get("triggerReason") == "Authorized"
+                   or (e.payload.get("transactionInfo") or {}).get("chargingState") == "Charging"]
+        station.check.that("step 3: the station does NOT start a transaction for the idToken listed Invalid (the "
+                           "list entry wins over the cache entry Accepted)", not started,
+                           expected="no TransactionEventRequest with the idToken, triggerReason Authorized or "
+                                    "chargingState Charging",
+                           actual=[f"seqNo {e.payload.get('seqNo')} {e.payload.get('triggerReason')} "
+                                   f"{(e.payload.get('transactionInfo') or {}).get('chargingState')} (message "
+                                   f"{e.message_id})" for e in started], requirements=requirements)
+
+
+@case
+async def test_tc_c_26_cs(station: ChargingStationUnderTest) -> None:
+    """Offline, with OfflineTxForUnknownIdEnabled true an unknown idToken starts a transaction; answered Invalid after
+    the reconnection, the station suspends the energy transfer.
+
+    Part 6 steps / validations implemented (errata 2025-09 §6.2.34):
+    - configuration state: LocalAuthListEnabled, LocalPreAuthorize (if implemented), OfflineTxForUnknownIdEnabled true,
+      LocalAuthorizeOffline true, MaxEnergyOnInvalidId 0 (if implemented), StopTxOnInvalidId false; all restored;
+    - reusable state StartOfflineTransaction with an idToken the harness invents (in neither list nor cache);
+    - step 1: all queued TransactionEventRequests offline true (C15.FR.02), one carries the idToken (C13.FR.04,
+      C15.FR.08: it was accepted offline); the harness answers it Invalid (step 2); one TransactionEventRequest has
+      chargingState SuspendedEVSE (C15.FR.06); the connector is reported Occupied (StatusNotification or NotifyEvent
+      AvailabilityState, errata);
+    - the transaction is ended by the restore (not judged)."""
+    evse, connector = _connector(station)
+    invented = states.invented_id_token(station)
+    spec = SimpleNamespace(id_token=invented["idToken"], type=invented["type"])
+
+    def transaction_event(incoming: IncomingCall) -> dict[str, Any]:
+        token = incoming.payload.get("idToken")
+        if token is None:
+            return {}
+        return {"idTokenInfo": {"status": "Invalid" if token.get("idToken") == spec.id_token else "Accepted"}}
+
+    with station.answering("TransactionEvent", transaction_event):
+        async with _offline_configured(station, unknown_id=True, back_off=False, stop_tx_on_invalid=True), \
+                states.settable(station, MAX_ENERGY_ON_INVALID_ID, "0"), \
+                states.transactions_ended_afterwards(station):
+            async with states.start_offline_transaction(station, evse, connector, spec,
+                                                        back_off=_back_off(station)) as (period, tx):
+                conn = period.connection
+                assert conn is not None
+                events = await states.queued_events(station, period, until_ended=False)
+                for incoming in events:
+                    tx.record(incoming)
+                # the station's reaction to the Invalid answer (C15.FR.06) is generated online: not part of the queue
+                answered = next((i for i, e in enumerate(events) if _carries(e, spec)), None)
+                queue = events if answered is None else events[:answered + 1] + [
+                    e for e in events[answered + 1:] if (e.payload.get("transactionInfo") or {}).get(
+                        "chargingState") != "SuspendedEVSE" and e.payload.get("triggerReason") != "Deauthorized"]
+                states.check_offline_flag(station, queue, step="step 1", requirements=("C15.FR.02", "E12.FR.02"))
+                station.check.that("step 1: a queued TransactionEventRequest carries the unknown idToken (accepted "
+                                   "offline with OfflineTxForUnknownIdEnabled true)",
+                                   any(_carries(e, spec) for e in events), expected=f"idToken {spec.id_token}",
+                                   actual=[f"seqNo {e.payload.get('seqNo')} {e.payload.get('triggerReason')} idToken "
+                                           f"{(e.payload.get('idToken') or {}).get('idToken')}" for e in events],
+                                   requirements=("C13.FR.04", "C15.FR.08"), soft=True)
+
+                def suspended() -> list[IncomingCall]:
+                    return [c for c in conn.mailbox if c.action == "TransactionEvent" and (
+                        c.payload.get("transactionInfo") or {}).get("chargingState") == "SuspendedEVSE"]
+
+                if not suspended():
+                    with contextlib.suppress(PeerTimeout):
+                        tx.record(await conn.expect_call("TransactionEvent", since=conn.mark(), transactionInfo={
+                            "chargingState": "SuspendedEVSE"}, requirements=("C15.FR.06",)))
+                station.check.that("step 1: one TransactionEventRequest has chargingState SuspendedEVSE (the unknown "
+                                   "idToken answered Invalid, StopTxOnInvalidId false, MaxEnergyOnInvalidId 0)",
+                                   bool(suspended()), expected="chargingState SuspendedEVSE",
+                                   actual=conn.summary_since(0), requirements=("C15.FR.06",), soft=True)
+                occupied = [c for c in conn.mailbox if (
+                    c.action == "StatusNotification" and c.payload.get("connectorStatus") == "Occupied"
+                    and c.payload.get("evseId") == evse and c.payload.get("connectorId") == connector) or (
+                    c.action == "NotifyEvent" and any(
+                        d.get("variable", {}).get("name") == "AvailabilityState" and d.get("actualValue") == "Occupied"
+                        and d.get("component", {}).get("evse", {}).get("id") == evse
+                        for d in c.payload.get("eventData", [])))]
+                station.check.that("step 1 (errata 2025-09 §6.2.34): the connector is reported Occupied after the "
+                                   "reconnection (StatusNotification or NotifyEvent AvailabilityState)", bool(occupied),
+                                   expected="StatusNotification connectorStatus Occupied or NotifyEvent "
+                                            "AvailabilityState Occupied", actual=conn.summary_since(0),
+                                   requirements=("B04.FR.02", "Part 6 TC_C_26_CS step 1"), soft=True)
