@@ -36,6 +36,10 @@ FAULTS: list[Fault] = [
           "AuthCtrlr.OfflineTxForUnknownIdEnabled true is ignored: offline, an idToken in neither the list nor the "
           "cache is refused",
           ("TC_C_26_CS",)),
+    Fault("local_list_group_id_dropped", "station", ("C09.FR.03", "C09.FR.07"),
+          "the Local Authorization List keeps its entries without their groupIdToken: another idToken of the same "
+          "group, authorized from the list, does not stop the transaction",
+          ("TC_C_40_CS",)),
     # cdcsms: reference CSMS, authorization (reference/csms_authorization.py) -----------------------------------------
     Fault("csms_invalid_token_blocked", "csms", ("C01.FR.07", "Part 6 TC_C_02_CSMS tool validation step 2"),
           "the CSMS has one 'not allowed' status: an invalid or unknown idToken is answered Blocked, not Invalid or "
@@ -102,9 +106,9 @@ FAULTS: list[Fault] = [
     Fault("group_stop_refused", "station", ("C09.FR.03", "C01.FR.03"),
           "only the idToken that started a transaction can stop it: another valid idToken with the same "
           "groupIdToken is taken for a second driver and the transaction goes on",
-          ("TC_C_39_CS",)),
+          ("TC_C_39_CS", "TC_C_40_CS")),  # TC_C_40_CS: coffline
     Fault("group_stop_ignores_status", "station", ("C09.FR.11",),
           "the station compares only the groupIdToken when another idToken is presented during a transaction: an "
           "idToken of the same group whose status is not Accepted stops the transaction too",
-          ("TC_C_42_CS",)),
+          ("TC_C_42_CS", "TC_C_43_CS")),
 ]

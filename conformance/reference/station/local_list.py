@@ -164,6 +164,8 @@ class LocalList(Component):
         if not self.holds(token):
             return None
         info = dict(self.entries[_key(token)]["idTokenInfo"])
+        if "local_list_group_id_dropped" in self.faults:  # (coffline) fault: entries kept without their groupIdToken
+            info.pop("groupIdToken", None)
         accepted = info.get("status") == "Accepted"
         if self.offline.is_offline():
             # C13.FR.02: offline, only Accepted entries authorize (the entry decides either way)

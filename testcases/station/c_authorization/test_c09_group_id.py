@@ -14,7 +14,8 @@ from typing import Any, AsyncIterator
 from conformance.harness import ABSENT, ChargingStationUnderTest, OneOf, case
 from conformance.harness.reusable_states import station as states
 from conformance.outcomes import NotApplicable
-from conformance.protocol.variables import AUTH_CACHE_ENABLED, LOCAL_AUTH_LIST_ENABLED, TX_START_POINT
+from conformance.protocol.variables import (AUTH_CACHE_ENABLED, LOCAL_AUTH_LIST_ENABLED, LOCAL_PRE_AUTHORIZE,
+                                            TX_START_POINT)
 
 from ._steps import (SIDE_TRIGGERS, answering_tokens, charging_shown, configured_connector, configured_token,
                      master_pass_configured, presented, transaction_events_during)
@@ -223,3 +224,108 @@ async def test_tc_c_45_cs(station: ChargingStationUnderTest) -> None:
                            expected=f"no sign of an energy transfer on EVSE {evse}",
                            actual=None if shown is None else f"{shown.action} {shown.payload}",
                            requirements=("C16.FR.03", "C01.FR.01", "Part 6 TC_C_45_CS step 4"))
+
+
+# ------------------------------------------------------------------ coffline: GroupId with the Local Authorization List
+@contextlib.asynccontextmanager
+async def group_in_local_list(station: ChargingStationUnderTest, entries: list[tuple[dict[str, str], str]],
+                              group: str) -> AsyncIterator[None]:
+    """Configuration state of TC_C_40/43_CS: LocalAuthListCtrlr.Enabled and AuthCtrlr.LocalPreAuthorize true (if
+    implemented), restored; memory state: the Local Authorization List holds ``entries`` (idToken, status), each with
+    groupIdToken <Configured groupIdToken> (Full update; emptied afterwards)."""
+    async with states.local_list_enabled(station), states.settable(station, LOCAL_PRE_AUTHORIZE, "true"):
+        await states.id_token_local_auth_list(station, [
+            {"idToken": dict(token), "idTokenInfo": group_info(group, status)} for token, status in entries])
+        yield
+
+
+def _stop_checked(station: ChargingStationUnderTest, tx: states.Transaction, event: Any, valid: dict[str, str],
+                  other: dict[str, str], case_id: str, step: int) -> None:
+    requirements = ("C09.FR.03", "E07.FR.02", f"Part 6 {case_id} step {step}")
+    station.check.fields(f"TransactionEventRequest after the stop (Part 6 {case_id} step {step})", event.payload, {
+        "triggerReason": "StopAuthorized", "idToken": OneOf(other, valid),
+        "eventType": OneOf("Updated", "Ended") if tx.ended else "Updated"}, requirements=requirements)
+
+
+@case
+async def test_tc_c_40_cs(station: ChargingStationUnderTest) -> None:
+    """Another idToken of the same GroupId in the Local Authorization List stops the transaction.
+
+    Part 6 steps / validations implemented:
+    - configuration state: LocalAuthListEnabled, LocalPreAuthorize true (if implemented), restored;
+    - memory state: the valid idToken and the group's other idToken (``[id_tokens.group]``) listed Accepted with
+      <Configured groupIdToken>;
+    - steps 1-3: see :func:`group_transaction` (EVConnectedPreSession, the valid idToken presented: the
+      TransactionEventRequest triggerReason Authorized with it, Updated when the transaction had started, answered
+      Accepted with the groupIdToken; EnergyTransferStarted);
+    - manual action: the other idToken of the group presented;
+    - step 4: TransactionEventRequest triggerReason StopAuthorized (C09.FR.03: same groupIdToken, known from the
+      list, C09.FR.07) with an idToken: the presented one (E07.FR.02) or the <Configured valid_idtoken> Part 6
+      names; eventType Updated (Ended accepted when TxStopPoint ends the transaction at once);
+    - steps 5-7: EVConnectedPostSession, EVDisconnected, ParkingBayUnoccupied."""
+    valid, other, group = configured_group(station, "TC_C_40_CS")
+    answers = {valid["idToken"]: group_info(group), other["idToken"]: group_info(group)}
+    async with group_in_local_list(station, [(valid, "Accepted"), (other, "Accepted")], group), \
+            group_transaction(station, "TC_C_40_CS", answers) as tx:
+        with answering_tokens(station, answers):
+            tx.instruction(station.connection)
+            await presented(station, other, tx.evse)
+            tx.stop_authorized = True
+            event = await states.transaction_step_event(
+                station, tx, "a TransactionEventRequest follows the stop by the other idToken of the group",
+                triggers=("StopAuthorized",), requirements=("C09.FR.03", "C09.FR.07", "Part 6 TC_C_40_CS step 4"))
+            _stop_checked(station, tx, event, valid, other, "TC_C_40_CS", 4)
+            await states.ev_connected_post_session(station, tx)
+            await states.ev_disconnected(station, tx)
+            await states.parking_bay_unoccupied(station, tx)
+
+
+@case
+async def test_tc_c_43_cs(station: ChargingStationUnderTest) -> None:
+    """An idToken of the same GroupId listed Invalid in the Local Authorization List does not stop the transaction;
+    the valid idToken does.
+
+    Part 6 steps / validations implemented:
+    - configuration state: LocalAuthListEnabled, LocalPreAuthorize true (if implemented), restored;
+    - memory state: the valid idToken listed Accepted and the <Configured invalid_idtoken> listed Invalid, both with
+      <Configured groupIdToken>;
+    - steps 1-3: see :func:`group_transaction`;
+    - manual action: the invalid idToken presented; steps 4-5: an AuthorizeRequest with its value and type (C14.FR.03:
+      a listed idToken not Accepted is checked with the CSMS; Part 6 names the valid idToken there, the presented one
+      is what is checked), answered Invalid with the groupIdToken;
+    - note: no TransactionEventRequest of the EVSE within the message timeout (periodic meter values without idToken
+      accepted); the transaction is not stopped (C09.FR.11);
+    - step 6: the valid idToken presented (reusable state StopAuthorized): triggerReason StopAuthorized with it,
+      eventType Updated; then EVConnectedPostSession, EVDisconnected, ParkingBayUnoccupied."""
+    valid, _, group = configured_group(station, "TC_C_43_CS")
+    invalid = configured_token(station, "invalid", "TC_C_43_CS")
+    answers = {valid["idToken"]: group_info(group), invalid["idToken"]: group_info(group, "Invalid")}
+    async with group_in_local_list(station, [(valid, "Accepted"), (invalid, "Invalid")], group), \
+            group_transaction(station, "TC_C_43_CS", answers) as tx:
+        with answering_tokens(station, answers):
+            conn = station.connection
+            mark = await presented(station, invalid, tx.evse)
+            requirements = ("C14.FR.03", "Part 6 TC_C_43_CS step 4")
+            request = await conn.expect_call("Authorize", since=mark, requirements=requirements)
+            station.check.fields("AuthorizeRequest (Part 6 TC_C_43_CS step 4)", request.payload,
+                                 {"idToken.idToken": invalid["idToken"], "idToken.type": invalid["type"]},
+                                 requirements=requirements)
+            await request.answered.wait()
+            events = await transaction_events_during(
+                station, tx, mark, station.message_timeout,
+                reason="Part 6 TC_C_43_CS: the station must not send a TransactionEventRequest for an idToken of the "
+                       "group that is not Accepted")
+            stopped = [e for e in events if e.payload.get("triggerReason") not in SIDE_TRIGGERS
+                       or "idToken" in e.payload or e.payload.get("eventType") == "Ended"]
+            station.check.that("the idToken of the group listed and answered Invalid does not stop the transaction "
+                               "(Part 6 TC_C_43_CS note)", not stopped, expected="no TransactionEventRequest",
+                               actual=[f"seqNo {e.payload.get('seqNo')} eventType {e.payload.get('eventType')} "
+                                       f"triggerReason {e.payload.get('triggerReason')}" for e in stopped],
+                               requirements=("C09.FR.11", "Part 6 TC_C_43_CS note"))
+            if tx.ended:
+                return
+            event = await states.stop_authorized(station, tx)
+            _stop_checked(station, tx, event, valid, valid, "TC_C_43_CS", 6)
+            await states.ev_connected_post_session(station, tx)
+            await states.ev_disconnected(station, tx)
+            await states.parking_bay_unoccupied(station, tx)
