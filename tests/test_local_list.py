@@ -158,3 +158,16 @@ async def test_reference_offline_decision_asks_the_list_first() -> None:
     station.auth_cache.store(_token("BB"), {"status": "Accepted"})  # what the CSMS said once, where cached
     assert station.offline.authorize_offline(_token("AA"))  # C13.FR.02
     assert not station.offline.authorize_offline(_token("BB"))  # the list's Invalid over the cache (C13.FR.01)
+
+
+async def test_reference_offline_decision_for_unknown_id_tokens() -> None:
+    """(coffline) Offline, an idToken in neither the list nor the cache is accepted only with
+    OfflineTxForUnknownIdEnabled true (C13.FR.04, C15.FR.08); a cached one is decided by the cache, not as unknown."""
+    station = _reference()
+    station.local_list.offline = type("Offline", (), {"is_offline": staticmethod(lambda: True)})()
+    station.auth_cache.store(_token("CC"), {"status": "Blocked"})
+    model = station.device_model
+    assert not station.offline.authorize_offline(_token("DD"))  # default false
+    model.set_value("AuthCtrlr", "OfflineTxForUnknownIdEnabled", True)
+    assert station.offline.authorize_offline(_token("DD"))
+    assert not station.offline.authorize_offline(_token("CC"))  # known to the cache: not an unknown id
