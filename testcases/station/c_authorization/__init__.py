@@ -9,4 +9,11 @@ token is presented (TC_C_39/42/45_CS step 6 / step 1) check the token the manual
 Station SHALL NOT send a TransactionEventRequest" notes are judged over the message timeout, periodic / clock-aligned
 meter values without idToken excepted (J02.FR.11, J01: a station may send them at any time). The Master Pass UI
 (C-07) is the action ``master_pass_select``.
+
+Offline (helper coffline: C13, C15, TC_C_21..26_CS): the harness closes the WebSocket connection and refuses
+reconnects (reusable states ``offline_period`` / ``start_offline_transaction``, shared with block E), then judges the
+queue the station empties: the offline flag on what was generated in the offline period (timestamp up to the
+reconnection within the max time deviation; the station's online reaction to an answer is not part of the queue).
+Where Part 6 expects a message only for a TxStartPoint (TC_C_22..24_CS: ParkingBayOccupancy) the case sets it when
+settable, and always checks what C13.FR.02 requires: a listed idToken that is not Accepted authorizes nothing.
 """
