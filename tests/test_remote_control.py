@@ -13,6 +13,7 @@ from typing import Any, AsyncIterator
 
 import pytest
 
+from conformance.faults import FaultSet
 from conformance.reference.station import ReferenceStation
 
 from support import FULL_PICS, free_port, run_cases, webhook_for, write_peer_config
@@ -27,10 +28,11 @@ def write_config(path: Path, port: int, webhook: str) -> Path:
 
 
 @contextlib.asynccontextmanager
-async def station_peer(port: int, **variables: str) -> AsyncIterator[ReferenceStation]:
+async def station_peer(port: int, faults: tuple[str, ...] = (), **variables: str) -> AsyncIterator[ReferenceStation]:
     """The reference station with TxCtrlr variables set (``TxStartPoint="EVConnected"``, ...)."""
     station = ReferenceStation(csms_url=f"ws://127.0.0.1:{port}/ocpp", identity="CS001", password=None,
-                               evses=[(1, [1])], message_timeout=MESSAGE_TIMEOUT, connect_timeout=5)
+                               evses=[(1, [1])], message_timeout=MESSAGE_TIMEOUT, connect_timeout=5,
+                               faults=FaultSet(faults, sut="station") if faults else None)
     for name, value in variables.items():
         station.device_model.set_value("TxCtrlr", name, value)
     await station.start()
@@ -105,3 +107,42 @@ async def test_e21_remote_stop_event_must_end_the_transaction(tmp_path: Path) ->
         verdict, output = await verdict_of(tmp_path, station, port, "TC_E_21_CS")
     assert verdict == "FAIL", output
     assert "the RemoteStop TransactionEventRequest ends the transaction" in output
+
+
+def spelled_as(station: ReferenceStation, component: str, ours: str, theirs: str) -> None:
+    """The station knows ``component.ours`` only as ``theirs`` (the other spelling protocol/variable_names.py lists):
+    Get/SetVariables under ``ours`` answer UnknownVariable, under ``theirs`` read and write the variable."""
+    handlers = station._handlers
+
+    def wrap(action: str, key: str, result_key: str) -> None:
+        inner = handlers[action]
+
+        async def handler(payload: dict[str, Any]) -> dict[str, Any]:
+            items = payload[key]
+            unknown = [i["component"]["name"] == component and i["variable"]["name"] == ours for i in items]
+            asked = [dict(i, variable=dict(i["variable"], name=ours))
+                     if i["component"]["name"] == component and i["variable"]["name"] == theirs else i for i in items]
+            results = (await inner({key: asked}))[result_key]
+            return {result_key: [
+                {"attributeStatus": "UnknownVariable", "component": item["component"], "variable": item["variable"]}
+                if bad else dict(result, variable=item["variable"])
+                for item, result, bad in zip(items, results, unknown)]}
+        handlers[action] = handler
+
+    wrap("GetVariables", "getVariableData", "getVariableResult")
+    wrap("SetVariables", "setVariableData", "setVariableResult")
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("faults,verdict", [((), "PASS"), (("remote_start_authorize_ignored",), "FAIL")])
+async def test_remote_start_with_authorization_remote_start_spelling(tmp_path: Path, faults: tuple[str, ...],
+                                                                      verdict: str) -> None:
+    """A station spelling AuthCtrlr.AuthorizationRemoteStart (Part 2 F02.FR.09/10, Part 6) is configured under its
+    own spelling (review H2): TC_F_02_CS runs (it was NOT APPLICABLE, "cannot be set (ReadOnly)") and PASSes; the same
+    station reading the variable inverted FAILs."""
+    port = free_port()
+    async with station_peer(port, faults) as station:
+        station.device_model.set_value("AuthCtrlr", "AuthorizeRemoteStart", "false")
+        spelled_as(station, "AuthCtrlr", "AuthorizeRemoteStart", "AuthorizationRemoteStart")
+        verdict_found, output = await verdict_of(tmp_path, station, port, "TC_F_02_CS")
+    assert verdict_found == verdict, output

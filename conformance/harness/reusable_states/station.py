@@ -1061,8 +1061,9 @@ async def settable(sut: ChargingStationUnderTest, variable: dict, value: str) ->
     """Part 6 "<variable> is <value> (If implemented AND ReadWrite)": when the station has the variable with another
     value, it is set for the block and restored afterwards; a station without the variable, or that does not accept
     the value (ReadOnly), keeps its own (noted). Yields the value in effect (None: the variable is not
-    implemented)."""
+    implemented). A name the documents spell two ways is read and written as the station spells it."""
     current = await sut.read_variable(variable)
+    variable = await sut.spelled(variable)
     name = f"{variable['component']['name']}.{variable['variable']['name']}"
     if current is None:
         sut.note(f"{name} is not implemented (or not readable): the configuration state 'if implemented' is skipped")
