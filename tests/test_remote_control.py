@@ -146,3 +146,37 @@ async def test_remote_start_with_authorization_remote_start_spelling(tmp_path: P
         spelled_as(station, "AuthCtrlr", "AuthorizeRemoteStart", "AuthorizationRemoteStart")
         verdict_found, output = await verdict_of(tmp_path, station, port, "TC_F_02_CS")
     assert verdict_found == verdict, output
+
+
+def own_messages_before_the_triggered_ones(station: ReferenceStation) -> None:
+    """Before each triggered message the station sends one of its own (review M4 / L12): a clock-aligned MeterValues
+    of the EVSE (context Sample.Clock: AlignedDataInterval runs without a transaction too) and a ChargingRateChanged
+    event of the transaction. F06.FR.10 lets them be sent meanwhile; they are not the triggered ones."""
+    triggers, area = station.triggers, station.transactions_area
+    meter_values, transaction_events = triggers._meter_values, triggers._transaction_events
+
+    async def aligned_first(conn: Any, evses: list[int]) -> None:
+        for evse in evses:
+            await conn.call("MeterValues", {"evseId": evse, "meterValue": triggers.sample(
+                evse, "Sample.Clock", ("AlignedDataCtrlr", "Measurands"))})
+        await meter_values(conn, evses)
+
+    async def rate_changed_first(ongoing: list[Any]) -> None:
+        for tx in ongoing:
+            await area._transaction_event(tx, "Updated", "ChargingRateChanged", charging_state=None)
+        await transaction_events(ongoing)
+
+    triggers._meter_values = aligned_first  # type: ignore[method-assign]
+    triggers._transaction_events = rate_changed_first  # type: ignore[method-assign]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("case_id", ["TC_F_11_CS", "TC_F_12_CS", "TC_F_13_CS"])
+@pytest.mark.parametrize("faults,verdict", [((), "PASS"), (("trigger_meter_context_periodic",), "FAIL")])
+async def test_own_messages_sent_meanwhile_are_not_the_triggered_ones(tmp_path: Path, case_id: str,
+                                                                       faults: tuple[str, ...], verdict: str) -> None:
+    port = free_port()
+    async with station_peer(port, faults) as station:
+        own_messages_before_the_triggered_ones(station)
+        verdict_found, output = await verdict_of(tmp_path, station, port, case_id)
+    assert verdict_found == verdict, output
