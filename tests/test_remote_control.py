@@ -180,3 +180,35 @@ async def test_own_messages_sent_meanwhile_are_not_the_triggered_ones(tmp_path: 
         own_messages_before_the_triggered_ones(station)
         verdict_found, output = await verdict_of(tmp_path, station, port, case_id)
     assert verdict_found == verdict, output
+
+
+@pytest.mark.asyncio
+async def test_f14_with_a_shared_reader_reaches_charging_on_every_evse(tmp_path: Path) -> None:
+    """Review M5: a station with one reader for both EVSEs takes the valid idToken presented again as the stop of its
+    running transaction (C01 / E07). TC_F_14_CS starts the further EVSE's transaction remotely (Authorized way B) and
+    PASSes."""
+    port = free_port()
+    station = ReferenceStation(csms_url=f"ws://127.0.0.1:{port}/ocpp", identity="CS001", password=None,
+                               evses=[(1, [1]), (2, [1])], message_timeout=MESSAGE_TIMEOUT, connect_timeout=5)
+    area = station.transactions_area
+    present = area._present_id_token
+
+    async def shared_reader(evse: int, connector: int, id_token: str, token_type: str) -> dict[str, Any]:
+        running = next((tx for tx in area.ongoing.values() if (tx.id_token or {}).get("idToken") == id_token), None)
+        if running is not None:  # the reader cannot tell the EVSEs apart: the token's own transaction is meant
+            evse, connector = running.evse, running.connector
+        return await present(evse, connector, id_token, token_type)
+
+    area._present_id_token = shared_reader  # type: ignore[method-assign]
+    await station.start()
+    try:
+        async with webhook_for(station) as hook:
+            config = write_peer_config(tmp_path / "sut.toml", "station", port, name="remote control peer",
+                                       pics_file=FULL_PICS, message_timeout=MESSAGE_TIMEOUT, connect_timeout=5,
+                                       action_timeout=5, case_time_limit=30,
+                                       timing="reconnect_gap = 0\noperator_think_time = 0\n", webhook=hook,
+                                       extra="[[evse]]\nid = 2\nconnectors = [1]\n")
+            run = await run_cases(config, tmp_path / "run", "TC_F_14_CS", timeout=120)
+    finally:
+        await station.stop()
+    assert run.results.get("TC_F_14_CS", {}).get("verdict") == "PASS", run.output

@@ -11,6 +11,7 @@ meanwhile are recorded, not judged.
 from __future__ import annotations
 
 import base64
+import contextlib
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -174,14 +175,23 @@ async def test_tc_f_14_cs(station: ChargingStationUnderTest) -> None:
     """TriggerMessage TransactionEvent without evse while every EVSE charges: one triggered event per transaction.
 
     Part 6 steps / validations implemented:
-    - Before: EnergyTransferStarted on every EVSE (its first configured connector);
+    - Before: EnergyTransferStarted on every EVSE (its first configured connector): the first EVSE authorized at the
+      station (Authorized way A), every further one by RequestStartTransaction (way B, Part 6 lets the test system
+      choose): one valid idToken is configured, and presenting it again while it has a transaction may stop that
+      transaction (a shared reader, C01 / E07);
     - steps 1-2: TriggerMessageRequest TransactionEvent, evse omitted; status Accepted;
     - step 3, for every EVSE: a TransactionEventRequest of its transaction with evse.id the EVSE (Part 6), triggerReason
       Trigger, chargingState Charging, meterValue present, meterValue[0].sampledValue[0].context Trigger
       (F06.FR.07, F06.FR.11)."""
-    async with states.transactions_ended_afterwards(station):
-        transactions = [await states.energy_transfer_started(station, evse, connector)
-                        for evse, connector in one_connector_per_evse(station)]
+    (first_evse, first_connector), *others = one_connector_per_evse(station)
+    async with contextlib.AsyncExitStack() as stack:
+        settings = await stack.enter_async_context(states.remote_start_settings(station)) if others else None
+        await stack.enter_async_context(states.transactions_ended_afterwards(station))
+        transactions = [await states.energy_transfer_started(station, first_evse, first_connector)]
+        for evse, connector in others:
+            assert settings is not None
+            tx = await states.authorized_remote(station, evse, connector, settings)
+            transactions.append(await states.energy_transfer_started(station, evse, connector, tx=tx))
         for tx in transactions:
             tx.instruction(station.connection)
         await _trigger(station, "TransactionEvent", case_id="TC_F_14_CS", requirements=("F06.FR.05", "F06.FR.11"))
