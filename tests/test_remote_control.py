@@ -212,3 +212,27 @@ async def test_f14_with_a_shared_reader_reaches_charging_on_every_evse(tmp_path:
     finally:
         await station.stop()
     assert run.results.get("TC_F_14_CS", {}).get("verdict") == "PASS", run.output
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("case_id", ["TC_F_16_CS", "TC_F_19_CS"])
+@pytest.mark.parametrize("variant,verdict", [("ftp_only", "INCONCLUSIVE"), ("unreachable", "INCONCLUSIVE"),
+                                             ("http", "PASS")])
+async def test_a_transfer_the_harness_cannot_serve_is_inconclusive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   case_id: str, variant: str, verdict: str) -> None:
+    """Review M6: the harness's file server speaks HTTP only. A station whose FileTransferProtocols lacks HTTP, or
+    that cannot reach the server (it reports the transfer failed, nothing arrived), leaves the case's precondition
+    (a transfer in progress) unmet: INCONCLUSIVE; over HTTP the case PASSes."""
+    from conformance.reference.station import file_transfers
+
+    async def unreachable(url: str, method: str, body: bytes | None, timeout: float) -> bytes | None:
+        return None
+
+    if variant == "unreachable":
+        monkeypatch.setattr(file_transfers, "_http", unreachable)
+    port = free_port()
+    async with station_peer(port) as station:
+        if variant == "ftp_only":
+            station.device_model.set_value("OCPPCommCtrlr", "FileTransferProtocols", "FTP,SFTP")
+        verdict_found, output = await verdict_of(tmp_path, station, port, case_id)
+    assert verdict_found == verdict, output

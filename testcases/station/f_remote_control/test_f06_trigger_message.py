@@ -10,6 +10,7 @@ meanwhile are recorded, not judged.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 from datetime import datetime, timedelta, timezone
@@ -18,7 +19,9 @@ from typing import Any
 from conformance.harness import ABSENT, ChargingStationUnderTest, Satisfies, case
 from conformance.harness.reusable_states import station as states
 from conformance.harness.file_transfer import FileServer, file_server
+from conformance.outcomes import Inconclusive
 from conformance.protocol.errors import PeerTimeout
+from conformance.protocol.variables import FILE_TRANSFER_PROTOCOLS
 from conformance.transport.connection import Connection, IncomingCall, Response
 
 from ._steps import configured_connector, one_connector_per_evse
@@ -231,6 +234,55 @@ async def _job_finished(station: ChargingStationUnderTest, conn: Connection, mar
         station.note(f"clean-up: no final {action} after the {what}: {exc}")
 
 
+#: the reports of a transfer that could not be made (UploadLogStatusEnumType, FirmwareStatusEnumType)
+_UPLOAD_FAILED = ("UploadFailure", "BadMessage", "PermissionDenied", "NotSupportedOperation")
+_DOWNLOAD_FAILED = ("DownloadFailed",)
+
+
+async def _location(station: ChargingStationUnderTest, server: FileServer, configured: str, name: str) -> str:
+    """The case's <Configured location>: ``configured``, else the harness's HTTP server (``name`` on it). The harness
+    serves HTTP only: a station whose OCPPCommCtrlr.FileTransferProtocols (Part 2: the protocols it supports) does not
+    list HTTP cannot be given a transfer in progress by it: INCONCLUSIVE (configure the location)."""
+    if configured:
+        return configured
+    protocols = await station.read_variable(FILE_TRANSFER_PROTOCOLS)
+    listed = [p.strip().upper() for p in (protocols or "").split(",") if p.strip()]
+    if protocols is not None and "HTTP" not in listed:
+        raise Inconclusive(f"OCPPCommCtrlr.FileTransferProtocols is {protocols!r}: the harness's file server speaks "
+                           "HTTP only; configure the location (configured.log_location / firmware_location) on a "
+                           "server the station supports")
+    if protocols is None:
+        station.note("OCPPCommCtrlr.FileTransferProtocols could not be read: the harness's HTTP file server is used")
+    return server.url(name)
+
+
+def _transfer_not_made(station: ChargingStationUnderTest, server: FileServer, conn: Connection, mark: int,
+                       action: str, failures: tuple[str, ...], harness: bool) -> None:
+    """A transfer in progress is the case's precondition: when the harness's server was offered, no transfer reached
+    it and the station reported (``action`` since ``mark``) that the transfer failed, the precondition was not met
+    (the station may not reach the harness's host): INCONCLUSIVE, not FAIL."""
+    failed = [c for c in conn.mailbox[mark:] if c.action == action and c.payload.get("status") in failures]
+    if harness and failed and not server.transfers:
+        raise Inconclusive(f"the station reports {action} {failed[0].payload.get('status')} and no transfer reached "
+                           f"the harness's file server ({server.base_url}): the transfer in progress the case needs "
+                           "could not be created; configure a location the station can reach")
+
+
+async def _transfer_begun(station: ChargingStationUnderTest, server: FileServer, conn: Connection, mark: int,
+                          action: str, failures: tuple[str, ...], harness: bool) -> None:
+    """Before the trigger: the transfer reached the harness's server (awaited, at most the message timeout), else
+    :func:`_transfer_not_made` decides; without a failure report the case goes on (noted)."""
+    if not harness:
+        return
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(station.message_timeout):
+            await server.started.wait()
+    _transfer_not_made(station, server, conn, mark, action, failures, harness)
+    if not server.transfers:
+        station.note(f"no transfer reached the harness's file server within {station.message_timeout:g}s; the "
+                     "station reports it in progress, so the trigger is sent")
+
+
 def _transfers_note(station: ChargingStationUnderTest, server: FileServer) -> None:
     station.note("file server: " + ("; ".join(f"{t.method} {t.path} {t.size} bytes"
                                               f"{'' if t.complete else ' (incomplete)'}" for t in server.transfers)
@@ -243,7 +295,9 @@ async def test_tc_f_16_cs(station: ChargingStationUnderTest) -> None:
 
     Part 6 steps / validations implemented:
     - <Configured log_location>: ``configured.log_location``, or by default the upload endpoint of the harness's HTTP
-      file server (conformance/harness/file_transfer.py), which holds the upload open until the trigger is answered;
+      file server (conformance/harness/file_transfer.py), which holds the upload open until the trigger is answered
+      (INCONCLUSIVE when OCPPCommCtrlr.FileTransferProtocols lacks HTTP, or when the station reports the upload failed
+      and none reached that server: the transfer in progress is the precondition);
     - steps 1-2: GetLogRequest DiagnosticsLog, remoteLocation that location; status Accepted (N01.FR.01);
     - steps 3-4: LogStatusNotificationRequest status Uploading;
     - steps 5-6: TriggerMessageRequest LogStatusNotification; status Accepted;
@@ -251,7 +305,8 @@ async def test_tc_f_16_cs(station: ChargingStationUnderTest) -> None:
     - afterwards the upload is let finish and the station's final status awaited (not judged)."""
     hold = 4 * station.message_timeout
     async with file_server(station.config.connection.listen_host, hold=hold) as server:
-        location = station.config.configured.log_location or server.url("upload/diagnostics.log")
+        harness = not station.config.configured.log_location
+        location = await _location(station, server, station.config.configured.log_location, "upload/diagnostics.log")
         conn = station.connection
         mark = conn.mark()
         response = await station.call("GetLog", {"logType": "DiagnosticsLog",
@@ -264,10 +319,13 @@ async def test_tc_f_16_cs(station: ChargingStationUnderTest) -> None:
         try:
             first = await _requested(station, conn, mark, "LogStatusNotification", case_id="TC_F_16_CS",
                                      requirements=("N01.FR.03",))
+            _transfer_not_made(station, server, conn, mark, "LogStatusNotification", _UPLOAD_FAILED, harness)
             station.check.fields("LogStatusNotificationRequest after GetLog (Part 6 TC_F_16_CS step 3)", first.payload,
                                  {"status": "Uploading"}, requirements=("N01.FR.03", "Part 6 TC_F_16_CS step 3"))
+            await _transfer_begun(station, server, conn, mark, "LogStatusNotification", _UPLOAD_FAILED, harness)
             conn, trigger_mark, _ = await _trigger(station, "LogStatusNotification", case_id="TC_F_16_CS")
             incoming = await _requested(station, conn, trigger_mark, "LogStatusNotification", case_id="TC_F_16_CS")
+            _transfer_not_made(station, server, conn, mark, "LogStatusNotification", _UPLOAD_FAILED, harness)
             station.check.fields("the triggered LogStatusNotificationRequest during the upload (Part 6 TC_F_16_CS "
                                  "step 7)", incoming.payload, {"status": "Uploading"},
                                  requirements=("F06.FR.14", "Part 6 TC_F_16_CS step 7"))
@@ -316,7 +374,8 @@ async def test_tc_f_19_cs(station: ChargingStationUnderTest) -> None:
 
     Part 6 steps / validations implemented (errata 2025-09 §6.2.59):
     - <Configured firmware_location>: ``configured.firmware_location``, or by default the firmware of the harness's
-      HTTP file server, which holds the download open until the trigger is answered;
+      HTTP file server, which holds the download open until the trigger is answered (INCONCLUSIVE as in TC_F_16_CS:
+      FileTransferProtocols without HTTP, or DownloadFailed without a download reaching that server);
     - steps 1-2: UpdateFirmwareRequest with that location, retrieveDateTime now - 2 hours, installDateTime omitted,
       ``configured.firmware_signing_certificate`` (left out when empty) and an invalid signature
       (``configured.firmware_invalid_signature``, by default base64 bytes that sign nothing: the errata keeps the
@@ -329,8 +388,9 @@ async def test_tc_f_19_cs(station: ChargingStationUnderTest) -> None:
     values = station.config.configured
     hold = 4 * station.message_timeout
     async with file_server(station.config.connection.listen_host, hold=hold) as server:
+        harness = not values.firmware_location
         firmware: dict[str, Any] = {
-            "location": values.firmware_location or server.url("firmware/reference-firmware.bin"),
+            "location": await _location(station, server, values.firmware_location, "firmware/reference-firmware.bin"),
             "retrieveDateTime": (datetime.now(timezone.utc) - timedelta(hours=2)).isoformat(
                 timespec="milliseconds").replace("+00:00", "Z"),
             "signature": values.firmware_invalid_signature or base64.b64encode(b"not a signature").decode()}
@@ -347,12 +407,16 @@ async def test_tc_f_19_cs(station: ChargingStationUnderTest) -> None:
         try:
             first = await _requested(station, conn, mark, "FirmwareStatusNotification", case_id="TC_F_19_CS",
                                      requirements=("L01.FR.01",))
+            _transfer_not_made(station, server, conn, mark, "FirmwareStatusNotification", _DOWNLOAD_FAILED, harness)
             station.check.fields("FirmwareStatusNotificationRequest after UpdateFirmware (Part 6 TC_F_19_CS step 3)",
                                  first.payload, {"status": "Downloading"},
                                  requirements=("L01.FR.01", "Part 6 TC_F_19_CS step 3"))
+            await _transfer_begun(station, server, conn, mark, "FirmwareStatusNotification", _DOWNLOAD_FAILED,
+                                  harness)
             conn, trigger_mark, _ = await _trigger(station, "FirmwareStatusNotification", case_id="TC_F_19_CS")
             incoming = await _requested(station, conn, trigger_mark, "FirmwareStatusNotification",
                                         case_id="TC_F_19_CS")
+            _transfer_not_made(station, server, conn, mark, "FirmwareStatusNotification", _DOWNLOAD_FAILED, harness)
             station.check.fields("the triggered FirmwareStatusNotificationRequest during the download (Part 6 "
                                  "TC_F_19_CS step 7)", incoming.payload, {"status": "Downloading"},
                                  requirements=("L01.FR.26", "Part 6 TC_F_19_CS step 7"))
