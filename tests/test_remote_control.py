@@ -7,6 +7,7 @@ variant, in this test's event loop, driven through the webhook action backend. T
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from pathlib import Path
 from typing import Any, AsyncIterator
@@ -236,3 +237,46 @@ async def test_a_transfer_the_harness_cannot_serve_is_inconclusive(tmp_path: Pat
             station.device_model.set_value("OCPPCommCtrlr", "FileTransferProtocols", "FTP,SFTP")
         verdict_found, output = await verdict_of(tmp_path, station, port, case_id)
     assert verdict_found == verdict, output
+
+
+def periodic_event_at_remote_start(station: ReferenceStation, ahead: float) -> None:
+    """On a RequestStartTransaction for an EVSE whose transaction runs, the station first sends a MeterValuePeriodic
+    event of it stamped ``ahead`` seconds from now (review M2): 0 is one produced just before the request arrived,
+    which is no "next TransactionEventRequest" after it (F01.FR.19); well ahead, one produced after it."""
+    from datetime import datetime, timedelta, timezone
+    from unittest import mock
+
+    from conformance.reference.station import transactions as module
+    area, inner = station.transactions_area, station._handlers["RequestStartTransaction"]
+
+    async def handler(payload: dict[str, Any]) -> dict[str, Any]:
+        tx = area.ongoing.get(payload.get("evseId"))
+        if tx is not None:
+            stamp = (datetime.now(timezone.utc) + timedelta(seconds=ahead)).isoformat(
+                timespec="milliseconds").replace("+00:00", "Z")
+            with mock.patch.object(module, "utc_now", lambda: stamp):  # built (and sent) before the answer
+                station.spawn(area._transaction_event(tx, "Updated", "MeterValuePeriodic", charging_state=None))
+                await asyncio.sleep(0)
+        return await inner(payload)
+
+    station._handlers["RequestStartTransaction"] = handler
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("authorize", ["true", "false"])
+@pytest.mark.parametrize("ahead,verdict", [(0.0, "PASS"), (5.0, "FAIL")])
+async def test_f01_periodic_event_produced_before_the_remote_start(tmp_path: Path, authorize: str, ahead: float,
+                                                                    verdict: str) -> None:
+    port = free_port()
+    async with station_peer(port, TxStartPoint="EVConnected") as station:
+        station.device_model.set_value("AuthCtrlr", "AuthorizeRemoteStart", authorize)
+        periodic_event_at_remote_start(station, ahead)
+        async with webhook_for(station) as hook:
+            config = write_peer_config(tmp_path / "sut.toml", "station", port, name="remote control peer",
+                                       pics_file=FULL_PICS, message_timeout=MESSAGE_TIMEOUT, connect_timeout=5,
+                                       action_timeout=5, case_time_limit=30, webhook=hook,
+                                       timing="reconnect_gap = 0\noperator_think_time = 0\nmax_time_deviation = 0.5\n")
+            run = await run_cases(config, tmp_path / "run", "TC_F_01_CS", timeout=120)
+    assert run.results.get("TC_F_01_CS", {}).get("verdict") == verdict, run.output
+    if verdict == "FAIL":
+        assert "F01.FR.19" in run.output or "F01.FR.01" in run.output, run.output

@@ -17,6 +17,7 @@ from ...outcomes import CheckFailed, Inconclusive
 from ...protocol.errors import PeerClosed, PeerError, PeerTimeout
 from ...protocol import registration
 from ...protocol.frames import utc_now
+from ...protocol.transactions import parse_timestamp
 from ...protocol.patterns import ABSENT, OneOf, Satisfies, matches
 from ...protocol.variables import (AUTH_CACHE_ENABLED, AUTH_ENABLED, AUTHORIZE_REMOTE_START,
                                     DISABLE_REMOTE_AUTHORIZATION, LOCAL_AUTH_LIST_ENABLED, TX_START_POINT,
@@ -1169,6 +1170,7 @@ async def authorized_remote(sut: ChargingStationUnderTest, evse: int, connector:
     tx.token_at = tx.remote_at = remote_at = len(tx.events)
     mark = conn.mark()
     tx.instruction(conn)
+    sent = time.time()
     response = await sut.call("RequestStartTransaction", {
         "idToken": {"idToken": token.id_token, "type": token.type}, "evseId": evse,
         "remoteStartId": tx.remote_start_id})
@@ -1187,8 +1189,12 @@ async def authorized_remote(sut: ChargingStationUnderTest, evse: int, connector:
     first: IncomingCall | None = None
     if must or expects_tx:
         try:
-            first = await conn.expect_one_of([("Authorize", {}), ("TransactionEvent", tx.pattern())], since=mark,
-                                             requirements=("F01.FR.01", "F01.FR.03", "F02.FR.11"))
+            while True:
+                first = await conn.expect_one_of([("Authorize", {}), ("TransactionEvent", tx.pattern())], since=mark,
+                                                 requirements=("F01.FR.01", "F01.FR.03", "F02.FR.11"))
+                if first.action != "TransactionEvent" or not _produced_before(sut, first, sent):
+                    break
+                _skip_before_request(sut, tx, first)
         except PeerTimeout as exc:
             sut.check.that("the station authorizes the remote start's idToken (AuthorizeRemoteStart true)" if must
                            else "a TransactionEventRequest follows the remote start", False,
@@ -1222,6 +1228,9 @@ async def authorized_remote(sut: ChargingStationUnderTest, evse: int, connector:
     event = tx.events[-1] if tx.events and first is tx.events[-1] else await _tx_step_event(
         sut, tx, "a TransactionEventRequest follows the remote start", triggers=("RemoteStart",),
         requirements=("F01.FR.03", "F01.FR.19", "F02.FR.21"))
+    while _produced_before(sut, tx.first_since(remote_at), sent):  # recorded, produced before the request arrived
+        remote_at += 1
+        tx.token_at = tx.remote_at = remote_at
     sut.check.fields("TransactionEventRequest after the remote start (Part 6 Authorized (remote) step 5)",
                      event.payload, {"eventType": "Updated" if was_started else "Started"},
                      requirements=("E01.FR.03", "F02.FR.13", "Part 6 Authorized (remote) step 5"))
@@ -1230,6 +1239,23 @@ async def authorized_remote(sut: ChargingStationUnderTest, evse: int, connector:
                          requirements=("E01.FR.16", "F01.FR.05"))
     judge_remote_start_event(sut, tx, tx.first_since(remote_at))
     return tx
+
+
+def _produced_before(sut: ChargingStationUnderTest, event: IncomingCall | None, sent: float) -> bool:
+    """Whether ``event`` is one the station sends on its own (:data:`SIDE_TRIGGERS`) stamped no later than the
+    RequestStartTransaction was sent (``sent``, our clock) plus timing.max_time_deviation: produced before the
+    request arrived, so not "the next TransactionEventRequest" after it (F01.FR.19), however late it arrives."""
+    if event is None or event.payload.get("triggerReason") not in SIDE_TRIGGERS:
+        return False
+    parsed = parse_timestamp(event.payload.get("timestamp"))
+    return parsed is not None and parsed[0] <= sent + sut.tolerance
+
+
+def _skip_before_request(sut: ChargingStationUnderTest, tx: Transaction, event: IncomingCall) -> None:
+    tx.record(event)
+    sut.note(f"recorded TransactionEventRequest seqNo {event.payload.get('seqNo')} triggerReason "
+             f"{event.payload.get('triggerReason')} stamped {event.payload.get('timestamp')}, produced before the "
+             "RequestStartTransaction: not the remote start's event (F01.FR.19), not judged")
 
 
 @dataclass
