@@ -280,3 +280,52 @@ async def test_f01_periodic_event_produced_before_the_remote_start(tmp_path: Pat
     assert run.results.get("TC_F_01_CS", {}).get("verdict") == verdict, run.output
     if verdict == "FAIL":
         assert "F01.FR.19" in run.output or "F01.FR.01" in run.output, run.output
+
+
+@pytest.mark.asyncio
+async def test_f05_transaction_ended_by_the_unlock_fails(tmp_path: Path) -> None:
+    """Review L9, F05.FR.02: answering OngoingAuthorizedTransaction while ending the transaction (UnlockCommand) FAILs;
+    the plain reference station PASSes (the other tests)."""
+    port = free_port()
+    async with station_peer(port) as station:
+        area, inner = station.transactions_area, station._handlers["UnlockConnector"]
+
+        async def handler(payload: dict[str, Any]) -> dict[str, Any]:
+            tx = area.ongoing.get(payload.get("evseId"))
+            answer = await inner(payload)
+            if tx is not None:  # ended (and its event sent) before the answer
+                station.spawn(area.end_transaction(tx, "Other", "UnlockCommand"))
+                await asyncio.sleep(0.2)
+            return answer
+
+        station._handlers["UnlockConnector"] = handler
+        async with webhook_for(station) as hook:
+            config = write_peer_config(tmp_path / "sut.toml", "station", port, name="remote control peer",
+                                       pics_file=FULL_PICS, message_timeout=MESSAGE_TIMEOUT, connect_timeout=5,
+                                       action_timeout=5, case_time_limit=30, webhook=hook,
+                                       timing="reconnect_gap = 0\noperator_think_time = 0\n",
+                                       extra='[pics.hardware]\n"HFS-1" = true\n')
+            run = await run_cases(config, tmp_path / "run", "TC_F_05_CS", timeout=120)
+    verdict, output = run.results.get("TC_F_05_CS", {}).get("verdict", "missing"), run.output
+    assert verdict == "FAIL", output
+    assert "not stopped by an UnlockConnectorRequest" in output, output
+
+
+@pytest.mark.asyncio
+async def test_disable_remote_authorization_stuck_true_is_inconclusive(tmp_path: Path) -> None:
+    """Review L1: Part 6 needs DisableRemoteAuthorization false where implemented; a station that keeps it true (its
+    Set is Rejected) skips the AuthorizeRequest by design: the remote start cases are INCONCLUSIVE, not FAIL."""
+    port = free_port()
+    async with station_peer(port) as station:
+        station.device_model.set_value("AuthCtrlr", "DisableRemoteAuthorization", "true")
+        inner = station._handlers["SetVariables"]
+
+        async def refuse(payload: dict[str, Any]) -> dict[str, Any]:
+            results = (await inner(payload))["setVariableResult"]
+            return {"setVariableResult": [dict(r, attributeStatus="Rejected")
+                                          if r["variable"]["name"] == "DisableRemoteAuthorization" else r
+                                          for r in results]}
+
+        station._handlers["SetVariables"] = refuse
+        verdict, output = await verdict_of(tmp_path, station, port, "TC_F_02_CS")
+    assert verdict == "INCONCLUSIVE", output

@@ -583,7 +583,8 @@ class TransactionLedger:
             findings.append(TxFinding("transaction-deauthorized", "an earlier TransactionEventResponse of the "
                                       "transaction (or AuthorizeResponse) with idTokenInfo.status not Accepted",
                                       f"{event.describe()} although the harness accepted every idToken it was asked "
-                                      f"about", event))
+                                      f"about (for an EV-side disconnect or a cable-plugin timeout Part 2 has its own "
+                                      f"triggers: EVCommunicationLost, EVConnectTimeout)", event))
         if trigger == "RemoteStop" and tx.id in st.stop_pending:
             st.stop_reported.add(tx.id)  # the event came before the station's answer: the stop is reported
         if tx.id in st.stopping:

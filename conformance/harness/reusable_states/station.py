@@ -1116,7 +1116,10 @@ async def remote_start_settings(sut: ChargingStationUnderTest, *, authorize_remo
     given, AuthorizeRemoteStart (if ReadWrite); all restored afterwards."""
     async with contextlib.AsyncExitStack() as stack:
         auth_enabled = await stack.enter_async_context(settable(sut, AUTH_ENABLED, "true"))
-        await stack.enter_async_context(settable(sut, DISABLE_REMOTE_AUTHORIZATION, "false"))
+        disabled = await stack.enter_async_context(settable(sut, DISABLE_REMOTE_AUTHORIZATION, "false"))
+        if _true(disabled):  # Part 6: "false (If implemented)"; true makes the station skip the AuthorizeRequest
+            raise Inconclusive("configuration state not reached: AuthCtrlr.DisableRemoteAuthorization stays true "
+                               "(the case needs it false where implemented)")
         if authorize_remote_start is None:
             remote = await sut.read_variable(AUTHORIZE_REMOTE_START, note_unreadable=True)
         else:

@@ -402,6 +402,10 @@ async def test_tc_f_19_cs(station: ChargingStationUnderTest) -> None:
                                                          "firmware": firmware})
         station.check.that("the station answers UpdateFirmwareRequest with a CALLRESULT", response.ok,
                            expected="CALLRESULT", actual=response.describe(), requirements=("L01.FR.01",))
+        if not values.firmware_signing_certificate and response.payload.get("status") != "Accepted":
+            raise Inconclusive(f"UpdateFirmwareResponse {response.payload.get('status')} to a request without the "
+                               "<Configured signingCertificate> Part 6 step 1 gives (configured."
+                               "firmware_signing_certificate is empty): the precondition was not met")
         station.check.fields("UpdateFirmwareResponse (Part 6 TC_F_19_CS step 2)", response.payload,
                              {"status": "Accepted"}, requirements=("L01.FR.01", "Part 6 TC_F_19_CS step 2"))
         try:
