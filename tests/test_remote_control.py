@@ -329,3 +329,24 @@ async def test_disable_remote_authorization_stuck_true_is_inconclusive(tmp_path:
         station._handlers["SetVariables"] = refuse
         verdict, output = await verdict_of(tmp_path, station, port, "TC_F_02_CS")
     assert verdict == "INCONCLUSIVE", output
+
+
+@pytest.mark.asyncio
+async def test_f11_triggered_meter_values_before_the_response_fails(tmp_path: Path) -> None:
+    """Review L17, F06.FR.04: a MeterValues with context Trigger sent before the TriggerMessageResponse FAILs."""
+    port = free_port()
+    async with station_peer(port) as station:
+        triggers, inner = station.triggers, station._handlers["TriggerMessage"]
+
+        async def handler(payload: dict[str, Any]) -> dict[str, Any]:
+            if payload.get("requestedMessage") == "MeterValues":
+                evses = [payload["evse"]["id"]] if "evse" in payload else [e for e, _ in station.evses]
+                station.spawn(triggers._meter_values(station.connection, evses))
+                await asyncio.sleep(0.2)  # sent before the answer
+                return {"status": "Accepted"}
+            return await inner(payload)
+
+        station._handlers["TriggerMessage"] = handler
+        verdict, output = await verdict_of(tmp_path, station, port, "TC_F_11_CS")
+    assert verdict == "FAIL", output
+    assert "F06.FR.04" in output, output

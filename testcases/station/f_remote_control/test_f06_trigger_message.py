@@ -4,7 +4,8 @@ TriggerMessage (F06) for every requestedMessage Part 6 tests, with and without e
 
 Which message answers the trigger: the first matching one from the TriggerMessageRequest on (F06.FR.10 lets a
 message the station sends meanwhile "because of normal operations" count as the requested one, so the order
-against the TriggerMessageResponse, F06.FR.04, is not judged). Messages of other EVSEs, or of another kind, sent
+against the TriggerMessageResponse, F06.FR.04, is judged only for a message marked as triggered: MeterValues with
+context Trigger, a TransactionEvent with triggerReason Trigger). Messages of other EVSEs, or of another kind, sent
 meanwhile are recorded, not judged.
 """
 
@@ -67,8 +68,20 @@ def _first_context(meter_values: Any) -> Any:
         return ABSENT
 
 
+def _after_response(station: ChargingStationUnderTest, incoming: IncomingCall, response: Response, *,
+                    case_id: str) -> None:
+    """F06.FR.04: the station sends the TriggerMessageResponse before the message it triggers. Judged on a message
+    marked as triggered (context / triggerReason Trigger), which no normal operation sends (the F06.FR.10 note);
+    both arrive on one connection, in the order sent."""
+    station.check.that(f"the triggered {incoming.action}Request follows the TriggerMessageResponse ({case_id})",
+                       incoming.received_mono >= response.received_mono,
+                       expected="the TriggerMessageResponse first", actual=f"{incoming.action}Request (message "
+                       f"{incoming.message_id}) arrived before the TriggerMessageResponse",
+                       requirements=("F06.FR.04",), soft=True)
+
+
 async def _meter_values_of(station: ChargingStationUnderTest, conn: Connection, mark: int, evses: list[int], *,
-                           case_id: str, requirements: tuple[str, ...]) -> None:
+                           case_id: str, requirements: tuple[str, ...], response: Response) -> None:
     """Step 3 for each EVSE of ``evses``: a MeterValuesRequest with its evseId whose first sampled value has context
     Trigger (F06.FR.06). The station's own MeterValues meanwhile (clock-aligned, Sample.Clock: AlignedDataInterval
     runs also without a transaction) are recorded, not taken for the triggered one; when none with context Trigger
@@ -76,7 +89,8 @@ async def _meter_values_of(station: ChargingStationUnderTest, conn: Connection, 
     trigger = Satisfies(lambda v: _first_context(v) == "Trigger", "meterValue[0].sampledValue[0].context Trigger")
     for evse in evses:
         try:
-            await conn.expect_call("MeterValues", since=mark, evseId=evse, meterValue=trigger)
+            incoming = await conn.expect_call("MeterValues", since=mark, evseId=evse, meterValue=trigger)
+            _after_response(station, incoming, response, case_id=case_id)
         except PeerTimeout as exc:
             station.check.that(f"the station sends the triggered MeterValuesRequest of EVSE {evse}, context Trigger "
                                f"(Part 6 {case_id} step 3)", False, expected=exc.expected, actual=exc.actual,
@@ -92,8 +106,9 @@ async def test_tc_f_11_cs(station: ChargingStationUnderTest) -> None:
     - step 3: MeterValuesRequest with evseId the configured EVSE and meterValue[0].sampledValue[0].context Trigger
       (F06.FR.02, F06.FR.06, F06.FR.10); MeterValues of other EVSEs sent meanwhile are recorded, not judged."""
     evse, _ = configured_connector(station)
-    conn, mark, _ = await _trigger(station, "MeterValues", evse=evse, case_id="TC_F_11_CS")
-    await _meter_values_of(station, conn, mark, [evse], case_id="TC_F_11_CS", requirements=("F06.FR.02",))
+    conn, mark, response = await _trigger(station, "MeterValues", evse=evse, case_id="TC_F_11_CS")
+    await _meter_values_of(station, conn, mark, [evse], case_id="TC_F_11_CS", requirements=("F06.FR.02",),
+                           response=response)
 
 
 @case
@@ -106,8 +121,9 @@ async def test_tc_f_12_cs(station: ChargingStationUnderTest) -> None:
       Trigger (F06.FR.11: "for all allowed evse values", F06.FR.06); one of evseId 0 (the main meter) is accepted
       besides, not required."""
     evses = [e for e, _ in one_connector_per_evse(station)]
-    conn, mark, _ = await _trigger(station, "MeterValues", case_id="TC_F_12_CS")
-    await _meter_values_of(station, conn, mark, evses, case_id="TC_F_12_CS", requirements=("F06.FR.11",))
+    conn, mark, response = await _trigger(station, "MeterValues", case_id="TC_F_12_CS")
+    await _meter_values_of(station, conn, mark, evses, case_id="TC_F_12_CS", requirements=("F06.FR.11",),
+                           response=response)
 
 
 # --------------------------------------------------------------------------- TransactionEvent
@@ -166,11 +182,12 @@ async def test_tc_f_13_cs(station: ChargingStationUnderTest) -> None:
     async with states.transactions_ended_afterwards(station):
         tx = await states.energy_transfer_started(station, evse, connector)
         tx.instruction(station.connection)
-        await _trigger(station, "TransactionEvent", evse=evse, case_id="TC_F_13_CS",
+        _, _, response = await _trigger(station, "TransactionEvent", evse=evse, case_id="TC_F_13_CS",
                        requirements=("F06.FR.05", "F06.FR.02"))
         event = await _triggered_event(station, tx, "the station sends the triggered TransactionEventRequest "
                                        "(Part 6 TC_F_13_CS step 3)", requirements=("F06.FR.10", "F06.FR.07"))
         _judge_triggered_event(station, event, evse, case_id="TC_F_13_CS", evse_required=False)
+        _after_response(station, event, response, case_id="TC_F_13_CS")
 
 
 @case
@@ -197,12 +214,14 @@ async def test_tc_f_14_cs(station: ChargingStationUnderTest) -> None:
             transactions.append(await states.energy_transfer_started(station, evse, connector, tx=tx))
         for tx in transactions:
             tx.instruction(station.connection)
-        await _trigger(station, "TransactionEvent", case_id="TC_F_14_CS", requirements=("F06.FR.05", "F06.FR.11"))
+        _, _, response = await _trigger(station, "TransactionEvent", case_id="TC_F_14_CS",
+                                        requirements=("F06.FR.05", "F06.FR.11"))
         for tx in transactions:
             event = await _triggered_event(
                 station, tx, f"the station sends the triggered TransactionEventRequest of EVSE {tx.evse} (Part 6 "
                              "TC_F_14_CS step 3)", requirements=("F06.FR.10", "F06.FR.11"))
             _judge_triggered_event(station, event, tx.evse, case_id="TC_F_14_CS", evse_required=True)
+            _after_response(station, event, response, case_id="TC_F_14_CS")
 
 
 # --------------------------------------------------------------------------- LogStatusNotification
