@@ -350,3 +350,34 @@ async def test_f11_triggered_meter_values_before_the_response_fails(tmp_path: Pa
         verdict, output = await verdict_of(tmp_path, station, port, "TC_F_11_CS")
     assert verdict == "FAIL", output
     assert "F06.FR.04" in output, output
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("faults,verdict", [((), "PASS"), (("remote_start_authorize_ignored",), "FAIL")])
+async def test_f02_with_an_authorization_cache(tmp_path: Path, faults: tuple[str, ...], verdict: str) -> None:
+    """Review L3: with the Authorization Cache enabled the case clears it (ClearCache), so the AuthorizeRequest of
+    step 3 stays required: the reference station (which asks) PASSes, one that skips it FAILs. Asking while the token
+    might be cached was FAILed as "no AuthorizeRequest ... AuthorizeRemoteStart false" before."""
+    port = free_port()
+    async with station_peer(port, faults) as station:
+        station.device_model.set_value("AuthCtrlr", "AuthorizeRemoteStart", "true")
+        inner, cleared = station._handlers["GetVariables"], []
+
+        async def get_variables(payload: dict[str, Any]) -> dict[str, Any]:  # a station with a cache, enabled
+            results = (await inner(payload))["getVariableResult"]
+            return {"getVariableResult": [
+                dict(r, attributeStatus="Accepted", attributeValue="true")
+                if (r["component"]["name"], r["variable"]["name"]) == ("AuthCacheCtrlr", "Enabled") else
+                dict(r, attributeStatus="Accepted", attributeValue="false")
+                if (r["component"]["name"], r["variable"]["name"]) == ("LocalAuthListCtrlr", "Enabled") else r
+                for r in results]}
+
+        async def clear_cache(payload: dict[str, Any]) -> dict[str, Any]:
+            cleared.append(payload)
+            return {"status": "Accepted"}
+
+        station._handlers["GetVariables"] = get_variables
+        station._handlers["ClearCache"] = clear_cache
+        verdict_found, output = await verdict_of(tmp_path, station, port, "TC_F_02_CS")
+    assert verdict_found == verdict, output
+    assert cleared, "the case clears the cache first"

@@ -6,13 +6,15 @@ Remote start (F01 cable plugin first, F02 remote start first) and its cable plug
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
 import time
 
 from conformance.harness import ChargingStationUnderTest, OneOf, case
 from conformance.harness.reusable_states import station as states
 from conformance.outcomes import NotApplicable
-from conformance.protocol.variables import EV_CONNECTION_TIMEOUT, TX_START_POINT
+from conformance.protocol.variables import (AUTH_CACHE_ENABLED, EV_CONNECTION_TIMEOUT, LOCAL_AUTH_LIST_ENABLED,
+                                            TX_START_POINT)
 
 from ._steps import configured_connector
 
@@ -49,6 +51,8 @@ async def _remote_start_first(station: ChargingStationUnderTest, *, authorize_re
                                 f"and cannot be set to {wanted} (ReadOnly)")
         if authorize_remote_start and settings.auth_enabled is not None and settings.auth_enabled.lower() == "false":
             raise NotApplicable("prerequisite: AuthCtrlr.AuthEnabled is ReadOnly and false")
+        if authorize_remote_start and settings.token_known_locally:
+            settings = await _uncached(station, settings)
         conn = station.connection
         mark = conn.mark()
         tx = await states.authorized_remote(station, evse, connector, settings)
@@ -61,6 +65,27 @@ async def _remote_start_first(station: ChargingStationUnderTest, *, authorize_re
             station.check.that("no AuthorizeRequest after a remote start with AuthorizeRemoteStart false, up to "
                                "charging", not late, expected="no AuthorizeRequest", actual=late,
                                requirements=("F01.FR.02", "F02.FR.10"))
+
+
+async def _uncached(station: ChargingStationUnderTest, settings: states.RemoteStartSettings,
+                    ) -> states.RemoteStartSettings:
+    """Part 6 waives the step 3 AuthorizeRequest only when the idToken is cached: with the Authorization Cache
+    enabled (and no Local Authorization List), the cache is cleared first (ClearCacheRequest, C11.FR.04; nothing to
+    restore), so that the AuthorizeRequest stays required. A station that does not clear it keeps the waiver."""
+    if _true(await station.read_variable(LOCAL_AUTH_LIST_ENABLED)) \
+            or not _true(await station.read_variable(AUTH_CACHE_ENABLED)):
+        return settings
+    response = await station.call("ClearCache", {})
+    if response.ok and response.payload.get("status") == "Accepted":
+        station.note("configuration state: the Authorization Cache was cleared (ClearCache Accepted), so the "
+                     "AuthorizeRequest of step 3 is required")
+        return dataclasses.replace(settings, token_known_locally=False)
+    station.note(f"ClearCache answered {response.describe()}: the idToken may be cached, step 3 stays waived")
+    return settings
+
+
+def _true(value: str | None) -> bool:
+    return (value or "").strip().lower() == "true"
 
 
 @case
