@@ -381,3 +381,30 @@ async def test_f02_with_an_authorization_cache(tmp_path: Path, faults: tuple[str
         verdict_found, output = await verdict_of(tmp_path, station, port, "TC_F_02_CS")
     assert verdict_found == verdict, output
     assert cleared, "the case clears the cache first"
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("state,verdict", [("EVConnected", "PASS"), ("SuspendedEVSE", "FAIL")])
+async def test_f08_optional_step_5_is_judged_when_it_came(tmp_path: Path, state: str, verdict: str) -> None:
+    """Review L10, errata 2025-09 §6.2.117 StopAuthorized (remote) step 5 (optional): with a TxStopPoint that does not
+    end the transaction, a ChargingStateChanged event that came with the RemoteStop one has chargingState
+    EVConnected. (Both are sent before the RequestStopTransactionResponse here, so the case has them.)"""
+    port = free_port()
+    async with station_peer(port, TxStopPoint="EVConnected") as station:
+        area, inner = station.transactions_area, station._handlers["RequestStopTransaction"]
+
+        async def handler(payload: dict[str, Any]) -> dict[str, Any]:
+            tx = next((t for t in area.ongoing.values() if t.transaction_id == payload.get("transactionId")), None)
+            if tx is None:
+                return await inner(payload)
+            tx.stop_authorized = True
+            area.authorizations.pop(tx.evse, None)
+            # both events out at once, before the answer (their seqNos are taken in this order)
+            station.spawn(area._transaction_event(tx, "Updated", "RemoteStop", charging_state=None))
+            station.spawn(area._transaction_event(tx, "Updated", "ChargingStateChanged", charging_state=state))
+            await asyncio.sleep(0.3)
+            return {"status": "Accepted"}
+
+        station._handlers["RequestStopTransaction"] = handler
+        verdict_found, output = await verdict_of(tmp_path, station, port, "TC_F_08_CS")
+    assert verdict_found == verdict, output

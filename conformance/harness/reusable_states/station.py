@@ -1310,7 +1310,18 @@ async def stop_authorized_remote(sut: ChargingStationUnderTest, tx: Transaction,
     elif ends is False:
         sut.check.fields(f"TransactionEventRequest after the remote stop with TxStopPoint {','.join(tx.stop_points)} "
                          f"(errata 2025-09 §6.2.117: Updated)", event.payload, {"eventType": "Updated"},
-                         requirements=("F03.FR.02", "errata 2025-09 §6.2.117"))
+                         requirements=("F03.FR.02", "errata 2025-09 §6.2.117"), soft=True)
+        # Step 5 is optional and not waited for; one that has arrived already is judged (errata 2025-09 §6.2.117).
+        seq = event.payload.get("seqNo", -1)
+        after = next((c for c in conn.mailbox[tx.mark[1] if tx.mark else 0:] if c.action == "TransactionEvent"
+                      and c.payload.get("transactionInfo", {}).get("transactionId") == tx.transaction_id
+                      and c.payload.get("triggerReason") == "ChargingStateChanged"
+                      and isinstance(c.payload.get("seqNo"), int) and c.payload["seqNo"] > seq), None)
+        if after is not None:
+            sut.check.fields("TransactionEventRequest after the remote stop (Part 6 StopAuthorized (remote) step 5, "
+                             "optional)", after.payload, {"eventType": "Updated",
+                                                          "transactionInfo.chargingState": "EVConnected"},
+                             requirements=("F03.FR.02", "errata 2025-09 §6.2.117"), soft=True)
     elif ends is None:
         sut.note("TxStopPoint could not be read: whether the remote stop must end the transaction is not checked")
     elif not tx.ended and any_ending:
