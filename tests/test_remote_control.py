@@ -408,3 +408,19 @@ async def test_f08_optional_step_5_is_judged_when_it_came(tmp_path: Path, state:
         station._handlers["RequestStopTransaction"] = handler
         verdict_found, output = await verdict_of(tmp_path, station, port, "TC_F_08_CS")
     assert verdict_found == verdict, output
+
+
+@pytest.mark.asyncio
+async def test_f04_with_tx_stop_point_parking_bay_occupancy(tmp_path: Path) -> None:
+    """Review L8: with TxStopPoint ParkingBayOccupancy the timed-out transaction is only deauthorized (F02.FR.08) and
+    still runs; the step 3 remote start authorizes it (F01.FR.13) and the case PASSes."""
+    port = free_port()
+    async with station_peer(port, TxStartPoint="Authorized", TxStopPoint="ParkingBayOccupancy") as station:
+        async with webhook_for(station) as hook:
+            config = write_peer_config(tmp_path / "sut.toml", "station", port, name="remote control peer",
+                                       pics_file=FULL_PICS, message_timeout=MESSAGE_TIMEOUT, connect_timeout=5,
+                                       action_timeout=5, case_time_limit=30, webhook=hook,
+                                       timing="reconnect_gap = 0\noperator_think_time = 0\n",
+                                       extra="[configured]\nev_connection_timeout = 2\n")
+            run = await run_cases(config, tmp_path / "run", "TC_F_04_CS", timeout=120)
+    assert run.results.get("TC_F_04_CS", {}).get("verdict") == "PASS", run.output

@@ -173,8 +173,11 @@ async def test_tc_f_04_cs(station: ChargingStationUnderTest) -> None:
             station.note("no transaction started at the authorization (TxStartPoint "
                          f"{','.join(tx.start_points) or '?'}): step 1 is skipped, the timeout is waited")
             await _wait_until(station, authorized_at + timeout + station.tolerance)
-        # Step 3: the EVSE is ready for another charging session.
-        await states.authorized_remote(station, evse, connector, settings)
+        # Step 3: the EVSE is ready for another charging session. A transaction only deauthorized (TxStopPoint
+        # ParkingBayOccupancy, F02.FR.08) still runs: the remote start authorizes it (F01.FR.13: its transactionId in
+        # the response, an Updated RemoteStart event).
+        await states.authorized_remote(station, evse, connector, settings,
+                                       tx=tx if tx.started and not tx.ended else None)
 
 
 async def _wait_until(station: ChargingStationUnderTest, deadline: float) -> None:
