@@ -424,3 +424,25 @@ async def test_f04_with_tx_stop_point_parking_bay_occupancy(tmp_path: Path) -> N
                                        extra="[configured]\nev_connection_timeout = 2\n")
             run = await run_cases(config, tmp_path / "run", "TC_F_04_CS", timeout=120)
     assert run.results.get("TC_F_04_CS", {}).get("verdict") == "PASS", run.output
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("answer,verdict", [("Rejected", "NOT APPLICABLE"), ("RebootRequired", "INCONCLUSIVE")])
+async def test_tx_stop_point_not_set_is_not_applicable_only_when_refused(tmp_path: Path, answer: str,
+                                                                          verdict: str) -> None:
+    """Review L19: Part 6's prerequisite covers TxStopPoint ReadOnly / the value not supported (Rejected); a
+    RebootRequired (or a CALLERROR) leaves it unshown: INCONCLUSIVE, not NOT APPLICABLE."""
+    port = free_port()
+    async with station_peer(port, TxStopPoint="EVConnected") as station:
+        inner = station._handlers["SetVariables"]
+
+        async def refuse(payload: dict[str, Any]) -> dict[str, Any]:
+            items = payload["setVariableData"]
+            if any(i["variable"]["name"] == "TxStopPoint" for i in items):
+                return {"setVariableResult": [{"attributeStatus": answer, "component": i["component"],
+                                               "variable": i["variable"]} for i in items]}
+            return await inner(payload)
+
+        station._handlers["SetVariables"] = refuse
+        verdict_found, output = await verdict_of(tmp_path, station, port, "TC_E_21_CS")
+    assert verdict_found == verdict, output
