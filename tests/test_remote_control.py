@@ -24,7 +24,7 @@ MESSAGE_TIMEOUT = 2.0
 
 def write_config(path: Path, port: int, webhook: str) -> Path:
     return write_peer_config(path, "station", port, name="remote control peer", pics_file=FULL_PICS,
-                             message_timeout=MESSAGE_TIMEOUT, connect_timeout=5, action_timeout=5, case_time_limit=30,
+                             message_timeout=MESSAGE_TIMEOUT, connect_timeout=15, action_timeout=5, case_time_limit=30,
                              timing="reconnect_gap = 0\noperator_think_time = 0\n", webhook=webhook)
 
 
@@ -205,7 +205,7 @@ async def test_f14_with_a_shared_reader_reaches_charging_on_every_evse(tmp_path:
     try:
         async with webhook_for(station) as hook:
             config = write_peer_config(tmp_path / "sut.toml", "station", port, name="remote control peer",
-                                       pics_file=FULL_PICS, message_timeout=MESSAGE_TIMEOUT, connect_timeout=5,
+                                       pics_file=FULL_PICS, message_timeout=MESSAGE_TIMEOUT, connect_timeout=15,
                                        action_timeout=5, case_time_limit=30,
                                        timing="reconnect_gap = 0\noperator_think_time = 0\n", webhook=hook,
                                        extra="[[evse]]\nid = 2\nconnectors = [1]\n")
@@ -273,7 +273,7 @@ async def test_f01_periodic_event_produced_before_the_remote_start(tmp_path: Pat
         periodic_event_at_remote_start(station, ahead)
         async with webhook_for(station) as hook:
             config = write_peer_config(tmp_path / "sut.toml", "station", port, name="remote control peer",
-                                       pics_file=FULL_PICS, message_timeout=MESSAGE_TIMEOUT, connect_timeout=5,
+                                       pics_file=FULL_PICS, message_timeout=MESSAGE_TIMEOUT, connect_timeout=15,
                                        action_timeout=5, case_time_limit=30, webhook=hook,
                                        timing="reconnect_gap = 0\noperator_think_time = 0\nmax_time_deviation = 0.5\n")
             run = await run_cases(config, tmp_path / "run", "TC_F_01_CS", timeout=120)
@@ -301,7 +301,7 @@ async def test_f05_transaction_ended_by_the_unlock_fails(tmp_path: Path) -> None
         station._handlers["UnlockConnector"] = handler
         async with webhook_for(station) as hook:
             config = write_peer_config(tmp_path / "sut.toml", "station", port, name="remote control peer",
-                                       pics_file=FULL_PICS, message_timeout=MESSAGE_TIMEOUT, connect_timeout=5,
+                                       pics_file=FULL_PICS, message_timeout=MESSAGE_TIMEOUT, connect_timeout=15,
                                        action_timeout=5, case_time_limit=30, webhook=hook,
                                        timing="reconnect_gap = 0\noperator_think_time = 0\n",
                                        extra='[pics.hardware]\n"HFS-1" = true\n')
@@ -418,7 +418,7 @@ async def test_f04_with_tx_stop_point_parking_bay_occupancy(tmp_path: Path) -> N
     async with station_peer(port, TxStartPoint="Authorized", TxStopPoint="ParkingBayOccupancy") as station:
         async with webhook_for(station) as hook:
             config = write_peer_config(tmp_path / "sut.toml", "station", port, name="remote control peer",
-                                       pics_file=FULL_PICS, message_timeout=MESSAGE_TIMEOUT, connect_timeout=5,
+                                       pics_file=FULL_PICS, message_timeout=MESSAGE_TIMEOUT, connect_timeout=15,
                                        action_timeout=5, case_time_limit=30, webhook=hook,
                                        timing="reconnect_gap = 0\noperator_think_time = 0\n",
                                        extra="[configured]\nev_connection_timeout = 2\n")
