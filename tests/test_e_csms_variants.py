@@ -39,13 +39,19 @@ class VariantCsms(ReferenceCsms):
 
     def _token_info(self, id_token: dict[str, Any]) -> dict[str, Any]:
         info = super()._token_info(id_token)
+        if self.variant == "started_token_invalid" and self._answering_started:
+            info["status"] = "Invalid"
         if self.variant == "rich_token_info":
             info.update(groupIdToken={"idToken": "GROUP-1", "type": "Central"},
                         cacheExpiryDateTime="2099-01-01T00:00:00.000Z", language1="en")
         return info
 
+    _answering_started = False
+
     def on_TransactionEvent(self, record: Any, payload: dict[str, Any]) -> Any:
+        self._answering_started = payload.get("eventType") == "Started"
         answer = super().on_TransactionEvent(record, payload)
+        self._answering_started = False
         if self.variant == "token_info_on_every_event" and isinstance(answer, dict) and "idTokenInfo" not in answer:
             tx = self.transactions.of(record.identity).get(payload["transactionInfo"]["transactionId"])
             if tx is not None and tx.id_token is not None:
@@ -54,13 +60,36 @@ class VariantCsms(ReferenceCsms):
 
     def _handler_for(self, identity: str):
         handle = super()._handler_for(identity)
+        if self.variant == "asks_status_on_its_own":
+            ongoing = [t for t in self.transactions.of(identity).values() if not t.ended]
+            if ongoing:  # a station with a running transaction reconnects: ask about it (E14)
+                self._spawn(self._ask_status(identity, ongoing[-1].transaction_id, None))
 
         async def maybe_silent(incoming: IncomingCall) -> Any:
             if self.variant == "silent_on_offline_events" and incoming.action == "TransactionEvent" \
                     and incoming.payload.get("offline"):
                 await self.released.wait()  # no answer while the case runs; released when the peer stops
+            if self.variant == "asks_status_on_its_own" and incoming.action == "TransactionEvent" \
+                    and incoming.payload.get("eventType") == "Ended" and incoming.payload.get("offline"):
+                # the Ended event skips seqNos: ask about the transaction once it is answered (Part 2 E14 example)
+                self._spawn(self._ask_status(identity, incoming.payload["transactionInfo"]["transactionId"],
+                                             incoming))
             return await handle(incoming)
         return maybe_silent
+
+    def _spawn(self, coroutine: Any) -> None:
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _ask_status(self, identity: str, transaction_id: str, after: IncomingCall | None) -> None:
+        if after is not None:
+            await after.answered.wait()
+        else:  # the new connection is registered once its handler is made
+            while (conn := self.server.connections.get(identity)) is None or not conn.is_open:
+                await asyncio.sleep(0.01)
+        with contextlib.suppress(Exception):
+            await self.send(identity, "GetTransactionStatus", {"transactionId": transaction_id})
 
     async def start(self) -> "VariantCsms":
         self.released = asyncio.Event()
@@ -77,13 +106,18 @@ async def variant_csms(variant: str) -> AsyncIterator[tuple[str, str]]:
         yield peer.url, hook
 
 
-async def run(tmp_path: Path, variant: str, *cases: str, extra: str = "") -> Any:
+async def run(tmp_path: Path, variant: str, *cases: str, extra: str = "", group: str | None = None) -> Any:
+    """Run ``cases`` against the variant; ``group``: the valid idToken's configured groupIdToken (the CSMS under
+    test is then expected to answer it, E01.FR.12)."""
     async with variant_csms(variant) as (url, hook):
         config = write_peer_config(tmp_path / "sut.toml", "csms", csms_url=url, name=f"E variant {variant}",
                                    pics_file=FULL_PICS, message_timeout=MESSAGE_TIMEOUT, connect_timeout=5,
                                    action_timeout=5, case_time_limit=30, webhook=hook,
                                    timing="reconnect_gap = 0\noperator_think_time = 0\n",
                                    extra="[configured]\nev_connection_timeout = 0.2\n" + extra)
+        if group is not None:
+            config.write_text(config.read_text().replace('id_token = "VALID001"\n',
+                                                         f'id_token = "VALID001"\ngroup_id_token = "{group}"\n'))
         return await run_cases(config, tmp_path / "run", *cases, timeout=120)
 
 
@@ -140,3 +174,80 @@ async def test_the_harness_station_answers_get_transaction_status_about_its_own_
         assert await status({"transactionId": tx.transaction_id}) == {"ongoingIndicator": False,
                                                                       "messagesInQueue": False}
         assert await status({"transactionId": "never-seen"}) == {"ongoingIndicator": False, "messagesInQueue": False}
+
+
+def _case_events(result: Any, case: str, kind: str) -> list[dict[str, Any]]:
+    return [e for e in result.events if e.get("case") == case and e.get("kind") == kind]
+
+
+@pytest.mark.asyncio
+async def test_a_csms_asking_the_transaction_status_on_its_own_passes(tmp_path: Path) -> None:
+    """Part 6 TC_E_29/31_CSMS step 3 / 7 have no manual action: a CSMS that asks on its own (on the reconnect, or once
+    the Ended event shows skipped seqNos, as Part 2 E14 describes) does the step; no instruction is given and the
+    harness station answers its request with the queue it holds (E14.FR.04). In TC_E_33_CSMS its request about the
+    transaction is answered and left aside: the step asks without a transactionId, so the CSMS is instructed."""
+    cases = ("TC_E_29_CSMS", "TC_E_31_CSMS", "TC_E_33_CSMS")
+    result = await run(tmp_path, "asks_status_on_its_own", *cases)
+    assert {c: result.results.get(c, {}).get("verdict") for c in cases} == dict.fromkeys(cases, "PASS"), result.output
+    for case in ("TC_E_29_CSMS", "TC_E_31_CSMS"):
+        instructed = [e for e in _case_events(result, case, "action")
+                      if (e.get("params") or {}).get("request") == "GetTransactionStatus"]
+        assert not instructed, f"{case}: the CSMS asked on its own, no csms_send is given"
+    for case, expected in (("TC_E_29_CSMS", {"ongoingIndicator": True, "messagesInQueue": True}),
+                           ("TC_E_31_CSMS", {"ongoingIndicator": False, "messagesInQueue": True})):
+        answers = [e["payload"] for e in _case_events(result, case, "frame") if e.get("action") ==
+                   "GetTransactionStatus" and e.get("message_type") == "CALLRESULT"]
+        assert answers and all(a == expected for a in answers), (case, answers)
+    instructed = [e for e in _case_events(result, "TC_E_33_CSMS", "action")
+                  if (e.get("params") or {}).get("request") == "GetTransactionStatus" and e.get("status") == "started"]
+    assert len(instructed) == 1
+
+
+@pytest.mark.asyncio
+async def test_a_failed_check_inside_the_reusable_state_leaves_no_transaction_open(tmp_path: Path) -> None:
+    """A CSMS that answers the Started event of a valid idToken Invalid FAILs TC_E_10_CSMS (Part 6 §3.18 Authorized
+    tool validation step 4), and the transaction the harness station started is ended all the same (restore)."""
+    result = await run(tmp_path, "started_token_invalid", "TC_E_10_CSMS")
+    assert result.results["TC_E_10_CSMS"]["verdict"] == "FAIL", result.output
+    sent = [e["payload"] for e in _case_events(result, "TC_E_10_CSMS", "frame") if e.get("action") ==
+            "TransactionEvent" and e.get("direction") == "out" and e.get("message_type") == "CALL"]
+    assert [p["eventType"] for p in sent] == ["Started", "Ended"], sent
+    assert sent[0]["transactionInfo"]["transactionId"] == sent[1]["transactionInfo"]["transactionId"]
+
+
+@pytest.mark.asyncio
+async def test_a_missing_group_still_shows_the_part6_status_check(tmp_path: Path) -> None:
+    """The lab configured a groupIdToken the CSMS does not answer: the group check fails (E01.FR.12, C09.FR.12) and
+    the case is FAIL, but the Part 6 validation of idTokenInfo.status is recorded as well (it is not hidden)."""
+    result = await run(tmp_path, "none", "TC_E_10_CSMS", group="GROUP-1")
+    assert result.results["TC_E_10_CSMS"]["verdict"] == "FAIL", result.output
+    checks = _case_events(result, "TC_E_10_CSMS", "check")
+    assert any(not c["passed"] and "C09.FR.12" in c["requirements"] for c in checks)
+    assert any(c["passed"] and "Part 6 §3.18 Authorized tool validation step 4" in c["requirements"] for c in checks)
+
+
+@pytest.mark.asyncio
+async def test_the_harness_station_answers_request_stop_transaction_about_its_own_transactions(
+        tmp_path: Path) -> None:
+    """F03.FR.07/08: a RequestStopTransaction no case takes over is Accepted for a running transaction of the harness
+    station and Rejected for any other id; the restore then ends the accepted one as remotely stopped (F03.FR.03)."""
+    from conformance.harness.reusable_states import csms as states
+    from test_harness_peer import _boot, harness_against_reference
+
+    async with harness_against_reference(tmp_path) as (csms, reference):
+        await _boot(csms)
+        async with states.transactions_ended_afterwards(csms) as transactions:
+            tx = states.new_transaction(csms, 1, 1)
+            transactions.append(tx)
+            await states.energy_transfer_started(csms, 1, 1, tx=tx)
+
+            async def stop(transaction_id: str) -> dict[str, Any]:
+                return (await reference.send(csms.identity, "RequestStopTransaction",
+                                             {"transactionId": transaction_id})).payload
+
+            assert await stop("never-seen") == {"status": "Rejected"}
+            assert await stop(tx.transaction_id) == {"status": "Accepted"}
+        events = reference.transactions.of(csms.identity)[tx.transaction_id].events
+        assert events[-1]["eventType"] == "Ended" and events[-1]["triggerReason"] == "RemoteStop"
+        assert events[-1]["transactionInfo"]["stoppedReason"] == "Remote"
+        assert tx.transaction_id not in csms.station.ongoing_transactions

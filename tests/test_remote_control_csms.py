@@ -168,3 +168,57 @@ async def test_ev_connected_pre_session_starts_a_transaction_or_updates_the_auth
             ("Started", 0, "Authorized"), ("Updated", 1, "CablePluggedIn")]
         assert events["TX-AUTH"][1]["evse"] == {"id": 2, "connectorId": 1}
         assert reference.stations["CS001"].statuses[(2, 1)] == "Occupied"
+
+
+def remote_start_on_evse_2(request: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """The operator starts the transaction on EVSE 2, while the EV is plugged in at EVSE 1 (TC_F_01_CSMS); the
+    trigger of TC_F_27_CSMS asks for a Heartbeat (Part 6 names no requestedMessage)."""
+    if request == "RequestStartTransaction":
+        payload["evseId"] = 2
+    if request == "TriggerMessage":
+        payload["requestedMessage"] = "Heartbeat"
+    return payload
+
+
+@pytest.mark.asyncio
+async def test_a_remote_start_on_another_evse_is_rejected_and_a_chosen_trigger_passes(tmp_path: Path) -> None:
+    """TC_F_01_CSMS: the harness station answers a remote start for an EVSE other than the one its EV is plugged in at
+    Rejected (not Accepted with the other EVSE's transactionId): INCONCLUSIVE, the scenario did not happen.
+    TC_F_27_CSMS: the CSMS (or operator) chooses the requestedMessage; it is answered NotImplemented and noted."""
+    async with csms_peer(edit=remote_start_on_evse_2) as (peer, hook):
+        config = write_peer_config(tmp_path / "peer.toml", "csms", csms_url=peer.url, pics_file=FULL_PICS,
+                                   message_timeout=MESSAGE_TIMEOUT, connect_timeout=5, action_timeout=5,
+                                   case_time_limit=20, timing="reconnect_gap = 0.2\noperator_think_time = 0\n",
+                                   webhook=hook, extra="[[evse]]\nid = 2\nconnectors = [1]\n")
+        run = await run_cases(config, tmp_path / "run", "TC_F_01_CSMS", "TC_F_27_CSMS", timeout=120)
+    verdicts = {k: v["verdict"] for k, v in run.results.items()}
+    assert verdicts == {"TC_F_01_CSMS": "INCONCLUSIVE", "TC_F_27_CSMS": "PASS"}, run.output
+    answers = [e["payload"] for e in run.events if e.get("case") == "TC_F_01_CSMS" and e.get("kind") == "frame"
+               and e.get("action") == "RequestStartTransaction" and e.get("message_type") == "CALLRESULT"]
+    assert answers == [{"status": "Rejected"}]
+    sent = [e for e in run.events if e.get("case") == "TC_F_01_CSMS" and e.get("kind") == "frame"
+            and e.get("action") == "TransactionEvent" and e.get("message_type") == "CALL"]
+    assert sent[-1]["payload"]["eventType"] == "Ended", "the transaction of the plugged-in EV is ended afterwards"
+    assert any("implements it elsewhere" in (e.get("message") or "") for e in run.events
+               if e.get("case") == "TC_F_27_CSMS" and e.get("kind") == "note")
+
+
+class BlockedTokenCsms(PeerCsms):
+    def on_Authorize(self, record: Any, payload: dict[str, Any]) -> dict[str, Any]:
+        return {"idTokenInfo": {"status": "Blocked"}}
+
+
+@pytest.mark.asyncio
+async def test_a_remote_start_whose_authorization_fails_stops_there(tmp_path: Path) -> None:
+    """TC_F_02_CSMS step 4 not Accepted: FAIL, and the harness station does not go on to start a transaction it may
+    not start (F01.FR.01)."""
+    peer = BlockedTokenCsms()
+    async with started_with_webhook(peer) as hook:
+        config = write_peer_config(tmp_path / "peer.toml", "csms", csms_url=peer.url, pics_file=FULL_PICS,
+                                   message_timeout=MESSAGE_TIMEOUT, connect_timeout=5, action_timeout=5,
+                                   case_time_limit=20, timing="reconnect_gap = 0.2\noperator_think_time = 0\n",
+                                   webhook=hook)
+        run = await run_cases(config, tmp_path / "run", "TC_F_02_CSMS", timeout=120)
+    assert run.results["TC_F_02_CSMS"]["verdict"] == "FAIL", run.output
+    assert not [e for e in run.events if e.get("case") == "TC_F_02_CSMS" and e.get("kind") == "frame"
+                and e.get("action") == "TransactionEvent"]

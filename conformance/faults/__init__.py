@@ -8,18 +8,18 @@ Data only (no conformance imports): the reference SUTs read it to break what a f
 the reports and the CLI read it for the negative-control matrix without importing the reference SUTs.
 
 The table is split by functional block (the block of the first case a fault fails): :mod:`.b`, :mod:`.g`,
-:mod:`.e`, :mod:`.f`, :mod:`.j`, :mod:`.p`, :mod:`.ocppj` (our X_OCPPJ cases),
+:mod:`.c`, :mod:`.d`, :mod:`.e`, :mod:`.f`, :mod:`.j`, :mod:`.p`, :mod:`.ocppj` (our X_OCPPJ cases),
 :mod:`.transactions` (the transaction invariants); this index puts them together as :data:`FAULTS`. What a fault is:
 :mod:`.spec`; a fault that only reshapes a payload declares it as data with the edit language of :mod:`.edits`.
 """
 
 from __future__ import annotations
 
-from . import b, e, f, g, j, ocppj, p, transactions
+from . import b, c, d, e, f, g, j, ocppj, p, transactions
 from .edits import Apply, Drop, PayloadEdit, Remove, Rename, Set, Truncate
 from .spec import FAULTS, Fault, FaultSet
 
-BLOCKS = (b, e, f, g, j, p, ocppj, transactions)
+BLOCKS = (b, c, d, e, f, g, j, p, ocppj, transactions)
 
 
 def _index() -> None:

@@ -15,7 +15,7 @@ import inspect
 import time
 import types
 import weakref
-from typing import Any, AsyncIterator, Iterator, Mapping
+from typing import Any, AsyncIterator, Callable, Iterator, Mapping
 
 from ..actions.port import CLOSES_CONNECTION, ActionPort
 from ..outcomes import CheckFailed, HarnessError, Inconclusive, NotApplicable
@@ -23,6 +23,7 @@ from ..protocol.errors import LocalError, PeerError, PeerTimeout
 from ..protocol import registration
 from ..protocol.judge import Judgement, expected_reaction, judge_reaction
 from ..protocol.examples import build_example
+from ..protocol.meter_values import EnergyMeter, MeterSigner
 from ..protocol.frames import CallError, ErrorCode, utc_now
 from ..protocol.patterns import Satisfies
 from ..device_model.model import DeviceModel
@@ -148,8 +149,10 @@ class _Side:
 
 
 # --------------------------------------------------------------------------- harness = CSMS
-def csms_default_handler(ctx: RunContext):
-    """How the harness, acting as CSMS, answers a station's CALLs unless a case says otherwise."""
+def csms_default_handler(ctx: RunContext, *, overrides: bool = True):
+    """How the harness, acting as CSMS, answers a station's CALLs unless a case says otherwise (``overrides``:
+    what a case set through :meth:`ChargingStationUnderTest.answering` comes first; False: the plain answer, for a
+    case's own handler that answers some CALLs as usual)."""
     valid = {ctx.config.id_tokens.valid.id_token}
     statuses = {}
     for name, status in (("blocked", "Blocked"), ("expired", "Expired"), ("invalid", "Invalid")):
@@ -169,7 +172,7 @@ def csms_default_handler(ctx: RunContext):
             ctx.log.emit("sut_identity", identity=incoming.connection.identity, vendor=station.get("vendorName"),
                          model=station.get("model"), serial=station.get("serialNumber"),
                          firmware=station.get("firmwareVersion"))
-        override = ctx.response_overrides.get(action)
+        override = ctx.response_overrides.get(action) if overrides else None
         if override is not None:
             return override(incoming) if callable(override) else override
         if action == "BootNotification":
@@ -360,10 +363,16 @@ class ChargingStationUnderTest(_Side):
             raise error
         self.note(f"{note}: {name} = {value!r}")
 
+    def usual_answer(self, incoming: IncomingCall) -> dict[str, Any] | CallError:
+        """What the harness CSMS answers ``incoming`` when no case takes it over (for a handler of
+        :meth:`answering` that answers some CALLs as usual)."""
+        return csms_default_handler(self.ctx, overrides=False)(incoming)
+
     @contextlib.contextmanager
     def answering(self, action: str, handler: Any) -> Iterator[None]:
         """Inside the block, answer the station's ``action`` CALLs with ``handler``
-        (a payload, or a callable taking the :class:`IncomingCall`), on any connection."""
+        (a payload, or a callable taking the :class:`IncomingCall` and returning a payload, a CallError, or a
+        :class:`~conformance.transport.connection.Withhold`: no answer at all), on any connection."""
         previous = self.ctx.response_overrides.get(action)
         self.ctx.response_overrides[action] = handler
         try:
@@ -380,9 +389,9 @@ class ChargingStationUnderTest(_Side):
 # where a schema example would say something the harness station does not do (issue 8 §2). Each is what a
 # conformant idle station without the feature's state answers (Part 2):
 _IDLE_ANSWERS: dict[str, dict[str, Any]] = {
-    # It starts and stops transactions only as a case's steps: no remote start (F01), no such transaction (F03).
+    # It starts transactions only as a case's steps: no remote start (F01). (RequestStopTransaction: answered from
+    # its own transactions, :meth:`HarnessStation._request_stop`.)
     "RequestStartTransaction": {"status": "Rejected"},
-    "RequestStopTransaction": {"status": "Rejected"},
     # It holds no reservation (H01/H03), charging profile (K10), display message (O04), certificate (M04), local list
     # (D01: version 0 when there is none), firmware or log job (L01, L03, N01) and no customer data (N09).
     "ReserveNow": {"status": "Rejected"},
@@ -405,7 +414,7 @@ _IDLE_ANSWERS: dict[str, dict[str, Any]] = {
 
 # TriggerMessage (F06): what the harness station sends for each requestedMessage it accepts. The others are
 # NotImplemented (F06.FR.08) or, for a TransactionEvent without a transaction it knows of, Rejected (F06.FR.05).
-_TRIGGERABLE = ("BootNotification", "Heartbeat", "StatusNotification", "MeterValues", "LogStatusNotification",
+TRIGGERABLE = ("BootNotification", "Heartbeat", "StatusNotification", "MeterValues", "LogStatusNotification",
                 "FirmwareStatusNotification")
 
 
@@ -433,10 +442,25 @@ class HarnessStation:
         self.statuses: dict[tuple[int, int], str] = {}  # connectorStatus last reported per (evse, connector)
         self.answers: dict[str, Any] = {}  # action -> payload: set by :meth:`answering`
         self.reports = HarnessReports(self.device_model)  # GetBaseReport / GetReport and the reports sent (B07, B08)
+        # Its meters (block J): an energy register per EVSE that grows while the case says it charges, and a
+        # signing meter for signed meter values.
+        self.meters = {e.id: EnergyMeter(register=1000.0 * e.id, power=7400.0, since=time.time())
+                       for e in ctx.config.evses}
+        self.signer = MeterSigner()
         self._closed_at: float | None = None
         self._tasks: set[asyncio.Task[Any]] = set()  # messages it sends on its own (triggered ones)
-        # transactionIds of its transactions that have started and not ended (E14: GetTransactionStatus)
-        self.ongoing_transactions: set[str] = set()
+        # its transactions that have started and not ended, by transactionId (E14 GetTransactionStatus, F03
+        # RequestStopTransaction; a case's restore ends them): the reusable states' Transaction objects
+        self.ongoing_transactions: dict[str, Any] = {}
+        # transactionIds of ongoing transactions it accepted a RequestStopTransaction for that no case asked for
+        # (F03.FR.07): the restore ends them as remotely stopped
+        self.remote_stops_accepted: set[str] = set()
+        # Its Local Authorization List (D01, D02; helper cdcsms): the version and the entries the CSMS's
+        # SendLocalListRequests left it with (idToken, type) -> AuthorizationData, and for each SendLocalListRequest
+        # (by message id) the version the list had before it (what Part 6 TC_D_02/03_CSMS compare with).
+        self.local_list_version = 0
+        self.local_list: dict[tuple[str, str], dict[str, Any]] = {}
+        self.local_list_version_before: dict[str, int] = {}
 
     @property
     def charging_station(self) -> dict[str, str]:
@@ -456,6 +480,12 @@ class HarnessStation:
         connectors = [(e.id, c) for e in self.ctx.config.evses for c in e.connectors]
         return self.booted and all(self.statuses.get(k) == "Available" for k in connectors)
 
+    def read_meter(self, evse: int, measurand: str, moment: float) -> float:
+        """The value of ``measurand`` on the meter of ``evse`` (0: the station, the sum) at ``moment`` (epoch)."""
+        meters = list(self.meters.values()) if evse == 0 else [self.meters[evse]]
+        readings = [m.read(measurand, moment) or 0.0 for m in meters]
+        return readings[0] if measurand == "Voltage" else sum(readings)
+
     def note_sent(self, action: str, payload: dict[str, Any], response: Response) -> None:
         """What the station learns from its own CALLs: its registration status, its connectors' statuses."""
         if action == "BootNotification":
@@ -464,9 +494,11 @@ class HarnessStation:
             self.statuses[(payload["evseId"], payload["connectorId"])] = payload["connectorStatus"]
 
     @contextlib.contextmanager
-    def answering(self, action: str, payload: dict[str, Any]) -> Iterator[None]:
+    def answering(self, action: str, payload: dict[str, Any] | Callable[[IncomingCall], dict[str, Any]]
+                  ) -> Iterator[None]:
         """Inside the block, answer the CSMS's ``action`` CALLs with ``payload`` (e.g. ChangeAvailability
-        Scheduled while the harness station has a transaction). A TriggerMessage answered this way is not
+        Scheduled while the harness station has a transaction), or with what ``payload(incoming)`` returns when
+        it is callable (an answer that depends on the request). A TriggerMessage answered this way is not
         followed by the triggered message: sending it is then the case's step."""
         previous = self.answers.get(action)
         self.answers[action] = payload
@@ -480,7 +512,8 @@ class HarnessStation:
 
     def handle(self, incoming: IncomingCall) -> dict[str, Any] | CallError:
         if incoming.action in self.answers:
-            return dict(self.answers[incoming.action])
+            answer = self.answers[incoming.action]
+            return dict(answer(incoming) if callable(answer) else answer)
         # While its boot is Pending / Rejected: the registration table's fixed answers (B02.FR.05, B03.FR.08).
         fixed = registration.station_answer(self.registration, incoming.action)
         if fixed is not None:
@@ -506,6 +539,14 @@ class HarnessStation:
             return self._unlock(incoming)
         if incoming.action == "GetTransactionStatus":
             return self._transaction_status(incoming.payload)
+        if incoming.action == "RequestStopTransaction":
+            return self._request_stop(incoming.payload)
+        if incoming.action == "SendLocalList":
+            return self._send_local_list(incoming)
+        if incoming.action == "GetLocalListVersion":
+            return {"versionNumber": self.local_list_version}  # D02.FR.01 / D02.FR.02 (0: no list)
+        if incoming.action == "ClearCache":
+            return {"status": "Accepted"}  # C11.FR.03: its Authorization Cache (empty) is cleared
         if incoming.action in _IDLE_ANSWERS:
             return dict(_IDLE_ANSWERS[incoming.action])
         return build_example(incoming.action, "response")
@@ -527,11 +568,48 @@ class HarnessStation:
             return {"messagesInQueue": False}
         return {"ongoingIndicator": payload["transactionId"] in self.ongoing_transactions, "messagesInQueue": False}
 
+    def _request_stop(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """RequestStopTransaction (F03) no case takes over: Accepted for a transaction of its own that runs
+        (F03.FR.07; it is then ended as remotely stopped when the case restores), else Rejected (F03.FR.08)."""
+        transaction_id = payload.get("transactionId")
+        if transaction_id not in self.ongoing_transactions:
+            return {"status": "Rejected"}
+        self.remote_stops_accepted.add(transaction_id)
+        self.ctx.log.emit("note", level="info", message=f"harness station {self.identity}: the CSMS asked to stop "
+                          f"its running transaction {transaction_id} on its own; Accepted (F03.FR.07), it is ended "
+                          "(RemoteStop) when the case restores")
+        return {"status": "Accepted"}
+
+    # ------------------------------------------------------------------ Local Authorization List (D01, D02)
+    def _send_local_list(self, incoming: IncomingCall) -> dict[str, Any]:
+        """SendLocalList applied to its own list as a conformant station does: Full replaces the list (D01.FR.15, an
+        empty one removes every entry, D01.FR.04); Differential with a versionNumber not above its list's is refused
+        VersionMismatch (D01.FR.19), else entries with idTokenInfo are added or updated (D01.FR.16) and entries without
+        are removed (D01.FR.17); the version becomes the request's. The version before is kept per message id."""
+        payload = incoming.payload
+        self.local_list_version_before[incoming.message_id] = self.local_list_version
+        version = payload.get("versionNumber", 0)
+        entries = payload.get("localAuthorizationList") or []
+        if payload.get("updateType") == "Differential":
+            if version <= self.local_list_version:
+                return {"status": "VersionMismatch"}
+        else:
+            self.local_list = {}
+        for entry in entries:
+            token = entry.get("idToken", {})
+            key = (token.get("idToken", ""), token.get("type", ""))
+            if "idTokenInfo" in entry:
+                self.local_list[key] = entry
+            else:
+                self.local_list.pop(key, None)
+        self.local_list_version = version
+        return {"status": "Accepted"}
+
     # ------------------------------------------------------------------ TriggerMessage (F06)
     def _trigger(self, incoming: IncomingCall) -> dict[str, Any]:
         requested = incoming.payload.get("requestedMessage")
         evse = incoming.payload.get("evse") or {}
-        if requested not in _TRIGGERABLE:
+        if requested not in TRIGGERABLE:
             return {"status": "Rejected" if requested == "TransactionEvent" else "NotImplemented"}
         if requested == "BootNotification" and self.registration == "Accepted":
             return {"status": "Rejected"}  # F06.FR.17

@@ -33,6 +33,9 @@ RETRY_BACK_OFF_WAIT_MINIMUM = component_variable("OCPPCommCtrlr", "RetryBackOffW
 RETRY_BACK_OFF_RANDOM_RANGE = component_variable("OCPPCommCtrlr", "RetryBackOffRandomRange")
 RETRY_BACK_OFF_REPEAT_TIMES = component_variable("OCPPCommCtrlr", "RetryBackOffRepeatTimes")
 FILE_TRANSFER_PROTOCOLS = component_variable("OCPPCommCtrlr", "FileTransferProtocols")
+MESSAGE_ATTEMPTS_TRANSACTION_EVENT = component_variable("OCPPCommCtrlr", "MessageAttempts", instance="TransactionEvent")
+MESSAGE_ATTEMPT_INTERVAL_TRANSACTION_EVENT = component_variable("OCPPCommCtrlr", "MessageAttemptInterval",
+                                                                instance="TransactionEvent")
 
 # AuthCtrlr
 AUTHORIZE_REMOTE_START = component_variable("AuthCtrlr", "AuthorizeRemoteStart")
@@ -56,6 +59,22 @@ EV_CONNECTION_TIMEOUT = component_variable("TxCtrlr", "EVConnectionTimeOut")
 STOP_TX_ON_EV_SIDE_DISCONNECT = component_variable("TxCtrlr", "StopTxOnEVSideDisconnect")
 STOP_TX_ON_INVALID_ID = component_variable("TxCtrlr", "StopTxOnInvalidId")
 UNLOCK_ON_EV_SIDE_DISCONNECT = component_variable("OCPPCommCtrlr", "UnlockOnEVSideDisconnect")
+
+# SampledDataCtrlr, AlignedDataCtrlr (Part 2 §2.7, block J)
+SAMPLED_TX_STARTED_MEASURANDS = component_variable("SampledDataCtrlr", "TxStartedMeasurands")
+SAMPLED_TX_UPDATED_MEASURANDS = component_variable("SampledDataCtrlr", "TxUpdatedMeasurands")
+SAMPLED_TX_UPDATED_INTERVAL = component_variable("SampledDataCtrlr", "TxUpdatedInterval")
+SAMPLED_TX_ENDED_MEASURANDS = component_variable("SampledDataCtrlr", "TxEndedMeasurands")
+SAMPLED_TX_ENDED_INTERVAL = component_variable("SampledDataCtrlr", "TxEndedInterval")
+SAMPLED_SIGN_READINGS = component_variable("SampledDataCtrlr", "SignReadings")
+SAMPLED_REGISTER_VALUES_WITHOUT_PHASES = component_variable("SampledDataCtrlr", "RegisterValuesWithoutPhases")
+ALIGNED_MEASURANDS = component_variable("AlignedDataCtrlr", "Measurands")
+ALIGNED_INTERVAL = component_variable("AlignedDataCtrlr", "Interval")
+ALIGNED_TX_ENDED_MEASURANDS = component_variable("AlignedDataCtrlr", "TxEndedMeasurands")
+ALIGNED_TX_ENDED_INTERVAL = component_variable("AlignedDataCtrlr", "TxEndedInterval")
+ALIGNED_SEND_DURING_IDLE = component_variable("AlignedDataCtrlr", "SendDuringIdle")
+ALIGNED_SIGN_READINGS = component_variable("AlignedDataCtrlr", "SignReadings")
+PUBLIC_KEY_WITH_SIGNED_METER_VALUE = component_variable("OCPPCommCtrlr", "PublicKeyWithSignedMeterValue")
 
 # MonitoringCtrlr
 ACTIVE_MONITORING_LEVEL = component_variable("MonitoringCtrlr", "ActiveMonitoringLevel")

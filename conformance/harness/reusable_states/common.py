@@ -51,14 +51,22 @@ async def _restore_each_scope(restore_one: Callable[[int | None, int | None], Aw
 __all__ = ["availability_scope", "scope_connectors", "AvailabilityRestore", "transaction_duration"]
 
 
+async def _station_timer(side: Any, seconds: float, reason: str) -> None:
+    """A timer of the station the harness plays runs ``seconds`` (a configured value, run scaled; recorded as a
+    protocol wait for ``reason`` like every configured wait): nothing to await but a lost connection, which ends it
+    early. The CSMS-side states export it (the station the harness plays runs it); here it also bounds
+    <Configured Transaction Duration>."""
+    if seconds > 0:
+        side.protocol_wait(seconds, reason)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(side.ctx.scaled(seconds)):
+                await side.connection.closed.wait()
+
+
 async def transaction_duration(side: Any) -> None:
     """Part 6 StopAuthorized (§2.18 / §3.18, errata 2025-09 §6.2.117): the transaction runs <Configured Transaction
     Duration> (``station_values.transaction_duration``, one key for both sides; default 0) before the idToken is
     presented again; recorded as a protocol wait. A lost connection ends the wait early."""
-    seconds = side.config.station_values.transaction_duration
-    if seconds > 0:
-        side.protocol_wait(seconds, "<Configured Transaction Duration> before StopAuthorized (Part 6 §2.18/§3.18, "
-                                    "errata 2025-09 §6.2.117)")
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(side.ctx.scaled(seconds)):
-                await side.connection.closed.wait()
+    await _station_timer(side, side.config.station_values.transaction_duration,
+                        "<Configured Transaction Duration> before StopAuthorized (Part 6 §2.18/§3.18, errata 2025-09 "
+                        "§6.2.117)")

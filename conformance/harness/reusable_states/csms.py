@@ -6,16 +6,21 @@ The same names as :mod:`.station` for the same states (``booted``, ``unavailable
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from dataclasses import dataclass
 from typing import Any, AsyncIterator
 
+from ...outcomes import Inconclusive
+from ...protocol import meter_values as mv
 from ...protocol.frames import utc_now
 from ...protocol.patterns import ABSENT
 from ...transport.connection import Connection, IncomingCall, Response
 from ..sides import CsmsUnderTest
 from .common import (AvailabilityRestore, availability_scope, _restore_each_scope, scope_connectors,
-                     transaction_duration)
+                     _station_timer, transaction_duration)
+
+station_timer = _station_timer  # a timer of the station the harness plays (see common)
 
 
 @dataclass
@@ -25,9 +30,13 @@ class Boot:
     statuses: list[Response]
 
 
-async def booted(csms: CsmsUnderTest, *, power_cycle: bool = False) -> Boot:
+async def booted(csms: CsmsUnderTest, *, power_cycle: bool = False, precondition: bool = False) -> Boot:
     """Reusable state Booted (CSMS): the harness station connects, boots with reason PowerUp and its configured
     model and vendor, must be Accepted, and reports every connector Available.
+
+    ``precondition``: for a case whose Part 6 Before does not name Booted (it is only the general precondition, e.g.
+    blocks E and F), a boot the CSMS does not accept is an unmet precondition (INCONCLUSIVE, case pattern §3; the
+    station may not be provisioned in the CSMS), not a failed tool validation.
 
     A station still connected, booted and idle from the case before is in that state already and is not power
     cycled again: a real station stays connected between cases (issue 8 §2). ``power_cycle`` makes it reconnect
@@ -38,6 +47,10 @@ async def booted(csms: CsmsUnderTest, *, power_cycle: bool = False) -> Boot:
         return Boot(csms.connection, None, [])
     conn = await csms.connect()
     response = await csms.call("BootNotification", {"reason": "PowerUp", "chargingStation": station.charging_station})
+    if precondition and response.ok and response.payload.get("status") != "Accepted":
+        raise Inconclusive(f"general precondition Booted not met: the CSMS answered the harness station's "
+                           f"BootNotification {response.payload.get('status')!r}, not Accepted (is the station "
+                           "provisioned in the CSMS?)")
     csms.check.fields("BootNotificationResponse (Part 6 §3.18 Booted tool validation step 2)", response.payload,
                       {"status": "Accepted"}, requirements=("B01.FR.02", "Part 6 §3.18 Booted tool validation step 2"))
     statuses = []
@@ -97,7 +110,9 @@ async def unavailable(csms: CsmsUnderTest, *, evse: int | None = None,
 def availability_restored(csms: CsmsUnderTest) -> contextlib.AbstractAsyncContextManager[AvailabilityRestore]:
     """General precondition after an availability case of a CSMS: each scope in ``pending`` is made Operative
     again through the CSMS (``csms_send``), answered Accepted and reported Available, even when the case
-    failed. A failed restore is noted, never the case's outcome."""
+    failed. A restore that cannot be done (an action, a timeout, a disconnect) is noted and never replaces the
+    case's outcome; a failed check of the CSMS's answers to it is recorded and makes the case FAIL like any
+    check (the frame arrived during the case)."""
     async def restore_one(evse: int | None, connector: int | None) -> None:
         try:
             await csms.actions.do("csms_send", station=csms.identity, request="ChangeAvailability",
@@ -142,14 +157,15 @@ async def _transaction_event(csms: CsmsUnderTest, tx: Transaction, event_type: s
         payload["evse"] = {"id": tx.evse, "connectorId": tx.connector}
     payload["transactionInfo"].update(extra.pop("info", {}))
     payload.update(extra)
+    payload = {k: v for k, v in payload.items() if v is not None}  # evse=None: the EVSE not known yet
     if seq_no is None:
         tx.seq_no += 1
     response = await csms.call("TransactionEvent", payload)
     if event_type == "Ended":  # the station has ended it, whatever the CSMS answers
         tx.ended = True
-        csms.station.ongoing_transactions.discard(tx.transaction_id)
-    elif not tx.ended:
-        csms.station.ongoing_transactions.add(tx.transaction_id)
+        csms.station.ongoing_transactions.pop(tx.transaction_id, None)
+    elif not tx.ended:  # started (whatever the CSMS answers): a case's restore ends it (transactions_ended_afterwards)
+        csms.station.ongoing_transactions[tx.transaction_id] = tx
     what = f"TransactionEventRequest ({event_type}, {trigger}, seqNo {payload['seqNo']}" + \
         (", offline" if payload.get("offline") else "") + ")"
     csms.check.that(f"the CSMS answers {what} with a CALLRESULT",
@@ -161,9 +177,10 @@ async def _transaction_event(csms: CsmsUnderTest, tx: Transaction, event_type: s
                         "idTokenInfo" in response.payload, expected="idTokenInfo present",
                         actual=response.payload, requirements=_TOKEN_INFO_REQUIRED)
         group = _configured_group(csms, payload["idToken"])
-        if group is not None:
+        if group is not None:  # soft: the case's own Part 6 validation of idTokenInfo.status is still recorded
             csms.check.fields(f"TransactionEventResponse to {what}: the idToken's configured group", response.payload,
-                              {"idTokenInfo.groupIdToken.idToken": group}, requirements=("E01.FR.12", "C09.FR.12"))
+                              {"idTokenInfo.groupIdToken.idToken": group}, requirements=("E01.FR.12", "C09.FR.12"),
+                              soft=True)
     return response
 
 
@@ -198,12 +215,15 @@ def new_transaction(csms: CsmsUnderTest, evse: int, connector: int) -> Transacti
     return Transaction(csms.ctx.ids.text("transactionId", "TX-"), evse, connector)
 
 
-async def authorized(csms: CsmsUnderTest, evse: int, connector: int, *, tx: Transaction | None = None) -> Transaction:
+async def authorized(csms: CsmsUnderTest, evse: int, connector: int, *, tx: Transaction | None = None,
+                     requirements: tuple[str, ...] = (), id_token: dict[str, Any] | None = None) -> Transaction:
     """Reusable state Authorized (CSMS, Part 6 §3.18 Table 702): the harness station sends AuthorizeRequest with the
     configured valid idToken (step 2: AuthorizeResponse Accepted), then TransactionEventRequest triggerReason
     Authorized with that idToken, Started, or Updated when ``tx`` is already running (EVConnectedPreSession); step 4:
-    TransactionEventResponse idTokenInfo Accepted."""
-    token = csms.config.id_tokens.valid.to_ocpp()
+    TransactionEventResponse idTokenInfo Accepted. ``requirements``: what else the TransactionEvent's answer is
+    judged by (the case's Part 6 step, e.g. E02.FR.02). ``id_token``: another configured valid token than
+    ``[id_tokens.valid]`` (e.g. valid_idtoken2 of a group, TC_C_47_CSMS)."""
+    token = id_token or csms.config.id_tokens.valid.to_ocpp()
     authorize = await csms.call("Authorize", {"idToken": token})
     csms.check.fields("AuthorizeResponse", authorize.payload if authorize.ok else {}, {
         "idTokenInfo.status": "Accepted"}, requirements=("Part 6 §3.18 Authorized tool validation step 2",))
@@ -211,9 +231,10 @@ async def authorized(csms: CsmsUnderTest, evse: int, connector: int, *, tx: Tran
         tx = new_transaction(csms, evse, connector)
     event_type = "Updated" if tx.seq_no else "Started"
     response = await _transaction_event(csms, tx, event_type, "Authorized",
-                                        "EVConnected" if tx.ev_connected else "Idle", idToken=token)
+                                        "EVConnected" if tx.ev_connected else "Idle", idToken=token,
+                                        requirements=requirements)
     csms.check.fields("TransactionEventResponse", response.payload, {"idTokenInfo.status": "Accepted"},
-                      requirements=("Part 6 §3.18 Authorized tool validation step 4",))
+                      requirements=("Part 6 §3.18 Authorized tool validation step 4", *requirements))
     tx.authorized = True
     return tx
 
@@ -233,12 +254,15 @@ async def ev_connected_pre_session(csms: CsmsUnderTest, evse: int, connector: in
 
 
 async def energy_transfer_started(csms: CsmsUnderTest, evse: int, connector: int, *,
-                                  tx: Transaction | None = None) -> Transaction:
+                                  tx: Transaction | None = None, requirements: tuple[str, ...] = (),
+                                  id_token: dict[str, Any] | None = None) -> Transaction:
     """Reusable state EnergyTransferStarted (CSMS, Part 6 §3.18 Table 703): Authorized first unless ``tx`` is
     authorized (AuthorizeResponse and TransactionEventResponse must say Accepted), Part 1 unless the EV is connected
-    (connector Occupied, CablePluggedIn), Part 2: TransactionEventRequest ChargingStateChanged, Charging."""
+    (connector Occupied, CablePluggedIn), Part 2: TransactionEventRequest ChargingStateChanged, Charging.
+    ``requirements``: what else the answer to the Authorized event (Started when ``tx`` is new) is judged by;
+    ``id_token``: the valid token it is authorized with (``[id_tokens.valid]`` when None)."""
     if tx is None or not tx.authorized:
-        tx = await authorized(csms, evse, connector, tx=tx)
+        tx = await authorized(csms, evse, connector, tx=tx, requirements=requirements, id_token=id_token)
     if not tx.ev_connected:
         await ev_connected_pre_session(csms, evse, connector, tx=tx)
     await _transaction_event(csms, tx, "Updated", "ChargingStateChanged", "Charging")
@@ -272,30 +296,33 @@ async def ev_connected_post_session(csms: CsmsUnderTest, tx: Transaction) -> Non
     await _transaction_event(csms, tx, "Updated", "ChargingStateChanged", "EVConnected")
 
 
-async def ev_disconnected(csms: CsmsUnderTest, tx: Transaction, *, ends: bool = True) -> None:
+async def ev_disconnected(csms: CsmsUnderTest, tx: Transaction, *, ends: bool = True,
+                          meter_values: list[dict[str, Any]] | None = None) -> None:
     """Reusable state EVDisconnected (CSMS, Part 6 §3.18 Table 707), from EVConnectedPostSession: the connector is
     reported Available (answered), then TransactionEventRequest EVCommunicationLost, Idle, Ended with stoppedReason
     EVDisconnected. ``ends=False``: a station whose TxStopPoint is not EVConnected (ParkingBayOccupancy,
     TC_E_19_CSMS) reports the unplugging as an Updated event and the transaction goes on."""
     await report_availability(csms, [(tx.evse, tx.connector)], "Available")
     tx.ev_connected = False
-    if ends:
+    if ends:  # ``meter_values``: the meterValue of the Ended event (block J)
         await _transaction_event(csms, tx, "Ended", "EVCommunicationLost", "Idle",
-                                 info={"stoppedReason": "EVDisconnected"})
+                                 info={"stoppedReason": "EVDisconnected"}, meterValue=meter_values or None,
+                                 requirements=("J02.FR.19",) if meter_values else ())
     else:
         await _transaction_event(csms, tx, "Updated", "EVCommunicationLost", "Idle")
 
 
-async def transaction_ended(csms: CsmsUnderTest, tx: Transaction, *, status_after: str = "Available") -> None:
+async def transaction_ended(csms: CsmsUnderTest, tx: Transaction, *, status_after: str = "Available",
+                            meter_values: list[dict[str, Any]] | None = None) -> None:
     """Reusable states StopAuthorized, EVConnectedPostSession and EVDisconnected (CSMS, Part 6 §3.18): the
     stop is authorized (TransactionEventResponse idTokenInfo Accepted), the energy transfer stops, the EV is
     unplugged: the connector is reported Available (EVDisconnected step 1) and the transaction Ended with
     stoppedReason EVDisconnected (step 3). ``status_after`` other than Available (a change of availability was
     scheduled, TC_G_11/14/17_CSMS step 6): the connector is then reported so, as Part 6 does after
-    EVDisconnected."""
+    EVDisconnected. ``meter_values``: the meterValue of the Ended event (block J)."""
     await stop_authorized(csms, tx)
     await ev_connected_post_session(csms, tx)
-    await ev_disconnected(csms, tx)
+    await ev_disconnected(csms, tx, meter_values=meter_values)
     if status_after != "Available":
         await report_availability(csms, [(tx.evse, tx.connector)], status_after)
 
@@ -303,23 +330,78 @@ async def transaction_ended(csms: CsmsUnderTest, tx: Transaction, *, status_afte
 @contextlib.asynccontextmanager
 async def transactions_ended_afterwards(csms: CsmsUnderTest) -> AsyncIterator[list[Transaction]]:
     """General precondition after a CSMS case with a transaction: every transaction the case put in the
-    yielded list and did not end is ended (EV unplugged, connector Available), even when the case failed; the
-    connector of one that ended with the EV still plugged in, or never started, is reported Available when it was
-    last reported Occupied."""
+    yielded list, and every other one the harness station started inside the block (e.g. inside a reusable state
+    whose check failed before the case could list it), that did not end is ended (EV unplugged, connector
+    Available; one whose RequestStopTransaction the station accepted on its own, F03.FR.07: RemoteStop), even
+    when the case failed; the connector of one that ended with the EV still plugged in, or never started, is
+    reported Available when it was last reported Occupied.
+
+    An exception of the restore (timeouts, disconnects) is noted and never replaces the case's outcome; a failed
+    check of the CSMS's answers to the restore's messages is recorded like any check of the case and makes the
+    case FAIL (a failed check decides the verdict wherever it came from: the frame arrived during the case)."""
     transactions: list[Transaction] = []
+    before = set(csms.station.ongoing_transactions)
     try:
         yield transactions
     finally:
-        for tx in transactions:
+        started_inside = [tx for tx_id, tx in list(csms.station.ongoing_transactions.items())
+                          if tx_id not in before and not any(tx is t for t in transactions)]
+        for tx in [*transactions, *started_inside]:
             if tx.ended or tx.seq_no == 0:  # ended, or never started (no event was sent)
                 if csms.station.statuses.get((tx.evse, tx.connector)) == "Occupied":
                     with contextlib.suppress(Exception):  # timeouts, disconnects: never the case's outcome
                         await report_availability(csms, [(tx.evse, tx.connector)], "Available")
                 continue
             try:
-                await ev_disconnected(csms, tx)
+                if tx.transaction_id in csms.station.remote_stops_accepted:
+                    csms.station.remote_stops_accepted.discard(tx.transaction_id)
+                    await _transaction_event(csms, tx, "Ended", "RemoteStop", "Idle" if not tx.ev_connected else
+                                             "EVConnected", info={"stoppedReason": "Remote"},
+                                             requirements=("restore: F03.FR.03",))
+                    if csms.station.statuses.get((tx.evse, tx.connector)) == "Occupied":
+                        await report_availability(csms, [(tx.evse, tx.connector)], "Available")
+                else:
+                    await ev_disconnected(csms, tx)
             except Exception as exc:  # timeouts, disconnects: never the case's outcome
                 csms.note(f"could not end transaction {tx.transaction_id}: {exc}")
+
+
+# --------------------------------------------------------------------------- meter values (block J, helper j)
+def harness_meter_value(csms: CsmsUnderTest, evse: int, context: str, moment: float, *,
+                        measurands: tuple[str, ...] = (mv.DEFAULT_MEASURAND, "Voltage"),
+                        signed: bool = False) -> dict[str, Any]:
+    """A MeterValueType of the harness station's meter of ``evse`` (0: the whole station) read at ``moment``
+    (epoch): a value per measurand with ``context``, signed (with the public key) when ``signed``."""
+    sampled = []
+    for measurand in measurands:
+        value = csms.station.read_meter(evse, measurand, moment)
+        signature = csms.station.signer.sign({"evse": evse, "measurand": measurand, "value": round(value, 3),
+                                              "context": context, "timestamp": mv.format_time(moment)},
+                                             with_public_key=True) if signed else None
+        sampled.append(mv.sampled_value(value, measurand, context, location="Outlet" if evse else "Inlet",
+                                        signed=signature))
+    return {"timestamp": mv.format_time(moment), "sampledValue": sampled}
+
+
+async def meter_values_sent(csms: CsmsUnderTest, evse: int, meter_values: list[dict[str, Any]], *,
+                            requirements: tuple[str, ...] = ("J01.FR.18",)) -> Response:
+    """The harness station sends MeterValuesRequest for ``evse``; the CSMS must answer with a MeterValuesResponse
+    (a CALLRESULT; its schema is checked with every frame)."""
+    response = await csms.call("MeterValues", {"evseId": evse, "meterValue": meter_values})
+    csms.check.that(f"the CSMS answers MeterValuesRequest (evseId {evse}, "
+                    f"{mv.context_of(meter_values[0]['sampledValue'][0])}) with a MeterValuesResponse", response.ok,
+                    expected="CALLRESULT", actual=response.describe(), requirements=requirements + (
+                        "OCPP-J Part 4 §4.2.2",))
+    return response
+
+
+async def meter_value_event(csms: CsmsUnderTest, tx: Transaction, trigger: str,
+                            meter_values: list[dict[str, Any]], *, event_type: str = "Updated",
+                            charging_state: str = "Charging", **extra: Any) -> Response:
+    """A TransactionEventRequest of the harness station's transaction that carries ``meter_values`` (triggerReason
+    MeterValueClock / MeterValuePeriodic, or the event of a reusable state); the CSMS must answer it (J02.FR.19)."""
+    return await _transaction_event(csms, tx, event_type, trigger, charging_state, meterValue=meter_values or None,
+                                    requirements=("J02.FR.19",), **extra)
 
 
 @contextlib.asynccontextmanager
@@ -358,6 +440,7 @@ async def energy_transfer_started_for(csms: CsmsUnderTest, tx: Transaction, *, e
 __all__ = ["authorized", "availability_restored", "availability_scope", "AvailabilityRestore", "Boot", "boot_answered",
            "boot_notification", "booted", "change_availability", "energy_transfer_started",
            "energy_transfer_started_for", "energy_transfer_suspended", "ev_connected_post_session",
-           "ev_connected_pre_session", "ev_disconnected", "new_transaction", "report_availability", "scope_connectors",
+           "ev_connected_pre_session", "ev_disconnected", "harness_meter_value", "meter_value_event",
+           "meter_values_sent", "new_transaction", "report_availability", "scope_connectors", "station_timer",
            "stop_authorized", "Transaction", "transaction_duration", "transaction_event", "transaction_ended",
            "transactions_ended_afterwards", "unavailable"]

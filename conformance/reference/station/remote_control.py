@@ -92,8 +92,8 @@ class RemoteControl(Component):
             if "remote_start_authorize_ignored" in self.faults:
                 remote_authorize = not remote_authorize
             if remote_authorize and token.get("type") != "NoAuthorization" and conn is not None:
-                response = await conn.call("Authorize", {"idToken": token})
-                if response.payload.get("idTokenInfo", {}).get("status") != "Accepted":
+                info = await self.transactions.authorization.authorize(conn, token, evse=evse)
+                if info.get("status") != "Accepted":
                     self.transactions.remote_start_ids.pop(evse, None)
                     return
             connector = next((c for e, c in sorted(self.station.state.plugged) if e == evse),

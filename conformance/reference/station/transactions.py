@@ -3,19 +3,16 @@ retention lock (G05)."""
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import json
 from typing import TYPE_CHECKING, Any
 
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 
 from ...actions.port import ActionFailed
 from ...protocol.errors import PeerError
 from ...protocol.frames import utc_now
 from ...transport.connection import Connection
-from .component import Component, Connectors, OfflinePeriod, ScheduledResets, Station, Step
+from .component import (Authorizer, Component, Connectors, MeterReadings, OfflinePeriod, ScheduledResets, Station,
+                        Step, TransactionMessages)
 from .state import Transaction
 
 if TYPE_CHECKING:
@@ -36,7 +33,10 @@ class Transactions(Component):
     ``station.state`` (they survive a reboot)."""
 
     offline: "OfflinePeriod"  # set by the core
+    authorization: "Authorizer"  # set by the core: who may charge (blocks C, D)
     reset: "ScheduledResets"
+    queue: "TransactionMessages"  # every TransactionEventRequest goes through it (offline queue, retries: tx_queue)
+    meter_values: "MeterReadings"  # set by the core (J: the meterValue of each event)
 
     def __init__(self, station: Station, availability: "Connectors") -> None:
         super().__init__(station)
@@ -151,12 +151,13 @@ class Transactions(Component):
             self.ev_unplugged.discard((evse, connector))  # a new session: what is left of the cable is taken away
             self.cable_locked.pop((evse, connector), None)
             self.station.state.plugged.discard((evse, connector))
-        if self.offline.is_offline():  # noted, reported after reconnecting (B04)
-            return self.offline.status_change(evse, connector, plugged=True)
-        conn = self._require_connection()
-        self.station.state.plugged.add((evse, connector))
-        if "plug_in_not_reported" not in self.faults:
-            await self.availability.send_status(conn, evse, connector)
+        if self.offline.is_offline():  # noted, reported after reconnecting (B04); a transaction may start (E12)
+            self.offline.status_change(evse, connector, plugged=True)
+        else:
+            conn = self._require_connection()
+            self.station.state.plugged.add((evse, connector))
+            if "plug_in_not_reported" not in self.faults:
+                await self.availability.send_status(conn, evse, connector)
         token = self.authorizations.get(evse)
         tx = self.ongoing.get(evse)
         start = self._tx_points("TxStartPoint")
@@ -230,7 +231,8 @@ class Transactions(Component):
         await self._transaction_event(tx, "Updated", "ChargingStateChanged", charging_state="Charging")
 
     async def _present_id_token(self, evse: int, connector: int, id_token: str, token_type: str) -> dict[str, Any]:
-        conn = self._require_connection()
+        offline = self.offline.is_offline()  # authorized locally then (offline.authorize_offline), E04/E08/E12
+        conn = None if offline else self._require_connection()
         token = {"idToken": id_token, "type": token_type}
         if (unlocked := self._unlock_for(evse, token)) is not None:
             return unlocked
@@ -241,22 +243,29 @@ class Transactions(Component):
                 self.authorizations.pop(evse, None)
                 return {"authorized": False, "withdrawn": True}
             if not tx.stop_authorized:  # the same token ends the authorization, no AuthorizeRequest (C01.FR.03)
-                if "stop_token_authorized_again" in self.faults:
+                if "stop_token_authorized_again" in self.faults and conn is not None:
                     await conn.call("Authorize", {"idToken": token})
                 await self._stop_authorized(tx, token)
                 return {"authorized": True, "stopped": tx.transaction_id}
         if tx is None and all(self.availability.connector_status(*k) == "Unavailable"
                               for k in self.availability.connectors((evse,))):
             return {"authorized": False, "status": "the EVSE is Unavailable"}  # no charging is offered there
-        if self.model.get("AuthCtrlr", "DisableRemoteAuthorization") \
-                and "disable_remote_authorization_ignored" not in self.faults:
-            # C01: only the Authorization Cache and the Local Authorization List may decide; the reference station
-            # holds neither, so the token is refused without an AuthorizeRequest (TC_E_52_CS)
-            return {"authorized": False, "status": "not in the Authorization Cache or Local Authorization List"}
-        response = await conn.call("Authorize", {"idToken": token})
-        status = response.payload["idTokenInfo"]["status"]
+        if conn is None:  # offline: the Authorization Cache decides (LocalAuthorizeOffline, offline.py)
+            status = "Accepted" if self.offline.authorize_offline(token) else "Unknown"
+        else:
+            if self.model.get("AuthCtrlr", "DisableRemoteAuthorization") \
+                    and "disable_remote_authorization_ignored" not in self.faults:
+                # C01: only the Authorization Cache and the Local Authorization List may decide; the reference station
+                # holds neither, so the token is refused without an AuthorizeRequest (TC_E_52_CS)
+                return {"authorized": False, "status": "not in the Authorization Cache or Local Authorization List"}
+            status = (await self.authorization.authorize(conn, token, evse=evse)).get("status")
         if status != "Accepted":
             return {"authorized": False, "status": status}
+        if tx is not None and tx.id_token is not None and not tx.stop_authorized \
+                and self.offline.same_group(token, tx.id_token) \
+                and not (conn is None and "offline_group_stop_ignored" in self.faults):  # same GroupId (E08.FR.02)
+            await self._stop_authorized(tx, token)
+            return {"authorized": True, "stopped": tx.transaction_id}
         if pending is not None or (tx is not None and tx.id_token is not None):
             return {"authorized": True, "transaction": None}  # the EVSE is in use by another driver
         tx = await self.authorized(evse, connector, token)
@@ -337,9 +346,12 @@ class Transactions(Component):
             await self._transaction_event(tx, "Updated", "ChargingStateChanged", charging_state="EVConnected")
 
     async def _unplug(self, evse: int, connector: int) -> dict[str, Any]:
-        if self.offline.is_offline() and evse not in self.ongoing:  # noted, reported after reconnecting (B04)
+        offline = self.offline.is_offline()
+        if offline and evse not in self.ongoing:  # noted, reported after reconnecting (B04)
             return self.offline.status_change(evse, connector, plugged=False)
-        conn = self._require_connection()
+        conn = None if offline else self._require_connection()  # offline: the transaction ends all the same (E08)
+        if offline:
+            self.offline.status_change(evse, connector, plugged=False)
         self.station.state.plugged.discard((evse, connector))
         self.lock_failing.discard((evse, connector))
         self.ev_suspended.discard(evse)  # the EV is gone: the next one plugged in is ready
@@ -361,7 +373,9 @@ class Transactions(Component):
             changed = self._close_transaction(ending)
         else:
             self.authorizations.pop(evse, None)
-        if "unplug_reports_occupied" in self.faults:  # the status read before the cable was released
+        if conn is None:
+            pass  # offline: reported after reconnecting (B04)
+        elif "unplug_reports_occupied" in self.faults:  # the status read before the cable was released
             await conn.call("StatusNotification", {"timestamp": utc_now(), "connectorStatus": "Occupied",
                                                    "evseId": evse, "connectorId": connector})
         else:
@@ -596,8 +610,9 @@ class Transactions(Component):
         event and when the EV gets connected (E01.FR.16), with the connector once one is plugged in
         (``without_connector``: a fault leaves it out). ``meter_values``: meterValue entries of this event (the
         signed Transaction.Begin reading of a DataSigned start, the meter values of a triggered event). After an
-        accepted remote start the next event of its EVSE has triggerReason RemoteStart and the remoteStartId."""
-        conn = self._require_connection()
+        accepted remote start the next event of its EVSE has triggerReason RemoteStart and the remoteStartId. Sent
+        through the queue (tx_queue): while offline it waits there and goes out with ``offline`` true (E11/E12); the
+        queue hands the CSMS's answer to :meth:`id_token_info_answered`."""
         info: dict[str, Any] = {"transactionId": tx.transaction_id}
         if charging_state is not None:
             info["chargingState"] = charging_state
@@ -617,12 +632,17 @@ class Transactions(Component):
                 payload["evse"]["connectorId"] = tx.connector
         if with_token and tx.id_token:
             payload["idToken"] = tx.id_token
+        if meter := self.meter_values.meter_value(tx, event_type, trigger):  # J01/J02, E01.FR.09, E06.FR.11
+            payload["meterValue"] = meter
         if meter_values:
             payload.setdefault("meterValue", []).extend(meter_values)
         tx.seq_no += 1
-        response = await conn.call("TransactionEvent", payload)
-        if response.ok:  # (with a message queue: where the queue gets its answer)
-            self.id_token_info_answered(payload, response.payload)
+        await self.queue.send(payload)
+
+    async def meter_value_event(self, tx: Transaction, trigger: str) -> None:
+        """A TransactionEvent Updated that carries meter values (triggerReason MeterValuePeriodic, J02.FR.11, or
+        MeterValueClock, J01.FR.22); the meter values area has them ready for :meth:`_transaction_event`."""
+        await self._transaction_event(tx, "Updated", trigger, charging_state=None)
 
     # ------------------------------------------------------------------ estart: start points without a cable
     # ParkingBayOccupancy (E01.FR.01: the bay sensor, actions drive_in / drive_out), DataSigned (E01.FR.04: the meter
@@ -687,27 +707,10 @@ class Transactions(Component):
         return tx
 
     def _signed_reading(self, tx: Transaction, context: str) -> dict[str, Any]:
-        """A meterValue with the energy register, signed by the meter's own key (ECDSA P-256 over the reading as
-        canonical JSON): signedMeterData carries the reading and the signature, publicKey the key (E02.FR.14)."""
-        state = self.station.state
-        if state.meter_key is None:
-            state.meter_key = ec.generate_private_key(ec.SECP256R1())
-        now = utc_now()
-        value = 0.0  # the register of the simulated meter (the meter values area reports its readings)
-        reading = {"evse": tx.evse, "transactionId": tx.transaction_id, "timestamp": now, "context": context,
-                   "measurand": "Energy.Active.Import.Register", "value": value, "unit": "Wh"}
-        data = json.dumps(reading, sort_keys=True, separators=(",", ":")).encode()
-        signature = state.meter_key.sign(data, ec.ECDSA(hashes.SHA256()))
-        public = state.meter_key.public_key().public_bytes(serialization.Encoding.DER,
-                                                           serialization.PublicFormat.SubjectPublicKeyInfo)
-        sampled: dict[str, Any] = {"value": value, "context": context, "measurand": "Energy.Active.Import.Register"}
-        if "data_signed_start_unsigned" not in self.faults:
-            sampled["signedMeterValue"] = {
-                "signedMeterData": base64.b64encode(json.dumps({
-                    "reading": reading, "signature": base64.b64encode(signature).decode()}).encode()).decode(),
-                "signingMethod": "ECDSA-secp256r1-SHA256", "encodingMethod": "OCPP-Conformance-JSON",
-                "publicKey": base64.b64encode(public).decode()}
-        return {"timestamp": now, "sampledValue": [sampled]}
+        """A meterValue with the energy register, read and signed by the station's meter (the meter values area: one
+        simulated meter, one signing key, E02.FR.14); the fault data_signed_start_unsigned leaves it unsigned."""
+        return self.meter_values.reading(tx.evse, ["Energy.Active.Import.Register"], context,
+                                         signed="data_signed_start_unsigned" not in self.faults, tx=tx)[0]
 
     async def remote_stop(self, tx: Transaction) -> None:
         """F03: a RequestStopTransaction ends the authorization like a local stop (E07), reported with

@@ -31,7 +31,11 @@ class Variables(Component):
         # AS-2 (M05.FR.09-16): the station replaces its CSMS root only by one the old root signed.
         settings = dict(FACTORY_SETTINGS,
                         **{"SecurityCtrlr.AdditionalRootCertificateCheck": self.station.supports("AS-2")})
-        model = DeviceModel(self.station.evses, settings, features=STATION_FEATURES)
+        # The optional metering groups the station's PICS declares: signed meter values (C-42), clock-aligned values
+        # only while idle (C-28).
+        metering = {group for feature, group in (("C-42", "SignedMeterValues"), ("C-28", "AlignedDataSendDuringIdle"))
+                    if self.station.supports(feature)}
+        model = DeviceModel(self.station.evses, settings, features=STATION_FEATURES | metering)
         for component in components:
             component.bind(model)
         return model

@@ -6,8 +6,6 @@ deauthorized because no cable was plugged in within the EV connection timeout (E
 
 from __future__ import annotations
 
-import asyncio
-
 from conformance.harness import CsmsUnderTest, case
 from conformance.harness.reusable_states import csms as states
 
@@ -25,12 +23,13 @@ async def test_tc_e_03_csms(csms: CsmsUnderTest) -> None:
       Accepted (E02.FR.02: the CSMS answers an authorization status);
     - step 2: EnergyTransferStarted Part 2 (Updated ChargingStateChanged Charging), answered;
     - afterwards: the transaction is ended."""
-    await states.booted(csms)
+    await states.booted(csms, precondition=True)
     evse, connector = configured_connector(csms)
     async with states.transactions_ended_afterwards(csms) as transactions:
-        tx = await states.ev_connected_pre_session(csms, evse, connector)
+        tx = states.new_transaction(csms, evse, connector)
         transactions.append(tx)
-        await states.authorized(csms, evse, connector, tx=tx)
+        await states.ev_connected_pre_session(csms, evse, connector, tx=tx)
+        await states.authorized(csms, evse, connector, tx=tx, requirements=("Part 6 TC_E_03_CSMS step 1", "E02.FR.02"))
         await states.energy_transfer_started(csms, evse, connector, tx=tx)
 
 
@@ -44,11 +43,12 @@ async def test_tc_e_04_csms(csms: CsmsUnderTest) -> None:
       Accepted (E03.FR.02);
     - step 2: EnergyTransferStarted (Occupied, Updated CablePluggedIn, Updated Charging), each answered;
     - afterwards: the transaction is ended."""
-    await states.booted(csms)
+    await states.booted(csms, precondition=True)
     evse, connector = configured_connector(csms)
     async with states.transactions_ended_afterwards(csms) as transactions:
-        tx = await states.authorized(csms, evse, connector)
+        tx = states.new_transaction(csms, evse, connector)
         transactions.append(tx)
+        await states.authorized(csms, evse, connector, tx=tx, requirements=("Part 6 TC_E_04_CSMS step 1", "E03.FR.02"))
         await states.energy_transfer_started(csms, evse, connector, tx=tx)
 
 
@@ -61,11 +61,12 @@ async def test_tc_e_38_csms(csms: CsmsUnderTest) -> None:
     - step 1: EVConnectedPreSession (Occupied, Updated CablePluggedIn EVConnected), answered;
     - steps 2-3: Updated ChargingStateChanged SuspendedEV, answered;
     - afterwards: the transaction is ended."""
-    await states.booted(csms)
+    await states.booted(csms, precondition=True)
     evse, connector = configured_connector(csms)
     async with states.transactions_ended_afterwards(csms) as transactions:
-        tx = await states.authorized(csms, evse, connector)
+        tx = states.new_transaction(csms, evse, connector)
         transactions.append(tx)
+        await states.authorized(csms, evse, connector, tx=tx)
         await states.ev_connected_pre_session(csms, evse, connector, tx=tx)
         await states.transaction_event(csms, tx, "Updated", "ChargingStateChanged", "SuspendedEV",
                                        requirements=("Part 6 TC_E_38_CSMS step 3",))
@@ -81,14 +82,13 @@ async def test_tc_e_39_csms(csms: CsmsUnderTest) -> None:
     - the <Configured EV connection timeout> (``configured.ev_connection_timeout``), recorded as a protocol wait;
     - steps 1-2: Ended (EVConnectTimeout, Idle, stoppedReason Timeout), answered (E03.FR.05, E06.FR.04 are the
       station's; the CSMS must accept the end)."""
-    await states.booted(csms)
+    await states.booted(csms, precondition=True)
     evse, connector = configured_connector(csms)
     async with states.transactions_ended_afterwards(csms) as transactions:
-        tx = await states.authorized(csms, evse, connector)
+        tx = states.new_transaction(csms, evse, connector)
         transactions.append(tx)
-        timeout = csms.config.configured.ev_connection_timeout
-        if timeout > 0:
-            csms.protocol_wait(timeout, "<Configured EV connection timeout> (Part 6 TC_E_39_CSMS step 1 note)")
-            await asyncio.sleep(csms.ctx.scaled(timeout))  # the simulated station's own timer: nothing to await
+        await states.authorized(csms, evse, connector, tx=tx)
+        await states.station_timer(csms, csms.config.configured.ev_connection_timeout,
+                                   "<Configured EV connection timeout> (Part 6 TC_E_39_CSMS step 1 note)")
         await states.transaction_event(csms, tx, "Ended", "EVConnectTimeout", "Idle", info={"stoppedReason": "Timeout"},
                                        requirements=("Part 6 TC_E_39_CSMS step 2",))

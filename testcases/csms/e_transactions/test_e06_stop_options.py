@@ -9,19 +9,22 @@ from __future__ import annotations
 
 from conformance.harness import CsmsUnderTest, OneOf, case
 from conformance.harness.reusable_states import csms as states
+from conformance.transport.connection import IncomingCall
 
 from ._steps import configured_connector
 
 
 async def _energy_transfer_started(csms: CsmsUnderTest, transactions: list[states.Transaction]) -> states.Transaction:
-    tx = await states.energy_transfer_started(csms, *configured_connector(csms))
+    """Before: EnergyTransferStarted on the configured connector; the transaction is in ``transactions`` (ended
+    afterwards) before the reusable state runs, so a failed check inside it leaves no transaction open."""
+    tx = states.new_transaction(csms, *configured_connector(csms))
     transactions.append(tx)
-    return tx
+    return await states.energy_transfer_started(csms, tx.evse, tx.connector, tx=tx)
 
 
 async def _local_stop(csms: CsmsUnderTest, case_id: str) -> None:
     """TC_E_07/15_CSMS: EnergyTransferStarted, then Ended (StopAuthorized, stoppedReason Local), answered."""
-    await states.booted(csms)
+    await states.booted(csms, precondition=True)
     async with states.transactions_ended_afterwards(csms) as transactions:
         tx = await _energy_transfer_started(csms, transactions)
         await states.transaction_duration(csms)
@@ -61,7 +64,7 @@ async def test_tc_e_08_csms(csms: CsmsUnderTest) -> None:
     - Before: EnergyTransferStarted, StopAuthorized (Updated with the idToken answered with idTokenInfo Accepted);
     - steps 1-2: Ended (ChargingStateChanged, EVConnected, stoppedReason Local), answered;
     - afterwards: the cable is unplugged (connector Available)."""
-    await states.booted(csms)
+    await states.booted(csms, precondition=True)
     async with states.transactions_ended_afterwards(csms) as transactions:
         tx = await _energy_transfer_started(csms, transactions)
         await states.stop_authorized(csms, tx)
@@ -79,7 +82,7 @@ async def test_tc_e_14_csms(csms: CsmsUnderTest) -> None:
       ChargingStateChanged EVConnected);
     - step 1: EVDisconnected: StatusNotification Available and Ended (EVCommunicationLost, Idle, stoppedReason
       EVDisconnected), each answered."""
-    await states.booted(csms)
+    await states.booted(csms, precondition=True)
     async with states.transactions_ended_afterwards(csms) as transactions:
         tx = await _energy_transfer_started(csms, transactions)
         await states.ev_connected_post_session(csms, tx)
@@ -96,7 +99,7 @@ async def test_tc_e_20_csms(csms: CsmsUnderTest) -> None:
     - step 1: EVDisconnected with its own preconditions (StopAuthorized with idTokenInfo Accepted,
       EVConnectedPostSession), then StatusNotification Available and Ended (EVCommunicationLost, stoppedReason
       EVDisconnected), each answered."""
-    await states.booted(csms)
+    await states.booted(csms, precondition=True)
     async with states.transactions_ended_afterwards(csms) as transactions:
         tx = await _energy_transfer_started(csms, transactions)
         await states.energy_transfer_suspended(csms, tx)
@@ -113,7 +116,7 @@ async def test_tc_e_16_csms(csms: CsmsUnderTest) -> None:
     - steps 1-2 and tool validation step 2: Started (Authorized, the invalid idToken) answered with idTokenInfo
       status Invalid or Unknown (E01.FR.11: the CSMS verifies the identifier; E01.FR.12: it answers its status);
     - steps 3-4: Ended (Deauthorized, stoppedReason DeAuthorized), answered (E06.FR.04 is the station's)."""
-    await states.booted(csms)
+    await states.booted(csms, precondition=True)
     evse, connector = configured_connector(csms)
     async with states.transactions_ended_afterwards(csms) as transactions:
         tx = states.new_transaction(csms, evse, connector)
@@ -137,7 +140,7 @@ async def test_tc_e_17_csms(csms: CsmsUnderTest) -> None:
     - Before: EnergyTransferSuspended;
     - steps 1-2: Ended (EVCommunicationLost, Idle, stoppedReason EVDisconnected), answered;
     - afterwards: the cable is unplugged (connector Available)."""
-    await states.booted(csms)
+    await states.booted(csms, precondition=True)
     async with states.transactions_ended_afterwards(csms) as transactions:
         tx = await _energy_transfer_started(csms, transactions)
         await states.energy_transfer_suspended(csms, tx)
@@ -157,10 +160,13 @@ async def test_tc_e_19_csms(csms: CsmsUnderTest) -> None:
       so the unplugging is an Updated event (EVCommunicationLost, Idle), answered. Part 6's reusable state
       EVDisconnected would send Ended there and step 1 a second Ended: one transaction has one Ended event;
     - steps 1-2: Ended (EVDeparted, stoppedReason Local), answered."""
-    await states.booted(csms)
+    await states.booted(csms, precondition=True)
     async with states.transactions_ended_afterwards(csms) as transactions:
         tx = await _energy_transfer_started(csms, transactions)
         await states.ev_connected_post_session(csms, tx)
+        csms.note("TC_E_19_CSMS Before EVDisconnected: the unplugging is sent as an Updated event, not the Ended event "
+                  "of Part 6 §3.18 Table 707: with TxStopPoint ParkingBayOccupancy the transaction ends when the EV "
+                  "leaves the bay (E06.FR.01), and one transaction has one Ended event (step 1)")
         await states.ev_disconnected(csms, tx, ends=False)
         await states.transaction_event(csms, tx, "Ended", "EVDeparted", "Idle", info={"stoppedReason": "Local"},
                                        requirements=("Part 6 TC_E_19_CSMS step 2", "E06.FR.01"))
@@ -177,10 +183,13 @@ async def test_tc_e_21_csms(csms: CsmsUnderTest) -> None:
       the running transaction (F03.FR.01), answered Accepted;
     - steps 3-4: Ended (RemoteStop, stoppedReason Remote), answered;
     - afterwards: the cable is unplugged (connector Available)."""
-    await states.booted(csms)
+    await states.booted(csms, precondition=True)
     async with states.transactions_ended_afterwards(csms) as transactions:
         tx = await _energy_transfer_started(csms, transactions)
-        with csms.station.answering("RequestStopTransaction", {"status": "Accepted"}):
+        def answer(incoming: IncomingCall) -> dict:  # the running transaction: F03.FR.07; any other id: F03.FR.08
+            return {"status": "Accepted" if incoming.payload.get("transactionId") == tx.transaction_id else "Rejected"}
+
+        with csms.station.answering("RequestStopTransaction", answer):
             await csms.actions.do("csms_send", station=csms.identity, request="RequestStopTransaction",
                                   payload={"transactionId": tx.transaction_id})
             request = await csms.expect_call("RequestStopTransaction")
@@ -199,7 +208,7 @@ async def test_tc_e_22_csms(csms: CsmsUnderTest) -> None:
     - Before: EnergyTransferStarted;
     - steps 1-2: Ended (ChargingStateChanged, SuspendedEV, stoppedReason StoppedByEV), answered;
     - afterwards: the cable is unplugged (connector Available)."""
-    await states.booted(csms)
+    await states.booted(csms, precondition=True)
     async with states.transactions_ended_afterwards(csms) as transactions:
         tx = await _energy_transfer_started(csms, transactions)
         await states.transaction_event(csms, tx, "Ended", "ChargingStateChanged", "SuspendedEV",

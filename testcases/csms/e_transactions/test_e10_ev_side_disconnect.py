@@ -25,7 +25,7 @@ async def test_tc_e_26_csms(csms: CsmsUnderTest) -> None:
       (G01: a station reports the status change; Part 6 leaves the report out, the CSMS must answer it anyway);
     - steps 7-8: Updated (ChargingStateChanged, Charging), answered;
     - afterwards: the transaction is ended."""
-    await states.booted(csms)
+    await states.booted(csms, precondition=True)
     evse, connector = configured_connector(csms)
     async with states.transactions_ended_afterwards(csms) as transactions:
         tx = await states.energy_transfer_started(csms, evse, connector)

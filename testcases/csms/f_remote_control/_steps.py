@@ -12,6 +12,7 @@ import contextlib
 from typing import Any
 
 from conformance.harness import CsmsUnderTest
+from conformance.outcomes import Inconclusive
 from conformance.protocol.frames import utc_now
 from conformance.protocol.patterns import ABSENT
 from conformance.transport.connection import IncomingCall, Response
@@ -46,16 +47,28 @@ async def request_start_transaction(csms: CsmsUnderTest, evse: int, *,
     station answers Accepted, with ``transaction_id`` when a transaction was started already (F01.FR.13).
     Step 1 tool validation (soft, the scenario goes on): idToken.idToken and idToken.type the configured valid
     ones; a chargingProfile, which the CSMS may add, must be a TxProfile without transactionId (Part 2, Part 6 is
-    silent). The schema (remoteStartId, idToken present) is judged by the generic validation."""
+    silent). The schema (remoteStartId, idToken present) is judged by the generic validation.
+
+    With a transaction already started (``transaction_id``, the EV plugged in at ``evse``), a request for another
+    EVSE (the operator's choice) is answered Rejected, as a station whose EV is at ``evse`` would, and the case is
+    INCONCLUSIVE: its scenario (the remote start of that transaction) did not happen."""
     token = valid_token(csms)
-    answer = {"status": "Accepted"}
-    if transaction_id is not None:
-        answer["transactionId"] = transaction_id
+
+    def answer(incoming: IncomingCall) -> dict[str, Any]:
+        if transaction_id is None:
+            return {"status": "Accepted"}
+        if incoming.payload.get("evseId", evse) != evse:
+            return {"status": "Rejected"}
+        return {"status": "Accepted", "transactionId": transaction_id}
+
     with csms.station.answering("RequestStartTransaction", answer):
         await csms.actions.do("csms_send", station=csms.identity, request="RequestStartTransaction",
                               payload={"idToken": token, "evseId": evse})
         request = await csms.expect_call("RequestStartTransaction")
         await answered(csms, request)
+    if transaction_id is not None and request.payload.get("evseId", evse) != evse:
+        raise Inconclusive(f"the CSMS asked to start the transaction on EVSE {request.payload.get('evseId')}, the EV "
+                           f"is connected at EVSE {evse} (the configured one): answered Rejected")
     csms.check.fields("RequestStartTransactionRequest", request.payload, {
         "idToken.idToken": token["idToken"], "idToken.type": token["type"]},
         requirements=("Part 6 tool validation step 1 (RequestStartTransactionRequest)", "F01.FR.04"), soft=True)

@@ -20,7 +20,7 @@ async def test_tc_f_06_csms(csms: CsmsUnderTest) -> None:
     - steps 1-2: on request the CSMS sends UnlockConnectorRequest (tool validation: evseId and connectorId the
       configured ones), answered Unlocked (F05.FR.04).
     """
-    await states.booted(csms)
+    await states.booted(csms, precondition=True)
     evse, connector = configured_connector(csms)
     with csms.station.answering("UnlockConnector", {"status": "Unlocked"}):
         await csms.actions.do("csms_send", station=csms.identity, request="UnlockConnector",
