@@ -447,3 +447,24 @@ async def test_tx_stop_point_not_set_is_not_applicable_only_when_refused(tmp_pat
         station._handlers["SetVariables"] = refuse
         verdict_found, output = await verdict_of(tmp_path, station, port, "TC_E_21_CS")
     assert verdict_found == verdict, output
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("case_id", ["TC_F_02_CS", "TC_F_03_CS"])
+async def test_remote_start_with_tx_start_point_energy_transfer_passes(tmp_path: Path, case_id: str) -> None:
+    """Review H1: with TxStartPoint EnergyTransfer the first event after the remote start is the Started event of the
+    energy transfer, triggerReason RemoteStart (F02.FR.21) with chargingState Charging: step 9 gives way to it."""
+    port = free_port()
+    async with station_peer(port, TxStartPoint="EnergyTransfer") as station:
+        verdict, output = await verdict_of(tmp_path, station, port, case_id)
+    assert verdict == "PASS", output
+
+
+@pytest.mark.asyncio
+async def test_remote_start_with_tx_start_point_parking_bay_occupancy_passes(tmp_path: Path) -> None:
+    """Review M1: TxStartPoint ParkingBayOccupancy (no Authorized) and no EV in the bay: no transaction exists at the
+    remote start, its RemoteStart event comes with the later start; TC_F_03_CS does not demand it at once."""
+    port = free_port()
+    async with station_peer(port, TxStartPoint="ParkingBayOccupancy,EVConnected") as station:
+        verdict, output = await verdict_of(tmp_path, station, port, "TC_F_03_CS")
+    assert verdict == "PASS", output

@@ -651,6 +651,9 @@ async def energy_transfer_started(sut: ChargingStationUnderTest, evse: int, conn
                        expected="eventType Started / Updated", actual=event.payload.get("eventType"),
                        requirements=("E01.FR.18",))
     trigger = charging.payload.get("triggerReason")
+    # F02.FR.21 / F01.FR.19: the first event after a remote start is RemoteStart, even when it is the one that starts
+    # the energy transfer (TxStartPoint EnergyTransfer): step 9 gives way to it (review H1)
+    remote = ("RemoteStart",) if tx.remote_at is not None and charging is tx.first_since(tx.remote_at) else ()
     if reported_before and trigger != "ChargingStateChanged":
         # E02.FR.17: overlapping triggers may be reported in one message (the more specific triggerReason); the
         # change to Charging was reported (E01.FR.18) in an event an earlier step accepted, so step 9 is not
@@ -663,12 +666,13 @@ async def energy_transfer_started(sut: ChargingStationUnderTest, evse: int, conn
         # TC_E_02_CS step 3 accepts ChargingStateChanged or Authorized for it.
         sut.check.fields("TransactionEventRequest that starts the transaction and the energy transfer (Part 6 "
                          "EnergyTransferStarted step 9, TC_E_02_CS step 3)", charging.payload,
-                         {"triggerReason": OneOf("ChargingStateChanged", "Authorized"),
+                         {"triggerReason": OneOf("ChargingStateChanged", "Authorized", *remote),
                           "transactionInfo.chargingState": "Charging"},
-                         requirements=("E01.FR.06", "E01.FR.18", "E01.FR.15", "Part 6 TC_E_02_CS step 3"))
+                         requirements=("E01.FR.06", "E01.FR.18", "E01.FR.15", "Part 6 TC_E_02_CS step 3")
+                         + (("F02.FR.21",) if remote else ()))
     else:
         sut.check.fields("TransactionEventRequest that starts the energy transfer (Part 6 EnergyTransferStarted "
-                         "step 9)", charging.payload, {"triggerReason": "ChargingStateChanged",
+                         "step 9)", charging.payload, {"triggerReason": OneOf("ChargingStateChanged", *remote),
                                                        "transactionInfo.chargingState": "Charging"},
                          requirements=("E01.FR.18", "E01.FR.15"))
     first = tx.events[0]
@@ -1290,7 +1294,10 @@ async def authorized_remote(sut: ChargingStationUnderTest, evse: int, connector:
                          response.payload, {"transactionId": tx.transaction_id},
                          requirements=("F01.FR.13", "Part 6 Authorized (remote) step 2"))
     must = settings.must_authorize
-    expects_tx = was_started or "Authorized" in tx.start_points or "ParkingBayOccupancy" in tx.start_points
+    # ParkingBayOccupancy starts a transaction only with an EV in the bay (E01.FR.01): required when ParkingBayOccupied
+    # ran (tx.parked), otherwise the remote start's event comes later (F02.FR.21 note; review M1)
+    expects_tx = was_started or "Authorized" in tx.start_points or (
+        "ParkingBayOccupancy" in tx.start_points and tx.parked)
     first: IncomingCall | None = None
     if must or expects_tx:
         try:
