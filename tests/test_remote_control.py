@@ -468,3 +468,22 @@ async def test_remote_start_with_tx_start_point_parking_bay_occupancy_passes(tmp
     async with station_peer(port, TxStartPoint="ParkingBayOccupancy,EVConnected") as station:
         verdict, output = await verdict_of(tmp_path, station, port, "TC_F_03_CS")
     assert verdict == "PASS", output
+
+
+@pytest.mark.asyncio
+async def test_e13_plug_in_reported_as_charging_state_changed_passes(tmp_path: Path) -> None:
+    """Review M7, errata 2025-09 §6.2.44: TC_E_13_CS step 2 is EVConnectedPreSession, whose plug-in event may be
+    ChargingStateChanged with SuspendedEVSE (the station waits before it offers energy)."""
+    port = free_port()
+    async with station_peer(port, TxStartPoint="Authorized") as station:
+        area = station.transactions_area
+        event = area._transaction_event
+
+        async def plug_in_as_state_change(tx: Any, event_type: str, trigger: str, **kwargs: Any) -> None:
+            if event_type == "Updated" and trigger == "CablePluggedIn":
+                trigger, kwargs["charging_state"] = "ChargingStateChanged", "SuspendedEVSE"
+            await event(tx, event_type, trigger, **kwargs)
+
+        area._transaction_event = plug_in_as_state_change  # type: ignore[method-assign]
+        verdict, output = await verdict_of(tmp_path, station, port, "TC_E_13_CS")
+    assert verdict == "PASS", output
