@@ -611,11 +611,15 @@ class CaseValues:
     log_location: str = setting(
         "", allow_empty=True,
         doc="TC_F_16_CS `<Configured log_location>`: the URL GetLogRequest gives the station to upload its log to "
-            "(an upload that stays in progress while the trigger is sent); empty: the case is INCONCLUSIVE")
+            "(an upload that stays in progress while the trigger is sent); empty: the harness's own HTTP file server "
+            "(conformance/harness/file_transfer.py) on connection.listen_host; the case is INCONCLUSIVE when the "
+            "station's OCPPCommCtrlr.FileTransferProtocols lacks HTTP, or it reports the upload failed and none "
+            "reached that server")
     firmware_location: str = setting(
         "", allow_empty=True,
         doc="TC_F_19_CS `<Configured firmware_location>`: the URL UpdateFirmwareRequest gives the station to "
-            "download from; empty: the case is INCONCLUSIVE")
+            "download from; empty: the harness's own HTTP file server, INCONCLUSIVE as for log_location "
+            "(FileTransferProtocols without HTTP, or DownloadFailed without a download reaching it)")
     firmware_signing_certificate: str = setting(
         "", allow_empty=True, doc="TC_F_19_CS `<Configured signingCertificate>` (PEM); empty: left out")
     firmware_invalid_signature: str = setting(

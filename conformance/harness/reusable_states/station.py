@@ -18,6 +18,7 @@ from ...outcomes import CheckFailed, Inconclusive
 from ...protocol.errors import PeerClosed, PeerError, PeerTimeout
 from ...protocol import registration
 from ...protocol.frames import utc_now
+from ...protocol.transactions import parse_timestamp
 from ...protocol.patterns import ABSENT, OneOf, Satisfies, matches
 from ...protocol.variables import (AUTH_CACHE_ENABLED, AUTH_ENABLED, AUTHORIZE_REMOTE_START,
                                     DISABLE_REMOTE_AUTHORIZATION, LOCAL_AUTH_LIST_BYTES_PER_MESSAGE,
@@ -657,6 +658,9 @@ async def energy_transfer_started(sut: ChargingStationUnderTest, evse: int, conn
                        expected="eventType Started / Updated", actual=event.payload.get("eventType"),
                        requirements=("E01.FR.18",))
     trigger = charging.payload.get("triggerReason")
+    # F02.FR.21 / F01.FR.19: the first event after a remote start is RemoteStart, even when it is the one that starts
+    # the energy transfer (TxStartPoint EnergyTransfer): step 9 gives way to it (review H1)
+    remote = ("RemoteStart",) if tx.remote_at is not None and charging is tx.first_since(tx.remote_at) else ()
     if reported_before and trigger != "ChargingStateChanged":
         # E02.FR.17: overlapping triggers may be reported in one message (the more specific triggerReason); the
         # change to Charging was reported (E01.FR.18) in an event an earlier step accepted, so step 9 is not
@@ -669,12 +673,13 @@ async def energy_transfer_started(sut: ChargingStationUnderTest, evse: int, conn
         # TC_E_02_CS step 3 accepts ChargingStateChanged or Authorized for it.
         sut.check.fields("TransactionEventRequest that starts the transaction and the energy transfer (Part 6 "
                          "EnergyTransferStarted step 9, TC_E_02_CS step 3)", charging.payload,
-                         {"triggerReason": OneOf("ChargingStateChanged", "Authorized"),
+                         {"triggerReason": OneOf("ChargingStateChanged", "Authorized", *remote),
                           "transactionInfo.chargingState": "Charging"},
-                         requirements=("E01.FR.06", "E01.FR.18", "E01.FR.15", "Part 6 TC_E_02_CS step 3"))
+                         requirements=("E01.FR.06", "E01.FR.18", "E01.FR.15", "Part 6 TC_E_02_CS step 3")
+                         + (("F02.FR.21",) if remote else ()))
     else:
         sut.check.fields("TransactionEventRequest that starts the energy transfer (Part 6 EnergyTransferStarted "
-                         "step 9)", charging.payload, {"triggerReason": "ChargingStateChanged",
+                         "step 9)", charging.payload, {"triggerReason": OneOf("ChargingStateChanged", *remote),
                                                        "transactionInfo.chargingState": "Charging"},
                          requirements=("E01.FR.18", "E01.FR.15"))
     first = tx.events[0]
@@ -1161,8 +1166,9 @@ async def settable(sut: ChargingStationUnderTest, variable: dict, value: str) ->
     """Part 6 "<variable> is <value> (If implemented AND ReadWrite)": when the station has the variable with another
     value, it is set for the block and restored afterwards; a station without the variable, or that does not accept
     the value (ReadOnly), keeps its own (noted). Yields the value in effect (None: the variable is not
-    implemented)."""
+    implemented). A name the documents spell two ways is read and written as the station spells it."""
     current = await sut.read_variable(variable)
+    variable = await sut.spelled(variable)
     name = f"{variable['component']['name']}.{variable['variable']['name']}"
     if current is None:
         sut.note(f"{name} is not implemented (or not readable): the configuration state 'if implemented' is skipped")
@@ -1194,8 +1200,8 @@ class RemoteStartSettings:
     def must_authorize(self) -> bool | None:
         """Whether an AuthorizeRequest must follow a remote start (Part 6 Authorized (remote) step 3 note): when
         AuthorizeRemoteStart is true, unless AuthEnabled is false or the idToken may be known locally (cache, local
-        list: F01.FR.01 note: then it may or may not be sent). None: not decided (AuthorizeRemoteStart unreadable, or
-        the idToken may be known locally)."""
+        list: F01.FR.01 note). None: not decided (AuthorizeRemoteStart unreadable, or the idToken may be known
+        locally: the station may authorize it from there or ask, either is allowed)."""
         if self.authorize_remote_start is None:
             return None
         if not _true(self.authorize_remote_start):
@@ -1218,7 +1224,10 @@ async def remote_start_settings(sut: ChargingStationUnderTest, *, authorize_remo
     given, AuthorizeRemoteStart (if ReadWrite); all restored afterwards."""
     async with contextlib.AsyncExitStack() as stack:
         auth_enabled = await stack.enter_async_context(settable(sut, AUTH_ENABLED, "true"))
-        await stack.enter_async_context(settable(sut, DISABLE_REMOTE_AUTHORIZATION, "false"))
+        disabled = await stack.enter_async_context(settable(sut, DISABLE_REMOTE_AUTHORIZATION, "false"))
+        if _true(disabled):  # Part 6: "false (If implemented)"; true makes the station skip the AuthorizeRequest
+            raise Inconclusive("configuration state not reached: AuthCtrlr.DisableRemoteAuthorization stays true "
+                               "(the case needs it false where implemented)")
         if authorize_remote_start is None:
             remote = await sut.read_variable(AUTHORIZE_REMOTE_START, note_unreadable=True)
         else:
@@ -1278,6 +1287,7 @@ async def authorized_remote(sut: ChargingStationUnderTest, evse: int, connector:
     tx.token_at = tx.remote_at = remote_at = len(tx.events)
     mark = conn.mark()
     tx.instruction(conn)
+    sent = time.time()
     response = await sut.call("RequestStartTransaction", {
         "idToken": {"idToken": token.id_token, "type": token.type}, "evseId": evse,
         "remoteStartId": tx.remote_start_id})
@@ -1292,12 +1302,19 @@ async def authorized_remote(sut: ChargingStationUnderTest, evse: int, connector:
                          response.payload, {"transactionId": tx.transaction_id},
                          requirements=("F01.FR.13", "Part 6 Authorized (remote) step 2"))
     must = settings.must_authorize
-    expects_tx = was_started or "Authorized" in tx.start_points or "ParkingBayOccupancy" in tx.start_points
+    # ParkingBayOccupancy starts a transaction only with an EV in the bay (E01.FR.01): required when ParkingBayOccupied
+    # ran (tx.parked), otherwise the remote start's event comes later (F02.FR.21 note; review M1)
+    expects_tx = was_started or "Authorized" in tx.start_points or (
+        "ParkingBayOccupancy" in tx.start_points and tx.parked)
     first: IncomingCall | None = None
     if must or expects_tx:
         try:
-            first = await conn.expect_one_of([("Authorize", {}), ("TransactionEvent", tx.pattern())], since=mark,
-                                             requirements=("F01.FR.01", "F01.FR.03", "F02.FR.11"))
+            while True:
+                first = await conn.expect_one_of([("Authorize", {}), ("TransactionEvent", tx.pattern())], since=mark,
+                                                 requirements=("F01.FR.01", "F01.FR.03", "F02.FR.11"))
+                if first.action != "TransactionEvent" or not _produced_before(sut, first, sent):
+                    break
+                _skip_before_request(sut, tx, first)
         except PeerTimeout as exc:
             sut.check.that("the station authorizes the remote start's idToken (AuthorizeRemoteStart true)" if must
                            else "a TransactionEventRequest follows the remote start", False,
@@ -1331,6 +1348,9 @@ async def authorized_remote(sut: ChargingStationUnderTest, evse: int, connector:
     event = tx.events[-1] if tx.events and first is tx.events[-1] else await _tx_step_event(
         sut, tx, "a TransactionEventRequest follows the remote start", triggers=("RemoteStart",),
         requirements=("F01.FR.03", "F01.FR.19", "F02.FR.21"))
+    while _produced_before(sut, tx.first_since(remote_at), sent):  # recorded, produced before the request arrived
+        remote_at += 1
+        tx.token_at = tx.remote_at = remote_at
     sut.check.fields("TransactionEventRequest after the remote start (Part 6 Authorized (remote) step 5)",
                      event.payload, {"eventType": "Updated" if was_started else "Started"},
                      requirements=("E01.FR.03", "F02.FR.13", "Part 6 Authorized (remote) step 5"))
@@ -1339,6 +1359,23 @@ async def authorized_remote(sut: ChargingStationUnderTest, evse: int, connector:
                          requirements=("E01.FR.16", "F01.FR.05"))
     judge_remote_start_event(sut, tx, tx.first_since(remote_at))
     return tx
+
+
+def _produced_before(sut: ChargingStationUnderTest, event: IncomingCall | None, sent: float) -> bool:
+    """Whether ``event`` is one the station sends on its own (:data:`SIDE_TRIGGERS`) stamped no later than the
+    RequestStartTransaction was sent (``sent``, our clock) plus timing.max_time_deviation: produced before the
+    request arrived, so not "the next TransactionEventRequest" after it (F01.FR.19), however late it arrives."""
+    if event is None or event.payload.get("triggerReason") not in SIDE_TRIGGERS:
+        return False
+    parsed = parse_timestamp(event.payload.get("timestamp"))
+    return parsed is not None and parsed[0] <= sent + sut.tolerance
+
+
+def _skip_before_request(sut: ChargingStationUnderTest, tx: Transaction, event: IncomingCall) -> None:
+    tx.record(event)
+    sut.note(f"recorded TransactionEventRequest seqNo {event.payload.get('seqNo')} triggerReason "
+             f"{event.payload.get('triggerReason')} stamped {event.payload.get('timestamp')}, produced before the "
+             "RequestStartTransaction: not the remote start's event (F01.FR.19), not judged")
 
 
 @dataclass
@@ -1387,7 +1424,18 @@ async def stop_authorized_remote(sut: ChargingStationUnderTest, tx: Transaction,
     elif ends is False:
         sut.check.fields(f"TransactionEventRequest after the remote stop with TxStopPoint {','.join(tx.stop_points)} "
                          f"(errata 2025-09 §6.2.117: Updated)", event.payload, {"eventType": "Updated"},
-                         requirements=("F03.FR.02", "errata 2025-09 §6.2.117"))
+                         requirements=("F03.FR.02", "errata 2025-09 §6.2.117"), soft=True)
+        # Step 5 is optional and not waited for; one that has arrived already is judged (errata 2025-09 §6.2.117).
+        seq = event.payload.get("seqNo", -1)
+        after = next((c for c in conn.mailbox[tx.mark[1] if tx.mark else 0:] if c.action == "TransactionEvent"
+                      and c.payload.get("transactionInfo", {}).get("transactionId") == tx.transaction_id
+                      and c.payload.get("triggerReason") == "ChargingStateChanged"
+                      and isinstance(c.payload.get("seqNo"), int) and c.payload["seqNo"] > seq), None)
+        if after is not None:
+            sut.check.fields("TransactionEventRequest after the remote stop (Part 6 StopAuthorized (remote) step 5, "
+                             "optional)", after.payload, {"eventType": "Updated",
+                                                          "transactionInfo.chargingState": "EVConnected"},
+                             requirements=("F03.FR.02", "errata 2025-09 §6.2.117"), soft=True)
     elif ends is None:
         sut.note("TxStopPoint could not be read: whether the remote stop must end the transaction is not checked")
     elif not tx.ended and any_ending:
