@@ -115,13 +115,15 @@ async def run_session(cfg: Config, log: EventLog, run_dir: Path) -> AsyncIterato
                                 default_handler_for=lambda identity: csms_default_handler(ctx_holder["ctx"]))
             await server.start()
             if cfg.reference:
+                from .config.reference import REFERENCE_STATION_MESSAGE_TIMEOUT
                 from .faults import FaultSet
                 from .reference.station import ReferenceStation
                 reference = ReferenceStation(
                     csms_url=server.url, identity=conn.identity, password=conn.password,
                     evses=[(e.id, e.connectors) for e in cfg.evses], faults=FaultSet(cfg.faults, sut="station"),
                     features=cfg.pics.supported(),
-                    message_timeout=cfg.timing.scaled(cfg.timing.message_timeout),
+                    message_timeout=min(cfg.timing.scaled(cfg.timing.message_timeout),
+                                        cfg.timing.scaled(REFERENCE_STATION_MESSAGE_TIMEOUT)),
                     connect_timeout=cfg.timing.scaled(cfg.timing.connect_timeout))
                 if csms_root is not None:  # shipped trusting the harness CSMS root, on security profile 2
                     reference.install_factory_csms_root(csms_root.certificate_pem)

@@ -562,6 +562,8 @@ class Transactions(Component):
         if "idToken" not in request or status == "Accepted" or request.get("eventType") == "Ended" \
                 or tx is None or tx.deauthorized or tx.stop_authorized:
             return
+        if "invalid_id_token_ignored" in self.faults and request.get("offline"):  # e16: a fault (faults/e.py)
+            return
         tx.deauthorized = True  # no energy from now on (MaxEnergyOnInvalidId is not implemented: E05.FR.02)
         tx.charging = False
         self.authorizations.pop(tx.evse, None)
