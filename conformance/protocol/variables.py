@@ -40,6 +40,10 @@ AUTH_ENABLED = component_variable("AuthCtrlr", "Enabled")
 DISABLE_REMOTE_AUTHORIZATION = component_variable("AuthCtrlr", "DisableRemoteAuthorization")
 LOCAL_PRE_AUTHORIZE = component_variable("AuthCtrlr", "LocalPreAuthorize")
 AUTH_CACHE_ENABLED = component_variable("AuthCacheCtrlr", "Enabled")
+# ccache: the rest of AuthCacheCtrlr (Part 2 §2.4)
+AUTH_CACHE_AVAILABLE = component_variable("AuthCacheCtrlr", "Available")
+AUTH_CACHE_LIFE_TIME = component_variable("AuthCacheCtrlr", "LifeTime")
+AUTH_CACHE_DISABLE_POST_AUTHORIZE = component_variable("AuthCacheCtrlr", "DisablePostAuthorize")
 LOCAL_AUTH_LIST_ENABLED = component_variable("LocalAuthListCtrlr", "Enabled")
 
 # SampledDataCtrlr
@@ -77,3 +81,4 @@ __all__ = ["ACTIVE_MONITORING_LEVEL", "ACTIVE_NETWORK_PROFILE", "AUTH_CACHE_ENAB
            "NETWORK_PROFILE_CONNECTION_ATTEMPTS", "NEXT_TIME_OFFSET_TRANSITION_DATE_TIME", "OFFLINE_THRESHOLD",
            "RETRY_BACK_OFF_RANDOM_RANGE", "RETRY_BACK_OFF_REPEAT_TIMES", "RETRY_BACK_OFF_WAIT_MINIMUM",
            "STOP_TX_ON_EV_SIDE_DISCONNECT", "STOP_TX_ON_INVALID_ID", "UNLOCK_ON_EV_SIDE_DISCONNECT", "TX_START_POINT", "TX_STOP_POINT", "component_variable", "evse_availability_state"]
+__all__ += ["AUTH_CACHE_AVAILABLE", "AUTH_CACHE_DISABLE_POST_AUTHORIZE", "AUTH_CACHE_LIFE_TIME"]  # ccache

@@ -1480,3 +1480,72 @@ __all__ = ["transaction_step_event", "ChargingEvidence", "watch_no_charging", "E
            "scope_connectors", "stop_authorized", "Transaction", "transactions_ended_afterwards",
            "tx_start_points", "TX_STOP_ENDING", "TX_STOP_REQUIREMENTS", "tx_stop_points",
            "unavailable"]
+
+
+# --------------------------------------------------------------------------- ccache: Authorization Cache (C10-C12)
+from ...protocol.variables import LOCAL_PRE_AUTHORIZE  # noqa: E402 (kept with its section: several helpers add here)
+
+
+def authorize_requests(conn: Connection, since: int, id_token: str) -> list[IncomingCall]:
+    """The AuthorizeRequests for ``id_token`` the station sent on ``conn`` from the mark ``since`` on (claimed by a
+    step or not)."""
+    return [c for c in conn.mailbox[since:] if c.action == "Authorize"
+            and c.payload.get("idToken", {}).get("idToken") == id_token]
+
+
+async def id_token_cached(sut: ChargingStationUnderTest, evse: int, connector: int, *, token: Any = None,
+                          status: str = "Accepted") -> None:
+    """Memory state IdTokenCached (Charging Station, Part 6 §2.18 as errata 2025-09 §6.2.120 gives it): ``token`` (an
+    ``[id_tokens]`` entry; the valid one by default) is stored in the station's Authorization Cache with ``status``.
+
+    Accepted (the valid idToken): ParkingBayOccupied (optional state), Authorized, EVConnectedPreSession,
+    EnergyTransferStarted, StopAuthorized, EVDisconnected, ParkingBayUnoccupied, each with its tool validations; the
+    CSMS's idTokenInfo Accepted is what the cache keeps (C10.FR.04, C10.FR.05). Another status: errata §6.2.120 step 2
+    only (Authorized, answered with ``status``; steps 3 onwards are for an Accepted idToken): AuthCtrlr.LocalPreAuthorize
+    is false while the idToken is presented (if implemented and ReadWrite, restored), so the station asks the CSMS
+    (C10.FR.03, C12.FR.05) and keeps the answer (C10.FR.01, C10.FR.04). A station that sends no AuthorizeRequest then
+    has not reached the memory state: INCONCLUSIVE."""
+    spec = token if token is not None else sut.config.id_tokens.valid
+    if status == "Accepted" and spec.id_token == sut.config.id_tokens.valid.id_token:
+        async with transactions_ended_afterwards(sut):
+            tx = await parking_bay_occupied(sut, evse, connector)
+            tx = await authorized(sut, evse, connector, tx=tx)
+            await ev_connected_pre_session_of(sut, tx)
+            await energy_transfer_started(sut, evse, connector, tx=tx)
+            await stop_authorized(sut, tx)
+            await ev_disconnected(sut, tx)
+            await parking_bay_unoccupied(sut, tx)
+        sut.note(f"memory state IdTokenCached: {spec.id_token} ({spec.type}) authorized Accepted")
+        return
+    async with settable(sut, LOCAL_PRE_AUTHORIZE, "false"):
+        conn = sut.connection
+        mark = conn.mark()
+        with sut.answering("Authorize", {"idTokenInfo": {"status": status}}):
+            await sut.actions.do("present_id_token", id_token=spec.id_token, type=spec.type, evse=evse)
+            try:
+                await conn.expect_call("Authorize", since=mark, idToken={"idToken": spec.id_token})
+            except PeerTimeout:
+                raise Inconclusive(f"memory state IdTokenCached for {spec.id_token} ({status}) not reached: the station "
+                                   f"sent no AuthorizeRequest for it (errata 2025-09 §6.2.120 step 2)") from None
+    sut.note(f"memory state IdTokenCached: {spec.id_token} ({spec.type}) answered {status}")
+
+
+@contextlib.asynccontextmanager
+async def cache_cleared_afterwards(sut: ChargingStationUnderTest) -> AsyncIterator[None]:
+    """After a case that left an idToken in the Authorization Cache with a status the next case does not expect (the
+    valid idToken cached Invalid, say): the cache is cleared (ClearCacheRequest, C11), even when the case failed. The
+    answer is noted, never judged (the case's own outcome stands)."""
+    try:
+        yield
+    finally:
+        conn = sut.server.connections.get(sut.identity)
+        if conn is not None and conn.is_open:
+            try:
+                response = await conn.call("ClearCache", {})
+                sut.note(f"restored: Authorization Cache cleared (ClearCacheResponse "
+                         f"{response.payload.get('status') if response.ok else response.describe()})")
+            except PeerError as exc:
+                sut.note(f"could not clear the Authorization Cache: {exc}")
+
+
+__all__ += ["authorize_requests", "cache_cleared_afterwards", "id_token_cached"]

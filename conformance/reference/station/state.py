@@ -76,6 +76,9 @@ class StationState:
     # each installed certificate, computed when it was installed (its issuer may be gone later).
     csms_root_fallback: str | None = None
     certificate_hashes: dict[str, dict[str, str]] = field(default_factory=dict)
+    # ccache: the Authorization Cache (C10.FR.02: persistent across reboots): (idToken, type) -> entry (the idTokenInfo
+    # the CSMS returned last, when it was stored / last used on the station's clock, how often it was used).
+    auth_cache: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass

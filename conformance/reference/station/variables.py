@@ -26,12 +26,16 @@ class Variables(Component):
     def handlers(self) -> dict[str, Handler]:
         return {"GetVariables": self.on_GetVariables, "SetVariables": self.on_SetVariables}
 
+    def features(self) -> frozenset[str]:
+        """The optional device model groups of this station: an Authorization Cache when its PICS declares C-49."""
+        return STATION_FEATURES | ({"AuthCache"} if self.station.supports("C-49") else frozenset())
+
     def new_model(self, components: Sequence[Component]) -> DeviceModel:
         """The device model as the station starts it: factory settings, the live values of ``components``."""
         # AS-2 (M05.FR.09-16): the station replaces its CSMS root only by one the old root signed.
         settings = dict(FACTORY_SETTINGS,
                         **{"SecurityCtrlr.AdditionalRootCertificateCheck": self.station.supports("AS-2")})
-        model = DeviceModel(self.station.evses, settings, features=STATION_FEATURES)
+        model = DeviceModel(self.station.evses, settings, features=self.features())
         for component in components:
             component.bind(model)
         return model
@@ -47,7 +51,7 @@ class Variables(Component):
         items = payload["getVariableData"]
         results = self.device_model.get_variables(items)
         if "get_variables_stale_value" in self.faults:
-            fresh = DeviceModel(self.station.evses, FACTORY_SETTINGS, features=STATION_FEATURES).get_variables(items)
+            fresh = DeviceModel(self.station.evses, FACTORY_SETTINGS, features=self.features()).get_variables(items)
             results = [dict(r, attributeValue=f["attributeValue"]) if "attributeValue" in f and "attributeValue" in r
                        else r for r, f in zip(results, fresh)]
         if "attribute_type_ignored" in self.faults:
