@@ -1548,4 +1548,65 @@ async def cache_cleared_afterwards(sut: ChargingStationUnderTest) -> AsyncIterat
                 sut.note(f"could not clear the Authorization Cache: {exc}")
 
 
+def answering_invalid(sut: ChargingStationUnderTest, id_token: str) -> Any:
+    """Inside the block the harness answers every TransactionEventRequest carrying ``id_token`` with idTokenInfo
+    Invalid (Part 6 Deauthorized step 2; TC_C_33_CS step 13), every other one as usual (Accepted for an idToken)."""
+    def answer(incoming: IncomingCall) -> dict[str, Any]:
+        carried = incoming.payload.get("idToken")
+        if carried is None:
+            return {}
+        return {"idTokenInfo": {"status": "Invalid" if carried.get("idToken") == id_token else "Accepted"}}
+    return sut.answering("TransactionEvent", answer)
+
+
+DEAUTHORIZED_REQUIREMENTS = ("E05.FR.09", "E05.FR.10", "E06.FR.04", "Part 6 §2.18 Deauthorized step 3 (errata 2025-09 "
+                             "§6.2.118)")
+
+
+async def deauthorized(sut: ChargingStationUnderTest, tx: Transaction, *, stop_tx_on_invalid_id: bool
+                       ) -> IncomingCall | None:
+    """Reusable state Deauthorized (Charging Station, errata 2025-09 §6.2.118) after Authorized, inside
+    :func:`answering_invalid` (entered before Authorized, so the first answer is already Invalid): the transaction
+    reusable states go on (EVConnectedPreSession when the EV is not plugged in) until the first
+    TransactionEventRequest carrying the idToken (step 1: the valid idToken and type), answered Invalid (step 2);
+    with StopTxOnInvalidId true, step 3: triggerReason Deauthorized, chargingState EVConnected or SuspendedEVSE, and
+    with TxStopPoint Authorized, PowerPathClosed or EnergyTransfer eventType Ended with stoppedReason DeAuthorized,
+    otherwise Updated. Steps 5-6 (UnlockConnector for a locked connector) are not executed (noted). Returns the step 3
+    event (None without StopTxOnInvalidId)."""
+    token = sut.config.id_tokens.valid
+
+    def carries(event: IncomingCall) -> bool:
+        return "idToken" in event.payload
+
+    first = next((e for e in tx.events[tx.token_at or 0:] if carries(e)), None)
+    if first is None and not tx.plugged:
+        await ev_connected_pre_session_of(sut, tx)
+        first = next((e for e in tx.events[tx.token_at or 0:] if carries(e)), None)
+    while first is None:
+        event = await _tx_step_event(sut, tx, "a TransactionEventRequest carries the idToken (Part 6 Deauthorized "
+                                              "step 1)", triggers=("Authorized", "CablePluggedIn"),
+                                     requirements=("E01.FR.10", "Part 6 §2.18 Deauthorized step 1"), wanted=carries)
+        first = event if carries(event) else None
+    sut.check.fields("TransactionEventRequest carrying the idToken (Part 6 Deauthorized step 1)", first.payload,
+                     {"idToken.idToken": token.id_token, "idToken.type": token.type},
+                     requirements=("Part 6 §2.18 Deauthorized step 1",))
+    if not stop_tx_on_invalid_id:
+        return None
+    tx.mark = None  # the Deauthorized event may have followed the answer at once: look from the transaction's start
+    event = await _tx_step_event(sut, tx, "a TransactionEventRequest reports the transaction deauthorized (Part 6 "
+                                          "Deauthorized step 3)", triggers=("Deauthorized",),
+                                 requirements=DEAUTHORIZED_REQUIREMENTS)
+    ends = bool(set(tx.stop_points) & {"Authorized", "PowerPathClosed", "EnergyTransfer"})
+    expected: dict[str, Any] = {"triggerReason": "Deauthorized",
+                                "transactionInfo.chargingState": OneOf("EVConnected", "SuspendedEVSE")}
+    expected.update({"eventType": "Ended", "transactionInfo.stoppedReason": "DeAuthorized"} if ends
+                    else {"eventType": "Updated"})
+    sut.check.fields(f"TransactionEventRequest after idTokenInfo Invalid with TxStopPoint "
+                     f"{','.join(tx.stop_points) or '?'} (Part 6 Deauthorized step 3)", event.payload, expected,
+                     requirements=DEAUTHORIZED_REQUIREMENTS)
+    sut.note("Deauthorized steps 5-6 (UnlockConnector when the connector stays locked) not executed")
+    return event
+
+
 __all__ += ["authorize_requests", "cache_cleared_afterwards", "id_token_cached"]
+__all__ += ["answering_invalid", "deauthorized", "DEAUTHORIZED_REQUIREMENTS"]

@@ -68,8 +68,8 @@ async def _cached_not_accepted(station: ChargingStationUnderTest, name: str, sta
         await states.id_token_cached(station, evse, connector, token=token, status=status)
         async with cache_configuration(station, disable_post_authorize="false"):
             await states.ev_connected_transaction(station, evse, connector)
-            conn, mark = await present(station, token, evse)
             with station.answering("Authorize", {"idTokenInfo": {"status": status}}):
+                conn, mark = await present(station, token, evse)
                 await expect_authorize(station, conn, mark, token, step=step, requirements=POST_AUTHORIZE)
 
 
