@@ -1571,7 +1571,7 @@ async def deauthorized(sut: ChargingStationUnderTest, tx: Transaction, *, stop_t
     TransactionEventRequest carrying the idToken (step 1: the valid idToken and type), answered Invalid (step 2);
     with StopTxOnInvalidId true, step 3: triggerReason Deauthorized, chargingState EVConnected or SuspendedEVSE, and
     with TxStopPoint Authorized, PowerPathClosed or EnergyTransfer eventType Ended with stoppedReason DeAuthorized,
-    otherwise Updated. Steps 5-6 (UnlockConnector for a locked connector) are not executed (noted). Returns the step 3
+    otherwise Updated (with no EV plugged in, chargingState Idle or omitted). Steps 5-6 (UnlockConnector for a locked connector) are not executed (noted). Returns the step 3
     event (None without StopTxOnInvalidId)."""
     token = sut.config.id_tokens.valid
 
@@ -1597,8 +1597,10 @@ async def deauthorized(sut: ChargingStationUnderTest, tx: Transaction, *, stop_t
                                           "Deauthorized step 3)", triggers=("Deauthorized",),
                                  requirements=DEAUTHORIZED_REQUIREMENTS)
     ends = bool(set(tx.stop_points) & {"Authorized", "PowerPathClosed", "EnergyTransfer"})
-    expected: dict[str, Any] = {"triggerReason": "Deauthorized",
-                                "transactionInfo.chargingState": OneOf("EVConnected", "SuspendedEVSE")}
+    # Part 6 step 3 names EVConnected or SuspendedEVSE: an EV is connected. Deauthorized at the authorization itself
+    # (TxStartPoint Authorized, no EV plugged in), the chargingState stays Idle (omitted: unchanged), Part 2 §2.1.
+    expected: dict[str, Any] = {"triggerReason": "Deauthorized", "transactionInfo.chargingState": OneOf(
+        "EVConnected", "SuspendedEVSE") if tx.plugged else OneOf(ABSENT, "Idle")}
     expected.update({"eventType": "Ended", "transactionInfo.stoppedReason": "DeAuthorized"} if ends
                     else {"eventType": "Updated"})
     sut.check.fields(f"TransactionEventRequest after idTokenInfo Invalid with TxStopPoint "

@@ -143,7 +143,10 @@ async def test_tc_c_34_cs(station: ChargingStationUnderTest) -> None:
             tx = await states.authorized(station, evse, connector, tx=tx)
             no_authorize(station, settings, conn, mark, token, step="Part 6 TC_C_34_CS step 1")
             await states.deauthorized(station, tx, stop_tx_on_invalid_id=True)
-        await states.ev_disconnected(station, tx)
+        if tx.plugged:
+            await states.ev_disconnected(station, tx)
+        else:  # (TxStartPoint Authorized: deauthorized before any EV was connected)
+            station.note("EVDisconnected skipped: no EV was plugged in")
         await states.parking_bay_unoccupied(station, tx)
         await states.parking_bay_occupied(station, evse, connector)
         with station.answering("Authorize", {"idTokenInfo": {"status": "Invalid"}}):
