@@ -8,7 +8,8 @@ from conformance.harness.case import case, case_id_of, case_of, discover
 
 REPO_BLOCKS = ("b_provisioning", "c_authorization", "d_local_authorization_list", "e_transactions",
                "f_remote_control", "g_availability", "j_meter_values", "p_data_transfer", "ocppj_rpc")
-WITH_CASES = ("b_provisioning", "e_transactions", "f_remote_control", "g_availability", "p_data_transfer", "ocppj_rpc")
+WITH_CASES = ("b_provisioning", "e_transactions", "f_remote_control", "g_availability", "j_meter_values",
+              "p_data_transfer", "ocppj_rpc")
 
 
 def test_the_case_id_comes_from_the_function_name() -> None:

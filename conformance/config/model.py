@@ -259,6 +259,27 @@ class StationValues:
         doc="`<Configured Transaction Duration>`: how long the harness lets a transaction run before StopAuthorized "
             "presents the idToken again (errata 6.2.117), and, when the SUT is a CSMS, before the harness station sends "
             "StopAuthorized; Part 6 leaves the value to the lab")
+    # --- block J meter values (helper j): the intervals the J cases set, and the harness station uses when the SUT
+    # is a CSMS (the same Part 6 words in both roles)
+    aligned_data_interval: int = setting(
+        30, min=1, what="a whole number of seconds >= 1", unit="s",
+        doc="`<Configured clock-aligned Meter Values interval>`: the AlignedDataCtrlr.Interval TC_J_01/02/06_CS set "
+            "(restored afterwards), the interval of the harness station's clock-aligned values in TC_J_01/02_CSMS. "
+            "The J cases wait for two or three readings: with long intervals raise `timing.case_time_limit` "
+            "(TC_J_06_CS needs about four intervals + 5 s + a transaction)")
+    aligned_data_tx_ended_interval: int = setting(
+        30, min=1, what="a whole number of seconds >= 1", unit="s",
+        doc="`<Configured clock_aligned_tx_ended_meter_values_interval>`: the AlignedDataCtrlr.TxEndedInterval of "
+            "TC_J_03/04_CS, the interval of the clock-aligned values in the harness station's Ended event "
+            "(TC_J_03/04_CSMS)")
+    sampled_data_tx_updated_interval: int = setting(
+        15, min=1, what="a whole number of seconds >= 1", unit="s",
+        doc="`<Configured sampled Meter Values Updated interval>`: the SampledDataCtrlr.TxUpdatedInterval of "
+            "TC_J_09_CS, the interval of the harness station's periodic values in TC_J_09_CSMS")
+    sampled_data_tx_ended_interval: int = setting(
+        15, min=1, what="a whole number of seconds >= 1", unit="s",
+        doc="`<Configured sampled_tx_ended_meter_values_interval>`: the SampledDataCtrlr.TxEndedInterval of "
+            "TC_J_10/11_CS, the interval of the sampled values in the harness station's Ended event (TC_J_10/11_CSMS)")
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

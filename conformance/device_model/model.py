@@ -88,6 +88,8 @@ AVAILABILITY_STATES = ("Available", "Occupied", "Reserved", "Unavailable", "Faul
 #                 (plain stored settings; TC_B_11_CS uses NextTimeOffsetTransitionDateTime).
 #   "AuthCache":  AuthCacheCtrlr.Available/Enabled/LifeTime - only for a station with a cache.
 #   "SmartCharging": SmartChargingCtrlr variables (P2 §2.9) - only for a station with Smart Charging.
+#   "SignedMeterValues": AlignedDataCtrlr.SignReadings, PublicKeyWithSignedMeterValue (P2 §2.7).
+#   "AlignedDataSendDuringIdle": AlignedDataCtrlr.SendDuringIdle (P2 §2.7.13).
 DEFAULT_FEATURES = frozenset({"TimeOffset"})
 
 
@@ -276,6 +278,15 @@ VARIABLE_TABLE: tuple[VariableSpec, ...] = (
     _seconds(_AD, "Interval", 900, ref="P2 §2.7.12 (0 = no clock-aligned data)"),
     _measurands(_AD, "TxEndedMeasurands", ref="P2 §2.7.15"),
     _seconds(_AD, "TxEndedInterval", 0, ref="P2 §2.7.16 (large Ended messages: 0 default)"),
+    # Optional metering variables (helper j): a station without signing meters SHALL NOT report SignReadings
+    # (P2 §2.7.14), so they are a group of their own, as is AlignedDataSendDuringIdle (PICS C-28). (SampledDataCtrlr.
+    # SignReadings above is not in the group yet: the DataSigned start point reads it unconditionally.)
+    _v(_AD, "SignReadings", "boolean", _RW, False, ref="P2 §2.7.14", required=False, feature="SignedMeterValues"),
+    _v(_OCPP, "PublicKeyWithSignedMeterValue", "OptionList", _RW, "EveryMeterValue", ref="P2 §2.7.17",
+       values_list=("Never", "OncePerTransaction", "EveryMeterValue"), allow_empty=False, required=False,
+       feature="SignedMeterValues"),
+    _v(_AD, "SendDuringIdle", "boolean", _RW, False, ref="P2 §2.7.13", required=False,
+       feature="AlignedDataSendDuringIdle"),
     # --- AuthCtrlr: Part 2 §2.3 ------------------------------------------------------------------
     _v(_AUTH, "AuthorizeRemoteStart", "boolean", _RW, False, ref="P2 §2.3.4 (RW or RO: RW chosen)"),
     _v(_AUTH, "LocalAuthorizeOffline", "boolean", _RW, True, ref="P2 §2.3.5, CSV name"),

@@ -23,6 +23,7 @@ from ..protocol.errors import LocalError, PeerError, PeerTimeout
 from ..protocol import registration
 from ..protocol.judge import Judgement, expected_reaction, judge_reaction
 from ..protocol.examples import build_example
+from ..protocol.meter_values import EnergyMeter, MeterSigner
 from ..protocol.frames import CallError, ErrorCode, utc_now
 from ..protocol.patterns import Satisfies
 from ..device_model.model import DeviceModel
@@ -431,6 +432,11 @@ class HarnessStation:
         self.statuses: dict[tuple[int, int], str] = {}  # connectorStatus last reported per (evse, connector)
         self.answers: dict[str, Any] = {}  # action -> payload: set by :meth:`answering`
         self.reports = HarnessReports(self.device_model)  # GetBaseReport / GetReport and the reports sent (B07, B08)
+        # Its meters (block J): an energy register per EVSE that grows while the case says it charges, and a
+        # signing meter for signed meter values.
+        self.meters = {e.id: EnergyMeter(register=1000.0 * e.id, power=7400.0, since=time.time())
+                       for e in ctx.config.evses}
+        self.signer = MeterSigner()
         self._closed_at: float | None = None
         self._tasks: set[asyncio.Task[Any]] = set()  # messages it sends on its own (triggered ones)
         # its transactions that have started and not ended, by transactionId (E14 GetTransactionStatus, F03
@@ -457,6 +463,12 @@ class HarnessStation:
         Available. A station in this state need not boot again for the next case."""
         connectors = [(e.id, c) for e in self.ctx.config.evses for c in e.connectors]
         return self.booted and all(self.statuses.get(k) == "Available" for k in connectors)
+
+    def read_meter(self, evse: int, measurand: str, moment: float) -> float:
+        """The value of ``measurand`` on the meter of ``evse`` (0: the station, the sum) at ``moment`` (epoch)."""
+        meters = list(self.meters.values()) if evse == 0 else [self.meters[evse]]
+        readings = [m.read(measurand, moment) or 0.0 for m in meters]
+        return readings[0] if measurand == "Voltage" else sum(readings)
 
     def note_sent(self, action: str, payload: dict[str, Any], response: Response) -> None:
         """What the station learns from its own CALLs: its registration status, its connectors' statuses."""

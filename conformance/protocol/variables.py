@@ -60,6 +60,22 @@ STOP_TX_ON_EV_SIDE_DISCONNECT = component_variable("TxCtrlr", "StopTxOnEVSideDis
 STOP_TX_ON_INVALID_ID = component_variable("TxCtrlr", "StopTxOnInvalidId")
 UNLOCK_ON_EV_SIDE_DISCONNECT = component_variable("OCPPCommCtrlr", "UnlockOnEVSideDisconnect")
 
+# SampledDataCtrlr, AlignedDataCtrlr (Part 2 §2.7, block J)
+SAMPLED_TX_STARTED_MEASURANDS = component_variable("SampledDataCtrlr", "TxStartedMeasurands")
+SAMPLED_TX_UPDATED_MEASURANDS = component_variable("SampledDataCtrlr", "TxUpdatedMeasurands")
+SAMPLED_TX_UPDATED_INTERVAL = component_variable("SampledDataCtrlr", "TxUpdatedInterval")
+SAMPLED_TX_ENDED_MEASURANDS = component_variable("SampledDataCtrlr", "TxEndedMeasurands")
+SAMPLED_TX_ENDED_INTERVAL = component_variable("SampledDataCtrlr", "TxEndedInterval")
+SAMPLED_SIGN_READINGS = component_variable("SampledDataCtrlr", "SignReadings")
+SAMPLED_REGISTER_VALUES_WITHOUT_PHASES = component_variable("SampledDataCtrlr", "RegisterValuesWithoutPhases")
+ALIGNED_MEASURANDS = component_variable("AlignedDataCtrlr", "Measurands")
+ALIGNED_INTERVAL = component_variable("AlignedDataCtrlr", "Interval")
+ALIGNED_TX_ENDED_MEASURANDS = component_variable("AlignedDataCtrlr", "TxEndedMeasurands")
+ALIGNED_TX_ENDED_INTERVAL = component_variable("AlignedDataCtrlr", "TxEndedInterval")
+ALIGNED_SEND_DURING_IDLE = component_variable("AlignedDataCtrlr", "SendDuringIdle")
+ALIGNED_SIGN_READINGS = component_variable("AlignedDataCtrlr", "SignReadings")
+PUBLIC_KEY_WITH_SIGNED_METER_VALUE = component_variable("OCPPCommCtrlr", "PublicKeyWithSignedMeterValue")
+
 # MonitoringCtrlr
 ACTIVE_MONITORING_LEVEL = component_variable("MonitoringCtrlr", "ActiveMonitoringLevel")
 

@@ -25,6 +25,7 @@ from ..recording import EventLog
 from ..transport.connection import IncomingCall, Response
 from ..transport.server import CsmsServer
 from ..faults import FaultSet
+from .csms_meter_values import meter_value_refusal
 from ..catalog import actions_handled_by
 from .csms_remote import RemoteControl
 from .csms_transactions import CsmsTransactions
@@ -131,6 +132,8 @@ class ReferenceCsms:
                                  "connectorStatus: unknown value 'Unavailable'", {})
             if incoming.action == "DataTransfer" and "csms_data_transfer_not_implemented" in self.faults:
                 return CallError(incoming.message_id, ErrorCode.NOT_IMPLEMENTED, "no handler for DataTransfer", {})
+            if (refused := meter_value_refusal(self.faults, incoming)) is not None:  # block J faults
+                return refused
             remote_refusal = self.remote.refusal(incoming)  # block F faults
             if remote_refusal is not None:
                 return remote_refusal

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, AsyncIterator
 
 from ...outcomes import Inconclusive
+from ...protocol import meter_values as mv
 from ...protocol.frames import utc_now
 from ...protocol.patterns import ABSENT
 from ...transport.connection import Connection, IncomingCall, Response
@@ -156,6 +157,7 @@ async def _transaction_event(csms: CsmsUnderTest, tx: Transaction, event_type: s
         payload["evse"] = {"id": tx.evse, "connectorId": tx.connector}
     payload["transactionInfo"].update(extra.pop("info", {}))
     payload.update(extra)
+    payload = {k: v for k, v in payload.items() if v is not None}  # evse=None: the EVSE not known yet
     if seq_no is None:
         tx.seq_no += 1
     response = await csms.call("TransactionEvent", payload)
@@ -291,30 +293,33 @@ async def ev_connected_post_session(csms: CsmsUnderTest, tx: Transaction) -> Non
     await _transaction_event(csms, tx, "Updated", "ChargingStateChanged", "EVConnected")
 
 
-async def ev_disconnected(csms: CsmsUnderTest, tx: Transaction, *, ends: bool = True) -> None:
+async def ev_disconnected(csms: CsmsUnderTest, tx: Transaction, *, ends: bool = True,
+                          meter_values: list[dict[str, Any]] | None = None) -> None:
     """Reusable state EVDisconnected (CSMS, Part 6 §3.18 Table 707), from EVConnectedPostSession: the connector is
     reported Available (answered), then TransactionEventRequest EVCommunicationLost, Idle, Ended with stoppedReason
     EVDisconnected. ``ends=False``: a station whose TxStopPoint is not EVConnected (ParkingBayOccupancy,
     TC_E_19_CSMS) reports the unplugging as an Updated event and the transaction goes on."""
     await report_availability(csms, [(tx.evse, tx.connector)], "Available")
     tx.ev_connected = False
-    if ends:
+    if ends:  # ``meter_values``: the meterValue of the Ended event (block J)
         await _transaction_event(csms, tx, "Ended", "EVCommunicationLost", "Idle",
-                                 info={"stoppedReason": "EVDisconnected"})
+                                 info={"stoppedReason": "EVDisconnected"}, meterValue=meter_values or None,
+                                 requirements=("J02.FR.19",) if meter_values else ())
     else:
         await _transaction_event(csms, tx, "Updated", "EVCommunicationLost", "Idle")
 
 
-async def transaction_ended(csms: CsmsUnderTest, tx: Transaction, *, status_after: str = "Available") -> None:
+async def transaction_ended(csms: CsmsUnderTest, tx: Transaction, *, status_after: str = "Available",
+                            meter_values: list[dict[str, Any]] | None = None) -> None:
     """Reusable states StopAuthorized, EVConnectedPostSession and EVDisconnected (CSMS, Part 6 §3.18): the
     stop is authorized (TransactionEventResponse idTokenInfo Accepted), the energy transfer stops, the EV is
     unplugged: the connector is reported Available (EVDisconnected step 1) and the transaction Ended with
     stoppedReason EVDisconnected (step 3). ``status_after`` other than Available (a change of availability was
     scheduled, TC_G_11/14/17_CSMS step 6): the connector is then reported so, as Part 6 does after
-    EVDisconnected."""
+    EVDisconnected. ``meter_values``: the meterValue of the Ended event (block J)."""
     await stop_authorized(csms, tx)
     await ev_connected_post_session(csms, tx)
-    await ev_disconnected(csms, tx)
+    await ev_disconnected(csms, tx, meter_values=meter_values)
     if status_after != "Available":
         await report_availability(csms, [(tx.evse, tx.connector)], status_after)
 
@@ -358,6 +363,44 @@ async def transactions_ended_afterwards(csms: CsmsUnderTest) -> AsyncIterator[li
                 csms.note(f"could not end transaction {tx.transaction_id}: {exc}")
 
 
+# --------------------------------------------------------------------------- meter values (block J, helper j)
+def harness_meter_value(csms: CsmsUnderTest, evse: int, context: str, moment: float, *,
+                        measurands: tuple[str, ...] = (mv.DEFAULT_MEASURAND, "Voltage"),
+                        signed: bool = False) -> dict[str, Any]:
+    """A MeterValueType of the harness station's meter of ``evse`` (0: the whole station) read at ``moment``
+    (epoch): a value per measurand with ``context``, signed (with the public key) when ``signed``."""
+    sampled = []
+    for measurand in measurands:
+        value = csms.station.read_meter(evse, measurand, moment)
+        signature = csms.station.signer.sign({"evse": evse, "measurand": measurand, "value": round(value, 3),
+                                              "context": context, "timestamp": mv.format_time(moment)},
+                                             with_public_key=True) if signed else None
+        sampled.append(mv.sampled_value(value, measurand, context, location="Outlet" if evse else "Inlet",
+                                        signed=signature))
+    return {"timestamp": mv.format_time(moment), "sampledValue": sampled}
+
+
+async def meter_values_sent(csms: CsmsUnderTest, evse: int, meter_values: list[dict[str, Any]], *,
+                            requirements: tuple[str, ...] = ("J01.FR.18",)) -> Response:
+    """The harness station sends MeterValuesRequest for ``evse``; the CSMS must answer with a MeterValuesResponse
+    (a CALLRESULT; its schema is checked with every frame)."""
+    response = await csms.call("MeterValues", {"evseId": evse, "meterValue": meter_values})
+    csms.check.that(f"the CSMS answers MeterValuesRequest (evseId {evse}, "
+                    f"{mv.context_of(meter_values[0]['sampledValue'][0])}) with a MeterValuesResponse", response.ok,
+                    expected="CALLRESULT", actual=response.describe(), requirements=requirements + (
+                        "OCPP-J Part 4 §4.2.2",))
+    return response
+
+
+async def meter_value_event(csms: CsmsUnderTest, tx: Transaction, trigger: str,
+                            meter_values: list[dict[str, Any]], *, event_type: str = "Updated",
+                            charging_state: str = "Charging", **extra: Any) -> Response:
+    """A TransactionEventRequest of the harness station's transaction that carries ``meter_values`` (triggerReason
+    MeterValueClock / MeterValuePeriodic, or the event of a reusable state); the CSMS must answer it (J02.FR.19)."""
+    return await _transaction_event(csms, tx, event_type, trigger, charging_state, meterValue=meter_values or None,
+                                    requirements=("J02.FR.19",), **extra)
+
+
 @contextlib.asynccontextmanager
 async def boot_answered(csms: CsmsUnderTest, status: str) -> AsyncIterator[None]:
     """The CSMS is configured (``csms_configure boot_status``) to answer the harness station's BootNotification
@@ -394,6 +437,7 @@ async def energy_transfer_started_for(csms: CsmsUnderTest, tx: Transaction, *, e
 __all__ = ["authorized", "availability_restored", "availability_scope", "AvailabilityRestore", "Boot", "boot_answered",
            "boot_notification", "booted", "change_availability", "energy_transfer_started",
            "energy_transfer_started_for", "energy_transfer_suspended", "ev_connected_post_session",
-           "ev_connected_pre_session", "ev_disconnected", "new_transaction", "report_availability", "scope_connectors",
-           "station_timer", "stop_authorized", "Transaction", "transaction_duration", "transaction_event", "transaction_ended",
+           "ev_connected_pre_session", "ev_disconnected", "harness_meter_value", "meter_value_event",
+           "meter_values_sent", "new_transaction", "report_availability", "scope_connectors", "station_timer",
+           "stop_authorized", "Transaction", "transaction_duration", "transaction_event", "transaction_ended",
            "transactions_ended_afterwards", "unavailable"]

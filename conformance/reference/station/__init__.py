@@ -29,7 +29,7 @@ area, each owning its state and registering its handlers: :mod:`.boot` (registra
 :mod:`.transactions`, :mod:`.reset`, :mod:`.reservations`, :mod:`.network`, :mod:`.offline`,
 :mod:`.smart_charging`, :mod:`.data_transfer`, :mod:`.remote_control` (remote start / stop, unlock),
 :mod:`.triggers` (TriggerMessage), :mod:`.file_transfers` (GetLog upload, UpdateFirmware download over HTTP,
-minimal).
+minimal), :mod:`.meter_values` (simulated meters, sampled and clock-aligned meter values, J01/J02).
 """
 
 from .core import ReferenceStation

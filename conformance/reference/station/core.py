@@ -28,6 +28,7 @@ from .component import Component, Handler, Step
 from .data_transfer import DataTransfer
 from .file_transfers import FileTransfers
 from .local_list import LocalList
+from .meter_values import MeterValues
 from .network import Network
 from .offline import Offline
 from .remote_control import RemoteControl
@@ -95,11 +96,14 @@ class ReferenceStation:
         self.availability.reservations = self.reservations
         self.boot.offline = self.transactions_area.offline = self.offline
         self.transactions_area.reset = self.reset
+        self.meter_values = MeterValues(self, self.transactions_area)
+        self.transactions_area.meter_values = self.triggers.meter = self.meter_values
         self.variables = Variables(self)
         self.components: list[Component] = [
             self.variables, self.boot, self.availability, self.transactions_area, self.reset, self.reservations,
             self.network, self.offline, self.smart_charging, self.reports, self.data_transfer, self.remote_control,
-            self.triggers, self.file_transfers, self.local_list, self.auth_cache, self.authorization]
+            self.triggers, self.file_transfers, self.local_list, self.auth_cache, self.authorization,
+            self.meter_values]
         self.variables.device_model = self.variables.new_model(self.components)  # the areas hook into it
         self._handlers: dict[str, Handler] = self._register("handlers")
         self._steps: dict[str, Step] = self._register("steps")
@@ -180,11 +184,13 @@ class ReferenceStation:
     # ------------------------------------------------------------------ lifecycle
     async def start(self) -> "ReferenceStation":
         self._task = asyncio.create_task(self._run(), name=f"reference-station-{self.identity}")
+        self.meter_values.start()  # the clock-aligned timer (J01)
         return self
 
     async def stop(self) -> None:
         self.stopping = True
         self.interrupt.set()
+        self.meter_values.stop()
         if self.connection is not None:
             await self.connection.close(1001, "station shutting down")
         for task in (self._task, self._session_task):

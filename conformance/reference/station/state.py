@@ -13,7 +13,10 @@ from ...device_model.model import DEFAULT_FEATURES
 # The reference station's own factory settings, where they differ from the device model's defaults.
 # Reconnect back-off (Part 4 §5.3): 1 s first, no random part, so that reconnecting takes about a second.
 FACTORY_SETTINGS = {"OCPPCommCtrlr.OfflineThreshold": 180, "OCPPCommCtrlr.RetryBackOffWaitMinimum": 1,
-                    "OCPPCommCtrlr.RetryBackOffRandomRange": 0}
+                    "OCPPCommCtrlr.RetryBackOffRandomRange": 0,
+                    # Its meters measure more than energy: the updated and clock-aligned samples carry power / voltage.
+                    "SampledDataCtrlr.TxUpdatedMeasurands": "Energy.Active.Import.Register,Power.Active.Import",
+                    "AlignedDataCtrlr.Measurands": "Energy.Active.Import.Register,Voltage"}
 # The optional device model groups of the reference station: it supports Smart Charging.
 STATION_FEATURES = DEFAULT_FEATURES | {"SmartCharging"}
 
@@ -51,10 +54,9 @@ class StationState:
     tx_counter: int = 0
     charging_profiles: dict[int, tuple[int, dict[str, Any]]] = field(default_factory=dict)  # K01.FR.27
     plugged: set[tuple[int, int]] = field(default_factory=set)
-    # estart: EVSEs whose parking bay holds an EV (action drive_in, TxStartPoint ParkingBayOccupancy); the key of
-    # the meter that signs readings (SampledDataCtrlr.SignReadings, TxStartPoint DataSigned).
+    # estart: EVSEs whose parking bay holds an EV (action drive_in, TxStartPoint ParkingBayOccupancy). (The key of the
+    # meter that signs readings is the meter values area's.)
     parked: set[int] = field(default_factory=set)
-    meter_key: Any = None
     # Availability set by ChangeAvailability, persistent across reboots (G03.FR.08, G04.FR.09): the
     # Inoperative scopes, () for the station, (evse,) for an EVSE, (evse, connector) for a connector.
     inoperative: set[tuple[int, ...]] = field(default_factory=set)

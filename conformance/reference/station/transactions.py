@@ -3,19 +3,16 @@ retention lock (G05)."""
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import json
 from typing import TYPE_CHECKING, Any
 
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 
 from ...actions.port import ActionFailed
 from ...protocol.errors import PeerError
 from ...protocol.frames import utc_now
 from ...transport.connection import Connection
-from .component import Authorizer, Component, Connectors, OfflinePeriod, ScheduledResets, Station, Step
+from .component import (Authorizer, Component, Connectors, MeterReadings, OfflinePeriod, ScheduledResets, Station,
+                        Step)
 from .state import Transaction
 
 if TYPE_CHECKING:
@@ -38,6 +35,7 @@ class Transactions(Component):
     offline: "OfflinePeriod"  # set by the core
     authorization: "Authorizer"  # set by the core: who may charge (blocks C, D)
     reset: "ScheduledResets"
+    meter_values: "MeterReadings"  # set by the core (J: the meterValue of each event)
 
     def __init__(self, station: Station, availability: "Connectors") -> None:
         super().__init__(station)
@@ -619,12 +617,19 @@ class Transactions(Component):
                 payload["evse"]["connectorId"] = tx.connector
         if with_token and tx.id_token:
             payload["idToken"] = tx.id_token
+        if meter := self.meter_values.meter_value(tx, event_type, trigger):  # J01/J02, E01.FR.09, E06.FR.11
+            payload["meterValue"] = meter
         if meter_values:
             payload.setdefault("meterValue", []).extend(meter_values)
         tx.seq_no += 1
         response = await conn.call("TransactionEvent", payload)
         if response.ok:  # (with a message queue: where the queue gets its answer)
             self.id_token_info_answered(payload, response.payload)
+
+    async def meter_value_event(self, tx: Transaction, trigger: str) -> None:
+        """A TransactionEvent Updated that carries meter values (triggerReason MeterValuePeriodic, J02.FR.11, or
+        MeterValueClock, J01.FR.22); the meter values area has them ready for :meth:`_transaction_event`."""
+        await self._transaction_event(tx, "Updated", trigger, charging_state=None)
 
     # ------------------------------------------------------------------ estart: start points without a cable
     # ParkingBayOccupancy (E01.FR.01: the bay sensor, actions drive_in / drive_out), DataSigned (E01.FR.04: the meter
@@ -689,27 +694,10 @@ class Transactions(Component):
         return tx
 
     def _signed_reading(self, tx: Transaction, context: str) -> dict[str, Any]:
-        """A meterValue with the energy register, signed by the meter's own key (ECDSA P-256 over the reading as
-        canonical JSON): signedMeterData carries the reading and the signature, publicKey the key (E02.FR.14)."""
-        state = self.station.state
-        if state.meter_key is None:
-            state.meter_key = ec.generate_private_key(ec.SECP256R1())
-        now = utc_now()
-        value = 0.0  # the register of the simulated meter (the meter values area reports its readings)
-        reading = {"evse": tx.evse, "transactionId": tx.transaction_id, "timestamp": now, "context": context,
-                   "measurand": "Energy.Active.Import.Register", "value": value, "unit": "Wh"}
-        data = json.dumps(reading, sort_keys=True, separators=(",", ":")).encode()
-        signature = state.meter_key.sign(data, ec.ECDSA(hashes.SHA256()))
-        public = state.meter_key.public_key().public_bytes(serialization.Encoding.DER,
-                                                           serialization.PublicFormat.SubjectPublicKeyInfo)
-        sampled: dict[str, Any] = {"value": value, "context": context, "measurand": "Energy.Active.Import.Register"}
-        if "data_signed_start_unsigned" not in self.faults:
-            sampled["signedMeterValue"] = {
-                "signedMeterData": base64.b64encode(json.dumps({
-                    "reading": reading, "signature": base64.b64encode(signature).decode()}).encode()).decode(),
-                "signingMethod": "ECDSA-secp256r1-SHA256", "encodingMethod": "OCPP-Conformance-JSON",
-                "publicKey": base64.b64encode(public).decode()}
-        return {"timestamp": now, "sampledValue": [sampled]}
+        """A meterValue with the energy register, read and signed by the station's meter (the meter values area: one
+        simulated meter, one signing key, E02.FR.14); the fault data_signed_start_unsigned leaves it unsigned."""
+        return self.meter_values.reading(tx.evse, ["Energy.Active.Import.Register"], context,
+                                         signed="data_signed_start_unsigned" not in self.faults, tx=tx)[0]
 
     async def remote_stop(self, tx: Transaction) -> None:
         """F03: a RequestStopTransaction ends the authorization like a local stop (E07), reported with

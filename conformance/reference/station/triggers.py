@@ -24,7 +24,6 @@ NOT_IMPLEMENTED = ("SignChargingStationCertificate", "SignV2GCertificate", "Sign
 # the registration and OCPP-J cases use them whatever the PICS.
 TRIGGER_FEATURES = {"MeterValues": "C-29.1", "TransactionEvent": "C-29.2", "LogStatusNotification": "C-29.3",
                     "FirmwareStatusNotification": "C-29.4"}
-UNITS = {"Energy.Active.Import.Register": "Wh", "Power.Active.Import": "W", "Current.Import": "A", "Voltage": "V"}
 
 
 class Triggers(Component):
@@ -39,7 +38,7 @@ class Triggers(Component):
         self.transactions = transactions  # transactions.Transactions
         self.log_job: tuple[int, str] | None = None  # (requestId, LogStatusNotification status) while uploading
         self.firmware_job: tuple[int, str] | None = None  # (requestId, FirmwareStatusNotification status)
-        self._energy: dict[int, float] = {}  # the simulated meter of each EVSE (Wh)
+        self.meter: Any = None  # meter_values.MeterValues (set by the core): the station's one simulated meter
 
     def handlers(self) -> dict[str, Handler]:
         return {"TriggerMessage": self.on_TriggerMessage}
@@ -53,19 +52,12 @@ class Triggers(Component):
         (component, variable), each with ``context``."""
         listed = self.model.get(*measurands_of) or "Energy.Active.Import.Register"
         measurands = [m.strip() for m in (listed.split(",") if isinstance(listed, str) else listed) if m.strip()]
-        tx = self.transactions.ongoing.get(evse)
-        charging = tx is not None and tx.charging
-        if charging:
-            self._energy[evse] = self._energy.get(evse, 0.0) + 10.0
-        values = {"Energy.Active.Import.Register": self._energy.get(evse, 0.0),
-                  "Power.Active.Import": 7360.0 if charging else 0.0,
-                  "Current.Import": 32.0 if charging else 0.0, "Voltage": 230.0}
-        sampled = [{"value": values.get(m, 0.0), "context": context, "measurand": m,
-                    "unitOfMeasure": {"unit": UNITS.get(m, "Wh")}} for m in measurands]
+        readings = self.meter.reading(evse, measurands, context) or self.meter.reading(  # the station's one meter (J)
+            evse, ["Energy.Active.Import.Register"], context)  # none of those measured: the energy register
         if "trigger_meter_context_periodic" in self.faults:
-            for value in sampled:
+            for value in (s for r in readings for s in r["sampledValue"]):
                 value["context"] = "Sample.Periodic"
-        return [{"timestamp": utc_now(), "sampledValue": sampled}]
+        return readings
 
     # ------------------------------------------------------------------ TriggerMessage
     async def on_TriggerMessage(self, payload: dict[str, Any]) -> dict[str, Any]:

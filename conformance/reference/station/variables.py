@@ -27,8 +27,12 @@ class Variables(Component):
         return {"GetVariables": self.on_GetVariables, "SetVariables": self.on_SetVariables}
 
     def features(self) -> frozenset[str]:
-        """The optional device model groups of this station: an Authorization Cache when its PICS declares C-49."""
-        return STATION_FEATURES | ({"AuthCache"} if self.station.supports("C-49") else frozenset())
+        """The optional device model groups the station's PICS declares: signed meter values (C-42), clock-aligned
+        values only while idle (C-28), an Authorization Cache (C-49)."""
+        optional = {group for feature, group in (("C-42", "SignedMeterValues"), ("C-28", "AlignedDataSendDuringIdle"),
+                                                 ("C-49", "AuthCache"))
+                    if self.station.supports(feature)}
+        return STATION_FEATURES | optional
 
     def new_model(self, components: Sequence[Component]) -> DeviceModel:
         """The device model as the station starts it: factory settings, the live values of ``components``."""

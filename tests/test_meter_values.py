@@ -1,0 +1,153 @@
+"""Block J meter values: the sans-I/O helpers (sampledValue defaults, the clock-aligned grid, signing) and the cases'
+strictness against a peer station doing variants Part 2 allows (the tests/test_case_strictness.py way):
+
+* TC_J_02_CS: the EVSE with the transaction reports its clock-aligned values by MeterValuesRequest instead of a
+  TransactionEventRequest MeterValueClock (J01.FR.22 allows either): PASS;
+* TC_J_09_CS: the sampled values leave out the measurand of the energy register and the context Sample.Periodic
+  (both are the defaults, Part 2 §2.41): PASS; each interval's values spread over two events with the same
+  timestamp (J02.FR.14): PASS; the same station sending its periodic values every other interval: FAIL (J02.FR.11).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from support import FULL_PICS, free_port, run_cases, started_with_webhook, write_peer_config
+
+from conformance.protocol import meter_values as mv
+from conformance.reference.station import ReferenceStation
+
+
+def epoch(text: str) -> float:
+    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc).timestamp()
+
+
+# --------------------------------------------------------------------------- sans-I/O helpers
+def test_sampled_value_defaults() -> None:
+    assert mv.measurand_of({"value": 1}) == "Energy.Active.Import.Register"
+    assert mv.context_of({"value": 1}) == "Sample.Periodic"
+    assert mv.location_of({"value": 1}) == "Outlet"
+    assert mv.missing_measurands([{"value": 1}], ["Energy.Active.Import.Register", "Voltage"]) == ["Voltage"]
+    assert mv.ev_location_misuse([{"value": 1, "location": "EV", "measurand": "SoC"},
+                                  {"value": 2, "location": "EV", "measurand": "Voltage"}]) == [
+        {"value": 2, "location": "EV", "measurand": "Voltage"}]
+    assert mv.measurands(" Energy.Active.Import.Register, Voltage ,") == ["Energy.Active.Import.Register", "Voltage"]
+
+
+def test_clock_aligned_grid_counts_from_midnight() -> None:
+    assert mv.aligned_deviation(epoch("2026-01-01T10:15:00"), 900) == 0
+    assert mv.aligned_deviation(epoch("2026-01-01T10:15:02.5"), 900) == pytest.approx(2.5)
+    assert mv.aligned_deviation(epoch("2026-01-01T10:07:30"), 900) == pytest.approx(450)
+    # A 7 s grid restarts each midnight (86400 is no multiple of 7): 00:00:07 is on it, 23:59:59 is not.
+    assert mv.aligned_deviation(epoch("2026-01-02T00:00:07"), 7) == 0
+    assert mv.next_aligned(epoch("2026-01-01T23:59:58"), 7) == epoch("2026-01-02T00:00:00")
+    assert mv.next_aligned(epoch("2026-01-01T10:14:59"), 900) == epoch("2026-01-01T10:15:00")
+    assert mv.last_aligned(epoch("2026-01-01T10:14:59"), 900) == epoch("2026-01-01T10:00:00")
+
+
+def test_clock_aligned_grid_in_the_station_time_zone() -> None:
+    """A station at UTC+05:45 aligns hourly values to its local midnight: 18:15 UTC is 00:00 local."""
+    assert mv.aligned_deviation(epoch("2026-01-01T18:15:00"), 3600) == 0
+    assert mv.aligned_deviation(epoch("2026-01-01T18:20:00"), 3600) == pytest.approx(300)
+
+
+def test_readings_of_one_moment_are_grouped_within_the_tolerance() -> None:
+    groups = mv.distinct_moments([10.0, 10.3, 12.0, 12.1, 14.9], 0.5)
+    assert [len(g) for g in groups] == [2, 2, 1]
+
+
+def test_signed_meter_value_verifies_with_its_public_key() -> None:
+    signer = mv.MeterSigner()
+    signed = signer.sign({"value": 1.0}, with_public_key=True)
+    assert mv.is_base64(signed["signedMeterData"]) and mv.is_base64(signed["publicKey"])
+    data, signature = base64.b64decode(signed["signedMeterData"]).rsplit(b"|", 1)
+    key = serialization.load_der_public_key(base64.b64decode(signed["publicKey"]))
+    assert isinstance(key, ec.EllipticCurvePublicKey)
+    key.verify(base64.b64decode(signature), data, ec.ECDSA(hashes.SHA256()))
+    assert signer.sign({"value": 1.0}, with_public_key=False)["publicKey"] == ""
+    assert not mv.is_base64("not base64!") and mv.is_base64("", allow_empty=True)
+
+
+# --------------------------------------------------------------------------- variants of a peer station
+class MeterPeerStation(ReferenceStation):
+    """The reference station with the variants: ``clock_by_meter_values`` (the transaction's EVSE reports its
+    clock-aligned values in a MeterValuesRequest), ``defaults`` (measurand and context left out where they are the
+    defaults), ``split`` (one periodic event per measurand), ``every_other`` (the periodic values of every other
+    interval only)."""
+
+    def __init__(self, port: int, *, clock_by_meter_values: bool = False, defaults: bool = False,
+                 every_other: bool = False, split: bool = False) -> None:
+        super().__init__(csms_url=f"ws://127.0.0.1:{port}/ocpp", identity="CS001", password=None,
+                         evses=[(1, (1,))], message_timeout=2, connect_timeout=6)
+        meter = self.meter_values
+        send_event, read = meter._send_event, meter._read
+        skipped: list[int] = []
+
+        async def event(tx: Any, trigger: str) -> None:
+            if clock_by_meter_values and trigger == "MeterValueClock" and self.connection is not None:
+                await self.connection.call("MeterValues", {"evseId": tx.evse, "meterValue": meter.pending.pop(
+                    tx.transaction_id)})
+                return
+            if split and trigger == "MeterValuePeriodic":  # one event per measurand, the same timestamp
+                reading = meter.pending[tx.transaction_id][0]
+                for value in reading["sampledValue"]:
+                    meter.pending[tx.transaction_id] = [dict(reading, sampledValue=[value])]
+                    await send_event(tx, trigger)
+                return
+            if every_other and trigger == "MeterValuePeriodic":
+                skipped.append(1)
+                if len(skipped) % 2:
+                    meter.pending.pop(tx.transaction_id, None)
+                    return
+            await send_event(tx, trigger)
+
+        def reading(*args: Any, **kwargs: Any) -> list[dict[str, Any]]:
+            values = read(*args, **kwargs)
+            if defaults:
+                for value in values:
+                    if value["measurand"] == mv.DEFAULT_MEASURAND:
+                        value.pop("measurand")
+                    if value["context"] == mv.DEFAULT_CONTEXT:
+                        value.pop("context")
+            return values
+
+        meter._send_event = event  # type: ignore[method-assign]
+        meter._read = reading  # type: ignore[method-assign]
+
+
+async def run_against_peer(tmp_path: Path, case_id: str, **variant: Any) -> tuple[dict[str, Any], str, str]:
+    port = free_port()
+    peer = MeterPeerStation(port, **variant)
+    async with started_with_webhook(peer) as hook:
+        config = write_peer_config(tmp_path / "sut.toml", "station", port, name="meter values peer station",
+                                   message_timeout=2, connect_timeout=6, case_time_limit=60, pics_file=FULL_PICS,
+                                   timing="max_time_deviation = 0.5\n", webhook=hook,
+                                   extra="[station_values]\naligned_data_interval = 2\n"
+                                         "sampled_data_tx_updated_interval = 1\n")
+        run = await run_cases(config, tmp_path / "run", case_id, timeout=120)
+    return run.results.get(case_id, {}), run.output, json.dumps(run.events)
+
+
+async def test_clock_aligned_values_of_the_transaction_evse_by_meter_values(tmp_path: Path) -> None:
+    result, output, events = await run_against_peer(tmp_path, "TC_J_02_CS", clock_by_meter_values=True)
+    assert result.get("verdict") == "PASS", output
+    assert "MeterValueClock" not in events  # the variant really ran
+
+
+@pytest.mark.parametrize("variant, verdict", [({"defaults": True}, "PASS"), ({"split": True}, "PASS"),
+                                              ({"every_other": True}, "FAIL")])
+async def test_sampled_values_with_defaults_and_their_interval(variant: dict, verdict: str, tmp_path: Path) -> None:
+    result, output, events = await run_against_peer(tmp_path, "TC_J_09_CS", **variant)
+    assert result.get("verdict") == verdict, output
+    if verdict == "FAIL":
+        assert "J02.FR.11" in json.dumps(result), result
+    elif variant.get("defaults"):
+        periodic = events.split("MeterValuePeriodic", 1)[1].split("]", 1)[0]  # the first periodic event's values
+        assert "Energy.Active.Import.Register" not in periodic and "Sample.Periodic" not in periodic
