@@ -1094,12 +1094,15 @@ class RemoteStartSettings:
     def must_authorize(self) -> bool | None:
         """Whether an AuthorizeRequest must follow a remote start (Part 6 Authorized (remote) step 3 note): when
         AuthorizeRemoteStart is true, unless AuthEnabled is false or the idToken may be known locally (cache, local
-        list: F01.FR.01 note). None: not decided (AuthorizeRemoteStart unreadable)."""
+        list: F01.FR.01 note). None: not decided (AuthorizeRemoteStart unreadable, or the idToken may be known
+        locally: then the station may ask the CSMS or not, e.g. a cache with LocalPreAuthorize false asks)."""
         if self.authorize_remote_start is None:
             return None
         if not _true(self.authorize_remote_start):
             return False
-        return not (self.auth_enabled is not None and not _true(self.auth_enabled)) and not self.token_known_locally
+        if self.auth_enabled is not None and not _true(self.auth_enabled):
+            return False
+        return None if self.token_known_locally else True
 
 
 def _true(value: str | None) -> bool:
