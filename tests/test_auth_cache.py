@@ -164,3 +164,13 @@ async def test_c34_fails_a_station_that_does_not_end_a_deauthorized_transaction(
     result = run.results.get("TC_C_34_CS", {})
     assert result.get("verdict") == "FAIL", run.output
     assert "E05.FR.10" in run.output and "Deauthorized step 3" in run.output, run.output
+
+
+def test_cached_answers_for_offline_decisions() -> None:
+    """``cached`` (used by the offline area) gives the entry whatever LocalPreAuthorize says, nothing once expired."""
+    station = _station()
+    station.auth_cache.store(TOKEN, {"status": "Accepted", "groupIdToken": {"idToken": "G", "type": "Central"}})
+    assert station.auth_cache.cached(TOKEN) == {"status": "Accepted", "groupIdToken": {"idToken": "G",
+                                                                                      "type": "Central"}}
+    station.state.auth_cache[("A1B2C3D4", "ISO14443")]["used"] -= 86401
+    assert station.auth_cache.cached(TOKEN) is None

@@ -118,6 +118,15 @@ class AuthCache(Component):
         entry["uses"] = entry.get("uses", 0) + 1
         return dict(info)
 
+    def cached(self, token: dict[str, Any]) -> dict[str, Any] | None:
+        """What the cache holds for ``token`` (an unexpired entry of an enabled cache), whatever the station's online
+        rules: for the offline decisions (LocalAuthorizeOffline, groupIdToken of a stop, :mod:`.offline`)."""
+        if not self.enabled:
+            return None
+        self._purge()
+        entry = self.entries.get(_key(token))
+        return dict(entry["info"]) if entry is not None else None
+
     def store(self, token: dict[str, Any], info: dict[str, Any]) -> None:
         """Keep what the CSMS said about ``token`` (C10.FR.01, C10.FR.04, C10.FR.05, C12.FR.06); a
         cacheExpiryDateTime in the past keeps it out (C10.FR.10 note, errata 2025-09)."""
