@@ -127,7 +127,7 @@ async def run_session(cfg: Config, log: EventLog, run_dir: Path) -> AsyncIterato
                     reference.install_factory_csms_root(csms_root.certificate_pem)
                 backend_target = reference
         elif cfg.reference:
-            from .reference.csms import ReferenceCsms, token_groups, tokens_of
+            from .reference.csms import ReferenceCsms, master_pass_group, token_groups, tokens_of
             from .faults import FaultSet
             conn = cfg.connection
             passwords = {conn.identity: conn.password, **{s.identity: s.password for s in conn.extra_stations}}
@@ -135,6 +135,7 @@ async def run_session(cfg: Config, log: EventLog, run_dir: Path) -> AsyncIterato
                                       security_profile=conn.security_profile,
                                       faults=FaultSet(cfg.faults, sut="csms"), tokens=tokens_of(cfg.id_tokens),
                                       groups=token_groups(cfg.id_tokens),
+                                      master_pass_group=master_pass_group(cfg.id_tokens),
                                       features=cfg.pics.supported(),
                                       heartbeat_interval=cfg.timing.heartbeat_interval,
                                       boot_retry_interval=cfg.timing.boot_retry_interval,

@@ -273,3 +273,43 @@ def test_partial_matching() -> None:
 def test_call_error_handler_results_keep_the_incoming_id() -> None:
     error = CallError("other", "NotSupported")
     assert error.message_id == "other"
+
+
+async def test_a_withheld_call_is_never_answered_and_the_peer_may_time_it_out_on_its_own_clock() -> None:
+    """A handler may decide not to answer a CALL at all (Part 6 E13: the CSMS does not reply): nothing is sent,
+    not even when a hold ends, the decision is recorded, and the peer's next CALL after the timeout the case gave
+    (the peer's own message timeout, shorter than the harness's) is no one-outstanding-call finding."""
+    from conformance.transport.connection import Withhold
+    log = EventLog()
+    async with harness_csms(log, security_profile=0) as server:
+        ws = await raw_station(server)
+        conn = await server.wait_for_connection("CS001", timeout=TIMEOUT)
+        conn.on("Heartbeat", lambda incoming: Withhold("the case withholds it", peer_timeout=0.1))
+        with conn.hold("StatusNotification"):
+            await ws.send('[2,"h1","Heartbeat",{}]')
+            withheld = await conn.expect_call("Heartbeat")
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(ws.recv(), 0.3)  # no answer, not even after the hold ended
+        assert withheld.withheld and not withheld.answered.is_set()
+        conn.on("Heartbeat", None)
+        await ws.send('[2,"h2","Heartbeat",{}]')  # its own timeout (0.1 s) passed: allowed
+        await conn.expect_call("Heartbeat")
+        assert "h2" in await asyncio.wait_for(ws.recv(), TIMEOUT)
+        assert not conn.findings
+        assert any(e.data.get("withheld") == "h1" for e in log.events("note"))
+        await ws.close()
+
+
+async def test_a_call_sent_before_the_peer_timeout_of_a_withheld_call_is_still_a_finding() -> None:
+    from conformance.transport.connection import Withhold
+    async with harness_csms(EventLog(), security_profile=0) as server:
+        ws = await raw_station(server)
+        conn = await server.wait_for_connection("CS001", timeout=TIMEOUT)
+        conn.on("Heartbeat", lambda incoming: Withhold("the case withholds it", peer_timeout=5.0))
+        await ws.send('[2,"h1","Heartbeat",{}]')
+        await conn.expect_call("Heartbeat")
+        conn.on("Heartbeat", None)
+        await ws.send('[2,"h2","Heartbeat",{}]')
+        await conn.expect_call("Heartbeat")
+        assert [f.rule for f in conn.findings] == ["one-outstanding-call"]
+        await ws.close()

@@ -259,6 +259,22 @@ class StationValues:
         doc="`<Configured Transaction Duration>`: how long the harness lets a transaction run before StopAuthorized "
             "presents the idToken again (errata 6.2.117), and, when the SUT is a CSMS, before the harness station sends "
             "StopAuthorized; Part 6 leaves the value to the lab")
+    # --- equeue: E13 retries of transaction messages -------------------------------------------
+    message_attempts_transaction_event: int = setting(
+        3, min=3, what="a whole number >= 3 (TC_E_42/51_CS need more than 2 attempts)",
+        doc="`<Configured message_attempts_transaction_event>`: the MessageAttemptsTransactionEvent TC_E_41/42/50/51_CS "
+            "set (OCPPCommCtrlr.MessageAttempts[TransactionEvent])")
+    message_attempts_transaction_event_interval: int = setting(
+        10, min=0, what="a whole number of seconds >= 0", unit="s",
+        doc="`<Configured message_attempts_transaction_event_interval>`: the MessageAttemptIntervalTransactionEvent "
+            "TC_E_41/42/50/51_CS set (OCPPCommCtrlr.MessageAttemptInterval[TransactionEvent]); the retries are timed "
+            "against it (E13.FR.03)")
+    sampled_data_tx_updated_measurands: str = setting(
+        "Energy.Active.Import.Register", what="a comma-separated list of measurands",
+        doc="`<Configured transaction_updated_metervalues_measurands>`: the SampledDataCtrlr.TxUpdatedMeasurands "
+            "TC_E_29/33/40_CS set (with `sampled_data_tx_updated_interval` as TxUpdatedInterval) so that the station "
+            "queues periodic meter values while offline")
+    # --- end equeue ----------------------------------------------------------------------------
     # --- block J meter values (helper j): the intervals the J cases set, and the harness station uses when the SUT
     # is a CSMS (the same Part 6 words in both roles)
     aligned_data_interval: int = setting(

@@ -40,9 +40,10 @@ REFERENCE_ANSWERS: dict[str, dict[str, bool | int | str]] = {
 }
 
 #: Part 6 <Configured ...> values of the station cases, short for the reference SUTs.
-REFERENCE_STATION_VALUES: dict[str, Any] = {"offline_threshold": 3, "retry_back_off_wait_minimum": 1,
+REFERENCE_STATION_VALUES: dict[str, Any] = {"offline_threshold": 3, "retry_back_off_wait_minimum": 2,
                                             "unsupported_component_criteria": "Active",
                                             "long_operation_timeout": 40.0,
+                                            "message_attempts_transaction_event_interval": 1,
                                             # block J: short meter value intervals (helper j)
                                             "aligned_data_interval": 2, "aligned_data_tx_ended_interval": 2,
                                             "sampled_data_tx_updated_interval": 1,

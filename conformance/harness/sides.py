@@ -149,8 +149,10 @@ class _Side:
 
 
 # --------------------------------------------------------------------------- harness = CSMS
-def csms_default_handler(ctx: RunContext):
-    """How the harness, acting as CSMS, answers a station's CALLs unless a case says otherwise."""
+def csms_default_handler(ctx: RunContext, *, overrides: bool = True):
+    """How the harness, acting as CSMS, answers a station's CALLs unless a case says otherwise (``overrides``:
+    what a case set through :meth:`ChargingStationUnderTest.answering` comes first; False: the plain answer, for a
+    case's own handler that answers some CALLs as usual)."""
     valid = {ctx.config.id_tokens.valid.id_token}
     statuses = {}
     for name, status in (("blocked", "Blocked"), ("expired", "Expired"), ("invalid", "Invalid")):
@@ -170,7 +172,7 @@ def csms_default_handler(ctx: RunContext):
             ctx.log.emit("sut_identity", identity=incoming.connection.identity, vendor=station.get("vendorName"),
                          model=station.get("model"), serial=station.get("serialNumber"),
                          firmware=station.get("firmwareVersion"))
-        override = ctx.response_overrides.get(action)
+        override = ctx.response_overrides.get(action) if overrides else None
         if override is not None:
             return override(incoming) if callable(override) else override
         if action == "BootNotification":
@@ -359,10 +361,16 @@ class ChargingStationUnderTest(_Side):
             raise Inconclusive(f"could not set {name} to {value!r} for the case: {status}")
         self.note(f"{note}: {name} = {value!r}")
 
+    def usual_answer(self, incoming: IncomingCall) -> dict[str, Any] | CallError:
+        """What the harness CSMS answers ``incoming`` when no case takes it over (for a handler of
+        :meth:`answering` that answers some CALLs as usual)."""
+        return csms_default_handler(self.ctx, overrides=False)(incoming)
+
     @contextlib.contextmanager
     def answering(self, action: str, handler: Any) -> Iterator[None]:
         """Inside the block, answer the station's ``action`` CALLs with ``handler``
-        (a payload, or a callable taking the :class:`IncomingCall`), on any connection."""
+        (a payload, or a callable taking the :class:`IncomingCall` and returning a payload, a CallError, or a
+        :class:`~conformance.transport.connection.Withhold`: no answer at all), on any connection."""
         previous = self.ctx.response_overrides.get(action)
         self.ctx.response_overrides[action] = handler
         try:
@@ -445,6 +453,12 @@ class HarnessStation:
         # transactionIds of ongoing transactions it accepted a RequestStopTransaction for that no case asked for
         # (F03.FR.07): the restore ends them as remotely stopped
         self.remote_stops_accepted: set[str] = set()
+        # Its Local Authorization List (D01, D02; helper cdcsms): the version and the entries the CSMS's
+        # SendLocalListRequests left it with (idToken, type) -> AuthorizationData, and for each SendLocalListRequest
+        # (by message id) the version the list had before it (what Part 6 TC_D_02/03_CSMS compare with).
+        self.local_list_version = 0
+        self.local_list: dict[tuple[str, str], dict[str, Any]] = {}
+        self.local_list_version_before: dict[str, int] = {}
 
     @property
     def charging_station(self) -> dict[str, str]:
@@ -525,6 +539,12 @@ class HarnessStation:
             return self._transaction_status(incoming.payload)
         if incoming.action == "RequestStopTransaction":
             return self._request_stop(incoming.payload)
+        if incoming.action == "SendLocalList":
+            return self._send_local_list(incoming)
+        if incoming.action == "GetLocalListVersion":
+            return {"versionNumber": self.local_list_version}  # D02.FR.01 / D02.FR.02 (0: no list)
+        if incoming.action == "ClearCache":
+            return {"status": "Accepted"}  # C11.FR.03: its Authorization Cache (empty) is cleared
         if incoming.action in _IDLE_ANSWERS:
             return dict(_IDLE_ANSWERS[incoming.action])
         return build_example(incoming.action, "response")
@@ -556,6 +576,31 @@ class HarnessStation:
         self.ctx.log.emit("note", level="info", message=f"harness station {self.identity}: the CSMS asked to stop "
                           f"its running transaction {transaction_id} on its own; Accepted (F03.FR.07), it is ended "
                           "(RemoteStop) when the case restores")
+        return {"status": "Accepted"}
+
+    # ------------------------------------------------------------------ Local Authorization List (D01, D02)
+    def _send_local_list(self, incoming: IncomingCall) -> dict[str, Any]:
+        """SendLocalList applied to its own list as a conformant station does: Full replaces the list (D01.FR.15, an
+        empty one removes every entry, D01.FR.04); Differential with a versionNumber not above its list's is refused
+        VersionMismatch (D01.FR.19), else entries with idTokenInfo are added or updated (D01.FR.16) and entries without
+        are removed (D01.FR.17); the version becomes the request's. The version before is kept per message id."""
+        payload = incoming.payload
+        self.local_list_version_before[incoming.message_id] = self.local_list_version
+        version = payload.get("versionNumber", 0)
+        entries = payload.get("localAuthorizationList") or []
+        if payload.get("updateType") == "Differential":
+            if version <= self.local_list_version:
+                return {"status": "VersionMismatch"}
+        else:
+            self.local_list = {}
+        for entry in entries:
+            token = entry.get("idToken", {})
+            key = (token.get("idToken", ""), token.get("type", ""))
+            if "idTokenInfo" in entry:
+                self.local_list[key] = entry
+            else:
+                self.local_list.pop(key, None)
+        self.local_list_version = version
         return {"status": "Accepted"}
 
     # ------------------------------------------------------------------ TriggerMessage (F06)

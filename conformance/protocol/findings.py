@@ -111,6 +111,7 @@ class Sent:
     mono: float | None
     payload: Any = None
     answered: bool = False
+    timeout: float | None = None  #: when the receiver withholds its answer on purpose: the sender's own timeout
 
 
 @dataclass
@@ -265,9 +266,18 @@ class TrafficJudge:
                                     action=call.action, kind="CALL", violations=violations))
         return findings
 
+    def withhold(self, sender: str | None, message_id: str, timeout: float | None) -> None:
+        """The receiver of ``sender``'s CALL ``message_id`` will never answer it, on purpose (a test of the
+        sender's retries): the sender may take it as timed out after ``timeout`` seconds (its own message
+        timeout; None: ``peer_timeout``)."""
+        call = self._sender(sender).open.get(message_id)
+        if call is not None and timeout is not None:
+            call.timeout = timeout
+
     def _timed_out(self, earlier: Sent, mono: float | None) -> bool:
-        return (self.peer_timeout is not None and mono is not None and earlier.mono is not None
-                and mono - earlier.mono >= self.peer_timeout)
+        limit = earlier.timeout if earlier.timeout is not None else self.peer_timeout
+        return (limit is not None and mono is not None and earlier.mono is not None
+                and mono - earlier.mono >= limit)
 
     def _response(self, sender: str | None, frame: CallResult | CallError, raw: str) -> tuple[Sent | None, list[Finding]]:
         kind = "CALLRESULT" if isinstance(frame, CallResult) else "CALLERROR"

@@ -32,6 +32,9 @@ ACTIVE_NETWORK_PROFILE = component_variable("OCPPCommCtrlr", "ActiveNetworkProfi
 RETRY_BACK_OFF_WAIT_MINIMUM = component_variable("OCPPCommCtrlr", "RetryBackOffWaitMinimum")
 RETRY_BACK_OFF_RANDOM_RANGE = component_variable("OCPPCommCtrlr", "RetryBackOffRandomRange")
 RETRY_BACK_OFF_REPEAT_TIMES = component_variable("OCPPCommCtrlr", "RetryBackOffRepeatTimes")
+MESSAGE_ATTEMPTS_TRANSACTION_EVENT = component_variable("OCPPCommCtrlr", "MessageAttempts", instance="TransactionEvent")
+MESSAGE_ATTEMPT_INTERVAL_TRANSACTION_EVENT = component_variable("OCPPCommCtrlr", "MessageAttemptInterval",
+                                                                instance="TransactionEvent")
 
 # AuthCtrlr
 AUTHORIZE_REMOTE_START = component_variable("AuthCtrlr", "AuthorizeRemoteStart")

@@ -27,6 +27,7 @@ from ..transport.server import CsmsServer
 from ..faults import FaultSet
 from .csms_meter_values import meter_value_refusal
 from ..catalog import actions_handled_by
+from .csms_authorization import LIST_LIMITS, CsmsAuthorization
 from .csms_remote import RemoteControl
 from .csms_transactions import CsmsTransactions
 from .rpc_reactions import react_to_invalid
@@ -48,9 +49,11 @@ class StationRecord:
 
 def tokens_of(id_tokens: Any) -> dict[str, str]:
     """The idToken -> AuthorizationStatus list of a reference CSMS provisioned with a configuration's
-    ``[id_tokens]`` (valid: Accepted; blocked, expired, invalid: as named)."""
+    ``[id_tokens]`` (valid, group (a second valid token of valid's group, C09) and master_pass (C16): Accepted;
+    blocked, expired, invalid: as named)."""
     tokens = {id_tokens.valid.id_token: "Accepted"}
-    for name, status in (("blocked", "Blocked"), ("expired", "Expired"), ("invalid", "Invalid")):
+    for name, status in (("group", "Accepted"), ("master_pass", "Accepted"), ("blocked", "Blocked"),
+                         ("expired", "Expired"), ("invalid", "Invalid")):
         spec = getattr(id_tokens, name)
         if spec is not None:
             tokens[spec.id_token] = status
@@ -63,12 +66,17 @@ def token_groups(id_tokens: Any) -> dict[str, str]:
     return {spec.id_token: spec.group_id_token for _, spec in id_tokens.items() if spec.group_id_token}
 
 
+def master_pass_group(id_tokens: Any) -> str | None:
+    """The MasterPassGroupId a reference CSMS provisioned with ``[id_tokens]`` knows: the master pass's group (C16)."""
+    return id_tokens.master_pass.group_id_token if id_tokens.master_pass is not None else None
+
+
 class ReferenceCsms:
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0, path: str = "/ocpp",
                  passwords: dict[str, str | None], security_profile: int = 1, faults: FaultSet | None = None,
                  tokens: dict[str, str] | None = None, groups: dict[str, str] | None = None, heartbeat_interval: int = 300, boot_retry_interval: int = 1,
                  message_timeout: float = 10.0, log_events: EventLog | None = None,
-                 features: frozenset[str] | None = None) -> None:
+                 features: frozenset[str] | None = None, master_pass_group: str | None = None) -> None:
         self.faults = faults or FaultSet(sut="csms")
         # What the CSMS's PICS declares: it behaves as a product with exactly these features (all when not told).
         self.features = frozenset(features) if features is not None else None
@@ -89,6 +97,8 @@ class ReferenceCsms:
                                                setattr(conn, "edit_outgoing", self.faults.edit))
         self._tasks: set[asyncio.Task[Any]] = set()
         self.remote = RemoteControl(self.faults)  # RequestStartTransaction, UnlockConnector, TriggerMessage (F)
+        # C01-C16, D01-D02: the token store (the same dicts as self.tokens / self.groups) and local list management
+        self.authorization = CsmsAuthorization(self.faults, self.tokens, self.groups, master_pass_group)
         self.transactions = CsmsTransactions(self.faults, self._token_info, self.supports)  # E01-E14
 
     def supports(self, feature: str) -> bool:
@@ -175,21 +185,19 @@ class ReferenceCsms:
     on_FirmwareStatusNotification = on_LogStatusNotification = on_NotifyMonitoringReport = _empty
 
     def _token_info(self, id_token: dict[str, Any]) -> dict[str, Any]:
-        if id_token.get("type") == "NoAuthorization":
-            return {"status": "Accepted"}
-        info: dict[str, Any] = {"status": self.tokens.get(id_token.get("idToken", ""), "Unknown")}
-        group = self.groups.get(id_token.get("idToken", ""))
-        if group is not None and "csms_omits_group_id_token" not in self.faults:  # C09.FR.09/12, E01.FR.12
-            info["groupIdToken"] = {"idToken": group, "type": "Central"}
-        return info
+        return self.authorization.token_info(id_token)  # the one token store (csms_authorization.py)
 
     def on_Authorize(self, record: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:
-        return {"idTokenInfo": self._token_info(payload["idToken"])}
+        return {"idTokenInfo": self.authorization.on_authorize(record.identity, payload["idToken"])}
 
     def on_TransactionEvent(self, record: StationRecord, payload: dict[str, Any]) -> dict[str, Any] | CallError:
         record.transactions.setdefault(payload["transactionInfo"]["transactionId"], []).append(payload)
         self.remote.transaction_event(record.identity, payload)
-        return self.transactions.on_event(record.identity, payload)
+        answer = self.transactions.on_event(record.identity, payload)
+        if isinstance(answer, dict) and "idTokenInfo" in answer:  # C12.FR.03, C09.FR.12 (csms_authorization.py)
+            answer["idTokenInfo"] = self.authorization.transaction_token_info(record.identity, payload["idToken"],
+                                                                              answer["idTokenInfo"])
+        return answer
 
     def on_DataTransfer(self, record: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:
         if "csms_data_transfer_accepts_unknown_vendor" in self.faults:
@@ -339,12 +347,16 @@ class ReferenceCsms:
             identity = params["station"]
             request = params["request"]
             payload = self.transactions.outgoing(identity, request, self._request_payload(
-                request, self.remote.prepare(request, params.get("payload", {}))))
+                request, self.authorization.prepare(identity, request,
+                                                    self.remote.prepare(request, params.get("payload", {})))))
             conn = self.server.connections.get(identity)
             if conn is None or not conn.is_open:
                 raise ActionFailed(action, params, f"station {identity!r} is not connected to the reference CSMS")
             # Like an operator clicking a button: the request is on its way; the answer comes later.
+            if self.authorization.skips(identity, request):  # a fault: answered from what the CSMS knows
+                return {"sent": request}
             task = asyncio.create_task(self._send_get_variables(identity, payload) if request == "GetVariables"
+                                       else self._send_local_list(identity, payload) if request == "SendLocalList"
                                        else self._send_logged(identity, request, payload))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
@@ -369,4 +381,21 @@ class ReferenceCsms:
 
     async def _send_logged(self, identity: str, action: str, payload: dict[str, Any]) -> None:
         with contextlib.suppress(PeerError, ActionFailed):
-            await self.send(identity, action, payload)
+            response = await self.send(identity, action, payload)
+            self.authorization.answered(identity, action, payload, response.payload if response.ok else None)
+
+    async def _send_local_list(self, identity: str, payload: dict[str, Any]) -> None:
+        """SendLocalList (D01): a Differential update after asking the station's version (D02), numbered above it;
+        a list larger than the station's LocalAuthListCtrlr limits (read once per station) in parts (D01.FR.11)."""
+        record = self.authorization.list_of(identity)
+        if not record.limits_asked:
+            with contextlib.suppress(PeerError, ActionFailed):
+                response = await self.send(identity, "GetVariables", {"getVariableData": LIST_LIMITS})
+                self.authorization.learn_limits(identity, response.payload.get("getVariableResult", [])
+                                                if response.ok else [])
+        if self.authorization.needs_version_first(identity, "SendLocalList", payload):
+            await self._send_logged(identity, "GetLocalListVersion", {})
+            payload = self.authorization.prepare(identity, "SendLocalList",
+                                                 {k: v for k, v in payload.items() if k != "versionNumber"})
+        for part in self.authorization.parts(identity, payload):
+            await self._send_logged(identity, "SendLocalList", part)

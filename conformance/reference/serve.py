@@ -144,7 +144,7 @@ def station_from_config(cfg: Config, faults: Any) -> Any:
 def csms_from_config(cfg: Config, faults: Any) -> Any:
     """The reference CSMS a CSMS configuration describes: listening at ``connection.csms_url``,
     knowing its stations (identities, passwords) and its id tokens with their statuses."""
-    from .csms import ReferenceCsms, token_groups, tokens_of
+    from .csms import ReferenceCsms, master_pass_group, token_groups, tokens_of
 
     conn = cfg.connection
     if not conn.csms_url:
@@ -155,7 +155,7 @@ def csms_from_config(cfg: Config, faults: Any) -> Any:
     return ReferenceCsms(host=url.hostname, port=url.port, path=url.path.rstrip("/") or "/",
                          passwords={s.identity: s.password for s in conn.stations.all},
                          security_profile=conn.security_profile, faults=faults, tokens=tokens_of(cfg.id_tokens),
-                         groups=token_groups(cfg.id_tokens),
+                         groups=token_groups(cfg.id_tokens), master_pass_group=master_pass_group(cfg.id_tokens),
                          features=cfg.pics.supported(), heartbeat_interval=cfg.timing.heartbeat_interval,
                          boot_retry_interval=cfg.timing.boot_retry_interval,
                          message_timeout=cfg.timing.scaled(cfg.timing.message_timeout))

@@ -34,7 +34,20 @@ from ..protocol.rpc import OutstandingCallError, RpcState
 from ..protocol.schemas import Violation, callerror_for, get_registry
 from ..recording import EventLog
 
-HandlerResult = dict[str, Any] | CallError
+
+
+@dataclass(frozen=True)
+class Withhold:
+    """A handler's decision not to answer a CALL at all, because the case asks for it (Part 6 E13: "the CSMS does
+    not reply"): nothing is sent, not even when a hold ends; the decision is recorded. ``peer_timeout``: after how
+    many seconds the peer may take the CALL as timed out and send its next CALL (its own message timeout, Part 4
+    §4.1.1); None: the connection's message timeout, as for every CALL."""
+
+    reason: str
+    peer_timeout: float | None = None
+
+
+HandlerResult = dict[str, Any] | CallError | Withhold
 Handler = Callable[["IncomingCall"], HandlerResult | Awaitable[HandlerResult]]
 
 
@@ -57,6 +70,7 @@ class IncomingCall:
     response: HandlerResult | None = None
     claimed: bool = False
     held: bool = False
+    withheld: bool = False  # a handler decided never to answer it (:class:`Withhold`)
     answered: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
@@ -545,9 +559,21 @@ class Connection:
             except Exception as exc:
                 self._emit("note", level="error", message=f"handler for {incoming.action} failed: {exc!r}")
                 result = CallError(incoming.message_id, ErrorCode.INTERNAL_ERROR, f"handler failed: {exc}"[:255], {})
+        if isinstance(result, Withhold):
+            self.withhold(incoming, result)
+            return
         if isinstance(result, CallError) and result.message_id != incoming.message_id:
             result = CallError(incoming.message_id, result.error_code, result.error_description, result.error_details)
         await self._answer(incoming, result)
+
+    def withhold(self, incoming: IncomingCall, decision: Withhold) -> None:
+        """Never answer ``incoming`` (see :class:`Withhold`): recorded, and the judge lets the peer time it out
+        after ``decision.peer_timeout``."""
+        incoming.withheld = True
+        self.judge.withhold("in", incoming.message_id, decision.peer_timeout)
+        self._emit("note", level="info", message=f"the harness does not answer {incoming.action} "
+                   f"{incoming.message_id!r}: {decision.reason}", withheld=incoming.message_id,
+                   action=incoming.action, peer_timeout=decision.peer_timeout)
 
     # ------------------------------------------------------------------ test verbs
     def on(self, action: str, handler: Handler | dict[str, Any] | None) -> None:
@@ -569,7 +595,7 @@ class Connection:
         finally:
             self._held[action] -= 1
             for incoming in self.mailbox:
-                if not incoming.answered.is_set() and not self._is_held(incoming.action):
+                if not incoming.answered.is_set() and not incoming.withheld and not self._is_held(incoming.action):
                     asyncio.get_running_loop().create_task(self._answer_with_handler(incoming))
 
     def mark(self) -> int:

@@ -216,13 +216,14 @@ def new_transaction(csms: CsmsUnderTest, evse: int, connector: int) -> Transacti
 
 
 async def authorized(csms: CsmsUnderTest, evse: int, connector: int, *, tx: Transaction | None = None,
-                     requirements: tuple[str, ...] = ()) -> Transaction:
+                     requirements: tuple[str, ...] = (), id_token: dict[str, Any] | None = None) -> Transaction:
     """Reusable state Authorized (CSMS, Part 6 §3.18 Table 702): the harness station sends AuthorizeRequest with the
     configured valid idToken (step 2: AuthorizeResponse Accepted), then TransactionEventRequest triggerReason
     Authorized with that idToken, Started, or Updated when ``tx`` is already running (EVConnectedPreSession); step 4:
     TransactionEventResponse idTokenInfo Accepted. ``requirements``: what else the TransactionEvent's answer is
-    judged by (the case's Part 6 step, e.g. E02.FR.02)."""
-    token = csms.config.id_tokens.valid.to_ocpp()
+    judged by (the case's Part 6 step, e.g. E02.FR.02). ``id_token``: another configured valid token than
+    ``[id_tokens.valid]`` (e.g. valid_idtoken2 of a group, TC_C_47_CSMS)."""
+    token = id_token or csms.config.id_tokens.valid.to_ocpp()
     authorize = await csms.call("Authorize", {"idToken": token})
     csms.check.fields("AuthorizeResponse", authorize.payload if authorize.ok else {}, {
         "idTokenInfo.status": "Accepted"}, requirements=("Part 6 §3.18 Authorized tool validation step 2",))
@@ -253,13 +254,15 @@ async def ev_connected_pre_session(csms: CsmsUnderTest, evse: int, connector: in
 
 
 async def energy_transfer_started(csms: CsmsUnderTest, evse: int, connector: int, *,
-                                  tx: Transaction | None = None, requirements: tuple[str, ...] = ()) -> Transaction:
+                                  tx: Transaction | None = None, requirements: tuple[str, ...] = (),
+                                  id_token: dict[str, Any] | None = None) -> Transaction:
     """Reusable state EnergyTransferStarted (CSMS, Part 6 §3.18 Table 703): Authorized first unless ``tx`` is
     authorized (AuthorizeResponse and TransactionEventResponse must say Accepted), Part 1 unless the EV is connected
     (connector Occupied, CablePluggedIn), Part 2: TransactionEventRequest ChargingStateChanged, Charging.
-    ``requirements``: what else the answer to the Authorized event (Started when ``tx`` is new) is judged by."""
+    ``requirements``: what else the answer to the Authorized event (Started when ``tx`` is new) is judged by;
+    ``id_token``: the valid token it is authorized with (``[id_tokens.valid]`` when None)."""
     if tx is None or not tx.authorized:
-        tx = await authorized(csms, evse, connector, tx=tx, requirements=requirements)
+        tx = await authorized(csms, evse, connector, tx=tx, requirements=requirements, id_token=id_token)
     if not tx.ev_connected:
         await ev_connected_pre_session(csms, evse, connector, tx=tx)
     await _transaction_event(csms, tx, "Updated", "ChargingStateChanged", "Charging")

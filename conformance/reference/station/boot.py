@@ -12,7 +12,7 @@ from typing import Any
 from ...protocol import registration
 from ...protocol.frames import utc_now
 from ...transport.connection import Connection
-from .component import Component, Connectors, OfflinePeriod, Station
+from .component import Component, Connectors, Handler, OfflinePeriod, Station, TransactionMessages
 
 
 
@@ -24,6 +24,7 @@ class Boot(Component):
         super().__init__(station)
         self.availability = availability
         self.offline: "OfflinePeriod | None" = None  # set by the core (the offline area reads this one too)
+        self.tx_queue: "TransactionMessages | None" = None  # set by the core
         self.registration: str | None = None
         self.heartbeat_interval = 0
         self.booted = asyncio.Event()
@@ -53,6 +54,8 @@ class Boot(Component):
         if not self.needs_boot:
             self.booted.set()
             await self.offline.report_after_offline(conn)  # B04.FR.01 / B04.FR.02
+            if self.tx_queue is not None:
+                self.tx_queue.connected()  # the transaction messages queued meanwhile (E11.FR.02, E12.FR.02)
             await self._heartbeats(conn)
             return
         self.booted.clear()
@@ -91,6 +94,8 @@ class Boot(Component):
             connectors = connectors[:-1]
         for evse, connector in connectors:  # B01.FR.05
             await self.availability.send_status(conn, evse, connector)
+        if self.tx_queue is not None:
+            self.tx_queue.connected()  # the transaction messages queued meanwhile (E11.FR.02, E12.FR.02)
         await self._heartbeats(conn)
 
     async def _heartbeats(self, conn: Connection) -> None:

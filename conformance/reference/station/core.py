@@ -38,6 +38,7 @@ from .reset import Reset
 from .smart_charging import SmartCharging
 from .state import StationState, Transaction
 from .transactions import Transactions
+from .tx_queue import TransactionQueue
 from .triggers import Triggers
 from .variables import Variables
 
@@ -82,7 +83,9 @@ class ReferenceStation:
         self.auth_cache = AuthCache(self)
         self.authorization = Authorization(self, self.local_list, self.auth_cache)
         self.transactions_area = Transactions(self, self.availability)
+        self.tx_queue = TransactionQueue(self, self.boot, self.transactions_area)
         self.transactions_area.authorization = self.authorization
+        self.offline.cache = self.auth_cache  # offline authorization (C12, E04, E08, E12)
         self.reset = Reset(self, self.transactions_area)
         self.reservations = Reservations(self, self.availability)
         self.network = Network(self, self.boot)
@@ -94,7 +97,8 @@ class ReferenceStation:
         self.file_transfers = FileTransfers(self, self.triggers)
         self.availability.transactions = self.reservations.transactions = self.transactions_area
         self.availability.reservations = self.reservations
-        self.boot.offline = self.transactions_area.offline = self.offline
+        self.boot.offline = self.transactions_area.offline = self.tx_queue.offline = self.offline
+        self.transactions_area.queue = self.boot.tx_queue = self.tx_queue
         self.transactions_area.reset = self.reset
         self.meter_values = MeterValues(self, self.transactions_area)
         self.transactions_area.meter_values = self.triggers.meter = self.meter_values
@@ -103,7 +107,7 @@ class ReferenceStation:
             self.variables, self.boot, self.availability, self.transactions_area, self.reset, self.reservations,
             self.network, self.offline, self.smart_charging, self.reports, self.data_transfer, self.remote_control,
             self.triggers, self.file_transfers, self.local_list, self.auth_cache, self.authorization,
-            self.meter_values]
+            self.meter_values, self.tx_queue]
         self.variables.device_model = self.variables.new_model(self.components)  # the areas hook into it
         self._handlers: dict[str, Handler] = self._register("handlers")
         self._steps: dict[str, Step] = self._register("steps")
@@ -230,6 +234,7 @@ class ReferenceStation:
             await conn.close(1000, "station restarting" if self.boot.needs_boot else "going offline")
             self.connection = None
             self.offline.connection_lost()
+            self.tx_queue.connection_lost()  # E11.FR.07
             self.boot.connection_ended()
 
     def reboot(self, reason: str) -> None:

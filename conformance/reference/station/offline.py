@@ -29,6 +29,7 @@ class Offline(Component):
         self.restarting = False  # the connection ends because of a restart, not a connection loss
         self.since: float | None = None  # when the connection was lost (not by a restart)
         self.changed: set[tuple[int, int]] = set()  # connectors whose status changed meanwhile
+        self.cache: Any = None  # the Authorization Cache (auth_cache.AuthCache), set by the core
 
     def steps(self) -> dict[str, Step]:
         return {"go_offline": self._go_offline, "go_online": self._go_online}
@@ -100,6 +101,21 @@ class Offline(Component):
         self.restarting = True
         self.since = None
         self.changed.clear()
+
+    # ------------------------------------------------------------------ offline authorization (C12, E04, E08, E12)
+    def authorize_offline(self, token: dict[str, Any]) -> bool:
+        """Offline, an idToken is authorized locally when AuthCtrlr.LocalAuthorizeOffline is true and the
+        Authorization Cache holds it as Accepted (Part 2 §2.3.5; C12.FR.02)."""
+        if not self.model.get("AuthCtrlr", "LocalAuthorizeOffline") or self.cache is None:
+            return False
+        return (self.cache.cached(token) or {}).get("status") == "Accepted"
+
+    def same_group(self, token: dict[str, Any], other: dict[str, Any]) -> bool:
+        """Whether the Authorization Cache gives both idTokens the same groupIdToken (E07.FR.01, E08.FR.02)."""
+        if self.cache is None:
+            return False
+        groups = [((self.cache.cached(t) or {}).get("groupIdToken") or {}).get("idToken") for t in (token, other)]
+        return groups[0] is not None and groups[0] == groups[1]
 
     def is_offline(self) -> bool:
         """In an offline period (B04): the network is down, or the connection was lost and is not back yet (also

@@ -12,7 +12,7 @@ from ...protocol.errors import PeerError
 from ...protocol.frames import utc_now
 from ...transport.connection import Connection
 from .component import (Authorizer, Component, Connectors, MeterReadings, OfflinePeriod, ScheduledResets, Station,
-                        Step)
+                        Step, TransactionMessages)
 from .state import Transaction
 
 if TYPE_CHECKING:
@@ -35,6 +35,7 @@ class Transactions(Component):
     offline: "OfflinePeriod"  # set by the core
     authorization: "Authorizer"  # set by the core: who may charge (blocks C, D)
     reset: "ScheduledResets"
+    queue: "TransactionMessages"  # every TransactionEventRequest goes through it (offline queue, retries: tx_queue)
     meter_values: "MeterReadings"  # set by the core (J: the meterValue of each event)
 
     def __init__(self, station: Station, availability: "Connectors") -> None:
@@ -150,12 +151,13 @@ class Transactions(Component):
             self.ev_unplugged.discard((evse, connector))  # a new session: what is left of the cable is taken away
             self.cable_locked.pop((evse, connector), None)
             self.station.state.plugged.discard((evse, connector))
-        if self.offline.is_offline():  # noted, reported after reconnecting (B04)
-            return self.offline.status_change(evse, connector, plugged=True)
-        conn = self._require_connection()
-        self.station.state.plugged.add((evse, connector))
-        if "plug_in_not_reported" not in self.faults:
-            await self.availability.send_status(conn, evse, connector)
+        if self.offline.is_offline():  # noted, reported after reconnecting (B04); a transaction may start (E12)
+            self.offline.status_change(evse, connector, plugged=True)
+        else:
+            conn = self._require_connection()
+            self.station.state.plugged.add((evse, connector))
+            if "plug_in_not_reported" not in self.faults:
+                await self.availability.send_status(conn, evse, connector)
         token = self.authorizations.get(evse)
         tx = self.ongoing.get(evse)
         start = self._tx_points("TxStartPoint")
@@ -229,7 +231,8 @@ class Transactions(Component):
         await self._transaction_event(tx, "Updated", "ChargingStateChanged", charging_state="Charging")
 
     async def _present_id_token(self, evse: int, connector: int, id_token: str, token_type: str) -> dict[str, Any]:
-        conn = self._require_connection()
+        offline = self.offline.is_offline()  # authorized locally then (offline.authorize_offline), E04/E08/E12
+        conn = None if offline else self._require_connection()
         token = {"idToken": id_token, "type": token_type}
         if (unlocked := self._unlock_for(evse, token)) is not None:
             return unlocked
@@ -240,21 +243,29 @@ class Transactions(Component):
                 self.authorizations.pop(evse, None)
                 return {"authorized": False, "withdrawn": True}
             if not tx.stop_authorized:  # the same token ends the authorization, no AuthorizeRequest (C01.FR.03)
-                if "stop_token_authorized_again" in self.faults:
+                if "stop_token_authorized_again" in self.faults and conn is not None:
                     await conn.call("Authorize", {"idToken": token})
                 await self._stop_authorized(tx, token)
                 return {"authorized": True, "stopped": tx.transaction_id}
         if tx is None and all(self.availability.connector_status(*k) == "Unavailable"
                               for k in self.availability.connectors((evse,))):
             return {"authorized": False, "status": "the EVSE is Unavailable"}  # no charging is offered there
-        if self.model.get("AuthCtrlr", "DisableRemoteAuthorization") \
-                and "disable_remote_authorization_ignored" not in self.faults:
-            # C01: only the Authorization Cache and the Local Authorization List may decide; the reference station
-            # holds neither, so the token is refused without an AuthorizeRequest (TC_E_52_CS)
-            return {"authorized": False, "status": "not in the Authorization Cache or Local Authorization List"}
-        status = (await self.authorization.authorize(conn, token, evse=evse)).get("status")
+        if conn is None:  # offline: the Authorization Cache decides (LocalAuthorizeOffline, offline.py)
+            status = "Accepted" if self.offline.authorize_offline(token) else "Unknown"
+        else:
+            if self.model.get("AuthCtrlr", "DisableRemoteAuthorization") \
+                    and "disable_remote_authorization_ignored" not in self.faults:
+                # C01: only the Authorization Cache and the Local Authorization List may decide; the reference station
+                # holds neither, so the token is refused without an AuthorizeRequest (TC_E_52_CS)
+                return {"authorized": False, "status": "not in the Authorization Cache or Local Authorization List"}
+            status = (await self.authorization.authorize(conn, token, evse=evse)).get("status")
         if status != "Accepted":
             return {"authorized": False, "status": status}
+        if tx is not None and tx.id_token is not None and not tx.stop_authorized \
+                and self.offline.same_group(token, tx.id_token) \
+                and not (conn is None and "offline_group_stop_ignored" in self.faults):  # same GroupId (E08.FR.02)
+            await self._stop_authorized(tx, token)
+            return {"authorized": True, "stopped": tx.transaction_id}
         if pending is not None or (tx is not None and tx.id_token is not None):
             return {"authorized": True, "transaction": None}  # the EVSE is in use by another driver
         tx = await self.authorized(evse, connector, token)
@@ -335,9 +346,12 @@ class Transactions(Component):
             await self._transaction_event(tx, "Updated", "ChargingStateChanged", charging_state="EVConnected")
 
     async def _unplug(self, evse: int, connector: int) -> dict[str, Any]:
-        if self.offline.is_offline() and evse not in self.ongoing:  # noted, reported after reconnecting (B04)
+        offline = self.offline.is_offline()
+        if offline and evse not in self.ongoing:  # noted, reported after reconnecting (B04)
             return self.offline.status_change(evse, connector, plugged=False)
-        conn = self._require_connection()
+        conn = None if offline else self._require_connection()  # offline: the transaction ends all the same (E08)
+        if offline:
+            self.offline.status_change(evse, connector, plugged=False)
         self.station.state.plugged.discard((evse, connector))
         self.lock_failing.discard((evse, connector))
         self.ev_suspended.discard(evse)  # the EV is gone: the next one plugged in is ready
@@ -359,7 +373,9 @@ class Transactions(Component):
             changed = self._close_transaction(ending)
         else:
             self.authorizations.pop(evse, None)
-        if "unplug_reports_occupied" in self.faults:  # the status read before the cable was released
+        if conn is None:
+            pass  # offline: reported after reconnecting (B04)
+        elif "unplug_reports_occupied" in self.faults:  # the status read before the cable was released
             await conn.call("StatusNotification", {"timestamp": utc_now(), "connectorStatus": "Occupied",
                                                    "evseId": evse, "connectorId": connector})
         else:
@@ -596,8 +612,9 @@ class Transactions(Component):
         event and when the EV gets connected (E01.FR.16), with the connector once one is plugged in
         (``without_connector``: a fault leaves it out). ``meter_values``: meterValue entries of this event (the
         signed Transaction.Begin reading of a DataSigned start, the meter values of a triggered event). After an
-        accepted remote start the next event of its EVSE has triggerReason RemoteStart and the remoteStartId."""
-        conn = self._require_connection()
+        accepted remote start the next event of its EVSE has triggerReason RemoteStart and the remoteStartId. Sent
+        through the queue (tx_queue): while offline it waits there and goes out with ``offline`` true (E11/E12); the
+        queue hands the CSMS's answer to :meth:`id_token_info_answered`."""
         info: dict[str, Any] = {"transactionId": tx.transaction_id}
         if charging_state is not None:
             info["chargingState"] = charging_state
@@ -622,9 +639,7 @@ class Transactions(Component):
         if meter_values:
             payload.setdefault("meterValue", []).extend(meter_values)
         tx.seq_no += 1
-        response = await conn.call("TransactionEvent", payload)
-        if response.ok:  # (with a message queue: where the queue gets its answer)
-            self.id_token_info_answered(payload, response.payload)
+        await self.queue.send(payload)
 
     async def meter_value_event(self, tx: Transaction, trigger: str) -> None:
         """A TransactionEvent Updated that carries meter values (triggerReason MeterValuePeriodic, J02.FR.11, or
