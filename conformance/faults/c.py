@@ -35,6 +35,11 @@ FAULTS: list[Fault] = [
     Fault("clear_cache_while_disabled", "station", ("C11.FR.04",),
           "the station answers ClearCache Accepted while AuthCacheCtrlr.Enabled is false",
           ("TC_C_38_CS",)),
+    Fault("offline_token_info_ignored", "station", ("E05.FR.01", "E05.FR.02", "E05.FR.09", "C12 error handling"),
+          "the station takes the TransactionEventResponse to an event it queued while offline as a mere "
+          "acknowledgement: an idTokenInfo Invalid for the token it authorized offline from its cache does not stop "
+          "the energy transfer",
+          ("TC_C_16_CS", "TC_C_17_CS")),
     Fault("auth_cache_lifetime_ignored", "station", ("C10.FR.08", "C10.FR.10"),
           "cache entries never expire: AuthCacheCtrlr.LifeTime is not applied to an entry without cacheExpiryDateTime",
           ("TC_C_46_CS",)),

@@ -545,6 +545,8 @@ class Transactions(Component):
         message."""
         if "idToken" in request and "idTokenInfo" in answer:  # ccache: the cache keeps it (C10.FR.05, C12.FR.06)
             self.authorization.learned(request["idToken"], answer["idTokenInfo"])
+            if request.get("offline") and "offline_token_info_ignored" in self.faults:
+                return  # (ccache fault) the answer to a queued event is taken as a mere acknowledgement
         status = (answer.get("idTokenInfo") or {}).get("status", "Accepted")
         tid = request.get("transactionInfo", {}).get("transactionId")
         tx = next((t for t in self.ongoing.values() if t.transaction_id == tid), None)

@@ -17,7 +17,13 @@ import time
 from conformance.harness import ChargingStationUnderTest, case
 from conformance.harness.reusable_states import station as states
 from conformance.protocol.errors import PeerClosed, PeerTimeout
+from conformance.protocol.patterns import OneOf, lookup, matches
+from conformance.protocol.variables import LOCAL_AUTHORIZE_OFFLINE, STOP_TX_ON_INVALID_ID, component_variable
 
+# The offline period as Part 6 makes it (closes the WebSocket connection, refuses reconnects, then accepts one): the
+# block E offline steps (helper equeue), not a twin of them.
+from ..e_transactions._steps_offline import (OFFLINE_TX_FOR_UNKNOWN_ID, configured_if_implemented, offline,
+                                             offline_configured)
 from ._cache_steps import (POST_AUTHORIZE, cache_available, cache_configuration, configured_connector,
                            configured_token, expect_authorize, present, no_authorize, authorize_found)
 
@@ -198,3 +204,130 @@ async def test_tc_c_57_cs(station: ChargingStationUnderTest) -> None:
                                "step 1)", not started, expected="no TransactionEventRequest carrying the token",
                                actual=found.payload if started else None,
                                requirements=("Part 6 TC_C_57_CS step 1", "C01.FR.05"), soft=True)
+
+
+# --------------------------------------------------------------------------- offline with a cached token (C12 + E05)
+MAX_ENERGY_ON_INVALID_ID = component_variable("TxCtrlr", "MaxEnergyOnInvalidId")
+OFFLINE_WAIT = 5.0  # Part 6 TC_C_16/17_CS step 1: "The OCTT will wait for 5 seconds"
+
+
+async def _offline_then_invalid(station: ChargingStationUnderTest, *, stop_tx_on_invalid_id: bool, case_id: str,
+                                until: str, requirements: tuple[str, ...]) -> list:
+    """TC_C_16/17_CS: the valid idToken cached as Accepted is presented while the station is offline (EV plugged in);
+    after the reconnection its queued TransactionEventRequests follow, the one carrying the idToken answered Invalid;
+    the events of the transaction are collected up to the first whose triggerReason (or chargingState) is ``until``."""
+    await cache_available(station)
+    evse, connector = configured_connector(station)
+    token = station.config.id_tokens.valid
+    wait_minimum = station.config.station_values.retry_back_off_wait_minimum
+    async with contextlib.AsyncExitStack() as stack:
+        await stack.enter_async_context(cache_configuration(station))
+        await stack.enter_async_context(configured_if_implemented(station, LOCAL_AUTHORIZE_OFFLINE, "true"))
+        await stack.enter_async_context(configured_if_implemented(station, OFFLINE_TX_FOR_UNKNOWN_ID, "true"))
+        await stack.enter_async_context(station.configured(STOP_TX_ON_INVALID_ID,
+                                                           "true" if stop_tx_on_invalid_id else "false"))
+        await stack.enter_async_context(configured_if_implemented(station, MAX_ENERGY_ON_INVALID_ID, "0"))
+        await stack.enter_async_context(offline_configured(station, wait_minimum, wait_minimum + 60))
+        await stack.enter_async_context(states.transactions_ended_afterwards(station))
+        await states.id_token_cached(station, evse, connector)
+        tx = await states.ev_connected_transaction(station, evse, connector)
+        with states.answering_invalid(station, token.id_token):
+            async with offline(station) as period:
+                await station.actions.do("present_id_token", id_token=token.id_token, type=token.type, evse=evse)
+                tx.authorized = True
+                conn = await period.accept(not_before=OFFLINE_WAIT, back_off=8 * wait_minimum)
+                tx.connection, tx.since, tx.mark = conn, 0, None
+                events = []
+                while True:
+                    event = await states.transaction_step_event(
+                        station, tx, f"the TransactionEventRequests after the reconnection reach {until} (Part 6 "
+                                     f"{case_id})", triggers=(until, "ChargingStateChanged", "Authorized"),
+                        requirements=requirements,
+                        wanted=lambda e: True)
+                    events.append(event)
+                    info = event.payload.get("transactionInfo", {})
+                    if event.payload.get("triggerReason") == until or info.get("chargingState") == until \
+                            or event.payload.get("eventType") == "Ended":
+                        return events
+
+
+def _one_with(station: ChargingStationUnderTest, events: list, what: str, expected: dict, *, requirements: tuple,
+              optional: bool = False) -> None:
+    """Part 6 "A message with: ...": one of ``events`` matches ``expected`` (field path -> pattern)."""
+    found = [e for e in events if all(matches(lookup(e.payload, p), v) for p, v in expected.items())]
+    if optional and not any(e.payload.get("triggerReason") == expected.get("triggerReason") for e in events):
+        station.note(f"{what}: no such message (optional in Part 6)")
+        return
+    station.check.that(what, bool(found), expected=expected,
+                       actual=[{k: e.payload.get(k) for k in ("seqNo", "triggerReason", "offline", "idToken",
+                                                            "transactionInfo")} for e in events],
+                       requirements=requirements, soft=True)
+
+
+@case
+async def test_tc_c_16_cs(station: ChargingStationUnderTest) -> None:
+    """Authorization through authorization cache - StopTxOnInvalidId = true: a token cached as Accepted starts a
+    transaction offline; the CSMS says Invalid after the reconnection: the transaction is deauthorized.
+
+    Part 6 steps / validations implemented (errata 2025-09 §6.2.25):
+    - prerequisite: AuthCacheCtrlr.Available true; configuration state AuthCacheCtrlr.Enabled true, LocalPreAuthorize
+      true, LocalAuthorizeOffline true (each if implemented), StopTxOnInvalidId true, MaxEnergyOnInvalidId 0 (if
+      implemented), OfflineThreshold / RetryBackOffWaitMinimum / RetryBackOffRandomRange as in the offline cases;
+      restored; memory state IdTokenCached for the valid idToken; Before, EVConnectedPreSession;
+    - step 1: the harness closes the connection and refuses reconnects; the valid idToken is presented; the harness
+      waits 5 s, then (step 2) accepts the reconnection;
+    - steps 3-6: the queued TransactionEventRequests, the one with the idToken answered Invalid: (optional) one with
+      triggerReason Authorized, the valid idToken and offline true; one with triggerReason ChargingStateChanged and
+      offline true; one with triggerReason Deauthorized; post-scenario: the energy flow stops (the Deauthorized event
+      reports chargingState EVConnected or SuspendedEVSE, or ends the transaction: E05.FR.09, E05.FR.10)."""
+    token = station.config.id_tokens.valid
+    events = await _offline_then_invalid(station, stop_tx_on_invalid_id=True, case_id="TC_C_16_CS",
+                                         until="Deauthorized", requirements=("E05.FR.09", "E05.FR.10",
+                                                                             "Part 6 TC_C_16_CS steps 3-5"))
+    step = ("Part 6 TC_C_16_CS step 3",)
+    _one_with(station, events, "a queued TransactionEventRequest reports the authorization offline (Part 6 TC_C_16_CS "
+                               "step 3, optional)",
+              {"triggerReason": "Authorized", "idToken.idToken": token.id_token, "idToken.type": token.type,
+               "offline": True}, requirements=("E12.FR.02", "C12.FR.02") + step, optional=True)
+    _one_with(station, events, "a queued TransactionEventRequest reports the charging state offline (Part 6 "
+                               "TC_C_16_CS step 3)", {"triggerReason": "ChargingStateChanged", "offline": True},
+              requirements=("E12.FR.02", "C12.FR.04") + step)
+    _one_with(station, events, "a TransactionEventRequest reports the transaction deauthorized (Part 6 TC_C_16_CS "
+                               "step 3 / step 5)", {"triggerReason": "Deauthorized"},
+              requirements=("E05.FR.09", "E05.FR.10") + step)
+    last = events[-1]
+    if last.payload.get("triggerReason") == "Deauthorized" and last.payload.get("eventType") != "Ended":
+        station.check.fields("the energy flow stops on idTokenInfo Invalid (Part 6 TC_C_16_CS post-scenario)",
+                             last.payload, {"transactionInfo.chargingState": OneOf("EVConnected", "SuspendedEVSE")},
+                             requirements=("E05.FR.09", "Part 6 TC_C_16_CS post-scenario validation"), soft=True)
+
+
+@case
+async def test_tc_c_17_cs(station: ChargingStationUnderTest) -> None:
+    """Authorization through authorization cache - StopTxOnInvalidId = false: a token cached as Accepted starts a
+    transaction offline; the CSMS says Invalid after the reconnection: the energy offer is suspended (SuspendedEVSE),
+    the transaction goes on.
+
+    Part 6 steps / validations implemented (errata 2025-09 §6.2.26):
+    - prerequisite: AuthCacheCtrlr.Available true; configuration state as TC_C_16_CS with StopTxOnInvalidId false,
+      OfflineTxForUnknownIdEnabled true (if implemented);
+    - steps 1-2: offline, the valid idToken presented, reconnection accepted after 5 s;
+    - step 2/3 validations: a queued TransactionEventRequest with triggerReason Authorized, the valid idToken and
+      offline true; one with chargingState SuspendedEVSE (E05.FR.02); no Deauthorized event before it (StopTxOnInvalidId
+      false: the transaction is not stopped, E05.FR.02); post-scenario: the energy flow stops."""
+    token = station.config.id_tokens.valid
+    events = await _offline_then_invalid(station, stop_tx_on_invalid_id=False, case_id="TC_C_17_CS",
+                                         until="SuspendedEVSE", requirements=("E05.FR.02",
+                                                                              "Part 6 TC_C_17_CS steps 2-5"))
+    step = ("Part 6 TC_C_17_CS step 2",)
+    _one_with(station, events, "a queued TransactionEventRequest reports the authorization offline (Part 6 TC_C_17_CS "
+                               "step 2)",
+              {"triggerReason": "Authorized", "idToken.idToken": token.id_token, "idToken.type": token.type,
+               "offline": True}, requirements=("E12.FR.02", "C12.FR.02") + step)
+    _one_with(station, events, "a TransactionEventRequest reports chargingState SuspendedEVSE: the energy flow stops "
+                               "(Part 6 TC_C_17_CS step 2, post-scenario)",
+              {"transactionInfo.chargingState": "SuspendedEVSE"}, requirements=("E05.FR.02",) + step)
+    deauthorized = [e for e in events if e.payload.get("triggerReason") == "Deauthorized"]
+    station.check.that("no Deauthorized TransactionEventRequest with StopTxOnInvalidId false (Part 6 TC_C_17_CS)",
+                       not deauthorized, expected="the transaction is not deauthorized (E05.FR.02)",
+                       actual=[e.payload for e in deauthorized], requirements=("E05.FR.02",) + step, soft=True)
