@@ -143,10 +143,12 @@ async def test_tc_c_34_cs(station: ChargingStationUnderTest) -> None:
             tx = await states.authorized(station, evse, connector, tx=tx)
             no_authorize(station, settings, conn, mark, token, step="Part 6 TC_C_34_CS step 1")
             await states.deauthorized(station, tx, stop_tx_on_invalid_id=True)
+        if not tx.plugged and not tx.ended:  # (TxStartPoint Authorized: deauthorized before any EV was connected;
+            await states.ev_connected_pre_session_of(station, tx)  # EVDisconnected needs one, the transaction goes on)
         if tx.plugged:
             await states.ev_disconnected(station, tx)
-        else:  # (TxStartPoint Authorized: deauthorized before any EV was connected)
-            station.note("EVDisconnected skipped: no EV was plugged in")
+        else:
+            station.note("EVDisconnected skipped: no EV was plugged in and the transaction has ended")
         await states.parking_bay_unoccupied(station, tx)
         await states.parking_bay_occupied(station, evse, connector)
         with station.answering("Authorize", {"idTokenInfo": {"status": "Invalid"}}):

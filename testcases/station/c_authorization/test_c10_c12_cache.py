@@ -2,7 +2,8 @@
 
 Start a transaction with a cached idToken (C12): a token cached as Accepted, cached with another status (Invalid,
 Blocked, Expired: checked again with the CSMS, C10.FR.03 / C12.FR.05, unless AuthCacheCtrlr.DisablePostAuthorize),
-the cable plugged in after the authorization.
+the cable plugged in after the authorization; offline, a token cached as Accepted that the CSMS finds Invalid once the
+station is back (TC_C_16/17_CS: StopTxOnInvalidId true / false, E05).
 
 Part 6 gives these cases' memory state "IdTokenCached" (errata 2025-09 §6.2.120, :func:`states.id_token_cached`); the
 harness reaches it before the configuration state when the token is not Accepted (the station must ask the CSMS
