@@ -391,6 +391,13 @@ ACTIONS: dict[str, ActionSpec] = {
             (_evse(True), _connector()),
         ),
         ActionSpec(
+            "master_pass_select",
+            "station",
+            "On the station's Master Pass user interface, shown after a Master Pass idToken was presented (C16): "
+            "select the transactions to stop.",
+            (_evse(False, "the EVSE whose transaction is selected (>= 1); absent: all transactions"),),
+        ),
+        ActionSpec(
             "drive_in",
             "station",
             "Drive an EV into the parking bay of the EVSE (bay occupancy detected, nothing plugged in).",
@@ -671,6 +678,9 @@ class ActionPort:
 
     async def ev_stop_session(self, evse: int = 1, connector: int | None = None) -> dict[str, Any]:
         return await self.do("ev_stop_session", evse=evse, connector=connector)
+
+    async def master_pass_select(self, evse: int | None = None) -> dict[str, Any]:
+        return await self.do("master_pass_select", evse=evse)
 
     async def drive_in(self, evse: int = 1) -> dict[str, Any]:
         return await self.do("drive_in", evse=evse)

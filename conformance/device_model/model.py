@@ -294,6 +294,8 @@ VARIABLE_TABLE: tuple[VariableSpec, ...] = (
     _v(_AUTH, "Enabled", "boolean", _RW, True, ref="P2 §2.3.1 (optional)", required=False),
     # estart: C-58, no AuthorizeRequest at all when true (TC_E_52_CS): only the cache / local list decide.
     _v(_AUTH, "DisableRemoteAuthorization", "boolean", _RW, False, ref="CSV (optional)", required=False),
+    # cauth: C16 Master Pass; the reference setups' [id_tokens.master_pass] has this groupIdToken.
+    _v(_AUTH, "MasterPassGroupId", "string", _RW, "MASTERPASS", ref="CSV (optional), C16", required=False),
     # --- AuthCacheCtrlr (optional group, Part 2 §2.4) -------------------------------------------
     _v("AuthCacheCtrlr", "Available", "boolean", _RO, True, ref="P2 §2.4.2", constant=True,
        required=False, feature="AuthCache"),

@@ -80,6 +80,11 @@ FAULTS: list[Fault] = [
           "with TxStopPoint EnergyTransfer, a transaction ended because the EV suspended the energy transfer "
           "reports stoppedReason Local instead of StoppedByEV",
           ("TC_E_22_CS",)),
+    # fixecs: errata 2025-09 §6.2.50 (TC_E_22_CS: the EV suspending ends the transaction)
+    Fault("suspended_ev_kept_open", "station", ("E06.FR.07", "errata 2025-09 §6.2.50"),
+          "with TxStopPoint EnergyTransfer, the EV suspending the energy transfer is reported as Updated SuspendedEV: "
+          "the transaction stays open instead of ending",
+          ("TC_E_22_CS",)),
     Fault("ev_side_disconnect_reported_local", "station", ("E06.FR.08", "E07.FR.06"),
           "a transaction ended because the cable was pulled at the EV reports stoppedReason Local, as if the "
           "driver had stopped it at the station",

@@ -149,10 +149,10 @@ class _Side:
 
 
 # --------------------------------------------------------------------------- harness = CSMS
-def csms_default_handler(ctx: RunContext, *, overrides: bool = True):
-    """How the harness, acting as CSMS, answers a station's CALLs unless a case says otherwise (``overrides``:
-    what a case set through :meth:`ChargingStationUnderTest.answering` comes first; False: the plain answer, for a
-    case's own handler that answers some CALLs as usual)."""
+def default_token_info(ctx: RunContext) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """The idTokenInfo the harness CSMS answers for an idToken unless a case says otherwise: Accepted for the
+    configured valid token (and NoAuthorization), Blocked / Expired / Invalid for the configured tokens of those
+    roles, Unknown for any other."""
     valid = {ctx.config.id_tokens.valid.id_token}
     statuses = {}
     for name, status in (("blocked", "Blocked"), ("expired", "Expired"), ("invalid", "Invalid")):
@@ -164,6 +164,15 @@ def csms_default_handler(ctx: RunContext, *, overrides: bool = True):
         if token.get("type") == "NoAuthorization" or token.get("idToken") in valid:
             return {"status": "Accepted"}
         return {"status": statuses.get(token.get("idToken"), "Unknown")}
+
+    return token_info
+
+
+def csms_default_handler(ctx: RunContext, *, overrides: bool = True):
+    """How the harness, acting as CSMS, answers a station's CALLs unless a case says otherwise (``overrides``:
+    what a case set through :meth:`ChargingStationUnderTest.answering` comes first; False: the plain answer, for a
+    case's own handler that answers some CALLs as usual)."""
+    token_info = default_token_info(ctx)
 
     def handle(incoming: IncomingCall) -> dict[str, Any] | CallError:
         action, payload = incoming.action, incoming.payload

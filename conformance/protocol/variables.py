@@ -42,6 +42,7 @@ LOCAL_AUTHORIZE_OFFLINE = component_variable("AuthCtrlr", "LocalAuthorizeOffline
 AUTH_ENABLED = component_variable("AuthCtrlr", "Enabled")
 DISABLE_REMOTE_AUTHORIZATION = component_variable("AuthCtrlr", "DisableRemoteAuthorization")
 LOCAL_PRE_AUTHORIZE = component_variable("AuthCtrlr", "LocalPreAuthorize")
+MASTER_PASS_GROUP_ID = component_variable("AuthCtrlr", "MasterPassGroupId")
 AUTH_CACHE_ENABLED = component_variable("AuthCacheCtrlr", "Enabled")
 # ccache: the rest of AuthCacheCtrlr (Part 2 §2.4)
 AUTH_CACHE_AVAILABLE = component_variable("AuthCacheCtrlr", "Available")
@@ -51,6 +52,7 @@ LOCAL_AUTH_LIST_ENABLED = component_variable("LocalAuthListCtrlr", "Enabled")
 
 # SampledDataCtrlr
 SIGN_READINGS = component_variable("SampledDataCtrlr", "SignReadings")
+PUBLIC_KEY_WITH_SIGNED_METER_VALUE = component_variable("OCPPCommCtrlr", "PublicKeyWithSignedMeterValue")
 
 # DeviceDataCtrlr
 ITEMS_PER_MESSAGE = component_variable("DeviceDataCtrlr", "ItemsPerMessage")
@@ -94,7 +96,7 @@ def evse_availability_state(evse: int) -> dict[str, Any]:
 
 __all__ = ["ACTIVE_MONITORING_LEVEL", "ACTIVE_NETWORK_PROFILE", "AUTH_CACHE_ENABLED", "AUTH_ENABLED",
            "AUTHORIZE_REMOTE_START", "DISABLE_REMOTE_AUTHORIZATION", "LOCAL_AUTH_LIST_ENABLED",
-           "LOCAL_PRE_AUTHORIZE", "SIGN_READINGS",
+           "LOCAL_PRE_AUTHORIZE", "SIGN_READINGS", "PUBLIC_KEY_WITH_SIGNED_METER_VALUE",
            "EV_CONNECTION_TIMEOUT", "ITEMS_PER_MESSAGE", "LIMIT_CHANGE_SIGNIFICANCE",
            "LOCAL_AUTHORIZE_OFFLINE", "MESSAGE_TIMEOUT_DEFAULT", "NETWORK_CONFIGURATION_PRIORITY",
            "NETWORK_PROFILE_CONNECTION_ATTEMPTS", "NEXT_TIME_OFFSET_TRANSITION_DATE_TIME", "OFFLINE_THRESHOLD",

@@ -348,6 +348,7 @@ class Transaction:
     remote_at: int | None = None  # len(events) at that remote start, until its next event was judged (F01.FR.19)
     ev_side_disconnected: bool = False  # the cable was pulled at the EV only (E09/E10): it may be left in the socket
     parked: bool = False  # an EV was driven into the bay (ParkingBayOccupied) and has not left it
+    authorized_mono: float | None = None  # when the harness answered the AuthorizeRequest of the start (errata §2.17)
 
     @property
     def started(self) -> bool:
@@ -355,10 +356,12 @@ class Transaction:
 
     def pattern(self) -> dict[str, Any]:
         """The TransactionEventRequest pattern of this transaction: its transactionId once known, before that
-        the Started event of its EVSE."""
+        the Started event of its EVSE, or a Started event without evse: a transaction started before the EV is
+        connected (ParkingBayOccupancy, Authorized) need not name its EVSE yet (E01.FR.16: evse is due in the first
+        event after the EV connected; E01.FR.09/17: the EVSE may be unknown at the start)."""
         if self.transaction_id is not None:
             return {"transactionInfo": {"transactionId": self.transaction_id}}
-        return {"eventType": "Started", "evse": {"id": self.evse}}
+        return {"eventType": "Started", "evse": OneOf(ABSENT, {"id": self.evse})}
 
     def since_on(self, sut: ChargingStationUnderTest) -> tuple[Connection, int]:
         """Where this transaction's next messages are looked for: on the connection it ran on while that is open
@@ -449,7 +452,7 @@ async def _tx_step_event(sut: ChargingStationUnderTest, tx: Transaction, what: s
         trigger = event.payload.get("triggerReason")
         if trigger in triggers and (wanted is None or wanted(event)):
             return event
-        if trigger in SIDE_TRIGGERS:
+        if trigger in SIDE_TRIGGERS and event.payload.get("eventType") != "Ended":  # an Ended one: the step judges it
             sut.note(f"{what}: recorded TransactionEventRequest seqNo {event.payload.get('seqNo')} triggerReason "
                      f"{trigger} sent meanwhile (J02.FR.11 / E02.FR.13), not judged as the step's event")
             continue
@@ -462,7 +465,8 @@ def _token_fields(sut: ChargingStationUnderTest) -> dict[str, Any]:
 
 
 async def authorized(sut: ChargingStationUnderTest, evse: int, connector: int, *,
-                     tx: Transaction | None = None, require_tx: bool = True) -> Transaction:
+                     tx: Transaction | None = None, require_tx: bool = True,
+                     authorize_required: bool = False) -> Transaction:
     """Reusable state Authorized (Charging Station, Part 6 §2.18, way A: local authorization): the configured
     valid idToken is presented at the EVSE (action ``present_id_token``).
 
@@ -472,18 +476,28 @@ async def authorized(sut: ChargingStationUnderTest, evse: int, connector: int, *
     contains Authorized or the transaction already started (``tx`` from EVConnectedPreSession with
     TxStartPoint EVConnected); otherwise Part 6 does not require it here (with PowerPathClosed and the EV
     plugged in, the transaction may start now, E01.FR.05: :func:`energy_transfer_started` takes that event).
-    ParkingBayOccupied, optional in Part 6, is skipped. Returns ``tx`` (a new :class:`Transaction` when None),
+    ParkingBayOccupied (the Before of Part 6) runs first when ``tx`` is None and TxStartPoint contains
+    ParkingBayOccupancy (:func:`parking_bay_occupied`), otherwise it is skipped (optional in Part 6). Returns ``tx``
+    (a new :class:`Transaction` when None),
     marked authorized; inside :func:`transactions_ended_afterwards` a new one is registered for the restore.
     ``require_tx=False`` (a plug that cannot lock, TC_G_20_CS: G05's postcondition is "transaction is not
     started"): step 3 is not required; a TransactionEventRequest sent first instead of an AuthorizeRequest is
-    recorded, not judged."""
+    recorded, not judged. ``authorize_required`` (a case whose configuration state rules out a local decision:
+    AuthEnabled true, no Authorization Cache, LocalPreAuthorize false): step 1 may not be skipped, a missing
+    AuthorizeRequest FAILs C01.FR.02."""
     conn = sut.connection
     if tx is None:
-        tx = Transaction(evse, connector, start_points=await tx_start_points(sut),
-                         stop_points=await tx_stop_points(sut), since=conn.mark(), connection=conn)
-        registry = _tx_registry(sut)
-        if registry is not None:
-            registry.append(tx)
+        start_points = await tx_start_points(sut)
+        if "ParkingBayOccupancy" in start_points:
+            # Part 6 Authorized Before: "If State is NOT ParkingBayOccupied OR EVConnectedPreSession, then execute
+            # ParkingBayOccupied" (it matters here: the EV in the bay starts the transaction, E01.FR.01)
+            tx = await parking_bay_occupied(sut, evse, connector)
+        else:
+            tx = Transaction(evse, connector, start_points=start_points,
+                             stop_points=await tx_stop_points(sut), since=conn.mark(), connection=conn)
+            registry = _tx_registry(sut)
+            if registry is not None:
+                registry.append(tx)
     token = sut.config.id_tokens.valid
     expects_tx = require_tx and (tx.started or "Authorized" in tx.start_points)
     mark = conn.mark()
@@ -491,27 +505,63 @@ async def authorized(sut: ChargingStationUnderTest, evse: int, connector: int, *
     tx.instruction(conn)
     await sut.actions.do("present_id_token", id_token=token.id_token, type=token.type, evse=evse)
     tx.authorized = True
-    try:
-        first = await conn.expect_one_of([("Authorize", {}), ("TransactionEvent", tx.pattern())], since=mark,
-                                         requirements=("C01.FR.02",))
-    except PeerTimeout:
-        if expects_tx:
-            raise
-        sut.note("no AuthorizeRequest after the idToken was presented: Part 6 allows this when the token is cached "
-                 "or in the local list, or authorization is disabled")
-        return tx
-    side = first.action == "TransactionEvent" and first.payload.get("triggerReason") in SIDE_TRIGGERS
-    if first.action == "Authorize":
+    since, side_events = mark, 0
+    first: IncomingCall | None = None
+    while first is None:
+        try:
+            first = await conn.expect_one_of([("Authorize", {}), ("TransactionEvent", tx.pattern())], since=since,
+                                             requirements=("C01.FR.02",))
+        except PeerTimeout:
+            if side_events or authorize_required:  # judged below
+                break
+            if expects_tx:
+                raise
+            sut.note("no AuthorizeRequest after the idToken was presented: Part 6 allows this when the token is "
+                     "cached or in the local list, or authorization is disabled")
+            return tx
+        if first.action == "TransactionEvent" and first.payload.get("triggerReason") in SIDE_TRIGGERS \
+                and first.payload.get("eventType") != "Ended":
+            # a periodic / charging-state update sent meanwhile (J02.FR.11, E02.FR.13): recorded, not judged; the
+            # AuthorizeRequest may still follow
+            tx.record(first)
+            side_events += 1
+            since = conn.mailbox.index(first) + 1 if first in conn.mailbox else conn.mark()
+            first = None
+    if authorize_required and (first is None or first.action != "Authorize"):
+        if first is None and not side_events:
+            # Nothing at all answered the presentation (e.g. a station that took it for a second presentation and
+            # withdrew a stale authorization): the restore must not present the idToken again, which would authorize.
+            tx.authorized = False
+        asked = None
+        if first is not None:  # a TransactionEventRequest came first: the AuthorizeRequest may still follow
+            with contextlib.suppress(PeerTimeout):
+                asked = await conn.expect_call("Authorize", since=mark)
+        sut.check.that("the station sends an AuthorizeRequest for the presented idToken (no local authorization in "
+                       "this configuration: AuthEnabled true, no Authorization Cache, LocalPreAuthorize false)",
+                       asked is not None, expected="AuthorizeRequest",
+                       actual="none" if first is None else f"{first.action} {first.payload}",
+                       requirements=("C01.FR.02", "Part 6 Authorized step 1"))
+        if first is not None:
+            tx.record(first)
+        first = asked if first is None else first
+        if asked is not None:
+            sut.check.fields("AuthorizeRequest", asked.payload, _token_fields(sut), requirements=("C01.FR.02",))
+    elif first is not None and first.action == "Authorize":
         sut.check.fields("AuthorizeRequest", first.payload, _token_fields(sut), requirements=("C01.FR.02",))
-    elif side:  # a periodic / charging-state update sent meanwhile (J02.FR.11, E02.FR.13): recorded, not judged
-        tx.record(first)
-    else:
+        with contextlib.suppress(TimeoutError):  # the authorization starts at the station's AuthorizeResponse
+            async with asyncio.timeout(sut.message_timeout):
+                await first.answered.wait()
+        tx.authorized_mono = time.monotonic()
+    elif first is not None:
         sut.note("the station sent no AuthorizeRequest before its TransactionEventRequest (allowed by Part 6 for a "
                  "cached / locally listed token)")
         tx.record(first)
+    else:
+        sut.note("no AuthorizeRequest after the idToken was presented (only periodic updates): Part 6 allows this "
+                 "when the token is cached or in the local list, or authorization is disabled")
     if not expects_tx:
         return tx
-    event = tx.events[-1] if first.action == "TransactionEvent" and not side else await _tx_step_event(
+    event = tx.events[-1] if first is not None and first.action == "TransactionEvent" else await _tx_step_event(
         sut, tx, "a TransactionEventRequest follows the authorization (TxStartPoint "
                  f"{','.join(tx.start_points) or '?'})", triggers=("Authorized",),
         requirements=("E01.FR.03", "E02.FR.01"))
@@ -519,9 +569,9 @@ async def authorized(sut: ChargingStationUnderTest, evse: int, connector: int, *
         sut.check.fields("TransactionEventRequest after authorization (Part 6 Authorized step 3)", event.payload,
                          {"triggerReason": "Authorized", **_token_fields(sut)},
                          requirements=("E02.FR.01", "E03.FR.01", "E01.FR.10"))
-    if len(tx.events) == 1:
+    if len(tx.events) == 1:  # evse may come later, in the first event after the EV connected (E01.FR.16)
         sut.check.fields("TransactionEventRequest that starts the transaction", event.payload,
-                         {"eventType": "Started", "evse.id": evse}, requirements=("E01.FR.03", "E01.FR.05"))
+                         {"eventType": "Started"}, requirements=("E01.FR.03", "E01.FR.05"))
     return tx
 
 
@@ -577,14 +627,18 @@ async def energy_transfer_started(sut: ChargingStationUnderTest, evse: int, conn
             plugged_triggers = ("CablePluggedIn", "RemoteStart") if tx.remote_at is not None else ("CablePluggedIn",)
             event = await _tx_step_event(sut, tx, "a TransactionEventRequest reports the cable plugged in",
                                          triggers=plugged_triggers, requirements=("E02.FR.06", "E01.FR.02"))
+            # chargingState: Part 6 step 3 names EVConnected; the same plug-in after Authorized as reusable state
+            # EVConnectedPreSession step 3 accepts SuspendedEVSE or Charging too, and Part 2 fixes no value at the
+            # plug-in (E01.FR.18 only asks that the state be reported): the harness accepts that set here as well.
             sut.check.fields("TransactionEventRequest when the EV is connected (Part 6 EnergyTransferStarted "
                              "step 3)", event.payload,
                              {"triggerReason": OneOf(*plugged_triggers),
-                              "transactionInfo.chargingState": "EVConnected"},
+                              "transactionInfo.chargingState": OneOf("EVConnected", "SuspendedEVSE", "Charging")},
                              requirements=("E01.FR.15", "E01.FR.18") + (("F02.FR.21",) if len(plugged_triggers) > 1
                                                                        else ()))
     charging = next((e for e in tx.events if e.payload.get("transactionInfo", {}).get("chargingState") == "Charging"),
                     None)
+    reported_before = charging is not None  # in an event an earlier step judged (EVConnectedPreSession, Authorized)
     while charging is None:
         event = await _tx_step_event(sut, tx, "a TransactionEventRequest reports chargingState Charging",
                                      triggers=("ChargingStateChanged",), requirements=("E01.FR.18",),
@@ -595,13 +649,30 @@ async def energy_transfer_started(sut: ChargingStationUnderTest, evse: int, conn
         sut.check.that("the transaction does not end before the energy transfer starts", not tx.ended,
                        expected="eventType Started / Updated", actual=event.payload.get("eventType"),
                        requirements=("E01.FR.18",))
-    sut.check.fields("TransactionEventRequest that starts the energy transfer (Part 6 EnergyTransferStarted "
-                     "step 9)", charging.payload, {"triggerReason": "ChargingStateChanged",
-                                                   "transactionInfo.chargingState": "Charging"},
-                     requirements=("E01.FR.18", "E01.FR.15"))
+    trigger = charging.payload.get("triggerReason")
+    if reported_before and trigger != "ChargingStateChanged":
+        # E02.FR.17: overlapping triggers may be reported in one message (the more specific triggerReason); the
+        # change to Charging was reported (E01.FR.18) in an event an earlier step accepted, so step 9 is not
+        # demanded as a separate ChargingStateChanged event.
+        sut.note(f"EnergyTransferStarted step 9: chargingState Charging was reported already in "
+                 f"TransactionEventRequest seqNo {charging.payload.get('seqNo')} (triggerReason {trigger}), judged by "
+                 "an earlier step (E02.FR.17, E01.FR.18): no separate ChargingStateChanged event demanded")
+    elif charging is tx.events[0] and charging.payload.get("eventType") == "Started":
+        # TxStartPoint EnergyTransfer: the event that starts the energy transfer starts the transaction; Part 6
+        # TC_E_02_CS step 3 accepts ChargingStateChanged or Authorized for it.
+        sut.check.fields("TransactionEventRequest that starts the transaction and the energy transfer (Part 6 "
+                         "EnergyTransferStarted step 9, TC_E_02_CS step 3)", charging.payload,
+                         {"triggerReason": OneOf("ChargingStateChanged", "Authorized"),
+                          "transactionInfo.chargingState": "Charging"},
+                         requirements=("E01.FR.06", "E01.FR.18", "E01.FR.15", "Part 6 TC_E_02_CS step 3"))
+    else:
+        sut.check.fields("TransactionEventRequest that starts the energy transfer (Part 6 EnergyTransferStarted "
+                         "step 9)", charging.payload, {"triggerReason": "ChargingStateChanged",
+                                                       "transactionInfo.chargingState": "Charging"},
+                         requirements=("E01.FR.18", "E01.FR.15"))
     first = tx.events[0]
     sut.check.fields("the first TransactionEventRequest of the transaction", first.payload,
-                     {"eventType": "Started", "evse.id": evse}, requirements=("E01.FR.02", "E01.FR.05", "E01.FR.16"))
+                     {"eventType": "Started"}, requirements=("E01.FR.02", "E01.FR.05"))
     plugged = tx.first_since(tx.plugged_at) if tx.plugged_at is not None else None
     if plugged is not None:
         sut.check.fields("the first TransactionEventRequest after the EV was connected names its EVSE and connector",
@@ -618,7 +689,16 @@ def token_carried(sut: ChargingStationUnderTest, tx: Transaction) -> None:
     """Part 6 §2.1: the first of the transaction's TransactionEventRequests after the idToken was presented to start
     it carries that idToken (E01.FR.10, E03.FR.01)."""
     token = sut.config.id_tokens.valid
-    after_token = tx.first_since(tx.token_at) if tx.token_at is not None else None
+    after_token = None
+    if tx.token_at is not None:
+        # The station authorizes at its AuthorizeResponse (errata 2025-09 §2.17, Part 2 §1.6): a periodic meter value
+        # update that arrived before the harness answered the AuthorizeRequest precedes the authorization (E03.FR.01:
+        # the *next* event after it carries the idToken) and is not the one judged here.
+        later = [e for e in tx.events[tx.token_at:]
+                 if not (tx.authorized_mono is not None and e.received_mono <= tx.authorized_mono
+                         and e.payload.get("triggerReason") in ("MeterValuePeriodic", "MeterValueClock"))]
+        after_token = min(later, key=lambda e: (e.payload.get("seqNo", float("inf")), later.index(e))) \
+            if later else None
     sut.check.that("the first TransactionEventRequest after the idToken was presented carries it",
                    after_token is not None and after_token.payload.get("idToken", {}).get("idToken") == token.id_token
                    and after_token.payload.get("idToken", {}).get("type") == token.type,
@@ -720,6 +800,15 @@ def _followed(sut: ChargingStationUnderTest, tx: Transaction) -> Transaction:
     if registry is not None:
         registry.append(tx)
     return tx
+
+
+async def followed_transaction(sut: ChargingStationUnderTest, evse: int, connector: int) -> Transaction:
+    """A :class:`Transaction` of ``evse`` followed from now on without any reusable state (a case that starts from
+    an idle EVSE with no state, TC_C_05_CS): a transaction the station starts during the case is recorded into it
+    and ended by :func:`transactions_ended_afterwards`."""
+    conn = sut.connection
+    return _followed(sut, Transaction(evse, connector, start_points=await tx_start_points(sut),
+                                      stop_points=await tx_stop_points(sut), since=conn.mark(), connection=conn))
 
 
 async def parking_bay_occupied(sut: ChargingStationUnderTest, evse: int, connector: int, *,
@@ -950,7 +1039,11 @@ async def ev_disconnected(sut: ChargingStationUnderTest, tx: Transaction, *, sta
                      event.payload, {"triggerReason": "EVCommunicationLost", "transactionInfo.chargingState": "Idle"},
                      requirements=("E06.FR.15", "E01.FR.18"))
     if event.payload.get("eventType") == "Ended" and tx.stop_authorized and judge_stopped_reason:
-        _stopped_locally(sut, event)  # (``judge_stopped_reason`` False: a case with its own rule, TC_E_14_CS)
+        # (``judge_stopped_reason`` False: a case with its own rule, TC_E_14_CS.) The transaction the driver stopped
+        # ends only now, at the unplug: errata 2025-09 §6.2.51 accepts EVDisconnected there as well as Local / omitted.
+        sut.check.fields("TransactionEventRequest eventType Ended at the unplug after a local stop", event.payload,
+                         {"transactionInfo.stoppedReason": OneOf("Local", "EVDisconnected", ABSENT)},
+                         requirements=("E07.FR.04", "E07.FR.05", "errata 2025-09 §6.2.51"))
     return event
 
 
@@ -1160,11 +1253,17 @@ async def authorized_remote(sut: ChargingStationUnderTest, evse: int, connector:
     ``tx`` (a new :class:`Transaction` when None, registered for the restore), marked authorized."""
     conn = sut.connection
     if tx is None:
-        tx = Transaction(evse, connector, start_points=await tx_start_points(sut),
-                         stop_points=await tx_stop_points(sut), since=conn.mark(), connection=conn)
-        registry = _tx_registry(sut)
-        if registry is not None:
-            registry.append(tx)
+        start_points = await tx_start_points(sut)
+        if "ParkingBayOccupancy" in start_points:
+            # Part 6 Authorized Before: "If State is NOT ParkingBayOccupied OR EVConnectedPreSession, then execute
+            # ParkingBayOccupied" (it matters here: the EV in the bay starts the transaction, E01.FR.01)
+            tx = await parking_bay_occupied(sut, evse, connector)
+        else:
+            tx = Transaction(evse, connector, start_points=start_points,
+                             stop_points=await tx_stop_points(sut), since=conn.mark(), connection=conn)
+            registry = _tx_registry(sut)
+            if registry is not None:
+                registry.append(tx)
     token = sut.config.id_tokens.valid
     was_started = tx.started
     tx.remote_start_id = sut.ctx.ids.next("remoteStartId")
@@ -1469,7 +1568,7 @@ async def expect_boot_retry(sut: ChargingStationUnderTest, answers: BootAnswers,
     return conn, retry
 
 
-__all__ = ["transaction_step_event", "ChargingEvidence", "watch_no_charging", "EV_CONNECTED_TRIGGERS",
+__all__ = ["transaction_step_event", "followed_transaction", "ChargingEvidence", "watch_no_charging", "EV_CONNECTED_TRIGGERS",
            "ev_connected_pre_session_of", "parking_bay_occupied", "token_carried",
            "authorized_remote", "judge_remote_start_event", "remote_start_settings", "RemoteStartSettings",
            "stop_authorized_remote", "RemoteStop", "settable",

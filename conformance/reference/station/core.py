@@ -86,6 +86,7 @@ class ReferenceStation:
         self.tx_queue = TransactionQueue(self, self.boot, self.transactions_area)
         self.transactions_area.authorization = self.authorization
         self.offline.cache = self.auth_cache  # offline authorization (C12, E04, E08, E12)
+        self.authorization.transactions = self.transactions_area  # C16: the Master Pass stops transactions
         self.reset = Reset(self, self.transactions_area)
         self.reservations = Reservations(self, self.availability)
         self.network = Network(self, self.boot)

@@ -250,22 +250,35 @@ class Transactions(Component):
         if tx is None and all(self.availability.connector_status(*k) == "Unavailable"
                               for k in self.availability.connectors((evse,))):
             return {"authorized": False, "status": "the EVSE is Unavailable"}  # no charging is offered there
-        if conn is None:  # offline: the Authorization Cache decides (LocalAuthorizeOffline, offline.py)
-            status = "Accepted" if self.offline.authorize_offline(token) else "Unknown"
+        offline = conn is None
+        if offline:  # offline: the Authorization Cache decides (LocalAuthorizeOffline, offline.py)
+            info = {"status": "Accepted" if self.offline.authorize_offline(token) else "Unknown"}
         else:
             if self.model.get("AuthCtrlr", "DisableRemoteAuthorization") \
                     and "disable_remote_authorization_ignored" not in self.faults:
-                # C01: only the Authorization Cache and the Local Authorization List may decide; the reference station
-                # holds neither, so the token is refused without an AuthorizeRequest (TC_E_52_CS)
+                # C01: only the Authorization Cache and the Local Authorization List may decide; the reference
+                # station holds neither, so the token is refused without an AuthorizeRequest (TC_E_52_CS)
                 return {"authorized": False, "status": "not in the Authorization Cache or Local Authorization List"}
-            status = (await self.authorization.authorize(conn, token, evse=evse)).get("status")
-        if status != "Accepted":
-            return {"authorized": False, "status": status}
-        if tx is not None and tx.id_token is not None and not tx.stop_authorized \
-                and self.offline.same_group(token, tx.id_token) \
-                and not (conn is None and "offline_group_stop_ignored" in self.faults):  # same GroupId (E08.FR.02)
-            await self._stop_authorized(tx, token)
-            return {"authorized": True, "stopped": tx.transaction_id}
+            if "transaction_started_before_authorization" in self.faults and pending is None \
+                    and (tx is None or tx.id_token is None):
+                await self.authorized(evse, connector, token)  # (cauth) optimistic: the CSMS's answer comes later
+            info = await self.authorization.authorize(conn, token, evse=evse)
+        if self.authorization.master_pass(info):  # C16: stops transactions, never starts one (cauth)
+            return await self.authorization.master_pass_presented(evse, token)
+        if tx is not None and tx.id_token is not None and not tx.stop_authorized:
+            if offline:  # same GroupId as the cached token that started it (E08.FR.02)
+                ends = self.authorization.accepts(info) and self.offline.same_group(token, tx.id_token) \
+                    and "offline_group_stop_ignored" not in self.faults
+            else:  # C01.FR.03 (b), C09.FR.03: same GroupIdToken (cauth)
+                ends = self.authorization.ends_authorization(tx.id_token, token, info)
+            if ends:
+                await self._stop_authorized(tx, token)
+                return {"authorized": True, "stopped": tx.transaction_id}
+        if not self.authorization.accepts(info):
+            if "start_point_authorized_on_any_answer" in self.faults and pending is None and tx is None \
+                    and "Authorized" in self._tx_points("TxStartPoint"):
+                await self.authorized(evse, connector, token)  # (cauth) TxStartPoint Authorized = answered
+            return {"authorized": False, "status": info.get("status")}
         if pending is not None or (tx is not None and tx.id_token is not None):
             return {"authorized": True, "transaction": None}  # the EVSE is in use by another driver
         tx = await self.authorized(evse, connector, token)
@@ -684,7 +697,8 @@ class Transactions(Component):
         if tx is not None and tx.charging and "ev_not_ready_reported_charging" not in self.faults:
             tx.charging = False
             tx.suspended_ev = True
-            if "EnergyTransfer" in self._tx_points("TxStopPoint"):  # estop: E06.FR.07, stoppedReason StoppedByEV
+            if "EnergyTransfer" in self._tx_points("TxStopPoint") \
+                    and "suspended_ev_kept_open" not in self.faults:  # estop: E06.FR.07, stoppedReason StoppedByEV
                 reason = "Local" if "suspended_ev_ended_as_local" in self.faults else "StoppedByEV"
                 await self.end_transaction(tx, reason, "ChargingStateChanged", charging_state="EVConnected")
             else:

@@ -11,7 +11,7 @@ import contextlib
 from conformance.harness import ChargingStationUnderTest, OneOf, Satisfies, case
 from conformance.harness.reusable_states import station as states
 from conformance.outcomes import NotApplicable
-from conformance.protocol.variables import SIGN_READINGS
+from conformance.protocol.variables import PUBLIC_KEY_WITH_SIGNED_METER_VALUE, SIGN_READINGS
 
 from ._steps import configured_connector, ensure_variable, local_start_configuration, start_point
 
@@ -160,13 +160,24 @@ async def test_tc_e_10_cs(station: ChargingStationUnderTest) -> None:
         await states.energy_transfer_started(station, evse, connector, tx=tx)
 
 
-def _signed_begin(meter_values: object) -> bool:
-    """A sampledValue with context Transaction.Begin whose signedMeterValue has all four fields."""
-    fields = ("encodingMethod", "publicKey", "signedMeterData", "signingMethod")
-    return isinstance(meter_values, list) and any(
-        sample.get("context") == "Transaction.Begin"
-        and all(sample.get("signedMeterValue", {}).get(f) not in (None, "") for f in fields)
-        for meter in meter_values if isinstance(meter, dict) for sample in meter.get("sampledValue", []))
+def _signed_begin(public_key_required: bool):
+    """A sampledValue with context Transaction.Begin whose signedMeterValue has encodingMethod, signedMeterData and
+    signingMethod, and publicKey present as a string: empty when the station does not send the key (Part 2 §2.7.17
+    OCPPCommCtrlr.PublicKeyWithSignedMeterValue Never: the required field is an empty string), non-empty when
+    ``public_key_required`` (the variable is OncePerTransaction or EveryMeterValue)."""
+    fields = ("encodingMethod", "signedMeterData", "signingMethod")
+
+    def complete(signed: dict) -> bool:
+        key = signed.get("publicKey")
+        return all(signed.get(f) not in (None, "") for f in fields) and isinstance(key, str) and (
+            bool(key) or not public_key_required)
+
+    def accept(meter_values: object) -> bool:
+        return isinstance(meter_values, list) and any(
+            sample.get("context") == "Transaction.Begin" and isinstance(sample.get("signedMeterValue"), dict)
+            and complete(sample["signedMeterValue"])
+            for meter in meter_values if isinstance(meter, dict) for sample in meter.get("sampledValue", []))
+    return accept
 
 
 @case
@@ -181,7 +192,9 @@ async def test_tc_e_11_cs(station: ChargingStationUnderTest) -> None:
     - step 1: Occupied after the plug-in (E02.FR.05);
     - step 3: TransactionEventRequest eventType Started, triggerReason SignedDataReceived, the configured idToken,
       evse.id and evse.connectorId, a meterValue with a sampledValue of context Transaction.Begin whose
-      signedMeterValue has encodingMethod, publicKey, signedMeterData and signingMethod (E01.FR.04, E02.FR.14);
+      signedMeterValue has encodingMethod, signedMeterData and signingMethod, and publicKey present (an empty string
+      unless OCPPCommCtrlr.PublicKeyWithSignedMeterValue is OncePerTransaction or EveryMeterValue, Part 2 §2.7.17)
+      (E01.FR.04, E02.FR.14);
     - step 5 (EnergyTransferStarted): eventType Updated, triggerReason ChargingStateChanged, chargingState Charging."""
     evse, connector = configured_connector(station)
     async with start_point(station, "DataSigned", excluded=("ParkingBayOccupancy", "EVConnected", "Authorized"),
@@ -191,6 +204,8 @@ async def test_tc_e_11_cs(station: ChargingStationUnderTest) -> None:
         if not await ensure_variable(stack, station, SIGN_READINGS, "true"):
             raise NotApplicable("SampledDataCtrlr.SignReadings is not implemented: the station has no meter that "
                                 "signs its readings (E01.FR.04, Part 6 TC_E_11_CS configuration state)")
+        key_policy = await station.read_variable(PUBLIC_KEY_WITH_SIGNED_METER_VALUE)
+        key_required = key_policy in ("OncePerTransaction", "EveryMeterValue")
         await stack.enter_async_context(states.transactions_ended_afterwards(station))
         tx = await states.authorized(station, evse, connector)
         started = await _plugged_in_started(station, tx, "a transaction starts once the station has a signed meter "
@@ -201,9 +216,12 @@ async def test_tc_e_11_cs(station: ChargingStationUnderTest) -> None:
                 "evse.id": evse, "evse.connectorId": connector},
                 requirements=("E01.FR.04", "E01.FR.10", "E01.FR.15", "E01.FR.16", "Part 6 TC_E_11_CS step 3"))
             station.check.fields("TransactionEventRequest meterValue (Part 6 TC_E_11_CS step 3)", started.payload, {
-                "meterValue": Satisfies(_signed_begin, "a sampledValue of context Transaction.Begin with a complete "
-                                                       "signedMeterValue")},
-                requirements=("E01.FR.04", "E02.FR.14", "Part 6 TC_E_11_CS step 3"))
+                "meterValue": Satisfies(_signed_begin(key_required), "a sampledValue of context Transaction.Begin "
+                                        "with a signedMeterValue: encodingMethod, signedMeterData, signingMethod, "
+                                        "publicKey present" + (" and not empty (PublicKeyWithSignedMeterValue "
+                                                               f"{key_policy})" if key_required else
+                                                               " (may be empty, Part 2 §2.7.17)"))},
+                requirements=("E01.FR.04", "E02.FR.14", "Part 6 TC_E_11_CS step 3", "Part 2 §2.7.17"))
         await states.energy_transfer_started(station, evse, connector, tx=tx)
         charging = next(e for e in tx.events if e.payload.get("transactionInfo", {}).get("chargingState") == "Charging")
         station.check.fields("TransactionEventRequest (Part 6 TC_E_11_CS step 5)", charging.payload, {

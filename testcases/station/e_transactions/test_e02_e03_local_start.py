@@ -11,11 +11,11 @@ import contextlib
 import math
 import time
 
-from conformance.harness import ABSENT, ChargingStationUnderTest, OneOf, case
+from conformance.harness import ChargingStationUnderTest, OneOf, case
 from conformance.harness.reusable_states import station as states
 from conformance.outcomes import CheckFailed, NotApplicable
 from conformance.protocol.errors import PeerError
-from conformance.protocol.variables import (AUTH_CACHE_ENABLED, EV_CONNECTION_TIMEOUT, LOCAL_PRE_AUTHORIZE)
+from conformance.protocol.variables import AUTH_CACHE_ENABLED, AUTH_ENABLED, EV_CONNECTION_TIMEOUT, LOCAL_PRE_AUTHORIZE
 
 from ._steps import configured_connector, ensure_variable, ev_resumed_afterwards, local_start_configuration
 
@@ -79,12 +79,14 @@ async def test_tc_e_05_cs(station: ChargingStationUnderTest) -> None:
     - configuration state: TxCtrlr.EVConnectionTimeOut = ``configured.ev_connection_timeout``, AuthEnabled true (if
       implemented and ReadWrite), DisableRemoteAuthorization false, AuthCacheCtrlr.Enabled false (if implemented),
       LocalPreAuthorize false; all restored;
-    - Before, Authorized (local) (after ParkingBayOccupied when TxStartPoint contains ParkingBayOccupancy);
+    - Before, Authorized (local) (after ParkingBayOccupied when TxStartPoint contains ParkingBayOccupancy); with
+      AuthEnabled true and LocalPreAuthorize implemented (set false) the AuthorizeRequest is required (C01.FR.02);
     - step 1, only when the transaction started before the cable (TxStartPoint ParkingBayOccupancy / Authorized):
       after the timeout (no sooner than it, within the max time deviation) a TransactionEventRequest with triggerReason
       EVConnectTimeout; with TxStopPoint Authorized eventType Ended and stoppedReason Timeout (E03.FR.05), with
-      ParkingBayOccupancy (not Authorized) Updated (E03.FR.15), otherwise either (Part 6: Updated; E03.FR.05: the
-      station SHOULD end it, then with Timeout). Without such a transaction the harness waits the timeout out;
+      ParkingBayOccupancy (not Authorized) Updated (E03.FR.15), with both either (Part 6 / E03.FR.15), otherwise
+      either (Part 6: Updated; E03.FR.05: the station SHOULD end it); stoppedReason Timeout judged on Ended only.
+      Without such a transaction the harness waits the timeout out;
     - steps 3-4, Authorized (local) and EnergyTransferStarted again: the EVSE is ready for another session
       (C01.FR.26: the stale authorization has ended)."""
     evse, connector = configured_connector(station)
@@ -93,11 +95,15 @@ async def test_tc_e_05_cs(station: ChargingStationUnderTest) -> None:
         await stack.enter_async_context(station.configured(EV_CONNECTION_TIMEOUT, str(timeout)))
         await stack.enter_async_context(local_start_configuration(station))
         await ensure_variable(stack, station, AUTH_CACHE_ENABLED, "false")
-        await ensure_variable(stack, station, LOCAL_PRE_AUTHORIZE, "false")
+        pre_authorize = await ensure_variable(stack, station, LOCAL_PRE_AUTHORIZE, "false")
+        # This configuration state leaves the station no local decision (AuthEnabled true, no Authorization Cache,
+        # LocalPreAuthorize false): Authorized step 1, the AuthorizeRequest, may not be skipped (C01.FR.02).
+        auth_enabled = (await station.read_variable(AUTH_ENABLED) or "").strip().lower() == "true"
+        authorize_required = auth_enabled and pre_authorize
         await stack.enter_async_context(states.transactions_ended_afterwards(station))
         tx = await states.parking_bay_occupied(station, evse, connector)
         presented = time.monotonic()
-        tx = await states.authorized(station, evse, connector, tx=tx)
+        tx = await states.authorized(station, evse, connector, tx=tx, authorize_required=authorize_required)
         if tx.started:  # step 1: TxStartPoint ParkingBayOccupancy or Authorized
             requirements = ("E03.FR.05", "E03.FR.15", "Part 6 TC_E_05_CS step 1")
             event = await states.transaction_step_event(
@@ -105,18 +111,28 @@ async def test_tc_e_05_cs(station: ChargingStationUnderTest) -> None:
                 triggers=("EVConnectTimeout",), requirements=requirements,
                 timeout=timeout + station.tolerance + station.message_timeout)
             station.no_sooner_than("the EV connection timeout is reported no sooner than EVConnectionTimeOut after "
-                                   "the authorization", event.received_mono - presented, required=timeout,
+                                   "the authorization", event.received_mono - (
+                                       tx.authorized_mono if tx.authorized_mono is not None else presented),
+                                   required=timeout,
                                    requirements=("E03.FR.05", "E03.FR.15", "C01.FR.26"))
-            if "Authorized" in tx.stop_points:
+            ended = event.payload.get("eventType") == "Ended"
+            if "Authorized" in tx.stop_points and "ParkingBayOccupancy" in tx.stop_points:
+                # Part 6: Ended (TxStopPoint contains Authorized); E03.FR.15 (contains ParkingBayOccupancy):
+                # deauthorized, the transaction ends when the EV leaves the bay (Updated). Either is accepted.
+                expected = {"eventType": OneOf("Ended", "Updated")}
+                if ended:
+                    expected["transactionInfo.stoppedReason"] = "Timeout"
+                cited = ("E03.FR.05", "E03.FR.15", "Part 6 TC_E_05_CS step 1")
+            elif "Authorized" in tx.stop_points:
                 expected = {"eventType": "Ended", "transactionInfo.stoppedReason": "Timeout"}
                 cited = ("E03.FR.05", "Part 6 TC_E_05_CS step 1")
             elif "ParkingBayOccupancy" in tx.stop_points:
                 expected = {"eventType": "Updated"}
                 cited = ("E03.FR.15", "Part 6 TC_E_05_CS step 1")
-            else:  # Part 6 says Updated, E03.FR.05 lets the station end it
-                ended = event.payload.get("eventType") == "Ended"
-                expected = {"eventType": OneOf("Updated", "Ended"),
-                            "transactionInfo.stoppedReason": "Timeout" if ended else ABSENT}
+            else:  # Part 6 says Updated, E03.FR.05 lets the station end it (stoppedReason judged on Ended only)
+                expected = {"eventType": OneOf("Updated", "Ended")}
+                if ended:
+                    expected["transactionInfo.stoppedReason"] = "Timeout"
                 cited = ("E03.FR.05", "Part 6 TC_E_05_CS step 1")
             station.check.fields(f"TransactionEventRequest after EVConnectionTimeOut with TxStopPoint "
                                  f"{','.join(tx.stop_points) or '?'} (Part 6 TC_E_05_CS step 1)", event.payload,
@@ -127,7 +143,7 @@ async def test_tc_e_05_cs(station: ChargingStationUnderTest) -> None:
         # steps 3-4: a new session on the same EVSE
         again = tx if not tx.ended else None
         try:
-            tx = await states.authorized(station, evse, connector, tx=again)
+            tx = await states.authorized(station, evse, connector, tx=again, authorize_required=authorize_required)
             await states.energy_transfer_started(station, evse, connector, tx=tx)
         except (CheckFailed, PeerError):
             station.check.that("after EVConnectionTimeOut the EVSE is ready to start another charging session (Part 6 "
@@ -144,7 +160,8 @@ async def test_tc_e_38_cs(station: ChargingStationUnderTest) -> None:
 
     Part 6 steps / validations implemented:
     - prerequisite: TxStartPoint not EnergyTransfer (else NOT APPLICABLE);
-    - Before, Authorized (local) (after ParkingBayOccupied when TxStartPoint contains ParkingBayOccupancy);
+    - Before, Authorized (local) (after ParkingBayOccupied when TxStartPoint contains ParkingBayOccupancy); with
+      AuthEnabled true and LocalPreAuthorize implemented (set false) the AuthorizeRequest is required (C01.FR.02);
     - manual action: the EV set not ready (action ``ev_suspend`` before the plug-in; ``ev_resume`` afterwards);
     - step 1, EVConnectedPreSession: Occupied, the step 3 event when TxStartPoint makes one (E01.FR.16);
     - step 2: TransactionEventRequest triggerReason ChargingStateChanged, chargingState SuspendedEV (E01.FR.19,

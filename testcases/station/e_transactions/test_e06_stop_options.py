@@ -15,10 +15,10 @@ from conformance.harness import ChargingStationUnderTest, OneOf, case
 from conformance.harness.reusable_states import station as states
 from conformance.protocol.errors import PeerClosed, PeerTimeout
 from conformance.protocol.patterns import ABSENT
-from conformance.protocol.variables import EV_CONNECTION_TIMEOUT
+from conformance.protocol.variables import EV_CONNECTION_TIMEOUT, TX_STOP_POINT
 
 from ._steps import configured_connector, local_start_configuration
-from ._steps_stop import tx_stop_point
+from ._steps_stop import points, tx_stop_point
 
 _DRIVER_STOP = ("E06.FR.09", "E07.FR.04", "E07.FR.05")
 
@@ -194,14 +194,17 @@ async def test_tc_e_19_cs(station: ChargingStationUnderTest) -> None:
 @case
 async def test_tc_e_22_cs(station: ChargingStationUnderTest) -> None:
     """Stop transaction options - EnergyTransfer stopped - SuspendedEV: with TxStopPoint EnergyTransfer, the EV
-    suspending the energy transfer ends the transaction (errata 2025-09 §6.2.50).
+    suspending the energy transfer ends the transaction (errata 2025-09 §6.2.50, E06.FR.07).
 
     Part 6 steps / validations implemented:
     - Before: TxStopPoint contains EnergyTransfer (set for the case; prerequisite otherwise NOT APPLICABLE);
       EnergyTransferStarted;
     - manual action: the EV suspends the energy transfer (action ``ev_suspend``);
-    - step 1: triggerReason ChargingStateChanged, and either chargingState EVConnected with eventType Ended, or
-      chargingState SuspendedEV with eventType Updated; stoppedReason StoppedByEV on the Ended event."""
+    - step 1 as errata 2025-09 §6.2.50 amends it (the suspension ends the transaction, E06.FR.07): the transaction's
+      Ended event has triggerReason ChargingStateChanged, chargingState EVConnected or SuspendedEV and stoppedReason
+      StoppedByEV (E06.FR.08). An Updated SuspendedEV event sent first (Part 6's original alternative, a charging
+      state report, E01.FR.18) is recorded and the Ended event still awaited: none within the message timeout
+      FAILs E06.FR.07."""
     evse, connector = configured_connector(station)
     async with tx_stop_point(station, "EnergyTransfer", lambda p: "EnergyTransfer" in p,
                              prerequisite="TxStopPoint is ReadWrite with EnergyTransfer supported, or ReadOnly with "
@@ -210,22 +213,16 @@ async def test_tc_e_22_cs(station: ChargingStationUnderTest) -> None:
         tx = await states.energy_transfer_started(station, evse, connector)
         tx.instruction(station.connection)
         await station.actions.do("ev_suspend", evse=evse, connector=connector)
+        requirements = ("E06.FR.07", "E06.FR.08", "E06.FR.15", "Part 6 TC_E_22_CS step 1", "errata 2025-09 §6.2.50")
         event = await states.transaction_step_event(
-            station, tx, "a TransactionEventRequest reports the EV suspended the energy transfer",
-            triggers=("ChargingStateChanged",), requirements=("E06.FR.07", "Part 6 TC_E_22_CS step 1"),
-            wanted=lambda e: e.payload.get("eventType") == "Ended" or e.payload.get("transactionInfo", {}).get(
-                "chargingState") != "Charging")
-        payload = event.payload
-        requirements = ("E06.FR.07", "E06.FR.15", "Part 6 TC_E_22_CS step 1", "errata 2025-09 §6.2.50")
-        state = payload.get("transactionInfo", {}).get("chargingState")
-        expected = {"triggerReason": "ChargingStateChanged",
-                    "transactionInfo.chargingState": OneOf("EVConnected", "SuspendedEV")}
-        if state == "EVConnected":
-            expected.update({"eventType": "Ended", "transactionInfo.stoppedReason": "StoppedByEV"})
-        elif state == "SuspendedEV":
-            expected["eventType"] = "Updated"
-        station.check.fields("TransactionEventRequest after the EV suspended (Part 6 TC_E_22_CS step 1)", payload,
-                             expected, requirements=requirements)
+            station, tx, "the transaction ends when the EV suspends the energy transfer (TxStopPoint EnergyTransfer)",
+            triggers=("ChargingStateChanged",), requirements=requirements,
+            wanted=lambda e: e.payload.get("eventType") == "Ended")
+        station.check.fields("TransactionEventRequest after the EV suspended (Part 6 TC_E_22_CS step 1, errata "
+                             "2025-09 §6.2.50)", event.payload,
+                             {"triggerReason": "ChargingStateChanged", "eventType": "Ended",
+                              "transactionInfo.chargingState": OneOf("EVConnected", "SuspendedEV"),
+                              "transactionInfo.stoppedReason": "StoppedByEV"}, requirements=requirements)
 
 
 @case
@@ -247,37 +244,60 @@ async def test_tc_e_39_cs(station: ChargingStationUnderTest) -> None:
       TxStartPoint is EVConnected starts a new one, E01.FR.02); no sign of charging within the message timeout."""
     evse, connector = configured_connector(station)
     timeout = math.ceil(station.config.configured.ev_connection_timeout)  # the variable takes whole seconds
-    async with tx_stop_point(station, "Authorized", lambda p: "Authorized" in p,
+    # "TxStopPoint contains Authorized": the station's value with Authorized added (its other stop points, e.g.
+    # EVConnected, still end the transaction the plug-in may start), else Authorized alone.
+    current = points(await station.read_variable(TX_STOP_POINT))
+    with_authorized = ",".join([*sorted(current), "Authorized"]) if current else "Authorized"
+    async with tx_stop_point(station, (with_authorized, "Authorized") if current else "Authorized",
+                             lambda p: "Authorized" in p,
                              prerequisite="TxStopPoint is ReadWrite with Authorized supported, or ReadOnly with "
                                           "Authorized (TC_E_39_CS)"), \
             station.configured(EV_CONNECTION_TIMEOUT, str(timeout)), local_start_configuration(station), \
             states.transactions_ended_afterwards(station) as registry:
         conn = station.connection
         presented_at = time.monotonic()  # the station's timer starts at the authorization, a moment later
-        tx = await states.authorized(station, evse, connector)
+        # Reusable state Authorized, whose Before runs ParkingBayOccupied (the EV drives into the bay when
+        # TxStartPoint contains ParkingBayOccupancy: that starts the transaction, E01.FR.01).
+        tx = await states.parking_bay_occupied(station, evse, connector)
+        tx = await states.authorized(station, evse, connector, tx=tx)
         authorized_at = time.monotonic()
-        started = tx.started or bool(set(tx.start_points) & {"Authorized", "ParkingBayOccupancy"})
+        started = tx.started
         window = timeout + station.tolerance + station.message_timeout
         station.protocol_wait(timeout, "TxCtrlr.EVConnectionTimeOut (TC_E_39_CS)")
+        # Step 1 eventType: Part 6 keys it on TxStartPoint (Updated with ParkingBayOccupancy, else Ended); Part 2 on
+        # TxStopPoint (E03.FR.15: with ParkingBayOccupancy deauthorized, the transaction goes on, Updated; E03.FR.05:
+        # otherwise Ended, Timeout). Where the two disagree, either is accepted.
+        by_start = "Updated" if "ParkingBayOccupancy" in tx.start_points else "Ended"
+        by_stop = "Updated" if "ParkingBayOccupancy" in tx.stop_points else "Ended"
+        event_type = by_start if by_start == by_stop else OneOf(by_start, by_stop)
         if started:
             event = await states.transaction_step_event(station, tx, "the station reports the EV connection timeout",
                                                 triggers=("EVConnectTimeout",), requirements=("E03.FR.05",
-                                                                                              "E06.FR.04"),
+                                                                                              "E03.FR.15",
+                                                                                              "C01.FR.26"),
                                                 timeout=window)
-            parking = "ParkingBayOccupancy" in tx.start_points
-            expected = {"triggerReason": "EVConnectTimeout", "eventType": "Updated" if parking else "Ended"}
-            if not parking:
+            expected = {"triggerReason": "EVConnectTimeout", "eventType": event_type}
+            if event.payload.get("eventType") == "Ended":
                 expected["transactionInfo.stoppedReason"] = "Timeout"
             station.check.fields("TransactionEventRequest after EVConnectionTimeOut (Part 6 TC_E_39_CS step 1)",
-                                 event.payload, expected, requirements=("E03.FR.05", "Part 6 TC_E_39_CS step 1"))
+                                 event.payload, expected,
+                                 requirements=("E03.FR.05", "E03.FR.15", "Part 6 TC_E_39_CS step 1"))
             station.no_sooner_than("the authorization expires no sooner than EVConnectionTimeOut after the idToken "
-                                   "was presented", event.received_mono - presented_at,
-                                   required=timeout, requirements=("E03.FR.05",))
+                                   "was authorized (the AuthorizeResponse; the presentation when there was no "
+                                   "AuthorizeRequest)", event.received_mono - (
+                                       tx.authorized_mono if tx.authorized_mono is not None else presented_at),
+                                   required=timeout, requirements=("C01.FR.26", "E03.FR.05"))
         else:
-            with contextlib.suppress(PeerTimeout, PeerClosed):  # nothing to await: the timeout runs out
-                incoming = await conn.expect_call("TransactionEvent", since=conn.mark(), evse={"id": evse},
-                                                  timeout=max(0.0, authorized_at + timeout
-                                                              + station.tolerance - time.monotonic()))
+            # Nothing to await: the timeout runs out (events of the EVSE meanwhile are recorded, not judged).
+            deadline = authorized_at + timeout + station.tolerance
+            since = conn.mark()
+            while (remaining := deadline - time.monotonic()) > 0:
+                try:
+                    incoming = await conn.expect_call("TransactionEvent", since=since, evse={"id": evse},
+                                                      timeout=remaining)
+                except (PeerTimeout, PeerClosed):
+                    break
+                since = conn.mailbox.index(incoming) + 1 if incoming in conn.mailbox else conn.mark()
                 station.note(f"recorded during the EV connection timeout: TransactionEventRequest "
                              f"{incoming.payload.get('eventType')} {incoming.payload.get('triggerReason')}")
         tx.authorized = False  # expired: the restore must not present the idToken again
@@ -294,6 +314,7 @@ async def test_tc_e_39_cs(station: ChargingStationUnderTest) -> None:
         # Step 5 (optional) and "should not start charging", watched for the message timeout.
         station.protocol_wait(station.message_timeout, "TC_E_39_CS step 5: the station must not start charging")
         deadline = time.monotonic() + station.message_timeout
+        no_charging = ("C01.FR.26", "Part 6 TC_E_39_CS step 5")
         while (remaining := deadline - time.monotonic()) > 0:
             try:
                 incoming = await conn.expect_call("TransactionEvent", since=mark, timeout=remaining)
@@ -303,13 +324,17 @@ async def test_tc_e_39_cs(station: ChargingStationUnderTest) -> None:
             tid = payload.get("transactionInfo", {}).get("transactionId")
             if tid == tx.transaction_id and tid is not None:
                 tx.record(incoming)
+                if not tx.ended:  # the timed-out transaction goes on with the EV plugged in: its restore unplugs
+                    tx.plugged, plugged.plugged = True, False
                 station.check.fields("TransactionEventRequest after the plug-in (Part 6 TC_E_39_CS step 5)", payload,
-                                     {"triggerReason": "CablePluggedIn",
-                                      "eventType": "Updated" if "ParkingBayOccupancy" in tx.start_points else "Ended"},
+                                     {"triggerReason": "CablePluggedIn", "eventType": event_type},
                                      requirements=("Part 6 TC_E_39_CS step 5",))
             elif payload.get("evse", {}).get("id") == evse or plugged.started:
                 if plugged.transaction_id is None and payload.get("eventType") == "Started":
                     plugged.record(incoming)
+                    station.check.fields("TransactionEventRequest of the transaction the plug-in started (Part 6 "
+                                         "TC_E_39_CS step 5)", payload, {"triggerReason": "CablePluggedIn"},
+                                         requirements=("Part 6 TC_E_39_CS step 5", "E01.FR.02"))
                 elif tid == plugged.transaction_id:
                     plugged.record(incoming)
                 else:
@@ -322,7 +347,7 @@ async def test_tc_e_39_cs(station: ChargingStationUnderTest) -> None:
                                "TC_E_39_CS step 5)",
                                payload.get("transactionInfo", {}).get("chargingState") != "Charging",
                                expected="chargingState not Charging", actual=payload.get("transactionInfo"),
-                               requirements=("E03.FR.05", "Part 6 TC_E_39_CS step 5"))
+                               requirements=no_charging)
 
 
 # --------------------------------------------------------------------------- E15 end of charging (ISO 15118)

@@ -18,12 +18,14 @@ from typing import AsyncIterator
 
 from conformance.harness import ChargingStationUnderTest, OneOf, case
 from conformance.harness.reusable_states import station as states
-from conformance.protocol.variables import (EV_CONNECTION_TIMEOUT, STOP_TX_ON_EV_SIDE_DISCONNECT,
+from conformance.outcomes import Inconclusive, NotApplicable
+from conformance.protocol.variables import (EV_CONNECTION_TIMEOUT, STOP_TX_ON_EV_SIDE_DISCONNECT, TX_STOP_POINT,
                                             UNLOCK_ON_EV_SIDE_DISCONNECT)
 from conformance.transport.connection import IncomingCall
 
 from ._steps import configured_connector, local_start_configuration
-from ._steps_stop import boolean_state, cable_released_afterwards, fixed_cable, present_token, tx_stop_point
+from ._steps_stop import (boolean_state, cable_released_afterwards, fixed_cable, points, present_token,
+                          tx_stop_point)
 
 _AVAILABLE = ("G01.FR.04",)
 
@@ -87,12 +89,36 @@ async def _cable_taken_out(station: ChargingStationUnderTest, tx: states.Transac
         if token:
             await present_token(station, tx)
             tx.stop_authorized = True
+        ev_side = since
         since = conn.mark()
         await station.actions.do("unplug", evse=tx.evse, connector=tx.connector, side="station")
         tx.plugged = tx.ev_side_disconnected = False
+        # Part 6 step 3 asks for the connector's current state after the manual actions: a station that reported it
+        # Available as soon as the EV was lost (and nothing else since) sends nothing more at the station-side unplug.
+        last = _last_status_report(conn, ev_side, since, tx.evse, tx.connector)
+        if last is not None and last[1] == "Available":
+            since = last[0]
     await states.expect_availability_reports(station, conn, {(tx.evse, tx.connector): "Available"},
                                              requirements=(*_AVAILABLE, step),
                                              what="the connector is reported Available", since=since)
+
+
+def _last_status_report(conn, start: int, end: int, evse: int, connector: int) -> tuple[int, str] | None:
+    """The last status report of the connector (StatusNotification or NotifyEvent AvailabilityState) in
+    ``conn.mailbox[start:end]``: its position and status."""
+    found: tuple[int, str] | None = None
+    for index in range(start, min(end, len(conn.mailbox))):
+        incoming = conn.mailbox[index]
+        payload = incoming.payload
+        if incoming.action == "StatusNotification" and (payload.get("evseId"), payload.get("connectorId")) == (
+                evse, connector):
+            found = (index, payload.get("connectorStatus"))
+        elif incoming.action == "NotifyEvent":
+            for event in payload.get("eventData", []):
+                if event.get("variable", {}).get("name") == "AvailabilityState" and event.get(
+                        "component", {}).get("evse", {}) == {"id": evse, "connectorId": connector}:
+                    found = (index, event.get("actualValue"))
+    return found
 
 
 # --------------------------------------------------------------------------- E06 stop points (S2, S3, S5)
@@ -193,7 +219,27 @@ async def test_tc_e_17_cs(station: ChargingStationUnderTest) -> None:
 
 # --------------------------------------------------------------------------- E09: stop transaction
 async def _e09(station: ChargingStationUnderTest, case_id: str, *, unlock: bool) -> None:
-    """TC_E_24_CS / TC_E_25_CS: StopTxOnEVSideDisconnect true, UnlockOnEVSideDisconnect ``unlock``."""
+    """TC_E_24_CS / TC_E_25_CS: StopTxOnEVSideDisconnect true, UnlockOnEVSideDisconnect ``unlock``. Step 1 is
+    unconditional in Part 6: a TxStopPoint with EnergyTransfer would end the transaction already at
+    EnergyTransferSuspended, so for the case TxStopPoint is made free of it (the station's other points kept,
+    Authorized when none is left; restored afterwards); a station that does not take that cannot reach step 1:
+    INCONCLUSIVE."""
+    current = points(await station.read_variable(TX_STOP_POINT))
+    rest = ",".join(sorted(current - {"EnergyTransfer"}))
+    try:
+        stop_point = tx_stop_point(station, (rest, "Authorized") if rest else "Authorized",
+                                   lambda p: "EnergyTransfer" not in p,
+                                   prerequisite=f"TxStopPoint without EnergyTransfer ({case_id} step 1)")
+        await stop_point.__aenter__()
+    except NotApplicable as exc:
+        raise Inconclusive(f"step 1 cannot be reached: TxStopPoint EnergyTransfer ends the transaction at "
+                           f"EnergyTransferSuspended already ({exc})") from None
+    async with contextlib.AsyncExitStack() as stack:
+        stack.push_async_exit(stop_point)
+        await _e09_steps(station, case_id, unlock=unlock)
+
+
+async def _e09_steps(station: ChargingStationUnderTest, case_id: str, *, unlock: bool) -> None:
     async with boolean_state(station, STOP_TX_ON_EV_SIDE_DISCONNECT, True,
                              required=f"StopTxOnEVSideDisconnect true ({case_id}, Part 5 C-06.2)"), \
             boolean_state(station, UNLOCK_ON_EV_SIDE_DISCONNECT, unlock,
@@ -202,6 +248,7 @@ async def _e09(station: ChargingStationUnderTest, case_id: str, *, unlock: bool)
             _suspended_then_released(station) as tx:
         requirements = ("E09.FR.01", "E06.FR.15", f"Part 6 {case_id} step 1")
         event, mark = await _ev_side_disconnect(station, tx, requirements=requirements, may_have_ended=True)
+        tx.authorized = False  # E09.FR.01: deauthorized; the restore must not present the idToken to re-authorize it
         if event is not None:
             station.check.fields(f"TransactionEventRequest (Part 6 {case_id} step 1)", event.payload, {
                 "triggerReason": "EVCommunicationLost", "transactionInfo.chargingState": "Idle"},
@@ -217,6 +264,7 @@ async def test_tc_e_24_cs(station: ChargingStationUnderTest) -> None:
 
     Part 6 steps / validations implemented:
     - Before: StopTxOnEVSideDisconnect true, UnlockOnEVSideDisconnect true (NOT APPLICABLE when they cannot be set);
+      TxStopPoint without EnergyTransfer (else step 1 cannot be reached: set and restored, INCONCLUSIVE when refused);
       EnergyTransferSuspended;
     - step 1: triggerReason EVCommunicationLost, chargingState Idle (E09.FR.01);
     - the cable taken out at the station (E09.FR.02: unlocked); step 3: the connector reported Available."""
@@ -230,7 +278,8 @@ async def test_tc_e_25_cs(station: ChargingStationUnderTest) -> None:
 
     Part 6 steps / validations implemented:
     - Before: StopTxOnEVSideDisconnect true, UnlockOnEVSideDisconnect false (NOT APPLICABLE when they cannot be
-      set); EnergyTransferSuspended;
+      set); TxStopPoint without EnergyTransfer (else step 1 cannot be reached: set and restored, INCONCLUSIVE when
+      refused); EnergyTransferSuspended;
     - step 1: triggerReason EVCommunicationLost, chargingState Idle (E09.FR.01);
     - with a detachable cable: the idToken presented, the cable taken out at the station (E09.FR.03); step 3: the
       connector reported Available."""
