@@ -212,8 +212,10 @@ async def _tx_ended_case(station: ChargingStationUnderTest, *, signed: bool) -> 
 def _judge_aligned_ended(station: ChargingStationUnderTest, ended: IncomingCall, wanted: list[str], interval: int,
                          *, signed: bool, key_option: str | None) -> None:
     meter_values = ended.payload.get("meterValue", [])
+    # E06.FR.11's precondition is "configured to send meter data in the Ended event" (Meter Values - Configuration,
+    # which §2.7.15 is part of); its Transaction.End context concerns the sampled values, not judged here
     station.check.that("the TransactionEventRequest eventType Ended contains the meterValue field", bool(meter_values),
-                       expected="meterValue", actual=meter_values or "omitted", requirements=TX_ENDED)
+                       expected="meterValue", actual=meter_values or "omitted", requirements=("E06.FR.11",) + TX_ENDED)
     aligned = [m for m in meter_values if any(mv.context_of(s) == mv.SAMPLE_CLOCK for s in m.get("sampledValue", []))]
     station.check.that("the Ended event carries clock-aligned values (context Sample.Clock)", bool(aligned),
                        expected="meterValue with context Sample.Clock",
