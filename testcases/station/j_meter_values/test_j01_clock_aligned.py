@@ -172,6 +172,10 @@ async def test_tc_j_02_cs(station: ChargingStationUnderTest) -> None:
             station.check.fields(f"TransactionEventRequest seqNo {event.payload.get('seqNo')} with clock-aligned "
                                  f"values (Part 6 step 3)", event.payload, {"triggerReason": "MeterValueClock"},
                                  requirements=J01_TX, soft=True)
+            station.check.that(f"TransactionEventRequest seqNo {event.payload.get('seqNo')} (MeterValueClock) contains "
+                               f"meterValue (Part 6 step 3: metervalue[0].sampledValue[0].context Sample.Clock)",
+                               bool(event.payload.get("meterValue")), expected="meterValue",
+                               actual=event.payload.get("meterValue", "omitted"), requirements=J01_TX, soft=True)
         check_moments(station, [(f"TransactionEventRequest seqNo {e.payload.get('seqNo')} meterValue[0]", evse,
                                  e.payload["meterValue"][0]) for e in events if e.payload.get("meterValue")],
                       context=mv.SAMPLE_CLOCK, requirements=J01_TX, last_open=True,
