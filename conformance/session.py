@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import inspect
 import os
 import platform
 from pathlib import Path
@@ -218,7 +219,11 @@ def time_limit(meta: CaseMeta, ctx: RunContext) -> float:
     """The case's time limit: ``timing.case_time_limit``, or what the case needs with the run's timing if that
     is more (``@case(time_needed=...)``), scaled."""
     timing = ctx.config.timing
-    needed = meta.time_needed(timing) if meta.time_needed is not None else 0.0
+    needed = 0.0
+    if meta.time_needed is not None:  # time_needed(timing), or time_needed(timing, config) for the intervals
+        # a case configures on the SUT (the [station_values] of block J)
+        arity = len(inspect.signature(meta.time_needed).parameters)
+        needed = meta.time_needed(timing, ctx.config) if arity >= 2 else meta.time_needed(timing)
     return ctx.scaled(max(timing.case_time_limit, needed))
 
 
