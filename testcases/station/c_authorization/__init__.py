@@ -16,4 +16,13 @@ queue the station empties: the offline flag on what was generated in the offline
 reconnection within the max time deviation; the station's online reaction to an answer is not part of the queue).
 Where Part 6 expects a message only for a TxStartPoint (TC_C_22..24_CS: ParkingBayOccupancy) the case sets it when
 settable, and always checks what C13.FR.02 requires: a listed idToken that is not Accepted authorizes nothing.
+
+Authorization Cache (C10-C12, helper ccache): test_c10_c12_cache.py (TC_C_08..13_CS, TC_C_16/17_CS, TC_C_57_CS:
+starting with a cached idToken, online and offline) and test_c10_c11_cache_store_clear.py (TC_C_32..38_CS, TC_C_46_CS:
+storing, expiry, ClearCache); their shared steps are in _cache_steps.py, the offline period is block E's
+(the reusable state offline_period). Part 6's memory state IdTokenCached (errata 2025-09 §6.2.120) and the reusable
+state Deauthorized (§6.2.118) live with the other states (conformance/harness/reusable_states/station.py). Part 6
+prints some token names inconsistently (TC_C_11_CS validates <Configured valid_idtoken_idtoken> after presenting the
+expired one; TC_C_12_CS caches "invalid IdToken fields" and validates the valid one): each case's docstring says how
+it reads them.
 """

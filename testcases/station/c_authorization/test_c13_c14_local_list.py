@@ -416,7 +416,7 @@ async def test_tc_c_25_cs(station: ChargingStationUnderTest) -> None:
     requirements = ("C13.FR.01", "C14.FR.01")
     async with _offline_configured(station, unknown_id=True, back_off=True, stop_tx_on_invalid=True), \
             states.transactions_ended_afterwards(station):
-        await states.id_token_cached_by_transaction(station, evse, connector)  # memory state IdTokenCached
+        await states.id_token_cached(station, evse, connector)  # memory state IdTokenCached (errata §6.2.120)
         await states.id_token_local_auth_list(station, [states.configured_entry(station, "valid", "Invalid")])
         tx = await states.parking_bay_occupied(station, evse, connector)
         await states.ev_connected_pre_session_of(station, tx)

@@ -12,7 +12,9 @@ from typing import AsyncIterator, Iterator
 from conformance.harness import ChargingStationUnderTest, Satisfies
 from conformance.harness.reusable_states import station as states
 from conformance.harness.reusable_states.station import (OfflinePeriod, check_offline_flag, configured_if_implemented,
-                                                         offline_configured, queued_events)
+                                                         offline_configured, queued_events,
+                                                         reconnect_back_off)
+from conformance.harness.reusable_states.station import event_time as _timestamp  # noqa: F401 (block E)
 from conformance.harness.reusable_states.station import offline_period as offline
 from conformance.outcomes import Inconclusive
 from conformance.protocol.errors import PeerTimeout
@@ -55,7 +57,14 @@ async def transaction_ended(station: ChargingStationUnderTest, evse: int, connec
     """Reusable states EnergyTransferStarted through ParkingBayUnoccupied (Part 6 §2.18): started, stopped by the
     idToken, EV disconnected, (with TxStopPoint ParkingBayOccupancy) driven out; the transaction has ended. Also the
     memory state IdTokenCached (Part 6 §2.19: the valid idToken accepted in a transaction)."""
-    return await states.id_token_cached_by_transaction(station, evse, connector)
+    tx = await states.energy_transfer_started(station, evse, connector)
+    await states.stop_authorized(station, tx)
+    await states.ev_connected_post_session(station, tx)
+    await states.ev_disconnected(station, tx)
+    await states.parking_bay_unoccupied(station, tx)
+    if not tx.ended:
+        raise Inconclusive(f"transaction {tx.transaction_id} did not end through the reusable states")
+    return tx
 
 
 async def stopped_while_offline(station: ChargingStationUnderTest, tx: states.Transaction,
