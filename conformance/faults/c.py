@@ -40,6 +40,10 @@ FAULTS: list[Fault] = [
           "the Local Authorization List keeps its entries without their groupIdToken: another idToken of the same "
           "group, authorized from the list, does not stop the transaction",
           ("TC_C_40_CS",)),
+    Fault("auth_cache_group_id_dropped", "station", ("C09.FR.03", "C09.FR.07"),
+          "the Authorization Cache keeps its entries without their groupIdToken: another idToken of the same group, "
+          "authorized from the cache, does not stop the transaction",
+          ("TC_C_41_CS",)),
     # --- ccache: the Authorization Cache of the reference Charging Station (C10-C12) ---------------------------------
     Fault("local_pre_authorize_ignored", "station", ("C12.FR.02", "AuthCtrlr.LocalPreAuthorize"),
           "the station ignores AuthCtrlr.LocalPreAuthorize: online it asks the CSMS (AuthorizeRequest) also for a token "
@@ -144,9 +148,9 @@ FAULTS: list[Fault] = [
     Fault("group_stop_refused", "station", ("C09.FR.03", "C01.FR.03"),
           "only the idToken that started a transaction can stop it: another valid idToken with the same "
           "groupIdToken is taken for a second driver and the transaction goes on",
-          ("TC_C_39_CS", "TC_C_40_CS")),  # TC_C_40_CS: coffline
+          ("TC_C_39_CS", "TC_C_40_CS", "TC_C_41_CS")),  # TC_C_40/41_CS: coffline
     Fault("group_stop_ignores_status", "station", ("C09.FR.11",),
           "the station compares only the groupIdToken when another idToken is presented during a transaction: an "
           "idToken of the same group whose status is not Accepted stops the transaction too",
-          ("TC_C_42_CS", "TC_C_43_CS")),
+          ("TC_C_42_CS", "TC_C_43_CS", "TC_C_44_CS")),
 ]

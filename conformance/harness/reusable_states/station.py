@@ -1991,7 +1991,7 @@ def authorize_requests(conn: Connection, since: int, id_token: str) -> list[Inco
 
 
 async def id_token_cached(sut: ChargingStationUnderTest, evse: int, connector: int, *, token: Any = None,
-                          status: str = "Accepted") -> None:
+                          status: str = "Accepted", token_info: dict[str, Any] | None = None) -> None:
     """Memory state IdTokenCached (Charging Station, Part 6 §2.18 as errata 2025-09 §6.2.120 gives it): ``token`` (an
     ``[id_tokens]`` entry; the valid one by default) is stored in the station's Authorization Cache with ``status``.
 
@@ -2001,7 +2001,8 @@ async def id_token_cached(sut: ChargingStationUnderTest, evse: int, connector: i
     only (Authorized, answered with ``status``; steps 3 onwards are for an Accepted idToken): AuthCtrlr.LocalPreAuthorize
     is false while the idToken is presented (if implemented and ReadWrite, restored), so the station asks the CSMS
     (C10.FR.03, C12.FR.05) and keeps the answer (C10.FR.01, C10.FR.04). A station that sends no AuthorizeRequest then
-    has not reached the memory state: INCONCLUSIVE."""
+    has not reached the memory state: INCONCLUSIVE. ``token_info`` (optional): the idTokenInfo the harness answers
+    in that AuthorizeResponse instead of just ``status`` (e.g. with a groupIdToken)."""
     spec = token if token is not None else sut.config.id_tokens.valid
     if status == "Accepted" and spec.id_token == sut.config.id_tokens.valid.id_token:
         async with transactions_ended_afterwards(sut):
@@ -2017,7 +2018,8 @@ async def id_token_cached(sut: ChargingStationUnderTest, evse: int, connector: i
     async with settable(sut, LOCAL_PRE_AUTHORIZE, "false"):
         conn = sut.connection
         mark = conn.mark()
-        with sut.answering("Authorize", {"idTokenInfo": {"status": status}}):
+        # token_info (coffline): the whole idTokenInfo answered, e.g. with a groupIdToken (TC_C_41/44_CS)
+        with sut.answering("Authorize", {"idTokenInfo": token_info or {"status": status}}):
             await sut.actions.do("present_id_token", id_token=spec.id_token, type=spec.type, evse=evse)
             try:
                 await conn.expect_call("Authorize", since=mark, idToken={"idToken": spec.id_token})

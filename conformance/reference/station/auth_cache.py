@@ -132,6 +132,8 @@ class AuthCache(Component):
         cacheExpiryDateTime in the past keeps it out (C10.FR.10 note, errata 2025-09)."""
         if not self.enabled or not token.get("idToken") or token.get("type") == "NoAuthorization":
             return
+        if "auth_cache_group_id_dropped" in self.faults:  # (coffline) fault: entries kept without their groupIdToken
+            info = {k: v for k, v in info.items() if k != "groupIdToken"}
         key = _key(token)
         expiry = _expiry(info)
         if expiry is not None and expiry <= time.time():

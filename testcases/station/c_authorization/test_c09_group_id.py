@@ -1,6 +1,6 @@
 """Block C Authorization, the SUT is a Charging Station (the harness is its CSMS).
 
-C09 Authorization by GroupId: another valid idToken with the same groupIdToken stops a transaction (C09.FR.03), one
+C09 Authorization by GroupId (cauth; TC_C_40/41/43/44_CS: coffline): another valid idToken with the same groupIdToken stops a transaction (C09.FR.03), one
 whose status is not Accepted does not (C09.FR.11), and an idToken of the MasterPassGroupId never starts one
 (C16.FR.03). The cases whose memory state is the Local Authorization List or the Authorization Cache (TC_C_40/41/43/
 44_CS) build on those areas.
@@ -14,8 +14,8 @@ from typing import Any, AsyncIterator
 from conformance.harness import ABSENT, ChargingStationUnderTest, OneOf, case
 from conformance.harness.reusable_states import station as states
 from conformance.outcomes import NotApplicable
-from conformance.protocol.variables import (AUTH_CACHE_ENABLED, LOCAL_AUTH_LIST_ENABLED, LOCAL_PRE_AUTHORIZE,
-                                            TX_START_POINT)
+from conformance.protocol.variables import (AUTH_CACHE_DISABLE_POST_AUTHORIZE, AUTH_CACHE_ENABLED,
+                                            LOCAL_AUTH_LIST_ENABLED, LOCAL_PRE_AUTHORIZE, TX_START_POINT)
 
 from ._steps import (SIDE_TRIGGERS, answering_tokens, charging_shown, configured_connector, configured_token,
                      master_pass_configured, presented, transaction_events_during)
@@ -329,3 +329,106 @@ async def test_tc_c_43_cs(station: ChargingStationUnderTest) -> None:
             await states.ev_connected_post_session(station, tx)
             await states.ev_disconnected(station, tx)
             await states.parking_bay_unoccupied(station, tx)
+
+
+# ------------------------------------------------------------------ coffline: GroupId with the Authorization Cache
+@contextlib.asynccontextmanager
+async def group_in_cache(station: ChargingStationUnderTest, tokens: list[tuple[Any, str]], group: str, *,
+                         post_authorize_off: bool = False) -> AsyncIterator[None]:
+    """Configuration state of TC_C_41/44_CS (errata 2025-09 §6.2.29/30): AuthCacheCtrlr.Enabled and AuthCtrlr.
+    LocalPreAuthorize true (if implemented), with ``post_authorize_off`` AuthCacheCtrlr.DisablePostAuthorize false
+    (if implemented), restored; memory state IdTokenCached for each (``[id_tokens]`` entry, status) with groupIdToken
+    <Configured groupIdToken> (the harness's answers carry it); the cache is cleared afterwards."""
+    evse, connector = configured_connector(station)
+    async with contextlib.AsyncExitStack() as stack:
+        await stack.enter_async_context(states.cache_cleared_afterwards(station))
+        await stack.enter_async_context(states.settable(station, AUTH_CACHE_ENABLED, "true"))
+        await stack.enter_async_context(states.settable(station, LOCAL_PRE_AUTHORIZE, "true"))
+        if post_authorize_off:
+            await stack.enter_async_context(states.settable(station, AUTH_CACHE_DISABLE_POST_AUTHORIZE, "false"))
+        with answering_tokens(station, {spec.id_token: group_info(group, status) for spec, status in tokens}):
+            for spec, status in tokens:
+                await states.id_token_cached(station, evse, connector, token=spec, status=status,
+                                             token_info=group_info(group, status))
+                if status == "Accepted" and spec.id_token != station.config.id_tokens.valid.id_token:
+                    # the memory state (an AuthorizeRequest answered Accepted, no EV) left the EVSE authorized for
+                    # that idToken: presenting it again withdraws that authorization before the case's transaction
+                    await station.actions.do("present_id_token", id_token=spec.id_token, type=spec.type, evse=evse)
+                    station.note(f"the authorization IdTokenCached left for {spec.id_token} is withdrawn (presented "
+                                 f"again before an EV was connected)")
+        yield
+
+
+@case
+async def test_tc_c_41_cs(station: ChargingStationUnderTest) -> None:
+    """Another idToken of the same GroupId in the Authorization Cache stops the transaction.
+
+    Part 6 steps / validations implemented:
+    - configuration state: AuthCacheCtrlr.Enabled, LocalPreAuthorize true (if implemented), restored;
+    - memory state IdTokenCached for the valid idToken and the group's other idToken (``[id_tokens.group]``), both
+      Accepted with <Configured groupIdToken>; the cache cleared afterwards;
+    - steps 1-3: see :func:`group_transaction`;
+    - manual action: the other idToken of the group presented;
+    - step 4: TransactionEventRequest triggerReason StopAuthorized (C09.FR.03, C09.FR.07: the group known from the
+      cache) with the presented idToken or the <Configured valid_idtoken> Part 6 names; eventType Updated (Ended
+      accepted when TxStopPoint ends the transaction at once);
+    - steps 5-7: EVConnectedPostSession, EVDisconnected, ParkingBayUnoccupied."""
+    valid, other, group = configured_group(station, "TC_C_41_CS")
+    answers = {valid["idToken"]: group_info(group), other["idToken"]: group_info(group)}
+    tokens = station.config.id_tokens
+    async with group_in_cache(station, [(tokens.valid, "Accepted"), (tokens.group, "Accepted")], group), \
+            group_transaction(station, "TC_C_41_CS", answers) as tx:
+        with answering_tokens(station, answers):
+            tx.instruction(station.connection)
+            await presented(station, other, tx.evse)
+            tx.stop_authorized = True
+            event = await states.transaction_step_event(
+                station, tx, "a TransactionEventRequest follows the stop by the other idToken of the group",
+                triggers=("StopAuthorized",), requirements=("C09.FR.03", "C09.FR.07", "Part 6 TC_C_41_CS step 4"))
+            _stop_checked(station, tx, event, valid, other, "TC_C_41_CS", 4)
+            await states.ev_connected_post_session(station, tx)
+            await states.ev_disconnected(station, tx)
+            await states.parking_bay_unoccupied(station, tx)
+
+
+@case
+async def test_tc_c_44_cs(station: ChargingStationUnderTest) -> None:
+    """An idToken of the same GroupId cached Invalid is checked with the CSMS and does not stop the transaction.
+
+    Part 6 steps / validations implemented:
+    - configuration state: AuthCacheCtrlr.Enabled, LocalPreAuthorize true, AuthCacheCtrlr.DisablePostAuthorize false
+      (each if implemented), restored;
+    - memory state IdTokenCached for the valid idToken (Accepted) and the <Configured invalid_idtoken> (Invalid), both
+      with <Configured groupIdToken>; the cache cleared afterwards;
+    - steps 1-3: see :func:`group_transaction`;
+    - manual action: the invalid idToken presented; step 4: an AuthorizeRequest with its value and type (C10.FR.03,
+      C12.FR.05: a cached idToken not Accepted is checked with the CSMS), answered Invalid with the groupIdToken;
+    - note: no TransactionEventRequest of the EVSE within the message timeout (periodic meter values without idToken
+      accepted); the transaction is not stopped (C09.FR.11)."""
+    valid, _, group = configured_group(station, "TC_C_44_CS")
+    invalid = configured_token(station, "invalid", "TC_C_44_CS")
+    answers = {valid["idToken"]: group_info(group), invalid["idToken"]: group_info(group, "Invalid")}
+    tokens = station.config.id_tokens
+    async with group_in_cache(station, [(tokens.valid, "Accepted"), (tokens.invalid, "Invalid")], group,
+                              post_authorize_off=True), \
+            group_transaction(station, "TC_C_44_CS", answers) as tx:
+        with answering_tokens(station, answers):
+            conn = station.connection
+            mark = await presented(station, invalid, tx.evse)
+            requirements = ("C10.FR.03", "C12.FR.05", "Part 6 TC_C_44_CS step 4")
+            request = await conn.expect_call("Authorize", since=mark, requirements=requirements)
+            station.check.fields("AuthorizeRequest (Part 6 TC_C_44_CS step 4)", request.payload,
+                                 {"idToken.idToken": invalid["idToken"], "idToken.type": invalid["type"]},
+                                 requirements=requirements)
+            await request.answered.wait()
+            events = await transaction_events_during(
+                station, tx, mark, station.message_timeout,
+                reason="Part 6 TC_C_44_CS: the station must not send a TransactionEventRequest for an idToken of the "
+                       "group that is not Accepted")
+        stopped = [e for e in events if e.payload.get("triggerReason") not in SIDE_TRIGGERS
+                   or "idToken" in e.payload or e.payload.get("eventType") == "Ended"]
+        station.check.that("the idToken of the group cached and answered Invalid does not stop the transaction "
+                           "(Part 6 TC_C_44_CS note)", not stopped, expected="no TransactionEventRequest",
+                           actual=[f"seqNo {e.payload.get('seqNo')} eventType {e.payload.get('eventType')} "
+                                   f"triggerReason {e.payload.get('triggerReason')}" for e in stopped],
+                           requirements=("C09.FR.11", "Part 6 TC_C_44_CS note"))
