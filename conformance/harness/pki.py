@@ -1,0 +1,215 @@
+"""The test PKI of ISO 15118 Plug & Charge (block C07 now; blocks A and M, issue 14, grow it): sans-I/O, made with
+``cryptography`` at run time.
+
+* :func:`make_pki` makes a :class:`Pki`: a V2G root, an MO (Mobility Operator) root and its sub-CA, and contract
+  certificates whose subject commonName is an eMAID (ISO 15118-2 contract ID), issued by the MO sub-CA; variants
+  :meth:`Pki.contract` ``expired=True`` and ``untrusted=True`` (an MO root nobody installed issued it).
+* :func:`ocsp_request_data` is OCSPRequestDataType of a certificate (Part 2 C07, AuthorizeRequest
+  iso15118CertificateHashData): CertificateHashDataType (:func:`conformance.transport.tls.certificate_hash_data`,
+  the one place those hashes are computed) plus the responderURL of the certificate's Authority Information Access.
+* :func:`validate_chain` is a plain X.509 path check (signatures, validity, CA flags) against trust anchors: what a
+  station validating a contract certificate locally (C07.FR.02 / ISO 15118) and a CSMS validating it centrally
+  (C07.FR.06) do.
+
+Private keys stay in :class:`~conformance.transport.tls.Credential` objects: only certificates (PEM) and hash data
+ever go to an action, a frame or the event log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import AuthorityInformationAccessOID, NameOID
+
+from ..transport.tls import Credential, _pem, certificate_hash_data
+
+__all__ = ["Contract", "Pki", "make_pki", "load_chain", "responder_url_of", "ocsp_request_data", "chain_hash_data", "validate_chain", "emaid_of", "pem"]
+
+ORGANIZATION = "OCPP Conformance test PKI"
+DEFAULT_EMAID = "NLOCTC000000001"  # ISO 15118-2 contract ID without separators: country, provider, instance
+RESPONDER_URL = "http://ocsp.invalid/"  # the OCSP responder named in the AIA (issue 14 runs a real one on loopback)
+
+
+def _name(common_name: str, *, domain: str | None = None) -> x509.Name:
+    attributes = [x509.NameAttribute(NameOID.ORGANIZATION_NAME, ORGANIZATION),
+                  x509.NameAttribute(NameOID.COMMON_NAME, common_name)]
+    if domain is not None:  # ISO 15118-2: V2G PKI certificates carry the domain component (V2G, MO, CPO, ...)
+        attributes.append(x509.NameAttribute(NameOID.DOMAIN_COMPONENT, domain))
+    return x509.Name(attributes)
+
+
+def pem(certificate: x509.Certificate) -> str:
+    return certificate.public_bytes(serialization.Encoding.PEM).decode("ascii")
+
+
+def _issue(subject: x509.Name, key: ec.EllipticCurvePrivateKey, issuer: Credential | None, *, ca: bool,
+           now: dt.datetime, not_before: dt.timedelta, not_after: dt.timedelta,
+           responder_url: str | None) -> Credential:
+    """A certificate for ``key`` with ``subject``, signed by ``issuer`` (self-signed when None)."""
+    issuer_cert = issuer.certificate if issuer is not None else None
+    signing_key = issuer._key() if issuer is not None else key
+    builder = (x509.CertificateBuilder().subject_name(subject)
+               .issuer_name(issuer_cert.subject if issuer_cert is not None else subject)
+               .public_key(key.public_key()).serial_number(x509.random_serial_number())
+               .not_valid_before(now + not_before).not_valid_after(now + not_after)
+               .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+               .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=False,
+                                            data_encipherment=False, key_agreement=not ca, key_cert_sign=ca,
+                                            crl_sign=ca, encipher_only=False, decipher_only=False), critical=True)
+               .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False))
+    if issuer_cert is not None:
+        builder = builder.add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_cert.public_key()),  # type: ignore[arg-type]
+            critical=False)
+    if responder_url is not None:
+        builder = builder.add_extension(x509.AuthorityInformationAccess([x509.AccessDescription(
+            AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(responder_url))]), critical=False)
+    return _pem(builder.sign(signing_key, hashes.SHA256()), key)
+
+
+@dataclass
+class Pki:
+    """One run's ISO 15118 test PKI. ``v2g_root`` and ``mo_root`` are what a station installs (V2GRootCertificate,
+    MORootCertificate) and a CSMS trusts; ``mo_sub_ca`` issues the contract certificates; ``other_mo_root`` is an
+    MO root nobody installs (the untrusted variant)."""
+
+    v2g_root: Credential
+    mo_root: Credential
+    mo_sub_ca: Credential
+    other_mo_root: Credential
+    now: dt.datetime
+    _serial: int = field(default=0)
+
+    def contract(self, emaid: str = DEFAULT_EMAID, *, expired: bool = False, untrusted: bool = False,
+                 responder_url: str | None = RESPONDER_URL) -> "Contract":
+        """A contract certificate for ``emaid`` and the chain above it (leaf first, without the root)."""
+        issuer = self.other_mo_root if untrusted else self.mo_sub_ca
+        key = ec.generate_private_key(ec.SECP256R1())
+        span = (dt.timedelta(days=-60), dt.timedelta(days=-30)) if expired else (dt.timedelta(minutes=-5),
+                                                                                   dt.timedelta(days=30))
+        leaf = _issue(_name(emaid), key, issuer, ca=False, now=self.now, not_before=span[0], not_after=span[1],
+                      responder_url=responder_url)
+        chain = (leaf,) if untrusted else (leaf, self.mo_sub_ca)
+        root = self.other_mo_root if untrusted else self.mo_root
+        return Contract(emaid, tuple(c.certificate for c in chain), root.certificate)
+
+    @property
+    def trusted_mo_roots(self) -> tuple[x509.Certificate, ...]:
+        return (self.mo_root.certificate,)
+
+
+@dataclass(frozen=True)
+class Contract:
+    """A contract certificate (``chain[0]``) with its sub-CAs (``chain[1:]``) and the root that anchors it. Public
+    data only."""
+
+    emaid: str
+    chain: tuple[x509.Certificate, ...]
+    root: x509.Certificate
+
+    @property
+    def certificate(self) -> x509.Certificate:
+        return self.chain[0]
+
+    @property
+    def chain_pem(self) -> str:
+        """The PEM chain an EV sends (leaf first): what AuthorizeRequest.certificate carries (C07.FR.06)."""
+        return "".join(pem(c) for c in self.chain)
+
+    def hash_data(self, algorithm: str = "SHA256") -> list[dict[str, str]]:
+        """iso15118CertificateHashData for this chain: leaf first, one entry per certificate under the root."""
+        return chain_hash_data((*self.chain, self.root), algorithm)
+
+
+def make_pki(now: dt.datetime | None = None) -> Pki:
+    """A fresh test PKI (ECDSA P-256, as ISO 15118-2 uses)."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    span = dict(now=now, not_before=dt.timedelta(minutes=-5), not_after=dt.timedelta(days=365), responder_url=None)
+    v2g_key, mo_key, sub_key, other_key = (ec.generate_private_key(ec.SECP256R1()) for _ in range(4))
+    v2g_root = _issue(_name("V2G Root CA", domain="V2G"), v2g_key, None, ca=True, **span)  # type: ignore[arg-type]
+    mo_root = _issue(_name("MO Root CA", domain="MO"), mo_key, None, ca=True, **span)  # type: ignore[arg-type]
+    mo_sub_ca = _issue(_name("MO Sub-CA 1", domain="MO"), sub_key, mo_root, ca=True, **span)  # type: ignore[arg-type]
+    other = _issue(_name("Untrusted MO Root CA", domain="MO"), other_key, None, ca=True, **span)  # type: ignore[arg-type]
+    return Pki(v2g_root, mo_root, mo_sub_ca, other, now)
+
+
+def responder_url_of(certificate: x509.Certificate) -> str | None:
+    """The OCSP responder of the certificate's Authority Information Access, or None."""
+    try:
+        access = certificate.extensions.get_extension_for_class(x509.AuthorityInformationAccess).value
+    except x509.ExtensionNotFound:
+        return None
+    for description in access:
+        if description.access_method == AuthorityInformationAccessOID.OCSP:
+            return str(description.access_location.value)
+    return None
+
+
+def ocsp_request_data(certificate: x509.Certificate, issuer: x509.Certificate,
+                      algorithm: str = "SHA256") -> dict[str, str]:
+    """OCSPRequestDataType (Part 2): CertificateHashDataType of ``certificate`` signed by ``issuer`` plus the
+    responderURL (an empty string when the certificate names no OCSP responder: the field is required)."""
+    data = certificate_hash_data(certificate, issuer, algorithm)
+    data["responderURL"] = responder_url_of(certificate) or ""
+    return data
+
+
+def chain_hash_data(chain: Sequence[x509.Certificate], algorithm: str = "SHA256") -> list[dict[str, str]]:
+    """OCSPRequestData of every certificate in ``chain`` (leaf first, each issued by the next) but its last (the
+    root): at most 4 entries, as AuthorizeRequest allows."""
+    return [ocsp_request_data(c, chain[i + 1], algorithm) for i, c in enumerate(chain[:-1])][:4]
+
+
+def load_chain(chain_pem: str) -> list[x509.Certificate]:
+    """The certificates of a PEM chain (ValueError when there is none)."""
+    return x509.load_pem_x509_certificates(chain_pem.encode())
+
+
+def emaid_of(certificate: x509.Certificate) -> str | None:
+    """The eMAID a contract certificate carries (its subject commonName)."""
+    names = certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return str(names[0].value) if names else None
+
+
+def validate_chain(chain: Sequence[x509.Certificate], anchors: Sequence[x509.Certificate],
+                   now: dt.datetime | None = None) -> str | None:
+    """Why ``chain`` (leaf first, sub-CAs after) does not chain to one of ``anchors`` at ``now``: None when it is
+    valid. Checked: each certificate within its validity period, signed by the next one (the last by an anchor),
+    every issuer a CA."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    if not chain:
+        return "no certificate"
+    path = list(chain)
+    for certificate in path:
+        if not certificate.not_valid_before_utc <= now <= certificate.not_valid_after_utc:
+            return f"{certificate.subject.rfc4514_string()} is not valid at {now.isoformat()} " \
+                   f"({certificate.not_valid_before_utc.isoformat()} .. {certificate.not_valid_after_utc.isoformat()})"
+    for child, parent in zip(path, path[1:]):
+        if (reason := _issued_by(child, parent)) is not None:
+            return reason
+    last = path[-1]
+    for anchor in anchors:
+        if anchor.subject == last.issuer and _issued_by(last, anchor) is None:
+            return None
+        if anchor == last:
+            return None
+    return f"{last.issuer.rfc4514_string()} is not a trusted root"
+
+
+def _issued_by(child: x509.Certificate, parent: x509.Certificate) -> str | None:
+    try:
+        constraints = parent.extensions.get_extension_for_class(x509.BasicConstraints).value
+        if not constraints.ca:
+            return f"{parent.subject.rfc4514_string()} is not a CA"
+        child.verify_directly_issued_by(parent)
+    except (ValueError, TypeError, x509.ExtensionNotFound) as error:
+        return f"{child.subject.rfc4514_string()} is not issued by {parent.subject.rfc4514_string()}: {error}"
+    except Exception as error:  # InvalidSignature
+        return f"{child.subject.rfc4514_string()}: signature of {parent.subject.rfc4514_string()} does not verify " \
+               f"({type(error).__name__})"
+    return None
