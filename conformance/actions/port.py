@@ -391,6 +391,16 @@ ACTIONS: dict[str, ActionSpec] = {
             (_evse(True), _connector()),
         ),
         ActionSpec(
+            "plug_and_charge",
+            "station",
+            "ISO 15118 Plug & Charge: the EV plugged in at the EVSE presents its contract certificate chain (PEM, "
+            "leaf first; the leaf's subject names the eMAID) for authorization (C07). The EV is already plugged in.",
+            (_evse(True), _connector(),
+             Param("emaid", "str", True, "the eMAID of the contract (the contract certificate's subject commonName)"),
+             Param("certificate", "str", True, "the contract certificate chain the EV presents, PEM, leaf first "
+                                               "(public data only)")),
+        ),
+        ActionSpec(
             "master_pass_select",
             "station",
             "On the station's Master Pass user interface, shown after a Master Pass idToken was presented (C16): "
@@ -678,6 +688,10 @@ class ActionPort:
 
     async def ev_stop_session(self, evse: int = 1, connector: int | None = None) -> dict[str, Any]:
         return await self.do("ev_stop_session", evse=evse, connector=connector)
+
+    async def plug_and_charge(self, evse: int, emaid: str, certificate: str,
+                              connector: int | None = None) -> dict[str, Any]:
+        return await self.do("plug_and_charge", evse=evse, connector=connector, emaid=emaid, certificate=certificate)
 
     async def master_pass_select(self, evse: int | None = None) -> dict[str, Any]:
         return await self.do("master_pass_select", evse=evse)

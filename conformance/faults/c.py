@@ -76,4 +76,17 @@ FAULTS: list[Fault] = [
           "the station compares only the groupIdToken when another idToken is presented during a transaction: an "
           "idToken of the same group whose status is not Accepted stops the transaction too",
           ("TC_C_42_CS",)),
+    # --- c15118: C07 contract certificates (reference Charging Station, reference/station/iso15118.py) ---------
+    Fault("contract_hash_over_subject", "station", ("C07.FR.02", "Part 6 TC_C_50_CS step 1"),
+          "the station hashes the certificate's own subject instead of its issuer's name: the issuerNameHash of "
+          "every iso15118CertificateHashData entry is computed over the wrong bytes",
+          ("TC_C_50_CS", "TC_C_51_CS")),
+    Fault("contract_rejection_ignored", "station", ("C07.FR.14", "C01.FR.01", "Part 6 TC_C_51_CS post scenario"),
+          "the station takes a contract certificate it (or the CSMS) could validate as authorization: charging starts "
+          "whatever idTokenInfo.status / certificateStatus the AuthorizeResponse carries",
+          ("TC_C_51_CS", "TC_C_53_CS")),
+    Fault("contract_sent_as_hash_data_only", "station", ("C07.FR.06", "Part 6 TC_C_52_CS step 1"),
+          "without the root to validate the contract the station still sends only OCSP hash data: the PEM chain is "
+          "never passed to the CSMS in certificate",
+          ("TC_C_52_CS", "TC_C_53_CS")),
 ]

@@ -4,10 +4,11 @@
 * :func:`make_pki` makes a :class:`Pki`: a V2G root, an MO (Mobility Operator) root and its sub-CA, and contract
   certificates whose subject commonName is an eMAID (ISO 15118-2 contract ID), issued by the MO sub-CA; variants
   :meth:`Pki.contract` ``expired=True`` and ``untrusted=True`` (an MO root nobody installed issued it).
-* :func:`ocsp_request_data` is OCSPRequestDataType of a certificate (Part 2 C07, AuthorizeRequest
+* re-exported from :mod:`conformance.transport.tls` (the reference SUTs use them too, below this layer):
+  :func:`ocsp_request_data` is OCSPRequestDataType of a certificate (Part 2 C07, AuthorizeRequest
   iso15118CertificateHashData): CertificateHashDataType (:func:`conformance.transport.tls.certificate_hash_data`,
   the one place those hashes are computed) plus the responderURL of the certificate's Authority Information Access.
-* :func:`validate_chain` is a plain X.509 path check (signatures, validity, CA flags) against trust anchors: what a
+  :func:`validate_chain` is a plain X.509 path check (signatures, validity, CA flags) against trust anchors: what a
   station validating a contract certificate locally (C07.FR.02 / ISO 15118) and a CSMS validating it centrally
   (C07.FR.06) do.
 
@@ -26,7 +27,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import AuthorityInformationAccessOID, NameOID
 
-from ..transport.tls import Credential, _pem, certificate_hash_data
+from ..transport.tls import (Credential, _pem, certificate_hash_data, chain_hash_data, emaid_of, load_chain,  # noqa: F401
+                             ocsp_request_data, responder_url_of, validate_chain)
 
 __all__ = ["Contract", "Pki", "make_pki", "load_chain", "responder_url_of", "ocsp_request_data", "chain_hash_data", "validate_chain", "emaid_of", "pem"]
 
@@ -136,80 +138,3 @@ def make_pki(now: dt.datetime | None = None) -> Pki:
     mo_sub_ca = _issue(_name("MO Sub-CA 1", domain="MO"), sub_key, mo_root, ca=True, **span)  # type: ignore[arg-type]
     other = _issue(_name("Untrusted MO Root CA", domain="MO"), other_key, None, ca=True, **span)  # type: ignore[arg-type]
     return Pki(v2g_root, mo_root, mo_sub_ca, other, now)
-
-
-def responder_url_of(certificate: x509.Certificate) -> str | None:
-    """The OCSP responder of the certificate's Authority Information Access, or None."""
-    try:
-        access = certificate.extensions.get_extension_for_class(x509.AuthorityInformationAccess).value
-    except x509.ExtensionNotFound:
-        return None
-    for description in access:
-        if description.access_method == AuthorityInformationAccessOID.OCSP:
-            return str(description.access_location.value)
-    return None
-
-
-def ocsp_request_data(certificate: x509.Certificate, issuer: x509.Certificate,
-                      algorithm: str = "SHA256") -> dict[str, str]:
-    """OCSPRequestDataType (Part 2): CertificateHashDataType of ``certificate`` signed by ``issuer`` plus the
-    responderURL (an empty string when the certificate names no OCSP responder: the field is required)."""
-    data = certificate_hash_data(certificate, issuer, algorithm)
-    data["responderURL"] = responder_url_of(certificate) or ""
-    return data
-
-
-def chain_hash_data(chain: Sequence[x509.Certificate], algorithm: str = "SHA256") -> list[dict[str, str]]:
-    """OCSPRequestData of every certificate in ``chain`` (leaf first, each issued by the next) but its last (the
-    root): at most 4 entries, as AuthorizeRequest allows."""
-    return [ocsp_request_data(c, chain[i + 1], algorithm) for i, c in enumerate(chain[:-1])][:4]
-
-
-def load_chain(chain_pem: str) -> list[x509.Certificate]:
-    """The certificates of a PEM chain (ValueError when there is none)."""
-    return x509.load_pem_x509_certificates(chain_pem.encode())
-
-
-def emaid_of(certificate: x509.Certificate) -> str | None:
-    """The eMAID a contract certificate carries (its subject commonName)."""
-    names = certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
-    return str(names[0].value) if names else None
-
-
-def validate_chain(chain: Sequence[x509.Certificate], anchors: Sequence[x509.Certificate],
-                   now: dt.datetime | None = None) -> str | None:
-    """Why ``chain`` (leaf first, sub-CAs after) does not chain to one of ``anchors`` at ``now``: None when it is
-    valid. Checked: each certificate within its validity period, signed by the next one (the last by an anchor),
-    every issuer a CA."""
-    now = now or dt.datetime.now(dt.timezone.utc)
-    if not chain:
-        return "no certificate"
-    path = list(chain)
-    for certificate in path:
-        if not certificate.not_valid_before_utc <= now <= certificate.not_valid_after_utc:
-            return f"{certificate.subject.rfc4514_string()} is not valid at {now.isoformat()} " \
-                   f"({certificate.not_valid_before_utc.isoformat()} .. {certificate.not_valid_after_utc.isoformat()})"
-    for child, parent in zip(path, path[1:]):
-        if (reason := _issued_by(child, parent)) is not None:
-            return reason
-    last = path[-1]
-    for anchor in anchors:
-        if anchor.subject == last.issuer and _issued_by(last, anchor) is None:
-            return None
-        if anchor == last:
-            return None
-    return f"{last.issuer.rfc4514_string()} is not a trusted root"
-
-
-def _issued_by(child: x509.Certificate, parent: x509.Certificate) -> str | None:
-    try:
-        constraints = parent.extensions.get_extension_for_class(x509.BasicConstraints).value
-        if not constraints.ca:
-            return f"{parent.subject.rfc4514_string()} is not a CA"
-        child.verify_directly_issued_by(parent)
-    except (ValueError, TypeError, x509.ExtensionNotFound) as error:
-        return f"{child.subject.rfc4514_string()} is not issued by {parent.subject.rfc4514_string()}: {error}"
-    except Exception as error:  # InvalidSignature
-        return f"{child.subject.rfc4514_string()}: signature of {parent.subject.rfc4514_string()} does not verify " \
-               f"({type(error).__name__})"
-    return None

@@ -45,6 +45,10 @@ LOCAL_PRE_AUTHORIZE = component_variable("AuthCtrlr", "LocalPreAuthorize")
 MASTER_PASS_GROUP_ID = component_variable("AuthCtrlr", "MasterPassGroupId")
 AUTH_CACHE_ENABLED = component_variable("AuthCacheCtrlr", "Enabled")
 LOCAL_AUTH_LIST_ENABLED = component_variable("LocalAuthListCtrlr", "Enabled")
+# ISO15118Ctrlr (c15118: C07 Plug & Charge authorization)
+PNC_ENABLED = component_variable("ISO15118Ctrlr", "PnCEnabled")
+CENTRAL_CONTRACT_VALIDATION_ALLOWED = component_variable("ISO15118Ctrlr", "CentralContractValidationAllowed")
+CONTRACT_VALIDATION_OFFLINE = component_variable("ISO15118Ctrlr", "ContractValidationOffline")
 
 # SampledDataCtrlr
 SIGN_READINGS = component_variable("SampledDataCtrlr", "SignReadings")

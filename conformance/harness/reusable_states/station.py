@@ -344,6 +344,9 @@ class Transaction:
     mark: tuple[Connection, int] | None = None  # where the last instruction of a step was given (conn, position)
     plugged_at: int | None = None  # len(events) when the EV was plugged in (P6 §2.1, E01.FR.16)
     token_at: int | None = None  # len(events) when the idToken was presented to start (P6 §2.1)
+    # the idToken presented to start it when not the <Configured valid idtoken> (c15118: the eMAID of a Plug & Charge
+    # contract, C07): {"idToken": ..., "type": ...}
+    presented_token: dict[str, str] | None = None
     remote_start_id: int | None = None  # the remoteStartId of the RequestStartTransaction that authorized it (F01/F02)
     remote_at: int | None = None  # len(events) at that remote start, until its next event was judged (F01.FR.19)
     ev_side_disconnected: bool = False  # the cable was pulled at the EV only (E09/E10): it may be left in the socket
@@ -688,7 +691,9 @@ async def energy_transfer_started(sut: ChargingStationUnderTest, evse: int, conn
 def token_carried(sut: ChargingStationUnderTest, tx: Transaction) -> None:
     """Part 6 §2.1: the first of the transaction's TransactionEventRequests after the idToken was presented to start
     it carries that idToken (E01.FR.10, E03.FR.01)."""
-    token = sut.config.id_tokens.valid
+    valid = sut.config.id_tokens.valid
+    value, kind = (valid.id_token, valid.type) if tx.presented_token is None else (tx.presented_token["idToken"],
+                                                                                    tx.presented_token["type"])
     after_token = None
     if tx.token_at is not None:
         # The station authorizes at its AuthorizeResponse (errata 2025-09 §2.17, Part 2 §1.6): a periodic meter value
@@ -700,9 +705,9 @@ def token_carried(sut: ChargingStationUnderTest, tx: Transaction) -> None:
         after_token = min(later, key=lambda e: (e.payload.get("seqNo", float("inf")), later.index(e))) \
             if later else None
     sut.check.that("the first TransactionEventRequest after the idToken was presented carries it",
-                   after_token is not None and after_token.payload.get("idToken", {}).get("idToken") == token.id_token
-                   and after_token.payload.get("idToken", {}).get("type") == token.type,
-                   expected=f"idToken {token.id_token} ({token.type})",
+                   after_token is not None and after_token.payload.get("idToken", {}).get("idToken") == value
+                   and after_token.payload.get("idToken", {}).get("type") == kind,
+                   expected=f"idToken {value} ({kind})",
                    actual=None if after_token is None else after_token.payload.get("idToken", "omitted"),
                    requirements=("Part 6 §2.1", "E01.FR.10", "E03.FR.01"))
 
