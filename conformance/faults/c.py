@@ -89,4 +89,11 @@ FAULTS: list[Fault] = [
           "without the root to validate the contract the station still sends only OCSP hash data: the PEM chain is "
           "never passed to the CSMS in certificate",
           ("TC_C_52_CS", "TC_C_53_CS")),
+    Fault("contract_refused_offline", "station", ("C07.FR.08", "C07.FR.12", "Part 6 TC_C_54_CS step 7"),
+          "the station treats Plug & Charge as online-only: while offline every contract is refused, whatever "
+          "ContractValidationOffline says",
+          ("TC_C_54_CS",)),
+    Fault("contract_validation_offline_ignored", "station", ("C07.FR.07", "Part 6 TC_C_55_CS step 7"),
+          "the station validates a contract offline and lets the EV charge even with ContractValidationOffline false",
+          ("TC_C_55_CS",)),
 ]

@@ -54,10 +54,15 @@ class Iso15118(Component):
         roots = self._roots()
         anchor = next((r for r in roots if validate_chain(chain, (r,)) is None), None)
         if self.station.offline.is_offline():
-            if not self._flag("ContractValidationOffline", True):
+            if "contract_refused_offline" in self.faults:  # (c15118) Plug & Charge taken as an online-only service
+                return {"authorized": False, "status": "offline: contracts are validated online only"}
+            if not self._flag("ContractValidationOffline", True) \
+                    and "contract_validation_offline_ignored" not in self.faults:
                 return {"authorized": False, "status": "offline and ContractValidationOffline is false (C07.FR.07)"}
-            if anchor is None or not self.station.offline.authorize_offline(token):  # C07.FR.08-12
+            if anchor is None:  # C07.FR.08
                 return {"authorized": False, "status": "the contract could not be validated offline"}
+            if not self._offline_decision(token):  # C07.FR.09-12
+                return {"authorized": False, "status": "the eMAID is not authorized offline"}
             await self.transactions.authorized(evse, connector, token)
             return {"authorized": True, "offline": True}
         conn = self.station.connection
@@ -66,7 +71,7 @@ class Iso15118(Component):
         payload: dict[str, Any] = {"idToken": token}
         if anchor is not None:  # C07.FR.02: the eMAID and the OCSP data of the contract certificate chain
             payload["iso15118CertificateHashData"] = self._hash_data([*chain, anchor])
-        elif self._flag("CentralContractValidationAllowed", False):  # C07.FR.06
+        elif self._flag("CentralContractValidationAllowed", False) and self.station.supports("ISO-5"):  # C07.FR.06
             if "contract_sent_as_hash_data_only" in self.faults:  # (c15118) the chain is never passed on
                 payload["iso15118CertificateHashData"] = [ocsp_request_data(chain[0], chain[1])] if len(chain) > 1 \
                     else []
@@ -87,6 +92,19 @@ class Iso15118(Component):
             return {"authorized": False, "status": info.get("status"), "certificateStatus": certificate_status}
         tx = await self.transactions.authorized(evse, connector, token)
         return {"authorized": True, "transaction": tx.transaction_id if tx is not None else None}
+
+    def _offline_decision(self, token: dict[str, Any]) -> bool:
+        """C07.FR.09-12: with LocalAuthorizeOffline the Authorization Cache decides an eMAID it holds (C12, through
+        :mod:`.offline`); an eMAID it does not hold is allowed when OfflineTxForUnknownIdEnabled is true (C15)."""
+        if self.station.offline.authorize_offline(token):
+            return True
+        cache = self.station.offline.cache
+        known = cache is not None and cache.cached(token) is not None
+        try:
+            unknown_allowed = bool(self.model.get("AuthCtrlr", "OfflineTxForUnknownIdEnabled"))
+        except KeyError:
+            unknown_allowed = False
+        return not known and unknown_allowed
 
     def _hash_data(self, chain: list[Any]) -> list[dict[str, str]]:
         data = chain_hash_data(chain)

@@ -9,4 +9,10 @@ token is presented (TC_C_39/42/45_CS step 6 / step 1) check the token the manual
 Station SHALL NOT send a TransactionEventRequest" notes are judged over the message timeout, periodic / clock-aligned
 meter values without idToken excepted (J02.FR.11, J01: a station may send them at any time). The Master Pass UI
 (C-07) is the action ``master_pass_select``.
+
+C07 (helper c15118, test_c07_contract_certificates.py): ISO 15118 Plug & Charge is the action ``plug_and_charge``
+with a contract certificate chain from the harness's test PKI (conformance/harness/pki.py); "CertificateInstalled
+for V2GRootCertificate / MORootCertificate" is an InstallCertificate of that PKI's roots, "the root must NOT be
+installed" a PKI made for the case alone. iso15118CertificateHashData is recomputed from the certificates the harness
+gave (issuerNameHash, issuerKeyHash, serialNumber with the entry's hashAlgorithm; responderURL is the station's).
 """

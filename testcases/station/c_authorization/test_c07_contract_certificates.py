@@ -17,10 +17,13 @@ from conformance.harness import pki as test_pki
 from conformance.harness.reusable_states import station as states
 from conformance.outcomes import Inconclusive
 from conformance.protocol.errors import PeerError
-from conformance.protocol.variables import CENTRAL_CONTRACT_VALIDATION_ALLOWED, PNC_ENABLED
+from conformance.protocol.variables import (AUTH_ENABLED, CENTRAL_CONTRACT_VALIDATION_ALLOWED, CONTRACT_VALIDATION_OFFLINE,
+                                            PNC_ENABLED)
 from conformance.transport.connection import IncomingCall
 
 from ..e_transactions._steps import ensure_variable
+from ..e_transactions._steps_offline import (OFFLINE_TX_FOR_UNKNOWN_ID, configured_if_implemented, offline,
+                                             offline_configured, queued_events)
 from ._steps import (SIDE_TRIGGERS, charging_shown, configured_connector, local_start_configuration,
                      transaction_events_during)
 
@@ -223,3 +226,111 @@ async def test_tc_c_53_cs(station: ChargingStationUnderTest) -> None:
     """Contract certificate, online, central validation fails: as TC_C_52_CS, answered idTokenInfo Invalid /
     certificateStatus CertificateRevoked; the EV is not authorized and does not charge."""
     await _pnc_online(station, "TC_C_53_CS", central=True, accepted=False, certificate_status="CertificateRevoked")
+
+
+# --------------------------------------------------------------------------- offline (TC_C_54/55_CS)
+async def _pnc_offline(station: ChargingStationUnderTest, case_id: str, *, validation_offline: bool) -> None:
+    """TC_C_54/55_CS: configuration AuthCtrlr.AuthEnabled true (if implemented and ReadWrite),
+    OfflineTxForUnknownIdEnabled true (if implemented), OfflineThreshold RetryBackOffWaitMinimum + 60,
+    RetryBackOffWaitMinimum <Configured>, RetryBackOffRandomRange 0, ISO15118Ctrlr.ContractValidationOffline
+    ``validation_offline``, PnCEnabled true; memory state: the run's V2G / MO roots installed. Step 1: the harness
+    closes the connection and refuses reconnects; meanwhile the EV drives in (TxStartPoint ParkingBayOccupancy),
+    is plugged in and presents its contract (``plug_and_charge``); step 2: the reconnection is accepted after
+    <Configured Transaction Duration>. Step 5 (TxStartPoint EVConnected or ParkingBayOccupancy): a queued
+    TransactionEventRequest triggerReason CablePluggedIn, chargingState EVConnected, offline true.
+    TC_C_54_CS step 7: one with triggerReason Authorized, offline true, then EnergyTransferStarted (C07.FR.08-12);
+    TC_C_55_CS step 7: none with triggerReason Authorized or chargingState Charging (C07.FR.07).
+    Step 3 (connector Occupied) is reported by a station that reconnects after a status change it could not send:
+    recorded when it arrives, not required (Part 2 B04 lets a station report the current status instead)."""
+    pki = run_pki(station)
+    contract = pki.contract()
+    token = {"idToken": contract.emaid, "type": "eMAID"}
+    evse, connector = configured_connector(station)
+    values = station.config.station_values
+    wait_minimum = values.retry_back_off_wait_minimum
+    async with contextlib.AsyncExitStack() as stack:
+        await ensure_variable(stack, station, AUTH_ENABLED, "true", read_only_ok=True)
+        await stack.enter_async_context(configured_if_implemented(station, OFFLINE_TX_FOR_UNKNOWN_ID, "true"))
+        await stack.enter_async_context(offline_configured(station, wait_minimum, wait_minimum + 60))
+        await ensure_variable(stack, station, CONTRACT_VALIDATION_OFFLINE, "true" if validation_offline else "false")
+        await ensure_variable(stack, station, PNC_ENABLED, "true")
+        await install_roots(station, pki, case_id)
+        station.note("memory state IdTokenCached / IdTokenLocalAuthList of the <Configured valid IdToken> is not set "
+                     "up: it takes no part in the contract's authorization (the eMAID is not that idToken)")
+        transactions = await stack.enter_async_context(states.transactions_ended_afterwards(station))
+        tx = states.Transaction(evse, connector, start_points=await states.tx_start_points(station),
+                                stop_points=await states.tx_stop_points(station))
+        transactions.append(tx)
+        async with offline(station) as period:
+            if "ParkingBayOccupancy" in tx.start_points:
+                await station.actions.do("drive_in", evse=evse)
+                tx.parked = True
+            await station.actions.do("plug_in", evse=evse, connector=connector)
+            tx.plugged = True
+            await station.actions.do("plug_and_charge", evse=evse, connector=connector, emaid=contract.emaid,
+                                     certificate=contract.chain_pem)
+            tx.authorized = tx.stop_authorized = True  # the restore ends it by unplugging
+            tx.presented_token = token
+            conn = await period.accept(not_before=station.ctx.scaled(values.transaction_duration),
+                                       back_off=8 * wait_minimum)
+            tx.connection, tx.since = conn, 0
+            events = await queued_events(station, period, until_ended=False)
+            for incoming in events:
+                tx.record(incoming)
+        if "EVConnected" in tx.start_points or "ParkingBayOccupancy" in tx.start_points:
+            plugged = [e for e in events if e.payload.get("triggerReason") == "CablePluggedIn"]
+            station.check.that(f"step 5: a queued TransactionEventRequest reports the cable plugged in (Part 6 "
+                               f"{case_id})", len(plugged) == 1, expected="one with triggerReason CablePluggedIn",
+                               actual=[f"seqNo {e.payload.get('seqNo')} {e.payload.get('triggerReason')}"
+                                       for e in events], requirements=(f"Part 6 {case_id} step 5", "E01.FR.02"),
+                               soft=True)
+            for event in plugged:
+                station.check.fields(f"TransactionEventRequest (Part 6 {case_id} step 5)", event.payload,
+                                     {"transactionInfo.chargingState": "EVConnected", "offline": True},
+                                     requirements=(f"Part 6 {case_id} step 5", "E12.FR.02"), soft=True)
+        authorized = [e for e in events if e.payload.get("triggerReason") == "Authorized"]
+        if validation_offline:
+            station.check.that(f"step 7: a queued TransactionEventRequest with triggerReason Authorized (Part 6 "
+                               f"{case_id}, C07.FR.08)", len(authorized) == 1,
+                               expected="one with triggerReason Authorized",
+                               actual=[f"seqNo {e.payload.get('seqNo')} {e.payload.get('triggerReason')}"
+                                       for e in events], requirements=(f"Part 6 {case_id} step 7", "C07.FR.08",
+                                                                       "C07.FR.12"))
+            station.check.fields(f"TransactionEventRequest (Part 6 {case_id} step 7)", authorized[0].payload,
+                                 {"offline": True, "idToken.idToken": contract.emaid, "idToken.type": "eMAID"},
+                                 requirements=(f"Part 6 {case_id} step 7", "E12.FR.02", "E03.FR.01"), soft=True)
+            charging = [e for e in events if e.payload.get("transactionInfo", {}).get("chargingState") == "Charging"]
+            if not charging:  # step 9 EnergyTransferStarted: reported when the energy transfer starts
+                charging.append(await conn.expect_call(
+                    "TransactionEvent", since=0, transactionInfo={"chargingState": "Charging"},
+                    requirements=(f"Part 6 {case_id} step 9", "E01.FR.05")))
+                tx.record(charging[0])
+            station.note(f"step 9: EnergyTransferStarted (seqNo {charging[0].payload.get('seqNo')})")
+            return
+        more = await transaction_events_during(station, tx, len(conn.mailbox), station.message_timeout,
+                                               reason=f"Part 6 {case_id} step 7: the station does not start charging "
+                                                      "(<Configured message timeout> after the queue)")
+        bad = [e for e in (*events, *more) if e.payload.get("triggerReason") == "Authorized"
+               or e.payload.get("transactionInfo", {}).get("chargingState") == "Charging"]
+        station.check.that(f"step 7: the station has not started charging and sends no TransactionEventRequest with "
+                           f"triggerReason Authorized or chargingState Charging (Part 6 {case_id}, C07.FR.07)",
+                           not bad, expected="none",
+                           actual=[f"seqNo {e.payload.get('seqNo')} triggerReason {e.payload.get('triggerReason')} "
+                                   f"chargingState {e.payload.get('transactionInfo', {}).get('chargingState')} "
+                                   f"(message {e.message_id})" for e in bad],
+                           requirements=(f"Part 6 {case_id} step 7", "C07.FR.07"))
+
+
+@case
+async def test_tc_c_54_cs(station: ChargingStationUnderTest) -> None:
+    """Contract certificate while offline, ContractValidationOffline true: the contract presented offline is
+    validated locally and the EV charges; after the reconnection the queued TransactionEventRequests carry
+    triggerReason Authorized with offline true (C07.FR.08-12), the energy transfer starts."""
+    await _pnc_offline(station, "TC_C_54_CS", validation_offline=True)
+
+
+@case
+async def test_tc_c_55_cs(station: ChargingStationUnderTest) -> None:
+    """Contract certificate while offline, ContractValidationOffline false: no charging (C07.FR.07): no
+    TransactionEventRequest with triggerReason Authorized or chargingState Charging."""
+    await _pnc_offline(station, "TC_C_55_CS", validation_offline=False)
