@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509 import ocsp
 
 from conformance.harness import pki
@@ -68,3 +69,25 @@ def test_public_data_only(test_pki: pki.Pki) -> None:
     contract = test_pki.contract()
     assert "PRIVATE KEY" not in contract.chain_pem
     assert "PRIVATE KEY" not in repr(contract)
+
+
+def test_ocsp_responder_answers_good_revoked_and_unknown() -> None:
+    pki_ = pki.make_pki()
+    contract = pki_.contract()
+    issuer = contract.chain[1]
+    request = ocsp.OCSPRequestBuilder().add_certificate(contract.certificate, issuer, hashes.SHA256()).build()
+    der = request.public_bytes(Encoding.DER)
+    assert pki.ocsp_cert_id(der) == {k: v for k, v in pki.ocsp_request_data(contract.certificate, issuer).items()
+                                     if k != "responderURL"}
+    response = ocsp.load_der_ocsp_response(pki.ocsp_response(pki_, der))
+    assert response.response_status == ocsp.OCSPResponseStatus.SUCCESSFUL
+    assert response.certificate_status == ocsp.OCSPCertStatus.GOOD
+    pki_.revoked.add(contract.certificate.serial_number)
+    assert ocsp.load_der_ocsp_response(pki.ocsp_response(pki_, der)).certificate_status == ocsp.OCSPCertStatus.REVOKED
+    # a CertID over the wrong issuer key: not this PKI's certificate
+    wrong = ocsp.OCSPRequestBuilder().add_certificate(contract.certificate, contract.certificate,
+                                                      hashes.SHA256()).build()
+    answer = ocsp.load_der_ocsp_response(pki.ocsp_response(pki_, wrong.public_bytes(Encoding.DER)))
+    assert answer.response_status == ocsp.OCSPResponseStatus.UNAUTHORIZED
+    assert ocsp.load_der_ocsp_response(pki.ocsp_response(pki_, b"junk")).response_status == \
+        ocsp.OCSPResponseStatus.MALFORMED_REQUEST

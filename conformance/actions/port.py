@@ -267,6 +267,11 @@ CSMS_SETTINGS: dict[str, CsmsSetting] = {
             requires=("id_token",),
         ),
         CsmsSetting(
+            "iso15118_root_certificate",
+            "A V2G or MO root certificate the CSMS trusts for ISO 15118 contract certificates (C07).",
+            "the root certificate, PEM",
+        ),
+        CsmsSetting(
             "boot_status",
             "What the CSMS answers to the station's BootNotificationRequest.",
             "RegistrationStatusEnumType: Accepted, Pending, Rejected (without station: for every station)",

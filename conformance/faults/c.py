@@ -96,4 +96,16 @@ FAULTS: list[Fault] = [
     Fault("contract_validation_offline_ignored", "station", ("C07.FR.07", "Part 6 TC_C_55_CS step 7"),
           "the station validates a contract offline and lets the EV charge even with ContractValidationOffline false",
           ("TC_C_55_CS",)),
+    # --- c15118: C07 contract certificates (reference CSMS, reference/csms_contracts.py) ----------------------------
+    Fault("csms_ocsp_not_queried", "csms", ("C07.FR.05", "Part 6 TC_C_50_CSMS step 2", "Part 6 TC_C_51_CSMS step 2"),
+          "the CSMS checks the contract certificate chain (or takes the hash data) but never asks the OCSP responder: a "
+          "revoked contract is accepted",
+          ("TC_C_50_CSMS", "TC_C_51_CSMS", "TC_C_52_CSMS")),
+    Fault("csms_ocsp_cert_id_over_leaf", "csms", ("C07.FR.05", "Part 6 TC_C_52_CSMS step 3"),
+          "the CSMS builds the OCSP CertID of a contract certificate it received from the certificate's own name and "
+          "key instead of its issuer's: the responder cannot identify it and the CSMS refuses the contract",
+          ("TC_C_52_CSMS",)),
+    Fault("csms_certificate_status_missing", "csms", ("C07.FR.14", "Part 6 TC_C_50_CSMS step 4"),
+          "the CSMS answers a contract AuthorizeRequest like any other: idTokenInfo only, no certificateStatus",
+          ("TC_C_50_CSMS", "TC_C_51_CSMS", "TC_C_52_CSMS")),
 ]

@@ -25,12 +25,13 @@ from typing import Sequence
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509 import ocsp
 from cryptography.x509.oid import AuthorityInformationAccessOID, NameOID
 
 from ..transport.tls import (Credential, _pem, certificate_hash_data, chain_hash_data, emaid_of, load_chain,  # noqa: F401
                              ocsp_request_data, responder_url_of, validate_chain)
 
-__all__ = ["Contract", "Pki", "make_pki", "load_chain", "responder_url_of", "ocsp_request_data", "chain_hash_data", "validate_chain", "emaid_of", "pem"]
+__all__ = ["Contract", "Pki", "make_pki", "ocsp_cert_id", "ocsp_response", "load_chain", "responder_url_of", "ocsp_request_data", "chain_hash_data", "validate_chain", "emaid_of", "pem"]
 
 ORGANIZATION = "OCPP Conformance test PKI"
 DEFAULT_EMAID = "NLOCTC000000001"  # ISO 15118-2 contract ID without separators: country, provider, instance
@@ -85,7 +86,10 @@ class Pki:
     mo_sub_ca: Credential
     other_mo_root: Credential
     now: dt.datetime
-    _serial: int = field(default=0)
+    # every certificate this PKI issued below a root, by serial number: (certificate, its issuer's Credential); what
+    # its OCSP responder (:func:`ocsp_response`) answers for
+    issued: dict[int, tuple[x509.Certificate, Credential]] = field(default_factory=dict)
+    revoked: set[int] = field(default_factory=set)  # serial numbers the OCSP responder reports revoked
 
     def contract(self, emaid: str = DEFAULT_EMAID, *, expired: bool = False, untrusted: bool = False,
                  responder_url: str | None = RESPONDER_URL) -> "Contract":
@@ -96,6 +100,7 @@ class Pki:
                                                                                    dt.timedelta(days=30))
         leaf = _issue(_name(emaid), key, issuer, ca=False, now=self.now, not_before=span[0], not_after=span[1],
                       responder_url=responder_url)
+        self.issued[leaf.certificate.serial_number] = (leaf.certificate, issuer)
         chain = (leaf,) if untrusted else (leaf, self.mo_sub_ca)
         root = self.other_mo_root if untrusted else self.mo_root
         return Contract(emaid, tuple(c.certificate for c in chain), root.certificate)
@@ -137,4 +142,51 @@ def make_pki(now: dt.datetime | None = None) -> Pki:
     mo_root = _issue(_name("MO Root CA", domain="MO"), mo_key, None, ca=True, **span)  # type: ignore[arg-type]
     mo_sub_ca = _issue(_name("MO Sub-CA 1", domain="MO"), sub_key, mo_root, ca=True, **span)  # type: ignore[arg-type]
     other = _issue(_name("Untrusted MO Root CA", domain="MO"), other_key, None, ca=True, **span)  # type: ignore[arg-type]
-    return Pki(v2g_root, mo_root, mo_sub_ca, other, now)
+    pki = Pki(v2g_root, mo_root, mo_sub_ca, other, now)
+    pki.issued[mo_sub_ca.certificate.serial_number] = (mo_sub_ca.certificate, mo_root)
+    return pki
+
+
+_OCSP_HASHES = {"SHA256": hashes.SHA256, "SHA384": hashes.SHA384, "SHA512": hashes.SHA512, "SHA1": hashes.SHA1}
+
+
+def ocsp_cert_id(request_der: bytes) -> dict[str, str]:
+    """The CertID of a DER OCSP request (RFC 6960) as OCSPRequestData fields (hashAlgorithm, issuerNameHash,
+    issuerKeyHash, serialNumber in hexadecimal); ValueError when it is no OCSP request."""
+    request = ocsp.load_der_ocsp_request(request_der)
+    return {"hashAlgorithm": request.hash_algorithm.name.upper().replace("-", ""),
+            "issuerNameHash": request.issuer_name_hash.hex(), "issuerKeyHash": request.issuer_key_hash.hex(),
+            "serialNumber": format(request.serial_number, "x")}
+
+
+def ocsp_response(pki: Pki, request_der: bytes, now: dt.datetime | None = None) -> bytes:
+    """The DER OCSP response of ``pki``'s responder to ``request_der``: signed by the certificate's issuer (a
+    CA-designated response), status good, or revoked for the serial numbers in ``pki.revoked``; unauthorized for a
+    certificate the PKI did not issue or a CertID that does not match it; malformedRequest for other bytes."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    try:
+        request = ocsp.load_der_ocsp_request(request_der)
+    except ValueError:
+        return ocsp.OCSPResponseBuilder.build_unsuccessful(ocsp.OCSPResponseStatus.MALFORMED_REQUEST) \
+            .public_bytes(serialization.Encoding.DER)
+    found = pki.issued.get(request.serial_number)
+    if found is not None:
+        certificate, issuer = found
+        expected = ocsp_request_data(certificate, issuer.certificate,
+                                     request.hash_algorithm.name.upper().replace("-", "")) \
+            if request.hash_algorithm.name.upper().replace("-", "") in ("SHA256", "SHA384", "SHA512") else None
+        if expected is None or expected["issuerNameHash"] != request.issuer_name_hash.hex() \
+                or expected["issuerKeyHash"] != request.issuer_key_hash.hex():
+            found = None
+    if found is None:
+        return ocsp.OCSPResponseBuilder.build_unsuccessful(ocsp.OCSPResponseStatus.UNAUTHORIZED) \
+            .public_bytes(serialization.Encoding.DER)
+    certificate, issuer = found
+    revoked = certificate.serial_number in pki.revoked
+    builder = ocsp.OCSPResponseBuilder().add_response(
+        cert=certificate, issuer=issuer.certificate, algorithm=request.hash_algorithm,
+        cert_status=ocsp.OCSPCertStatus.REVOKED if revoked else ocsp.OCSPCertStatus.GOOD,
+        this_update=now - dt.timedelta(minutes=1), next_update=now + dt.timedelta(hours=1),
+        revocation_time=now - dt.timedelta(days=1) if revoked else None, revocation_reason=None,
+    ).responder_id(ocsp.OCSPResponderEncoding.HASH, issuer.certificate)
+    return builder.sign(issuer._key(), hashes.SHA256()).public_bytes(serialization.Encoding.DER)
