@@ -601,6 +601,12 @@ class CaseValues:
             "long the harness station (its own TxCtrlr.EVConnectionTimeOut) waits after the authorization, without a "
             "cable plugged in, before it ends the transaction with triggerReason EVConnectTimeout. Recorded as a "
             "protocol wait")
+    # --- helper dlist (blocks C / D, Local Authorization List, station side) ---
+    local_list_version: int = setting(
+        10, min=2, max=2**31 - 2, what="an integer >= 2", did_you_mean=False,
+        doc="TC_D_xx_CS, TC_C_21..31/58_CS `<Configured versionNumber>` (greater than 1, TC_D_06_CS): the version of "
+            "the Local Authorization List the cases install with a Full update; Differential updates use the next "
+            "one(s). Every case leaves the list empty (a Full update without entries) with this version minus one")
     # --- helper fcs (block F, station side; TC_F_04_CS uses block E's ev_connection_timeout) ---
     log_location: str = setting(
         "", allow_empty=True,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import time
 from dataclasses import dataclass
 from dataclasses import field as dc_field
@@ -19,8 +20,9 @@ from ...protocol import registration
 from ...protocol.frames import utc_now
 from ...protocol.patterns import ABSENT, OneOf, Satisfies, matches
 from ...protocol.variables import (AUTH_CACHE_ENABLED, AUTH_ENABLED, AUTHORIZE_REMOTE_START,
-                                    DISABLE_REMOTE_AUTHORIZATION, LOCAL_AUTH_LIST_ENABLED, TX_START_POINT,
-                                    TX_STOP_POINT)
+                                    DISABLE_REMOTE_AUTHORIZATION, LOCAL_AUTH_LIST_BYTES_PER_MESSAGE,
+                                    LOCAL_AUTH_LIST_ENABLED, LOCAL_AUTH_LIST_ENTRIES,
+                                    LOCAL_AUTH_LIST_ITEMS_PER_MESSAGE, TX_START_POINT, TX_STOP_POINT)
 from ...transport.connection import Connection, IncomingCall, Response
 from ..sides import ChargingStationUnderTest
 from .common import (AvailabilityRestore, _restore_each_scope, availability_scope, scope_connectors,
@@ -344,14 +346,13 @@ class Transaction:
     mark: tuple[Connection, int] | None = None  # where the last instruction of a step was given (conn, position)
     plugged_at: int | None = None  # len(events) when the EV was plugged in (P6 §2.1, E01.FR.16)
     token_at: int | None = None  # len(events) when the idToken was presented to start (P6 §2.1)
-    # the idToken presented to start it when not the <Configured valid idtoken> (c15118: the eMAID of a Plug & Charge
-    # contract, C07): {"idToken": ..., "type": ...}
-    presented_token: dict[str, str] | None = None
     remote_start_id: int | None = None  # the remoteStartId of the RequestStartTransaction that authorized it (F01/F02)
     remote_at: int | None = None  # len(events) at that remote start, until its next event was judged (F01.FR.19)
     ev_side_disconnected: bool = False  # the cable was pulled at the EV only (E09/E10): it may be left in the socket
     parked: bool = False  # an EV was driven into the bay (ParkingBayOccupied) and has not left it
     authorized_mono: float | None = None  # when the harness answered the AuthorizeRequest of the start (errata §2.17)
+    # dlist: the configured idToken (config IdTokenSpec) presented to start and stop; None: id_tokens.valid
+    token: Any = None
 
     @property
     def started(self) -> bool:
@@ -462,14 +463,14 @@ async def _tx_step_event(sut: ChargingStationUnderTest, tx: Transaction, what: s
         return event
 
 
-def _token_fields(sut: ChargingStationUnderTest) -> dict[str, Any]:
-    token = sut.config.id_tokens.valid
+def _token_fields(sut: ChargingStationUnderTest, tx: Transaction | None = None) -> dict[str, Any]:
+    token = tx.token if tx is not None and tx.token is not None else sut.config.id_tokens.valid
     return {"idToken.idToken": token.id_token, "idToken.type": token.type}
 
 
 async def authorized(sut: ChargingStationUnderTest, evse: int, connector: int, *,
                      tx: Transaction | None = None, require_tx: bool = True,
-                     authorize_required: bool = False) -> Transaction:
+                     authorize_required: bool = False, token: Any = None) -> Transaction:
     """Reusable state Authorized (Charging Station, Part 6 §2.18, way A: local authorization): the configured
     valid idToken is presented at the EVSE (action ``present_id_token``).
 
@@ -487,7 +488,8 @@ async def authorized(sut: ChargingStationUnderTest, evse: int, connector: int, *
     started"): step 3 is not required; a TransactionEventRequest sent first instead of an AuthorizeRequest is
     recorded, not judged. ``authorize_required`` (a case whose configuration state rules out a local decision:
     AuthEnabled true, no Authorization Cache, LocalPreAuthorize false): step 1 may not be skipped, a missing
-    AuthorizeRequest FAILs C01.FR.02."""
+    AuthorizeRequest FAILs C01.FR.02. ``token``: another configured idToken (``config.id_tokens.<role>``) to present
+    instead of the valid one (TC_C_31_CS); the transaction remembers it for the checks and the restore."""
     conn = sut.connection
     if tx is None:
         start_points = await tx_start_points(sut)
@@ -501,7 +503,9 @@ async def authorized(sut: ChargingStationUnderTest, evse: int, connector: int, *
             registry = _tx_registry(sut)
             if registry is not None:
                 registry.append(tx)
-    token = sut.config.id_tokens.valid
+    if token is not None:
+        tx.token = token
+    token = tx.token or sut.config.id_tokens.valid
     expects_tx = require_tx and (tx.started or "Authorized" in tx.start_points)
     mark = conn.mark()
     tx.token_at = len(tx.events)
@@ -548,9 +552,9 @@ async def authorized(sut: ChargingStationUnderTest, evse: int, connector: int, *
             tx.record(first)
         first = asked if first is None else first
         if asked is not None:
-            sut.check.fields("AuthorizeRequest", asked.payload, _token_fields(sut), requirements=("C01.FR.02",))
+            sut.check.fields("AuthorizeRequest", asked.payload, _token_fields(sut, tx), requirements=("C01.FR.02",))
     elif first is not None and first.action == "Authorize":
-        sut.check.fields("AuthorizeRequest", first.payload, _token_fields(sut), requirements=("C01.FR.02",))
+        sut.check.fields("AuthorizeRequest", first.payload, _token_fields(sut, tx), requirements=("C01.FR.02",))
         with contextlib.suppress(TimeoutError):  # the authorization starts at the station's AuthorizeResponse
             async with asyncio.timeout(sut.message_timeout):
                 await first.answered.wait()
@@ -570,7 +574,7 @@ async def authorized(sut: ChargingStationUnderTest, evse: int, connector: int, *
         requirements=("E01.FR.03", "E02.FR.01"))
     if expects_tx:
         sut.check.fields("TransactionEventRequest after authorization (Part 6 Authorized step 3)", event.payload,
-                         {"triggerReason": "Authorized", **_token_fields(sut)},
+                         {"triggerReason": "Authorized", **_token_fields(sut, tx)},
                          requirements=("E02.FR.01", "E03.FR.01", "E01.FR.10"))
     if len(tx.events) == 1:  # evse may come later, in the first event after the EV connected (E01.FR.16)
         sut.check.fields("TransactionEventRequest that starts the transaction", event.payload,
@@ -691,9 +695,7 @@ async def energy_transfer_started(sut: ChargingStationUnderTest, evse: int, conn
 def token_carried(sut: ChargingStationUnderTest, tx: Transaction) -> None:
     """Part 6 §2.1: the first of the transaction's TransactionEventRequests after the idToken was presented to start
     it carries that idToken (E01.FR.10, E03.FR.01)."""
-    valid = sut.config.id_tokens.valid
-    value, kind = (valid.id_token, valid.type) if tx.presented_token is None else (tx.presented_token["idToken"],
-                                                                                    tx.presented_token["type"])
+    token = tx.token or sut.config.id_tokens.valid
     after_token = None
     if tx.token_at is not None:
         # The station authorizes at its AuthorizeResponse (errata 2025-09 §2.17, Part 2 §1.6): a periodic meter value
@@ -705,9 +707,9 @@ def token_carried(sut: ChargingStationUnderTest, tx: Transaction) -> None:
         after_token = min(later, key=lambda e: (e.payload.get("seqNo", float("inf")), later.index(e))) \
             if later else None
     sut.check.that("the first TransactionEventRequest after the idToken was presented carries it",
-                   after_token is not None and after_token.payload.get("idToken", {}).get("idToken") == value
-                   and after_token.payload.get("idToken", {}).get("type") == kind,
-                   expected=f"idToken {value} ({kind})",
+                   after_token is not None and after_token.payload.get("idToken", {}).get("idToken") == token.id_token
+                   and after_token.payload.get("idToken", {}).get("type") == token.type,
+                   expected=f"idToken {token.id_token} ({token.type})",
                    actual=None if after_token is None else after_token.payload.get("idToken", "omitted"),
                    requirements=("Part 6 §2.1", "E01.FR.10", "E03.FR.01"))
 
@@ -910,7 +912,7 @@ async def stop_authorized(sut: ChargingStationUnderTest, tx: Transaction) -> Inc
     transaction_duration``); with TxStopPoint without Authorized / PowerPathClosed / EnergyTransfer this event must
     be Updated (checked for every TxStopPoint, not only the path taken; the Ended case is completed by
     :func:`ev_connected_post_session`). Returns the StopAuthorized event."""
-    token = sut.config.id_tokens.valid
+    token = tx.token or sut.config.id_tokens.valid
     await transaction_duration(sut)
     conn = sut.connection
     mark = conn.mark()
@@ -1078,7 +1080,7 @@ async def parking_bay_unoccupied(sut: ChargingStationUnderTest, tx: Transaction)
 async def _end_quietly(sut: ChargingStationUnderTest, tx: Transaction) -> None:
     """Stop, unplug and drain one transaction without judging anything (used by the restore)."""
     conn, since = tx.since_on(sut)
-    token = sut.config.id_tokens.valid
+    token = tx.token or sut.config.id_tokens.valid
 
     async def drain() -> None:
         while not tx.ended and tx.started:
@@ -1192,12 +1194,16 @@ class RemoteStartSettings:
     def must_authorize(self) -> bool | None:
         """Whether an AuthorizeRequest must follow a remote start (Part 6 Authorized (remote) step 3 note): when
         AuthorizeRemoteStart is true, unless AuthEnabled is false or the idToken may be known locally (cache, local
-        list: F01.FR.01 note). None: not decided (AuthorizeRemoteStart unreadable)."""
+        list: F01.FR.01 note: then it may or may not be sent). None: not decided (AuthorizeRemoteStart unreadable, or
+        the idToken may be known locally)."""
         if self.authorize_remote_start is None:
             return None
         if not _true(self.authorize_remote_start):
             return False
-        return not (self.auth_enabled is not None and not _true(self.auth_enabled)) and not self.token_known_locally
+        if self.auth_enabled is not None and not _true(self.auth_enabled):
+            return False
+        # (dlist) a cache / list that may know the idToken lets the station skip the request, never forbids it
+        return None if self.token_known_locally else True
 
 
 def _true(value: str | None) -> bool:
@@ -1584,3 +1590,173 @@ __all__ = ["transaction_step_event", "followed_transaction", "ChargingEvidence",
            "scope_connectors", "stop_authorized", "Transaction", "transactions_ended_afterwards",
            "tx_start_points", "TX_STOP_ENDING", "TX_STOP_REQUIREMENTS", "tx_stop_points",
            "unavailable"]
+
+
+# --------------------------------------------------------------------------- Local Authorization List (D01, D02; dlist)
+LOCAL_LIST_SEND = ("D01.FR.02",)
+
+
+def invented_id_token(sut: ChargingStationUnderTest) -> dict[str, str]:
+    """An idToken the harness invents for a list entry nobody presents (unique per run and across runs): the type of
+    the configured valid idToken, a value in hexadecimal like a card UID (7 bytes) so a station that checks the
+    format of its RFID types takes it."""
+    value = f"{sut.ctx.ids.run_tag}{sut.ctx.ids.next('localListIdToken') % 0x1000000:06X}".upper()
+    return {"idToken": value, "type": sut.config.id_tokens.valid.type}
+
+
+def list_entry(token: dict[str, Any], status: str | None = "Accepted") -> dict[str, Any]:
+    """An AuthorizationData element: ``token`` with idTokenInfo ``status`` (None: without idTokenInfo, which removes
+    the idToken in a Differential update, D01.FR.17)."""
+    entry: dict[str, Any] = {"idToken": dict(token)}
+    if status is not None:
+        entry["idTokenInfo"] = {"status": status}
+    return entry
+
+
+def configured_entry(sut: ChargingStationUnderTest, role: str, status: str) -> dict[str, Any]:
+    """The list entry of a configured idToken (``id_tokens.<role>``: valid, invalid, blocked, expired) with
+    idTokenInfo ``status``; INCONCLUSIVE when that idToken is not configured."""
+    spec = getattr(sut.config.id_tokens, role)
+    if spec is None:
+        raise Inconclusive(f"the case needs [id_tokens.{role}] (it presents that idToken), which is not configured")
+    return list_entry({"idToken": spec.id_token, "type": spec.type}, status)
+
+
+async def local_list_limits(sut: ChargingStationUnderTest) -> tuple[int | None, int | None]:
+    """LocalAuthListCtrlr.ItemsPerMessage and BytesPerMessage as the station declares them (D01.FR.11), read once per
+    run; None where the station does not say."""
+    known = sut.ctx.local_list_limits
+    if known is not None:
+        return known
+    limits = []
+    for variable in (LOCAL_AUTH_LIST_ITEMS_PER_MESSAGE, LOCAL_AUTH_LIST_BYTES_PER_MESSAGE):
+        value = await sut.read_variable(variable, note_unreadable=True)
+        try:
+            limits.append(int(value) if value is not None and int(value) > 0 else None)
+        except ValueError:
+            limits.append(None)
+    result = (limits[0], limits[1])
+    sut.ctx.local_list_limits = result
+    return result
+
+
+def _message_size(update_type: str, version: int, entries: list[dict[str, Any]]) -> int:
+    payload = {"versionNumber": version, "updateType": update_type, "localAuthorizationList": entries}
+    return len(json.dumps(payload, separators=(",", ":")).encode())
+
+
+def _split(entries: list[dict[str, Any]], items: int | None, size: int | None, version: int) -> list[list]:
+    """``entries`` in parts that each respect ItemsPerMessage and BytesPerMessage (a part never empty unless the
+    list is)."""
+    parts: list[list[dict[str, Any]]] = [[]]
+    for entry in entries:
+        part = parts[-1]
+        if part and ((items is not None and len(part) >= items)
+                     or (size is not None and _message_size("Differential", version, part + [entry]) > size)):
+            parts.append([entry])
+        else:
+            part.append(entry)
+    return parts
+
+
+async def send_local_list(sut: ChargingStationUnderTest, update_type: str, version: int,
+                          entries: list[dict[str, Any]], *, status: Any = "Accepted",
+                          requirements: tuple[str, ...] = LOCAL_LIST_SEND, what: str = "SendLocalListResponse",
+                          precondition: bool = False) -> tuple[int, Response]:
+    """SendLocalListRequest ``update_type`` with ``entries`` and ``version``, split to respect the ItemsPerMessage and
+    BytesPerMessage the station declares (D01.FR.11): a Full list too large for one message is sent as a Full part
+    and Differential parts (D01.FR.03 note), each with the next version. Each response must be a CALLRESULT with
+    ``status`` (a pattern: OneOf for alternatives); with ``precondition`` another answer makes the case INCONCLUSIVE
+    (a memory state not reached) instead of FAIL. Returns the version of the last part and its response."""
+    items, size = await local_list_limits(sut)
+    parts = _split(entries, items, size, version)
+    if len(parts) > 1:
+        sut.note(f"the list of {len(entries)} entries is sent in {len(parts)} SendLocalListRequests "
+                 f"(ItemsPerMessage {items}, BytesPerMessage {size}, D01.FR.11)")
+    response: Response | None = None
+    for index, part in enumerate(parts):
+        kind = update_type if index == 0 else "Differential"
+        payload: dict[str, Any] = {"versionNumber": version + index, "updateType": kind}
+        if part:
+            payload["localAuthorizationList"] = part
+        response = await sut.call("SendLocalList", payload)
+        answered = response.payload.get("status") if response.ok else response.describe()
+        if precondition and not (response.ok and matches(status, answered)):
+            raise Inconclusive(f"the Local Authorization List could not be installed ({what}): SendLocalList "
+                               f"{kind} version {version + index} answered {answered}")
+        sut.check.that(f"the station answers SendLocalListRequest ({kind}) with a CALLRESULT", response.ok,
+                       expected="CALLRESULT", actual=response.describe(), requirements=requirements)
+        sut.check.fields(what, response.payload, {"status": status}, requirements=requirements)
+    assert response is not None
+    return version + len(parts) - 1, response
+
+
+async def local_list_version(sut: ChargingStationUnderTest, expected: Any, *, requirements: tuple[str, ...],
+                             what: str = "GetLocalListVersionResponse") -> int | None:
+    """GetLocalListVersionRequest; the response's versionNumber must match ``expected``. Returns it."""
+    response = await sut.call("GetLocalListVersion", {})
+    sut.check.that("the station answers GetLocalListVersionRequest with a CALLRESULT", response.ok,
+                   expected="CALLRESULT", actual=response.describe(), requirements=requirements)
+    sut.check.fields(what, response.payload, {"versionNumber": expected}, requirements=requirements)
+    return response.payload.get("versionNumber")
+
+
+async def local_list_entries_reported(sut: ChargingStationUnderTest, count: int, *,
+                                      requirements: tuple[str, ...], what: str) -> None:
+    """Part 2 where Part 6 checks only the version: LocalAuthListCtrlr.Entries, the number of idTokens in the list
+    (D01.FR.12, required with the list), equals ``count``; a station whose Entries cannot be read is noted."""
+    value = await sut.read_variable(LOCAL_AUTH_LIST_ENTRIES, note_unreadable=True)
+    if value is None:
+        return
+    sut.check.that(f"LocalAuthListCtrlr.Entries counts the idTokens of the list: {what}", value.strip() == str(count),
+                   expected=str(count), actual=value, requirements=requirements + ("D01.FR.12",))
+
+
+async def id_token_local_auth_list(sut: ChargingStationUnderTest, entries: list[dict[str, Any]] | None = None, *,
+                                   version: int | None = None) -> int:
+    """Memory state IdTokenLocalAuthList (Part 6 §3, errata 2025-09 §6.2.121: LocalAuthListCtrlr.Enabled true if
+    implemented, set by the caller's configuration state): SendLocalListRequest Full with ``entries`` (default: one
+    invented idToken, Accepted) and ``version`` (default ``configured.local_list_version``); the response Accepted
+    (step 2). Not reached: INCONCLUSIVE. Returns the list's version."""
+    entries = [list_entry(invented_id_token(sut))] if entries is None else entries
+    version = sut.config.configured.local_list_version if version is None else version
+    last, _ = await send_local_list(sut, "Full", version, entries, precondition=True,
+                                    requirements=("D01.FR.02", "D01.FR.15", "Part 6 §3 IdTokenLocalAuthList step 2"),
+                                    what="SendLocalListResponse (memory state IdTokenLocalAuthList)")
+    return last
+
+
+@contextlib.asynccontextmanager
+async def local_list_enabled(sut: ChargingStationUnderTest, enabled: bool = True) -> AsyncIterator[str | None]:
+    """Configuration state "LocalAuthListEnabled is <enabled> (If implemented)" for the block, and afterwards the
+    list the case left emptied: a Full update without entries with version ``configured.local_list_version - 1``
+    (so a case's Full update with the configured version is a change, and a Differential with it is accepted), then
+    Enabled restored. A station that cannot take that update keeps what the case left (noted)."""
+    async with settable(sut, LOCAL_AUTH_LIST_ENABLED, "true" if enabled else "false") as value:
+        try:
+            yield value
+        finally:
+            await _local_list_emptied(sut)
+
+
+async def _local_list_emptied(sut: ChargingStationUnderTest) -> None:
+    conn = sut.server.connections.get(sut.identity)
+    if conn is None or not conn.is_open:
+        sut.note("the Local Authorization List could not be emptied after the case: the station is not connected")
+        return
+    version = sut.config.configured.local_list_version - 1
+    try:
+        enabled = await sut.read_variable(LOCAL_AUTH_LIST_ENABLED)
+        if enabled is not None and not _true(enabled):
+            await sut.call("SetVariables", {"setVariableData": [dict(LOCAL_AUTH_LIST_ENABLED, attributeValue="true")]})
+        response = await sut.call("SendLocalList", {"versionNumber": version, "updateType": "Full"})
+    except PeerError as exc:
+        sut.note(f"the Local Authorization List could not be emptied after the case: {exc}")
+        return
+    answered = response.payload.get("status") if response.ok else response.describe()
+    sut.note(f"the Local Authorization List emptied after the case (Full, no entries, version {version}): {answered}")
+
+
+__all__ += ["LOCAL_LIST_SEND", "configured_entry", "id_token_local_auth_list", "invented_id_token", "list_entry",
+            "local_list_enabled", "local_list_entries_reported", "local_list_limits", "local_list_version",
+            "send_local_list"]

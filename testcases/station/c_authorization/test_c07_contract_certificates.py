@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any, AsyncIterator
 
+from conformance.config import IdTokenSpec
 from conformance.harness import ChargingStationUnderTest, case
 from conformance.harness import pki as test_pki
 from conformance.harness.reusable_states import station as states
@@ -137,7 +138,7 @@ async def _pnc_online(station: ChargingStationUnderTest, case_id: str, *, centra
             conn = station.connection
             mark = conn.mark()
             tx.token_at = len(tx.events)
-            tx.presented_token = {"idToken": contract.emaid, "type": "eMAID"}
+            tx.token = IdTokenSpec(id_token=contract.emaid, type="eMAID")  # the token the transaction carries
             tx.instruction(conn)
             await station.actions.do("plug_and_charge", evse=evse, connector=connector, emaid=contract.emaid,
                                      certificate=contract.chain_pem)
@@ -270,7 +271,7 @@ async def _pnc_offline(station: ChargingStationUnderTest, case_id: str, *, valid
             await station.actions.do("plug_and_charge", evse=evse, connector=connector, emaid=contract.emaid,
                                      certificate=contract.chain_pem)
             tx.authorized = tx.stop_authorized = True  # the restore ends it by unplugging
-            tx.presented_token = token
+            tx.token = IdTokenSpec(id_token=contract.emaid, type="eMAID")
             conn = await period.accept(not_before=station.ctx.scaled(values.transaction_duration),
                                        back_off=8 * wait_minimum)
             tx.connection, tx.since = conn, 0
