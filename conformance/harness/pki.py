@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Any, Sequence
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -31,7 +31,7 @@ from cryptography.x509.oid import AuthorityInformationAccessOID, NameOID
 from ..transport.tls import (Credential, _pem, certificate_hash_data, chain_hash_data, emaid_of, load_chain,  # noqa: F401
                              ocsp_request_data, responder_url_of, validate_chain)
 
-__all__ = ["Contract", "Pki", "make_pki", "ocsp_cert_id", "ocsp_response", "load_chain", "responder_url_of", "ocsp_request_data", "chain_hash_data", "validate_chain", "emaid_of", "pem"]
+__all__ = ["Contract", "Pki", "make_pki", "new_emaid", "ocsp_cert_id", "ocsp_response", "load_chain", "responder_url_of", "ocsp_request_data", "chain_hash_data", "validate_chain", "emaid_of", "pem"]
 
 ORGANIZATION = "OCPP Conformance test PKI"
 DEFAULT_EMAID = "NLOCTC000000001"  # ISO 15118-2 contract ID without separators: country, provider, instance
@@ -131,6 +131,12 @@ class Contract:
     def hash_data(self, algorithm: str = "SHA256") -> list[dict[str, str]]:
         """iso15118CertificateHashData for this chain: leaf first, one entry per certificate under the root."""
         return chain_hash_data((*self.chain, self.root), algorithm)
+
+
+def new_emaid(ids: Any) -> str:
+    """An eMAID unique in the run (``ids``: the run's IdSource, harness/ids.py): a contract the SUT has never seen,
+    so no Authorization Cache entry or cached OCSP answer of an earlier case decides about it."""
+    return ids.text("emaid", "NLOCTC").replace("-", "")[:36]
 
 
 def make_pki(now: dt.datetime | None = None) -> Pki:

@@ -53,8 +53,7 @@ async def _contract_authorized(csms: CsmsUnderTest, case_id: str, *, central: bo
     pki = _run_pki(csms)
     evse, connector = csms.connectors[0]
     async with ocsp_responder(pki, csms.config.connection.listen_host) as responder:
-        emaid = csms.ctx.ids.text("emaid", "NLOCTC").replace("-", "")[:36]  # unique per run: no cached OCSP answer
-        contract = pki.contract(emaid, responder_url=responder.url)
+        contract = pki.contract(test_pki.new_emaid(csms.ctx.ids), responder_url=responder.url)
         if revoked:
             pki.revoked.add(contract.certificate.serial_number)
         token = {"idToken": contract.emaid, "type": "eMAID"}

@@ -112,7 +112,7 @@ async def _pnc_online(station: ChargingStationUnderTest, case_id: str, *, centra
     # Central validation: the roots of the contract must NOT be installed at the station (prerequisite): a PKI of
     # its own, made for this case, whose roots no station can have; local validation: the run's PKI, roots installed.
     pki = test_pki.make_pki() if central else run_pki(station)
-    contract = pki.contract()
+    contract = pki.contract(test_pki.new_emaid(station.ctx.ids))  # never seen: nothing cached decides
     evse, connector = configured_connector(station)
     step1 = ("C07.FR.01", "C07.FR.02", f"Part 6 {case_id} step 1")
     status = "Accepted" if accepted else "Invalid"
@@ -244,7 +244,7 @@ async def _pnc_offline(station: ChargingStationUnderTest, case_id: str, *, valid
     Step 3 (connector Occupied) is reported by a station that reconnects after a status change it could not send:
     recorded when it arrives, not required (Part 2 B04 lets a station report the current status instead)."""
     pki = run_pki(station)
-    contract = pki.contract()
+    contract = pki.contract(test_pki.new_emaid(station.ctx.ids))  # never seen: nothing cached decides
     token = {"idToken": contract.emaid, "type": "eMAID"}
     evse, connector = configured_connector(station)
     values = station.config.station_values
