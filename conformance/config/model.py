@@ -281,8 +281,8 @@ class StationValues:
         30, min=1, what="a whole number of seconds >= 1", unit="s",
         doc="`<Configured clock-aligned Meter Values interval>`: the AlignedDataCtrlr.Interval TC_J_01/02/06_CS set "
             "(restored afterwards), the interval of the harness station's clock-aligned values in TC_J_01/02_CSMS. "
-            "The J cases wait for two or three readings: with long intervals raise `timing.case_time_limit` "
-            "(TC_J_06_CS needs about four intervals + 5 s + a transaction)")
+            "The J cases wait for two or three readings and raise their time limit above `timing.case_time_limit` "
+            "by what these intervals need (TC_J_06_CS: about four intervals + 5 s + a transaction)")
     aligned_data_tx_ended_interval: int = setting(
         30, min=1, what="a whole number of seconds >= 1", unit="s",
         doc="`<Configured clock_aligned_tx_ended_meter_values_interval>`: the AlignedDataCtrlr.TxEndedInterval of "
@@ -611,11 +611,15 @@ class CaseValues:
     log_location: str = setting(
         "", allow_empty=True,
         doc="TC_F_16_CS `<Configured log_location>`: the URL GetLogRequest gives the station to upload its log to "
-            "(an upload that stays in progress while the trigger is sent); empty: the case is INCONCLUSIVE")
+            "(an upload that stays in progress while the trigger is sent); empty: the harness's own HTTP file server "
+            "(conformance/harness/file_transfer.py) on connection.listen_host; the case is INCONCLUSIVE when the "
+            "station's OCPPCommCtrlr.FileTransferProtocols lacks HTTP, or it reports the upload failed and none "
+            "reached that server")
     firmware_location: str = setting(
         "", allow_empty=True,
         doc="TC_F_19_CS `<Configured firmware_location>`: the URL UpdateFirmwareRequest gives the station to "
-            "download from; empty: the case is INCONCLUSIVE")
+            "download from; empty: the harness's own HTTP file server, INCONCLUSIVE as for log_location "
+            "(FileTransferProtocols without HTTP, or DownloadFailed without a download reaching it)")
     firmware_signing_certificate: str = setting(
         "", allow_empty=True, doc="TC_F_19_CS `<Configured signingCertificate>` (PEM); empty: left out")
     firmware_invalid_signature: str = setting(

@@ -32,6 +32,7 @@ ACTIVE_NETWORK_PROFILE = component_variable("OCPPCommCtrlr", "ActiveNetworkProfi
 RETRY_BACK_OFF_WAIT_MINIMUM = component_variable("OCPPCommCtrlr", "RetryBackOffWaitMinimum")
 RETRY_BACK_OFF_RANDOM_RANGE = component_variable("OCPPCommCtrlr", "RetryBackOffRandomRange")
 RETRY_BACK_OFF_REPEAT_TIMES = component_variable("OCPPCommCtrlr", "RetryBackOffRepeatTimes")
+FILE_TRANSFER_PROTOCOLS = component_variable("OCPPCommCtrlr", "FileTransferProtocols")
 MESSAGE_ATTEMPTS_TRANSACTION_EVENT = component_variable("OCPPCommCtrlr", "MessageAttempts", instance="TransactionEvent")
 MESSAGE_ATTEMPT_INTERVAL_TRANSACTION_EVENT = component_variable("OCPPCommCtrlr", "MessageAttemptInterval",
                                                                 instance="TransactionEvent")
@@ -44,6 +45,10 @@ DISABLE_REMOTE_AUTHORIZATION = component_variable("AuthCtrlr", "DisableRemoteAut
 LOCAL_PRE_AUTHORIZE = component_variable("AuthCtrlr", "LocalPreAuthorize")
 MASTER_PASS_GROUP_ID = component_variable("AuthCtrlr", "MasterPassGroupId")
 AUTH_CACHE_ENABLED = component_variable("AuthCacheCtrlr", "Enabled")
+# ccache: the rest of AuthCacheCtrlr (Part 2 §2.4)
+AUTH_CACHE_AVAILABLE = component_variable("AuthCacheCtrlr", "Available")
+AUTH_CACHE_LIFE_TIME = component_variable("AuthCacheCtrlr", "LifeTime")
+AUTH_CACHE_DISABLE_POST_AUTHORIZE = component_variable("AuthCacheCtrlr", "DisablePostAuthorize")
 LOCAL_AUTH_LIST_ENABLED = component_variable("LocalAuthListCtrlr", "Enabled")
 # LocalAuthListCtrlr (dlist): Part 2 §2.5
 LOCAL_AUTH_LIST_ENTRIES = component_variable("LocalAuthListCtrlr", "Entries")
@@ -110,3 +115,4 @@ __all__ = ["ACTIVE_MONITORING_LEVEL", "ACTIVE_NETWORK_PROFILE", "AUTH_CACHE_ENAB
            # dlist
            "LOCAL_AUTH_LIST_ENTRIES", "LOCAL_AUTH_LIST_ITEMS_PER_MESSAGE", "LOCAL_AUTH_LIST_BYTES_PER_MESSAGE",
            "LOCAL_AUTH_LIST_DISABLE_POST_AUTHORIZE"]
+__all__ += ["AUTH_CACHE_AVAILABLE", "AUTH_CACHE_DISABLE_POST_AUTHORIZE", "AUTH_CACHE_LIFE_TIME"]  # ccache

@@ -18,6 +18,7 @@ from ...outcomes import CheckFailed, Inconclusive
 from ...protocol.errors import PeerClosed, PeerError, PeerTimeout
 from ...protocol import registration
 from ...protocol.frames import utc_now
+from ...protocol.transactions import parse_timestamp
 from ...protocol.patterns import ABSENT, OneOf, Satisfies, matches
 from ...protocol.variables import (AUTH_CACHE_ENABLED, AUTH_ENABLED, AUTHORIZE_REMOTE_START,
                                     DISABLE_REMOTE_AUTHORIZATION, LOCAL_AUTH_LIST_BYTES_PER_MESSAGE,
@@ -657,6 +658,9 @@ async def energy_transfer_started(sut: ChargingStationUnderTest, evse: int, conn
                        expected="eventType Started / Updated", actual=event.payload.get("eventType"),
                        requirements=("E01.FR.18",))
     trigger = charging.payload.get("triggerReason")
+    # F02.FR.21 / F01.FR.19: the first event after a remote start is RemoteStart, even when it is the one that starts
+    # the energy transfer (TxStartPoint EnergyTransfer): step 9 gives way to it (review H1)
+    remote = ("RemoteStart",) if tx.remote_at is not None and charging is tx.first_since(tx.remote_at) else ()
     if reported_before and trigger != "ChargingStateChanged":
         # E02.FR.17: overlapping triggers may be reported in one message (the more specific triggerReason); the
         # change to Charging was reported (E01.FR.18) in an event an earlier step accepted, so step 9 is not
@@ -669,12 +673,13 @@ async def energy_transfer_started(sut: ChargingStationUnderTest, evse: int, conn
         # TC_E_02_CS step 3 accepts ChargingStateChanged or Authorized for it.
         sut.check.fields("TransactionEventRequest that starts the transaction and the energy transfer (Part 6 "
                          "EnergyTransferStarted step 9, TC_E_02_CS step 3)", charging.payload,
-                         {"triggerReason": OneOf("ChargingStateChanged", "Authorized"),
+                         {"triggerReason": OneOf("ChargingStateChanged", "Authorized", *remote),
                           "transactionInfo.chargingState": "Charging"},
-                         requirements=("E01.FR.06", "E01.FR.18", "E01.FR.15", "Part 6 TC_E_02_CS step 3"))
+                         requirements=("E01.FR.06", "E01.FR.18", "E01.FR.15", "Part 6 TC_E_02_CS step 3")
+                         + (("F02.FR.21",) if remote else ()))
     else:
         sut.check.fields("TransactionEventRequest that starts the energy transfer (Part 6 EnergyTransferStarted "
-                         "step 9)", charging.payload, {"triggerReason": "ChargingStateChanged",
+                         "step 9)", charging.payload, {"triggerReason": OneOf("ChargingStateChanged", *remote),
                                                        "transactionInfo.chargingState": "Charging"},
                          requirements=("E01.FR.18", "E01.FR.15"))
     first = tx.events[0]
@@ -1161,8 +1166,9 @@ async def settable(sut: ChargingStationUnderTest, variable: dict, value: str) ->
     """Part 6 "<variable> is <value> (If implemented AND ReadWrite)": when the station has the variable with another
     value, it is set for the block and restored afterwards; a station without the variable, or that does not accept
     the value (ReadOnly), keeps its own (noted). Yields the value in effect (None: the variable is not
-    implemented)."""
+    implemented). A name the documents spell two ways is read and written as the station spells it."""
     current = await sut.read_variable(variable)
+    variable = await sut.spelled(variable)
     name = f"{variable['component']['name']}.{variable['variable']['name']}"
     if current is None:
         sut.note(f"{name} is not implemented (or not readable): the configuration state 'if implemented' is skipped")
@@ -1194,8 +1200,8 @@ class RemoteStartSettings:
     def must_authorize(self) -> bool | None:
         """Whether an AuthorizeRequest must follow a remote start (Part 6 Authorized (remote) step 3 note): when
         AuthorizeRemoteStart is true, unless AuthEnabled is false or the idToken may be known locally (cache, local
-        list: F01.FR.01 note: then it may or may not be sent). None: not decided (AuthorizeRemoteStart unreadable, or
-        the idToken may be known locally)."""
+        list: F01.FR.01 note). None: not decided (AuthorizeRemoteStart unreadable, or the idToken may be known
+        locally: the station may authorize it from there or ask, either is allowed)."""
         if self.authorize_remote_start is None:
             return None
         if not _true(self.authorize_remote_start):
@@ -1218,7 +1224,10 @@ async def remote_start_settings(sut: ChargingStationUnderTest, *, authorize_remo
     given, AuthorizeRemoteStart (if ReadWrite); all restored afterwards."""
     async with contextlib.AsyncExitStack() as stack:
         auth_enabled = await stack.enter_async_context(settable(sut, AUTH_ENABLED, "true"))
-        await stack.enter_async_context(settable(sut, DISABLE_REMOTE_AUTHORIZATION, "false"))
+        disabled = await stack.enter_async_context(settable(sut, DISABLE_REMOTE_AUTHORIZATION, "false"))
+        if _true(disabled):  # Part 6: "false (If implemented)"; true makes the station skip the AuthorizeRequest
+            raise Inconclusive("configuration state not reached: AuthCtrlr.DisableRemoteAuthorization stays true "
+                               "(the case needs it false where implemented)")
         if authorize_remote_start is None:
             remote = await sut.read_variable(AUTHORIZE_REMOTE_START, note_unreadable=True)
         else:
@@ -1278,6 +1287,7 @@ async def authorized_remote(sut: ChargingStationUnderTest, evse: int, connector:
     tx.token_at = tx.remote_at = remote_at = len(tx.events)
     mark = conn.mark()
     tx.instruction(conn)
+    sent = time.time()
     response = await sut.call("RequestStartTransaction", {
         "idToken": {"idToken": token.id_token, "type": token.type}, "evseId": evse,
         "remoteStartId": tx.remote_start_id})
@@ -1292,12 +1302,19 @@ async def authorized_remote(sut: ChargingStationUnderTest, evse: int, connector:
                          response.payload, {"transactionId": tx.transaction_id},
                          requirements=("F01.FR.13", "Part 6 Authorized (remote) step 2"))
     must = settings.must_authorize
-    expects_tx = was_started or "Authorized" in tx.start_points or "ParkingBayOccupancy" in tx.start_points
+    # ParkingBayOccupancy starts a transaction only with an EV in the bay (E01.FR.01): required when ParkingBayOccupied
+    # ran (tx.parked), otherwise the remote start's event comes later (F02.FR.21 note; review M1)
+    expects_tx = was_started or "Authorized" in tx.start_points or (
+        "ParkingBayOccupancy" in tx.start_points and tx.parked)
     first: IncomingCall | None = None
     if must or expects_tx:
         try:
-            first = await conn.expect_one_of([("Authorize", {}), ("TransactionEvent", tx.pattern())], since=mark,
-                                             requirements=("F01.FR.01", "F01.FR.03", "F02.FR.11"))
+            while True:
+                first = await conn.expect_one_of([("Authorize", {}), ("TransactionEvent", tx.pattern())], since=mark,
+                                                 requirements=("F01.FR.01", "F01.FR.03", "F02.FR.11"))
+                if first.action != "TransactionEvent" or not _produced_before(sut, first, sent):
+                    break
+                _skip_before_request(sut, tx, first)
         except PeerTimeout as exc:
             sut.check.that("the station authorizes the remote start's idToken (AuthorizeRemoteStart true)" if must
                            else "a TransactionEventRequest follows the remote start", False,
@@ -1331,6 +1348,9 @@ async def authorized_remote(sut: ChargingStationUnderTest, evse: int, connector:
     event = tx.events[-1] if tx.events and first is tx.events[-1] else await _tx_step_event(
         sut, tx, "a TransactionEventRequest follows the remote start", triggers=("RemoteStart",),
         requirements=("F01.FR.03", "F01.FR.19", "F02.FR.21"))
+    while _produced_before(sut, tx.first_since(remote_at), sent):  # recorded, produced before the request arrived
+        remote_at += 1
+        tx.token_at = tx.remote_at = remote_at
     sut.check.fields("TransactionEventRequest after the remote start (Part 6 Authorized (remote) step 5)",
                      event.payload, {"eventType": "Updated" if was_started else "Started"},
                      requirements=("E01.FR.03", "F02.FR.13", "Part 6 Authorized (remote) step 5"))
@@ -1339,6 +1359,23 @@ async def authorized_remote(sut: ChargingStationUnderTest, evse: int, connector:
                          requirements=("E01.FR.16", "F01.FR.05"))
     judge_remote_start_event(sut, tx, tx.first_since(remote_at))
     return tx
+
+
+def _produced_before(sut: ChargingStationUnderTest, event: IncomingCall | None, sent: float) -> bool:
+    """Whether ``event`` is one the station sends on its own (:data:`SIDE_TRIGGERS`) stamped no later than the
+    RequestStartTransaction was sent (``sent``, our clock) plus timing.max_time_deviation: produced before the
+    request arrived, so not "the next TransactionEventRequest" after it (F01.FR.19), however late it arrives."""
+    if event is None or event.payload.get("triggerReason") not in SIDE_TRIGGERS:
+        return False
+    parsed = parse_timestamp(event.payload.get("timestamp"))
+    return parsed is not None and parsed[0] <= sent + sut.tolerance
+
+
+def _skip_before_request(sut: ChargingStationUnderTest, tx: Transaction, event: IncomingCall) -> None:
+    tx.record(event)
+    sut.note(f"recorded TransactionEventRequest seqNo {event.payload.get('seqNo')} triggerReason "
+             f"{event.payload.get('triggerReason')} stamped {event.payload.get('timestamp')}, produced before the "
+             "RequestStartTransaction: not the remote start's event (F01.FR.19), not judged")
 
 
 @dataclass
@@ -1387,7 +1424,18 @@ async def stop_authorized_remote(sut: ChargingStationUnderTest, tx: Transaction,
     elif ends is False:
         sut.check.fields(f"TransactionEventRequest after the remote stop with TxStopPoint {','.join(tx.stop_points)} "
                          f"(errata 2025-09 §6.2.117: Updated)", event.payload, {"eventType": "Updated"},
-                         requirements=("F03.FR.02", "errata 2025-09 §6.2.117"))
+                         requirements=("F03.FR.02", "errata 2025-09 §6.2.117"), soft=True)
+        # Step 5 is optional and not waited for; one that has arrived already is judged (errata 2025-09 §6.2.117).
+        seq = event.payload.get("seqNo", -1)
+        after = next((c for c in conn.mailbox[tx.mark[1] if tx.mark else 0:] if c.action == "TransactionEvent"
+                      and c.payload.get("transactionInfo", {}).get("transactionId") == tx.transaction_id
+                      and c.payload.get("triggerReason") == "ChargingStateChanged"
+                      and isinstance(c.payload.get("seqNo"), int) and c.payload["seqNo"] > seq), None)
+        if after is not None:
+            sut.check.fields("TransactionEventRequest after the remote stop (Part 6 StopAuthorized (remote) step 5, "
+                             "optional)", after.payload, {"eventType": "Updated",
+                                                          "transactionInfo.chargingState": "EVConnected"},
+                             requirements=("F03.FR.02", "errata 2025-09 §6.2.117"), soft=True)
     elif ends is None:
         sut.note("TxStopPoint could not be read: whether the remote stop must end the transaction is not checked")
     elif not tx.ended and any_ending:
@@ -1760,3 +1808,133 @@ async def _local_list_emptied(sut: ChargingStationUnderTest) -> None:
 __all__ += ["LOCAL_LIST_SEND", "configured_entry", "id_token_local_auth_list", "invented_id_token", "list_entry",
             "local_list_enabled", "local_list_entries_reported", "local_list_limits", "local_list_version",
             "send_local_list"]
+# --------------------------------------------------------------------------- ccache: Authorization Cache (C10-C12)
+from ...protocol.variables import LOCAL_PRE_AUTHORIZE  # noqa: E402 (kept with its section: several helpers add here)
+
+
+def authorize_requests(conn: Connection, since: int, id_token: str) -> list[IncomingCall]:
+    """The AuthorizeRequests for ``id_token`` the station sent on ``conn`` from the mark ``since`` on (claimed by a
+    step or not)."""
+    return [c for c in conn.mailbox[since:] if c.action == "Authorize"
+            and c.payload.get("idToken", {}).get("idToken") == id_token]
+
+
+async def id_token_cached(sut: ChargingStationUnderTest, evse: int, connector: int, *, token: Any = None,
+                          status: str = "Accepted") -> None:
+    """Memory state IdTokenCached (Charging Station, Part 6 §2.18 as errata 2025-09 §6.2.120 gives it): ``token`` (an
+    ``[id_tokens]`` entry; the valid one by default) is stored in the station's Authorization Cache with ``status``.
+
+    Accepted (the valid idToken): ParkingBayOccupied (optional state), Authorized, EVConnectedPreSession,
+    EnergyTransferStarted, StopAuthorized, EVDisconnected, ParkingBayUnoccupied, each with its tool validations; the
+    CSMS's idTokenInfo Accepted is what the cache keeps (C10.FR.04, C10.FR.05). Another status: errata §6.2.120 step 2
+    only (Authorized, answered with ``status``; steps 3 onwards are for an Accepted idToken): AuthCtrlr.LocalPreAuthorize
+    is false while the idToken is presented (if implemented and ReadWrite, restored), so the station asks the CSMS
+    (C10.FR.03, C12.FR.05) and keeps the answer (C10.FR.01, C10.FR.04). A station that sends no AuthorizeRequest then
+    has not reached the memory state: INCONCLUSIVE."""
+    spec = token if token is not None else sut.config.id_tokens.valid
+    if status == "Accepted" and spec.id_token == sut.config.id_tokens.valid.id_token:
+        async with transactions_ended_afterwards(sut):
+            tx = await parking_bay_occupied(sut, evse, connector)
+            tx = await authorized(sut, evse, connector, tx=tx)
+            await ev_connected_pre_session_of(sut, tx)
+            await energy_transfer_started(sut, evse, connector, tx=tx)
+            await stop_authorized(sut, tx)
+            await ev_disconnected(sut, tx)
+            await parking_bay_unoccupied(sut, tx)
+        sut.note(f"memory state IdTokenCached: {spec.id_token} ({spec.type}) authorized Accepted")
+        return
+    async with settable(sut, LOCAL_PRE_AUTHORIZE, "false"):
+        conn = sut.connection
+        mark = conn.mark()
+        with sut.answering("Authorize", {"idTokenInfo": {"status": status}}):
+            await sut.actions.do("present_id_token", id_token=spec.id_token, type=spec.type, evse=evse)
+            try:
+                await conn.expect_call("Authorize", since=mark, idToken={"idToken": spec.id_token})
+            except PeerTimeout:
+                raise Inconclusive(f"memory state IdTokenCached for {spec.id_token} ({status}) not reached: the station "
+                                   f"sent no AuthorizeRequest for it (errata 2025-09 §6.2.120 step 2)") from None
+    sut.note(f"memory state IdTokenCached: {spec.id_token} ({spec.type}) answered {status}")
+
+
+@contextlib.asynccontextmanager
+async def cache_cleared_afterwards(sut: ChargingStationUnderTest) -> AsyncIterator[None]:
+    """After a case that left an idToken in the Authorization Cache with a status the next case does not expect (the
+    valid idToken cached Invalid, say): the cache is cleared (ClearCacheRequest, C11), even when the case failed. The
+    answer is noted, never judged (the case's own outcome stands)."""
+    try:
+        yield
+    finally:
+        conn = sut.server.connections.get(sut.identity)
+        if conn is not None and conn.is_open:
+            try:
+                response = await conn.call("ClearCache", {})
+                sut.note(f"restored: Authorization Cache cleared (ClearCacheResponse "
+                         f"{response.payload.get('status') if response.ok else response.describe()})")
+            except PeerError as exc:
+                sut.note(f"could not clear the Authorization Cache: {exc}")
+
+
+def answering_invalid(sut: ChargingStationUnderTest, id_token: str) -> Any:
+    """Inside the block the harness answers every TransactionEventRequest carrying ``id_token`` with idTokenInfo
+    Invalid (Part 6 Deauthorized step 2; TC_C_33_CS step 13), every other one as usual (Accepted for an idToken)."""
+    def answer(incoming: IncomingCall) -> dict[str, Any]:
+        carried = incoming.payload.get("idToken")
+        if carried is None:
+            return {}
+        return {"idTokenInfo": {"status": "Invalid" if carried.get("idToken") == id_token else "Accepted"}}
+    return sut.answering("TransactionEvent", answer)
+
+
+DEAUTHORIZED_REQUIREMENTS = ("E05.FR.09", "E05.FR.10", "E06.FR.04", "Part 6 §2.18 Deauthorized step 3 (errata 2025-09 "
+                             "§6.2.118)")
+
+
+async def deauthorized(sut: ChargingStationUnderTest, tx: Transaction, *, stop_tx_on_invalid_id: bool
+                       ) -> IncomingCall | None:
+    """Reusable state Deauthorized (Charging Station, errata 2025-09 §6.2.118) after Authorized, inside
+    :func:`answering_invalid` (entered before Authorized, so the first answer is already Invalid): the transaction
+    reusable states go on (EVConnectedPreSession when the EV is not plugged in) until the first
+    TransactionEventRequest carrying the idToken (step 1: the valid idToken and type), answered Invalid (step 2);
+    with StopTxOnInvalidId true, step 3: triggerReason Deauthorized, chargingState EVConnected or SuspendedEVSE, and
+    with TxStopPoint Authorized, PowerPathClosed or EnergyTransfer eventType Ended with stoppedReason DeAuthorized,
+    otherwise Updated (with no EV plugged in, chargingState Idle or omitted). Steps 5-6 (UnlockConnector for a locked connector) are not executed (noted). Returns the step 3
+    event (None without StopTxOnInvalidId)."""
+    token = sut.config.id_tokens.valid
+
+    def carries(event: IncomingCall) -> bool:
+        return "idToken" in event.payload
+
+    first = next((e for e in tx.events[tx.token_at or 0:] if carries(e)), None)
+    if first is None and not tx.plugged:
+        await ev_connected_pre_session_of(sut, tx)
+        first = next((e for e in tx.events[tx.token_at or 0:] if carries(e)), None)
+    while first is None:
+        event = await _tx_step_event(sut, tx, "a TransactionEventRequest carries the idToken (Part 6 Deauthorized "
+                                              "step 1)", triggers=("Authorized", "CablePluggedIn"),
+                                     requirements=("E01.FR.10", "Part 6 §2.18 Deauthorized step 1"), wanted=carries)
+        first = event if carries(event) else None
+    sut.check.fields("TransactionEventRequest carrying the idToken (Part 6 Deauthorized step 1)", first.payload,
+                     {"idToken.idToken": token.id_token, "idToken.type": token.type},
+                     requirements=("Part 6 §2.18 Deauthorized step 1",))
+    if not stop_tx_on_invalid_id:
+        return None
+    tx.mark = None  # the Deauthorized event may have followed the answer at once: look from the transaction's start
+    event = await _tx_step_event(sut, tx, "a TransactionEventRequest reports the transaction deauthorized (Part 6 "
+                                          "Deauthorized step 3)", triggers=("Deauthorized",),
+                                 requirements=DEAUTHORIZED_REQUIREMENTS)
+    ends = bool(set(tx.stop_points) & {"Authorized", "PowerPathClosed", "EnergyTransfer"})
+    # Part 6 step 3 names EVConnected or SuspendedEVSE: an EV is connected. Deauthorized at the authorization itself
+    # (TxStartPoint Authorized, no EV plugged in), the chargingState stays Idle (omitted: unchanged), Part 2 §2.1.
+    expected: dict[str, Any] = {"triggerReason": "Deauthorized", "transactionInfo.chargingState": OneOf(
+        "EVConnected", "SuspendedEVSE") if tx.plugged else OneOf(ABSENT, "Idle")}
+    expected.update({"eventType": "Ended", "transactionInfo.stoppedReason": "DeAuthorized"} if ends
+                    else {"eventType": "Updated"})
+    sut.check.fields(f"TransactionEventRequest after idTokenInfo Invalid with TxStopPoint "
+                     f"{','.join(tx.stop_points) or '?'} (Part 6 Deauthorized step 3)", event.payload, expected,
+                     requirements=DEAUTHORIZED_REQUIREMENTS)
+    sut.note("Deauthorized steps 5-6 (UnlockConnector when the connector stays locked) not executed")
+    return event
+
+
+__all__ += ["authorize_requests", "cache_cleared_afterwards", "id_token_cached"]
+__all__ += ["answering_invalid", "deauthorized", "DEAUTHORIZED_REQUIREMENTS"]
