@@ -293,13 +293,12 @@ VARIABLE_TABLE: tuple[VariableSpec, ...] = (
     _v(_AUTH, "AuthorizeRemoteStart", "boolean", _RW, False, ref="P2 §2.3.4 (RW or RO: RW chosen)"),
     _v(_AUTH, "LocalAuthorizeOffline", "boolean", _RW, True, ref="P2 §2.3.5, CSV name"),
     _v(_AUTH, "LocalPreAuthorize", "boolean", _RW, False, ref="P2 §2.3.6, CSV name"),
-    # coffline: C15 offline transactions for unknown idTokens (C13.FR.04, C15.FR.08), optional.
-    _v(_AUTH, "OfflineTxForUnknownIdEnabled", "boolean", _RW, False, ref="P2 §2.3 (optional), C15", required=False),
     _v(_AUTH, "Enabled", "boolean", _RW, True, ref="P2 §2.3.1 (optional)", required=False),
     # estart: C-58, no AuthorizeRequest at all when true (TC_E_52_CS): only the cache / local list decide.
     _v(_AUTH, "DisableRemoteAuthorization", "boolean", _RW, False, ref="CSV (optional)", required=False),
     # c15118: C07.FR.12 / C15 (Part 6 TC_C_54/55_CS set it "if implemented"); read by the reference station's ISO 15118
-    # offline decision only (iso15118.py).
+    # offline decision (iso15118.py) and, for idTokens, the reference station's offline decision (offline.py, coffline:
+    # C13.FR.04, C15.FR.08).
     _v(_AUTH, "OfflineTxForUnknownIdEnabled", "boolean", _RW, False, ref="P2 §2.3 (optional), C15", required=False),
     # cauth: C16 Master Pass; the reference setups' [id_tokens.master_pass] has this groupIdToken.
     _v(_AUTH, "MasterPassGroupId", "string", _RW, "MASTERPASS", ref="CSV (optional), C16", required=False),
