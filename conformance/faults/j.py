@@ -6,7 +6,7 @@ from .spec import Fault
 
 FAULTS: list[Fault] = [
     # --- helper j: reference Charging Station (meter values) -----------------------------------
-    Fault("aligned_values_mid_interval", "station", ("J01.FR.14", "J01.FR.22"),
+    Fault("aligned_values_mid_interval", "station", ("J01.FR.14", "J01.FR.22", "Part 2 §2.7.16"),
           "the station stamps (and sends) each clock-aligned reading in the middle of its aggregation interval, as an "
           "averaging meter would, instead of at the interval's start on the clock (multiples of AlignedDataInterval "
           "from midnight)",
