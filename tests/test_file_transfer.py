@@ -38,3 +38,14 @@ async def test_a_download_is_complete_after_release_and_a_hold_is_bounded() -> N
 def test_a_wildcard_listen_host_is_replaced_by_a_name() -> None:
     assert public_host("0.0.0.0") not in ("", "0.0.0.0")
     assert public_host("::1") == "[::1]"
+
+
+@pytest.mark.asyncio
+async def test_a_head_probe_gets_the_download_headers() -> None:
+    """A downloader that probes with HEAD first (review L13) gets the GET's status and length, no body."""
+    async with file_server("127.0.0.1", hold=1, firmware=b"0123456789") as server:
+        reader, writer = await asyncio.open_connection("127.0.0.1", int(server.base_url.rsplit(":", 1)[1]))
+        writer.write(b"HEAD /firmware.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        answer = await asyncio.wait_for(reader.read(), 5)
+        writer.close()
+    assert answer.startswith(b"HTTP/1.1 200 OK") and b"Content-Length: 10" in answer and answer.endswith(b"\r\n\r\n")

@@ -45,15 +45,29 @@ STARTED = dict(info={"chargingState": "EVConnected"}, evse={"id": 1, "connectorI
 class Scenario:
     """Drives a ledger with one station's traffic; ``findings`` collects every finding."""
 
-    def __init__(self) -> None:
-        self.ledger = TransactionLedger()
+    def __init__(self, *, idle: bool = True) -> None:
+        self.ledger = TransactionLedger(max_time_deviation=0.5)
         self.findings: list[Any] = []
         self.n = 0
         self.clock = 0.0
+        self.idle = idle  # the station reports its EVSEs 1 and 2 Available on its first connection (B01.FR.05)
+        self.online = False
 
     def connect(self, at: float | None = None) -> "Scenario":
         self.clock = self.clock if at is None else at
+        if self.online:  # a reconnect: the previous connection closed just before
+            self.disconnect(self.clock)
         self.ledger.connected("CS1", BASE + self.clock)
+        if self.idle and not self.online:
+            for evse in (1, 2):
+                self.ledger.connector_status("CS1", evse, "Available")
+        self.idle, self.online = False, True
+        return self
+
+    def disconnect(self, at: float) -> "Scenario":
+        if self.online:
+            self.ledger.disconnected("CS1", BASE + at)
+            self.online = False
         return self
 
     def send(self, payload: dict[str, Any], *, arrives: float | None = None, message_id: str | None = None) -> list:
@@ -220,7 +234,7 @@ def test_a_changed_transaction_id_is_told_from_an_abandoned_earlier_transaction(
 def test_an_event_of_the_offline_period_without_the_flag() -> None:
     s = Scenario().connect(at=0)
     started(s)
-    s.connect(at=10)
+    s.disconnect(at=1).connect(at=10)
     s.send(tx("Ended", 1, "StopAuthorized", at=5))
     [finding] = s.findings
     assert finding.rule == "transaction-offline-flag"
@@ -352,3 +366,88 @@ async def test_a_conformant_station_with_allowed_variants_passes(tmp_path: Path)
     assert code == 0, output
     assert results["TC_P_01_CS"]["verdict"] == "PASS", output
     assert not [f for f in generic_checks(run_dir, "TC_P_01_CS") if f["rule"].startswith("transaction-")]
+
+
+# --------------------------------------------------------------------------- review f-cs: orderings and bounds Part 2 allows
+def test_a_remote_stop_event_before_the_answer_counts() -> None:
+    """Part 2 does not order the RequestStopTransactionResponse before the event (review M3): a RemoteStop Updated
+    sent before the answer, then an Ended (ChargingStateChanged, errata §6.2.117), gives no finding; an accepted stop
+    ended without any RemoteStop event still does."""
+    s = Scenario().connect()
+    started(s)
+    s.ledger.harness_request("CS1", "h1", "RequestStopTransaction", {"transactionId": "T1"})
+    s.send(tx("Updated", 1, "RemoteStop", info={"chargingState": "EVConnected"}))
+    s.ledger.station_answer("CS1", "h1", {"status": "Accepted"})
+    s.send(tx("Ended", 2, "ChargingStateChanged", info={"stoppedReason": "Remote"}))
+    assert s.findings == []
+    s = Scenario().connect()
+    started(s)
+    s.ledger.harness_request("CS1", "h1", "RequestStopTransaction", {"transactionId": "T1"})
+    s.ledger.station_answer("CS1", "h1", {"status": "Accepted"})
+    s.send(tx("Ended", 1, "EVCommunicationLost", info={"stoppedReason": "EVDisconnected"}))
+    assert s.rules() == ["transaction-remote-stop"]
+
+
+def test_a_remote_start_event_before_the_answer_counts() -> None:
+    """The RemoteStart event may arrive before the RequestStartTransactionResponse (review L16): its remoteStartId is
+    the pending request's; another id is still a finding."""
+    s = Scenario().connect()
+    s.ledger.harness_request("CS1", "h1", "RequestStartTransaction", {"idToken": {"idToken": "A"}, "remoteStartId": 7})
+    s.ledger.station_answer("CS1", "h1", {"status": "Accepted"})
+    s.ledger.harness_request("CS1", "h2", "RequestStartTransaction", {"idToken": {"idToken": "A"}, "remoteStartId": 8})
+    s.send(tx("Started", 0, "RemoteStart", idToken={"idToken": "A"}, info={"remoteStartId": 8, "chargingState": "Idle"},
+              evse={"id": 1}))
+    s.ledger.station_answer("CS1", "h2", {"status": "Accepted"})
+    assert s.findings == []
+    s.send(tx("Updated", 1, "RemoteStart", idToken={"idToken": "A"}, info={"remoteStartId": 9}))
+    assert s.rules() == ["transaction-remote-start-id"]
+
+
+def test_a_transaction_begun_before_the_run_is_not_judged_started_first() -> None:
+    """Review M8: without seeing its EVSE idle in this run, an Updated of an unknown transaction may belong to one that
+    began before the run (its Started went elsewhere); once the EVSE was reported Available it may not."""
+    s = Scenario(idle=False).connect()
+    s.send(tx("Updated", 4, "MeterValuePeriodic", tid="OLD", evse={"id": 1, "connectorId": 1}))
+    s.send(tx("Ended", 5, "EVCommunicationLost", tid="OLD", info={"stoppedReason": "EVDisconnected"}))
+    assert s.findings == []
+    s.send(tx("Updated", 0, "CablePluggedIn", tid="NEW", **STARTED))  # EVSE 1 is known idle since the Ended
+    assert s.rules() == ["transaction-started-first"]
+    s = Scenario(idle=False).connect()
+    s.ledger.connector_status("CS1", 1, "Occupied")  # the boot report: EVSE 1 busy, EVSE 2 idle
+    s.ledger.connector_status("CS1", 2, "Available")
+    s.send(tx("Updated", 4, "MeterValuePeriodic", tid="OLD"))  # no evse named, and EVSE 1 is not known idle
+    assert s.findings == []
+
+
+def test_an_event_stamped_before_the_connection_closed_needs_no_offline_flag() -> None:
+    """Review M9: the Ended a station builds at boot after a power loss is stamped while its previous connection was
+    still open: it did not occur while offline (E04.FR.03). One stamped inside the offline period still needs it."""
+    s = Scenario().connect(at=0)
+    started(s)
+    s.disconnect(at=8).connect(at=10)
+    s.send(tx("Ended", 1, "AbnormalCondition", at=7.9, info={"stoppedReason": "PowerLoss"}))
+    assert s.findings == []
+    s = Scenario().connect(at=0)
+    started(s)
+    s.connect(at=10)  # no close recorded before this reconnect: nothing is provable
+    s.ledger._station("CS1").closed = None
+    s.send(tx("Ended", 1, "AbnormalCondition", at=5, info={"stoppedReason": "PowerLoss"}))
+    assert s.findings == []
+
+
+def test_a_clock_set_by_a_heartbeat_response_is_learnt_again() -> None:
+    """Review M10: a station 5 s ahead sets its clock from a HeartbeatResponse (G02.FR.06); the floor learnt before
+    that would put its next online event inside the offline period. After the answer the bound is learnt again."""
+    s = Scenario().connect(at=0)
+    s.send(tx("Started", 0, "CablePluggedIn", at=5, **STARTED), arrives=0)  # the station's clock: 5 s ahead
+    s.ledger.station_call("CS1", "hb", "Heartbeat", {})
+    s.ledger.harness_answer("CS1", "hb", {"currentTime": stamp(1)})  # ... and now set to ours
+    s.disconnect(at=20).connect(at=30)
+    s.send(tx("Updated", 1, "MeterValuePeriodic", at=30.5), arrives=30.5)
+    assert s.findings == []
+
+
+def test_records_read_the_margin_from_the_session_and_heartbeats() -> None:
+    records = TransactionRecords()
+    records.observe({"kind": "session_start", "config": {"timing": {"max_time_deviation": 1.5}}})
+    assert records.ledger.max_time_deviation == 1.5

@@ -601,15 +601,25 @@ class CaseValues:
             "long the harness station (its own TxCtrlr.EVConnectionTimeOut) waits after the authorization, without a "
             "cable plugged in, before it ends the transaction with triggerReason EVConnectTimeout. Recorded as a "
             "protocol wait")
+    # --- helper dlist (blocks C / D, Local Authorization List, station side) ---
+    local_list_version: int = setting(
+        10, min=2, max=2**31 - 2, what="an integer >= 2", did_you_mean=False,
+        doc="TC_D_xx_CS, TC_C_21..31/58_CS `<Configured versionNumber>` (greater than 1, TC_D_06_CS): the version of "
+            "the Local Authorization List the cases install with a Full update; Differential updates use the next "
+            "one(s). Every case leaves the list empty (a Full update without entries) with this version minus one")
     # --- helper fcs (block F, station side; TC_F_04_CS uses block E's ev_connection_timeout) ---
     log_location: str = setting(
         "", allow_empty=True,
         doc="TC_F_16_CS `<Configured log_location>`: the URL GetLogRequest gives the station to upload its log to "
-            "(an upload that stays in progress while the trigger is sent); empty: the case is INCONCLUSIVE")
+            "(an upload that stays in progress while the trigger is sent); empty: the harness's own HTTP file server "
+            "(conformance/harness/file_transfer.py) on connection.listen_host; the case is INCONCLUSIVE when the "
+            "station's OCPPCommCtrlr.FileTransferProtocols lacks HTTP, or it reports the upload failed and none "
+            "reached that server")
     firmware_location: str = setting(
         "", allow_empty=True,
         doc="TC_F_19_CS `<Configured firmware_location>`: the URL UpdateFirmwareRequest gives the station to "
-            "download from; empty: the case is INCONCLUSIVE")
+            "download from; empty: the harness's own HTTP file server, INCONCLUSIVE as for log_location "
+            "(FileTransferProtocols without HTTP, or DownloadFailed without a download reaching it)")
     firmware_signing_certificate: str = setting(
         "", allow_empty=True, doc="TC_F_19_CS `<Configured signingCertificate>` (PEM); empty: left out")
     firmware_invalid_signature: str = setting(

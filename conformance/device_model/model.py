@@ -88,6 +88,8 @@ AVAILABILITY_STATES = ("Available", "Occupied", "Reserved", "Unavailable", "Faul
 #                 (plain stored settings; TC_B_11_CS uses NextTimeOffsetTransitionDateTime).
 #   "AuthCache":  AuthCacheCtrlr.Available/Enabled/LifeTime - only for a station with a cache.
 #   "SmartCharging": SmartChargingCtrlr variables (P2 §2.9) - only for a station with Smart Charging.
+#   "LocalAuthList": LocalAuthListCtrlr variables (P2 §2.5) - only for a station with a Local Authorization List;
+#   "LocalAuthListPostAuthorize": LocalAuthListCtrlr.DisablePostAuthorize (PICS LA-3).
 #   "SignedMeterValues": AlignedDataCtrlr.SignReadings, PublicKeyWithSignedMeterValue (P2 §2.7).
 #   "AlignedDataSendDuringIdle": AlignedDataCtrlr.SendDuringIdle (P2 §2.7.13).
 DEFAULT_FEATURES = frozenset({"TimeOffset"})
@@ -303,6 +305,25 @@ VARIABLE_TABLE: tuple[VariableSpec, ...] = (
        feature="AuthCache"),
     _v("AuthCacheCtrlr", "LifeTime", "integer", _RW, 86400, ref="P2 §2.4.3", unit="s", min_limit=0,
        required=False, feature="AuthCache"),
+    # --- LocalAuthListCtrlr (optional group "LocalAuthList", Part 2 §2.5; helper dlist) ---------------
+    # Only for a station with the Local Authorization List Management profile. Entries (D01.FR.12) and Storage have
+    # the live count / bytes as Actual (the list area binds them); maxLimit is the capacity. DisablePostAuthorize
+    # (LA-3) is its own group "LocalAuthListPostAuthorize". SupportsExpiryDateTime is absent (= false, C13.FR.02).
+    _v("LocalAuthListCtrlr", "Available", "boolean", _RO, True, ref="P2 §2.5.3", constant=True, required=False,
+       feature="LocalAuthList"),
+    # Shipped disabled: the CSMS enables the list when it manages one (the cases set it, "If implemented").
+    _v("LocalAuthListCtrlr", "Enabled", "boolean", _RW, False, ref="P2 §2.5.1, D01.FR.13", required=False,
+       feature="LocalAuthList"),
+    _v("LocalAuthListCtrlr", "Entries", "integer", _RO, 0, ref="P2 §2.5.2, D01.FR.12", min_limit=0, max_limit=100,
+       feature="LocalAuthList"),
+    _v("LocalAuthListCtrlr", "ItemsPerMessage", "integer", _RO, 20, ref="P2 §2.5.4, D01.FR.11", constant=True,
+       min_limit=1, feature="LocalAuthList"),
+    _v("LocalAuthListCtrlr", "BytesPerMessage", "integer", _RO, 8192, ref="P2 §2.5.5, D01.FR.11", constant=True,
+       min_limit=1, feature="LocalAuthList"),
+    _v("LocalAuthListCtrlr", "Storage", "integer", _RO, 0, ref="P2 §2.5.6 (bytes)", min_limit=0,
+       max_limit=65536, required=False, feature="LocalAuthList"),
+    _v("LocalAuthListCtrlr", "DisablePostAuthorize", "boolean", _RW, False, ref="P2 §2.5.7, C14.FR.03",
+       required=False, feature="LocalAuthListPostAuthorize"),
     # --- SmartChargingCtrlr (optional group, Part 2 §2.9; the CSV spells the component Ctrlr) -----
     # Required when Smart Charging is supported: ProfileStackLevel, RateUnit, PeriodsPerSchedule,
     # Entries[ChargingProfiles] (maxLimit = capacity; its Actual is the live count) and

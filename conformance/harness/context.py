@@ -45,6 +45,9 @@ class RunContext:
     # SUT = CSMS: the harness's Charging Stations (sides.HarnessStation) by identity. They live for the whole run, so a
     # station stays connected and booted across cases where Part 6 does not reconnect (issue 8 §2).
     harness_stations: dict[str, Any] = field(default_factory=dict)
+    # SUT = station (dlist): LocalAuthListCtrlr.ItemsPerMessage / BytesPerMessage as the station declares them, read
+    # once per run by reusable_states.station.local_list_limits (None: not read yet)
+    local_list_limits: tuple[int | None, int | None] | None = None
 
     def __post_init__(self) -> None:
         # The moment the SUT last sent a frame to the harness (monotonic), for the operator think time, and an event

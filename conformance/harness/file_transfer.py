@@ -92,6 +92,10 @@ async def file_server(listen_host: str, *, hold: float, firmware: bytes = b"OCPP
                         await state.released.wait()
                 writer.write(data[half:])
                 transfer.size, transfer.complete = len(data), True
+            elif method == "HEAD":  # a downloader probing the file first: the GET's headers, no body
+                writer.write(f"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: "
+                             f"{len(state.firmware)}\r\nConnection: close\r\n\r\n".encode())
+                transfer.complete = True
             else:
                 writer.write(b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
             await writer.drain()

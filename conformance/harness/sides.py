@@ -367,7 +367,9 @@ class ChargingStationUnderTest(_Side):
         response = await self.call("SetVariables", {"setVariableData": [dict(variable, attributeValue=value)]})
         status = response.payload["setVariableResult"][0]["attributeStatus"] if response.ok else response.describe()
         if status != "Accepted":
-            raise Inconclusive(f"could not set {name} to {value!r} for the case: {status}")
+            error = Inconclusive(f"could not set {name} to {value!r} for the case: {status}")
+            error.status = status  # type: ignore[attr-defined]  # the attributeStatus (or the failure described)
+            raise error
         self.note(f"{note}: {name} = {value!r}")
 
     def usual_answer(self, incoming: IncomingCall) -> dict[str, Any] | CallError:

@@ -23,7 +23,9 @@ rule                              what it checks (requirements)
 ``transaction-started-first``     the first event of a transaction is ``Started`` (TransactionEventRequest.eventType,
                                   Part 2 Messages §1.60.1; E01.FR.01-06): the first event the harness receives of a
                                   transactionId, unless it was queued offline (``offline`` true: its Started may
-                                  predate the run), and the Started has the lowest seqNo
+                                  predate the run) or its EVSE was not seen without a transaction in this run before
+                                  (a status Available, an Ended: a transaction begun before the run, by an earlier
+                                  run or another CSMS, has its Started there), and the Started has the lowest seqNo
 ``transaction-id-changed``        a transaction keeps its transactionId (E §1.2, E §1.3.2): an Updated/Ended of an
                                   unknown transactionId that continues the seqNo of the ongoing transaction of its
                                   EVSE (reported instead of ``transaction-started-first``)
@@ -32,9 +34,11 @@ rule                              what it checks (requirements)
                                   no Ended below an event already received (Part 2 Messages §1.60.1, E §1.3.2)
 ``transaction-offline-flag``      ``offline`` true on an event that occurred while the station was offline or was still
                                   queued when it went offline (E04.FR.03, E08.FR.07, E11.FR.02, E11.FR.07, E12.FR.02):
-                                  judged on an event whose timestamp, on the station's clock, is provably earlier than
-                                  the opening of the connection that delivers it (Part 2 "Offline": the WebSocket
-                                  connection is not open); see :meth:`TransactionLedger.occurred_before`
+                                  judged on an event whose timestamp, on the station's clock, places it between the
+                                  close of the station's previous connection and the opening of the one that delivers
+                                  it (Part 2 "Offline": the WebSocket connection is not open), by a margin of
+                                  timing.max_time_deviation (see :meth:`TransactionLedger.occurred_before`), and on a
+                                  message repeated on a later connection than it was first sent on
 ``transaction-evse``              the first event after the EV is connected (chargingState EVConnected, Charging,
                                   SuspendedEV or SuspendedEVSE, or triggerReason CablePluggedIn) names evse.id and
                                   evse.connectorId (E01.FR.16)
@@ -55,7 +59,8 @@ rule                              what it checks (requirements)
                                   says (E05.FR.09, E05.FR.10, E06.FR.04)
 ``transaction-remote-stop``       after the station accepted the harness's RequestStopTransactionRequest, the
                                   transaction does not end without an event with triggerReason RemoteStop (F03.FR.02,
-                                  F03.FR.03)
+                                  F03.FR.03); a RemoteStop event that arrives before the answer counts (Part 2 orders
+                                  neither), an Ended that arrives before it is not judged
 ================================  ====================================================================================
 
 Not judged (Part 2 does not make them MUST, or they cannot be told from the traffic without guessing): the seqNo of a
@@ -77,6 +82,8 @@ from typing import Any
 from .frames import Call, CallError, CallResult, FrameError, parse_frame
 
 ACTION = "TransactionEvent"
+#: timing.max_time_deviation when the input does not say (the configuration's default, Part 6 §2.1: 4 s)
+DEFAULT_MAX_TIME_DEVIATION = 4.0
 
 _ORDER = ("TransactionEventRequest.eventType (Part 2 Messages §1.60.1)", "Part 2 E §1.3.2")
 RULES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -200,13 +207,21 @@ class _Transaction:
 class _Station:
     connections: int = 0
     opened: float | None = None  # wall time the current connection opened
-    clock_floor: float | None = None  # max(station timestamp - arrival) since its last boot: <= its clock offset
+    closed: float | None = None  # wall time the previous connection closed (None: no close seen in this run)
+    clock_floor: float | None = None  # max(station timestamp - arrival) since its clock was last set: <= its offset
+    floor_resolution: float = 0.0  # the coarsest resolution of the timestamps clock_floor rests on
+    evses: set[int] = field(default_factory=set)  # the EVSEs the station reported (status, events)
+    idle: set[int] = field(default_factory=set)  # EVSEs seen without a transaction in this run (Available, an Ended)
     transactions: dict[str, _Transaction] = field(default_factory=dict)
     received: list[TxEvent] = field(default_factory=list)
     requests: dict[str, tuple[str, Any]] = field(default_factory=dict)  # harness CALL id -> (action, payload)
     remote_start_ids: set[int] = field(default_factory=set)  # of accepted RequestStartTransactionRequests
     remote_start_tokens: list[dict[str, Any]] = field(default_factory=list)
     stopping: dict[str, str] = field(default_factory=dict)  # transactionId -> the accepted RequestStop's id
+    stop_pending: dict[str, str] = field(default_factory=dict)  # transactionId -> a RequestStop not yet answered
+    stop_reported: set[str] = field(default_factory=set)  # RemoteStop events that came before the answer
+    start_pending: dict[str, int] = field(default_factory=dict)  # RequestStart's id -> its remoteStartId, unanswered
+    clock_calls: set[str] = field(default_factory=set)  # the station's Heartbeats (their answers may set its clock)
     calls: dict[str, str | None] = field(default_factory=dict)  # station CALL id -> transactionId (None: Authorize)
     refused: set[str | None] = field(default_factory=set)  # transactions (None: any, by Authorize) refused an idToken
 
@@ -232,8 +247,9 @@ def parse_timestamp(value: Any) -> tuple[float, float] | None:
 class TransactionLedger:
     """Every TransactionEvent of the run's Charging Station(s), per station (connection identity) and transaction."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, max_time_deviation: float = DEFAULT_MAX_TIME_DEVIATION) -> None:
         self._stations: dict[str | None, _Station] = {}
+        self.max_time_deviation = max_time_deviation  # timing.max_time_deviation: the offline rule's margin
 
     def _station(self, station: str | None) -> _Station:
         return self._stations.setdefault(station, _Station())
@@ -247,10 +263,26 @@ class TransactionLedger:
 
     def disconnected(self, station: str | None, wall: float | None) -> None:
         """Its connection closed (it is offline until the next one opens)."""
+        self._station(station).closed = wall
 
     def booted(self, station: str | None) -> None:
         """A BootNotification: the station may have set its clock (BootNotificationResponse.currentTime)."""
-        self._station(station).clock_floor = None
+        self.clock_set(station)
+
+    def clock_set(self, station: str | None) -> None:
+        """The station may have stepped its clock (a BootNotification, a HeartbeatResponse's currentTime: G02.FR.06,
+        a SetVariables of ClockCtrlr.DateTime, ...): the bound on its clock offset is learnt again."""
+        st = self._station(station)
+        st.clock_floor, st.floor_resolution = None, 0.0
+
+    def connector_status(self, station: str | None, evse: Any, status: Any) -> None:
+        """A status report of one of the station's EVSEs (StatusNotification, NotifyEvent AvailabilityState)."""
+        if not isinstance(evse, int) or isinstance(evse, bool) or evse <= 0:
+            return
+        st = self._station(station)
+        st.evses.add(evse)
+        if status == "Available":
+            st.idle.add(evse)
 
     def station_timestamp(self, station: str | None, value: Any, wall: float | None) -> None:
         """A message of the station stamped ``value`` (its clock) arrived at ``wall`` (ours): an event is not
@@ -260,49 +292,103 @@ class TransactionLedger:
             return
         st = self._station(station)
         offset = parsed[0] - wall
-        st.clock_floor = offset if st.clock_floor is None else max(st.clock_floor, offset)
+        if st.clock_floor is None or offset > st.clock_floor:
+            st.clock_floor = offset
+        st.floor_resolution = max(st.floor_resolution, parsed[1])
 
     def occurred_before(self, station: str | None, timestamp: Any) -> float | None:
-        """The opening time of the station's current connection when the event stamped ``timestamp`` provably
-        occurred before it, else None. Proof: the station's clock runs at least ``clock_floor`` ahead of ours (no
-        message of it is stamped later than it arrived), so the event happened at or before ``timestamp -
-        clock_floor`` on our clock, and a timestamp is truncated by at most its resolution."""
+        """The opening time of the station's current connection when the event stamped ``timestamp`` occurred while
+        the station was offline, between the close of its previous connection and that opening, else None. The
+        station's clock runs at least ``clock_floor`` ahead of ours (no message of it is stamped later than it
+        arrived), so the event happened at or before ``timestamp - clock_floor`` on our clock; that moment must lie
+        inside the offline period by a margin of the timestamps' resolution plus ``max_time_deviation`` on both
+        sides (the floor is learnt again whenever the station may have set its clock). Without a close seen in this
+        run, or without a floor, nothing is provable: None."""
         st = self._station(station)
         parsed = parse_timestamp(timestamp)
-        if parsed is None or st.opened is None or st.clock_floor is None:
+        if parsed is None or st.opened is None or st.closed is None or st.clock_floor is None:
             return None
         moment, resolution = parsed
-        return st.opened if moment - st.clock_floor < st.opened - resolution else None
+        margin = max(resolution, st.floor_resolution) + self.max_time_deviation
+        occurred = moment - st.clock_floor
+        return st.opened if st.closed + margin < occurred < st.opened - margin else None
 
     def harness_request(self, station: str | None, message_id: str, action: str, payload: Any) -> None:
-        """The harness (as CSMS) sent the station a CALL (RequestStart/StopTransaction are remembered)."""
-        if action in ("RequestStartTransaction", "RequestStopTransaction") and isinstance(payload, dict):
-            self._station(station).requests[message_id] = (action, payload)
+        """The harness (as CSMS) sent the station a CALL (RequestStart/StopTransaction are remembered, and pending
+        until answered: the station may send the event they cause before its answer, Part 2 orders neither)."""
+        if not isinstance(payload, dict):
+            return
+        st = self._station(station)
+        if action in ("RequestStartTransaction", "RequestStopTransaction"):
+            st.requests[message_id] = (action, payload)
+        if action == "RequestStartTransaction" and isinstance(payload.get("remoteStartId"), int):
+            st.start_pending[message_id] = payload["remoteStartId"]
+        elif action == "RequestStopTransaction" and isinstance(payload.get("transactionId"), str):
+            st.stop_pending[payload["transactionId"]] = message_id
+            st.stop_reported.discard(payload["transactionId"])
+        elif action == "SetVariables" and any(
+                isinstance(item, dict) and (item.get("component") or {}).get("name") == "ClockCtrlr"
+                and (item.get("variable") or {}).get("name") == "DateTime"
+                for item in payload.get("setVariableData") or ()):
+            st.requests[message_id] = (action, payload)
 
     def station_answer(self, station: str | None, message_id: str, payload: Any) -> None:
         """The station answered a CALL of the harness (``payload`` None: a CALLERROR)."""
         st = self._station(station)
         request = st.requests.pop(message_id, None)
-        if request is None or not isinstance(payload, dict) or payload.get("status") != "Accepted":
+        st.start_pending.pop(message_id, None)
+        if request is None:
             return
         action, sent = request
-        if action == "RequestStartTransaction":
-            if isinstance(sent.get("remoteStartId"), int):
-                st.remote_start_ids.add(sent["remoteStartId"])
-            if isinstance(sent.get("idToken"), dict):
-                st.remote_start_tokens.append(sent["idToken"])
-        elif isinstance(sent.get("transactionId"), str):
-            st.stopping[sent["transactionId"]] = message_id
+        if action == "SetVariables":
+            self.clock_set(station)  # it may have set its clock (whatever it answered: when in doubt, learn again)
+            return
+        if action == "RequestStopTransaction" and isinstance(sent.get("transactionId"), str):
+            tid = sent["transactionId"]
+            if st.stop_pending.get(tid) == message_id:
+                st.stop_pending.pop(tid)
+            reported = tid in st.stop_reported
+            st.stop_reported.discard(tid)
+            if isinstance(payload, dict) and payload.get("status") == "Accepted" and not reported \
+                    and not self._ended(st, tid):
+                st.stopping[tid] = message_id
+            return
+        if not isinstance(payload, dict) or payload.get("status") != "Accepted":
+            return
+        if isinstance(sent.get("remoteStartId"), int):
+            st.remote_start_ids.add(sent["remoteStartId"])
+        if isinstance(sent.get("idToken"), dict):
+            st.remote_start_tokens.append(sent["idToken"])
+
+    @staticmethod
+    def _ended(st: _Station, transaction_id: str) -> bool:
+        tx = st.transactions.get(transaction_id)
+        return tx is not None and tx.ended is not None
 
     def station_call(self, station: str | None, message_id: str, action: str, payload: Any) -> None:
-        """The station sent a CALL whose answer the ledger reads (Authorize; TransactionEvent is remembered by
-        :meth:`transaction_event`)."""
+        """The station sent a CALL whose answer the ledger reads (Authorize, Heartbeat; TransactionEvent is
+        remembered by :meth:`transaction_event`), or that reports its EVSEs' state."""
+        st = self._station(station)
         if action == "Authorize":
-            self._station(station).calls[message_id] = None
+            st.calls[message_id] = None
+        elif action == "Heartbeat":
+            st.clock_calls.add(message_id)
+        elif action == "StatusNotification" and isinstance(payload, dict):
+            self.connector_status(station, payload.get("evseId"), payload.get("connectorStatus"))
+        elif action == "NotifyEvent" and isinstance(payload, dict):
+            for item in payload.get("eventData") or ():
+                if isinstance(item, dict) and (item.get("variable") or {}).get("name") == "AvailabilityState":
+                    self.connector_status(station, ((item.get("component") or {}).get("evse") or {}).get("id"),
+                                          item.get("actualValue"))
 
     def harness_answer(self, station: str | None, message_id: str, payload: Any) -> None:
-        """The harness answered a CALL of the station: an idTokenInfo not Accepted is remembered (Deauthorized)."""
+        """The harness answered a CALL of the station: an idTokenInfo not Accepted is remembered (Deauthorized); a
+        HeartbeatResponse's currentTime may set the station's clock (G02.FR.06)."""
         st = self._station(station)
+        if message_id in st.clock_calls:
+            st.clock_calls.discard(message_id)
+            self.clock_set(station)
+            return
         if message_id not in st.calls:
             return
         transaction = st.calls.pop(message_id)
@@ -333,7 +419,7 @@ class TransactionLedger:
         tx = st.transactions.get(event.transaction_id)
         earlier = tx.seen.get(seq_no) if tx is not None else None
         if earlier is not None and earlier.content == event.content:  # the same message again: a retry
-            findings += self._offline_flag(station, event)
+            findings += self._offline_flag(station, event, earlier)
             return findings
         if tx is None:
             tx = self._first_event(st, event, findings)
@@ -355,6 +441,9 @@ class TransactionLedger:
         evse = payload.get("evse")
         if isinstance(evse, dict) and isinstance(evse.get("id"), int):
             tx.evse = evse["id"]
+            st.evses.add(evse["id"])
+        if tx.ended is not None and tx.evse is not None:
+            st.idle.add(tx.evse)
         findings += self._offline_flag(station, event)
         findings += self._content(st, tx, event)
         return findings
@@ -377,11 +466,21 @@ class TransactionLedger:
             findings.append(TxFinding("transaction-id-changed", f"transactionId {old.id!r} (its transaction has not "
                                       f"ended)", f"{event.describe()} continues the seqNo of transaction {old.id!r} "
                                       f"(last: {old.last.describe()}) under another transactionId", event, old.last))
-        else:
+        elif self._seen_idle(st, evse_id):
             findings.append(TxFinding("transaction-started-first", "eventType Started for the first event of a "
                                       "transaction", f"the first event of transaction {event.transaction_id!r} is "
                                       f"{event.describe()}", event))
         return tx
+
+    @staticmethod
+    def _seen_idle(st: _Station, evse: Any) -> bool:
+        """Whether the transaction of a first event on ``evse`` (None: not named) began in this run: that EVSE (when
+        not named, every EVSE the station reported) was seen without a transaction before (a status Available, the
+        Ended of an earlier transaction). A transaction that began before the run (an earlier run's, another CSMS's)
+        sends its Updated/Ended events online, and its Started was never ours to see."""
+        if isinstance(evse, int) and not isinstance(evse, bool):
+            return evse in st.idle
+        return bool(st.evses) and st.evses <= st.idle
 
     def _order(self, st: _Station, tx: _Transaction, event: TxEvent, findings: list[TxFinding]) -> None:
         """An event with a seqNo not received before, of a known transaction."""
@@ -426,9 +525,14 @@ class TransactionLedger:
                                   f"{event.describe()} follows {last.describe()}: seqNo {shown} never sent, "
                                   f"while the station stayed online", event, last))
 
-    def _offline_flag(self, station: str | None, event: TxEvent) -> list[TxFinding]:
+    def _offline_flag(self, station: str | None, event: TxEvent, earlier: TxEvent | None = None) -> list[TxFinding]:
         if event.offline:
             return []
+        if earlier is not None and earlier.connection != event.connection:  # E11.FR.07: queued when it went offline
+            return [TxFinding("transaction-offline-flag", "offline = true",
+                              f"{event.describe()} repeats the message first sent on an earlier connection (still "
+                              f"queued when that connection closed), but offline is "
+                              f"{event.payload.get('offline', '<absent>')}", event, earlier)]
         opened = self.occurred_before(station, event.payload.get("timestamp"))
         if opened is None:
             return []
@@ -461,7 +565,8 @@ class TransactionLedger:
             if remote_id is None:
                 findings.append(TxFinding("transaction-remote-start-id", "transactionInfo.remoteStartId",
                                           f"{event.describe()} has no remoteStartId", event))
-            elif st.remote_start_ids and remote_id not in st.remote_start_ids:
+            elif st.remote_start_ids and remote_id not in st.remote_start_ids \
+                    and remote_id not in st.start_pending.values():
                 findings.append(TxFinding("transaction-remote-start-id", "remoteStartId one of "
                                           f"{sorted(st.remote_start_ids)} (the accepted RequestStartTransaction)",
                                           f"{event.describe()} has remoteStartId {remote_id}", event))
@@ -478,7 +583,10 @@ class TransactionLedger:
             findings.append(TxFinding("transaction-deauthorized", "an earlier TransactionEventResponse of the "
                                       "transaction (or AuthorizeResponse) with idTokenInfo.status not Accepted",
                                       f"{event.describe()} although the harness accepted every idToken it was asked "
-                                      f"about", event))
+                                      f"about (for an EV-side disconnect or a cable-plugin timeout Part 2 has its own "
+                                      f"triggers: EVCommunicationLost, EVConnectTimeout)", event))
+        if trigger == "RemoteStop" and tx.id in st.stop_pending:
+            st.stop_reported.add(tx.id)  # the event came before the station's answer: the stop is reported
         if tx.id in st.stopping:
             if trigger == "RemoteStop":
                 st.stopping.pop(tx.id)
@@ -502,7 +610,10 @@ class TransactionRecords:
     def observe(self, record: dict[str, Any]) -> list[TxFinding]:
         kind = record.get("kind")
         if kind == "session_start":
-            self.ledger = TransactionLedger()
+            timing = (record.get("config") or {}).get("timing") or {}
+            deviation = timing.get("max_time_deviation")
+            self.ledger = TransactionLedger(max_time_deviation=float(deviation) if isinstance(
+                deviation, (int, float)) and not isinstance(deviation, bool) else DEFAULT_MAX_TIME_DEVIATION)
             return []
         if record.get("local_role") not in (None, "CSMS"):
             return []
@@ -525,7 +636,7 @@ class TransactionRecords:
             if frame.action == ACTION and from_station:
                 return self.ledger.transaction_event(station, frame.message_id, frame.payload,
                                                      ref=record.get("frame_index", record.get("line")), wall=wall)
-            if frame.action == "Authorize" and from_station:
+            if frame.action in ("Authorize", "Heartbeat", "StatusNotification", "NotifyEvent") and from_station:
                 self.ledger.station_call(station, frame.message_id, frame.action, frame.payload)
             if frame.action == "BootNotification" and from_station:
                 self.ledger.booted(station)

@@ -32,6 +32,7 @@ ACTIVE_NETWORK_PROFILE = component_variable("OCPPCommCtrlr", "ActiveNetworkProfi
 RETRY_BACK_OFF_WAIT_MINIMUM = component_variable("OCPPCommCtrlr", "RetryBackOffWaitMinimum")
 RETRY_BACK_OFF_RANDOM_RANGE = component_variable("OCPPCommCtrlr", "RetryBackOffRandomRange")
 RETRY_BACK_OFF_REPEAT_TIMES = component_variable("OCPPCommCtrlr", "RetryBackOffRepeatTimes")
+FILE_TRANSFER_PROTOCOLS = component_variable("OCPPCommCtrlr", "FileTransferProtocols")
 MESSAGE_ATTEMPTS_TRANSACTION_EVENT = component_variable("OCPPCommCtrlr", "MessageAttempts", instance="TransactionEvent")
 MESSAGE_ATTEMPT_INTERVAL_TRANSACTION_EVENT = component_variable("OCPPCommCtrlr", "MessageAttemptInterval",
                                                                 instance="TransactionEvent")
@@ -45,6 +46,11 @@ LOCAL_PRE_AUTHORIZE = component_variable("AuthCtrlr", "LocalPreAuthorize")
 MASTER_PASS_GROUP_ID = component_variable("AuthCtrlr", "MasterPassGroupId")
 AUTH_CACHE_ENABLED = component_variable("AuthCacheCtrlr", "Enabled")
 LOCAL_AUTH_LIST_ENABLED = component_variable("LocalAuthListCtrlr", "Enabled")
+# LocalAuthListCtrlr (dlist): Part 2 §2.5
+LOCAL_AUTH_LIST_ENTRIES = component_variable("LocalAuthListCtrlr", "Entries")
+LOCAL_AUTH_LIST_ITEMS_PER_MESSAGE = component_variable("LocalAuthListCtrlr", "ItemsPerMessage")
+LOCAL_AUTH_LIST_BYTES_PER_MESSAGE = component_variable("LocalAuthListCtrlr", "BytesPerMessage")
+LOCAL_AUTH_LIST_DISABLE_POST_AUTHORIZE = component_variable("LocalAuthListCtrlr", "DisablePostAuthorize")
 
 # SampledDataCtrlr
 SIGN_READINGS = component_variable("SampledDataCtrlr", "SignReadings")
@@ -97,4 +103,7 @@ __all__ = ["ACTIVE_MONITORING_LEVEL", "ACTIVE_NETWORK_PROFILE", "AUTH_CACHE_ENAB
            "LOCAL_AUTHORIZE_OFFLINE", "MESSAGE_TIMEOUT_DEFAULT", "NETWORK_CONFIGURATION_PRIORITY",
            "NETWORK_PROFILE_CONNECTION_ATTEMPTS", "NEXT_TIME_OFFSET_TRANSITION_DATE_TIME", "OFFLINE_THRESHOLD",
            "RETRY_BACK_OFF_RANDOM_RANGE", "RETRY_BACK_OFF_REPEAT_TIMES", "RETRY_BACK_OFF_WAIT_MINIMUM",
-           "STOP_TX_ON_EV_SIDE_DISCONNECT", "STOP_TX_ON_INVALID_ID", "UNLOCK_ON_EV_SIDE_DISCONNECT", "TX_START_POINT", "TX_STOP_POINT", "component_variable", "evse_availability_state"]
+           "STOP_TX_ON_EV_SIDE_DISCONNECT", "STOP_TX_ON_INVALID_ID", "UNLOCK_ON_EV_SIDE_DISCONNECT", "TX_START_POINT", "TX_STOP_POINT", "component_variable", "evse_availability_state",
+           # dlist
+           "LOCAL_AUTH_LIST_ENTRIES", "LOCAL_AUTH_LIST_ITEMS_PER_MESSAGE", "LOCAL_AUTH_LIST_BYTES_PER_MESSAGE",
+           "LOCAL_AUTH_LIST_DISABLE_POST_AUTHORIZE"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import time
 from dataclasses import dataclass
 from dataclasses import field as dc_field
@@ -17,10 +18,12 @@ from ...outcomes import CheckFailed, Inconclusive
 from ...protocol.errors import PeerClosed, PeerError, PeerTimeout
 from ...protocol import registration
 from ...protocol.frames import utc_now
+from ...protocol.transactions import parse_timestamp
 from ...protocol.patterns import ABSENT, OneOf, Satisfies, matches
 from ...protocol.variables import (AUTH_CACHE_ENABLED, AUTH_ENABLED, AUTHORIZE_REMOTE_START,
-                                    DISABLE_REMOTE_AUTHORIZATION, LOCAL_AUTH_LIST_ENABLED, TX_START_POINT,
-                                    TX_STOP_POINT)
+                                    DISABLE_REMOTE_AUTHORIZATION, LOCAL_AUTH_LIST_BYTES_PER_MESSAGE,
+                                    LOCAL_AUTH_LIST_ENABLED, LOCAL_AUTH_LIST_ENTRIES,
+                                    LOCAL_AUTH_LIST_ITEMS_PER_MESSAGE, TX_START_POINT, TX_STOP_POINT)
 from ...transport.connection import Connection, IncomingCall, Response
 from ..sides import ChargingStationUnderTest
 from .common import (AvailabilityRestore, _restore_each_scope, availability_scope, scope_connectors,
@@ -349,6 +352,8 @@ class Transaction:
     ev_side_disconnected: bool = False  # the cable was pulled at the EV only (E09/E10): it may be left in the socket
     parked: bool = False  # an EV was driven into the bay (ParkingBayOccupied) and has not left it
     authorized_mono: float | None = None  # when the harness answered the AuthorizeRequest of the start (errata §2.17)
+    # dlist: the configured idToken (config IdTokenSpec) presented to start and stop; None: id_tokens.valid
+    token: Any = None
 
     @property
     def started(self) -> bool:
@@ -459,14 +464,14 @@ async def _tx_step_event(sut: ChargingStationUnderTest, tx: Transaction, what: s
         return event
 
 
-def _token_fields(sut: ChargingStationUnderTest) -> dict[str, Any]:
-    token = sut.config.id_tokens.valid
+def _token_fields(sut: ChargingStationUnderTest, tx: Transaction | None = None) -> dict[str, Any]:
+    token = tx.token if tx is not None and tx.token is not None else sut.config.id_tokens.valid
     return {"idToken.idToken": token.id_token, "idToken.type": token.type}
 
 
 async def authorized(sut: ChargingStationUnderTest, evse: int, connector: int, *,
                      tx: Transaction | None = None, require_tx: bool = True,
-                     authorize_required: bool = False) -> Transaction:
+                     authorize_required: bool = False, token: Any = None) -> Transaction:
     """Reusable state Authorized (Charging Station, Part 6 §2.18, way A: local authorization): the configured
     valid idToken is presented at the EVSE (action ``present_id_token``).
 
@@ -484,7 +489,8 @@ async def authorized(sut: ChargingStationUnderTest, evse: int, connector: int, *
     started"): step 3 is not required; a TransactionEventRequest sent first instead of an AuthorizeRequest is
     recorded, not judged. ``authorize_required`` (a case whose configuration state rules out a local decision:
     AuthEnabled true, no Authorization Cache, LocalPreAuthorize false): step 1 may not be skipped, a missing
-    AuthorizeRequest FAILs C01.FR.02."""
+    AuthorizeRequest FAILs C01.FR.02. ``token``: another configured idToken (``config.id_tokens.<role>``) to present
+    instead of the valid one (TC_C_31_CS); the transaction remembers it for the checks and the restore."""
     conn = sut.connection
     if tx is None:
         start_points = await tx_start_points(sut)
@@ -498,7 +504,9 @@ async def authorized(sut: ChargingStationUnderTest, evse: int, connector: int, *
             registry = _tx_registry(sut)
             if registry is not None:
                 registry.append(tx)
-    token = sut.config.id_tokens.valid
+    if token is not None:
+        tx.token = token
+    token = tx.token or sut.config.id_tokens.valid
     expects_tx = require_tx and (tx.started or "Authorized" in tx.start_points)
     mark = conn.mark()
     tx.token_at = len(tx.events)
@@ -545,9 +553,9 @@ async def authorized(sut: ChargingStationUnderTest, evse: int, connector: int, *
             tx.record(first)
         first = asked if first is None else first
         if asked is not None:
-            sut.check.fields("AuthorizeRequest", asked.payload, _token_fields(sut), requirements=("C01.FR.02",))
+            sut.check.fields("AuthorizeRequest", asked.payload, _token_fields(sut, tx), requirements=("C01.FR.02",))
     elif first is not None and first.action == "Authorize":
-        sut.check.fields("AuthorizeRequest", first.payload, _token_fields(sut), requirements=("C01.FR.02",))
+        sut.check.fields("AuthorizeRequest", first.payload, _token_fields(sut, tx), requirements=("C01.FR.02",))
         with contextlib.suppress(TimeoutError):  # the authorization starts at the station's AuthorizeResponse
             async with asyncio.timeout(sut.message_timeout):
                 await first.answered.wait()
@@ -567,7 +575,7 @@ async def authorized(sut: ChargingStationUnderTest, evse: int, connector: int, *
         requirements=("E01.FR.03", "E02.FR.01"))
     if expects_tx:
         sut.check.fields("TransactionEventRequest after authorization (Part 6 Authorized step 3)", event.payload,
-                         {"triggerReason": "Authorized", **_token_fields(sut)},
+                         {"triggerReason": "Authorized", **_token_fields(sut, tx)},
                          requirements=("E02.FR.01", "E03.FR.01", "E01.FR.10"))
     if len(tx.events) == 1:  # evse may come later, in the first event after the EV connected (E01.FR.16)
         sut.check.fields("TransactionEventRequest that starts the transaction", event.payload,
@@ -650,6 +658,9 @@ async def energy_transfer_started(sut: ChargingStationUnderTest, evse: int, conn
                        expected="eventType Started / Updated", actual=event.payload.get("eventType"),
                        requirements=("E01.FR.18",))
     trigger = charging.payload.get("triggerReason")
+    # F02.FR.21 / F01.FR.19: the first event after a remote start is RemoteStart, even when it is the one that starts
+    # the energy transfer (TxStartPoint EnergyTransfer): step 9 gives way to it (review H1)
+    remote = ("RemoteStart",) if tx.remote_at is not None and charging is tx.first_since(tx.remote_at) else ()
     if reported_before and trigger != "ChargingStateChanged":
         # E02.FR.17: overlapping triggers may be reported in one message (the more specific triggerReason); the
         # change to Charging was reported (E01.FR.18) in an event an earlier step accepted, so step 9 is not
@@ -662,12 +673,13 @@ async def energy_transfer_started(sut: ChargingStationUnderTest, evse: int, conn
         # TC_E_02_CS step 3 accepts ChargingStateChanged or Authorized for it.
         sut.check.fields("TransactionEventRequest that starts the transaction and the energy transfer (Part 6 "
                          "EnergyTransferStarted step 9, TC_E_02_CS step 3)", charging.payload,
-                         {"triggerReason": OneOf("ChargingStateChanged", "Authorized"),
+                         {"triggerReason": OneOf("ChargingStateChanged", "Authorized", *remote),
                           "transactionInfo.chargingState": "Charging"},
-                         requirements=("E01.FR.06", "E01.FR.18", "E01.FR.15", "Part 6 TC_E_02_CS step 3"))
+                         requirements=("E01.FR.06", "E01.FR.18", "E01.FR.15", "Part 6 TC_E_02_CS step 3")
+                         + (("F02.FR.21",) if remote else ()))
     else:
         sut.check.fields("TransactionEventRequest that starts the energy transfer (Part 6 EnergyTransferStarted "
-                         "step 9)", charging.payload, {"triggerReason": "ChargingStateChanged",
+                         "step 9)", charging.payload, {"triggerReason": OneOf("ChargingStateChanged", *remote),
                                                        "transactionInfo.chargingState": "Charging"},
                          requirements=("E01.FR.18", "E01.FR.15"))
     first = tx.events[0]
@@ -688,7 +700,7 @@ async def energy_transfer_started(sut: ChargingStationUnderTest, evse: int, conn
 def token_carried(sut: ChargingStationUnderTest, tx: Transaction) -> None:
     """Part 6 §2.1: the first of the transaction's TransactionEventRequests after the idToken was presented to start
     it carries that idToken (E01.FR.10, E03.FR.01)."""
-    token = sut.config.id_tokens.valid
+    token = tx.token or sut.config.id_tokens.valid
     after_token = None
     if tx.token_at is not None:
         # The station authorizes at its AuthorizeResponse (errata 2025-09 §2.17, Part 2 §1.6): a periodic meter value
@@ -905,7 +917,7 @@ async def stop_authorized(sut: ChargingStationUnderTest, tx: Transaction) -> Inc
     transaction_duration``); with TxStopPoint without Authorized / PowerPathClosed / EnergyTransfer this event must
     be Updated (checked for every TxStopPoint, not only the path taken; the Ended case is completed by
     :func:`ev_connected_post_session`). Returns the StopAuthorized event."""
-    token = sut.config.id_tokens.valid
+    token = tx.token or sut.config.id_tokens.valid
     await transaction_duration(sut)
     conn = sut.connection
     mark = conn.mark()
@@ -1073,7 +1085,7 @@ async def parking_bay_unoccupied(sut: ChargingStationUnderTest, tx: Transaction)
 async def _end_quietly(sut: ChargingStationUnderTest, tx: Transaction) -> None:
     """Stop, unplug and drain one transaction without judging anything (used by the restore)."""
     conn, since = tx.since_on(sut)
-    token = sut.config.id_tokens.valid
+    token = tx.token or sut.config.id_tokens.valid
 
     async def drain() -> None:
         while not tx.ended and tx.started:
@@ -1154,8 +1166,9 @@ async def settable(sut: ChargingStationUnderTest, variable: dict, value: str) ->
     """Part 6 "<variable> is <value> (If implemented AND ReadWrite)": when the station has the variable with another
     value, it is set for the block and restored afterwards; a station without the variable, or that does not accept
     the value (ReadOnly), keeps its own (noted). Yields the value in effect (None: the variable is not
-    implemented)."""
+    implemented). A name the documents spell two ways is read and written as the station spells it."""
     current = await sut.read_variable(variable)
+    variable = await sut.spelled(variable)
     name = f"{variable['component']['name']}.{variable['variable']['name']}"
     if current is None:
         sut.note(f"{name} is not implemented (or not readable): the configuration state 'if implemented' is skipped")
@@ -1187,12 +1200,16 @@ class RemoteStartSettings:
     def must_authorize(self) -> bool | None:
         """Whether an AuthorizeRequest must follow a remote start (Part 6 Authorized (remote) step 3 note): when
         AuthorizeRemoteStart is true, unless AuthEnabled is false or the idToken may be known locally (cache, local
-        list: F01.FR.01 note). None: not decided (AuthorizeRemoteStart unreadable)."""
+        list: F01.FR.01 note). None: not decided (AuthorizeRemoteStart unreadable, or the idToken may be known
+        locally: the station may authorize it from there or ask, either is allowed)."""
         if self.authorize_remote_start is None:
             return None
         if not _true(self.authorize_remote_start):
             return False
-        return not (self.auth_enabled is not None and not _true(self.auth_enabled)) and not self.token_known_locally
+        if self.auth_enabled is not None and not _true(self.auth_enabled):
+            return False
+        # (dlist) a cache / list that may know the idToken lets the station skip the request, never forbids it
+        return None if self.token_known_locally else True
 
 
 def _true(value: str | None) -> bool:
@@ -1207,7 +1224,10 @@ async def remote_start_settings(sut: ChargingStationUnderTest, *, authorize_remo
     given, AuthorizeRemoteStart (if ReadWrite); all restored afterwards."""
     async with contextlib.AsyncExitStack() as stack:
         auth_enabled = await stack.enter_async_context(settable(sut, AUTH_ENABLED, "true"))
-        await stack.enter_async_context(settable(sut, DISABLE_REMOTE_AUTHORIZATION, "false"))
+        disabled = await stack.enter_async_context(settable(sut, DISABLE_REMOTE_AUTHORIZATION, "false"))
+        if _true(disabled):  # Part 6: "false (If implemented)"; true makes the station skip the AuthorizeRequest
+            raise Inconclusive("configuration state not reached: AuthCtrlr.DisableRemoteAuthorization stays true "
+                               "(the case needs it false where implemented)")
         if authorize_remote_start is None:
             remote = await sut.read_variable(AUTHORIZE_REMOTE_START, note_unreadable=True)
         else:
@@ -1267,6 +1287,7 @@ async def authorized_remote(sut: ChargingStationUnderTest, evse: int, connector:
     tx.token_at = tx.remote_at = remote_at = len(tx.events)
     mark = conn.mark()
     tx.instruction(conn)
+    sent = time.time()
     response = await sut.call("RequestStartTransaction", {
         "idToken": {"idToken": token.id_token, "type": token.type}, "evseId": evse,
         "remoteStartId": tx.remote_start_id})
@@ -1281,12 +1302,19 @@ async def authorized_remote(sut: ChargingStationUnderTest, evse: int, connector:
                          response.payload, {"transactionId": tx.transaction_id},
                          requirements=("F01.FR.13", "Part 6 Authorized (remote) step 2"))
     must = settings.must_authorize
-    expects_tx = was_started or "Authorized" in tx.start_points or "ParkingBayOccupancy" in tx.start_points
+    # ParkingBayOccupancy starts a transaction only with an EV in the bay (E01.FR.01): required when ParkingBayOccupied
+    # ran (tx.parked), otherwise the remote start's event comes later (F02.FR.21 note; review M1)
+    expects_tx = was_started or "Authorized" in tx.start_points or (
+        "ParkingBayOccupancy" in tx.start_points and tx.parked)
     first: IncomingCall | None = None
     if must or expects_tx:
         try:
-            first = await conn.expect_one_of([("Authorize", {}), ("TransactionEvent", tx.pattern())], since=mark,
-                                             requirements=("F01.FR.01", "F01.FR.03", "F02.FR.11"))
+            while True:
+                first = await conn.expect_one_of([("Authorize", {}), ("TransactionEvent", tx.pattern())], since=mark,
+                                                 requirements=("F01.FR.01", "F01.FR.03", "F02.FR.11"))
+                if first.action != "TransactionEvent" or not _produced_before(sut, first, sent):
+                    break
+                _skip_before_request(sut, tx, first)
         except PeerTimeout as exc:
             sut.check.that("the station authorizes the remote start's idToken (AuthorizeRemoteStart true)" if must
                            else "a TransactionEventRequest follows the remote start", False,
@@ -1320,6 +1348,9 @@ async def authorized_remote(sut: ChargingStationUnderTest, evse: int, connector:
     event = tx.events[-1] if tx.events and first is tx.events[-1] else await _tx_step_event(
         sut, tx, "a TransactionEventRequest follows the remote start", triggers=("RemoteStart",),
         requirements=("F01.FR.03", "F01.FR.19", "F02.FR.21"))
+    while _produced_before(sut, tx.first_since(remote_at), sent):  # recorded, produced before the request arrived
+        remote_at += 1
+        tx.token_at = tx.remote_at = remote_at
     sut.check.fields("TransactionEventRequest after the remote start (Part 6 Authorized (remote) step 5)",
                      event.payload, {"eventType": "Updated" if was_started else "Started"},
                      requirements=("E01.FR.03", "F02.FR.13", "Part 6 Authorized (remote) step 5"))
@@ -1328,6 +1359,23 @@ async def authorized_remote(sut: ChargingStationUnderTest, evse: int, connector:
                          requirements=("E01.FR.16", "F01.FR.05"))
     judge_remote_start_event(sut, tx, tx.first_since(remote_at))
     return tx
+
+
+def _produced_before(sut: ChargingStationUnderTest, event: IncomingCall | None, sent: float) -> bool:
+    """Whether ``event`` is one the station sends on its own (:data:`SIDE_TRIGGERS`) stamped no later than the
+    RequestStartTransaction was sent (``sent``, our clock) plus timing.max_time_deviation: produced before the
+    request arrived, so not "the next TransactionEventRequest" after it (F01.FR.19), however late it arrives."""
+    if event is None or event.payload.get("triggerReason") not in SIDE_TRIGGERS:
+        return False
+    parsed = parse_timestamp(event.payload.get("timestamp"))
+    return parsed is not None and parsed[0] <= sent + sut.tolerance
+
+
+def _skip_before_request(sut: ChargingStationUnderTest, tx: Transaction, event: IncomingCall) -> None:
+    tx.record(event)
+    sut.note(f"recorded TransactionEventRequest seqNo {event.payload.get('seqNo')} triggerReason "
+             f"{event.payload.get('triggerReason')} stamped {event.payload.get('timestamp')}, produced before the "
+             "RequestStartTransaction: not the remote start's event (F01.FR.19), not judged")
 
 
 @dataclass
@@ -1376,7 +1424,18 @@ async def stop_authorized_remote(sut: ChargingStationUnderTest, tx: Transaction,
     elif ends is False:
         sut.check.fields(f"TransactionEventRequest after the remote stop with TxStopPoint {','.join(tx.stop_points)} "
                          f"(errata 2025-09 §6.2.117: Updated)", event.payload, {"eventType": "Updated"},
-                         requirements=("F03.FR.02", "errata 2025-09 §6.2.117"))
+                         requirements=("F03.FR.02", "errata 2025-09 §6.2.117"), soft=True)
+        # Step 5 is optional and not waited for; one that has arrived already is judged (errata 2025-09 §6.2.117).
+        seq = event.payload.get("seqNo", -1)
+        after = next((c for c in conn.mailbox[tx.mark[1] if tx.mark else 0:] if c.action == "TransactionEvent"
+                      and c.payload.get("transactionInfo", {}).get("transactionId") == tx.transaction_id
+                      and c.payload.get("triggerReason") == "ChargingStateChanged"
+                      and isinstance(c.payload.get("seqNo"), int) and c.payload["seqNo"] > seq), None)
+        if after is not None:
+            sut.check.fields("TransactionEventRequest after the remote stop (Part 6 StopAuthorized (remote) step 5, "
+                             "optional)", after.payload, {"eventType": "Updated",
+                                                          "transactionInfo.chargingState": "EVConnected"},
+                             requirements=("F03.FR.02", "errata 2025-09 §6.2.117"), soft=True)
     elif ends is None:
         sut.note("TxStopPoint could not be read: whether the remote stop must end the transaction is not checked")
     elif not tx.ended and any_ending:
@@ -1579,3 +1638,173 @@ __all__ = ["transaction_step_event", "followed_transaction", "ChargingEvidence",
            "scope_connectors", "stop_authorized", "Transaction", "transactions_ended_afterwards",
            "tx_start_points", "TX_STOP_ENDING", "TX_STOP_REQUIREMENTS", "tx_stop_points",
            "unavailable"]
+
+
+# --------------------------------------------------------------------------- Local Authorization List (D01, D02; dlist)
+LOCAL_LIST_SEND = ("D01.FR.02",)
+
+
+def invented_id_token(sut: ChargingStationUnderTest) -> dict[str, str]:
+    """An idToken the harness invents for a list entry nobody presents (unique per run and across runs): the type of
+    the configured valid idToken, a value in hexadecimal like a card UID (7 bytes) so a station that checks the
+    format of its RFID types takes it."""
+    value = f"{sut.ctx.ids.run_tag}{sut.ctx.ids.next('localListIdToken') % 0x1000000:06X}".upper()
+    return {"idToken": value, "type": sut.config.id_tokens.valid.type}
+
+
+def list_entry(token: dict[str, Any], status: str | None = "Accepted") -> dict[str, Any]:
+    """An AuthorizationData element: ``token`` with idTokenInfo ``status`` (None: without idTokenInfo, which removes
+    the idToken in a Differential update, D01.FR.17)."""
+    entry: dict[str, Any] = {"idToken": dict(token)}
+    if status is not None:
+        entry["idTokenInfo"] = {"status": status}
+    return entry
+
+
+def configured_entry(sut: ChargingStationUnderTest, role: str, status: str) -> dict[str, Any]:
+    """The list entry of a configured idToken (``id_tokens.<role>``: valid, invalid, blocked, expired) with
+    idTokenInfo ``status``; INCONCLUSIVE when that idToken is not configured."""
+    spec = getattr(sut.config.id_tokens, role)
+    if spec is None:
+        raise Inconclusive(f"the case needs [id_tokens.{role}] (it presents that idToken), which is not configured")
+    return list_entry({"idToken": spec.id_token, "type": spec.type}, status)
+
+
+async def local_list_limits(sut: ChargingStationUnderTest) -> tuple[int | None, int | None]:
+    """LocalAuthListCtrlr.ItemsPerMessage and BytesPerMessage as the station declares them (D01.FR.11), read once per
+    run; None where the station does not say."""
+    known = sut.ctx.local_list_limits
+    if known is not None:
+        return known
+    limits = []
+    for variable in (LOCAL_AUTH_LIST_ITEMS_PER_MESSAGE, LOCAL_AUTH_LIST_BYTES_PER_MESSAGE):
+        value = await sut.read_variable(variable, note_unreadable=True)
+        try:
+            limits.append(int(value) if value is not None and int(value) > 0 else None)
+        except ValueError:
+            limits.append(None)
+    result = (limits[0], limits[1])
+    sut.ctx.local_list_limits = result
+    return result
+
+
+def _message_size(update_type: str, version: int, entries: list[dict[str, Any]]) -> int:
+    payload = {"versionNumber": version, "updateType": update_type, "localAuthorizationList": entries}
+    return len(json.dumps(payload, separators=(",", ":")).encode())
+
+
+def _split(entries: list[dict[str, Any]], items: int | None, size: int | None, version: int) -> list[list]:
+    """``entries`` in parts that each respect ItemsPerMessage and BytesPerMessage (a part never empty unless the
+    list is)."""
+    parts: list[list[dict[str, Any]]] = [[]]
+    for entry in entries:
+        part = parts[-1]
+        if part and ((items is not None and len(part) >= items)
+                     or (size is not None and _message_size("Differential", version, part + [entry]) > size)):
+            parts.append([entry])
+        else:
+            part.append(entry)
+    return parts
+
+
+async def send_local_list(sut: ChargingStationUnderTest, update_type: str, version: int,
+                          entries: list[dict[str, Any]], *, status: Any = "Accepted",
+                          requirements: tuple[str, ...] = LOCAL_LIST_SEND, what: str = "SendLocalListResponse",
+                          precondition: bool = False) -> tuple[int, Response]:
+    """SendLocalListRequest ``update_type`` with ``entries`` and ``version``, split to respect the ItemsPerMessage and
+    BytesPerMessage the station declares (D01.FR.11): a Full list too large for one message is sent as a Full part
+    and Differential parts (D01.FR.03 note), each with the next version. Each response must be a CALLRESULT with
+    ``status`` (a pattern: OneOf for alternatives); with ``precondition`` another answer makes the case INCONCLUSIVE
+    (a memory state not reached) instead of FAIL. Returns the version of the last part and its response."""
+    items, size = await local_list_limits(sut)
+    parts = _split(entries, items, size, version)
+    if len(parts) > 1:
+        sut.note(f"the list of {len(entries)} entries is sent in {len(parts)} SendLocalListRequests "
+                 f"(ItemsPerMessage {items}, BytesPerMessage {size}, D01.FR.11)")
+    response: Response | None = None
+    for index, part in enumerate(parts):
+        kind = update_type if index == 0 else "Differential"
+        payload: dict[str, Any] = {"versionNumber": version + index, "updateType": kind}
+        if part:
+            payload["localAuthorizationList"] = part
+        response = await sut.call("SendLocalList", payload)
+        answered = response.payload.get("status") if response.ok else response.describe()
+        if precondition and not (response.ok and matches(status, answered)):
+            raise Inconclusive(f"the Local Authorization List could not be installed ({what}): SendLocalList "
+                               f"{kind} version {version + index} answered {answered}")
+        sut.check.that(f"the station answers SendLocalListRequest ({kind}) with a CALLRESULT", response.ok,
+                       expected="CALLRESULT", actual=response.describe(), requirements=requirements)
+        sut.check.fields(what, response.payload, {"status": status}, requirements=requirements)
+    assert response is not None
+    return version + len(parts) - 1, response
+
+
+async def local_list_version(sut: ChargingStationUnderTest, expected: Any, *, requirements: tuple[str, ...],
+                             what: str = "GetLocalListVersionResponse") -> int | None:
+    """GetLocalListVersionRequest; the response's versionNumber must match ``expected``. Returns it."""
+    response = await sut.call("GetLocalListVersion", {})
+    sut.check.that("the station answers GetLocalListVersionRequest with a CALLRESULT", response.ok,
+                   expected="CALLRESULT", actual=response.describe(), requirements=requirements)
+    sut.check.fields(what, response.payload, {"versionNumber": expected}, requirements=requirements)
+    return response.payload.get("versionNumber")
+
+
+async def local_list_entries_reported(sut: ChargingStationUnderTest, count: int, *,
+                                      requirements: tuple[str, ...], what: str) -> None:
+    """Part 2 where Part 6 checks only the version: LocalAuthListCtrlr.Entries, the number of idTokens in the list
+    (D01.FR.12, required with the list), equals ``count``; a station whose Entries cannot be read is noted."""
+    value = await sut.read_variable(LOCAL_AUTH_LIST_ENTRIES, note_unreadable=True)
+    if value is None:
+        return
+    sut.check.that(f"LocalAuthListCtrlr.Entries counts the idTokens of the list: {what}", value.strip() == str(count),
+                   expected=str(count), actual=value, requirements=requirements + ("D01.FR.12",))
+
+
+async def id_token_local_auth_list(sut: ChargingStationUnderTest, entries: list[dict[str, Any]] | None = None, *,
+                                   version: int | None = None) -> int:
+    """Memory state IdTokenLocalAuthList (Part 6 §3, errata 2025-09 §6.2.121: LocalAuthListCtrlr.Enabled true if
+    implemented, set by the caller's configuration state): SendLocalListRequest Full with ``entries`` (default: one
+    invented idToken, Accepted) and ``version`` (default ``configured.local_list_version``); the response Accepted
+    (step 2). Not reached: INCONCLUSIVE. Returns the list's version."""
+    entries = [list_entry(invented_id_token(sut))] if entries is None else entries
+    version = sut.config.configured.local_list_version if version is None else version
+    last, _ = await send_local_list(sut, "Full", version, entries, precondition=True,
+                                    requirements=("D01.FR.02", "D01.FR.15", "Part 6 §3 IdTokenLocalAuthList step 2"),
+                                    what="SendLocalListResponse (memory state IdTokenLocalAuthList)")
+    return last
+
+
+@contextlib.asynccontextmanager
+async def local_list_enabled(sut: ChargingStationUnderTest, enabled: bool = True) -> AsyncIterator[str | None]:
+    """Configuration state "LocalAuthListEnabled is <enabled> (If implemented)" for the block, and afterwards the
+    list the case left emptied: a Full update without entries with version ``configured.local_list_version - 1``
+    (so a case's Full update with the configured version is a change, and a Differential with it is accepted), then
+    Enabled restored. A station that cannot take that update keeps what the case left (noted)."""
+    async with settable(sut, LOCAL_AUTH_LIST_ENABLED, "true" if enabled else "false") as value:
+        try:
+            yield value
+        finally:
+            await _local_list_emptied(sut)
+
+
+async def _local_list_emptied(sut: ChargingStationUnderTest) -> None:
+    conn = sut.server.connections.get(sut.identity)
+    if conn is None or not conn.is_open:
+        sut.note("the Local Authorization List could not be emptied after the case: the station is not connected")
+        return
+    version = sut.config.configured.local_list_version - 1
+    try:
+        enabled = await sut.read_variable(LOCAL_AUTH_LIST_ENABLED)
+        if enabled is not None and not _true(enabled):
+            await sut.call("SetVariables", {"setVariableData": [dict(LOCAL_AUTH_LIST_ENABLED, attributeValue="true")]})
+        response = await sut.call("SendLocalList", {"versionNumber": version, "updateType": "Full"})
+    except PeerError as exc:
+        sut.note(f"the Local Authorization List could not be emptied after the case: {exc}")
+        return
+    answered = response.payload.get("status") if response.ok else response.describe()
+    sut.note(f"the Local Authorization List emptied after the case (Full, no entries, version {version}): {answered}")
+
+
+__all__ += ["LOCAL_LIST_SEND", "configured_entry", "id_token_local_auth_list", "invented_id_token", "list_entry",
+            "local_list_enabled", "local_list_entries_reported", "local_list_limits", "local_list_version",
+            "send_local_list"]

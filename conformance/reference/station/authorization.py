@@ -11,7 +11,7 @@ from typing import Any
 
 from ...actions.port import ActionFailed
 from ...transport.connection import Connection
-from .component import AuthorizationSource, Component, OngoingTransactions, Station, Step
+from .component import AuthorizationSource, Component, LocalAuthorizationList, OngoingTransactions, Station, Step
 
 IdToken = dict[str, Any]
 IdTokenInfo = dict[str, Any]
@@ -21,7 +21,7 @@ class Authorization(Component):
     """The authorization decision. ``local_list`` and ``cache`` are areas of their own (they answer their CSMS
     requests and keep their state); this one only orders them."""
 
-    def __init__(self, station: Station, local_list: AuthorizationSource, cache: AuthorizationSource) -> None:
+    def __init__(self, station: Station, local_list: LocalAuthorizationList, cache: AuthorizationSource) -> None:
         super().__init__(station)
         self.local_list = local_list
         self.cache = cache
@@ -47,6 +47,8 @@ class Authorization(Component):
             if info is not None:
                 self.decided[token.get("idToken", "")] = info
                 return info
+            if source is self.local_list and self.local_list.holds(token):
+                break  # a listed idToken the list leaves to the CSMS: no cache entry decides (C13.FR.01, C14.FR.01)
         response = await conn.call("Authorize", {"idToken": token})
         info = dict(response.payload.get("idTokenInfo") or {"status": "Invalid"})
         self.learned(token, info)

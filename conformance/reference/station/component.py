@@ -63,6 +63,10 @@ class AuthorizationSource(Protocol):  # local_list.LocalList, auth_cache.AuthCac
     def store(self, token: dict[str, Any], info: dict[str, Any]) -> None: ...
 
 
+class LocalAuthorizationList(AuthorizationSource, Protocol):  # local_list.LocalList (dlist)
+    def holds(self, token: dict[str, Any]) -> bool: ...
+
+
 class Authorizer(Protocol):  # authorization.Authorization
     async def authorize(self, conn: Connection, token: dict[str, Any], *,
                         evse: int | None = None) -> dict[str, Any]: ...

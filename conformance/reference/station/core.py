@@ -79,13 +79,14 @@ class ReferenceStation:
         self.availability = Availability(self)
         self.boot = Boot(self, self.availability)
         self.offline = Offline(self, self.boot, self.availability)
-        self.local_list = LocalList(self)
+        self.local_list = LocalList(self, self.offline)
         self.auth_cache = AuthCache(self)
         self.authorization = Authorization(self, self.local_list, self.auth_cache)
         self.transactions_area = Transactions(self, self.availability)
         self.tx_queue = TransactionQueue(self, self.boot, self.transactions_area)
         self.transactions_area.authorization = self.authorization
         self.offline.cache = self.auth_cache  # offline authorization (C12, E04, E08, E12)
+        self.offline.local_list = self.local_list  # offline authorization through the list first (C13, dlist)
         self.authorization.transactions = self.transactions_area  # C16: the Master Pass stops transactions
         self.reset = Reset(self, self.transactions_area)
         self.reservations = Reservations(self, self.availability)

@@ -30,6 +30,7 @@ class Offline(Component):
         self.since: float | None = None  # when the connection was lost (not by a restart)
         self.changed: set[tuple[int, int]] = set()  # connectors whose status changed meanwhile
         self.cache: Any = None  # the Authorization Cache (auth_cache.AuthCache), set by the core
+        self.local_list: Any = None  # the Local Authorization List (local_list.LocalList), set by the core (dlist)
 
     def steps(self) -> dict[str, Step]:
         return {"go_offline": self._go_offline, "go_online": self._go_online}
@@ -105,7 +106,11 @@ class Offline(Component):
     # ------------------------------------------------------------------ offline authorization (C12, E04, E08, E12)
     def authorize_offline(self, token: dict[str, Any]) -> bool:
         """Offline, an idToken is authorized locally when AuthCtrlr.LocalAuthorizeOffline is true and the
-        Authorization Cache holds it as Accepted (Part 2 §2.3.5; C12.FR.02)."""
+        Authorization Cache holds it as Accepted (Part 2 §2.3.5; C12.FR.02). A Local Authorization List entry comes
+        first and decides alone (C13.FR.01/02: only an Accepted entry authorizes; dlist)."""
+        if self.local_list is not None and self.local_list.holds(token):
+            info = self.local_list.lookup(token)  # offline: the entry, when LocalAuthorizeOffline is true
+            return info is not None and info.get("status") == "Accepted"
         if not self.model.get("AuthCtrlr", "LocalAuthorizeOffline") or self.cache is None:
             return False
         return (self.cache.cached(token) or {}).get("status") == "Accepted"

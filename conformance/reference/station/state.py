@@ -78,6 +78,10 @@ class StationState:
     # each installed certificate, computed when it was installed (its issuer may be gone later).
     csms_root_fallback: str | None = None
     certificate_hashes: dict[str, dict[str, str]] = field(default_factory=dict)
+    # dlist: the Local Authorization List (D01.FR.10: non-volatile): (idToken, type) -> AuthorizationData as the CSMS
+    # sent it, and its version (0: no list installed, D02.FR.02).
+    local_list: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    local_list_version: int = 0
 
 
 @dataclass

@@ -355,7 +355,7 @@ class Transactions(Component):
         tx.charging = False
         if "EnergyTransfer" in stop:
             await self.end_transaction(tx, local, "ChargingStateChanged")
-        else:
+        elif (tx.evse, tx.connector) in self.station.state.plugged:  # no EV plugged in: the state stays Idle
             await self._transaction_event(tx, "Updated", "ChargingStateChanged", charging_state="EVConnected")
 
     async def _unplug(self, evse: int, connector: int) -> dict[str, Any]:

@@ -31,14 +31,23 @@ class Variables(Component):
         # AS-2 (M05.FR.09-16): the station replaces its CSMS root only by one the old root signed.
         settings = dict(FACTORY_SETTINGS,
                         **{"SecurityCtrlr.AdditionalRootCertificateCheck": self.station.supports("AS-2")})
-        # The optional metering groups the station's PICS declares: signed meter values (C-42), clock-aligned values
-        # only while idle (C-28).
-        metering = {group for feature, group in (("C-42", "SignedMeterValues"), ("C-28", "AlignedDataSendDuringIdle"))
-                    if self.station.supports(feature)}
-        model = DeviceModel(self.station.evses, settings, features=STATION_FEATURES | metering)
+        model = DeviceModel(self.station.evses, settings, features=self.features())
         for component in components:
             component.bind(model)
         return model
+
+    def features(self) -> frozenset[str]:
+        """The optional device model groups this station has: its fixed ones, plus those its PICS declares."""
+        features = set(STATION_FEATURES)
+        # The optional metering groups the station's PICS declares: signed meter values (C-42), clock-aligned values
+        # only while idle (C-28).
+        features |= {group for feature, group in (("C-42", "SignedMeterValues"), ("C-28", "AlignedDataSendDuringIdle"))
+                     if self.station.supports(feature)}
+        if self.station.supports("Local Authorization List Management"):  # dlist: LocalAuthListCtrlr (P2 §2.5)
+            features.add("LocalAuthList")
+            if self.station.supports("LA-3"):
+                features.add("LocalAuthListPostAuthorize")
+        return frozenset(features)
 
     def on_reboot(self) -> None:
         """Volatile state is lost, the device model persists."""
@@ -51,7 +60,7 @@ class Variables(Component):
         items = payload["getVariableData"]
         results = self.device_model.get_variables(items)
         if "get_variables_stale_value" in self.faults:
-            fresh = DeviceModel(self.station.evses, FACTORY_SETTINGS, features=STATION_FEATURES).get_variables(items)
+            fresh = DeviceModel(self.station.evses, FACTORY_SETTINGS, features=self.features()).get_variables(items)
             results = [dict(r, attributeValue=f["attributeValue"]) if "attributeValue" in f and "attributeValue" in r
                        else r for r, f in zip(results, fresh)]
         if "attribute_type_ignored" in self.faults:

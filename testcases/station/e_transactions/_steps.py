@@ -11,6 +11,8 @@ from conformance.harness.reusable_states import station as states
 from conformance.outcomes import Inconclusive, NotApplicable
 from conformance.protocol.variables import (AUTH_ENABLED, DISABLE_REMOTE_AUTHORIZATION, TX_START_POINT)
 
+from ._steps_stop import REFUSED
+
 # The start points in the order a charging session reaches them (Part 2 §2.6.6.1, E01 scenarios S1-S6).
 START_POINTS = ("ParkingBayOccupancy", "EVConnected", "Authorized", "DataSigned", "PowerPathClosed", "EnergyTransfer")
 
@@ -46,6 +48,9 @@ async def start_point(station: ChargingStationUnderTest, point: str, *, excluded
                          f"{','.join(current)} meets the prerequisite")
             yield current
             return
+        if status not in REFUSED:  # a CALLERROR, RebootRequired, ...: not shown ReadOnly / unsupported (review L19)
+            raise Inconclusive(f"configuration state not reached: setting TxCtrlr.TxStartPoint to {point} was "
+                               f"answered {status}")
         raise NotApplicable(f"Part 6 prerequisite not met: {prerequisite} (TxCtrlr.TxStartPoint is "
                             f"{','.join(current) or 'unreadable'} and setting it to {point} was answered {status})")
 

@@ -17,6 +17,10 @@ from conformance.outcomes import Inconclusive, NotApplicable
 from conformance.protocol.variables import TX_STOP_POINT
 
 
+#: SetVariables results that show a variable ReadOnly or the value not supported (Part 6 prerequisites: NOT APPLICABLE)
+REFUSED = ("Rejected", "NotSupportedAttributeType", "UnknownVariable", "UnknownComponent")
+
+
 def points(value: str | None) -> set[str]:
     return {p.strip() for p in (value or "").split(",") if p.strip()}
 
@@ -41,8 +45,8 @@ async def tx_stop_point(station: ChargingStationUnderTest, value: str | tuple[st
                 yield points(candidate)
             return
         except Inconclusive as exc:
-            if entered:
-                raise
+            if entered or getattr(exc, "status", None) not in REFUSED:  # a CALLERROR, RebootRequired, ...: the
+                raise  # prerequisite (ReadOnly / value not supported) is not shown: INCONCLUSIVE (review L19)
             refused.append(f"{candidate!r}: {exc}")
     raise NotApplicable(f"prerequisite not met: {prerequisite} (TxStopPoint is {current!r}; setting it to "
                         f"{'; '.join(refused)})")

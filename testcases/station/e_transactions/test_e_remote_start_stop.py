@@ -25,13 +25,18 @@ async def test_tc_e_13_cs(station: ChargingStationUnderTest) -> None:
     - step 1, Authorized (remote): response Accepted; AuthorizeRequest with the idToken when AuthorizeRemoteStart is
       true (none when false: F01.FR.02); TransactionEventRequest eventType Started, triggerReason RemoteStart, the
       idToken, the remoteStartId (E01.FR.03, F01.FR.19, F02.FR.01);
-    - steps 2-3, EVConnectedPreSession and EnergyTransferStarted: plug-in, Occupied, chargingState Charging."""
+    - steps 2-3, EVConnectedPreSession (errata §6.2.44: plug-in, Occupied, an Updated event CablePluggedIn /
+      ChargingStateChanged / RemoteStart with EVConnected / SuspendedEVSE / Charging) and EnergyTransferStarted
+      (chargingState Charging)."""
     evse, connector = configured_connector(station)
     async with start_point(station, "Authorized", excluded=(),
                            prerequisite="TxStartPoint is ReadWrite with Authorized supported, or contains Authorized "
                                         "(TC_E_13_CS)"), \
             states.remote_start_settings(station) as settings, states.transactions_ended_afterwards(station):
         tx = await states.authorized_remote(station, evse, connector, settings)
+        # errata 2025-09 §6.2.44 step 2: EVConnectedPreSession (its plug-in event: CablePluggedIn, ChargingStateChanged
+        # or RemoteStart; EVConnected, SuspendedEVSE or Charging), then EnergyTransferStarted part 2 (review M7)
+        await states.ev_connected_pre_session_of(station, tx)
         await states.energy_transfer_started(station, evse, connector, tx=tx)
 
 

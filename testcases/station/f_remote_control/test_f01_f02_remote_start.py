@@ -6,13 +6,15 @@ Remote start (F01 cable plugin first, F02 remote start first) and its cable plug
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
 import time
 
 from conformance.harness import ChargingStationUnderTest, OneOf, case
 from conformance.harness.reusable_states import station as states
 from conformance.outcomes import NotApplicable
-from conformance.protocol.variables import EV_CONNECTION_TIMEOUT, TX_START_POINT
+from conformance.protocol.variables import (AUTH_CACHE_ENABLED, EV_CONNECTION_TIMEOUT, LOCAL_AUTH_LIST_ENABLED,
+                                            TX_START_POINT)
 
 from ._steps import configured_connector
 
@@ -49,8 +51,41 @@ async def _remote_start_first(station: ChargingStationUnderTest, *, authorize_re
                                 f"and cannot be set to {wanted} (ReadOnly)")
         if authorize_remote_start and settings.auth_enabled is not None and settings.auth_enabled.lower() == "false":
             raise NotApplicable("prerequisite: AuthCtrlr.AuthEnabled is ReadOnly and false")
+        if authorize_remote_start and settings.token_known_locally:
+            settings = await _uncached(station, settings)
+        conn = station.connection
+        mark = conn.mark()
         tx = await states.authorized_remote(station, evse, connector, settings)
         await states.energy_transfer_started(station, evse, connector, tx=tx)
+        if settings.must_authorize is False and station.connection is conn:
+            # F01.FR.02 / F02.FR.10 "without checking authorization": none until charging either (the plug-in).
+            token = station.config.id_tokens.valid.id_token
+            late = [c.payload for c in conn.mailbox[mark:] if c.action == "Authorize"
+                    and c.payload.get("idToken", {}).get("idToken") == token]
+            station.check.that("no AuthorizeRequest after a remote start with AuthorizeRemoteStart false, up to "
+                               "charging", not late, expected="no AuthorizeRequest", actual=late,
+                               requirements=("F01.FR.02", "F02.FR.10"))
+
+
+async def _uncached(station: ChargingStationUnderTest, settings: states.RemoteStartSettings,
+                    ) -> states.RemoteStartSettings:
+    """Part 6 waives the step 3 AuthorizeRequest only when the idToken is cached: with the Authorization Cache
+    enabled (and no Local Authorization List), the cache is cleared first (ClearCacheRequest, C11.FR.04; nothing to
+    restore), so that the AuthorizeRequest stays required. A station that does not clear it keeps the waiver."""
+    if _true(await station.read_variable(LOCAL_AUTH_LIST_ENABLED)) \
+            or not _true(await station.read_variable(AUTH_CACHE_ENABLED)):
+        return settings
+    response = await station.call("ClearCache", {})
+    if response.ok and response.payload.get("status") == "Accepted":
+        station.note("configuration state: the Authorization Cache was cleared (ClearCache Accepted), so the "
+                     "AuthorizeRequest of step 3 is required")
+        return dataclasses.replace(settings, token_known_locally=False)
+    station.note(f"ClearCache answered {response.describe()}: the idToken may be cached, step 3 stays waived")
+    return settings
+
+
+def _true(value: str | None) -> bool:
+    return (value or "").strip().lower() == "true"
 
 
 @case
@@ -102,43 +137,50 @@ async def test_tc_f_04_cs(station: ChargingStationUnderTest) -> None:
     - step 3: Authorized (remote) again succeeds (the EVSE is ready); the restore ends that authorization."""
     evse, connector = configured_connector(station)
     timeout = math.ceil(station.config.configured.ev_connection_timeout)  # the variable takes whole seconds
-    async with station.configured(EV_CONNECTION_TIMEOUT, str(timeout)), \
-            states.remote_start_settings(station) as settings, states.transactions_ended_afterwards(station):
+    async with contextlib.AsyncExitStack() as stack:
+        await stack.enter_async_context(station.configured(EV_CONNECTION_TIMEOUT, str(timeout)))
+        settings = await stack.enter_async_context(states.remote_start_settings(station))
         points = await states.tx_start_points(station)
-        async with states.settable(station, TX_START_POINT, "Authorized") if not (
-                {"Authorized", "ParkingBayOccupancy"} & set(points)) else contextlib.nullcontext(points):
-            tx = await states.authorized_remote(station, evse, connector, settings)
-            authorized_at = time.monotonic()
-            station.protocol_wait(timeout, "TxCtrlr.EVConnectionTimeOut (E03.FR.05)")
-            if tx.started:
-                requirements = ("E03.FR.05", "F02.FR.07", "Part 6 TC_F_04_CS step 1")
-                ended = await states._tx_step_event(
-                    station, tx, "the transaction ends after EVConnectionTimeOut", triggers=("EVConnectTimeout",),
-                    requirements=requirements, timeout=timeout + station.tolerance + station.message_timeout)
-                # F02.FR.08: with TxStopPoint ParkingBayOccupancy the transaction is only deauthorized (it ends when
-                # the EV leaves the bay), so Part 6's Ended is required only otherwise (F02.FR.07).
-                bay = "ParkingBayOccupancy" in tx.stop_points
-                station.check.fields("TransactionEventRequest after EVConnectionTimeOut (Part 6 TC_F_04_CS step 1)",
-                                     ended.payload, {"triggerReason": "EVConnectTimeout",
-                                                     "eventType": OneOf("Ended", "Updated") if bay else "Ended"},
-                                     requirements=requirements + (("F02.FR.08",) if bay else ()))
-                if not bay:
-                    station.check.fields("the transaction ended by EVConnectionTimeOut has stoppedReason Timeout "
-                                         "(Part 2; Part 6 does not list it)", ended.payload,
-                                         {"transactionInfo.stoppedReason": "Timeout"},
-                                         requirements=("F02.FR.07", "E03.FR.05"))
-                station.no_sooner_than("the transaction ends no sooner than EVConnectionTimeOut after the "
-                                       "authorization", ended.received_mono - authorized_at, required=timeout,
-                                       requirements=("E03.FR.05",))
-            else:
-                station.note("no transaction started at the authorization (TxStartPoint "
-                             f"{','.join(tx.start_points) or '?'}): step 1 is skipped, the timeout is waited")
-                await _wait_until(station, authorized_at + timeout + station.tolerance)
-                # The authorization has expired (C01.FR.26): the restore must not present the idToken for it again,
-                # which would withdraw step 3's authorization and leave a new one pending for the next case.
-                tx.authorized = False
-            # Step 3: the EVSE is ready for another charging session.
-            await states.authorized_remote(station, evse, connector, settings)
+        if not {"Authorized", "ParkingBayOccupancy"} & set(points):
+            # entered before the transactions' restore: TxStartPoint is set back once they have ended
+            await stack.enter_async_context(states.settable(station, TX_START_POINT, "Authorized"))
+        await stack.enter_async_context(states.transactions_ended_afterwards(station))
+        requested_at = time.monotonic()  # the station's timer starts after this (no_sooner_than: never short)
+        tx = await states.authorized_remote(station, evse, connector, settings)
+        authorized_at = time.monotonic()
+        station.protocol_wait(timeout, "TxCtrlr.EVConnectionTimeOut (E03.FR.05)")
+        if tx.started:
+            requirements = ("E03.FR.05", "F02.FR.07", "Part 6 TC_F_04_CS step 1")
+            ended = await states._tx_step_event(
+                station, tx, "the transaction ends after EVConnectionTimeOut", triggers=("EVConnectTimeout",),
+                requirements=requirements, timeout=timeout + station.tolerance + station.message_timeout)
+            # F02.FR.08: with TxStopPoint ParkingBayOccupancy the transaction is only deauthorized (it ends when
+            # the EV leaves the bay), so Part 6's Ended is required only otherwise (F02.FR.07).
+            bay = "ParkingBayOccupancy" in tx.stop_points
+            station.check.fields("TransactionEventRequest after EVConnectionTimeOut (Part 6 TC_F_04_CS step 1)",
+                                 ended.payload, {"triggerReason": "EVConnectTimeout",
+                                                 "eventType": OneOf("Ended", "Updated") if bay else "Ended"},
+                                 requirements=requirements + (("F02.FR.08",) if bay else ()))
+            if not bay:
+                station.check.fields("the transaction ended by EVConnectionTimeOut has stoppedReason Timeout "
+                                     "(Part 2; Part 6 does not list it)", ended.payload,
+                                     {"transactionInfo.stoppedReason": "Timeout"},
+                                     requirements=("F02.FR.07", "E03.FR.05"))
+            station.no_sooner_than("the transaction ends no sooner than EVConnectionTimeOut after the "
+                                   "authorization", ended.received_mono - requested_at, required=timeout,
+                                   requirements=("E03.FR.05",))
+        else:
+            station.note("no transaction started at the authorization (TxStartPoint "
+                         f"{','.join(tx.start_points) or '?'}): step 1 is skipped, the timeout is waited")
+            await _wait_until(station, authorized_at + timeout + station.tolerance)
+            # The authorization has expired (C01.FR.26): the restore must not present the idToken for it again,
+            # which would withdraw step 3's authorization and leave a new one pending for the next case.
+            tx.authorized = False
+        # Step 3: the EVSE is ready for another charging session. A transaction only deauthorized (TxStopPoint
+        # ParkingBayOccupancy, F02.FR.08) still runs: the remote start authorizes it (F01.FR.13: its transactionId in
+        # the response, an Updated RemoteStart event).
+        await states.authorized_remote(station, evse, connector, settings,
+                                       tx=tx if tx.started and not tx.ended else None)
 
 
 async def _wait_until(station: ChargingStationUnderTest, deadline: float) -> None:

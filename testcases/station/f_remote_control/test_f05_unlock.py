@@ -29,12 +29,22 @@ async def test_tc_f_05_cs(station: ChargingStationUnderTest) -> None:
     Part 6 steps / validations implemented:
     - Before: a transaction on the configured connector, EnergyTransferStarted;
     - steps 1-2: UnlockConnectorRequest for it; status OngoingAuthorizedTransaction (F05.FR.02);
+    - (F05.FR.02 "SHALL NOT ... stop the transaction") no TransactionEventRequest of it with triggerReason
+      UnlockCommand or eventType Ended has arrived by the time the response did;
     - afterwards the transaction is stopped and the EV unplugged (not judged)."""
     evse, connector = configured_connector(station)
     async with states.transactions_ended_afterwards(station):
-        await states.energy_transfer_started(station, evse, connector)
-        await _unlock(station, evse, connector, "OngoingAuthorizedTransaction", what="during the transaction "
-                      "(Part 6 TC_F_05_CS step 2)", requirements=("F05.FR.02", "Part 6 TC_F_05_CS step 2"))
+        tx = await states.energy_transfer_started(station, evse, connector)
+        conn = station.connection
+        mark = conn.mark()
+        with station.check.collecting():  # the status and "not stopped" are independent
+            await _unlock(station, evse, connector, "OngoingAuthorizedTransaction", what="during the transaction "
+                          "(Part 6 TC_F_05_CS step 2)", requirements=("F05.FR.02", "Part 6 TC_F_05_CS step 2"))
+            stopped = [c.payload for c in conn.mailbox[mark:] if c.action == "TransactionEvent"
+                       and c.payload.get("transactionInfo", {}).get("transactionId") == tx.transaction_id
+                       and (c.payload.get("triggerReason") == "UnlockCommand" or c.payload.get("eventType") == "Ended")]
+            station.check.that("the transaction is not stopped by an UnlockConnectorRequest during it", not stopped,
+                               expected="no UnlockCommand / Ended event", actual=stopped, requirements=("F05.FR.02",))
 
 
 @case
