@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import inspect
 import os
 import platform
 from pathlib import Path
@@ -115,13 +116,15 @@ async def run_session(cfg: Config, log: EventLog, run_dir: Path) -> AsyncIterato
                                 default_handler_for=lambda identity: csms_default_handler(ctx_holder["ctx"]))
             await server.start()
             if cfg.reference:
+                from .config.reference import REFERENCE_STATION_MESSAGE_TIMEOUT
                 from .faults import FaultSet
                 from .reference.station import ReferenceStation
                 reference = ReferenceStation(
                     csms_url=server.url, identity=conn.identity, password=conn.password,
                     evses=[(e.id, e.connectors) for e in cfg.evses], faults=FaultSet(cfg.faults, sut="station"),
                     features=cfg.pics.supported(),
-                    message_timeout=cfg.timing.scaled(cfg.timing.message_timeout),
+                    message_timeout=min(cfg.timing.scaled(cfg.timing.message_timeout),
+                                        cfg.timing.scaled(REFERENCE_STATION_MESSAGE_TIMEOUT)),
                     connect_timeout=cfg.timing.scaled(cfg.timing.connect_timeout))
                 if csms_root is not None:  # shipped trusting the harness CSMS root, on security profile 2
                     reference.install_factory_csms_root(csms_root.certificate_pem)
@@ -216,7 +219,11 @@ def time_limit(meta: CaseMeta, ctx: RunContext) -> float:
     """The case's time limit: ``timing.case_time_limit``, or what the case needs with the run's timing if that
     is more (``@case(time_needed=...)``), scaled."""
     timing = ctx.config.timing
-    needed = meta.time_needed(timing) if meta.time_needed is not None else 0.0
+    needed = 0.0
+    if meta.time_needed is not None:  # time_needed(timing), or time_needed(timing, config) for the intervals
+        # a case configures on the SUT (the [station_values] of block J)
+        arity = len(inspect.signature(meta.time_needed).parameters)
+        needed = meta.time_needed(timing, ctx.config) if arity >= 2 else meta.time_needed(timing)
     return ctx.scaled(max(timing.case_time_limit, needed))
 
 

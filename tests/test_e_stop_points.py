@@ -120,6 +120,21 @@ async def test_allowed_variant_passes(tmp_path: Path, case_id: str, variant: typ
     assert not station.transactions, "the restore must leave no transaction"
 
 
+@pytest.mark.asyncio
+async def test_read_only_stop_tx_on_invalid_id_false(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A station whose StopTxOnInvalidId is ReadOnly false (it only stops the energy transfer on an Invalid idToken,
+    E05.FR.02) cannot take TC_E_16_CS's configuration state: NOT APPLICABLE, naming it."""
+    monkeypatch.setattr(station_variables, "FACTORY_SETTINGS", dict(
+        station_variables.FACTORY_SETTINGS,
+        **{"TxCtrlr.StopTxOnInvalidId": {"Actual": "false", "mutability": "ReadOnly"}}))
+    port = free_port()
+    async with station_peer(port) as station:
+        result, output = await run_case(tmp_path, station, port, "TC_E_16_CS")
+    assert result == "NOT APPLICABLE", output
+    assert "StopTxOnInvalidId" in output, output
+    assert not station.transactions, "no transaction is left"
+
+
 FIXED_CABLE = "[pics.hardware]\nHFS-1 = false\nHFS-2 = true\n[pics.answers]\nAQ-9 = true\n"
 
 
@@ -130,6 +145,8 @@ FIXED_CABLE = "[pics.hardware]\nHFS-1 = false\nHFS-2 = true\n[pics.answers]\nAQ-
     ("TC_E_26_CS", {}, True),  # a fixed cable: step 3 Available, then Occupied again
     ("TC_E_17_CS", {}, True),  # a fixed cable: no idToken, no station-side unplug
     ("TC_E_25_CS", {"TxCtrlr.TxStopPoint": "EnergyTransfer"}, False),  # ended at EnergyTransferSuspended already
+    ("TC_E_16_CS", {"TxCtrlr.TxStopPoint": "EVConnected,PowerPathClosed"}, False),  # E05.FR.10 via PowerPathClosed
+    ("TC_E_16_CS", {"TxCtrlr.TxStartPoint": "Authorized"}, False),  # the queued Started at the idToken, then plug-in
 ])
 async def test_configuration_variant_passes(tmp_path: Path, case_id: str, settings: dict[str, str],
                                             fixed: bool) -> None:

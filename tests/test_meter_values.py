@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from support import FULL_PICS, free_port, run_cases, started_with_webhook, write_peer_config
+from test_e_station_variants import StartedWithoutEvse
 
 from conformance.protocol import meter_values as mv
 from conformance.reference.station import ReferenceStation
@@ -83,11 +85,35 @@ class MeterPeerStation(ReferenceStation):
     interval only)."""
 
     def __init__(self, port: int, *, clock_by_meter_values: bool = False, defaults: bool = False,
-                 every_other: bool = False, split: bool = False) -> None:
+                 every_other: bool = False, split: bool = False, one_meter: bool = False,
+                 sign_registers_only: bool = False, unsigned_registers: bool = False,
+                 periodic_in_other_event: bool = False,
+                 settings: dict[str, str] | None = None) -> None:
         super().__init__(csms_url=f"ws://127.0.0.1:{port}/ocpp", identity="CS001", password=None,
                          evses=[(1, (1,))], message_timeout=2, connect_timeout=6)
+        for key, setting in (settings or {}).items():
+            component, variable = key.split(".")
+            self.device_model.set_value(component, variable, setting)
         meter = self.meter_values
-        send_event, read = meter._send_event, meter._read
+        send_event, read, meter_value_of = meter._send_event, meter._read, meter.meter_value
+        meter_value = meter._meter_value
+
+        def one_meter_value(evse: int, wanted: list[str], context: str, *args: Any, **kwargs: Any) -> Any:
+            if one_meter and evse == 0:  # no main meter: one MeterValuesRequest per moment (EVSE 1)
+                return None
+            return meter_value(evse, wanted, context, *args, **kwargs)
+
+        def event_values(tx: Any, event_type: str, trigger: str) -> Any:
+            found = meter_value_of(tx, event_type, trigger)
+            if periodic_in_other_event and event_type == "Updated" and trigger not in (
+                    "MeterValuePeriodic", "MeterValueClock") and found is None:
+                # E02.FR.10: any Updated event may carry the configured measurands (explicit Sample.Periodic)
+                found = [{"timestamp": mv.format_time(time.time()), "sampledValue": [
+                    {"value": 1.0, "context": mv.SAMPLE_PERIODIC, "measurand": mv.DEFAULT_MEASURAND}]}]
+            return found
+
+        meter._meter_value = one_meter_value  # type: ignore[method-assign]
+        meter.meter_value = event_values  # type: ignore[method-assign]
         skipped: list[int] = []
 
         async def event(tx: Any, trigger: str) -> None:
@@ -110,6 +136,14 @@ class MeterPeerStation(ReferenceStation):
 
         def reading(*args: Any, **kwargs: Any) -> list[dict[str, Any]]:
             values = read(*args, **kwargs)
+            if sign_registers_only:  # an Eichrecht meter: only the energy register is signed (J01.FR.21/J02.FR.21)
+                for value in values:
+                    if not mv.is_register(value["measurand"]):
+                        value.pop("signedMeterValue", None)
+            if unsigned_registers:  # the counterpart: the energy register unsigned, the rest signed
+                for value in values:
+                    if mv.is_register(value["measurand"]):
+                        value.pop("signedMeterValue", None)
             if defaults:
                 for value in values:
                     if value["measurand"] == mv.DEFAULT_MEASURAND:
@@ -125,6 +159,8 @@ class MeterPeerStation(ReferenceStation):
 async def run_against_peer(tmp_path: Path, case_id: str, **variant: Any) -> tuple[dict[str, Any], str, str]:
     port = free_port()
     peer = MeterPeerStation(port, **variant)
+    if case_id == "TC_J_08_CS":  # the EVSE not known at the authorization (review J08-1)
+        peer.transactions_area.__class__ = StartedWithoutEvse
     async with started_with_webhook(peer) as hook:
         config = write_peer_config(tmp_path / "sut.toml", "station", port, name="meter values peer station",
                                    message_timeout=2, connect_timeout=6, case_time_limit=60, pics_file=FULL_PICS,
@@ -151,3 +187,38 @@ async def test_sampled_values_with_defaults_and_their_interval(variant: dict, ve
     elif variant.get("defaults"):
         periodic = events.split("MeterValuePeriodic", 1)[1].split("]", 1)[0]  # the first periodic event's values
         assert "Energy.Active.Import.Register" not in periodic and "Sample.Periodic" not in periodic
+
+
+# --------------------------------------------------------------------------- review J: allowed variants PASS
+SIGNED_WITH_VOLTAGE = {"SampledDataCtrlr.TxEndedMeasurands": "Energy.Active.Import.Register,Voltage",
+                       "AlignedDataCtrlr.TxEndedMeasurands": "Energy.Active.Import.Register,Voltage"}
+
+
+@pytest.mark.parametrize("case_id, variant", [
+    # J01-1: one metered EVSE, no main meter: one MeterValuesRequest per moment, three moments for three messages
+    ("TC_J_01_CS", {"one_meter": True}),
+    # X2(b): SoC configured, an AC EV without SoC: not required (J01.FR.14 "supported")
+    ("TC_J_02_CS", {"settings": {"AlignedDataCtrlr.Measurands": "Energy.Active.Import.Register,SoC"}}),
+    # J04-1 / J11-1: a meter that signs only its energy register (Voltage unsigned)
+    ("TC_J_04_CS", {"sign_registers_only": True, "settings": SIGNED_WITH_VOLTAGE}),
+    ("TC_J_11_CS", {"sign_registers_only": True, "settings": SIGNED_WITH_VOLTAGE}),
+    # J06-1: the Ended event carries AlignedDataTxEndedMeasurands values (Sample.Clock) stamped within the transaction
+    ("TC_J_06_CS", {"settings": {"AlignedDataCtrlr.TxEndedMeasurands": "Energy.Active.Import.Register",
+                                 "AlignedDataCtrlr.TxEndedInterval": "2"}}),
+    # J09-1: a ChargingStateChanged / StopAuthorized Updated event carries an explicit Sample.Periodic value
+    ("TC_J_09_CS", {"periodic_in_other_event": True}),
+    # J08-1: the Started event (Authorized, before the plug-in) has no evse; the plug-in event names it
+    ("TC_J_08_CS", {}),
+])
+async def test_review_j_allowed_variants_pass(case_id: str, variant: dict, tmp_path: Path) -> None:
+    result, output, events = await run_against_peer(tmp_path, case_id, **variant)
+    assert result.get("verdict") == "PASS", output
+
+
+async def test_review_j_unsigned_register_fails(tmp_path: Path) -> None:
+    """The counterpart of the register-only signing: a meter that signs the Voltage value but not the energy
+    register FAILs J02.FR.21."""
+    result, output, _ = await run_against_peer(tmp_path, "TC_J_11_CS", settings=SIGNED_WITH_VOLTAGE,
+                                               unsigned_registers=True)
+    assert result.get("verdict") == "FAIL", output
+    assert "J02.FR.21" in json.dumps(result), result

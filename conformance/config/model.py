@@ -281,8 +281,8 @@ class StationValues:
         30, min=1, what="a whole number of seconds >= 1", unit="s",
         doc="`<Configured clock-aligned Meter Values interval>`: the AlignedDataCtrlr.Interval TC_J_01/02/06_CS set "
             "(restored afterwards), the interval of the harness station's clock-aligned values in TC_J_01/02_CSMS. "
-            "The J cases wait for two or three readings: with long intervals raise `timing.case_time_limit` "
-            "(TC_J_06_CS needs about four intervals + 5 s + a transaction)")
+            "The J cases wait for two or three readings and raise their time limit above `timing.case_time_limit` "
+            "by what these intervals need (TC_J_06_CS: about four intervals + 5 s + a transaction)")
     aligned_data_tx_ended_interval: int = setting(
         30, min=1, what="a whole number of seconds >= 1", unit="s",
         doc="`<Configured clock_aligned_tx_ended_meter_values_interval>`: the AlignedDataCtrlr.TxEndedInterval of "

@@ -49,6 +49,13 @@ REFERENCE_STATION_VALUES: dict[str, Any] = {"offline_threshold": 3, "retry_back_
                                             "sampled_data_tx_updated_interval": 1,
                                             "sampled_data_tx_ended_interval": 1}
 
+#: How long the built-in reference station waits for the answer to its own requests (its OCPPCommCtrlr.MessageTimeout,
+#: Part 2 §2.1.3; E13: an unanswered TransactionEventRequest is retried after it): shorter than the harness's
+#: ``timing.message_timeout`` (it is the smaller of the two), so that the E13 retry cases do not wait 5 s per
+#: unanswered transmission. The harness answers at once; the cases read the station's MessageTimeout, so any value a
+#: real station has works. Whole seconds: the variable is an integer.
+REFERENCE_STATION_MESSAGE_TIMEOUT = 2.0
+
 #: The keys both reference setups share, in the TOML layout.
 REFERENCE_COMMON: dict[str, Any] = {
     "reference": True,

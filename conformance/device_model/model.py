@@ -324,6 +324,14 @@ VARIABLE_TABLE: tuple[VariableSpec, ...] = (
        max_limit=65536, required=False, feature="LocalAuthList"),
     _v("LocalAuthListCtrlr", "DisablePostAuthorize", "boolean", _RW, False, ref="P2 §2.5.7, C14.FR.03",
        required=False, feature="LocalAuthListPostAuthorize"),
+    # ccache: the rest of the AuthCacheCtrlr group (C10-C12); Storage's Actual is the cache's live size (bound by
+    # the station that has one), maxLimit its capacity in bytes.
+    _v("AuthCacheCtrlr", "Policy", "OptionList", _RW, "LRU", ref="P2 §2.4.5", values_list=("LRU", "LFU", "FIFO", "CUSTOM"),
+       required=False, feature="AuthCache", allow_empty=False),
+    _v("AuthCacheCtrlr", "Storage", "integer", _RO, 0, ref="P2 §2.4.4", min_limit=0, max_limit=65536,
+       required=False, feature="AuthCache"),
+    _v("AuthCacheCtrlr", "DisablePostAuthorize", "boolean", _RW, False, ref="P2 §2.4.6", required=False,
+       feature="AuthCache"),
     # --- SmartChargingCtrlr (optional group, Part 2 §2.9; the CSV spells the component Ctrlr) -----
     # Required when Smart Charging is supported: ProfileStackLevel, RateUnit, PeriodsPerSchedule,
     # Entries[ChargingProfiles] (maxLimit = capacity; its Actual is the live count) and

@@ -150,6 +150,13 @@ FAULTS: list[Fault] = [
           "AuthCtrlr.DisableRemoteAuthorization true is accepted but ignored: an idToken in neither the cache nor the "
           "local list is still sent in an AuthorizeRequest (and charged for when the CSMS accepts it)",
           ("TC_E_52_CS",)),
+    # --- e16: TC_E_16_CS, a transaction started offline deauthorized by the CSMS (reference Charging Station) ------
+    Fault("invalid_id_token_ignored", "station", ("E06.FR.04", "E05.FR.10", "C15.FR.04"),
+          "the station applies the idTokenInfo of a TransactionEventResponse only to the events it sends live: the "
+          "answer to a queued event (sent after the reconnection) is ignored, so a transaction started offline with "
+          "an idToken the CSMS answers Invalid keeps charging",
+          ("TC_E_16_CS",)),
+    # --- end e16 ---------------------------------------------------------------------------------------------------
     # --- end estart ------------------------------------------------------------------------------------------------
     # ecsms: reference CSMS, transactions (reference/csms_transactions.py) -----------------------------------------
     Fault("csms_started_without_id_token_info", "csms", ("E01.FR.12", "E03.FR.02"),

@@ -85,8 +85,9 @@ def case(func: F | None = None, *, title: str | None = None, summary: str | None
     """Attach catalog metadata to a test function (``@case`` or ``@case(requirements=...)``); the case id
     comes from the function name (:func:`case_id_of`) and must be in the catalog or be our own X_ id.
 
-    ``time_needed(timing)`` (optional): the seconds the case needs at least with the run's
-    :class:`~conformance.config.Timing`, before time_scale, when that can exceed ``case_time_limit``."""
+    ``time_needed(timing)`` or ``time_needed(timing, config)`` (optional): the seconds the case needs at least with
+    the run's :class:`~conformance.config.Timing` (and configuration: intervals the case sets on the SUT), before
+    time_scale, when that can exceed ``case_time_limit``."""
     if func is not None and not callable(func):
         raise TypeError(f"@case({func!r}): the case id is not an argument, it comes from the function name")
 

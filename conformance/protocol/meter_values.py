@@ -208,14 +208,20 @@ class MeterSigner:
                 "encodingMethod": self.encoding_method, "publicKey": self.public_key if with_public_key else ""}
 
 
+def is_register(measurand: str) -> bool:
+    """An energy register (Energy.*.Register): the values a signing meter signs at least (J01.FR.21 / J02.FR.21:
+    values "from components that support data signing"; Eichrecht meters sign the register)."""
+    return measurand.startswith("Energy.") and measurand.endswith(".Register")
+
+
 def is_base64(text: Any, *, allow_empty: bool = False) -> bool:
     """Whether ``text`` is a base64 string (SignedMeterValueType.signedMeterData / publicKey, Part 2 §2.46)."""
     if not isinstance(text, str):
         return False
     if text == "":
         return allow_empty
-    try:
-        base64.b64decode(text, validate=True)
+    try:  # MIME line breaks / whitespace are part of base64 as RFC 2045 writes it
+        base64.b64decode("".join(text.split()), validate=True)
     except (ValueError, TypeError):
         return False
     return True
@@ -226,3 +232,15 @@ __all__ = ["DEFAULT_CONTEXT", "DEFAULT_LOCATION", "DEFAULT_MEASURAND", "EnergyMe
            "aligned_deviation", "context_of", "distinct_moments", "ev_location_misuse", "format_time", "is_base64",
            "last_aligned", "location_of", "measurand_of", "measurands", "missing_measurands", "next_aligned",
            "parse_time", "sampled_value", "sampled_values"]
+
+
+def case_time_needed(timing: Any, config: Any, *, intervals: str, count: int, transaction: bool = True,
+                     extra: float = 0.0) -> float:
+    """What a block J case needs at least (``@case(time_needed=...)``): ``count`` intervals of the
+    ``[station_values]`` setting ``intervals`` plus the first partial one, the <Configured transaction duration>
+    when ``transaction``, ``extra`` seconds and the steps around (actions and messages), so that a lab's long
+    intervals (Part 2's example: 900 s) do not hit ``case_time_limit``."""
+    values = config.station_values
+    interval = float(getattr(values, intervals))
+    steps = 4 * timing.action_timeout + 12 * timing.message_timeout + 2 * timing.max_time_deviation
+    return (count + 1) * interval + (values.transaction_duration if transaction else 0.0) + extra + steps

@@ -45,6 +45,10 @@ DISABLE_REMOTE_AUTHORIZATION = component_variable("AuthCtrlr", "DisableRemoteAut
 LOCAL_PRE_AUTHORIZE = component_variable("AuthCtrlr", "LocalPreAuthorize")
 MASTER_PASS_GROUP_ID = component_variable("AuthCtrlr", "MasterPassGroupId")
 AUTH_CACHE_ENABLED = component_variable("AuthCacheCtrlr", "Enabled")
+# ccache: the rest of AuthCacheCtrlr (Part 2 §2.4)
+AUTH_CACHE_AVAILABLE = component_variable("AuthCacheCtrlr", "Available")
+AUTH_CACHE_LIFE_TIME = component_variable("AuthCacheCtrlr", "LifeTime")
+AUTH_CACHE_DISABLE_POST_AUTHORIZE = component_variable("AuthCacheCtrlr", "DisablePostAuthorize")
 LOCAL_AUTH_LIST_ENABLED = component_variable("LocalAuthListCtrlr", "Enabled")
 # LocalAuthListCtrlr (dlist): Part 2 §2.5
 LOCAL_AUTH_LIST_ENTRIES = component_variable("LocalAuthListCtrlr", "Entries")
@@ -107,3 +111,4 @@ __all__ = ["ACTIVE_MONITORING_LEVEL", "ACTIVE_NETWORK_PROFILE", "AUTH_CACHE_ENAB
            # dlist
            "LOCAL_AUTH_LIST_ENTRIES", "LOCAL_AUTH_LIST_ITEMS_PER_MESSAGE", "LOCAL_AUTH_LIST_BYTES_PER_MESSAGE",
            "LOCAL_AUTH_LIST_DISABLE_POST_AUTHORIZE"]
+__all__ += ["AUTH_CACHE_AVAILABLE", "AUTH_CACHE_DISABLE_POST_AUTHORIZE", "AUTH_CACHE_LIFE_TIME"]  # ccache

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from dataclasses import dataclass
-from typing import Any, AsyncIterator
+from typing import Any, AsyncIterator, Callable
 
 from ...outcomes import Inconclusive
 from ...protocol import meter_values as mv
@@ -276,6 +276,10 @@ async def energy_transfer_suspended(csms: CsmsUnderTest, tx: Transaction) -> Non
     await _transaction_event(csms, tx, "Updated", "ChargingStateChanged", "SuspendedEV")
 
 
+# the meterValue of an Ended event, or a callable making it when the event is sent (readings taken right before it)
+MeterValuesArg = list[dict[str, Any]] | Callable[[], list[dict[str, Any]]] | None
+
+
 async def stop_authorized(csms: CsmsUnderTest, tx: Transaction) -> None:
     """Reusable state StopAuthorized (CSMS, Part 6 §3.18 Table 705): after the configured transaction duration,
     TransactionEventRequest Updated, StopAuthorized, with the idToken that started it; step 2: idTokenInfo
@@ -297,14 +301,16 @@ async def ev_connected_post_session(csms: CsmsUnderTest, tx: Transaction) -> Non
 
 
 async def ev_disconnected(csms: CsmsUnderTest, tx: Transaction, *, ends: bool = True,
-                          meter_values: list[dict[str, Any]] | None = None) -> None:
+                          meter_values: MeterValuesArg = None) -> None:
     """Reusable state EVDisconnected (CSMS, Part 6 §3.18 Table 707), from EVConnectedPostSession: the connector is
     reported Available (answered), then TransactionEventRequest EVCommunicationLost, Idle, Ended with stoppedReason
     EVDisconnected. ``ends=False``: a station whose TxStopPoint is not EVConnected (ParkingBayOccupancy,
     TC_E_19_CSMS) reports the unplugging as an Updated event and the transaction goes on."""
     await report_availability(csms, [(tx.evse, tx.connector)], "Available")
     tx.ev_connected = False
-    if ends:  # ``meter_values``: the meterValue of the Ended event (block J)
+    if ends:  # ``meter_values``: the meterValue of the Ended event (block J), or what makes it right before it
+        if callable(meter_values):
+            meter_values = meter_values()
         await _transaction_event(csms, tx, "Ended", "EVCommunicationLost", "Idle",
                                  info={"stoppedReason": "EVDisconnected"}, meterValue=meter_values or None,
                                  requirements=("J02.FR.19",) if meter_values else ())
@@ -313,7 +319,7 @@ async def ev_disconnected(csms: CsmsUnderTest, tx: Transaction, *, ends: bool = 
 
 
 async def transaction_ended(csms: CsmsUnderTest, tx: Transaction, *, status_after: str = "Available",
-                            meter_values: list[dict[str, Any]] | None = None) -> None:
+                            meter_values: MeterValuesArg = None) -> None:
     """Reusable states StopAuthorized, EVConnectedPostSession and EVDisconnected (CSMS, Part 6 §3.18): the
     stop is authorized (TransactionEventResponse idTokenInfo Accepted), the energy transfer stops, the EV is
     unplugged: the connector is reported Available (EVDisconnected step 1) and the transaction Ended with

@@ -1808,3 +1808,133 @@ async def _local_list_emptied(sut: ChargingStationUnderTest) -> None:
 __all__ += ["LOCAL_LIST_SEND", "configured_entry", "id_token_local_auth_list", "invented_id_token", "list_entry",
             "local_list_enabled", "local_list_entries_reported", "local_list_limits", "local_list_version",
             "send_local_list"]
+# --------------------------------------------------------------------------- ccache: Authorization Cache (C10-C12)
+from ...protocol.variables import LOCAL_PRE_AUTHORIZE  # noqa: E402 (kept with its section: several helpers add here)
+
+
+def authorize_requests(conn: Connection, since: int, id_token: str) -> list[IncomingCall]:
+    """The AuthorizeRequests for ``id_token`` the station sent on ``conn`` from the mark ``since`` on (claimed by a
+    step or not)."""
+    return [c for c in conn.mailbox[since:] if c.action == "Authorize"
+            and c.payload.get("idToken", {}).get("idToken") == id_token]
+
+
+async def id_token_cached(sut: ChargingStationUnderTest, evse: int, connector: int, *, token: Any = None,
+                          status: str = "Accepted") -> None:
+    """Memory state IdTokenCached (Charging Station, Part 6 §2.18 as errata 2025-09 §6.2.120 gives it): ``token`` (an
+    ``[id_tokens]`` entry; the valid one by default) is stored in the station's Authorization Cache with ``status``.
+
+    Accepted (the valid idToken): ParkingBayOccupied (optional state), Authorized, EVConnectedPreSession,
+    EnergyTransferStarted, StopAuthorized, EVDisconnected, ParkingBayUnoccupied, each with its tool validations; the
+    CSMS's idTokenInfo Accepted is what the cache keeps (C10.FR.04, C10.FR.05). Another status: errata §6.2.120 step 2
+    only (Authorized, answered with ``status``; steps 3 onwards are for an Accepted idToken): AuthCtrlr.LocalPreAuthorize
+    is false while the idToken is presented (if implemented and ReadWrite, restored), so the station asks the CSMS
+    (C10.FR.03, C12.FR.05) and keeps the answer (C10.FR.01, C10.FR.04). A station that sends no AuthorizeRequest then
+    has not reached the memory state: INCONCLUSIVE."""
+    spec = token if token is not None else sut.config.id_tokens.valid
+    if status == "Accepted" and spec.id_token == sut.config.id_tokens.valid.id_token:
+        async with transactions_ended_afterwards(sut):
+            tx = await parking_bay_occupied(sut, evse, connector)
+            tx = await authorized(sut, evse, connector, tx=tx)
+            await ev_connected_pre_session_of(sut, tx)
+            await energy_transfer_started(sut, evse, connector, tx=tx)
+            await stop_authorized(sut, tx)
+            await ev_disconnected(sut, tx)
+            await parking_bay_unoccupied(sut, tx)
+        sut.note(f"memory state IdTokenCached: {spec.id_token} ({spec.type}) authorized Accepted")
+        return
+    async with settable(sut, LOCAL_PRE_AUTHORIZE, "false"):
+        conn = sut.connection
+        mark = conn.mark()
+        with sut.answering("Authorize", {"idTokenInfo": {"status": status}}):
+            await sut.actions.do("present_id_token", id_token=spec.id_token, type=spec.type, evse=evse)
+            try:
+                await conn.expect_call("Authorize", since=mark, idToken={"idToken": spec.id_token})
+            except PeerTimeout:
+                raise Inconclusive(f"memory state IdTokenCached for {spec.id_token} ({status}) not reached: the station "
+                                   f"sent no AuthorizeRequest for it (errata 2025-09 §6.2.120 step 2)") from None
+    sut.note(f"memory state IdTokenCached: {spec.id_token} ({spec.type}) answered {status}")
+
+
+@contextlib.asynccontextmanager
+async def cache_cleared_afterwards(sut: ChargingStationUnderTest) -> AsyncIterator[None]:
+    """After a case that left an idToken in the Authorization Cache with a status the next case does not expect (the
+    valid idToken cached Invalid, say): the cache is cleared (ClearCacheRequest, C11), even when the case failed. The
+    answer is noted, never judged (the case's own outcome stands)."""
+    try:
+        yield
+    finally:
+        conn = sut.server.connections.get(sut.identity)
+        if conn is not None and conn.is_open:
+            try:
+                response = await conn.call("ClearCache", {})
+                sut.note(f"restored: Authorization Cache cleared (ClearCacheResponse "
+                         f"{response.payload.get('status') if response.ok else response.describe()})")
+            except PeerError as exc:
+                sut.note(f"could not clear the Authorization Cache: {exc}")
+
+
+def answering_invalid(sut: ChargingStationUnderTest, id_token: str) -> Any:
+    """Inside the block the harness answers every TransactionEventRequest carrying ``id_token`` with idTokenInfo
+    Invalid (Part 6 Deauthorized step 2; TC_C_33_CS step 13), every other one as usual (Accepted for an idToken)."""
+    def answer(incoming: IncomingCall) -> dict[str, Any]:
+        carried = incoming.payload.get("idToken")
+        if carried is None:
+            return {}
+        return {"idTokenInfo": {"status": "Invalid" if carried.get("idToken") == id_token else "Accepted"}}
+    return sut.answering("TransactionEvent", answer)
+
+
+DEAUTHORIZED_REQUIREMENTS = ("E05.FR.09", "E05.FR.10", "E06.FR.04", "Part 6 §2.18 Deauthorized step 3 (errata 2025-09 "
+                             "§6.2.118)")
+
+
+async def deauthorized(sut: ChargingStationUnderTest, tx: Transaction, *, stop_tx_on_invalid_id: bool
+                       ) -> IncomingCall | None:
+    """Reusable state Deauthorized (Charging Station, errata 2025-09 §6.2.118) after Authorized, inside
+    :func:`answering_invalid` (entered before Authorized, so the first answer is already Invalid): the transaction
+    reusable states go on (EVConnectedPreSession when the EV is not plugged in) until the first
+    TransactionEventRequest carrying the idToken (step 1: the valid idToken and type), answered Invalid (step 2);
+    with StopTxOnInvalidId true, step 3: triggerReason Deauthorized, chargingState EVConnected or SuspendedEVSE, and
+    with TxStopPoint Authorized, PowerPathClosed or EnergyTransfer eventType Ended with stoppedReason DeAuthorized,
+    otherwise Updated (with no EV plugged in, chargingState Idle or omitted). Steps 5-6 (UnlockConnector for a locked connector) are not executed (noted). Returns the step 3
+    event (None without StopTxOnInvalidId)."""
+    token = sut.config.id_tokens.valid
+
+    def carries(event: IncomingCall) -> bool:
+        return "idToken" in event.payload
+
+    first = next((e for e in tx.events[tx.token_at or 0:] if carries(e)), None)
+    if first is None and not tx.plugged:
+        await ev_connected_pre_session_of(sut, tx)
+        first = next((e for e in tx.events[tx.token_at or 0:] if carries(e)), None)
+    while first is None:
+        event = await _tx_step_event(sut, tx, "a TransactionEventRequest carries the idToken (Part 6 Deauthorized "
+                                              "step 1)", triggers=("Authorized", "CablePluggedIn"),
+                                     requirements=("E01.FR.10", "Part 6 §2.18 Deauthorized step 1"), wanted=carries)
+        first = event if carries(event) else None
+    sut.check.fields("TransactionEventRequest carrying the idToken (Part 6 Deauthorized step 1)", first.payload,
+                     {"idToken.idToken": token.id_token, "idToken.type": token.type},
+                     requirements=("Part 6 §2.18 Deauthorized step 1",))
+    if not stop_tx_on_invalid_id:
+        return None
+    tx.mark = None  # the Deauthorized event may have followed the answer at once: look from the transaction's start
+    event = await _tx_step_event(sut, tx, "a TransactionEventRequest reports the transaction deauthorized (Part 6 "
+                                          "Deauthorized step 3)", triggers=("Deauthorized",),
+                                 requirements=DEAUTHORIZED_REQUIREMENTS)
+    ends = bool(set(tx.stop_points) & {"Authorized", "PowerPathClosed", "EnergyTransfer"})
+    # Part 6 step 3 names EVConnected or SuspendedEVSE: an EV is connected. Deauthorized at the authorization itself
+    # (TxStartPoint Authorized, no EV plugged in), the chargingState stays Idle (omitted: unchanged), Part 2 §2.1.
+    expected: dict[str, Any] = {"triggerReason": "Deauthorized", "transactionInfo.chargingState": OneOf(
+        "EVConnected", "SuspendedEVSE") if tx.plugged else OneOf(ABSENT, "Idle")}
+    expected.update({"eventType": "Ended", "transactionInfo.stoppedReason": "DeAuthorized"} if ends
+                    else {"eventType": "Updated"})
+    sut.check.fields(f"TransactionEventRequest after idTokenInfo Invalid with TxStopPoint "
+                     f"{','.join(tx.stop_points) or '?'} (Part 6 Deauthorized step 3)", event.payload, expected,
+                     requirements=DEAUTHORIZED_REQUIREMENTS)
+    sut.note("Deauthorized steps 5-6 (UnlockConnector when the connector stays locked) not executed")
+    return event
+
+
+__all__ += ["authorize_requests", "cache_cleared_afterwards", "id_token_cached"]
+__all__ += ["answering_invalid", "deauthorized", "DEAUTHORIZED_REQUIREMENTS"]

@@ -82,6 +82,9 @@ class StationState:
     # sent it, and its version (0: no list installed, D02.FR.02).
     local_list: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     local_list_version: int = 0
+    # ccache: the Authorization Cache (C10.FR.02: persistent across reboots): (idToken, type) -> entry (the idTokenInfo
+    # the CSMS returned last, when it was stored / last used on the station's clock, how often it was used).
+    auth_cache: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass

@@ -556,11 +556,17 @@ class Transactions(Component):
         answered after the reconnection): an idTokenInfo status other than Accepted while the transaction goes on
         stops the energy transfer; the reaction (E05.FR.02/09/10, E06.FR.04) is sent as the station's own next
         message."""
+        if "idToken" in request and "idTokenInfo" in answer:  # ccache: the cache keeps it (C10.FR.05, C12.FR.06)
+            self.authorization.learned(request["idToken"], answer["idTokenInfo"])
+            if request.get("offline") and "offline_token_info_ignored" in self.faults:
+                return  # (ccache fault) the answer to a queued event is taken as a mere acknowledgement
         status = (answer.get("idTokenInfo") or {}).get("status", "Accepted")
         tid = request.get("transactionInfo", {}).get("transactionId")
         tx = next((t for t in self.ongoing.values() if t.transaction_id == tid), None)
         if "idToken" not in request or status == "Accepted" or request.get("eventType") == "Ended" \
                 or tx is None or tx.deauthorized or tx.stop_authorized:
+            return
+        if "invalid_id_token_ignored" in self.faults and request.get("offline"):  # e16: a fault (faults/e.py)
             return
         tx.deauthorized = True  # no energy from now on (MaxEnergyOnInvalidId is not implemented: E05.FR.02)
         tx.charging = False

@@ -39,9 +39,10 @@ class Variables(Component):
     def features(self) -> frozenset[str]:
         """The optional device model groups this station has: its fixed ones, plus those its PICS declares."""
         features = set(STATION_FEATURES)
-        # The optional metering groups the station's PICS declares: signed meter values (C-42), clock-aligned values
-        # only while idle (C-28).
-        features |= {group for feature, group in (("C-42", "SignedMeterValues"), ("C-28", "AlignedDataSendDuringIdle"))
+        # The optional groups the station's PICS declares: signed meter values (C-42), clock-aligned values only
+        # while idle (C-28), an Authorization Cache (C-49).
+        features |= {group for feature, group in (("C-42", "SignedMeterValues"), ("C-28", "AlignedDataSendDuringIdle"),
+                                                  ("C-49", "AuthCache"))
                      if self.station.supports(feature)}
         if self.station.supports("Local Authorization List Management"):  # dlist: LocalAuthListCtrlr (P2 §2.5)
             features.add("LocalAuthList")

@@ -43,18 +43,23 @@ def readings(csms: CsmsUnderTest, evse: int, context: str, moments: list[float],
     return [states.harness_meter_value(csms, evse, context, moment, signed=signed) for moment in moments]
 
 
-async def tx_ended_readings(csms: CsmsUnderTest, start: float, interval: int, *, aligned: bool,
-                            signed: bool = False, evse: int) -> list[dict[str, Any]]:
-    """The readings of a transaction's Ended event (Part 6 TC_J_03/04/10/11_CSMS step 1): after the <Configured
-    transaction duration> and at least two reading moments (clock-aligned ones of the interval, or sampled ones
-    from the start ``start``), one per moment (context Sample.Clock / Sample.Periodic), the last one with
-    Transaction.End."""
+async def ended_with_readings(csms: CsmsUnderTest, tx: states.Transaction, start: float, interval: int, *,
+                              aligned: bool, signed: bool = False) -> None:
+    """Part 6 TC_J_03/04/10/11_CSMS step 1: the transaction runs the <Configured transaction duration> and at least
+    two reading moments (clock-aligned ones of the interval, or sampled ones from the start ``start``), then
+    StopAuthorized, EVConnectedPostSession and EVDisconnected, whose Ended event carries a reading per moment passed
+    (context Sample.Clock / Sample.Periodic) and the Transaction.End one, taken right before it is sent. One wait
+    only: StopAuthorized waits the transaction duration itself."""
     first = mv.next_aligned(start, interval) if aligned else start + interval
-    end = max(first + interval, start + values(csms).transaction_duration)
-    await until(csms, end + 0.05, f"the transaction runs two reading moments of the {interval} s interval")
-    moments = [first]
-    while moments[-1] + interval <= time.time():
-        moments.append(moments[-1] + interval)
+    await until(csms, first + interval + 0.05 - values(csms).transaction_duration,
+                f"the transaction runs two reading moments of the {interval} s interval")
     context = mv.SAMPLE_CLOCK if aligned else mv.SAMPLE_PERIODIC
-    return readings(csms, evse, context, moments, signed=signed) + readings(
-        csms, evse, mv.TRANSACTION_END, [time.time()], signed=signed)
+
+    def taken() -> list[dict[str, Any]]:
+        moments = [first]
+        while moments[-1] + interval <= time.time():
+            moments.append(moments[-1] + interval)
+        return readings(csms, tx.evse, context, moments, signed=signed) + readings(
+            csms, tx.evse, mv.TRANSACTION_END, [time.time()], signed=signed)
+
+    await states.transaction_ended(csms, tx, meter_values=taken)

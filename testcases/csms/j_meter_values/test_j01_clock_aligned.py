@@ -14,7 +14,7 @@ from conformance.harness import CsmsUnderTest, case
 from conformance.harness.reusable_states import csms as states
 from conformance.protocol import meter_values as mv
 
-from ._steps import configured_connector, readings, tx_ended_readings, until, values
+from ._steps import configured_connector, readings, ended_with_readings, until, values
 
 
 async def _clock_aligned_rounds(csms: CsmsUnderTest, tx: states.Transaction | None, *, rounds: int) -> None:
@@ -34,7 +34,7 @@ async def _clock_aligned_rounds(csms: CsmsUnderTest, tx: states.Transaction | No
                 await states.meter_values_sent(csms, evse, values_now)
 
 
-@case
+@case(time_needed=lambda t, c: mv.case_time_needed(t, c, intervals="aligned_data_interval", count=2, transaction=False))
 async def test_tc_j_01_csms(csms: CsmsUnderTest) -> None:
     """The CSMS answers clock-aligned MeterValuesRequests without a transaction.
 
@@ -46,7 +46,7 @@ async def test_tc_j_01_csms(csms: CsmsUnderTest) -> None:
     await _clock_aligned_rounds(csms, None, rounds=2)
 
 
-@case
+@case(time_needed=lambda t, c: mv.case_time_needed(t, c, intervals="aligned_data_interval", count=2))
 async def test_tc_j_02_csms(csms: CsmsUnderTest) -> None:
     """The CSMS answers clock-aligned meter values during a transaction.
 
@@ -74,12 +74,11 @@ async def _tx_ended_case(csms: CsmsUnderTest, *, signed: bool) -> None:
         start = time.time()
         tx = await states.energy_transfer_started(csms, evse, connector)
         transactions.append(tx)
-        meter_values = await tx_ended_readings(csms, start, values(csms).aligned_data_tx_ended_interval,
-                                               aligned=True, signed=signed, evse=evse)
-        await states.transaction_ended(csms, tx, meter_values=meter_values)
+        await ended_with_readings(csms, tx, start, values(csms).aligned_data_tx_ended_interval, aligned=True,
+                                  signed=signed)
 
 
-@case
+@case(time_needed=lambda t, c: mv.case_time_needed(t, c, intervals="aligned_data_tx_ended_interval", count=2))
 async def test_tc_j_03_csms(csms: CsmsUnderTest) -> None:
     """The CSMS answers an Ended event with clock-aligned meter values.
 
@@ -91,7 +90,7 @@ async def test_tc_j_03_csms(csms: CsmsUnderTest) -> None:
     await _tx_ended_case(csms, signed=False)
 
 
-@case
+@case(time_needed=lambda t, c: mv.case_time_needed(t, c, intervals="aligned_data_tx_ended_interval", count=2))
 async def test_tc_j_04_csms(csms: CsmsUnderTest) -> None:
     """The CSMS answers an Ended event with signed clock-aligned meter values.
 

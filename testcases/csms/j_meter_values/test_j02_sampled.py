@@ -13,7 +13,7 @@ from conformance.harness import CsmsUnderTest, case
 from conformance.harness.reusable_states import csms as states
 from conformance.protocol import meter_values as mv
 
-from ._steps import configured_connector, readings, tx_ended_readings, until, values
+from ._steps import configured_connector, readings, ended_with_readings, until, values
 
 
 @case
@@ -71,7 +71,7 @@ async def test_tc_j_08_csms(csms: CsmsUnderTest) -> None:
         await states.energy_transfer_started(csms, evse, connector, tx=tx)
 
 
-@case
+@case(time_needed=lambda t, c: mv.case_time_needed(t, c, intervals="sampled_data_tx_updated_interval", count=3))
 async def test_tc_j_09_csms(csms: CsmsUnderTest) -> None:
     """The CSMS answers periodic sampled meter values during a transaction.
 
@@ -102,12 +102,11 @@ async def _tx_ended_case(csms: CsmsUnderTest, *, signed: bool) -> None:
         start = time.time()
         tx = await states.energy_transfer_started(csms, evse, connector)
         transactions.append(tx)
-        meter_values = await tx_ended_readings(csms, start, values(csms).sampled_data_tx_ended_interval,
-                                               aligned=False, signed=signed, evse=evse)
-        await states.transaction_ended(csms, tx, meter_values=meter_values)
+        await ended_with_readings(csms, tx, start, values(csms).sampled_data_tx_ended_interval, aligned=False,
+                                  signed=signed)
 
 
-@case
+@case(time_needed=lambda t, c: mv.case_time_needed(t, c, intervals="sampled_data_tx_ended_interval", count=2))
 async def test_tc_j_10_csms(csms: CsmsUnderTest) -> None:
     """The CSMS answers an Ended event with sampled meter values.
 
@@ -120,7 +119,7 @@ async def test_tc_j_10_csms(csms: CsmsUnderTest) -> None:
     await _tx_ended_case(csms, signed=False)
 
 
-@case
+@case(time_needed=lambda t, c: mv.case_time_needed(t, c, intervals="sampled_data_tx_ended_interval", count=2))
 async def test_tc_j_11_csms(csms: CsmsUnderTest) -> None:
     """The CSMS answers an Ended event with signed sampled meter values.
 

@@ -135,6 +135,12 @@ async def configured_if_implemented(station: ChargingStationUnderTest, variable:
         yield
 
 
+def reconnect_back_off(wait_minimum: float) -> float:
+    """How long the station may wait for its next attempt after refused ones: the back-off doubled a few times
+    (OCPP-J Part 4 §5.3, at most RetryBackOffRepeatTimes)."""
+    return 8 * wait_minimum
+
+
 def _timestamp(incoming: IncomingCall) -> float | None:
     text = incoming.payload.get("timestamp")
     try:

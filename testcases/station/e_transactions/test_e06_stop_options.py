@@ -15,10 +15,13 @@ from conformance.harness import ChargingStationUnderTest, OneOf, case
 from conformance.harness.reusable_states import station as states
 from conformance.protocol.errors import PeerClosed, PeerTimeout
 from conformance.protocol.patterns import ABSENT
-from conformance.protocol.variables import EV_CONNECTION_TIMEOUT, TX_STOP_POINT
+from conformance.protocol.variables import EV_CONNECTION_TIMEOUT, STOP_TX_ON_INVALID_ID, TX_STOP_POINT
+from conformance.transport.connection import IncomingCall
 
 from ._steps import configured_connector, local_start_configuration
-from ._steps_stop import points, tx_stop_point
+from ._steps_offline import (OFFLINE_TX_FOR_UNKNOWN_ID, _timestamp, check_offline_flag, configured_if_implemented,
+                             offline, reconnect_back_off, transaction_ended)
+from ._steps_stop import boolean_state, points, tx_stop_point
 
 _DRIVER_STOP = ("E06.FR.09", "E07.FR.04", "E07.FR.05")
 
@@ -348,6 +351,119 @@ async def test_tc_e_39_cs(station: ChargingStationUnderTest) -> None:
                                payload.get("transactionInfo", {}).get("chargingState") != "Charging",
                                expected="chargingState not Charging", actual=payload.get("transactionInfo"),
                                requirements=no_charging)
+
+
+@case
+async def test_tc_e_16_cs(station: ChargingStationUnderTest) -> None:
+    """Stop transaction options - Deauthorized - Invalid idToken: a transaction started offline whose idToken the
+    CSMS answers Invalid after the reconnection is ended by the station (StopTxOnInvalidId true, TxStopPoint
+    Authorized or PowerPathClosed).
+
+    Part 6 steps / validations implemented:
+    - Before: TxStopPoint contains Authorized and/or PowerPathClosed (kept when it does and has neither
+      EnergyTransfer nor DataSigned, else set to Authorized or PowerPathClosed; prerequisite otherwise NOT
+      APPLICABLE); AuthCtrlr.AuthEnabled true (if implemented and ReadWrite), DisableRemoteAuthorization false (if
+      implemented), OfflineTxForUnknownIdEnabled true (if implemented), StopTxOnInvalidId true (not settable: NOT
+      APPLICABLE); memory state IdTokenCached when the PICS claims the authorization cache (C-49; IdTokenLocalAuthList
+      is not set up here, noted);
+    - reusable state StartOfflineTransaction (Part 6 §2): the harness closes the connection and refuses reconnects,
+      the EV is driven in (TxStartPoint ParkingBayOccupancy), the valid idToken presented, the EV connected; then
+      the reconnection is accepted;
+    - step 1/2: the queued TransactionEventRequests (timestamped up to the reconnection) all have offline true
+      (E12.FR.02); the harness answers each one that carries the idToken with idTokenInfo.status Invalid;
+    - step 3: the station then ends the transaction: eventType Ended, triggerReason Deauthorized, stoppedReason
+      DeAuthorized (E06.FR.04, E05.FR.10, C15.FR.04), after the Invalid answer."""
+    evse, connector = configured_connector(station)
+    token = station.config.id_tokens.valid
+    answered: list[IncomingCall] = []
+
+    def invalid(incoming: IncomingCall) -> object:
+        if "idToken" in incoming.payload:  # Part 6 step 2: the request containing the idToken
+            answered.append(incoming)
+            return {"idTokenInfo": {"status": "Invalid"}}
+        return station.usual_answer(incoming)
+
+    async with tx_stop_point(station, ("Authorized", "PowerPathClosed"),
+                             lambda p: bool(p & {"Authorized", "PowerPathClosed"})
+                             and not p & {"EnergyTransfer", "DataSigned"},
+                             prerequisite="TxStopPoint is ReadWrite with Authorized or PowerPathClosed supported, or "
+                                          "ReadOnly with Authorized or PowerPathClosed and neither EnergyTransfer nor "
+                                          "DataSigned (TC_E_16_CS)"), \
+            local_start_configuration(station), \
+            configured_if_implemented(station, OFFLINE_TX_FOR_UNKNOWN_ID, "true"), \
+            boolean_state(station, STOP_TX_ON_INVALID_ID, True,
+                          required="StopTxOnInvalidId true (Part 6 TC_E_16_CS Before)"), \
+            states.transactions_ended_afterwards(station) as transactions:
+        if "C-49" in station.config.pics.features:
+            await transaction_ended(station, evse, connector)  # memory state IdTokenCached
+        station.note("memory state IdTokenLocalAuthList is not set up by this case (block D)")
+        tx = states.Transaction(evse, connector, start_points=await states.tx_start_points(station),
+                                stop_points=await states.tx_stop_points(station))
+        transactions.append(tx)
+        wait_minimum = station.config.station_values.retry_back_off_wait_minimum
+        async with offline(station) as period:  # reusable state StartOfflineTransaction
+            if "ParkingBayOccupancy" in tx.start_points:
+                await station.actions.do("drive_in", evse=evse)
+                tx.parked = True
+            await station.actions.do("present_id_token", id_token=token.id_token, type=token.type, evse=evse)
+            tx.authorized = True
+            await station.actions.do("plug_in", evse=evse, connector=connector)
+            tx.plugged = True
+            with station.answering("TransactionEvent", invalid):
+                conn = await period.accept(back_off=reconnect_back_off(wait_minimum))
+                tx.connection, tx.since = conn, 0
+                end = await _deauthorized_end(station, tx, answered)
+        queued = [e for e in tx.events if e is not end and _generated_offline(station, e, period.reconnected_wall)]
+        check_offline_flag(station, queued, step="step 1", requirements=("E12.FR.02", "Part 6 TC_E_16_CS step 1"))
+        if end is None:
+            return
+        tx.stop_authorized = True  # deauthorized: the restore only unplugs
+        station.check.fields("TransactionEventRequest after the idToken was answered Invalid (Part 6 TC_E_16_CS "
+                             "step 3)", end.payload, {"eventType": "Ended", "triggerReason": "Deauthorized",
+                                                      "transactionInfo.stoppedReason": "DeAuthorized"},
+                             requirements=("E06.FR.04", "E05.FR.10", "C15.FR.04", "E06.FR.15",
+                                           "Part 6 TC_E_16_CS step 3"))
+
+
+def _generated_offline(station: ChargingStationUnderTest, incoming: IncomingCall, reconnected_wall: float | None
+                       ) -> bool:
+    """A TransactionEventRequest timestamped no later than the reconnection (within the max time deviation): one the
+    station queued while offline."""
+    stamp = _timestamp(incoming)
+    return reconnected_wall is None or stamp is None or stamp <= reconnected_wall + station.tolerance
+
+
+async def _deauthorized_end(station: ChargingStationUnderTest, tx: states.Transaction,
+                            answered: list[IncomingCall]) -> IncomingCall | None:
+    """Part 6 TC_E_16_CS steps 1-3: the transaction's TransactionEventRequests after the reconnection (recorded on
+    ``tx``), up to the first one after the Invalid answer that reports the deauthorization (triggerReason
+    Deauthorized) or ends the transaction. None (a failed check) when none comes within the message timeout."""
+    conn = tx.connection
+    assert conn is not None
+    requirements = ("E06.FR.04", "E05.FR.10", "C15.FR.04", "Part 6 TC_E_16_CS step 3")
+    while True:
+        pattern = {"transactionInfo": {"transactionId": tx.transaction_id}} if tx.transaction_id else {}
+        try:
+            incoming = await conn.expect_call("TransactionEvent", requirements=requirements, **pattern)
+        except (PeerTimeout, PeerClosed) as exc:
+            seen = [f"seqNo {e.payload.get('seqNo')} {e.payload.get('eventType')} {e.payload.get('triggerReason')}"
+                    for e in tx.events]
+            station.check.that("step 3: the station ends the transaction after the CSMS answered its idToken "
+                               "Invalid (StopTxOnInvalidId true)", False,
+                               expected="a TransactionEventRequest eventType Ended, triggerReason Deauthorized"
+                               + ("" if answered else " (after a queued TransactionEventRequest with the idToken)"),
+                               actual=f"{'; '.join(seen) or 'no TransactionEventRequest'}; then: {exc}"
+                               + ("" if answered else "; no TransactionEventRequest carried the idToken"),
+                               requirements=requirements)
+            return None
+        tx.record(incoming)
+        after_answer = bool(answered) and incoming is not answered[0] and incoming.received_mono >= \
+            answered[0].received_mono
+        if after_answer and (incoming.payload.get("triggerReason") == "Deauthorized"
+                             or incoming.payload.get("eventType") == "Ended"):
+            return incoming
+        if incoming.payload.get("eventType") == "Ended":  # ended before the answer: reported by step 3's check
+            return incoming
 
 
 # --------------------------------------------------------------------------- E15 end of charging (ISO 15118)

@@ -20,13 +20,12 @@ from conformance.transport.connection import IncomingCall
 
 from ._steps_offline import (OFFLINE_TX_FOR_UNKNOWN_ID, check_offline_flag, check_queued_updates,
                              configured_if_implemented, id_token_cached, offline, offline_configured,
-                             offline_updates_configured, queued_events, stopped_while_offline, transaction_ended)
+                             offline_updates_configured, queued_events, reconnect_back_off, stopped_while_offline,
+                             transaction_ended)
 
 
 def _back_off(station: ChargingStationUnderTest, wait_minimum: float) -> float:
-    """How long the station may wait for its next attempt after refused ones: the back-off doubled a few times
-    (OCPP-J Part 4 §5.3, at most RetryBackOffRepeatTimes)."""
-    return 8 * wait_minimum
+    return reconnect_back_off(wait_minimum)
 
 
 def _one_of(station: ChargingStationUnderTest, events: list, event_type: str, *, step: str,

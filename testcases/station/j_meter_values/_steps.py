@@ -17,6 +17,7 @@ from typing import Any, AsyncIterator, Iterable
 from conformance.harness import ChargingStationUnderTest
 from conformance.harness.reusable_states import station as states
 from conformance.protocol import meter_values as mv
+from conformance.outcomes import Inconclusive
 from conformance.protocol.errors import PeerTimeout
 from conformance.transport.connection import Connection, IncomingCall
 
@@ -37,10 +38,13 @@ def values(station: ChargingStationUnderTest) -> Any:
 @contextlib.asynccontextmanager
 async def measurands_of(station: ChargingStationUnderTest, variable: dict[str, Any]) -> AsyncIterator[list[str]]:
     """The measurands of a SampledDataCtrlr / AlignedDataCtrlr list as the station has them; an empty list is set to
-    Energy.Active.Import.Register for the case (restored afterwards); [] when it cannot be read (noted)."""
+    Energy.Active.Import.Register for the case (restored afterwards); INCONCLUSIVE when it cannot be read."""
     value = await station.read_variable(variable, note_unreadable=True)
     found = mv.measurands(value)
-    if value is None or found:
+    if value is None:  # Required=yes (Part 2 §2.7): without it no measurand can be judged
+        raise Inconclusive(f"{variable['component']['name']}.{variable['variable']['name']} is unreadable: the "
+                           f"configured measurands the case validates against are unknown")
+    if found:
         yield found
         return
     async with station.configured(variable, ENERGY):
@@ -98,14 +102,17 @@ def timestamps_of(meter_values: Iterable[dict[str, Any]]) -> list[float]:
 # --------------------------------------------------------------------------- judging
 # Measurands a meter cannot have everywhere (J01.FR.14 note): the main power meter (EVSE 0) offers nothing to an EV,
 # and without an EV plugged in there is no state of charge.
+# The state of charge comes from the EV, and only some EVs report it (an AC EV has none; Part 5 C-40 lists what the
+# station supports): SoC is never required, only judged where it is present.
 NOT_AT_STATION_LEVEL = ("Current.Offered", "Power.Offered", "SoC")
 NEEDS_AN_EV = ("SoC",)
 
 
 def required_measurands(wanted: list[str], *, evse: int | None, ev_present: bool) -> list[str]:
     """The configured measurands a reading of ``evse`` must carry (J01.FR.14: "for which a configured measurand is
-    supported"): not those of :data:`NOT_AT_STATION_LEVEL` for EVSE 0, not SoC without an EV."""
-    skip = set(NOT_AT_STATION_LEVEL if evse == 0 else ()) | set(() if ev_present else NEEDS_AN_EV)
+    supported"): not those of :data:`NOT_AT_STATION_LEVEL` for EVSE 0, never SoC (``ev_present`` or not: the EV
+    may not report it)."""
+    skip = set(NOT_AT_STATION_LEVEL if evse == 0 else ()) | set(NEEDS_AN_EV)
     return [m for m in wanted if m not in skip]
 
 
@@ -131,11 +138,18 @@ def check_meter_value(station: ChargingStationUnderTest, what: str, meter_value:
 
 
 def check_measurands(station: ChargingStationUnderTest, what: str, sampled: list[dict[str, Any]], wanted: list[str],
-                     *, requirements: tuple[str, ...]) -> None:
+                     *, requirements: tuple[str, ...], elsewhere: Iterable[str] = ()) -> None:
     """``sampled`` carries a value per configured measurand (the measurand field may be left out for the energy
     register; values per phase or location are welcome, errata 2025-09 §6.2.63); a measurand that was not configured
-    is noted, not judged (no document forbids it)."""
+    is noted, not judged (no document forbids it). Not required, noted when missing: SoC (:data:`NEEDS_AN_EV`) and
+    ``elsewhere``, measurands another meter of the station reports but this one never did (J01.FR.14: values "for
+    which a configured measurand is supported"; Part 5 C-40: the supported measurands are the station's)."""
     missing = mv.missing_measurands(sampled, wanted)
+    excused = [m for m in missing if m in NEEDS_AN_EV or m in set(elsewhere)]
+    if excused:
+        station.note(f"{what}: no value of {excused} (SoC needs an EV that reports it; the others are measured by "
+                     f"another meter of the station only: J01.FR.14 'supported', Part 5 C-40): not judged")
+    missing = [m for m in missing if m not in excused]
     station.check.that(f"{what}: a sampledValue per configured measurand", not missing, expected=wanted,
                        actual=f"missing {missing}; present {sorted({mv.measurand_of(s) for s in sampled})}",
                        requirements=requirements, soft=True)
@@ -164,8 +178,12 @@ def check_moments(station: ChargingStationUnderTest, readings: list[tuple[str, i
         else:
             groups.append([reading])
     last = {}
+    seen_at: dict[Any, set[str]] = {}
     for group in groups:
         last[group[0][1]] = group[0][0]
+        seen_at.setdefault(group[0][1], set()).update(mv.measurand_of(s) for _, _, _, m in group
+                                                      for s in m.get("sampledValue", []))
+    seen_anywhere = set().union(*seen_at.values()) if seen_at else set()
     for group in groups:
         labels = " + ".join(label for _, _, label, _ in group)
         if last_open and last[group[0][1]] == group[0][0]:
@@ -173,7 +191,9 @@ def check_moments(station: ChargingStationUnderTest, readings: list[tuple[str, i
                          f"not judged")
             continue
         sampled = [s for _, _, _, m in group for s in m.get("sampledValue", [])]
-        check_measurands(station, labels, sampled, wanted_for(group[0][1]), requirements=requirements)
+        # a measurand never reported at this EVSE but reported by another meter: that meter's, not this one's
+        check_measurands(station, labels, sampled, wanted_for(group[0][1]), requirements=requirements,
+                         elsewhere=seen_anywhere - seen_at[group[0][1]])
 
 
 def check_on_clock(station: ChargingStationUnderTest, what: str, timestamps: list[float], interval: int, *,
@@ -198,7 +218,9 @@ def check_on_clock(station: ChargingStationUnderTest, what: str, timestamps: lis
 
 
 def check_signed(station: ChargingStationUnderTest, what: str, sampled: list[dict[str, Any]], *,
-                 key_option: str | None, required: bool, requirements: tuple[str, ...]) -> None:
+                 key_option: str | None, required: bool, requirements: tuple[str, ...],
+                 unsigned_note: str = "Part 2 §2.7.3: a station may sign only Transaction.Begin / Transaction.End "
+                                      "values") -> None:
     """signedMeterValue of each of ``sampled``: present (when ``required``; else noted when left out), its
     signedMeterData base64 (Part 2 §2.46), its publicKey "" or a base64 key as OCPPCommCtrlr.
     PublicKeyWithSignedMeterValue says (``key_option``; None: unreadable, either is accepted)."""
@@ -210,12 +232,11 @@ def check_signed(station: ChargingStationUnderTest, what: str, sampled: list[dic
                 station.check.that(f"{label} carries a signedMeterValue", False, expected="signedMeterValue",
                                    actual="omitted", requirements=requirements, soft=True)
             else:
-                station.note(f"{label} is not signed (Part 2 §2.7.3: a station may sign only Transaction.Begin / "
-                             f"Transaction.End values)")
+                station.note(f"{label} is not signed ({unsigned_note})")
             continue
         station.check.that(f"{label}: signedMeterValue.signedMeterData is base64 encoded",
                            mv.is_base64(signed.get("signedMeterData")), expected="non-empty base64",
-                           actual=signed.get("signedMeterData"), requirements=requirements + ("Part 2 §2.46",),
+                           actual=signed.get("signedMeterData"), requirements=("Part 2 §2.46",),
                            soft=True)
         key = signed.get("publicKey")
         if key_option == "Never":
@@ -226,6 +247,23 @@ def check_signed(station: ChargingStationUnderTest, what: str, sampled: list[dic
             ok, expected = mv.is_base64(key, allow_empty=True), '"" or a base64 public key'
         station.check.that(f"{label}: signedMeterValue.publicKey", ok, expected=expected, actual=key,
                            requirements=requirements + ("Part 2 §2.7.17",), soft=True)
+
+
+def check_signed_registers(station: ChargingStationUnderTest, what: str, sampled: list[dict[str, Any]], *,
+                           key_option: str | None, requirements: tuple[str, ...]) -> None:
+    """Signed readings where the meter can sign (J01.FR.21 / J02.FR.21: values "from components that support data
+    signing"): each energy register value (Energy.*.Register, what a signing meter signs) carries a
+    signedMeterValue, and at least one value does; the other values are judged when signed, noted when not."""
+    registers = [s for s in sampled if mv.is_register(mv.measurand_of(s))]
+    station.check.that(f"{what}: a signed value is present (an energy register value)",
+                       any("signedMeterValue" in s for s in sampled) and bool(registers or sampled),
+                       expected="signedMeterValue", actual=[mv.measurand_of(s) for s in sampled],
+                       requirements=requirements, soft=True)
+    check_signed(station, what, registers, key_option=key_option, required=True, requirements=requirements)
+    check_signed(station, what, [s for s in sampled if not mv.is_register(mv.measurand_of(s))], key_option=key_option,
+                 required=False, requirements=requirements,
+                 unsigned_note="the meter may sign only its energy register (J01.FR.21 / J02.FR.21: where it "
+                               "supports data signing)")
 
 
 # --------------------------------------------------------------------------- the transaction

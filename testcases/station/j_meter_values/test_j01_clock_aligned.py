@@ -22,13 +22,13 @@ from conformance.protocol.variables import (ALIGNED_INTERVAL, ALIGNED_MEASURANDS
                                             SAMPLED_REGISTER_VALUES_WITHOUT_PHASES, SAMPLED_TX_ENDED_MEASURANDS)
 from conformance.transport.connection import IncomingCall
 
-from ._steps import (check_moments, check_on_clock, check_signed, collect, configured_connector,
+from ._steps import (check_moments, check_on_clock, check_signed_registers, collect, configured_connector,
                      configured_if_implemented, is_clock_aligned, measurands_of, moments, required_measurands,
                      started_at, stop_transaction, timestamps_of, values, wait_for_moments)
 
 J01 = ("J01.FR.14", "J01.FR.06", "J01.FR.07", "J01.FR.08")
 J01_TX = ("J01.FR.22", "J01.FR.08")
-TX_ENDED = ("E06.FR.11", "Part 2 §2.7.15", "Part 2 §2.7.16")
+TX_ENDED = ("Part 2 §2.7.15", "Part 2 §2.7.16")
 
 
 def _judge_meter_values_requests(station: ChargingStationUnderTest, requests: list[IncomingCall], wanted: list[str],
@@ -60,7 +60,10 @@ async def _clock_aligned_requests(station: ChargingStationUnderTest, since: int,
     ``moments_wanted`` distinct reading moments (bounded by that many intervals plus the deviation and a message
     timeout). Other MeterValuesRequests (context Trigger, Other, ...) are recorded, not judged."""
     conn = station.connection
-    deadline = time.monotonic() + station.ctx.scaled(moments_wanted * interval + station.tolerance) \
+    # A station may send one message per moment (one metered EVSE, or the main meter only: J01.FR.14 "supported"):
+    # the wait covers as many intervals as messages or moments are wanted (Part 6: the tool stops after them).
+    spans = max(moments_wanted, messages_wanted)
+    deadline = time.monotonic() + station.ctx.scaled(spans * interval + station.tolerance) \
         + station.message_timeout
 
     def enough(found: list[IncomingCall]) -> bool:
@@ -68,8 +71,10 @@ async def _clock_aligned_requests(station: ChargingStationUnderTest, since: int,
         stamps = [t for f in aligned for t in timestamps_of(f.payload.get("meterValue", []))]
         return len(aligned) >= messages_wanted and len(moments(station, stamps)) >= moments_wanted
 
-    station.protocol_wait(moments_wanted * interval, f"{moments_wanted} clock-aligned intervals of {interval} s")
+    began = time.monotonic()
     found = await collect(station, conn, [("MeterValues", {})], since=since, deadline=deadline, done=enough)
+    station.protocol_wait(time.monotonic() - began, f"clock-aligned readings at {moments_wanted} moments of "
+                                                    f"{interval} s (waited as they came)")
     for other in (f for f in found if not is_clock_aligned(f)):
         station.note(f"recorded: MeterValuesRequest with context "
                      f"{mv.context_of(mv.sampled_values(other.payload.get('meterValue', []))[0])} (not clock-aligned)")
@@ -84,7 +89,7 @@ async def _clock_aligned_requests(station: ChargingStationUnderTest, since: int,
     return aligned
 
 
-@case
+@case(time_needed=lambda t, c: mv.case_time_needed(t, c, intervals="aligned_data_interval", count=3, transaction=False))
 async def test_tc_j_01_cs(station: ChargingStationUnderTest) -> None:
     """Clock-aligned meter values without a transaction.
 
@@ -111,7 +116,7 @@ def _clock_aligned_events(events: list[IncomingCall]) -> list[IncomingCall]:
         mv.context_of(s) == mv.SAMPLE_CLOCK for s in mv.sampled_values(e.payload.get("meterValue", [])))]
 
 
-@case
+@case(time_needed=lambda t, c: mv.case_time_needed(t, c, intervals="aligned_data_interval", count=2))
 async def test_tc_j_02_cs(station: ChargingStationUnderTest) -> None:
     """Clock-aligned meter values while a transaction is ongoing.
 
@@ -167,6 +172,10 @@ async def test_tc_j_02_cs(station: ChargingStationUnderTest) -> None:
             station.check.fields(f"TransactionEventRequest seqNo {event.payload.get('seqNo')} with clock-aligned "
                                  f"values (Part 6 step 3)", event.payload, {"triggerReason": "MeterValueClock"},
                                  requirements=J01_TX, soft=True)
+            station.check.that(f"TransactionEventRequest seqNo {event.payload.get('seqNo')} (MeterValueClock) contains "
+                               f"meterValue (Part 6 step 3: metervalue[0].sampledValue[0].context Sample.Clock)",
+                               bool(event.payload.get("meterValue")), expected="meterValue",
+                               actual=event.payload.get("meterValue", "omitted"), requirements=J01_TX, soft=True)
         check_moments(station, [(f"TransactionEventRequest seqNo {e.payload.get('seqNo')} meterValue[0]", evse,
                                  e.payload["meterValue"][0]) for e in events if e.payload.get("meterValue")],
                       context=mv.SAMPLE_CLOCK, requirements=J01_TX, last_open=True,
@@ -207,8 +216,10 @@ async def _tx_ended_case(station: ChargingStationUnderTest, *, signed: bool) -> 
 def _judge_aligned_ended(station: ChargingStationUnderTest, ended: IncomingCall, wanted: list[str], interval: int,
                          *, signed: bool, key_option: str | None) -> None:
     meter_values = ended.payload.get("meterValue", [])
+    # E06.FR.11's precondition is "configured to send meter data in the Ended event" (Meter Values - Configuration,
+    # which §2.7.15 is part of); its Transaction.End context concerns the sampled values, not judged here
     station.check.that("the TransactionEventRequest eventType Ended contains the meterValue field", bool(meter_values),
-                       expected="meterValue", actual=meter_values or "omitted", requirements=TX_ENDED)
+                       expected="meterValue", actual=meter_values or "omitted", requirements=("E06.FR.11",) + TX_ENDED)
     aligned = [m for m in meter_values if any(mv.context_of(s) == mv.SAMPLE_CLOCK for s in m.get("sampledValue", []))]
     station.check.that("the Ended event carries clock-aligned values (context Sample.Clock)", bool(aligned),
                        expected="meterValue with context Sample.Clock",
@@ -220,11 +231,11 @@ def _judge_aligned_ended(station: ChargingStationUnderTest, ended: IncomingCall,
     check_on_clock(station, "clock-aligned values of the Ended event", timestamps_of(aligned), interval,
                    requirements=("Part 2 §2.7.16", "Part 6 post-scenario validation"))
     if signed:
-        check_signed(station, "Ended event, clock-aligned", mv.sampled_values(aligned), key_option=key_option,
-                     required=True, requirements=("J01.FR.21", "Part 2 §2.7.14"))
+        check_signed_registers(station, "Ended event, clock-aligned", mv.sampled_values(aligned),
+                               key_option=key_option, requirements=("J01.FR.21", "Part 2 §2.7.14"))
 
 
-@case
+@case(time_needed=lambda t, c: mv.case_time_needed(t, c, intervals="aligned_data_tx_ended_interval", count=2))
 async def test_tc_j_03_cs(station: ChargingStationUnderTest) -> None:
     """Clock-aligned meter values in the Ended event (AlignedDataTxEndedInterval).
 
@@ -243,7 +254,7 @@ async def test_tc_j_03_cs(station: ChargingStationUnderTest) -> None:
         await _tx_ended_case(station, signed=False)
 
 
-@case
+@case(time_needed=lambda t, c: mv.case_time_needed(t, c, intervals="aligned_data_tx_ended_interval", count=2))
 async def test_tc_j_04_cs(station: ChargingStationUnderTest) -> None:
     """Signed clock-aligned meter values in the Ended event.
 
@@ -255,7 +266,7 @@ async def test_tc_j_04_cs(station: ChargingStationUnderTest) -> None:
     await _tx_ended_case(station, signed=True)
 
 
-@case
+@case(time_needed=lambda t, c: mv.case_time_needed(t, c, intervals="aligned_data_interval", count=4, extra=5))
 async def test_tc_j_06_cs(station: ChargingStationUnderTest) -> None:
     """No clock-aligned meter values during a transaction (AlignedDataSendDuringIdle true).
 
@@ -291,11 +302,18 @@ async def test_tc_j_06_cs(station: ChargingStationUnderTest) -> None:
         await stop_transaction(station, tx)
         # Readings taken while the transaction was active (from its first to its last event, by their timestamps).
         # on the station's clock, as the readings' timestamps: its first and its Ended event
-        start = mv.parse_time(tx.events[0].payload.get("timestamp", "")) or started_at(tx)
+        first = min(tx.events, key=lambda e: (e.payload.get("eventType") != "Started", e.payload.get("seqNo", 0)))
+        start = mv.parse_time(first.payload.get("timestamp", "")) or started_at(tx)
         last = next(e for e in tx.events if e.payload.get("eventType") == "Ended")
         end = mv.parse_time(last.payload.get("timestamp", "")) or time.time()
-        during = [c for c in conn.mailbox[mark:] if (c.action == "MeterValues" and is_clock_aligned(c)) or (
-            c.action == "TransactionEvent" and c in _clock_aligned_events([c]))
+        # The Ended event's AlignedDataTxEndedMeasurands values (Part 2 §2.7.15/§2.7.16) are a separate
+        # configuration sent at the end of the transaction: not "sent during" it (noted).
+        if any(mv.context_of(s) == mv.SAMPLE_CLOCK for s in mv.sampled_values(last.payload.get("meterValue", []))):
+            station.note("the Ended event carries clock-aligned values (AlignedDataTxEndedMeasurands, Part 2 "
+                         "§2.7.15): sent at the end of the transaction, not judged by J01.FR.20")
+        during = [c for c in conn.mailbox[mark:] if c is not last and (
+            (c.action == "MeterValues" and is_clock_aligned(c)) or (
+                c.action == "TransactionEvent" and c in _clock_aligned_events([c])))
             if any(start < t < end for t in timestamps_of(c.payload.get("meterValue", [])))]
         station.check.that("no clock-aligned meter values while the transaction is active (MeterValuesRequest or "
                            "TransactionEventRequest with clock-aligned values)", not during,

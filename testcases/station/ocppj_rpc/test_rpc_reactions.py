@@ -20,11 +20,14 @@ from conformance.harness import ChargingStationUnderTest, case
 from conformance.outcomes import Inconclusive
 from conformance.protocol.errors import PeerTimeout
 from conformance.protocol.frames import new_message_id
+from conformance.protocol.variables import MESSAGE_TIMEOUT_DEFAULT
 
 USE_CASES = ("OCPP-J RPC",)
 ANSWERS = ("OCPP-J Part 4 §4.2.3", "OCPP-J Part 4 §4.3")
 STATION_TAKES = actions_handled_by(Role.STATION)
 GET_INTERVAL = {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "HeartbeatInterval"}}
+# Part 2 §2.1.3 names MessageTimeout with variableInstance Default; a station that reports it without an instance is
+# read that way too.
 MESSAGE_TIMEOUT = {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "MessageTimeout"}}
 
 
@@ -82,7 +85,9 @@ async def test_x_ocppj_04_cs(station: ChargingStationUnderTest) -> None:
 async def test_x_ocppj_05_cs(station: ChargingStationUnderTest) -> None:
     requirement = ("OCPP-J Part 4 §4.1.1",)
     window = station.message_timeout
-    value = await station.read_variable(MESSAGE_TIMEOUT)
+    value = await station.read_variable(MESSAGE_TIMEOUT_DEFAULT)
+    if value is None:
+        value = await station.read_variable(MESSAGE_TIMEOUT)
     if value is not None and value.strip().isdigit() and int(value) > 0:
         window = min(window, float(value))  # the station's own timeout: after it, a next CALL is allowed
     window /= 2
