@@ -67,6 +67,10 @@ FAULTS: list[Fault] = [
           "the station applies MaxEnergyOnInvalidId also with StopTxOnInvalidId true: it keeps charging after an "
           "idTokenInfo Invalid instead of deauthorizing the transaction",
           ("TC_C_18_CS",)),
+    Fault("cached_group_id_dropped", "station", ("C12.FR.09", "C16.FR.03", "Part 6 TC_C_14_CS step 2"),
+          "an idTokenInfo the Authorization Cache decides loses its groupIdToken: a cached Master Pass idToken is "
+          "taken for an ordinary Accepted idToken and does not stop the transaction",
+          ("TC_C_14_CS",)),
     # cdcsms: reference CSMS, authorization (reference/csms_authorization.py) -----------------------------------------
     Fault("csms_invalid_token_blocked", "csms", ("C01.FR.07", "Part 6 TC_C_02_CSMS tool validation step 2"),
           "the CSMS has one 'not allowed' status: an invalid or unknown idToken is answered Blocked, not Invalid or "

@@ -1820,7 +1820,7 @@ def authorize_requests(conn: Connection, since: int, id_token: str) -> list[Inco
 
 
 async def id_token_cached(sut: ChargingStationUnderTest, evse: int, connector: int, *, token: Any = None,
-                          status: str = "Accepted") -> None:
+                          status: str = "Accepted", id_token_info: dict | None = None) -> None:
     """Memory state IdTokenCached (Charging Station, Part 6 §2.18 as errata 2025-09 §6.2.120 gives it): ``token`` (an
     ``[id_tokens]`` entry; the valid one by default) is stored in the station's Authorization Cache with ``status``.
 
@@ -1830,9 +1830,10 @@ async def id_token_cached(sut: ChargingStationUnderTest, evse: int, connector: i
     only (Authorized, answered with ``status``; steps 3 onwards are for an Accepted idToken): AuthCtrlr.LocalPreAuthorize
     is false while the idToken is presented (if implemented and ReadWrite, restored), so the station asks the CSMS
     (C10.FR.03, C12.FR.05) and keeps the answer (C10.FR.01, C10.FR.04). A station that sends no AuthorizeRequest then
-    has not reached the memory state: INCONCLUSIVE."""
+    has not reached the memory state: INCONCLUSIVE. ``id_token_info``: the whole idTokenInfo the CSMS answers (a
+    Master Pass with its groupIdToken, TC_C_14_CS), presented the way of another status."""
     spec = token if token is not None else sut.config.id_tokens.valid
-    if status == "Accepted" and spec.id_token == sut.config.id_tokens.valid.id_token:
+    if status == "Accepted" and id_token_info is None and spec.id_token == sut.config.id_tokens.valid.id_token:
         async with transactions_ended_afterwards(sut):
             tx = await parking_bay_occupied(sut, evse, connector)
             tx = await authorized(sut, evse, connector, tx=tx)
@@ -1846,7 +1847,7 @@ async def id_token_cached(sut: ChargingStationUnderTest, evse: int, connector: i
     async with settable(sut, LOCAL_PRE_AUTHORIZE, "false"):
         conn = sut.connection
         mark = conn.mark()
-        with sut.answering("Authorize", {"idTokenInfo": {"status": status}}):
+        with sut.answering("Authorize", {"idTokenInfo": id_token_info or {"status": status}}):
             await sut.actions.do("present_id_token", id_token=spec.id_token, type=spec.type, evse=evse)
             try:
                 await conn.expect_call("Authorize", since=mark, idToken={"idToken": spec.id_token})

@@ -434,3 +434,61 @@ async def test_tc_c_18_cs(station: ChargingStationUnderTest) -> None:
         station.check.fields("the energy flow stops on idTokenInfo Invalid (Part 6 TC_C_18_CS post-scenario)",
                              last.payload, {"transactionInfo.chargingState": OneOf("EVConnected", "SuspendedEVSE")},
                              requirements=("E05.FR.09", "Part 6 TC_C_18_CS post-scenario validation"), soft=True)
+
+
+# --------------------------------------------------------------------------- Master Pass in the cache (helper cmax)
+@case
+async def test_tc_c_14_cs(station: ChargingStationUnderTest) -> None:
+    """Authorization through authorization cache - GroupID equal to MasterPassGroupId: the Master Pass idToken,
+    cached with its groupIdToken, presented during an energy transfer stops the transaction and never starts one.
+
+    Part 6 steps / validations implemented (errata 2025-09 §6.2.23):
+    - prerequisites: AuthCacheCtrlr.Available true (NOT APPLICABLE when false), the Master Pass feature (Part 5;
+      ``[id_tokens.master_pass]`` with group_id_token, NOT APPLICABLE without it); configuration state
+      AuthCacheCtrlr.Enabled true, LocalPreAuthorize true (each if implemented), AuthCtrlr.MasterPassGroupId
+      <Configured masterPassGroupId>; restored;
+    - memory state: the Master Pass idToken stored in the cache (IdTokenCached the way of a not-valid idToken: presented
+      with LocalPreAuthorize false, answered Accepted with groupIdToken MasterPassGroupId, C10.FR.04);
+    - Before: EnergyTransferStarted (the configured valid idToken);
+    - manual action: the Master Pass idToken presented (with a Master Pass UI, PICS C-07, the operator selects the
+      transaction: action ``master_pass_select``, C16.FR.01);
+    - step 1-2: a TransactionEventRequest with triggerReason StopAuthorized and the Master Pass idToken and type; if
+      eventType Ended, stoppedReason MasterPass (C12.FR.09, C16.FR.03: the Master Pass never starts a transaction);
+    - steps 3-5 only when the transaction still runs: EVConnectedPostSession, EVDisconnected, ParkingBayUnoccupied."""
+    from types import SimpleNamespace
+
+    from ._steps import master_pass_configured, master_pass_group, master_pass_info
+
+    await cache_available(station)
+    evse, connector = configured_connector(station)
+    group = master_pass_group(station, "TC_C_14_CS")
+    async with master_pass_configured(station, "TC_C_14_CS") as token, states.transactions_ended_afterwards(station):
+        spec = SimpleNamespace(id_token=token["idToken"], type=token["type"])
+        await states.id_token_cached(station, evse, connector, token=spec, id_token_info=master_pass_info(group))
+        async with cache_configuration(station):
+            tx = await states.parking_bay_occupied(station, evse, connector)
+            tx = await states.energy_transfer_started(station, evse, connector, tx=tx)
+            conn, mark = await present(station, spec, evse)
+            if "C-07" in station.config.pics.features:  # C16.FR.01: the Master Pass UI; the operator selects
+                await station.actions.do("master_pass_select", evse=evse)
+            requirements = ("C12.FR.09", "C16.FR.03", "Part 6 TC_C_14_CS step 2")
+            try:
+                event = await conn.expect_call("TransactionEvent", since=mark, requirements=requirements,
+                                               triggerReason="StopAuthorized", **tx.pattern())
+            except PeerTimeout as exc:
+                station.check.that("the cached Master Pass idToken stops the transaction (Part 6 TC_C_14_CS step 2)",
+                                   False, expected="TransactionEventRequest triggerReason StopAuthorized with the "
+                                                   f"Master Pass idToken {spec.id_token}",
+                                   actual=exc.actual, requirements=requirements)
+                raise
+            tx.record(event)
+            expected = {"triggerReason": "StopAuthorized", "idToken.idToken": spec.id_token,
+                        "idToken.type": spec.type}
+            if event.payload.get("eventType") == "Ended":
+                expected["transactionInfo.stoppedReason"] = "MasterPass"
+            station.check.fields("TransactionEventRequest (Part 6 TC_C_14_CS step 2)", event.payload, expected,
+                                 requirements=requirements)
+            if not tx.ended:  # steps 3-5: "only executed if the transaction is still running"
+                await states.ev_connected_post_session(station, tx)
+                await states.ev_disconnected(station, tx)
+                await states.parking_bay_unoccupied(station, tx)
