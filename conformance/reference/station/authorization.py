@@ -42,6 +42,7 @@ class Authorization(Component):
 
     async def authorize(self, conn: Connection, token: IdToken, *, evse: int | None = None) -> IdTokenInfo:
         """The idTokenInfo that decides whether ``token`` may charge (at ``evse``, when known)."""
+        self.master_pass_shown = None  # cmax: another idToken presented closes the Master Pass screen (C16)
         for source in (self.local_list, self.cache):
             info = source.lookup(token)
             if info is not None:
