@@ -66,7 +66,9 @@ async def station_peer(port: int, variant: type[Transactions] | None = None, *, 
                                evses=[(1, [1])], message_timeout=MESSAGE_TIMEOUT, connect_timeout=5, features=features)
     if variant is not None:
         station.transactions_area.__class__ = variant
-    for key, value in (settings or {}).items():
+    # The harness is a subprocess that may take seconds to listen on a loaded machine: the station keeps trying
+    # every RetryBackOffWaitMinimum (1 s) instead of doubling its back-off past the harness's connect timeout.
+    for key, value in {"OCPPCommCtrlr.RetryBackOffRepeatTimes": "0", **(settings or {})}.items():
         component, variable = key.split(".")
         station.device_model.set_value(component, variable, value)
     await station.start()

@@ -72,7 +72,8 @@ FAULTS: list[Fault] = [
           "taken for an ordinary Accepted idToken and does not stop the transaction",
           ("TC_C_14_CS",)),
     # cdcsms: reference CSMS, authorization (reference/csms_authorization.py) -----------------------------------------
-    Fault("csms_invalid_token_blocked", "csms", ("C01.FR.07", "Part 6 TC_C_02_CSMS tool validation step 2"),
+    Fault("csms_invalid_token_blocked", "csms", ("C01.FR.07", "Part 6 TC_C_02_CSMS tool validation step 2",
+                                                 "Part 6 TC_C_20_CSMS tool validation step 2"),
           "the CSMS has one 'not allowed' status: an invalid or unknown idToken is answered Blocked, not Invalid or "
           "Unknown",
           ("TC_C_02_CSMS", "TC_C_20_CSMS")),
@@ -80,7 +81,8 @@ FAULTS: list[Fault] = [
                                                "Part 6 TC_C_07_CSMS tool validation step 2"),
           "the CSMS only checks that an idToken exists: a Blocked or Expired token it knows is answered Accepted",
           ("TC_C_06_CSMS", "TC_C_07_CSMS")),
-    Fault("csms_transaction_token_needs_authorize", "csms", ("C12.FR.03", "Part 6 TC_C_08_CSMS tool validation step 2"),
+    Fault("csms_transaction_token_needs_authorize", "csms", ("C12.FR.03", "Part 6 TC_C_08_CSMS tool validation step 2",
+                                                             "Part 6 TC_C_40_CSMS tool validation step 2"),
           "the CSMS accepts the idToken of a TransactionEventRequest only after an AuthorizeRequest for it: a token "
           "the station authorized from its Authorization Cache or Local Authorization List is answered Invalid",
           ("TC_C_08_CSMS", "TC_C_40_CSMS")),
