@@ -219,6 +219,7 @@ VARIABLE_TABLE: tuple[VariableSpec, ...] = (
     _v(_TX, "EVConnectionTimeOut", "integer", _RW, 60, ref="P2 §2.6.1", unit="s", min_limit=0),
     _v(_TX, "StopTxOnEVSideDisconnect", "boolean", _RW, True, ref="P2 §2.6.2 (RW or RO: RW chosen)"),
     _v(_TX, "StopTxOnInvalidId", "boolean", _RW, True, ref="P2 §2.6.8"),
+    _v(_TX, "MaxEnergyOnInvalidId", "integer", _RW, 0, ref="P2 §2.6 (C-03, E05.FR.02/03)", unit="Wh", min_limit=0),
     _v(_TX, "TxStartPoint", "MemberList", _RW, "PowerPathClosed", ref="P2 §2.6.4, §2.6.6.1",
        values_list=SUPPORTED_TX_START_POINTS, allow_empty=False),
     _v(_TX, "TxStopPoint", "MemberList", _RW, "EVConnected,Authorized", ref="P2 §2.6.5, §2.6.6.2",

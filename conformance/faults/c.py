@@ -82,6 +82,20 @@ FAULTS: list[Fault] = [
     Fault("auth_cache_lifetime_ignored", "station", ("C10.FR.08", "C10.FR.10"),
           "cache entries never expire: AuthCacheCtrlr.LifeTime is not applied to an entry without cacheExpiryDateTime",
           ("TC_C_46_CS",)),
+    # cmax: MaxEnergyOnInvalidId (reference/station/transactions.py) ---------------------------------------------------
+    Fault("max_energy_on_invalid_id_ignored", "station", ("E05.FR.03", "Part 6 TC_C_15_CS step 3"),
+          "the station does not implement E05.FR.03 although it reports MaxEnergyOnInvalidId: an idTokenInfo Invalid "
+          "with StopTxOnInvalidId false suspends the energy at once (SuspendedEVSE)",
+          ("TC_C_15_CS",)),
+    Fault("max_energy_overrides_stop_tx_on_invalid_id", "station", ("E05.FR.09", "E05.FR.10",
+                                                                    "Part 6 TC_C_18_CS step 5"),
+          "the station applies MaxEnergyOnInvalidId also with StopTxOnInvalidId true: it keeps charging after an "
+          "idTokenInfo Invalid instead of deauthorizing the transaction",
+          ("TC_C_18_CS",)),
+    Fault("cached_group_id_dropped", "station", ("C12.FR.09", "C16.FR.03", "Part 6 TC_C_14_CS step 2"),
+          "an idTokenInfo the Authorization Cache decides loses its groupIdToken: a cached Master Pass idToken is "
+          "taken for an ordinary Accepted idToken and does not stop the transaction",
+          ("TC_C_14_CS",)),
     # cdcsms: reference CSMS, authorization (reference/csms_authorization.py) -----------------------------------------
     Fault("csms_invalid_token_blocked", "csms", ("C01.FR.07", "Part 6 TC_C_02_CSMS tool validation step 2",
                                                  "Part 6 TC_C_20_CSMS tool validation step 2"),

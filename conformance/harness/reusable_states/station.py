@@ -2002,9 +2002,9 @@ async def id_token_cached(sut: ChargingStationUnderTest, evse: int, connector: i
     is false while the idToken is presented (if implemented and ReadWrite, restored), so the station asks the CSMS
     (C10.FR.03, C12.FR.05) and keeps the answer (C10.FR.01, C10.FR.04). A station that sends no AuthorizeRequest then
     has not reached the memory state: INCONCLUSIVE. ``token_info`` (optional): the idTokenInfo the harness answers
-    in that AuthorizeResponse instead of just ``status`` (e.g. with a groupIdToken)."""
+    in that AuthorizeResponse instead of just ``status`` (e.g. with a groupIdToken; a Master Pass, TC_C_14_CS)."""
     spec = token if token is not None else sut.config.id_tokens.valid
-    if status == "Accepted" and spec.id_token == sut.config.id_tokens.valid.id_token:
+    if status == "Accepted" and id_token_info is None and spec.id_token == sut.config.id_tokens.valid.id_token:
         async with transactions_ended_afterwards(sut):
             tx = await parking_bay_occupied(sut, evse, connector)
             tx = await authorized(sut, evse, connector, tx=tx)

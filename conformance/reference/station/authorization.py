@@ -42,9 +42,12 @@ class Authorization(Component):
 
     async def authorize(self, conn: Connection, token: IdToken, *, evse: int | None = None) -> IdTokenInfo:
         """The idTokenInfo that decides whether ``token`` may charge (at ``evse``, when known)."""
+        self.master_pass_shown = None  # cmax: another idToken presented closes the Master Pass screen (C16)
         for source in (self.local_list, self.cache):
             info = source.lookup(token)
             if info is not None:
+                if source is self.cache and "cached_group_id_dropped" in self.faults:  # cmax: a fault (faults/c.py)
+                    info = {k: v for k, v in info.items() if k != "groupIdToken"}
                 self.decided[token.get("idToken", "")] = info
                 return info
             if source is self.local_list and self.local_list.holds(token):

@@ -3,6 +3,7 @@ retention lock (G05)."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from typing import TYPE_CHECKING, Any
 
@@ -568,10 +569,40 @@ class Transactions(Component):
             return
         if "invalid_id_token_ignored" in self.faults and request.get("offline"):  # e16: a fault (faults/e.py)
             return
-        tx.deauthorized = True  # no energy from now on (MaxEnergyOnInvalidId is not implemented: E05.FR.02)
-        tx.charging = False
+        tx.deauthorized = True
         self.authorizations.pop(tx.evse, None)
+        limit = self._max_energy_on_invalid_id()
+        stop_tx = self._flag("TxCtrlr", "StopTxOnInvalidId") and "max_energy_overrides_stop_tx_on_invalid_id" \
+            not in self.faults
+        if limit and not stop_tx and tx.charging \
+                and "max_energy_on_invalid_id_ignored" not in self.faults:  # cmax: a fault (faults/c.py)
+            self.station.spawn(self._charge_up_to(tx, limit))  # E05.FR.03: energy up to MaxEnergyOnInvalidId
+            return
+        tx.charging = False  # no energy from now on (E05.FR.02 / E05.FR.09)
         self.station.spawn(self._deauthorize(tx))
+
+    # cmax: MaxEnergyOnInvalidId (Part 2 §2.6 TxCtrlr, E05.FR.02/03)
+    def _max_energy_on_invalid_id(self) -> float:
+        """TxCtrlr.MaxEnergyOnInvalidId in Wh; 0 when not set."""
+        try:
+            return max(0.0, float(self.model.get("TxCtrlr", "MaxEnergyOnInvalidId") or 0))
+        except (TypeError, ValueError):
+            return 0.0
+
+    def _energy_register(self, evse: int) -> float:
+        return float(self.meter_values.reading(evse, ["Energy.Active.Import.Register"], "Sample.Periodic")[0]
+                     ["sampledValue"][0]["value"])
+
+    async def _charge_up_to(self, tx: Transaction, limit: float) -> None:
+        """E05.FR.03: after a not-Accepted idTokenInfo with StopTxOnInvalidId false the energy transfer goes on until
+        MaxEnergyOnInvalidId Wh were delivered since the deauthorization; then E05.FR.02 (energy stops, SuspendedEVSE)."""
+        start = self._energy_register(tx.evse)
+        while self.ongoing.get(tx.evse) is tx and tx.charging:
+            if self._energy_register(tx.evse) - start >= limit:
+                tx.charging = False
+                await self._deauthorize(tx)
+                return
+            await asyncio.sleep(1.0)  # the simulated meter's resolution
 
     async def _deauthorize(self, tx: Transaction) -> None:
         if self.ongoing.get(tx.evse) is not tx:

@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import contextlib
 import time
+from typing import Any
 
+from conformance.actions.port import ActionFailed
 from conformance.harness import ChargingStationUnderTest, case
 from conformance.harness.reusable_states import station as states
+from conformance.outcomes import NotApplicable
 from conformance.protocol.errors import PeerClosed, PeerTimeout
-from conformance.protocol.patterns import OneOf, lookup, matches
+from conformance.protocol.patterns import ABSENT, OneOf, lookup, matches
 from conformance.protocol.variables import LOCAL_AUTHORIZE_OFFLINE, STOP_TX_ON_INVALID_ID, component_variable
 
 # The offline period as Part 6 makes it (closes the WebSocket connection, refuses reconnects, then accepts one): the
@@ -27,7 +30,7 @@ from conformance.harness.reusable_states.station import configured_if_implemente
 from conformance.harness.reusable_states.station import offline_period as offline
 
 from ._cache_steps import (POST_AUTHORIZE, cache_available, cache_configuration, configured_connector,
-                           configured_token, expect_authorize, present, no_authorize, authorize_found)
+                           configured_token, ensure, expect_authorize, present, no_authorize, authorize_found)
 
 OFFLINE_TX_FOR_UNKNOWN_ID = component_variable("AuthCtrlr", "OfflineTxForUnknownIdEnabled")
 
@@ -216,7 +219,8 @@ OFFLINE_WAIT = 5.0  # Part 6 TC_C_16/17_CS step 1: "The OCTT will wait for 5 sec
 
 
 async def _offline_then_invalid(station: ChargingStationUnderTest, *, stop_tx_on_invalid_id: bool, case_id: str,
-                                until: str, requirements: tuple[str, ...]) -> list:
+                                until: str, requirements: tuple[str, ...], max_energy: str = "0",
+                                after: Any = None) -> list:
     """TC_C_16/17_CS: the valid idToken cached as Accepted is presented while the station is offline (EV plugged in);
     after the reconnection its queued TransactionEventRequests follow, the one carrying the idToken answered Invalid;
     the events of the transaction are collected up to the first whose triggerReason (or chargingState) is ``until``."""
@@ -225,12 +229,16 @@ async def _offline_then_invalid(station: ChargingStationUnderTest, *, stop_tx_on
     token = station.config.id_tokens.valid
     wait_minimum = station.config.station_values.retry_back_off_wait_minimum
     async with contextlib.AsyncExitStack() as stack:
+        if max_energy != "0":  # TC_C_15/18_CS prerequisite: MaxEnergyOnInvalidId implemented (Part 5 C-03)
+            await ensure(stack, station, MAX_ENERGY_ON_INVALID_ID, max_energy,
+                         required="the Charging Station has MaxEnergyOnInvalidId implemented")
         await stack.enter_async_context(cache_configuration(station))
         await stack.enter_async_context(configured_if_implemented(station, LOCAL_AUTHORIZE_OFFLINE, "true"))
         await stack.enter_async_context(configured_if_implemented(station, OFFLINE_TX_FOR_UNKNOWN_ID, "true"))
         await stack.enter_async_context(station.configured(STOP_TX_ON_INVALID_ID,
                                                            "true" if stop_tx_on_invalid_id else "false"))
-        await stack.enter_async_context(configured_if_implemented(station, MAX_ENERGY_ON_INVALID_ID, "0"))
+        if max_energy == "0":
+            await stack.enter_async_context(configured_if_implemented(station, MAX_ENERGY_ON_INVALID_ID, "0"))
         await stack.enter_async_context(offline_configured(station, wait_minimum, wait_minimum + 60))
         await stack.enter_async_context(states.transactions_ended_afterwards(station))
         await states.id_token_cached(station, evse, connector)
@@ -252,6 +260,8 @@ async def _offline_then_invalid(station: ChargingStationUnderTest, *, stop_tx_on
                     info = event.payload.get("transactionInfo", {})
                     if event.payload.get("triggerReason") == until or info.get("chargingState") == until \
                             or event.payload.get("eventType") == "Ended":
+                        if after is not None:
+                            await after(conn, events)
                         return events
 
 
@@ -335,3 +345,164 @@ async def test_tc_c_17_cs(station: ChargingStationUnderTest) -> None:
     station.check.that("no Deauthorized TransactionEventRequest with StopTxOnInvalidId false (Part 6 TC_C_17_CS)",
                        not deauthorized, expected="the transaction is not deauthorized (E05.FR.02)",
                        actual=[e.payload for e in deauthorized], requirements=("E05.FR.02",) + step, soft=True)
+
+
+# --------------------------------------------------------------------------- MaxEnergyOnInvalidId > 0 (helper cmax)
+async def _no_energy_stop(station: ChargingStationUnderTest, conn, events: list) -> None:
+    """TC_C_15_CS step 3 "No message with triggerReason Deauthorized or ChargingStateChanged / SuspendedEVSE": within
+    the message timeout after the queued events (the invalid answer given) the station neither deauthorizes the
+    transaction nor suspends the energy (E05.FR.03: energy up to MaxEnergyOnInvalidId 10000 Wh)."""
+    window = station.message_timeout
+    mark = conn.mark()
+    station.protocol_wait(window, "Part 6 TC_C_15_CS step 3: no Deauthorized / SuspendedEVSE TransactionEventRequest")
+    found = None
+    with contextlib.suppress(PeerTimeout, PeerClosed):
+        found = await conn.expect_one_of(
+            [("TransactionEvent", {"triggerReason": "Deauthorized"}),
+             ("TransactionEvent", {"transactionInfo": {"chargingState": "SuspendedEVSE"}})],
+            since=mark, timeout=window)
+    earlier = [e for e in events if e.payload.get("triggerReason") == "Deauthorized"
+               or e.payload.get("transactionInfo", {}).get("chargingState") == "SuspendedEVSE"]
+    bad = ([found] if found is not None else []) + earlier
+    station.check.that("the energy transfer goes on after idTokenInfo Invalid with StopTxOnInvalidId false and "
+                       "MaxEnergyOnInvalidId 10000 (Part 6 TC_C_15_CS step 3)", not bad,
+                       expected=f"no TransactionEventRequest with triggerReason Deauthorized or chargingState "
+                                f"SuspendedEVSE (within {window:g}s of the queued events)",
+                       actual=[e.payload for e in bad], requirements=("E05.FR.03", "Part 6 TC_C_15_CS step 3"),
+                       soft=True)
+
+
+@case
+async def test_tc_c_15_cs(station: ChargingStationUnderTest) -> None:
+    """Authorization through authorization cache - StopTxOnInvalidId = false, MaxEnergyOnInvalidId > 0: a token cached
+    as Accepted starts a transaction offline; the CSMS says Invalid after the reconnection: the energy transfer goes on
+    (up to MaxEnergyOnInvalidId).
+
+    Part 6 steps / validations implemented (errata 2025-09 §6.2.24):
+    - prerequisites: AuthCacheCtrlr.Available true, MaxEnergyOnInvalidId implemented (NOT APPLICABLE otherwise;
+      Part 5 C-03); configuration state as TC_C_17_CS with MaxEnergyOnInvalidId 10000; restored;
+    - steps 1-2: offline, the valid idToken presented, reconnection accepted after 5 s;
+    - steps 3-4: the queued TransactionEventRequests, the one with the idToken answered Invalid: (optional) one with
+      triggerReason Authorized, the valid idToken and offline true; one with triggerReason ChargingStateChanged and
+      offline true; no message with triggerReason Deauthorized or chargingState SuspendedEVSE, judged over the
+      message timeout after them (E05.FR.03);
+    - post-scenario "only MaxEnergyOnInvalidId is delivered": 10000 Wh take over an hour at usual power; not judged
+      (noted)."""
+    token = station.config.id_tokens.valid
+    events = await _offline_then_invalid(station, stop_tx_on_invalid_id=False, case_id="TC_C_15_CS",
+                                         until="ChargingStateChanged", max_energy="10000",
+                                         requirements=("E05.FR.03", "Part 6 TC_C_15_CS step 3"),
+                                         after=lambda conn, events: _no_energy_stop(station, conn, events))
+    step = ("Part 6 TC_C_15_CS step 3",)
+    _one_with(station, events, "a queued TransactionEventRequest reports the authorization offline (Part 6 TC_C_15_CS "
+                               "step 3, optional)",
+              {"triggerReason": "Authorized", "idToken.idToken": token.id_token, "idToken.type": token.type,
+               "offline": True}, requirements=("E12.FR.02", "C12.FR.02") + step, optional=True)
+    _one_with(station, events, "a queued TransactionEventRequest reports the charging state offline (Part 6 "
+                               "TC_C_15_CS step 3)", {"triggerReason": "ChargingStateChanged", "offline": True},
+              requirements=("E12.FR.02", "C12.FR.04") + step)
+    station.note("Part 6 TC_C_15_CS post-scenario (only MaxEnergyOnInvalidId 10000 Wh delivered) is not judged: it "
+                 "would take the energy transfer of over an hour")
+
+
+@case
+async def test_tc_c_18_cs(station: ChargingStationUnderTest) -> None:
+    """Authorization through authorization cache - StopTxOnInvalidId = true, MaxEnergyOnInvalidId > 0: a token cached
+    as Accepted starts a transaction offline; the CSMS says Invalid after the reconnection: StopTxOnInvalidId wins
+    (E05.FR.09/10; MaxEnergyOnInvalidId applies only with StopTxOnInvalidId false, E05.FR.03): deauthorized at once.
+
+    Part 6 steps / validations implemented (errata 2025-09 §6.2.27):
+    - prerequisites: AuthCacheCtrlr.Available true, MaxEnergyOnInvalidId implemented (NOT APPLICABLE otherwise;
+      Part 5 C-03); configuration state as TC_C_16_CS with MaxEnergyOnInvalidId 500; restored;
+    - steps 1-4 as TC_C_16_CS: (optional) Authorized with the valid idToken and offline true; ChargingStateChanged
+      with offline true;
+    - step 5: a TransactionEventRequest with triggerReason Deauthorized and offline false (it follows the invalid
+      answer, after the reconnection); post-scenario: the energy flow stops (chargingState EVConnected or SuspendedEVSE,
+      or the transaction ends: E05.FR.09, E05.FR.10)."""
+    token = station.config.id_tokens.valid
+    events = await _offline_then_invalid(station, stop_tx_on_invalid_id=True, case_id="TC_C_18_CS",
+                                         until="Deauthorized", max_energy="500",
+                                         requirements=("E05.FR.09", "E05.FR.10", "Part 6 TC_C_18_CS steps 3-5"))
+    step = ("Part 6 TC_C_18_CS step 3",)
+    _one_with(station, events, "a queued TransactionEventRequest reports the authorization offline (Part 6 TC_C_18_CS "
+                               "step 3, optional)",
+              {"triggerReason": "Authorized", "idToken.idToken": token.id_token, "idToken.type": token.type,
+               "offline": True}, requirements=("E12.FR.02", "C12.FR.02") + step, optional=True)
+    _one_with(station, events, "a queued TransactionEventRequest reports the charging state offline (Part 6 "
+                               "TC_C_18_CS step 3)", {"triggerReason": "ChargingStateChanged", "offline": True},
+              requirements=("E12.FR.02", "C12.FR.04") + step)
+    _one_with(station, events, "a TransactionEventRequest reports the transaction deauthorized, not offline (Part 6 "
+                               "TC_C_18_CS step 5)", {"triggerReason": "Deauthorized", "offline": OneOf(False, ABSENT)},
+              requirements=("E05.FR.09", "E05.FR.10", "Part 6 TC_C_18_CS step 5"))
+    last = events[-1]
+    if last.payload.get("triggerReason") == "Deauthorized" and last.payload.get("eventType") != "Ended":
+        station.check.fields("the energy flow stops on idTokenInfo Invalid (Part 6 TC_C_18_CS post-scenario)",
+                             last.payload, {"transactionInfo.chargingState": OneOf("EVConnected", "SuspendedEVSE")},
+                             requirements=("E05.FR.09", "Part 6 TC_C_18_CS post-scenario validation"), soft=True)
+
+
+# --------------------------------------------------------------------------- Master Pass in the cache (helper cmax)
+@case
+async def test_tc_c_14_cs(station: ChargingStationUnderTest) -> None:
+    """Authorization through authorization cache - GroupID equal to MasterPassGroupId: the Master Pass idToken,
+    cached with its groupIdToken, presented during an energy transfer stops the transaction and never starts one.
+
+    Part 6 steps / validations implemented (errata 2025-09 §6.2.23):
+    - prerequisites (Part 5 does not list the case: NOT APPLICABLE unless the PICS declares C-49 and C-07 or C-08):
+      AuthCacheCtrlr.Available true (NOT APPLICABLE when false), the Master Pass feature (Part 5;
+      ``[id_tokens.master_pass]`` with group_id_token, NOT APPLICABLE without it); configuration state
+      AuthCacheCtrlr.Enabled true, LocalPreAuthorize true (each if implemented), AuthCtrlr.MasterPassGroupId
+      <Configured masterPassGroupId>; restored;
+    - memory state: the Master Pass idToken stored in the cache (IdTokenCached the way of a not-valid idToken: presented
+      with LocalPreAuthorize false, answered Accepted with groupIdToken MasterPassGroupId, C10.FR.04);
+    - Before: EnergyTransferStarted (the configured valid idToken);
+    - manual action: the Master Pass idToken presented (with a Master Pass UI, PICS C-07, the operator selects the
+      transaction: action ``master_pass_select``, C16.FR.01);
+    - step 1-2: a TransactionEventRequest with triggerReason StopAuthorized and the Master Pass idToken and type; if
+      eventType Ended, stoppedReason MasterPass (C12.FR.09, C16.FR.03: the Master Pass never starts a transaction);
+    - steps 3-5 only when the transaction still runs: EVConnectedPostSession, EVDisconnected, ParkingBayUnoccupied."""
+    from types import SimpleNamespace
+
+    from ._steps import master_pass_configured, master_pass_group, master_pass_info
+
+    pics = station.config.pics
+    if not (pics.supports("C-49") and (pics.supports("C-07") or pics.supports("C-08"))):
+        # Part 5 does not list TC_C_14; its Part 6 prerequisites in Part 5 features: the cache and the Master Pass
+        raise NotApplicable("Part 6 TC_C_14_CS prerequisites: the PICS declares no Authorization Cache (C-49) or no "
+                            "Master Pass (C-07 / C-08)")
+    await cache_available(station)
+    evse, connector = configured_connector(station)
+    group = master_pass_group(station, "TC_C_14_CS")
+    async with master_pass_configured(station, "TC_C_14_CS") as token, states.transactions_ended_afterwards(station):
+        spec = SimpleNamespace(id_token=token["idToken"], type=token["type"])
+        await states.id_token_cached(station, evse, connector, token=spec, token_info=master_pass_info(group))
+        async with cache_configuration(station):
+            tx = await states.parking_bay_occupied(station, evse, connector)
+            tx = await states.energy_transfer_started(station, evse, connector, tx=tx)
+            conn, mark = await present(station, spec, evse)
+            if "C-07" in station.config.pics.features:  # C16.FR.01: the Master Pass UI; the operator selects
+                try:
+                    await station.actions.do("master_pass_select", evse=evse)
+                except ActionFailed as exc:  # no Master Pass screen: step 2 below decides
+                    station.note(f"the Master Pass screen could not be used after the presentation: {exc}")
+            requirements = ("C12.FR.09", "C16.FR.03", "Part 6 TC_C_14_CS step 2")
+            try:
+                event = await conn.expect_call("TransactionEvent", since=mark, requirements=requirements,
+                                               triggerReason="StopAuthorized", **tx.pattern())
+            except PeerTimeout as exc:
+                station.check.that("the cached Master Pass idToken stops the transaction (Part 6 TC_C_14_CS step 2)",
+                                   False, expected="TransactionEventRequest triggerReason StopAuthorized with the "
+                                                   f"Master Pass idToken {spec.id_token}",
+                                   actual=exc.actual, requirements=requirements)
+                raise
+            tx.record(event)
+            expected = {"triggerReason": "StopAuthorized", "idToken.idToken": spec.id_token,
+                        "idToken.type": spec.type}
+            if event.payload.get("eventType") == "Ended":
+                expected["transactionInfo.stoppedReason"] = "MasterPass"
+            station.check.fields("TransactionEventRequest (Part 6 TC_C_14_CS step 2)", event.payload, expected,
+                                 requirements=requirements)
+            if not tx.ended:  # steps 3-5: "only executed if the transaction is still running"
+                await states.ev_connected_post_session(station, tx)
+                await states.ev_disconnected(station, tx)
+                await states.parking_bay_unoccupied(station, tx)
