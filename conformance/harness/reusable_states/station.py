@@ -2004,7 +2004,7 @@ async def id_token_cached(sut: ChargingStationUnderTest, evse: int, connector: i
     has not reached the memory state: INCONCLUSIVE. ``token_info`` (optional): the idTokenInfo the harness answers
     in that AuthorizeResponse instead of just ``status`` (e.g. with a groupIdToken; a Master Pass, TC_C_14_CS)."""
     spec = token if token is not None else sut.config.id_tokens.valid
-    if status == "Accepted" and id_token_info is None and spec.id_token == sut.config.id_tokens.valid.id_token:
+    if status == "Accepted" and token_info is None and spec.id_token == sut.config.id_tokens.valid.id_token:
         async with transactions_ended_afterwards(sut):
             tx = await parking_bay_occupied(sut, evse, connector)
             tx = await authorized(sut, evse, connector, tx=tx)
