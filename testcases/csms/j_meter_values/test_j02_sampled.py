@@ -27,9 +27,7 @@ async def test_tc_j_07_csms(csms: CsmsUnderTest) -> None:
     """
     await states.booted(csms)
     evse, connector = configured_connector(csms)
-    async with states.transactions_ended_afterwards(csms) as transactions:
-        tx = states.new_transaction(csms, evse, connector)
-        transactions.append(tx)
+    async with states.transaction_ended_afterwards(csms, evse, connector) as tx:
         await states.report_availability(csms, [(evse, connector)], "Occupied")
         await states.meter_value_event(csms, tx, "CablePluggedIn", readings(
             csms, evse, mv.TRANSACTION_BEGIN, [time.time()]), event_type="Started", charging_state="EVConnected")
