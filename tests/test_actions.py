@@ -98,7 +98,7 @@ def test_vocabulary_covers_both_roles():
     assert station == {
         "plug_in", "unplug", "present_id_token", "press_start_button", "ev_suspend", "ev_resume",
         "drive_in", "drive_out", "reboot", "power_cycle", "go_offline", "go_online", "fault", "clear_fault",
-        "connector_lock_failure", "ev_stop_session", "master_pass_select",
+        "connector_lock_failure", "ev_stop_session", "master_pass_select", "plug_and_charge",
     }  # fmt: skip
     assert {n for n, s in ACTIONS.items() if s.role == "csms"} == {"csms_send", "csms_configure"}
     assert len(CSMS_INITIATED_REQUESTS) == 40 and "Reset" in CSMS_INITIATED_REQUESTS

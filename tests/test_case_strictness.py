@@ -418,13 +418,14 @@ class PeerStation(ReferenceStation):
             return await send_event(tx, event_type, trigger, **kwargs)
 
         async def status(conn: Any, evse: int, connector: int, *args: Any, **kwargs: Any) -> Any:
-            result = await send_status(conn, evse, connector, *args, **kwargs)
+            # The station-level event goes BEFORE the connector's report: the harness stops reading reports once
+            # every connector is reported, so one sent after it might not be read (and noted) within the case.
             if station_available:
                 await conn.call("NotifyEvent", {"generatedAt": NOW, "seqNo": 0, "eventData": [{
                     "eventId": 90_000 + connector, "timestamp": NOW, "trigger": "Delta", "actualValue": "Available",
                     "eventNotificationType": "HardWiredNotification", "component": {"name": "ChargingStation"},
                     "variable": {"name": "AvailabilityState"}}]})
-            return result
+            return await send_status(conn, evse, connector, *args, **kwargs)
 
         async def lock_problem(evse: int, connector: int, problem: bool) -> None:
             if lock_value is None or not problem:

@@ -66,9 +66,12 @@ async def station_peer(port: int, variant: type[Transactions] | None = None, *, 
         if variant is not None:
             station.transactions_area.__class__ = variant
 
+    # The harness is a subprocess that may take seconds to listen on a loaded machine: the station keeps trying
+    # every RetryBackOffWaitMinimum (1 s) instead of doubling its back-off past the harness's connect timeout.
+    settings = {"OCPPCommCtrlr.RetryBackOffRepeatTimes": "0", **(settings or {})}
     async with reference_station_peer(port, message_timeout=MESSAGE_TIMEOUT, features=features, prepare=use_variant,
                                       settings={tuple(key.split(".")): value  # type: ignore[misc]
-                                                for key, value in (settings or {}).items()}) as station:
+                                                for key, value in settings.items()}) as station:
         yield station
 
 

@@ -313,3 +313,23 @@ async def test_a_call_sent_before_the_peer_timeout_of_a_withheld_call_is_still_a
         await conn.expect_call("Heartbeat")
         assert [f.rule for f in conn.findings] == ["one-outstanding-call"]
         await ws.close()
+
+
+@pytest.mark.parametrize(("tolerance", "findings"), [(4.8, []), (0.0, ["one-outstanding-call"])])
+async def test_a_withheld_call_times_out_within_the_max_time_deviation(tolerance: float, findings: list[str]) -> None:
+    """The judge compares arrival times, which deviate from the peer's own timer: with the case's tolerance a next
+    CALL that arrives up to ``tolerance`` before the peer timeout (5 s) is no finding; without it, it is."""
+    from conformance.transport.connection import Withhold
+    async with harness_csms(EventLog(), security_profile=0) as server:
+        ws = await raw_station(server)
+        conn = await server.wait_for_connection("CS001", timeout=TIMEOUT)
+        conn.on("Heartbeat", lambda incoming: Withhold("the case withholds it", peer_timeout=5.0,
+                                                       tolerance=tolerance))
+        await ws.send('[2,"h1","Heartbeat",{}]')
+        await conn.expect_call("Heartbeat")
+        await asyncio.sleep(0.3)  # a peer whose timer ran 4.7 s ahead of the arrival times
+        conn.on("Heartbeat", None)
+        await ws.send('[2,"h2","Heartbeat",{}]')
+        await conn.expect_call("Heartbeat")
+        assert [f.rule for f in conn.findings] == findings
+        await ws.close()

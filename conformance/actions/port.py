@@ -267,6 +267,11 @@ CSMS_SETTINGS: dict[str, CsmsSetting] = {
             requires=("id_token",),
         ),
         CsmsSetting(
+            "iso15118_root_certificate",
+            "A V2G or MO root certificate the CSMS trusts for ISO 15118 contract certificates (C07).",
+            "the root certificate, PEM",
+        ),
+        CsmsSetting(
             "boot_status",
             "What the CSMS answers to the station's BootNotificationRequest.",
             "RegistrationStatusEnumType: Accepted, Pending, Rejected (without station: for every station)",
@@ -389,6 +394,16 @@ ACTIONS: dict[str, ActionSpec] = {
             "Make the ISO 15118 EV end its charging session: it sends SessionStopReq with ChargingSession Terminate "
             "(the EV stays plugged in).",
             (_evse(True), _connector()),
+        ),
+        ActionSpec(
+            "plug_and_charge",
+            "station",
+            "ISO 15118 Plug & Charge: the EV plugged in at the EVSE presents its contract certificate chain (PEM, "
+            "leaf first; the leaf's subject names the eMAID) for authorization (C07). The EV is already plugged in.",
+            (_evse(True), _connector(),
+             Param("emaid", "str", True, "the eMAID of the contract (the contract certificate's subject commonName)"),
+             Param("certificate", "str", True, "the contract certificate chain the EV presents, PEM, leaf first "
+                                               "(public data only)")),
         ),
         ActionSpec(
             "master_pass_select",
@@ -678,6 +693,10 @@ class ActionPort:
 
     async def ev_stop_session(self, evse: int = 1, connector: int | None = None) -> dict[str, Any]:
         return await self.do("ev_stop_session", evse=evse, connector=connector)
+
+    async def plug_and_charge(self, evse: int, emaid: str, certificate: str,
+                              connector: int | None = None) -> dict[str, Any]:
+        return await self.do("plug_and_charge", evse=evse, connector=connector, emaid=emaid, certificate=certificate)
 
     async def master_pass_select(self, evse: int | None = None) -> dict[str, Any]:
         return await self.do("master_pass_select", evse=evse)

@@ -296,8 +296,18 @@ VARIABLE_TABLE: tuple[VariableSpec, ...] = (
     _v(_AUTH, "Enabled", "boolean", _RW, True, ref="P2 §2.3.1 (optional)", required=False),
     # estart: C-58, no AuthorizeRequest at all when true (TC_E_52_CS): only the cache / local list decide.
     _v(_AUTH, "DisableRemoteAuthorization", "boolean", _RW, False, ref="CSV (optional)", required=False),
+    # c15118: C07.FR.12 / C15 (Part 6 TC_C_54/55_CS set it "if implemented"); read by the reference station's ISO 15118
+    # offline decision only (iso15118.py).
+    _v(_AUTH, "OfflineTxForUnknownIdEnabled", "boolean", _RW, False, ref="P2 §2.3 (optional), C15", required=False),
     # cauth: C16 Master Pass; the reference setups' [id_tokens.master_pass] has this groupIdToken.
     _v(_AUTH, "MasterPassGroupId", "string", _RW, "MASTERPASS", ref="CSV (optional), C16", required=False),
+    # --- ISO15118Ctrlr (optional group, Part 2 §2.16; c15118: C07 contract certificates) ----------
+    _v("ISO15118Ctrlr", "PnCEnabled", "boolean", _RW, True, ref="P2 §2.16 (optional), C07", required=False,
+       feature="ISO15118"),
+    _v("ISO15118Ctrlr", "CentralContractValidationAllowed", "boolean", _RW, False, ref="P2 §2.16 (optional), C07.FR.06",
+       required=False, feature="ISO15118"),
+    _v("ISO15118Ctrlr", "ContractValidationOffline", "boolean", _RW, True, ref="P2 §2.16, C07.FR.07/08",
+       required=False, feature="ISO15118"),
     # --- AuthCacheCtrlr (optional group, Part 2 §2.4) -------------------------------------------
     _v("AuthCacheCtrlr", "Available", "boolean", _RO, True, ref="P2 §2.4.2", constant=True,
        required=False, feature="AuthCache"),

@@ -58,7 +58,8 @@ FAULTS: list[Fault] = [
           "cache entries never expire: AuthCacheCtrlr.LifeTime is not applied to an entry without cacheExpiryDateTime",
           ("TC_C_46_CS",)),
     # cdcsms: reference CSMS, authorization (reference/csms_authorization.py) -----------------------------------------
-    Fault("csms_invalid_token_blocked", "csms", ("C01.FR.07", "Part 6 TC_C_02_CSMS tool validation step 2"),
+    Fault("csms_invalid_token_blocked", "csms", ("C01.FR.07", "Part 6 TC_C_02_CSMS tool validation step 2",
+                                                 "Part 6 TC_C_20_CSMS tool validation step 2"),
           "the CSMS has one 'not allowed' status: an invalid or unknown idToken is answered Blocked, not Invalid or "
           "Unknown",
           ("TC_C_02_CSMS", "TC_C_20_CSMS")),
@@ -66,7 +67,8 @@ FAULTS: list[Fault] = [
                                                "Part 6 TC_C_07_CSMS tool validation step 2"),
           "the CSMS only checks that an idToken exists: a Blocked or Expired token it knows is answered Accepted",
           ("TC_C_06_CSMS", "TC_C_07_CSMS")),
-    Fault("csms_transaction_token_needs_authorize", "csms", ("C12.FR.03", "Part 6 TC_C_08_CSMS tool validation step 2"),
+    Fault("csms_transaction_token_needs_authorize", "csms", ("C12.FR.03", "Part 6 TC_C_08_CSMS tool validation step 2",
+                                                             "Part 6 TC_C_40_CSMS tool validation step 2"),
           "the CSMS accepts the idToken of a TransactionEventRequest only after an AuthorizeRequest for it: a token "
           "the station authorized from its Authorization Cache or Local Authorization List is answered Invalid",
           ("TC_C_08_CSMS", "TC_C_40_CSMS")),
@@ -128,4 +130,36 @@ FAULTS: list[Fault] = [
           "the station compares only the groupIdToken when another idToken is presented during a transaction: an "
           "idToken of the same group whose status is not Accepted stops the transaction too",
           ("TC_C_42_CS",)),
+    # --- c15118: C07 contract certificates (reference Charging Station, reference/station/iso15118.py) ---------
+    Fault("contract_hash_over_subject", "station", ("C07.FR.02", "Part 6 TC_C_50_CS step 1"),
+          "the station hashes the certificate's own subject instead of its issuer's name: the issuerNameHash of "
+          "every iso15118CertificateHashData entry is computed over the wrong bytes",
+          ("TC_C_50_CS", "TC_C_51_CS")),
+    Fault("contract_rejection_ignored", "station", ("C07.FR.14", "C01.FR.01", "Part 6 TC_C_51_CS post scenario"),
+          "the station takes a contract certificate it (or the CSMS) could validate as authorization: charging starts "
+          "whatever idTokenInfo.status / certificateStatus the AuthorizeResponse carries",
+          ("TC_C_51_CS", "TC_C_53_CS")),
+    Fault("contract_sent_as_hash_data_only", "station", ("C07.FR.06", "Part 6 TC_C_52_CS step 1"),
+          "without the root to validate the contract the station still sends only OCSP hash data: the PEM chain is "
+          "never passed to the CSMS in certificate",
+          ("TC_C_52_CS", "TC_C_53_CS")),
+    Fault("contract_refused_offline", "station", ("C07.FR.08", "C07.FR.12", "Part 6 TC_C_54_CS step 7"),
+          "the station treats Plug & Charge as online-only: while offline every contract is refused, whatever "
+          "ContractValidationOffline says",
+          ("TC_C_54_CS",)),
+    Fault("contract_validation_offline_ignored", "station", ("C07.FR.07", "Part 6 TC_C_55_CS step 7"),
+          "the station validates a contract offline and lets the EV charge even with ContractValidationOffline false",
+          ("TC_C_55_CS",)),
+    # --- c15118: C07 contract certificates (reference CSMS, reference/csms_contracts.py) ----------------------------
+    Fault("csms_ocsp_not_queried", "csms", ("C07.FR.05", "Part 6 TC_C_50_CSMS step 2", "Part 6 TC_C_51_CSMS step 2"),
+          "the CSMS checks the contract certificate chain (or takes the hash data) but never asks the OCSP responder: a "
+          "revoked contract is accepted",
+          ("TC_C_50_CSMS", "TC_C_51_CSMS", "TC_C_52_CSMS")),
+    Fault("csms_ocsp_cert_id_over_leaf", "csms", ("C07.FR.05", "Part 6 TC_C_52_CSMS step 3"),
+          "the CSMS builds the OCSP CertID of a contract certificate it received from the certificate's own name and "
+          "key instead of its issuer's: the responder cannot identify it and the CSMS refuses the contract",
+          ("TC_C_52_CSMS",)),
+    Fault("csms_certificate_status_missing", "csms", ("C07.FR.14", "Part 6 TC_C_50_CSMS step 4"),
+          "the CSMS answers a contract AuthorizeRequest like any other: idTokenInfo only, no certificateStatus",
+          ("TC_C_50_CSMS", "TC_C_51_CSMS", "TC_C_52_CSMS")),
 ]

@@ -33,8 +33,8 @@ FAULTS: list[Fault] = [
           "the CSMS numbers its first list for a station from its 0-based counter: versionNumber 0, the value that "
           "means 'no list'",
           ("TC_D_01_CSMS",)),
-    Fault("csms_full_entries_without_token_info", "csms", ("Part 6 TC_D_01_CSMS tool validation step 1 (errata "
-                                                          "2025-09)", "D01.FR.15"),
+    Fault("csms_full_entries_without_token_info", "csms", ("Part 6 TC_D_01_CSMS tool validation step 1",
+                                                          "D01.FR.15"),
           "the CSMS sends a Full list of bare idTokens, without their idTokenInfo",
           ("TC_D_01_CSMS",)),
     Fault("csms_local_list_version_not_increased", "csms", ("D01.FR.19", "Part 6 TC_D_02_CSMS tool validation step 1"),
@@ -42,7 +42,7 @@ FAULTS: list[Fault] = [
           "(the station refuses it: VersionMismatch)",
           ("TC_D_02_CSMS", "TC_D_03_CSMS")),
     Fault("csms_differential_sent_as_full", "csms", ("D01.FR.16", "D01.FR.17", "Part 6 TC_D_02_CSMS tool validation "
-                                                     "step 1"),
+                                                     "step 1", "Part 6 TC_D_03_CSMS tool validation step 1"),
           "the CSMS sends every list update with updateType Full: a differential update replaces the station's list "
           "with only the changed entries",
           ("TC_D_02_CSMS", "TC_D_03_CSMS")),

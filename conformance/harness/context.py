@@ -40,6 +40,9 @@ class RunContext:
     # After a case replaced the station's CSMS root, ``csms_root`` is a copy of that root (same subject and key) signed
     # by the case's root, which this is (the certificate's issuer); None while ``csms_root`` is self-signed.
     csms_root_issuer: Any = None
+    # The run's ISO 15118 test PKI (harness/pki.py Pki: V2G / MO roots, MO sub-CA, contract certificates), made on
+    # first use by the C07 cases (c15118); block M (issue 14) grows it. Its keys never leave it.
+    iso15118_pki: Any = None
     # Ids the harness invents (eventId, requestId, reservation ids, transaction ids): unique per run (harness/ids.py).
     ids: IdSource = field(default_factory=IdSource)
     # SUT = CSMS: the harness's Charging Stations (sides.HarnessStation) by identity. They live for the whole run, so a

@@ -55,6 +55,10 @@ LOCAL_AUTH_LIST_ENTRIES = component_variable("LocalAuthListCtrlr", "Entries")
 LOCAL_AUTH_LIST_ITEMS_PER_MESSAGE = component_variable("LocalAuthListCtrlr", "ItemsPerMessage")
 LOCAL_AUTH_LIST_BYTES_PER_MESSAGE = component_variable("LocalAuthListCtrlr", "BytesPerMessage")
 LOCAL_AUTH_LIST_DISABLE_POST_AUTHORIZE = component_variable("LocalAuthListCtrlr", "DisablePostAuthorize")
+# ISO15118Ctrlr (c15118: C07 Plug & Charge authorization)
+PNC_ENABLED = component_variable("ISO15118Ctrlr", "PnCEnabled")
+CENTRAL_CONTRACT_VALIDATION_ALLOWED = component_variable("ISO15118Ctrlr", "CentralContractValidationAllowed")
+CONTRACT_VALIDATION_OFFLINE = component_variable("ISO15118Ctrlr", "ContractValidationOffline")
 
 # SampledDataCtrlr
 SIGN_READINGS = component_variable("SampledDataCtrlr", "SignReadings")

@@ -28,6 +28,7 @@ from ..faults import FaultSet
 from .csms_meter_values import meter_value_refusal
 from ..catalog import actions_handled_by
 from .csms_authorization import LIST_LIMITS, CsmsAuthorization
+from .csms_contracts import CsmsContracts
 from .csms_remote import RemoteControl
 from .csms_transactions import CsmsTransactions
 from .rpc_reactions import react_to_invalid
@@ -100,6 +101,7 @@ class ReferenceCsms:
         # C01-C16, D01-D02: the token store (the same dicts as self.tokens / self.groups) and local list management
         self.authorization = CsmsAuthorization(self.faults, self.tokens, self.groups, master_pass_group)
         self.transactions = CsmsTransactions(self.faults, self._token_info, self.supports)  # E01-E14
+        self.contracts = CsmsContracts(self.faults, self._token_info)  # C07 contract certificates (c15118)
 
     def supports(self, feature: str) -> bool:
         return self.features is None or feature in self.features
@@ -151,7 +153,8 @@ class ReferenceCsms:
             if method is None:
                 return CallError(incoming.message_id, ErrorCode.NOT_SUPPORTED,
                                  f"{incoming.action} is not supported by the reference CSMS", {})
-            return method(record, payload)
+            result = method(record, payload)
+            return await result if asyncio.iscoroutine(result) else result  # an answer that needs I/O (C07 OCSP)
         return handle
 
     def on_BootNotification(self, record: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:
@@ -187,7 +190,9 @@ class ReferenceCsms:
     def _token_info(self, id_token: dict[str, Any]) -> dict[str, Any]:
         return self.authorization.token_info(id_token)  # the one token store (csms_authorization.py)
 
-    def on_Authorize(self, record: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:
+    def on_Authorize(self, record: StationRecord, payload: dict[str, Any]) -> Any:
+        if self.contracts.concerns(payload):  # C07: contract certificate data (csms_contracts.py, c15118)
+            return self.contracts.on_authorize(payload)
         return {"idTokenInfo": self.authorization.on_authorize(record.identity, payload["idToken"])}
 
     def on_TransactionEvent(self, record: StationRecord, payload: dict[str, Any]) -> dict[str, Any] | CallError:
@@ -372,6 +377,9 @@ class ReferenceCsms:
                 return {}
             if setting == "token_status":
                 self.tokens[params["id_token"]] = str(value)
+                return {}
+            if setting == "iso15118_root_certificate":  # C07: a V2G / MO root it trusts (c15118)
+                self.contracts.trust(str(value))
                 return {}
             if setting == "token_group":  # the groupIdToken it answers for the idToken (C09, E01.FR.12)
                 self.groups[params["id_token"]] = str(value)

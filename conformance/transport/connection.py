@@ -41,10 +41,13 @@ class Withhold:
     """A handler's decision not to answer a CALL at all, because the case asks for it (Part 6 E13: "the CSMS does
     not reply"): nothing is sent, not even when a hold ends; the decision is recorded. ``peer_timeout``: after how
     many seconds the peer may take the CALL as timed out and send its next CALL (its own message timeout, Part 4
-    §4.1.1); None: the connection's message timeout, as for every CALL."""
+    §4.1.1); None: the connection's message timeout, as for every CALL. ``tolerance``: the judge compares arrival
+    times, which deviate from the peer's own timer by up to this (the max time deviation, Part 6 §2.1): a next CALL
+    that arrives ``peer_timeout - tolerance`` after the withheld one is taken as sent after the peer's timeout."""
 
     reason: str
     peer_timeout: float | None = None
+    tolerance: float = 0.0
 
 
 HandlerResult = dict[str, Any] | CallError | Withhold
@@ -570,7 +573,9 @@ class Connection:
         """Never answer ``incoming`` (see :class:`Withhold`): recorded, and the judge lets the peer time it out
         after ``decision.peer_timeout``."""
         incoming.withheld = True
-        self.judge.withhold("in", incoming.message_id, decision.peer_timeout)
+        timeout = decision.peer_timeout
+        self.judge.withhold("in", incoming.message_id,
+                            None if timeout is None else max(0.0, timeout - decision.tolerance))
         self._emit("note", level="info", message=f"the harness does not answer {incoming.action} "
                    f"{incoming.message_id!r}: {decision.reason}", withheld=incoming.message_id,
                    action=incoming.action, peer_timeout=decision.peer_timeout)

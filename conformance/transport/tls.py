@@ -27,9 +27,10 @@ from typing import Iterable, Sequence
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
-__all__ = ["Credential", "certificate_hash_data", "client_context", "cross_sign", "issue_server", "make_root", "parse_certificate",
+__all__ = ["Credential", "certificate_hash_data", "chain_hash_data", "emaid_of", "load_chain", "ocsp_request_data",
+           "responder_url_of", "validate_chain", "client_context", "cross_sign", "issue_server", "make_root", "parse_certificate",
            "server_context"]
 
 ORGANIZATION = "OCPP Conformance test PKI"
@@ -159,6 +160,84 @@ def certificate_hash_data(certificate: x509.Certificate, issuer: x509.Certificat
     return {"hashAlgorithm": algorithm, "issuerNameHash": digest(certificate.issuer.public_bytes()),
             "issuerKeyHash": digest(_public_key_bits(issuer if issuer is not None else certificate)),
             "serialNumber": format(certificate.serial_number, "x")}
+
+
+# ---- ISO 15118 contract certificates (c15118: C07; generation in conformance/harness/pki.py)
+def responder_url_of(certificate: x509.Certificate) -> str | None:
+    """The OCSP responder of the certificate's Authority Information Access, or None."""
+    try:
+        access = certificate.extensions.get_extension_for_class(x509.AuthorityInformationAccess).value
+    except x509.ExtensionNotFound:
+        return None
+    for description in access:
+        if description.access_method == AuthorityInformationAccessOID.OCSP:
+            return str(description.access_location.value)
+    return None
+
+
+def ocsp_request_data(certificate: x509.Certificate, issuer: x509.Certificate,
+                      algorithm: str = "SHA256") -> dict[str, str]:
+    """OCSPRequestDataType (Part 2): CertificateHashDataType of ``certificate`` signed by ``issuer`` plus the
+    responderURL (an empty string when the certificate names no OCSP responder: the field is required)."""
+    data = certificate_hash_data(certificate, issuer, algorithm)
+    data["responderURL"] = responder_url_of(certificate) or ""
+    return data
+
+
+def chain_hash_data(chain: Sequence[x509.Certificate], algorithm: str = "SHA256") -> list[dict[str, str]]:
+    """OCSPRequestData of every certificate in ``chain`` (leaf first, each issued by the next) but its last (the
+    root): at most 4 entries, as AuthorizeRequest allows."""
+    return [ocsp_request_data(c, chain[i + 1], algorithm) for i, c in enumerate(chain[:-1])][:4]
+
+
+def load_chain(chain_pem: str) -> list[x509.Certificate]:
+    """The certificates of a PEM chain (ValueError when there is none)."""
+    return x509.load_pem_x509_certificates(chain_pem.encode())
+
+
+def emaid_of(certificate: x509.Certificate) -> str | None:
+    """The eMAID a contract certificate carries (its subject commonName)."""
+    names = certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return str(names[0].value) if names else None
+
+
+def validate_chain(chain: Sequence[x509.Certificate], anchors: Sequence[x509.Certificate],
+                   now: dt.datetime | None = None) -> str | None:
+    """Why ``chain`` (leaf first, sub-CAs after) does not chain to one of ``anchors`` at ``now``: None when it is
+    valid. Checked: each certificate within its validity period, signed by the next one (the last by an anchor),
+    every issuer a CA."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    if not chain:
+        return "no certificate"
+    path = list(chain)
+    for certificate in path:
+        if not certificate.not_valid_before_utc <= now <= certificate.not_valid_after_utc:
+            return f"{certificate.subject.rfc4514_string()} is not valid at {now.isoformat()} " \
+                   f"({certificate.not_valid_before_utc.isoformat()} .. {certificate.not_valid_after_utc.isoformat()})"
+    for child, parent in zip(path, path[1:]):
+        if (reason := _issued_by(child, parent)) is not None:
+            return reason
+    last = path[-1]
+    for anchor in anchors:
+        if anchor.subject == last.issuer and _issued_by(last, anchor) is None:
+            return None
+        if anchor == last:
+            return None
+    return f"{last.issuer.rfc4514_string()} is not a trusted root"
+
+
+def _issued_by(child: x509.Certificate, parent: x509.Certificate) -> str | None:
+    try:
+        constraints = parent.extensions.get_extension_for_class(x509.BasicConstraints).value
+        if not constraints.ca:
+            return f"{parent.subject.rfc4514_string()} is not a CA"
+        child.verify_directly_issued_by(parent)
+    except (ValueError, TypeError, x509.ExtensionNotFound) as error:
+        return f"{child.subject.rfc4514_string()} is not issued by {parent.subject.rfc4514_string()}: {error}"
+    except Exception as error:  # InvalidSignature
+        return f"{child.subject.rfc4514_string()}: signature of {parent.subject.rfc4514_string()} does not verify " \
+               f"({type(error).__name__})"
+    return None
 
 
 def server_context(credential: Credential) -> ssl.SSLContext:

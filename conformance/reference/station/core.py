@@ -27,6 +27,7 @@ from .boot import Boot
 from .component import Component, Handler, Step
 from .data_transfer import DataTransfer
 from .file_transfers import FileTransfers
+from .iso15118 import Iso15118
 from .local_list import LocalList
 from .meter_values import MeterValues
 from .network import Network
@@ -104,12 +105,15 @@ class ReferenceStation:
         self.transactions_area.reset = self.reset
         self.meter_values = MeterValues(self, self.transactions_area)
         self.transactions_area.meter_values = self.triggers.meter = self.meter_values
+        self.iso15118 = Iso15118(self)  # c15118: C07 Plug & Charge contract certificates
+        self.iso15118.transactions = self.transactions_area
+        self.iso15118.authorization = self.authorization
         self.variables = Variables(self)
         self.components: list[Component] = [
             self.variables, self.boot, self.availability, self.transactions_area, self.reset, self.reservations,
             self.network, self.offline, self.smart_charging, self.reports, self.data_transfer, self.remote_control,
             self.triggers, self.file_transfers, self.local_list, self.auth_cache, self.authorization,
-            self.meter_values, self.tx_queue]
+            self.meter_values, self.tx_queue, self.iso15118]
         self.variables.device_model = self.variables.new_model(self.components)  # the areas hook into it
         self._handlers: dict[str, Handler] = self._register("handlers")
         self._steps: dict[str, Step] = self._register("steps")

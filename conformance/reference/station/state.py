@@ -18,7 +18,7 @@ FACTORY_SETTINGS = {"OCPPCommCtrlr.OfflineThreshold": 180, "OCPPCommCtrlr.RetryB
                     "SampledDataCtrlr.TxUpdatedMeasurands": "Energy.Active.Import.Register,Power.Active.Import",
                     "AlignedDataCtrlr.Measurands": "Energy.Active.Import.Register,Voltage"}
 # The optional device model groups of the reference station: it supports Smart Charging.
-STATION_FEATURES = DEFAULT_FEATURES | {"SmartCharging"}
+STATION_FEATURES = DEFAULT_FEATURES | {"SmartCharging", "ISO15118"}
 
 def _issued_by(certificate: Any, issuer: Any) -> bool:
     """Whether ``issuer`` (a CA certificate) signed ``certificate``: names match and the signature verifies."""

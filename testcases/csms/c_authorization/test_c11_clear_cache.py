@@ -6,12 +6,11 @@ from conformance.harness import CsmsUnderTest, case
 from conformance.harness.reusable_states import csms as states
 
 
-async def _clear_cache(csms: CsmsUnderTest, status: str) -> None:
+async def _clear_cache(csms: CsmsUnderTest, case_id: str, status: str) -> None:
     await states.booted(csms, precondition=True)
     with csms.station.answering("ClearCache", {"status": status}):
         await csms.actions.do("csms_send", station=csms.identity, request="ClearCache", payload={})
-        await csms.expect_call("ClearCache", requirements=("Part 6 TC_C_37/38_CSMS step 1: the CSMS sends a "
-                                                            "ClearCacheRequest",))
+        await csms.expect_call("ClearCache", requirements=(f"Part 6 {case_id} step 1", "C11"))
 
 
 @case
@@ -22,7 +21,7 @@ async def test_tc_c_37_csms(csms: CsmsUnderTest) -> None:
     - step 1 (on the operator's instruction, ``csms_send``): the CSMS sends ClearCacheRequest (schema-checked like
       every frame; Part 6 has no tool validation of its fields);
     - step 2: the harness station answers Accepted."""
-    await _clear_cache(csms, "Accepted")
+    await _clear_cache(csms, "TC_C_37_CSMS", "Accepted")
 
 
 @case
@@ -32,4 +31,4 @@ async def test_tc_c_38_csms(csms: CsmsUnderTest) -> None:
     Part 6 steps / validations implemented:
     - step 1 (``csms_send``): the CSMS sends ClearCacheRequest;
     - step 2: the harness station answers Rejected (C11.FR.04/05); the CSMS must take it (no further validation)."""
-    await _clear_cache(csms, "Rejected")
+    await _clear_cache(csms, "TC_C_38_CSMS", "Rejected")

@@ -9,8 +9,7 @@ from conformance.harness.reusable_states import csms as states
 
 async def _get_version(csms: CsmsUnderTest, case_id: str) -> None:
     await csms.actions.do("csms_send", station=csms.identity, request="GetLocalListVersion", payload={})
-    await csms.expect_call("GetLocalListVersion", requirements=(f"Part 6 {case_id} step 1: the CSMS sends a "
-                                                                "GetLocalListVersionRequest",))
+    await csms.expect_call("GetLocalListVersion", requirements=(f"Part 6 {case_id} step 1", "D02"))
 
 
 @case

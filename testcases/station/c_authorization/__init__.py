@@ -18,4 +18,10 @@ state Deauthorized (§6.2.118) live with the other states (conformance/harness/r
 prints some token names inconsistently (TC_C_11_CS validates <Configured valid_idtoken_idtoken> after presenting the
 expired one; TC_C_12_CS caches "invalid IdToken fields" and validates the valid one): each case's docstring says how
 it reads them.
+
+C07 (helper c15118, test_c07_contract_certificates.py): ISO 15118 Plug & Charge is the action ``plug_and_charge``
+with a contract certificate chain from the harness's test PKI (conformance/harness/pki.py); "CertificateInstalled
+for V2GRootCertificate / MORootCertificate" is an InstallCertificate of that PKI's roots, "the root must NOT be
+installed" a PKI made for the case alone. iso15118CertificateHashData is recomputed from the certificates the harness
+gave (issuerNameHash, issuerKeyHash, serialNumber with the entry's hashAlgorithm; responderURL is the station's).
 """

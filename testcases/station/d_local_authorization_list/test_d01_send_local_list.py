@@ -97,7 +97,7 @@ async def test_tc_d_04_cs(station: ChargingStationUnderTest) -> None:
         sent, _ = await states.send_local_list(station, "Full", _version(station), [],
                                                requirements=("D01.FR.02", "D01.FR.04"),
                                                what="SendLocalListResponse (Part 6 TC_D_04_CS step 2)")
-        await states.local_list_version(station, sent, requirements=("D01.FR.04",),
+        await states.local_list_version(station, sent, requirements=("D01.FR.04", "D01.FR.01"),
                                         what="GetLocalListVersionResponse (Part 6 TC_D_04_CS step 4)")
         await states.local_list_entries_reported(station, 0, requirements=("D01.FR.04",),
                                                  what="the Full update without entries emptied the list")

@@ -21,7 +21,8 @@ async def test_tc_d_08_cs(station: ChargingStationUnderTest) -> None:
     - steps 1-2: GetLocalListVersionResponse versionNumber `<Configured versionNumber>` (D02.FR.01)."""
     async with states.local_list_enabled(station):
         version = await states.id_token_local_auth_list(station)
-        await states.local_list_version(station, version, requirements=("D02.FR.01",),
+        # the version of its list: the versionNumber of the SendLocalListRequest that installed it (D01.FR.01)
+        await states.local_list_version(station, version, requirements=("D02.FR.01", "D01.FR.01"),
                                         what="GetLocalListVersionResponse (Part 6 TC_D_08_CS step 2)")
 
 

@@ -95,7 +95,7 @@ class NotAccepted:
         self.answers.append(how)
         if how == WITHHOLD:
             return Withhold("Part 6 E13: the CSMS does not reply to this TransactionEventRequest",
-                            peer_timeout=self.peer_timeout)
+                            peer_timeout=self.peer_timeout, tolerance=self.station.tolerance)
         if how == ERROR:
             return CallError(incoming.message_id, ErrorCode.INTERNAL_ERROR, "not accepted by the test (Part 6 E13)",
                              {})

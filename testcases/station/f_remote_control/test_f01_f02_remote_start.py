@@ -173,6 +173,9 @@ async def test_tc_f_04_cs(station: ChargingStationUnderTest) -> None:
             station.note("no transaction started at the authorization (TxStartPoint "
                          f"{','.join(tx.start_points) or '?'}): step 1 is skipped, the timeout is waited")
             await _wait_until(station, authorized_at + timeout + station.tolerance)
+            # The authorization has expired (C01.FR.26): the restore must not present the idToken for it again,
+            # which would withdraw step 3's authorization and leave a new one pending for the next case.
+            tx.authorized = False
         # Step 3: the EVSE is ready for another charging session. A transaction only deauthorized (TxStopPoint
         # ParkingBayOccupancy, F02.FR.08) still runs: the remote start authorizes it (F01.FR.13: its transactionId in
         # the response, an Updated RemoteStart event).
