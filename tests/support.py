@@ -110,6 +110,41 @@ async def running(coroutine: Awaitable[Any]) -> AsyncIterator[asyncio.Task[Any]]
             await task
 
 
+def factory_setting(monkeypatch: Any, key: str, actual: str, mutability: str = "ReadOnly") -> None:
+    """The reference station's factory setting of ``key`` ("Component.Variable") is ``actual`` with ``mutability``
+    for the test (a station whose variable cannot be configured)."""
+    from conformance.reference.station import variables as station_variables
+
+    monkeypatch.setattr(station_variables, "FACTORY_SETTINGS", dict(
+        station_variables.FACTORY_SETTINGS, **{key: {"Actual": actual, "mutability": mutability}}))
+
+
+@contextlib.asynccontextmanager
+async def reference_station_peer(port: int, *, message_timeout: float, cls: Any = None,
+                                 evses: list[tuple[int, list[int]]] | None = None,
+                                 settings: dict[tuple[str, str], Any] | None = None,
+                                 prepare: Callable[[Any], None] | None = None,
+                                 **options: Any) -> AsyncIterator[Any]:
+    """The reference station (or its subclass ``cls``) as a peer: CS001 connecting to the harness CSMS on
+    127.0.0.1:``port``, its device model variables ``settings`` ((component, variable): value) set and
+    ``prepare(station)`` applied before it starts; it stops when the block ends. ``options`` go to the
+    constructor (``features``, ``faults``)."""
+    from conformance.reference.station import ReferenceStation
+
+    station = (cls or ReferenceStation)(csms_url=f"ws://127.0.0.1:{port}/ocpp", identity="CS001", password=None,
+                                        evses=evses or [(1, [1])], message_timeout=message_timeout,
+                                        connect_timeout=5, **options)
+    for (component, variable), value in (settings or {}).items():
+        station.device_model.set_value(component, variable, value)
+    if prepare is not None:
+        prepare(station)
+    await station.start()
+    try:
+        yield station
+    finally:
+        await station.stop()
+
+
 async def connect_to_harness(port: int, identity: str = "CS001") -> Any:
     """A station's WebSocket connection to the harness CSMS on 127.0.0.1:``port``, tried until it listens."""
     from websockets.asyncio.client import connect

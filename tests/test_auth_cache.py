@@ -15,7 +15,7 @@ import pytest
 
 from conformance.reference.station import ReferenceStation
 
-from support import FULL_PICS, free_port, run_cases, webhook_for, write_peer_config
+from support import FULL_PICS, free_port, reference_station_peer, run_cases, webhook_for, write_peer_config
 
 TOKEN = {"idToken": "A1B2C3D4", "type": "ISO14443"}
 MESSAGE_TIMEOUT = 2.0
@@ -115,15 +115,9 @@ def _config(tmp_path: Path, port: int, hook: str) -> Path:
 @contextlib.asynccontextmanager
 async def station_peer(port: int, start: str, stop: str, cls: type[ReferenceStation] = ReferenceStation,
                        ) -> AsyncIterator[ReferenceStation]:
-    station = cls(csms_url=f"ws://127.0.0.1:{port}/ocpp", identity="CS001", password=None, evses=[(1, [1])],
-                  message_timeout=MESSAGE_TIMEOUT, connect_timeout=5)
-    station.device_model.set_value("TxCtrlr", "TxStartPoint", start)
-    station.device_model.set_value("TxCtrlr", "TxStopPoint", stop)
-    await station.start()
-    try:
+    async with reference_station_peer(port, message_timeout=MESSAGE_TIMEOUT, cls=cls, settings={
+            ("TxCtrlr", "TxStartPoint"): start, ("TxCtrlr", "TxStopPoint"): stop}) as station:
         yield station
-    finally:
-        await station.stop()
 
 
 @pytest.mark.asyncio

@@ -15,7 +15,7 @@ import pytest
 from conformance.protocol.frames import utc_now
 from conformance.reference.station import ReferenceStation
 
-from support import FULL_PICS, free_port, run_cases, webhook_for, write_peer_config
+from support import FULL_PICS, free_port, reference_station_peer, run_cases, webhook_for, write_peer_config
 
 MESSAGE_TIMEOUT = 2.0
 TOKENS = """
@@ -78,14 +78,9 @@ class RefusesSecondToken(ReferenceStation):
 async def station_peer(port: int, *, start: str = "PowerPathClosed", features: tuple[str, ...] | None = None,
                        cls: type[ReferenceStation] = ReferenceStation) -> AsyncIterator[ReferenceStation]:
     options: dict[str, Any] = {} if features is None else {"features": frozenset(features)}
-    station = cls(csms_url=f"ws://127.0.0.1:{port}/ocpp", identity="CS001", password=None, evses=[(1, [1])],
-                  message_timeout=MESSAGE_TIMEOUT, connect_timeout=5, **options)
-    station.device_model.set_value("TxCtrlr", "TxStartPoint", start)
-    await station.start()
-    try:
+    async with reference_station_peer(port, message_timeout=MESSAGE_TIMEOUT, cls=cls,
+                                      settings={("TxCtrlr", "TxStartPoint"): start}, **options) as station:
         yield station
-    finally:
-        await station.stop()
 
 
 @pytest.mark.asyncio

@@ -19,8 +19,8 @@ from conformance.actions.port import ActionFailed
 from conformance.reference.csms import ReferenceCsms
 from conformance.reference.station import ReferenceStation
 
-from support import (FULL_PICS, csms_server, free_port, run_cases, started_with_webhook, webhook_for,
-                     write_peer_config)
+from support import (FULL_PICS, csms_server, free_port, reference_station_peer, run_cases, started_with_webhook,
+                     webhook_for, write_peer_config)
 
 MESSAGE_TIMEOUT = 2.0
 
@@ -62,14 +62,9 @@ class NoTransactionOnLockFailure(ReferenceStation):
 
 @contextlib.asynccontextmanager
 async def station_peer(cls: type[ReferenceStation], port: int, tx_start_point: str) -> AsyncIterator[ReferenceStation]:
-    station = cls(csms_url=f"ws://127.0.0.1:{port}/ocpp", identity="CS001", password=None, evses=[(1, [1])],
-                  message_timeout=MESSAGE_TIMEOUT, connect_timeout=5)
-    station.device_model.set_value("TxCtrlr", "TxStartPoint", tx_start_point)
-    await station.start()
-    try:
+    async with reference_station_peer(port, message_timeout=MESSAGE_TIMEOUT, cls=cls,
+                                      settings={("TxCtrlr", "TxStartPoint"): tx_start_point}) as station:
         yield station
-    finally:
-        await station.stop()
 
 
 @pytest.mark.asyncio

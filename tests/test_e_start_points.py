@@ -15,7 +15,7 @@ import pytest
 
 from conformance.reference.station import ReferenceStation
 
-from support import FULL_PICS, free_port, run_cases, webhook_for, write_peer_config
+from support import FULL_PICS, free_port, reference_station_peer, run_cases, webhook_for, write_peer_config
 
 MESSAGE_TIMEOUT = 2.0
 LOCAL_CASES = ("TC_E_03_CS", "TC_E_04_CS", "TC_E_05_CS", "TC_E_06_CS", "TC_E_38_CS", "TC_E_52_CS")
@@ -57,18 +57,13 @@ class ReadOnlyStartPoint(ReferenceStation):
 @contextlib.asynccontextmanager
 async def station_peer(port: int, start: str, *, stop: str | None = None, sign: bool = False,
                        cls: type[ReferenceStation] = ReferenceStation) -> AsyncIterator[ReferenceStation]:
-    station = cls(csms_url=f"ws://127.0.0.1:{port}/ocpp", identity="CS001", password=None, evses=[(1, [1])],
-                  message_timeout=MESSAGE_TIMEOUT, connect_timeout=5)
-    station.device_model.set_value("TxCtrlr", "TxStartPoint", start)
+    settings: dict[tuple[str, str], Any] = {("TxCtrlr", "TxStartPoint"): start}
     if stop is not None:
-        station.device_model.set_value("TxCtrlr", "TxStopPoint", stop)
+        settings[("TxCtrlr", "TxStopPoint")] = stop
     if sign:
-        station.device_model.set_value("SampledDataCtrlr", "SignReadings", True)
-    await station.start()
-    try:
+        settings[("SampledDataCtrlr", "SignReadings")] = True
+    async with reference_station_peer(port, message_timeout=MESSAGE_TIMEOUT, cls=cls, settings=settings) as station:
         yield station
-    finally:
-        await station.stop()
 
 
 @pytest.mark.asyncio

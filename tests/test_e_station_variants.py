@@ -15,7 +15,7 @@ import pytest
 from conformance.reference.station.state import Transaction
 from conformance.reference.station.transactions import Transactions
 
-from support import free_port
+from support import factory_setting, free_port
 from test_e_stop_points import run_case, station_peer
 
 
@@ -258,11 +258,7 @@ async def test_e24_inconclusive_when_energy_transfer_cannot_leave_the_stop_point
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """E24-1: TxStopPoint ReadOnly EnergyTransfer ends the transaction at EnergyTransferSuspended, so TC_E_24_CS step 1
     (unconditional in Part 6) cannot be reached: INCONCLUSIVE, not a PASS on the Available report alone."""
-    from conformance.reference.station import variables as station_variables
-
-    monkeypatch.setattr(station_variables, "FACTORY_SETTINGS", dict(
-        station_variables.FACTORY_SETTINGS,
-        **{"TxCtrlr.TxStopPoint": {"Actual": "EnergyTransfer", "mutability": "ReadOnly"}}))
+    factory_setting(monkeypatch, "TxCtrlr.TxStopPoint", "EnergyTransfer")
     port = free_port()
     async with station_peer(port) as station:
         result, output = await run_case(tmp_path, station, port, "TC_E_24_CS")

@@ -16,11 +16,11 @@ import pytest
 
 from conformance.config import CERTIFICATION_PROFILES, FULL_FEATURES
 from conformance.reference.station import ReferenceStation
-from conformance.reference.station import variables as station_variables
 from conformance.reference.station.state import Transaction
 from conformance.reference.station.transactions import Transactions
 
-from support import FULL_PICS, free_port, run_cases, webhook_for, write_peer_config
+from support import (FULL_PICS, factory_setting, free_port, reference_station_peer, run_cases, webhook_for,
+                     write_peer_config)
 
 MESSAGE_TIMEOUT = 2.0
 # The hardware and answers the PICS file leaves out: a detachable cable, an IEC 61851-1 mode 3 EV.
@@ -62,20 +62,17 @@ class UnplugEndsAsEvDisconnected(Transactions):
 @contextlib.asynccontextmanager
 async def station_peer(port: int, variant: type[Transactions] | None = None, *, features: frozenset[str] | None = None,
                        settings: dict[str, str] | None = None) -> AsyncIterator[ReferenceStation]:
-    station = ReferenceStation(csms_url=f"ws://127.0.0.1:{port}/ocpp", identity="CS001", password=None,
-                               evses=[(1, [1])], message_timeout=MESSAGE_TIMEOUT, connect_timeout=5, features=features)
-    if variant is not None:
-        station.transactions_area.__class__ = variant
+    def use_variant(station: ReferenceStation) -> None:
+        if variant is not None:
+            station.transactions_area.__class__ = variant
+
     # The harness is a subprocess that may take seconds to listen on a loaded machine: the station keeps trying
     # every RetryBackOffWaitMinimum (1 s) instead of doubling its back-off past the harness's connect timeout.
-    for key, value in {"OCPPCommCtrlr.RetryBackOffRepeatTimes": "0", **(settings or {})}.items():
-        component, variable = key.split(".")
-        station.device_model.set_value(component, variable, value)
-    await station.start()
-    try:
+    settings = {"OCPPCommCtrlr.RetryBackOffRepeatTimes": "0", **(settings or {})}
+    async with reference_station_peer(port, message_timeout=MESSAGE_TIMEOUT, features=features, prepare=use_variant,
+                                      settings={tuple(key.split(".")): value  # type: ignore[misc]
+                                                for key, value in settings.items()}) as station:
         yield station
-    finally:
-        await station.stop()
 
 
 async def run_case(tmp_path: Path, station: ReferenceStation, port: int, case_id: str, *,
@@ -97,9 +94,7 @@ async def test_read_only_tx_stop_point(tmp_path: Path, monkeypatch: pytest.Monke
                                        verdict: str) -> None:
     """TxStopPoint ReadOnly EVConnected,Authorized: TC_E_07_CS needs PowerPathClosed (NOT APPLICABLE, the Part 6
     prerequisite named), TC_E_15_CS needs Authorized and no PowerPathClosed (the value is kept, PASS)."""
-    monkeypatch.setattr(station_variables, "FACTORY_SETTINGS", dict(
-        station_variables.FACTORY_SETTINGS,
-        **{"TxCtrlr.TxStopPoint": {"Actual": "EVConnected,Authorized", "mutability": "ReadOnly"}}))
+    factory_setting(monkeypatch, "TxCtrlr.TxStopPoint", "EVConnected,Authorized")
     port = free_port()
     async with station_peer(port) as station:
         result, output = await run_case(tmp_path, station, port, case_id)
@@ -124,9 +119,7 @@ async def test_allowed_variant_passes(tmp_path: Path, case_id: str, variant: typ
 async def test_read_only_stop_tx_on_invalid_id_false(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A station whose StopTxOnInvalidId is ReadOnly false (it only stops the energy transfer on an Invalid idToken,
     E05.FR.02) cannot take TC_E_16_CS's configuration state: NOT APPLICABLE, naming it."""
-    monkeypatch.setattr(station_variables, "FACTORY_SETTINGS", dict(
-        station_variables.FACTORY_SETTINGS,
-        **{"TxCtrlr.StopTxOnInvalidId": {"Actual": "false", "mutability": "ReadOnly"}}))
+    factory_setting(monkeypatch, "TxCtrlr.StopTxOnInvalidId", "false")
     port = free_port()
     async with station_peer(port) as station:
         result, output = await run_case(tmp_path, station, port, "TC_E_16_CS")

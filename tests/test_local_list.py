@@ -14,7 +14,7 @@ from typing import AsyncIterator
 from conformance.harness.reusable_states.station import _message_size, _split
 from conformance.reference.station import ReferenceStation
 
-from support import FULL_PICS, free_port, run_cases, webhook_for, write_peer_config
+from support import FULL_PICS, free_port, reference_station_peer, run_cases, webhook_for, write_peer_config
 
 MESSAGE_TIMEOUT = 2.0
 
@@ -51,16 +51,9 @@ def write_config(path: Path, port: int, webhook: str) -> Path:
 async def station_peer(port: int, *, features: frozenset[str] | None = None,
                        **limits: int) -> AsyncIterator[ReferenceStation]:
     """The reference station (with the PICS ``features``) declaring LocalAuthListCtrlr ``limits``."""
-    station = ReferenceStation(csms_url=f"ws://127.0.0.1:{port}/ocpp", identity="CS001", password=None,
-                               evses=[(1, [1])], message_timeout=MESSAGE_TIMEOUT, connect_timeout=5,
-                               features=features)
-    for name, value in limits.items():
-        station.device_model.set_value("LocalAuthListCtrlr", name, value)
-    await station.start()
-    try:
+    async with reference_station_peer(port, message_timeout=MESSAGE_TIMEOUT, features=features, settings={
+            ("LocalAuthListCtrlr", name): value for name, value in limits.items()}) as station:
         yield station
-    finally:
-        await station.stop()
 
 
 async def verdicts_of(tmp_path: Path, station: ReferenceStation, port: int, *cases: str) -> tuple[dict, str]:

@@ -17,30 +17,27 @@ import pytest
 from conformance.faults import FaultSet
 from conformance.reference.station import ReferenceStation
 
-from support import FULL_PICS, free_port, run_cases, webhook_for, write_peer_config
+from support import FULL_PICS, free_port, reference_station_peer, run_cases, webhook_for, write_peer_config
 
 MESSAGE_TIMEOUT = 2.0
 
 
-def write_config(path: Path, port: int, webhook: str) -> Path:
+def write_config(path: Path, port: int, webhook: str, *, timing: str = "", extra: str = "") -> Path:
+    """The remote control peer's configuration; ``timing`` adds to the zero reconnect gap and think time."""
     return write_peer_config(path, "station", port, name="remote control peer", pics_file=FULL_PICS,
                              message_timeout=MESSAGE_TIMEOUT, connect_timeout=15, action_timeout=5, case_time_limit=30,
-                             timing="reconnect_gap = 0\noperator_think_time = 0\n", webhook=webhook)
+                             timing="reconnect_gap = 0\noperator_think_time = 0\n" + timing, webhook=webhook,
+                             extra=extra)
 
 
 @contextlib.asynccontextmanager
 async def station_peer(port: int, faults: tuple[str, ...] = (), **variables: str) -> AsyncIterator[ReferenceStation]:
     """The reference station with TxCtrlr variables set (``TxStartPoint="EVConnected"``, ...)."""
-    station = ReferenceStation(csms_url=f"ws://127.0.0.1:{port}/ocpp", identity="CS001", password=None,
-                               evses=[(1, [1])], message_timeout=MESSAGE_TIMEOUT, connect_timeout=5,
-                               faults=FaultSet(faults, sut="station") if faults else None)
-    for name, value in variables.items():
-        station.device_model.set_value("TxCtrlr", name, value)
-    await station.start()
-    try:
+    async with reference_station_peer(port, message_timeout=MESSAGE_TIMEOUT,
+                                      faults=FaultSet(faults, sut="station") if faults else None,
+                                      settings={("TxCtrlr", name): value
+                                                for name, value in variables.items()}) as station:
         yield station
-    finally:
-        await station.stop()
 
 
 async def verdict_of(tmp_path: Path, station: ReferenceStation, port: int, case_id: str) -> tuple[str, str]:
@@ -204,11 +201,7 @@ async def test_f14_with_a_shared_reader_reaches_charging_on_every_evse(tmp_path:
     await station.start()
     try:
         async with webhook_for(station) as hook:
-            config = write_peer_config(tmp_path / "sut.toml", "station", port, name="remote control peer",
-                                       pics_file=FULL_PICS, message_timeout=MESSAGE_TIMEOUT, connect_timeout=15,
-                                       action_timeout=5, case_time_limit=30,
-                                       timing="reconnect_gap = 0\noperator_think_time = 0\n", webhook=hook,
-                                       extra="[[evse]]\nid = 2\nconnectors = [1]\n")
+            config = write_config(tmp_path / "sut.toml", port, hook, extra="[[evse]]\nid = 2\nconnectors = [1]\n")
             run = await run_cases(config, tmp_path / "run", "TC_F_14_CS", timeout=120)
     finally:
         await station.stop()
@@ -272,10 +265,7 @@ async def test_f01_periodic_event_produced_before_the_remote_start(tmp_path: Pat
         station.device_model.set_value("AuthCtrlr", "AuthorizeRemoteStart", authorize)
         periodic_event_at_remote_start(station, ahead)
         async with webhook_for(station) as hook:
-            config = write_peer_config(tmp_path / "sut.toml", "station", port, name="remote control peer",
-                                       pics_file=FULL_PICS, message_timeout=MESSAGE_TIMEOUT, connect_timeout=15,
-                                       action_timeout=5, case_time_limit=30, webhook=hook,
-                                       timing="reconnect_gap = 0\noperator_think_time = 0\nmax_time_deviation = 0.5\n")
+            config = write_config(tmp_path / "sut.toml", port, hook, timing="max_time_deviation = 0.5\n")
             run = await run_cases(config, tmp_path / "run", "TC_F_01_CS", timeout=120)
     assert run.results.get("TC_F_01_CS", {}).get("verdict") == verdict, run.output
     if verdict == "FAIL":
@@ -300,11 +290,7 @@ async def test_f05_transaction_ended_by_the_unlock_fails(tmp_path: Path) -> None
 
         station._handlers["UnlockConnector"] = handler
         async with webhook_for(station) as hook:
-            config = write_peer_config(tmp_path / "sut.toml", "station", port, name="remote control peer",
-                                       pics_file=FULL_PICS, message_timeout=MESSAGE_TIMEOUT, connect_timeout=15,
-                                       action_timeout=5, case_time_limit=30, webhook=hook,
-                                       timing="reconnect_gap = 0\noperator_think_time = 0\n",
-                                       extra='[pics.hardware]\n"HFS-1" = true\n')
+            config = write_config(tmp_path / "sut.toml", port, hook, extra='[pics.hardware]\n"HFS-1" = true\n')
             run = await run_cases(config, tmp_path / "run", "TC_F_05_CS", timeout=120)
     verdict, output = run.results.get("TC_F_05_CS", {}).get("verdict", "missing"), run.output
     assert verdict == "FAIL", output
@@ -418,11 +404,7 @@ async def test_f04_with_tx_stop_point_parking_bay_occupancy(tmp_path: Path) -> N
     port = free_port()
     async with station_peer(port, TxStartPoint="Authorized", TxStopPoint="ParkingBayOccupancy") as station:
         async with webhook_for(station) as hook:
-            config = write_peer_config(tmp_path / "sut.toml", "station", port, name="remote control peer",
-                                       pics_file=FULL_PICS, message_timeout=MESSAGE_TIMEOUT, connect_timeout=15,
-                                       action_timeout=5, case_time_limit=30, webhook=hook,
-                                       timing="reconnect_gap = 0\noperator_think_time = 0\n",
-                                       extra="[configured]\nev_connection_timeout = 2\n")
+            config = write_config(tmp_path / "sut.toml", port, hook, extra="[configured]\nev_connection_timeout = 2\n")
             run = await run_cases(config, tmp_path / "run", "TC_F_04_CS", timeout=120)
     assert run.results.get("TC_F_04_CS", {}).get("verdict") == "PASS", run.output
 

@@ -372,6 +372,17 @@ async def transactions_ended_afterwards(csms: CsmsUnderTest) -> AsyncIterator[li
                 csms.note(f"could not end transaction {tx.transaction_id}: {exc}")
 
 
+@contextlib.asynccontextmanager
+async def transaction_ended_afterwards(csms: CsmsUnderTest, evse: int, connector: int) -> AsyncIterator[Transaction]:
+    """A new transaction (:func:`new_transaction`) the harness station is about to start on ``evse`` /
+    ``connector``, listed before anything starts it, so it is ended afterwards
+    (:func:`transactions_ended_afterwards`) even when a check inside the block fails."""
+    async with transactions_ended_afterwards(csms) as transactions:
+        tx = new_transaction(csms, evse, connector)
+        transactions.append(tx)
+        yield tx
+
+
 # --------------------------------------------------------------------------- meter values (block J, helper j)
 def harness_meter_value(csms: CsmsUnderTest, evse: int, context: str, moment: float, *,
                         measurands: tuple[str, ...] = (mv.DEFAULT_MEASURAND, "Voltage"),

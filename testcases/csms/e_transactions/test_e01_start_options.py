@@ -120,9 +120,7 @@ async def test_tc_e_10_csms(csms: CsmsUnderTest) -> None:
       (the reusable state Authorized, Part 6 §3.18);
     - afterwards: the transaction is ended."""
     await states.booted(csms, precondition=True)
-    async with states.transactions_ended_afterwards(csms) as transactions:
-        tx = states.new_transaction(csms, *configured_connector(csms))
-        transactions.append(tx)
+    async with states.transaction_ended_afterwards(csms, *configured_connector(csms)) as tx:
         await states.authorized(csms, tx.evse, tx.connector, tx=tx, requirements=("Part 6 TC_E_10_CSMS step 4",))
 
 
@@ -184,9 +182,7 @@ async def test_tc_e_12_csms(csms: CsmsUnderTest) -> None:
     - afterwards: the transaction is ended."""
     await states.booted(csms, precondition=True)
     evse, connector = configured_connector(csms)
-    async with states.transactions_ended_afterwards(csms) as transactions:
-        tx = states.new_transaction(csms, evse, connector)
-        transactions.append(tx)
+    async with states.transaction_ended_afterwards(csms, evse, connector) as tx:
         await states.transaction_event(csms, tx, "Started", "EVDetected", None,
                                        requirements=("Part 6 TC_E_12_CSMS step 2", "E01.FR.01"))
 

@@ -25,9 +25,7 @@ async def test_tc_e_03_csms(csms: CsmsUnderTest) -> None:
     - afterwards: the transaction is ended."""
     await states.booted(csms, precondition=True)
     evse, connector = configured_connector(csms)
-    async with states.transactions_ended_afterwards(csms) as transactions:
-        tx = states.new_transaction(csms, evse, connector)
-        transactions.append(tx)
+    async with states.transaction_ended_afterwards(csms, evse, connector) as tx:
         await states.ev_connected_pre_session(csms, evse, connector, tx=tx)
         await states.authorized(csms, evse, connector, tx=tx, requirements=("Part 6 TC_E_03_CSMS step 1", "E02.FR.02"))
         await states.energy_transfer_started(csms, evse, connector, tx=tx)
@@ -45,9 +43,7 @@ async def test_tc_e_04_csms(csms: CsmsUnderTest) -> None:
     - afterwards: the transaction is ended."""
     await states.booted(csms, precondition=True)
     evse, connector = configured_connector(csms)
-    async with states.transactions_ended_afterwards(csms) as transactions:
-        tx = states.new_transaction(csms, evse, connector)
-        transactions.append(tx)
+    async with states.transaction_ended_afterwards(csms, evse, connector) as tx:
         await states.authorized(csms, evse, connector, tx=tx, requirements=("Part 6 TC_E_04_CSMS step 1", "E03.FR.02"))
         await states.energy_transfer_started(csms, evse, connector, tx=tx)
 
@@ -63,9 +59,7 @@ async def test_tc_e_38_csms(csms: CsmsUnderTest) -> None:
     - afterwards: the transaction is ended."""
     await states.booted(csms, precondition=True)
     evse, connector = configured_connector(csms)
-    async with states.transactions_ended_afterwards(csms) as transactions:
-        tx = states.new_transaction(csms, evse, connector)
-        transactions.append(tx)
+    async with states.transaction_ended_afterwards(csms, evse, connector) as tx:
         await states.authorized(csms, evse, connector, tx=tx)
         await states.ev_connected_pre_session(csms, evse, connector, tx=tx)
         await states.transaction_event(csms, tx, "Updated", "ChargingStateChanged", "SuspendedEV",
@@ -84,9 +78,7 @@ async def test_tc_e_39_csms(csms: CsmsUnderTest) -> None:
       station's; the CSMS must accept the end)."""
     await states.booted(csms, precondition=True)
     evse, connector = configured_connector(csms)
-    async with states.transactions_ended_afterwards(csms) as transactions:
-        tx = states.new_transaction(csms, evse, connector)
-        transactions.append(tx)
+    async with states.transaction_ended_afterwards(csms, evse, connector) as tx:
         await states.authorized(csms, evse, connector, tx=tx)
         await states.station_timer(csms, csms.config.configured.ev_connection_timeout,
                                    "<Configured EV connection timeout> (Part 6 TC_E_39_CSMS step 1 note)")

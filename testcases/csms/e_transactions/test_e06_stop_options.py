@@ -118,9 +118,7 @@ async def test_tc_e_16_csms(csms: CsmsUnderTest) -> None:
     - steps 3-4: Ended (Deauthorized, stoppedReason DeAuthorized), answered (E06.FR.04 is the station's)."""
     await states.booted(csms, precondition=True)
     evse, connector = configured_connector(csms)
-    async with states.transactions_ended_afterwards(csms) as transactions:
-        tx = states.new_transaction(csms, evse, connector)
-        transactions.append(tx)
+    async with states.transaction_ended_afterwards(csms, evse, connector) as tx:
         started = await states.transaction_event(csms, tx, "Started", "Authorized", None,
                                                  idToken=csms.config.id_tokens.invalid.to_ocpp(),
                                                  requirements=("Part 6 TC_E_16_CSMS step 2",))

@@ -26,9 +26,7 @@ async def _ongoing_with_queue(csms: CsmsUnderTest, case_id: str, transaction_id_
     The station holds the queued event from the offline period until it is delivered, and says so whenever the CSMS
     asks: a CSMS that asks on its own when the station reconnects does step 3 (Part 6 gives it no manual action)."""
     await states.booted(csms, precondition=True)
-    async with states.transactions_ended_afterwards(csms) as transactions:
-        tx = states.new_transaction(csms, *configured_connector(csms))
-        transactions.append(tx)
+    async with states.transaction_ended_afterwards(csms, *configured_connector(csms)) as tx:
         await states.energy_transfer_started(csms, tx.evse, tx.connector, tx=tx)
         with holding_queue(csms, tx.transaction_id, ongoing=True, queued=True):
             went_offline = await offline_period(csms)
@@ -65,9 +63,7 @@ async def test_tc_e_30_csms(csms: CsmsUnderTest) -> None:
       Before; answered ongoingIndicator true, messagesInQueue false (E14.FR.02/05);
     - afterwards: the transaction is ended."""
     await states.booted(csms, precondition=True)
-    async with states.transactions_ended_afterwards(csms) as transactions:
-        tx = states.new_transaction(csms, *configured_connector(csms))
-        transactions.append(tx)
+    async with states.transaction_ended_afterwards(csms, *configured_connector(csms)) as tx:
         await states.energy_transfer_started(csms, tx.evse, tx.connector, tx=tx)
         with holding_queue(csms, tx.transaction_id, ongoing=True, queued=False):
             await transaction_status(csms, "TC_E_30_CSMS", 1, tx.transaction_id)
@@ -92,9 +88,7 @@ async def test_tc_e_31_csms(csms: CsmsUnderTest) -> None:
     - steps 11-12: Updated (ChargingStateChanged, EVConnected, offline) with the second skipped seqNo, answered."""
     await states.booted(csms, precondition=True)
     evse, connector = configured_connector(csms)
-    async with states.transactions_ended_afterwards(csms) as transactions:
-        tx = states.new_transaction(csms, evse, connector)
-        transactions.append(tx)
+    async with states.transaction_ended_afterwards(csms, evse, connector) as tx:
         await states.energy_transfer_started(csms, evse, connector, tx=tx)
         # The transaction ends while the station is offline: from then on it has stopped, with events queued.
         with holding_queue(csms, tx.transaction_id, ongoing=False, queued=True):

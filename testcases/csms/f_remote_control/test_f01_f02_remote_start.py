@@ -28,9 +28,7 @@ async def test_tc_f_01_csms(csms: CsmsUnderTest) -> None:
     """
     await states.booted(csms, precondition=True)
     evse, connector = configured_connector(csms)
-    async with states.transactions_ended_afterwards(csms) as transactions:
-        tx = states.new_transaction(csms, evse, connector)
-        transactions.append(tx)
+    async with states.transaction_ended_afterwards(csms, evse, connector) as tx:
         await states.ev_connected_pre_session(csms, evse, connector, tx=tx)
         request = await request_start_transaction(csms, evse, transaction_id=tx.transaction_id)
         await states.transaction_event(csms, tx, "Updated", "RemoteStart", "EVConnected", idToken=valid_token(csms),

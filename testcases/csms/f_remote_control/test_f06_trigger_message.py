@@ -50,9 +50,7 @@ async def test_tc_f_12_csms(csms: CsmsUnderTest) -> None:
 
 async def _triggered_transaction_event(csms: CsmsUnderTest, *, specific: bool) -> None:
     evse, connector = configured_connector(csms)
-    async with states.transactions_ended_afterwards(csms) as transactions:
-        tx = states.new_transaction(csms, evse, connector)
-        transactions.append(tx)
+    async with states.transaction_ended_afterwards(csms, evse, connector) as tx:
         await states.energy_transfer_started(csms, evse, connector, tx=tx)
         await trigger_message(csms, "TransactionEvent", evse=evse if specific else None)
         scope = {"evse": {"id": evse}} if specific else {}

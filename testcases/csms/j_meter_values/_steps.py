@@ -63,3 +63,16 @@ async def ended_with_readings(csms: CsmsUnderTest, tx: states.Transaction, start
             csms, tx.evse, mv.TRANSACTION_END, [time.time()], signed=signed)
 
     await states.transaction_ended(csms, tx, meter_values=taken)
+
+
+async def tx_ended_case(csms: CsmsUnderTest, interval: int, *, aligned: bool, signed: bool) -> None:
+    """TC_J_03/04 (clock-aligned) and TC_J_10/11 (sampled) _CSMS: booted, EnergyTransferStarted on the configured
+    connector, then the Ended event with its readings (:func:`ended_with_readings`); the transaction is ended
+    afterwards if the case stops earlier."""
+    await states.booted(csms)
+    evse, connector = configured_connector(csms)
+    async with states.transactions_ended_afterwards(csms) as transactions:
+        start = time.time()
+        tx = await states.energy_transfer_started(csms, evse, connector)
+        transactions.append(tx)
+        await ended_with_readings(csms, tx, start, interval, aligned=aligned, signed=signed)

@@ -14,7 +14,7 @@ from conformance.harness import CsmsUnderTest, case
 from conformance.harness.reusable_states import csms as states
 from conformance.protocol import meter_values as mv
 
-from ._steps import configured_connector, readings, ended_with_readings, until, values
+from ._steps import configured_connector, readings, tx_ended_case, until, values
 
 
 async def _clock_aligned_rounds(csms: CsmsUnderTest, tx: states.Transaction | None, *, rounds: int) -> None:
@@ -67,17 +67,6 @@ async def test_tc_j_02_csms(csms: CsmsUnderTest) -> None:
         await _clock_aligned_rounds(csms, tx, rounds=rounds)
 
 
-async def _tx_ended_case(csms: CsmsUnderTest, *, signed: bool) -> None:
-    await states.booted(csms)
-    evse, connector = configured_connector(csms)
-    async with states.transactions_ended_afterwards(csms) as transactions:
-        start = time.time()
-        tx = await states.energy_transfer_started(csms, evse, connector)
-        transactions.append(tx)
-        await ended_with_readings(csms, tx, start, values(csms).aligned_data_tx_ended_interval, aligned=True,
-                                  signed=signed)
-
-
 @case(time_needed=lambda t, c: mv.case_time_needed(t, c, intervals="aligned_data_tx_ended_interval", count=2))
 async def test_tc_j_03_csms(csms: CsmsUnderTest) -> None:
     """The CSMS answers an Ended event with clock-aligned meter values.
@@ -87,7 +76,7 @@ async def test_tc_j_03_csms(csms: CsmsUnderTest) -> None:
       <Configured clock-aligned Tx ended Meter Values interval>) EVDisconnected: the Ended event carries a reading per
       clock-aligned moment (Sample.Clock), the last one with Transaction.End; every message answered (J02.FR.19).
     """
-    await _tx_ended_case(csms, signed=False)
+    await tx_ended_case(csms, values(csms).aligned_data_tx_ended_interval, aligned=True, signed=False)
 
 
 @case(time_needed=lambda t, c: mv.case_time_needed(t, c, intervals="aligned_data_tx_ended_interval", count=2))
@@ -97,4 +86,4 @@ async def test_tc_j_04_csms(csms: CsmsUnderTest) -> None:
     Part 6 steps / validations implemented: as TC_J_03_CSMS, every sampledValue with a generated signedMeterValue
     (signedMeterData, signingMethod, encodingMethod, publicKey: an ECDSA P-256 signature of the reading).
     """
-    await _tx_ended_case(csms, signed=True)
+    await tx_ended_case(csms, values(csms).aligned_data_tx_ended_interval, aligned=True, signed=True)

@@ -13,7 +13,7 @@ from conformance.harness import CsmsUnderTest, case
 from conformance.harness.reusable_states import csms as states
 from conformance.protocol import meter_values as mv
 
-from ._steps import configured_connector, readings, ended_with_readings, until, values
+from ._steps import configured_connector, readings, tx_ended_case, until, values
 
 
 @case
@@ -27,9 +27,7 @@ async def test_tc_j_07_csms(csms: CsmsUnderTest) -> None:
     """
     await states.booted(csms)
     evse, connector = configured_connector(csms)
-    async with states.transactions_ended_afterwards(csms) as transactions:
-        tx = states.new_transaction(csms, evse, connector)
-        transactions.append(tx)
+    async with states.transaction_ended_afterwards(csms, evse, connector) as tx:
         await states.report_availability(csms, [(evse, connector)], "Occupied")
         await states.meter_value_event(csms, tx, "CablePluggedIn", readings(
             csms, evse, mv.TRANSACTION_BEGIN, [time.time()]), event_type="Started", charging_state="EVConnected")
@@ -95,17 +93,6 @@ async def test_tc_j_09_csms(csms: CsmsUnderTest) -> None:
                                            readings(csms, evse, mv.SAMPLE_PERIODIC, [moment]))
 
 
-async def _tx_ended_case(csms: CsmsUnderTest, *, signed: bool) -> None:
-    await states.booted(csms)
-    evse, connector = configured_connector(csms)
-    async with states.transactions_ended_afterwards(csms) as transactions:
-        start = time.time()
-        tx = await states.energy_transfer_started(csms, evse, connector)
-        transactions.append(tx)
-        await ended_with_readings(csms, tx, start, values(csms).sampled_data_tx_ended_interval, aligned=False,
-                                  signed=signed)
-
-
 @case(time_needed=lambda t, c: mv.case_time_needed(t, c, intervals="sampled_data_tx_ended_interval", count=2))
 async def test_tc_j_10_csms(csms: CsmsUnderTest) -> None:
     """The CSMS answers an Ended event with sampled meter values.
@@ -116,7 +103,7 @@ async def test_tc_j_10_csms(csms: CsmsUnderTest) -> None:
       a slip the case does not follow) EVDisconnected: the Ended event carries a reading per interval (Sample.Periodic),
       the last one with Transaction.End; every message answered (J02.FR.19).
     """
-    await _tx_ended_case(csms, signed=False)
+    await tx_ended_case(csms, values(csms).sampled_data_tx_ended_interval, aligned=False, signed=False)
 
 
 @case(time_needed=lambda t, c: mv.case_time_needed(t, c, intervals="sampled_data_tx_ended_interval", count=2))
@@ -125,4 +112,4 @@ async def test_tc_j_11_csms(csms: CsmsUnderTest) -> None:
 
     Part 6 steps / validations implemented: as TC_J_10_CSMS, every sampledValue with a generated signedMeterValue.
     """
-    await _tx_ended_case(csms, signed=True)
+    await tx_ended_case(csms, values(csms).sampled_data_tx_ended_interval, aligned=False, signed=True)

@@ -267,6 +267,19 @@ def check_signed_registers(station: ChargingStationUnderTest, what: str, sampled
 
 
 # --------------------------------------------------------------------------- the transaction
+def transaction_runs(station: ChargingStationUnderTest, interval: int, intervals: int, reason: str
+                     ) -> tuple[float, float, float]:
+    """The transaction runs the <Configured transaction duration> and at least ``intervals`` times ``interval``
+    (recorded as a protocol wait with ``reason``). Returns when it began (monotonic), the scaled duration and the
+    deadline for its readings (one message timeout after the longer of the two)."""
+    begun = time.monotonic()
+    duration = station.ctx.scaled(values(station).transaction_duration)
+    deadline = begun + max(duration, station.ctx.scaled(intervals * interval + station.tolerance)) \
+        + station.message_timeout
+    station.protocol_wait(max(duration, intervals * interval), reason)
+    return begun, duration, deadline
+
+
 async def wait_for_moments(station: ChargingStationUnderTest, start: float, interval: int, *, aligned: bool,
                            count: int = 2) -> None:
     """Let the transaction (started at ``start``, epoch) run until ``count`` reading moments of ``interval`` have

@@ -24,7 +24,7 @@ from conformance.transport.connection import IncomingCall
 
 from ._steps import (check_moments, check_on_clock, check_signed_registers, collect, configured_connector,
                      configured_if_implemented, is_clock_aligned, measurands_of, moments, required_measurands,
-                     started_at, stop_transaction, timestamps_of, values, wait_for_moments)
+                     started_at, stop_transaction, timestamps_of, transaction_runs, values, wait_for_moments)
 
 J01 = ("J01.FR.14", "J01.FR.06", "J01.FR.07", "J01.FR.08")
 J01_TX = ("J01.FR.22", "J01.FR.08")
@@ -141,11 +141,8 @@ async def test_tc_j_02_cs(station: ChargingStationUnderTest) -> None:
             states.transactions_ended_afterwards(station):
         tx = await states.energy_transfer_started(station, evse, connector)
         conn, since = tx.since_on(station)
-        begun = time.monotonic()
-        duration = station.ctx.scaled(values(station).transaction_duration)
-        deadline = begun + max(duration, station.ctx.scaled(2 * interval + station.tolerance)) \
-            + station.message_timeout
-        station.protocol_wait(max(duration, 2 * interval), "the transaction runs: clock-aligned readings")
+        begun, duration, deadline = transaction_runs(station, interval, 2,
+                                                     "the transaction runs: clock-aligned readings")
 
         def own_moments(found: list[IncomingCall]) -> int:
             own = [f for f in found if f.action == "TransactionEvent" or f.payload.get("evseId") == evse]

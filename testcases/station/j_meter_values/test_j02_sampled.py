@@ -23,7 +23,7 @@ from conformance.transport.connection import IncomingCall
 
 from ._steps import (check_meter_value, check_measurands, check_moments, check_signed, check_signed_registers,
                      collect, configured_connector, measurands_of, started_at, stop_transaction, timestamps_of,
-                     values, wait_for_moments)
+                     transaction_runs, values, wait_for_moments)
 
 BEGIN = ("E01.FR.09", "E02.FR.09", "E03.FR.07", "J02.FR.03", "J02.FR.04")
 BEGIN_UNKNOWN_EVSE = ("E01.FR.16", "E01.FR.17", "E03.FR.11")
@@ -148,11 +148,8 @@ async def test_tc_j_09_cs(station: ChargingStationUnderTest) -> None:
             states.transactions_ended_afterwards(station):
         tx = await states.energy_transfer_started(station, evse, connector)
         conn, since = tx.since_on(station)
-        begun = time.monotonic()
-        duration = station.ctx.scaled(values(station).transaction_duration)
-        deadline = begun + max(duration, station.ctx.scaled(3 * interval + station.tolerance)) \
-            + station.message_timeout
-        station.protocol_wait(max(duration, 3 * interval), "the transaction runs: periodic sampled readings")
+        begun, duration, deadline = transaction_runs(station, interval, 3,
+                                                     "the transaction runs: periodic sampled readings")
 
         def periodic(events: list[IncomingCall]) -> list[IncomingCall]:
             # the periodic readings are the MeterValuePeriodic events (J02.FR.11); any other event may carry
