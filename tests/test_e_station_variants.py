@@ -7,6 +7,8 @@ the webhook action backend; the case runs as a user runs it (``ocpp-conformance 
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,18 +21,22 @@ from support import factory_setting, free_port
 from test_e_stop_points import run_case, station_peer
 
 
-class _EvseStripped:
-    """A connection whose TransactionEventRequests go out without evse (the station does not know its EVSE yet)."""
+@contextlib.contextmanager
+def _evse_stripped(transactions: Transactions) -> Iterator[None]:
+    """TransactionEventRequests built meanwhile go out without evse (the station does not know its EVSE yet): the
+    queue's send (the one way out of ``_transaction_event``) drops the field."""
+    queue = transactions.queue
+    real = queue.send
 
-    def __init__(self, conn: Any) -> None:
-        self._conn = conn
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._conn, name)
-
-    async def call(self, action: str, payload: dict[str, Any]) -> Any:
+    async def send(payload: dict[str, Any]) -> None:
         payload.pop("evse", None)
-        return await self._conn.call(action, payload)
+        await real(payload)
+
+    queue.send = send  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        del queue.send
 
 
 class StartedWithoutEvse(Transactions):
@@ -39,12 +45,8 @@ class StartedWithoutEvse(Transactions):
 
     async def _transaction_event(self, tx: Transaction, event_type: str, trigger: str, **kwargs: Any) -> None:
         if tx.seq_no == 0 and (tx.evse, tx.connector) not in self.station.state.plugged:
-            real = self._require_connection
-            self._require_connection = lambda: _EvseStripped(real())  # type: ignore[method-assign]
-            try:
+            with _evse_stripped(self):
                 await super()._transaction_event(tx, event_type, trigger, **kwargs)
-            finally:
-                del self._require_connection
             return
         if trigger == "CablePluggedIn":
             kwargs["with_evse"] = True
@@ -214,12 +216,8 @@ class NoEvseAfterPlugIn(StartedWithoutEvse):
 
     async def _transaction_event(self, tx: Transaction, event_type: str, trigger: str, **kwargs: Any) -> None:
         if trigger == "CablePluggedIn":
-            real = self._require_connection
-            self._require_connection = lambda: _EvseStripped(real())  # type: ignore[method-assign]
-            try:
+            with _evse_stripped(self):
                 await Transactions._transaction_event(self, tx, event_type, trigger, **kwargs)
-            finally:
-                del self._require_connection
             return
         await super()._transaction_event(tx, event_type, trigger, **kwargs)
 
