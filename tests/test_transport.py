@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import time
 from typing import Any, AsyncIterator
 
 import pytest
@@ -216,6 +217,24 @@ async def test_a_call_that_raced_ahead_is_found_and_held_calls_wait_for_the_test
             await conn.expect_call("Heartbeat")
         # not answered by the test: the default handler answers when the hold ends
         assert (await asyncio.wait_for(pending, TIMEOUT)).payload["currentTime"] == "2025-01-01T00:00:00Z"
+        await station.close()
+
+
+async def test_an_answer_records_when_it_went_out() -> None:
+    """E13.FR.03's retry wait starts when the CALLERROR reached the station: the answer's sending time is recorded
+    (answered_mono), so a harness slow to answer is not charged to the station."""
+    async with harness_csms(EventLog(), security_profile=0) as server:
+        station = await open_station_connection(server.url, "CS001", password=None, log=None,
+                                                message_timeout=TIMEOUT, connect_timeout=TIMEOUT)
+        conn = await server.wait_for_connection("CS001", timeout=TIMEOUT)
+        with conn.hold("Heartbeat"):
+            pending = asyncio.create_task(station.call("Heartbeat", {}))
+            held = await conn.expect_call("Heartbeat")
+            assert held.answered_mono is None
+            before = time.monotonic()
+            await held.reply_error("InternalError", "not accepted")
+        assert held.answered_mono is not None and held.answered_mono >= before >= held.received_mono
+        assert not (await asyncio.wait_for(pending, TIMEOUT)).ok
         await station.close()
 
 

@@ -75,6 +75,7 @@ class IncomingCall:
     held: bool = False
     withheld: bool = False  # a handler decided never to answer it (:class:`Withhold`)
     answered: asyncio.Event = field(default_factory=asyncio.Event)
+    answered_mono: float | None = None  # when the answer (CALLRESULT / CALLERROR) went out on the wire
 
     @property
     def action(self) -> str:
@@ -425,6 +426,7 @@ class Connection:
         async with self._send_lock:
             with contextlib.suppress(PeerClosed):
                 await self._send_text(text)
+                incoming.answered_mono = time.monotonic()
 
     # ------------------------------------------------------------------ receiving
     async def _read_loop(self) -> None:

@@ -12,7 +12,9 @@ transactionId and seqNo (a retry has a new message id, OCPP-J Part 4 §4.1.4, or
 
 Timing (E13.FR.03): the k-th retry follows the k-th transmission after MessageAttemptIntervalTransactionEvent x k,
 plus, when the harness did not answer, the station's OCPPCommCtrlr.MessageTimeout (read from the station; when it
-cannot be read only the lower bound is checked), within ``timing.max_time_deviation``. Part 6 TC_E_51_CS adds the
+cannot be read only the lower bound is checked), within ``timing.max_time_deviation``. The gap is measured from where
+the station's wait starts: the moment the harness sent the CALLERROR (its own answering delay under load is not the
+station's), or the arrival of an unanswered transmission (the station's MessageTimeout runs from sending it). Part 6 TC_E_51_CS adds the
 MessageTimeout after a CALLERROR too (copied from TC_E_42_CS, where the harness is silent); Part 2 E13.FR.03 does not:
 either is accepted there, the check says which. After the last transmission the harness waits one more iteration
 (the interval multiplied again, plus the MessageTimeout and the tolerance) for no further transmission (E13.FR.02,
@@ -168,7 +170,11 @@ async def retries(station: ChargingStationUnderTest, plan: tuple[str, ...], *, t
                 required = gap + (timeout or 0.0) if silent else gap
                 station.protocol_wait(required, f"MessageAttemptIntervalTransactionEvent x {k}"
                                       + (" + MessageTimeout" if silent else "") + " before the retry (E13.FR.03)")
-                retry = await scenario.transmission(k, max(0.0, previous.received_mono + required + tolerance
+                # E13.FR.03's wait starts when the transmission failed at the station: when the CALLERROR reached
+                # it (taken as the moment the harness sent it, so the harness's own answering delay is not charged
+                # to the station) or, unanswered, when its MessageTimeout ran out after sending (its arrival here)
+                start = previous.received_mono if silent or previous.answered_mono is None else previous.answered_mono
+                retry = await scenario.transmission(k, max(0.0, start + required + tolerance
                                                            + wait_timeout - time.monotonic()))
                 if retry is None:
                     station.check.that(f"the station sends the TransactionEventRequest it was not accepted again "
@@ -176,7 +182,7 @@ async def retries(station: ChargingStationUnderTest, plan: tuple[str, ...], *, t
                                        expected=f"TransactionEventRequest seqNo {seq_no} again after "
                                                 f"{required:g}s", actual="not received; received meanwhile: "
                                        + conn.summary_since(mark), requirements=RETRY)
-                measured = retry.received_mono - previous.received_mono
+                measured = retry.received_mono - start
                 name = (f"retry {k}: MessageAttemptIntervalTransactionEvent ({interval}s) x {k} preceding "
                         f"transmission(s)" + (f" + MessageTimeout ({timeout:g}s)" if silent and timeout else ""))
                 if silent and timeout is None:
