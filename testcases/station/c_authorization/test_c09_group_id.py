@@ -350,9 +350,11 @@ async def group_in_cache(station: ChargingStationUnderTest, tokens: list[tuple[A
             for spec, status in tokens:
                 await states.id_token_cached(station, evse, connector, token=spec, status=status,
                                              token_info=group_info(group, status))
-                if status == "Accepted" and spec.id_token != station.config.id_tokens.valid.id_token:
-                    # the memory state (an AuthorizeRequest answered Accepted, no EV) left the EVSE authorized for
-                    # that idToken: presenting it again withdraws that authorization before the case's transaction
+                if status == "Accepted":
+                    # the memory state (an AuthorizeRequest answered Accepted, no EV: with token_info given even the
+                    # valid idToken takes that path) left the EVSE authorized for that idToken: presenting it again
+                    # withdraws that authorization before the case's transaction (else the plug-in of step 1 starts
+                    # it with the left-over authorization and the valid idToken presented then stops it)
                     await station.actions.do("present_id_token", id_token=spec.id_token, type=spec.type, evse=evse)
                     station.note(f"the authorization IdTokenCached left for {spec.id_token} is withdrawn (presented "
                                  f"again before an EV was connected)")
