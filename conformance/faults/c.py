@@ -198,7 +198,7 @@ FAULTS: list[Fault] = [
           "the CSMS builds the OCSP CertID of a contract certificate it received from the certificate's own name and "
           "key instead of its issuer's: the responder cannot identify it and the CSMS refuses the contract",
           ("TC_C_52_CSMS",)),
-    Fault("csms_certificate_status_missing", "csms", ("C07.FR.14", "Part 6 TC_C_50_CSMS step 4"),
+    Fault("csms_certificate_status_missing", "csms", ("C07.FR.14", "C07.FR.16", "Part 6 TC_C_50_CSMS step 4"),
           "the CSMS answers a contract AuthorizeRequest like any other: idTokenInfo only, no certificateStatus",
           ("TC_C_50_CSMS", "TC_C_51_CSMS", "TC_C_52_CSMS")),
 ]

@@ -461,3 +461,4 @@ __all__ = ["authorized", "availability_restored", "availability_scope", "Availab
            "meter_values_sent", "new_transaction", "report_availability", "scope_connectors", "station_timer",
            "stop_authorized", "Transaction", "transaction_duration", "transaction_event", "transaction_ended",
            "transactions_ended_afterwards", "unavailable"]
+__all__ += ["MeterValuesArg", "transaction_ended_afterwards"]

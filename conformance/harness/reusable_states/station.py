@@ -2117,3 +2117,5 @@ def reconnect_back_off(wait_minimum: float) -> float:
     """How long the station may wait for its next attempt after refused ones: the back-off doubled a few times
     (OCPP-J Part 4 §5.3, at most RetryBackOffRepeatTimes)."""
     return 8 * wait_minimum
+__all__ += ["OfflinePeriod", "check_offline_flag", "configured_if_implemented", "event_time", "offline_configured",
+            "offline_period", "queued_events", "reconnect_back_off", "start_offline_transaction"]  # coffline

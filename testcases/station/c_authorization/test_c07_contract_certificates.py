@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any, AsyncIterator
 
-from conformance.config import IdTokenSpec
+from conformance.harness import IdTokenSpec
 from conformance.harness import ChargingStationUnderTest, case
 from conformance.harness import pki as test_pki
 from conformance.harness.reusable_states import station as states

@@ -16,7 +16,7 @@ import contextlib
 import time
 from typing import Any
 
-from conformance.actions.port import ActionFailed
+from conformance.harness import ActionFailed
 from conformance.harness import ChargingStationUnderTest, case
 from conformance.harness.reusable_states import station as states
 from conformance.outcomes import NotApplicable
