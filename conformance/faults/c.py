@@ -32,7 +32,7 @@ FAULTS: list[Fault] = [
           "offline, the Authorization Cache is asked before the Local Authorization List: a cached Accepted idToken "
           "listed Invalid authorizes",
           ("TC_C_25_CS",)),
-    Fault("offline_unknown_id_refused", "station", ("C13.FR.04", "C15.FR.08"),
+    Fault("offline_unknown_id_refused", "station", ("C13.FR.04", "C15.FR.08", "C15.FR.02"),
           "AuthCtrlr.OfflineTxForUnknownIdEnabled true is ignored: offline, an idToken in neither the list nor the "
           "cache is refused",
           ("TC_C_26_CS",)),

@@ -468,8 +468,8 @@ async def test_tc_c_14_cs(station: ChargingStationUnderTest) -> None:
     pics = station.config.pics
     if not (pics.supports("C-49") and (pics.supports("C-07") or pics.supports("C-08"))):
         # Part 5 does not list TC_C_14; its Part 6 prerequisites in Part 5 features: the cache and the Master Pass
-        raise NotApplicable("Part 6 TC_C_14_CS prerequisites: the PICS declares no Authorization Cache (C-49) or no "
-                            "Master Pass (C-07 / C-08)")
+        raise NotApplicable("Part 6 TC_C_14_CS prerequisites: an Authorization Cache (C-49) and a Master Pass "
+                            "(C-07 / C-08) are needed; one of them is not claimed in the PICS")
     await cache_available(station)
     evse, connector = configured_connector(station)
     group = master_pass_group(station, "TC_C_14_CS")
