@@ -247,6 +247,25 @@ def _stop_checked(station: ChargingStationUnderTest, tx: states.Transaction, eve
         "eventType": OneOf("Updated", "Ended") if tx.ended else "Updated"}, requirements=requirements)
 
 
+async def _stopped_by_other_of_group(station: ChargingStationUnderTest, tx: states.Transaction,
+                                     answers: dict[str, Any], valid: dict[str, str], other: dict[str, str],
+                                     case_id: str) -> None:
+    """Steps 4-7 of TC_C_40/41_CS: the other idToken of the group is presented (manual action), the
+    TransactionEventRequest StopAuthorized follows (C09.FR.03, C09.FR.07), then EVConnectedPostSession,
+    EVDisconnected, ParkingBayUnoccupied."""
+    with answering_tokens(station, answers):
+        tx.instruction(station.connection)
+        await presented(station, other, tx.evse)
+        tx.stop_authorized = True
+        event = await states.transaction_step_event(
+            station, tx, "a TransactionEventRequest follows the stop by the other idToken of the group",
+            triggers=("StopAuthorized",), requirements=("C09.FR.03", "C09.FR.07", f"Part 6 {case_id} step 4"))
+        _stop_checked(station, tx, event, valid, other, case_id, 4)
+        await states.ev_connected_post_session(station, tx)
+        await states.ev_disconnected(station, tx)
+        await states.parking_bay_unoccupied(station, tx)
+
+
 @case
 async def test_tc_c_40_cs(station: ChargingStationUnderTest) -> None:
     """Another idToken of the same GroupId in the Local Authorization List stops the transaction.
@@ -267,17 +286,7 @@ async def test_tc_c_40_cs(station: ChargingStationUnderTest) -> None:
     answers = {valid["idToken"]: group_info(group), other["idToken"]: group_info(group)}
     async with group_in_local_list(station, [(valid, "Accepted"), (other, "Accepted")], group), \
             group_transaction(station, "TC_C_40_CS", answers) as tx:
-        with answering_tokens(station, answers):
-            tx.instruction(station.connection)
-            await presented(station, other, tx.evse)
-            tx.stop_authorized = True
-            event = await states.transaction_step_event(
-                station, tx, "a TransactionEventRequest follows the stop by the other idToken of the group",
-                triggers=("StopAuthorized",), requirements=("C09.FR.03", "C09.FR.07", "Part 6 TC_C_40_CS step 4"))
-            _stop_checked(station, tx, event, valid, other, "TC_C_40_CS", 4)
-            await states.ev_connected_post_session(station, tx)
-            await states.ev_disconnected(station, tx)
-            await states.parking_bay_unoccupied(station, tx)
+        await _stopped_by_other_of_group(station, tx, answers, valid, other, "TC_C_40_CS")
 
 
 @case
@@ -380,17 +389,7 @@ async def test_tc_c_41_cs(station: ChargingStationUnderTest) -> None:
     tokens = station.config.id_tokens
     async with group_in_cache(station, [(tokens.valid, "Accepted"), (tokens.group, "Accepted")], group), \
             group_transaction(station, "TC_C_41_CS", answers) as tx:
-        with answering_tokens(station, answers):
-            tx.instruction(station.connection)
-            await presented(station, other, tx.evse)
-            tx.stop_authorized = True
-            event = await states.transaction_step_event(
-                station, tx, "a TransactionEventRequest follows the stop by the other idToken of the group",
-                triggers=("StopAuthorized",), requirements=("C09.FR.03", "C09.FR.07", "Part 6 TC_C_41_CS step 4"))
-            _stop_checked(station, tx, event, valid, other, "TC_C_41_CS", 4)
-            await states.ev_connected_post_session(station, tx)
-            await states.ev_disconnected(station, tx)
-            await states.parking_bay_unoccupied(station, tx)
+        await _stopped_by_other_of_group(station, tx, answers, valid, other, "TC_C_41_CS")
 
 
 @case
